@@ -1,0 +1,118 @@
+//! Builders for the structs sent in requests: one setter per field, and a `build` that checks
+//! required fields and the spec's constraints.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::rust_type::field_plain_type;
+use super::types::redacted_debug;
+use super::{deprecated_attr, ident};
+use crate::model::{Api, Extra, Struct, TypeDef};
+
+pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let builder_name = format_ident!("{}Builder", def.name);
+    let sensitive = object.fields.iter().any(|f| f.sensitive);
+    let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
+    let debug_impl = if sensitive {
+        let fields = Struct { fields: object.fields.clone(), extra: Extra::Ignored };
+        redacted_debug(&builder_name.to_string(), &fields)
+    } else {
+        TokenStream::new()
+    };
+    let builder_doc = format!(" Builds a [`{}`], checking it against the spec before handing it out.", def.name);
+    let start_doc = format!(" Starts a [`{builder_name}`]; `build` checks required fields and constraints.");
+
+    let slots = object.fields.iter().map(|field| {
+        let rust_name = ident(&field.rust_name);
+        let plain = field_plain_type(api, field);
+        if field.required && field.value.nullable {
+            quote!(#rust_name: Option<Option<#plain>>)
+        } else {
+            quote!(#rust_name: Option<#plain>)
+        }
+    });
+    let setters = object.fields.iter().map(|field| {
+        let rust_name = ident(&field.rust_name);
+        let plain = field_plain_type(api, field);
+        let doc = doc_attrs(field.doc.as_deref());
+        let deprecated = deprecated_attr(field.deprecated);
+        if field.required && field.value.nullable {
+            quote! {
+                #doc
+                #deprecated
+                pub fn #rust_name(mut self, value: Option<#plain>) -> Self {
+                    self.#rust_name = Some(value);
+                    self
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                #deprecated
+                pub fn #rust_name(mut self, value: impl Into<#plain>) -> Self {
+                    self.#rust_name = Some(value.into());
+                    self
+                }
+            }
+        }
+    });
+    let inits = object.fields.iter().map(|field| {
+        let rust_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let boxed = match (field.boxed, field.required && field.value.nullable) {
+            (false, _) => TokenStream::new(),
+            (true, false) => quote!(.map(Box::new)),
+            (true, true) => quote!(.map(|value| value.map(Box::new))),
+        };
+        if field.required {
+            quote! {
+                #rust_name: self.#rust_name #boxed.ok_or_else(|| {
+                    crate::validation::ValidationError::missing(&crate::validation::FieldPath::root().field(#wire))
+                })?
+            }
+        } else {
+            quote!(#rust_name: self.#rust_name #boxed)
+        }
+    });
+    let extra = match &object.extra {
+        Extra::Ignored => TokenStream::new(),
+        Extra::Kept { field } | Extra::Typed { field, .. } => {
+            let rust_name = ident(field);
+            quote!(#rust_name: Default::default(),)
+        }
+    };
+
+    quote! {
+        impl #name {
+            #[doc = #start_doc]
+            pub fn builder() -> #builder_name {
+                #builder_name::default()
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(#derive_debug Clone, Default)]
+        pub struct #builder_name {
+            #(#slots,)*
+        }
+
+        #debug_impl
+
+        impl #builder_name {
+            #(#setters)*
+
+            /// Checks that every required field is set and every value follows the spec's
+            /// constraints, and returns the value.
+            pub fn build(self) -> Result<#name, crate::validation::ValidationError> {
+                let value = #name {
+                    #(#inits,)*
+                    #extra
+                };
+                crate::validation::Validate::validate(&value)?;
+                Ok(value)
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `Cargo.toml` of the generated crate. TOML, not Rust, so it is written as text; every value
+//! that comes from the spec goes through [`toml_string`].
+
+use super::Features;
+use crate::model::Api;
+
+pub fn cargo_toml(api: &Api, features: &Features) -> String {
+    let mut dependencies = vec![
+        r#"reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
+        r#"serde = { version = "1", features = ["derive"] }"#,
+        r#"serde_json = "1""#,
+    ];
+    if features.dates {
+        dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#);
+    }
+    if features.patterns {
+        dependencies.push(r#"regex = "1""#);
+    }
+    dependencies.sort_unstable();
+    let description = format!("Client for {} (generated from its OpenAPI description)", api.title.trim());
+    format!(
+        "[package]\n\
+         name = {name}\n\
+         version = \"0.1.0\"\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.80\"\n\
+         description = {description}\n\
+         publish = false\n\
+         \n\
+         [lib]\n\
+         name = {lib}\n\
+         \n\
+         [dependencies]\n\
+         {dependencies}\n",
+        name = toml_string(&api.crate_name),
+        lib = toml_string(&api.crate_name.replace('-', "_")),
+        description = toml_string(&description),
+        dependencies = dependencies.join("\n"),
+    )
+}
+
+/// A TOML basic string holding `value`, escaped.
+fn toml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,182 @@
+//! `src/types.rs`: one struct or enum per named schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::rust_type::{field_type, value_type};
+use super::{builders, deprecated_attr, ident, validate};
+use crate::model::{Api, Extra, Field, StringEnum, Struct, TypeDef, TypeKind};
+
+pub fn types_rs(api: &Api) -> TokenStream {
+    let validation = validate::Validation::new(api);
+    let items = api.types.iter().map(|def| {
+        let definition = match &def.kind {
+            TypeKind::Struct(object) => struct_item(api, def, object),
+            TypeKind::Enum(string_enum) => enum_item(def, string_enum),
+        };
+        let builder = match &def.kind {
+            TypeKind::Struct(object) if def.in_request => builders::builder(api, def, object),
+            _ => TokenStream::new(),
+        };
+        let validate = if def.in_request { validation.impl_validate(def) } else { TokenStream::new() };
+        quote! { #definition #builder #validate }
+    });
+    quote! {
+        //! Request and response types, one for each schema of the spec.
+        //!
+        //! Responses decode leniently: properties a type does not declare are ignored, or kept
+        //! when the schema allows additional properties, and enum values this crate does not know
+        //! land in a catch-all variant. Types sent in requests have builders that check the spec's
+        //! rules before anything is sent.
+        #![allow(deprecated)]
+        #(#items)*
+    }
+}
+
+fn struct_item(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let deprecated = deprecated_attr(def.deprecated);
+    let sensitive = object.fields.iter().any(|f| f.sensitive);
+    let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
+    let fields = object.fields.iter().map(|field| struct_field(api, field));
+    let extra = extra_field(api, &object.extra);
+    let debug_impl = if sensitive { redacted_debug(&def.name, object) } else { TokenStream::new() };
+    quote! {
+        #doc
+        #deprecated
+        #[derive(#derive_debug Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields,)*
+            #extra
+        }
+        #debug_impl
+    }
+}
+
+fn struct_field(api: &Api, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let ty = field_type(api, field);
+    let doc = doc_attrs(field.doc.as_deref());
+    let deprecated = deprecated_attr(field.deprecated);
+    let rename = if field.rust_name != field.wire_name {
+        let wire = &field.wire_name;
+        quote!(#[serde(rename = #wire)])
+    } else {
+        TokenStream::new()
+    };
+    let optional = if field.required {
+        TokenStream::new()
+    } else {
+        quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+    };
+    quote! {
+        #doc
+        #deprecated
+        #rename
+        #optional
+        pub #name: #ty
+    }
+}
+
+fn extra_field(api: &Api, extra: &Extra) -> TokenStream {
+    match extra {
+        Extra::Ignored => TokenStream::new(),
+        Extra::Kept { field } => {
+            let name = ident(field);
+            quote! {
+                /// Properties the schema does not declare, kept as sent so that they survive a
+                /// round trip.
+                #[serde(flatten)]
+                pub #name: serde_json::Map<String, serde_json::Value>,
+            }
+        }
+        Extra::Typed { field, value } => {
+            let name = ident(field);
+            let value = value_type(api, value);
+            quote! {
+                /// Properties beyond the declared ones, by name.
+                #[serde(flatten)]
+                pub #name: std::collections::BTreeMap<String, #value>,
+            }
+        }
+    }
+}
+
+/// A `Debug` implementation that prints `[redacted]` instead of sensitive fields.
+pub fn redacted_debug(type_name: &str, object: &Struct) -> TokenStream {
+    let name = ident(type_name);
+    let fields = object.fields.iter().map(|field| {
+        let rust_name = ident(&field.rust_name);
+        let label = &field.rust_name;
+        if field.sensitive {
+            quote!(.field(#label, &"[redacted]"))
+        } else {
+            quote!(.field(#label, &self.#rust_name))
+        }
+    });
+    let extra = match &object.extra {
+        Extra::Ignored => TokenStream::new(),
+        Extra::Kept { field } | Extra::Typed { field, .. } => {
+            let rust_name = ident(field);
+            quote!(.field(#field, &self.#rust_name))
+        }
+    };
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name) #(#fields)* #extra .finish()
+            }
+        }
+    }
+}
+
+fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let deprecated = deprecated_attr(def.deprecated);
+    let catch_all = ident(&string_enum.catch_all);
+    let variants = string_enum.variants.iter().map(|variant| {
+        let rust_name = ident(&variant.rust_name);
+        let wire = &variant.wire_name;
+        let doc = format!(" `{wire}`");
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire)]
+            #rust_name
+        }
+    });
+    let arms = string_enum.variants.iter().map(|variant| {
+        let rust_name = ident(&variant.rust_name);
+        let wire = &variant.wire_name;
+        quote!(Self::#rust_name => #wire)
+    });
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum #name {
+            #(#variants,)*
+            /// A value the spec does not list, kept as the server sent it.
+            #[serde(untagged)]
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms,)*
+                    Self::#catch_all(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}

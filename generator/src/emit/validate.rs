@@ -1,0 +1,196 @@
+//! `Validate` implementations for the types sent in requests.
+//!
+//! Each check is emitted only where the spec has a rule, and a type's `validate_at` calls into a
+//! field's type only when that type has something to check, so request types without
+//! constraints compile down to almost nothing.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::model::{Api, Extra, FloatBits, IntegerBits, NumberRules, Shape, TypeDef, TypeKind, ValueType};
+
+pub struct Validation {
+    /// Whether each type has any rule to check, by type index.
+    needs: Vec<bool>,
+}
+
+impl Validation {
+    pub fn new(api: &Api) -> Self {
+        let mut validation = Validation { needs: vec![false; api.types.len()] };
+        // Rules propagate from a type to the types that contain it; iterate to a fixed point.
+        loop {
+            let mut changed = false;
+            for (index, def) in api.types.iter().enumerate() {
+                if def.in_request && !validation.needs[index] && validation.has_rules(def) {
+                    validation.needs[index] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return validation;
+            }
+        }
+    }
+
+    fn has_rules(&self, def: &TypeDef) -> bool {
+        match &def.kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Struct(object) => {
+                object.fields.iter().any(|field| self.check(&field.value).is_some())
+                    || matches!(&object.extra, Extra::Typed { value, .. } if self.check(value).is_some())
+            }
+        }
+    }
+
+    pub fn impl_validate(&self, def: &TypeDef) -> TokenStream {
+        let name = ident(&def.name);
+        let body = match &def.kind {
+            TypeKind::Enum(string_enum) => {
+                let catch_all = ident(&string_enum.catch_all);
+                quote! {
+                    if let Self::#catch_all(value) = self {
+                        return Err(crate::validation::ValidationError::not_listed(path, value));
+                    }
+                }
+            }
+            TypeKind::Struct(object) => {
+                let fields = object.fields.iter().filter_map(|field| {
+                    let rust_name = ident(&field.rust_name);
+                    let wire = &field.wire_name;
+                    let present = ValueType { shape: field.value.shape.clone(), nullable: false };
+                    let inner = self.check(&present)?;
+                    Some(if field.is_option() {
+                        quote! {
+                            if let Some(value) = &self.#rust_name {
+                                let path = path.field(#wire);
+                                #inner
+                            }
+                        }
+                    } else {
+                        quote! {
+                            {
+                                let value = &self.#rust_name;
+                                let path = path.field(#wire);
+                                #inner
+                            }
+                        }
+                    })
+                });
+                let extra = match &object.extra {
+                    Extra::Typed { field, value } => self.check(value).map(|inner| {
+                        let rust_name = ident(field);
+                        quote! {
+                            for (key, value) in &self.#rust_name {
+                                let path = path.key(key);
+                                #inner
+                            }
+                        }
+                    }),
+                    _ => None,
+                };
+                let checks: Vec<TokenStream> = fields.chain(extra).collect();
+                if checks.is_empty() {
+                    return quote! {
+                        impl crate::validation::Validate for #name {
+                            fn validate_at(&self, _path: &crate::validation::FieldPath<'_>) -> Result<(), crate::validation::ValidationError> {
+                                Ok(())
+                            }
+                        }
+                    };
+                }
+                quote!(#(#checks)*)
+            }
+        };
+        quote! {
+            impl crate::validation::Validate for #name {
+                fn validate_at(&self, path: &crate::validation::FieldPath<'_>) -> Result<(), crate::validation::ValidationError> {
+                    #body
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Statements checking `value` (a reference bound to the variable `value`, at the path bound
+    /// to `path`), or `None` when there is nothing to check.
+    fn check(&self, value: &ValueType) -> Option<TokenStream> {
+        if value.nullable {
+            let present = ValueType { shape: value.shape.clone(), nullable: false };
+            let inner = self.check(&present)?;
+            return Some(quote! {
+                if let Some(value) = value {
+                    #inner
+                }
+            });
+        }
+        match &value.shape {
+            Shape::Named(id) => self.needs[id.0].then(|| quote!(value.validate_at(&path)?;)),
+            Shape::String(rules) => {
+                let min = rules.min_length.map(|n| quote!(crate::validation::min_length(value, #n, &path)?;));
+                let max = rules.max_length.map(|n| quote!(crate::validation::max_length(value, #n, &path)?;));
+                let pattern = rules.pattern.as_ref().map(|pattern| {
+                    quote! {
+                        static PATTERN: crate::validation::Pattern = crate::validation::Pattern::new(#pattern);
+                        PATTERN.check(value, &path)?;
+                    }
+                });
+                let checks: Vec<TokenStream> = [min, max, pattern].into_iter().flatten().collect();
+                (!checks.is_empty()).then(|| quote!(#(#checks)*))
+            }
+            Shape::Integer { bits, rules } => {
+                let as_f64 = match bits {
+                    IntegerBits::I32 => quote!(f64::from(*value)),
+                    IntegerBits::I64 => quote!(*value as f64),
+                };
+                number_checks(as_f64, rules)
+            }
+            Shape::Number { bits, rules } => {
+                let as_f64 = match bits {
+                    FloatBits::F32 => quote!(f64::from(*value)),
+                    FloatBits::F64 => quote!(*value),
+                };
+                number_checks(as_f64, rules)
+            }
+            Shape::Array { items, rules } => {
+                let min = rules.min_items.map(|n| quote!(crate::validation::min_items(value.len(), #n, &path)?;));
+                let max = rules.max_items.map(|n| quote!(crate::validation::max_items(value.len(), #n, &path)?;));
+                let each = self.check(items).map(|inner| {
+                    quote! {
+                        for (index, value) in value.iter().enumerate() {
+                            let path = path.index(index);
+                            #inner
+                        }
+                    }
+                });
+                let checks: Vec<TokenStream> = [min, max, each].into_iter().flatten().collect();
+                (!checks.is_empty()).then(|| quote!(#(#checks)*))
+            }
+            Shape::Map { values } => self.check(values).map(|inner| {
+                quote! {
+                    for (key, value) in value {
+                        let path = path.key(key);
+                        #inner
+                    }
+                }
+            }),
+            Shape::Date | Shape::DateTime | Shape::Boolean | Shape::Any => None,
+        }
+    }
+}
+
+fn number_checks(as_f64: TokenStream, rules: &NumberRules) -> Option<TokenStream> {
+    if rules.is_empty() {
+        return None;
+    }
+    let min = rules.minimum.map(|bound| {
+        let exclusive = rules.exclusive_minimum;
+        quote!(crate::validation::minimum(#as_f64, #bound, #exclusive, &path)?;)
+    });
+    let max = rules.maximum.map(|bound| {
+        let exclusive = rules.exclusive_maximum;
+        quote!(crate::validation::maximum(#as_f64, #bound, #exclusive, &path)?;)
+    });
+    let checks: Vec<TokenStream> = [min, max].into_iter().flatten().collect();
+    Some(quote!(#(#checks)*))
+}

@@ -1,0 +1,167 @@
+//! The entry point of the model phase: the whole document in, an [`Api`] (or every problem
+//! found) out.
+
+use heck::ToKebabCase;
+use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
+
+use super::naming::{self, Namespace};
+use super::operations::lower_operations;
+use super::schemas::SchemaLowering;
+use super::*;
+use crate::error::SpecError;
+use crate::load::escape_pointer_token;
+
+/// Lowers a document. `crate_name` overrides the spec's `x-crate-name`. On failure, returns
+/// every problem found, not just the first.
+pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<SpecError>> {
+    let empty = indexmap::IndexMap::new();
+    let components = document.components.as_ref().map_or(&empty, |c| &c.schemas);
+    let mut schemas = SchemaLowering::new(components);
+    schemas.lower_components();
+    let lowered = lower_operations(document, &mut schemas);
+    let mut errors = std::mem::take(&mut schemas.errors);
+
+    let crate_name = match crate_name {
+        Some(name) => name.to_string(),
+        None => document
+            .info
+            .extensions
+            .get("x-crate-name")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| document.info.title.to_kebab_case()),
+    };
+    if crate_name.is_empty() || !crate_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        errors.push(SpecError::new(
+            "#/info/x-crate-name",
+            format!(
+                "`{crate_name}` is not a valid crate name; use letters, digits, `-` and `_` (or pass --crate-name)"
+            ),
+        ));
+    }
+    let servers = servers(document, &mut errors);
+    let credentials = credentials(document, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let mut types = schemas.into_types();
+    let error_type = shared_error_type(&lowered.error_types);
+    let mut api = Api {
+        crate_name,
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+        version: document.info.version.clone(),
+        types: Vec::new(),
+        operations: lowered.operations,
+        servers,
+        credentials,
+        error_type,
+    };
+    cycles::box_recursive_fields(&mut types);
+    api.types = types;
+    mark_request_types(&mut api);
+    Ok(api)
+}
+
+/// The error type when every operation that declares an error body declares the same named one.
+fn shared_error_type(error_types: &[Option<ValueType>]) -> Option<TypeId> {
+    let mut shared = None;
+    for value in error_types.iter().flatten() {
+        match (value.shape.clone(), shared) {
+            (Shape::Named(id), None) => shared = Some(id),
+            (Shape::Named(id), Some(existing)) if id == existing => {}
+            _ => return None,
+        }
+    }
+    shared
+}
+
+fn servers(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Server> {
+    let mut names = Namespace::new();
+    let mut servers = Vec::new();
+    for (index, server) in document.servers.iter().enumerate() {
+        let mut url = server.url.clone();
+        for (name, variable) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            errors.push(SpecError::new(
+                format!("#/servers/{index}/url"),
+                format!("`{url}` is not an absolute http(s) URL; relative server URLs are not supported"),
+            ));
+            continue;
+        }
+        let label = server.description.clone().unwrap_or_else(|| format!("server {}", index + 1));
+        servers.push(Server {
+            rust_name: names.claim(naming::variant_name(&label)),
+            url: url.trim_end_matches('/').to_string(),
+            description: server.description.clone(),
+        });
+    }
+    servers
+}
+
+fn credentials(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Credential> {
+    let Some(components) = &document.components else { return Vec::new() };
+    let mut names = Namespace::with_taken(["environment", "base_url", "build", "with_reqwest_client"]);
+    let mut credentials = Vec::new();
+    for (scheme, definition) in &components.security_schemes {
+        let pointer = format!("#/components/securitySchemes/{}", escape_pointer_token(scheme));
+        let ReferenceOr::Item(definition) = definition else {
+            errors.push(SpecError::new(pointer, "security schemes given by `$ref` are not supported yet"));
+            continue;
+        };
+        match definition {
+            SecurityScheme::APIKey { location: APIKeyLocation::Header, name, description, extensions } => {
+                credentials.push(Credential {
+                    scheme: scheme.clone(),
+                    rust_name: names.claim(naming::snake_name(scheme)),
+                    header: name.clone(),
+                    doc: description.clone(),
+                    default: extensions.get("x-default").and_then(|v| v.as_str()).map(str::to_string),
+                    sensitive: extensions.get("x-sensitive").and_then(|v| v.as_bool()).unwrap_or(true),
+                });
+            }
+            _ => errors.push(SpecError::new(
+                pointer,
+                "only `apiKey` security schemes sent in a header are supported yet; remove this scheme to generate a client without it",
+            )),
+        }
+    }
+    credentials
+}
+
+/// Marks every type reachable from a request body: those get builders and validation.
+fn mark_request_types(api: &mut Api) {
+    let mut pending: Vec<TypeId> = Vec::new();
+    for operation in &api.operations {
+        if let Some(body) = &operation.body {
+            collect_named(&body.value, &mut pending);
+        }
+    }
+    while let Some(id) = pending.pop() {
+        let def = &mut api.types[id.0];
+        if def.in_request {
+            continue;
+        }
+        def.in_request = true;
+        if let TypeKind::Struct(object) = &def.kind {
+            for field in &object.fields {
+                collect_named(&field.value, &mut pending);
+            }
+            if let Extra::Typed { value, .. } = &object.extra {
+                collect_named(value, &mut pending);
+            }
+        }
+    }
+}
+
+fn collect_named(value: &ValueType, into: &mut Vec<TypeId>) {
+    match &value.shape {
+        Shape::Named(id) => into.push(*id),
+        Shape::Array { items, .. } => collect_named(items, into),
+        Shape::Map { values } => collect_named(values, into),
+        _ => {}
+    }
+}

@@ -1,0 +1,284 @@
+//! Phase 2: the model, a plain description of the crate to generate.
+//!
+//! Lowering resolves every `$ref`, names every type, field and variant once (see [`naming`]),
+//! boxes the fields that make types recursive (see [`cycles`]) and marks which types travel in
+//! requests (they get builders and validation). The emitters read only this model, never the
+//! OpenAPI document.
+
+pub mod cycles;
+mod lower;
+pub mod naming;
+mod operations;
+mod schemas;
+
+pub use lower::lower;
+
+/// Index of a type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Everything the emitters need to write a client crate.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Cargo package name, e.g. `plaid-client`.
+    pub crate_name: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// The spec's `info.version`.
+    pub version: String,
+    /// All named types, in a deterministic order (component schemas first, by spec order, then
+    /// the inline types they contain).
+    pub types: Vec<TypeDef>,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+    /// Base URLs from `servers`, each an environment the client can target.
+    pub servers: Vec<Server>,
+    /// Credentials the client sends as headers, from `securitySchemes`.
+    pub credentials: Vec<Credential>,
+    /// The schema of error responses shared by every operation, when there is one.
+    pub error_type: Option<TypeId>,
+}
+
+impl Api {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// A named Rust type: a struct or an enum.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name, e.g. `CraMonitoringInsightsItem`.
+    pub name: String,
+    /// Where the schema lives in the spec, as a JSON pointer.
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// Whether values of this type are sent in a request body: such types get a builder (objects)
+    /// and client-side validation.
+    pub in_request: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(StringEnum),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// What happens to properties the schema does not list.
+    pub extra: Extra,
+}
+
+/// How an object treats properties beyond the ones it declares (`additionalProperties`).
+#[derive(Debug, Clone)]
+pub enum Extra {
+    /// Not declared or `false`: unknown properties are ignored when decoding.
+    Ignored,
+    /// `true` or `{}`: unknown properties are kept as JSON values in a field of this name.
+    Kept { field: String },
+    /// A schema: extra properties are kept, typed, in a map in a field of this name.
+    Typed { field: String, value: Box<ValueType> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The Rust field name, e.g. `type_` for `type`.
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub required: bool,
+    /// Whether the value must not appear in `Debug` output (`format: password` or `x-sensitive`).
+    pub sensitive: bool,
+    /// Set by [`cycles`] when the field's type would otherwise contain itself.
+    pub boxed: bool,
+    pub value: ValueType,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: the property may be absent or `null`.
+    pub fn is_option(&self) -> bool {
+        !self.required || self.value.nullable
+    }
+}
+
+/// The type of a value together with whether `null` is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueType {
+    pub shape: Shape,
+    pub nullable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    String(StringRules),
+    /// `format: date`, a calendar date.
+    Date,
+    /// `format: date-time`, an RFC 3339 timestamp.
+    DateTime,
+    Integer {
+        bits: IntegerBits,
+        rules: NumberRules,
+    },
+    Number {
+        bits: FloatBits,
+        rules: NumberRules,
+    },
+    Boolean,
+    /// Any JSON value (a schema without a type).
+    Any,
+    Array {
+        items: Box<ValueType>,
+        rules: ArrayRules,
+    },
+    /// A JSON object with arbitrary keys (`additionalProperties` without `properties`).
+    Map {
+        values: Box<ValueType>,
+    },
+    Named(TypeId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegerBits {
+    I32,
+    I64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatBits {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StringRules {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NumberRules {
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArrayRules {
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+}
+
+impl StringRules {
+    pub fn is_empty(&self) -> bool {
+        self.min_length.is_none() && self.max_length.is_none() && self.pattern.is_none()
+    }
+}
+
+impl NumberRules {
+    pub fn is_empty(&self) -> bool {
+        self.minimum.is_none() && self.maximum.is_none()
+    }
+}
+
+impl ArrayRules {
+    pub fn is_empty(&self) -> bool {
+        self.min_items.is_none() && self.max_items.is_none()
+    }
+}
+
+/// A string enum. Decoding is lenient: a value the spec does not list lands in the catch-all
+/// variant named `catch_all`, holding the string.
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub variants: Vec<Variant>,
+    pub catch_all: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub wire_name: String,
+    pub rust_name: String,
+}
+
+/// One base URL from `servers`.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// The variant name of the `Environment` enum, e.g. `Sandbox`.
+    pub rust_name: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// A credential sent as a request header (an `apiKey` security scheme with `in: header`).
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// The scheme's key under `securitySchemes`.
+    pub scheme: String,
+    /// The builder setter and field name, e.g. `client_id`.
+    pub rust_name: String,
+    /// The header to send, e.g. `PLAID-CLIENT-ID`.
+    pub header: String,
+    pub doc: Option<String>,
+    /// The value sent when the caller sets none (the scheme's `x-default` extension).
+    pub default: Option<String>,
+    /// Whether the value is hidden from `Debug` (true unless `x-sensitive: false`).
+    pub sensitive: bool,
+}
+
+/// One operation, i.e. one client method.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// The method name, e.g. `cra_monitoring_insights_get`.
+    pub rust_name: String,
+    pub method: HttpMethod,
+    pub path: String,
+    pub pointer: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub body: Option<RequestBody>,
+    /// The decoded type of a successful response; `None` when the response has no JSON body.
+    pub response: Option<ValueType>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    pub value: ValueType,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}

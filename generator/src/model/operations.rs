@@ -1,0 +1,216 @@
+//! Lowering of paths and operations into [`Operation`]s.
+
+use openapiv3::{
+    OpenAPI, Operation as SpecOperation, ReferenceOr, RequestBody as SpecRequestBody, Response, StatusCode,
+};
+
+use super::naming::{self, Namespace};
+use super::schemas::SchemaLowering;
+use super::*;
+use crate::error::SpecError;
+use crate::load::escape_pointer_token;
+
+/// Method names the generated `Client` defines itself, which operations must not take.
+const CLIENT_METHODS: &[&str] = &["builder", "base_url", "new", "clone", "fmt", "send", "from_env"];
+
+pub(super) struct Lowered {
+    pub operations: Vec<Operation>,
+    /// The error schema of each operation that declares one, by operation index.
+    pub error_types: Vec<Option<ValueType>>,
+}
+
+pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<'_>) -> Lowered {
+    let mut names = Namespace::with_taken(CLIENT_METHODS.iter().copied());
+    let mut lowered = Lowered { operations: Vec::new(), error_types: Vec::new() };
+    for (path, item) in &document.paths.paths {
+        let path_pointer = format!("#/paths/{}", escape_pointer_token(path));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                schemas.errors.push(SpecError::new(
+                    path_pointer,
+                    "path items given by `$ref` are not supported yet; write the path item inline",
+                ));
+                continue;
+            }
+        };
+        if !item.parameters.is_empty() {
+            schemas.errors.push(parameters_unsupported(format!("{path_pointer}/parameters")));
+        }
+        let methods = [
+            ("get", HttpMethod::Get, &item.get),
+            ("put", HttpMethod::Put, &item.put),
+            ("post", HttpMethod::Post, &item.post),
+            ("delete", HttpMethod::Delete, &item.delete),
+            ("options", HttpMethod::Options, &item.options),
+            ("head", HttpMethod::Head, &item.head),
+            ("patch", HttpMethod::Patch, &item.patch),
+            ("trace", HttpMethod::Trace, &item.trace),
+        ];
+        for (key, method, operation) in methods {
+            let Some(operation) = operation else { continue };
+            let pointer = format!("{path_pointer}/{key}");
+            let (operation, error_type) =
+                lower_operation(document, schemas, &mut names, path, method, operation, pointer);
+            lowered.operations.push(operation);
+            lowered.error_types.push(error_type);
+        }
+    }
+    lowered
+}
+
+fn lower_operation(
+    document: &OpenAPI,
+    schemas: &mut SchemaLowering<'_>,
+    names: &mut Namespace,
+    path: &str,
+    method: HttpMethod,
+    operation: &SpecOperation,
+    pointer: String,
+) -> (Operation, Option<ValueType>) {
+    let operation_id =
+        operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str().to_ascii_lowercase()));
+    let rust_name = names.claim(naming::snake_name(&operation_id));
+    let context = naming::type_name(&operation_id);
+    if !operation.parameters.is_empty() {
+        schemas.errors.push(parameters_unsupported(format!("{pointer}/parameters")));
+    }
+    let body = operation.request_body.as_ref().and_then(|body| {
+        let body_pointer = format!("{pointer}/requestBody");
+        let body = resolve_request_body(document, body, &body_pointer, schemas)?;
+        let (media_pointer, schema) = json_schema(&body.content, &body_pointer, schemas)?;
+        let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} request"));
+        Some(RequestBody { value, required: body.required })
+    });
+
+    let mut response = None;
+    let mut error_type = None;
+    let mut success_seen = false;
+    let responses_pointer = format!("{pointer}/responses");
+    let by_status = operation.responses.responses.iter().map(|(status, response)| (Some(status), response));
+    for (status, spec_response) in by_status.chain(operation.responses.default.iter().map(|r| (None, r))) {
+        let key = status.map_or_else(|| "default".to_string(), StatusCode::to_string);
+        let response_pointer = format!("{responses_pointer}/{key}");
+        let Some(spec_response) = resolve_response(document, spec_response, &response_pointer, schemas) else {
+            continue;
+        };
+        let is_success = matches!(status, Some(StatusCode::Code(200..=299)) | Some(StatusCode::Range(2)));
+        if is_success {
+            if success_seen {
+                continue;
+            }
+            success_seen = true;
+            if spec_response.content.is_empty() {
+                continue;
+            }
+            if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
+                response = Some(schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response")));
+            }
+        } else if error_type.is_none() && !spec_response.content.is_empty() {
+            if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
+                error_type = Some(schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} error")));
+            }
+        }
+    }
+
+    let operation = Operation {
+        operation_id,
+        rust_name,
+        method,
+        path: path.to_string(),
+        pointer,
+        summary: operation.summary.clone(),
+        description: operation.description.clone(),
+        deprecated: operation.deprecated,
+        body,
+        response,
+    };
+    (operation, error_type)
+}
+
+fn parameters_unsupported(pointer: String) -> SpecError {
+    SpecError::new(
+        pointer,
+        "path, query and header parameters are not supported yet; leave out the operations that take them",
+    )
+}
+
+/// The JSON media type of a body and its schema, with the pointer of that schema.
+fn json_schema<'d>(
+    content: &'d indexmap::IndexMap<String, openapiv3::MediaType>,
+    pointer: &str,
+    schemas: &mut SchemaLowering<'_>,
+) -> Option<(String, &'d ReferenceOr<openapiv3::Schema>)> {
+    let json = content.iter().find(|(media_type, _)| is_json(media_type));
+    let Some((media_type, media)) = json else {
+        let listed: Vec<&str> = content.keys().map(String::as_str).collect();
+        schemas.errors.push(SpecError::new(
+            format!("{pointer}/content"),
+            format!("only JSON bodies are supported yet, but this one is {}", listed.join(", ")),
+        ));
+        return None;
+    };
+    let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media_type));
+    match &media.schema {
+        Some(schema) => Some((format!("{media_pointer}/schema"), schema)),
+        None => {
+            schemas.errors.push(SpecError::new(media_pointer, "a JSON body needs a `schema`"));
+            None
+        }
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn resolve_request_body<'d>(
+    document: &'d OpenAPI,
+    body: &'d ReferenceOr<SpecRequestBody>,
+    pointer: &str,
+    schemas: &mut SchemaLowering<'_>,
+) -> Option<&'d SpecRequestBody> {
+    match body {
+        ReferenceOr::Item(body) => Some(body),
+        ReferenceOr::Reference { reference } => {
+            let components = document.components.as_ref().map(|c| &c.request_bodies);
+            resolve_component(components, reference, "#/components/requestBodies/", pointer, schemas)
+        }
+    }
+}
+
+fn resolve_response<'d>(
+    document: &'d OpenAPI,
+    response: &'d ReferenceOr<Response>,
+    pointer: &str,
+    schemas: &mut SchemaLowering<'_>,
+) -> Option<&'d Response> {
+    match response {
+        ReferenceOr::Item(response) => Some(response),
+        ReferenceOr::Reference { reference } => {
+            let components = document.components.as_ref().map(|c| &c.responses);
+            resolve_component(components, reference, "#/components/responses/", pointer, schemas)
+        }
+    }
+}
+
+/// Follows a `$ref` into one section of `components` (one level: no references to references).
+fn resolve_component<'d, T>(
+    section: Option<&'d indexmap::IndexMap<String, ReferenceOr<T>>>,
+    reference: &str,
+    prefix: &str,
+    pointer: &str,
+    schemas: &mut SchemaLowering<'_>,
+) -> Option<&'d T> {
+    let found = reference.strip_prefix(prefix).and_then(|name| section?.get(name)).and_then(ReferenceOr::as_item);
+    if found.is_none() {
+        schemas.errors.push(SpecError::new(
+            format!("{pointer}/$ref"),
+            format!(
+                "`{reference}` does not resolve; it must name an entry under `{prefix}` that is not itself a reference"
+            ),
+        ));
+    }
+    found
+}

@@ -1,0 +1,523 @@
+//! Lowering of schemas: `openapiv3::Schema` → [`ValueType`] and named [`TypeDef`]s.
+//!
+//! Component schemas that need a Rust type of their own (objects with properties, string enums,
+//! `allOf` compositions) get a [`TypeId`] before anything is lowered, so references to them —
+//! forward, backward or circular — resolve to an id. The others (plain strings, numbers, arrays,
+//! maps) are "transparent": a `$ref` to them is replaced by their lowered value type.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::naming::{self, Namespace};
+use super::*;
+use crate::error::SpecError;
+use crate::load::escape_pointer_token;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// What a component schema becomes.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Named(TypeId),
+    Transparent,
+}
+
+pub(super) struct SchemaLowering<'a> {
+    components: &'a IndexMap<String, ReferenceOr<Schema>>,
+    slots: HashMap<&'a str, Slot>,
+    types: Vec<Option<TypeDef>>,
+    type_names: Namespace,
+    /// Transparent schemas being lowered, to turn a reference cycle among them into an error.
+    resolving: Vec<String>,
+    pub errors: Vec<SpecError>,
+}
+
+/// The parts of an object schema, gathered from `properties` or from every member of an `allOf`.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: IndexMap<String, (String, &'a ReferenceOr<Box<Schema>>)>,
+    required: Vec<String>,
+    additional: Option<(String, &'a AdditionalProperties)>,
+}
+
+impl<'a> SchemaLowering<'a> {
+    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        SchemaLowering {
+            components,
+            slots: HashMap::new(),
+            types: Vec::new(),
+            type_names: Namespace::new(),
+            resolving: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Assigns ids and names to the component schemas that become types, then lowers them all.
+    pub fn lower_components(&mut self) {
+        let components = self.components;
+        let mut assigned = HashMap::new();
+        for (name, schema) in components {
+            let slot = match schema {
+                ReferenceOr::Item(schema) if needs_type(schema) => {
+                    let id = TypeId(self.types.len());
+                    self.types.push(None);
+                    assigned.insert(id, self.type_names.claim(naming::type_name(name)));
+                    Slot::Named(id)
+                }
+                _ => Slot::Transparent,
+            };
+            self.slots.insert(name.as_str(), slot);
+        }
+        for (name, schema) in components {
+            let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
+            match (self.slots[name.as_str()], schema) {
+                (Slot::Named(id), ReferenceOr::Item(schema)) => {
+                    let def = self.named_type(assigned[&id].clone(), schema, &pointer);
+                    self.types[id.0] = Some(def);
+                }
+                // Lowered for its errors only; uses lower it again in place.
+                (Slot::Transparent, schema) => {
+                    let _ = self.value_of_ref_or(schema, &pointer, name);
+                }
+                (Slot::Named(_), ReferenceOr::Reference { .. }) => {}
+            }
+        }
+    }
+
+    pub fn into_types(self) -> Vec<TypeDef> {
+        self.types.into_iter().flatten().collect()
+    }
+
+    /// Lowers a schema found at `pointer`; `context` names inline types declared inside it.
+    pub fn value_of_ref_or(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, context: &str) -> ValueType {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.value(schema, pointer, context),
+        }
+    }
+
+    fn value_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, pointer: &str, context: &str) -> ValueType {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.value(schema, pointer, context),
+        }
+    }
+
+    /// The schema a `$ref` points at, with its name; records an error when it dangles.
+    fn resolve(&mut self, reference: &str, pointer: &str) -> Option<(&'a str, &'a Schema)> {
+        let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
+            self.error(
+                format!("{pointer}/$ref"),
+                format!("`{reference}` is not a local schema reference; only `#/components/schemas/…` references are supported, so bundle external files into the spec first"),
+            );
+            return None;
+        };
+        match self.components.get_key_value(name) {
+            Some((name, ReferenceOr::Item(schema))) => Some((name.as_str(), schema)),
+            Some((name, ReferenceOr::Reference { reference })) => {
+                if self.resolving.iter().any(|n| n == name) {
+                    self.error(
+                        format!("{pointer}/$ref"),
+                        format!("`{reference}` refers back to itself through aliases only"),
+                    );
+                    return None;
+                }
+                self.resolving.push(name.clone());
+                let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
+                let resolved = self.resolve(reference, &target_pointer);
+                self.resolving.pop();
+                resolved
+            }
+            None => {
+                self.error(
+                    format!("{pointer}/$ref"),
+                    format!(
+                        "`{reference}` does not exist; define `{name}` under components/schemas or fix the reference"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn reference(&mut self, reference: &str, pointer: &str) -> ValueType {
+        let Some((name, schema)) = self.resolve(reference, pointer) else {
+            return any();
+        };
+        let nullable = is_nullable(schema);
+        match self.slots.get(name).copied() {
+            Some(Slot::Named(id)) => ValueType { shape: Shape::Named(id), nullable },
+            _ => {
+                if self.resolving.iter().any(|n| n == name) {
+                    self.error(
+                        format!("{pointer}/$ref"),
+                        format!("`{reference}` contains itself without passing through an object; such a value has no finite shape"),
+                    );
+                    return any();
+                }
+                self.resolving.push(name.to_string());
+                let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
+                let value = self.value(schema, &target_pointer, name);
+                self.resolving.pop();
+                value
+            }
+        }
+    }
+
+    /// Lowers an inline schema.
+    fn value(&mut self, schema: &Schema, pointer: &str, context: &str) -> ValueType {
+        let nullable = is_nullable(schema);
+        let shape = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                if !values.is_empty() {
+                    let id = self.inline_type(context, schema, pointer);
+                    return ValueType { shape: Shape::Named(id), nullable };
+                }
+                match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Shape::Date,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Shape::DateTime,
+                    _ => Shape::String(StringRules {
+                        min_length: string.min_length,
+                        max_length: string.max_length,
+                        pattern: string.pattern.clone(),
+                    }),
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => Shape::Integer {
+                bits: match integer.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerBits::I32,
+                    _ => IntegerBits::I64,
+                },
+                rules: NumberRules {
+                    minimum: integer.minimum.map(|m| m as f64),
+                    exclusive_minimum: integer.exclusive_minimum,
+                    maximum: integer.maximum.map(|m| m as f64),
+                    exclusive_maximum: integer.exclusive_maximum,
+                },
+            },
+            SchemaKind::Type(Type::Number(number)) => Shape::Number {
+                bits: match number.format {
+                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => FloatBits::F32,
+                    _ => FloatBits::F64,
+                },
+                rules: NumberRules {
+                    minimum: number.minimum,
+                    exclusive_minimum: number.exclusive_minimum,
+                    maximum: number.maximum,
+                    exclusive_maximum: number.exclusive_maximum,
+                },
+            },
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
+            SchemaKind::Type(Type::Array(array)) => {
+                let items = match &array.items {
+                    Some(items) => self.value_of_boxed(items, &format!("{pointer}/items"), &format!("{context} item")),
+                    None => any(),
+                };
+                Shape::Array {
+                    items: Box::new(items),
+                    rules: ArrayRules { min_items: array.min_items, max_items: array.max_items },
+                }
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                if object.properties.is_empty() {
+                    self.map_shape(object.additional_properties.as_ref(), pointer, context)
+                } else {
+                    let id = self.inline_type(context, schema, pointer);
+                    Shape::Named(id)
+                }
+            }
+            SchemaKind::AllOf { all_of } => {
+                if let [single] = all_of.as_slice() {
+                    let inner = self.value_of_ref_or(single, &format!("{pointer}/allOf/0"), context);
+                    return ValueType { shape: inner.shape, nullable: nullable || inner.nullable };
+                }
+                Shape::Named(self.inline_type(context, schema, pointer))
+            }
+            SchemaKind::OneOf { .. } => return self.unsupported(pointer, "oneOf"),
+            SchemaKind::AnyOf { .. } => return self.unsupported(pointer, "anyOf"),
+            SchemaKind::Not { .. } => return self.unsupported(pointer, "not"),
+            SchemaKind::Any(any_schema) => return self.any_schema(any_schema, schema, pointer, context),
+        };
+        ValueType { shape, nullable }
+    }
+
+    /// A schema that mixes keywords of several types, or has no type at all.
+    fn any_schema(&mut self, any_schema: &AnySchema, schema: &Schema, pointer: &str, context: &str) -> ValueType {
+        let nullable = is_nullable(schema);
+        if !any_schema.one_of.is_empty() {
+            return self.unsupported(pointer, "oneOf");
+        }
+        if !any_schema.any_of.is_empty() {
+            return self.unsupported(pointer, "anyOf");
+        }
+        if any_schema.not.is_some() {
+            return self.unsupported(pointer, "not");
+        }
+        let shape = if !any_schema.all_of.is_empty() || !any_schema.properties.is_empty() {
+            Shape::Named(self.inline_type(context, schema, pointer))
+        } else if let Some(items) = &any_schema.items {
+            let items = self.value_of_boxed(items, &format!("{pointer}/items"), &format!("{context} item"));
+            Shape::Array {
+                items: Box::new(items),
+                rules: ArrayRules { min_items: any_schema.min_items, max_items: any_schema.max_items },
+            }
+        } else if any_schema.additional_properties.is_some() || any_schema.typ.as_deref() == Some("object") {
+            self.map_shape(any_schema.additional_properties.as_ref(), pointer, context)
+        } else {
+            match any_schema.typ.as_deref() {
+                Some("string") => Shape::String(StringRules::default()),
+                Some("integer") => Shape::Integer { bits: IntegerBits::I64, rules: NumberRules::default() },
+                Some("number") => Shape::Number { bits: FloatBits::F64, rules: NumberRules::default() },
+                Some("boolean") => Shape::Boolean,
+                _ => Shape::Any,
+            }
+        };
+        ValueType { shape, nullable }
+    }
+
+    /// An object without declared properties: a map from string keys to values.
+    fn map_shape(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, context: &str) -> Shape {
+        let values = match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                self.value_of_ref_or(schema, &format!("{pointer}/additionalProperties"), &format!("{context} value"))
+            }
+            _ => any(),
+        };
+        Shape::Map { values: Box::new(values) }
+    }
+
+    /// Declares a type for a schema written inline, named after where it appears.
+    fn inline_type(&mut self, context: &str, schema: &Schema, pointer: &str) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(None);
+        let name = self.type_names.claim(naming::type_name(context));
+        let def = self.named_type(name, schema, pointer);
+        self.types[id.0] = Some(def);
+        id
+    }
+
+    /// Builds the type definition of a schema that [`needs_type`].
+    fn named_type(&mut self, name: String, schema: &Schema, pointer: &str) -> TypeDef {
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values = string.enumeration.iter().flatten().map(String::as_str);
+                TypeKind::Enum(string_enum(values))
+            }
+            _ => {
+                let mut parts = ObjectParts::default();
+                self.collect_object(schema, pointer, &mut parts);
+                TypeKind::Struct(self.object(&name, parts))
+            }
+        };
+        TypeDef {
+            name,
+            pointer: pointer.to_string(),
+            doc: description(schema),
+            deprecated: schema.schema_data.deprecated,
+            in_request: false,
+            kind,
+        }
+    }
+
+    /// Gathers properties, required names and `additionalProperties` from an object schema,
+    /// following `allOf` members (and the references among them) in order.
+    fn collect_object<'s>(&mut self, schema: &'s Schema, pointer: &str, parts: &mut ObjectParts<'s>)
+    where
+        'a: 's,
+    {
+        let (properties, required, additional, all_of): (_, &[String], _, &[ReferenceOr<Schema>]) = match &schema
+            .schema_kind
+        {
+            SchemaKind::Type(Type::Object(object)) => {
+                (Some(&object.properties), &object.required, object.additional_properties.as_ref(), &[])
+            }
+            SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
+            SchemaKind::Any(any_schema) => (
+                Some(&any_schema.properties),
+                &any_schema.required,
+                any_schema.additional_properties.as_ref(),
+                &any_schema.all_of,
+            ),
+            SchemaKind::OneOf { .. } => {
+                self.unsupported(pointer, "oneOf");
+                return;
+            }
+            SchemaKind::AnyOf { .. } => {
+                self.unsupported(pointer, "anyOf");
+                return;
+            }
+            SchemaKind::Not { .. } => {
+                self.unsupported(pointer, "not");
+                return;
+            }
+            SchemaKind::Type(_) => {
+                self.error(pointer, "an `allOf` member must be an object schema; move scalar constraints onto the property that uses them");
+                return;
+            }
+        };
+        for (index, member) in all_of.iter().enumerate() {
+            let member_pointer = format!("{pointer}/allOf/{index}");
+            match member {
+                ReferenceOr::Item(member) => self.collect_object(member, &member_pointer, parts),
+                ReferenceOr::Reference { reference } => {
+                    if let Some((name, target)) = self.resolve(reference, &member_pointer) {
+                        if self.resolving.iter().any(|n| n == name) {
+                            self.error(format!("{member_pointer}/$ref"), "this `allOf` includes itself");
+                            continue;
+                        }
+                        self.resolving.push(name.to_string());
+                        let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
+                        self.collect_object(target, &target_pointer, parts);
+                        self.resolving.pop();
+                    }
+                }
+            }
+        }
+        for (wire_name, property) in properties.into_iter().flatten() {
+            let property_pointer = format!("{pointer}/properties/{}", escape_pointer_token(wire_name));
+            // The first declaration of a property wins; `allOf` members usually repeat it unchanged.
+            parts.properties.entry(wire_name.clone()).or_insert((property_pointer, property));
+        }
+        for name in required {
+            if !parts.required.contains(name) {
+                parts.required.push(name.clone());
+            }
+        }
+        if let Some(additional) = additional {
+            parts.additional = Some((format!("{pointer}/additionalProperties"), additional));
+        }
+    }
+
+    fn object(&mut self, type_name: &str, parts: ObjectParts<'_>) -> Struct {
+        let mut field_names = Namespace::new();
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire_name, (pointer, property)) in &parts.properties {
+            let rust_name = field_names.claim(naming::snake_name(wire_name));
+            let context = format!("{type_name} {wire_name}");
+            let value = self.value_of_boxed(property, pointer, &context);
+            let (doc, deprecated, sensitive) = self.field_annotations(property, pointer);
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                rust_name,
+                doc,
+                deprecated,
+                required: parts.required.contains(wire_name),
+                sensitive,
+                boxed: false,
+                value,
+            });
+        }
+        let extra = match parts.additional {
+            None | Some((_, AdditionalProperties::Any(false))) => Extra::Ignored,
+            Some((_, AdditionalProperties::Any(true))) => Extra::Kept { field: field_names.claim("extra".into()) },
+            Some((_, AdditionalProperties::Schema(schema))) if is_empty_schema(schema) => {
+                Extra::Kept { field: field_names.claim("extra".into()) }
+            }
+            Some((pointer, AdditionalProperties::Schema(schema))) => {
+                let value = self.value_of_ref_or(schema, &pointer, &format!("{type_name} extra"));
+                Extra::Typed { field: field_names.claim("extra".into()), value: Box::new(value) }
+            }
+        };
+        Struct { fields, extra }
+    }
+
+    /// Documentation, deprecation and sensitivity of a property, looking through a `$ref` to a
+    /// transparent schema (a bare `$ref` cannot carry a description of its own).
+    fn field_annotations(
+        &mut self,
+        property: &ReferenceOr<Box<Schema>>,
+        pointer: &str,
+    ) -> (Option<String>, bool, bool) {
+        let schema: Option<&Schema> = match property {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                let errors_before = self.errors.len();
+                let resolved = self.resolve(reference, pointer).map(|(_, schema)| schema);
+                // The dangling reference was already reported when the value was lowered.
+                self.errors.truncate(errors_before);
+                resolved
+            }
+        };
+        match schema {
+            Some(schema) => (description(schema), schema.schema_data.deprecated, is_sensitive(schema)),
+            None => (None, false, false),
+        }
+    }
+
+    fn unsupported(&mut self, pointer: &str, keyword: &str) -> ValueType {
+        self.error(
+            pointer,
+            format!("`{keyword}` is not supported yet; remove this schema from the spec, or leave out the operations that use it"),
+        );
+        any()
+    }
+
+    fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(SpecError::new(pointer, message));
+    }
+}
+
+/// Whether a component schema becomes a Rust type of its own rather than being inlined.
+fn needs_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => string.enumeration.iter().any(Option::is_some),
+        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::Any(any_schema) => {
+            any_schema.one_of.is_empty()
+                && any_schema.any_of.is_empty()
+                && (!any_schema.properties.is_empty() || !any_schema.all_of.is_empty())
+        }
+        _ => false,
+    }
+}
+
+fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> StringEnum {
+    let mut names = Namespace::new();
+    let mut variants: Vec<Variant> = Vec::new();
+    for value in values {
+        if variants.iter().any(|v| v.wire_name == value) {
+            continue;
+        }
+        variants.push(Variant { wire_name: value.to_string(), rust_name: names.claim(naming::variant_name(value)) });
+    }
+    StringEnum { variants, catch_all: names.claim("Unknown".to_string()) }
+}
+
+fn is_nullable(schema: &Schema) -> bool {
+    schema.schema_data.nullable
+        || matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_none))
+}
+
+fn is_sensitive(schema: &Schema) -> bool {
+    let password = matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+    );
+    password || schema.schema_data.extensions.get("x-sensitive").and_then(|v| v.as_bool()) == Some(true)
+}
+
+fn is_empty_schema(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
+}
+
+fn description(schema: &Schema) -> Option<String> {
+    schema
+        .schema_data
+        .description
+        .as_deref()
+        .or(schema.schema_data.title.as_deref())
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+}
+
+fn any() -> ValueType {
+    ValueType { shape: Shape::Any, nullable: false }
+}

@@ -1,0 +1,126 @@
+//! `cargo xtask codegen`: regenerates `generated-client/` from `spec/`, or with `--check` verifies
+//! that it is up to date. All the work is in the `generator` library; this only parses arguments
+//! and reports.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
+
+  --check            compare instead of writing; exit 1 with a diff when the output is stale
+  --spec PATH        the OpenAPI 3.0 file, or a directory holding openapi.yaml (default: spec/)
+  --out DIR          the crate directory to write (default: generated-client/)
+  --crate-name NAME  the package name (default: the spec's x-crate-name)";
+
+struct Args {
+    check: bool,
+    spec: PathBuf,
+    out: PathBuf,
+    crate_name: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => {}
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let args = match parse_args(&args[1..]) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    codegen(&args)
+}
+
+fn parse_args(raw: &[String]) -> Result<Args, String> {
+    let root = workspace_root();
+    let mut args = Args { check: false, spec: root.join("spec"), out: root.join("generated-client"), crate_name: None };
+    let mut iter = raw.iter();
+    while let Some(flag) = iter.next() {
+        let mut value = || iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--check" => args.check = true,
+            "--spec" => args.spec = PathBuf::from(value()?),
+            "--out" => args.out = PathBuf::from(value()?),
+            "--crate-name" => args.crate_name = Some(value()?),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if args.spec.is_dir() {
+        args.spec = ["openapi.yaml", "openapi.yml", "openapi.json"]
+            .iter()
+            .map(|name| args.spec.join(name))
+            .find(|path| path.is_file())
+            .unwrap_or_else(|| args.spec.join("openapi.yaml"));
+    }
+    Ok(args)
+}
+
+fn codegen(args: &Args) -> ExitCode {
+    let options = generator::Options { crate_name: args.crate_name.clone(), spec_label: spec_label(&args.spec) };
+    let files = match generator::generate(&args.spec, &options) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("note: nothing was written; {} is unchanged", args.out.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.check {
+        let report = files.check(&args.out);
+        if report.is_fresh() {
+            println!("{} is up to date with {}", args.out.display(), options.spec_label);
+            return ExitCode::SUCCESS;
+        }
+        for stale in &report.stale {
+            eprintln!("{}", stale.diff);
+        }
+        eprintln!(
+            "error: {} file(s) in {} differ from what {} produces; run `cargo xtask codegen` and commit the result",
+            report.stale.len(),
+            args.out.display(),
+            options.spec_label
+        );
+        return ExitCode::FAILURE;
+    }
+    match files.write_to(&args.out) {
+        Ok(()) => {
+            println!("generated {} from {}", args.out.display(), options.spec_label);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// How the spec is named in generated preambles: relative to the workspace when inside it, so
+/// the output does not depend on where the repository is checked out.
+fn spec_label(spec: &Path) -> String {
+    let root = workspace_root();
+    let absolute = std::path::absolute(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let absolute = absolute.canonicalize().unwrap_or(absolute);
+    let root = root.canonicalize().unwrap_or(root);
+    match absolute.strip_prefix(&root) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => spec.file_name().map_or_else(|| spec.display().to_string(), |n| n.to_string_lossy().into_owned()),
+    }
+}
