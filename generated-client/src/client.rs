@@ -5,10 +5,9 @@
 #![allow(deprecated)]
 
 use std::fmt;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 use crate::error::{BuildError, Error};
 use crate::types;
-use crate::validation::Validate as _;
 
 /// The servers the API is served from, as listed in the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +32,9 @@ impl Environment {
     }
 }
 
+/// The builder methods that set credentials; `Debug` lists these instead of the values.
+const CREDENTIAL_NAMES: &[&str] = &["client_id", "secret", "plaid_version"];
+
 /// A client for the API. Cloning is cheap: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
@@ -46,7 +48,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
-            .field("credentials", &["client_id", "secret", "plaid_version"])
+            .field("credentials", &CREDENTIAL_NAMES)
             .finish_non_exhaustive()
     }
 }
@@ -73,7 +75,7 @@ impl Client {
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
         let request = self
             .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
-        body.validate()?;
+        crate::validation::Validate::validate(body)?;
         let request = request.json(body);
         self.send(request).await
     }
@@ -211,7 +213,7 @@ impl ClientBuilder {
         let mut credentials = HeaderMap::new();
         credentials
             .insert(
-                HeaderName::from_static("plaid-client-id"),
+                reqwest::header::HeaderName::from_static("plaid-client-id"),
                 credential_header(
                     "client_id",
                     self
@@ -226,7 +228,7 @@ impl ClientBuilder {
             );
         credentials
             .insert(
-                HeaderName::from_static("plaid-secret"),
+                reqwest::header::HeaderName::from_static("plaid-secret"),
                 credential_header(
                     "secret",
                     self
@@ -241,7 +243,7 @@ impl ClientBuilder {
             );
         credentials
             .insert(
-                HeaderName::from_static("plaid-version"),
+                reqwest::header::HeaderName::from_static("plaid-version"),
                 credential_header(
                     "plaid_version",
                     self.plaid_version.as_deref().unwrap_or("2020-09-14"),
@@ -265,8 +267,8 @@ fn credential_header(
     name: &'static str,
     value: &str,
     sensitive: bool,
-) -> Result<HeaderValue, BuildError> {
-    let mut value = HeaderValue::from_str(value)
+) -> Result<reqwest::header::HeaderValue, BuildError> {
+    let mut value = reqwest::header::HeaderValue::from_str(value)
         .map_err(|_| BuildError::InvalidCredential {
             name,
         })?;

@@ -7,7 +7,8 @@
 //!
 //! A client for version `2020-09-14` of this API, generated from its OpenAPI description. Start with [`Client::builder`].
 #![forbid(unsafe_code)]
-#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+#![allow(rustdoc::invalid_html_tags)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
 #[rustfmt::skip]
@@ -21,9 +22,6 @@ pub mod types;
 
 #[rustfmt::skip]
 pub mod validation;
-
 pub use client::{Client, ClientBuilder, Environment};
-
 pub use error::{BuildError, Error};
-
 pub use validation::{Validate, ValidationError};

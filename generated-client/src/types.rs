@@ -114,7 +114,7 @@ impl crate::validation::Validate for CraMonitoringInsightsGetRequest {
         {
             let value = &self.consumer_report_permissible_purpose;
             let path = path.field("consumer_report_permissible_purpose");
-            value.validate_at(&path)?;
+            crate::validation::Validate::validate_at(value, &path)?;
         }
 
         Ok(())

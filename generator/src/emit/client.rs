@@ -23,7 +23,8 @@ pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
         #![doc = #generated]
         #![forbid(unsafe_code)]
         // Descriptions come from the spec, written as web Markdown rather than rustdoc.
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+        #![allow(rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         #[rustfmt::skip]
@@ -52,13 +53,15 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
         use std::fmt;
 
-        use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        use reqwest::header::HeaderMap;
 
         use crate::error::{BuildError, Error};
         use crate::types;
-        use crate::validation::Validate as _;
 
         #environment
+
+        /// The builder methods that set credentials; `Debug` lists these instead of the values.
+        const CREDENTIAL_NAMES: &[&str] = &[#(#credential_names),*];
 
         /// A client for the API. Cloning is cheap: clones share one connection pool.
         #[derive(Clone)]
@@ -73,7 +76,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("Client")
                     .field("base_url", &self.base_url)
-                    .field("credentials", &[#(#credential_names),*])
+                    .field("credentials", &CREDENTIAL_NAMES)
                     .finish_non_exhaustive()
             }
         }
@@ -183,6 +186,27 @@ fn builder(api: &Api) -> TokenStream {
             quote!(.field(#label, &self.#name))
         }
     });
+    let credential_header = if api.credentials.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            fn credential_header(
+                name: &'static str,
+                value: &str,
+                sensitive: bool,
+            ) -> Result<reqwest::header::HeaderValue, BuildError> {
+                let mut value =
+                    reqwest::header::HeaderValue::from_str(value).map_err(|_| BuildError::InvalidCredential { name })?;
+                value.set_sensitive(sensitive);
+                Ok(value)
+            }
+        }
+    };
+    let credentials_binding = if api.credentials.is_empty() {
+        quote!(let credentials = HeaderMap::new();)
+    } else {
+        quote!(let mut credentials = HeaderMap::new();)
+    };
     let default_base_url = match api.servers.as_slice() {
         [only] => {
             let url = &only.url;
@@ -237,7 +261,7 @@ fn builder(api: &Api) -> TokenStream {
                     Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
                     _ => return Err(BuildError::InvalidBaseUrl { url: base_url }),
                 }
-                let mut credentials = HeaderMap::new();
+                #credentials_binding
                 #(#inserts)*
                 let http = match self.http {
                     Some(http) => http,
@@ -247,11 +271,7 @@ fn builder(api: &Api) -> TokenStream {
             }
         }
 
-        fn credential_header(name: &'static str, value: &str, sensitive: bool) -> Result<HeaderValue, BuildError> {
-            let mut value = HeaderValue::from_str(value).map_err(|_| BuildError::InvalidCredential { name })?;
-            value.set_sensitive(sensitive);
-            Ok(value)
-        }
+        #credential_header
     }
 }
 
@@ -287,7 +307,7 @@ fn credential_insert(credential: &Credential) -> TokenStream {
     };
     quote! {
         credentials.insert(
-            HeaderName::from_static(#header_lower),
+            reqwest::header::HeaderName::from_static(#header_lower),
             credential_header(#label, #value, #sensitive)?,
         );
     }
@@ -303,7 +323,10 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     let (body_param, attach_body) = match &operation.body {
         Some(body) if body.required => {
             let ty = value_type(api, &body.value);
-            (quote!(body: &#ty,), quote!(body.validate()?; let request = request.json(body);))
+            (
+                quote!(body: &#ty,),
+                quote!(crate::validation::Validate::validate(body)?; let request = request.json(body);),
+            )
         }
         Some(body) => {
             let ty = value_type(api, &body.value);
@@ -312,7 +335,7 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
                 quote! {
                     let request = match body {
                         Some(body) => {
-                            body.validate()?;
+                            crate::validation::Validate::validate(body)?;
                             request.json(body)
                         }
                         None => request,

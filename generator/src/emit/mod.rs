@@ -1,7 +1,7 @@
 //! Phase 3: the model becomes Rust source, built as tokens with `quote!` and printed with
-//! prettyplease. One module per kind of output: [`types`] (structs and enums), [`builders`],
-//! [`validate`], [`client`], [`runtime`] (error and validation support the crate owns) and
-//! [`manifest`] (Cargo.toml).
+//! prettyplease. One module per kind of output: `types` (structs and enums), `builders`,
+//! `validate`, `client`, `runtime` (error and validation support the crate owns) and
+//! `manifest` (Cargo.toml).
 
 mod builders;
 mod client;
@@ -98,6 +98,12 @@ fn format_rust(path: &str, tokens: TokenStream) -> Result<String, Error> {
 
 /// prettyplease puts no blank line between items; add one after every item that closes a block,
 /// at any depth, and before a module's items after its inner attributes, as rustfmt'd code has.
+fn is_definition(line: &str) -> bool {
+    ["pub struct", "pub enum", "pub fn", "pub trait", "struct", "enum", "fn", "trait", "const", "static"]
+        .iter()
+        .any(|keyword| line.starts_with(keyword))
+}
+
 fn space_items(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
@@ -108,15 +114,13 @@ fn space_items(text: &str) -> String {
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
         let closes_item = matches!(line.trim(), "}" | "};") && next_indent == indent && !next.trim().starts_with('}');
-        let ends_header = line.starts_with("#![") && !next.starts_with("#![") && !next.trim().is_empty();
+        let ends_header =
+            line.starts_with("#![") && line.ends_with(']') && !next.starts_with("#![") && !next.trim().is_empty();
         let ends_uses = line.starts_with("use ") && !next.starts_with("use ") && !next.trim().is_empty();
         let item_after_field = line.trim_end().ends_with(';')
             && next_indent == indent
             && indent == 0
-            && (next.starts_with("///")
-                || next.starts_with("#[")
-                || next.starts_with("pub ")
-                || next.starts_with("impl"));
+            && (next.starts_with("///") || next.starts_with("#[") || next.starts_with("impl") || is_definition(next));
         if closes_item || ends_header || ends_uses || item_after_field {
             out.push('\n');
         }

@@ -205,6 +205,12 @@ pub fn validation_rs(features: &Features) -> TokenStream {
             fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError>;
         }
 
+        impl<T: Validate + ?Sized> Validate for Box<T> {
+            fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+                T::validate_at(self, path)
+            }
+        }
+
         /// The location of a value inside a request, built up as validation descends and only
         /// rendered as text when something is wrong.
         #[derive(Debug, Clone, Copy)]

@@ -125,7 +125,9 @@ impl Validation {
             });
         }
         match &value.shape {
-            Shape::Named(id) => self.needs[id.0].then(|| quote!(value.validate_at(&path)?;)),
+            Shape::Named(id) => {
+                self.needs[id.0].then(|| quote!(crate::validation::Validate::validate_at(value, &path)?;))
+            }
             Shape::String(rules) => {
                 let min = rules.min_length.map(|n| quote!(crate::validation::min_length(value, #n, &path)?;));
                 let max = rules.max_length.map(|n| quote!(crate::validation::max_length(value, #n, &path)?;));

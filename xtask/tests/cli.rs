@@ -1,0 +1,171 @@
+//! `cargo xtask codegen` as a user runs it: exit codes, messages on bad input, and an output
+//! directory that stays byte-for-byte unchanged whenever generation fails.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const VALID_SPEC: &str = "\
+openapi: 3.0.3
+info: {title: Tiny, version: '1'}
+servers: [{url: 'https://api.example.test', description: Main}]
+paths:
+  /ping:
+    post:
+      operationId: ping
+      responses:
+        '200':
+          description: Pong.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pong'}
+components:
+  schemas:
+    Pong:
+      type: object
+      properties:
+        at: {type: string}
+";
+
+/// A scratch directory holding `spec.yaml` and an output directory with a sentinel file.
+struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str, spec: Option<&str>) -> Self {
+        let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("out/src")).unwrap();
+        fs::write(dir.join("out/src/lib.rs"), "// the previous output\n").unwrap();
+        if let Some(spec) = spec {
+            fs::write(dir.join("spec.yaml"), spec).unwrap();
+        }
+        Scratch { dir }
+    }
+
+    fn spec(&self) -> PathBuf {
+        self.dir.join("spec.yaml")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.join("out")
+    }
+
+    fn codegen(&self, extra: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("codegen")
+            .arg("--spec")
+            .arg(self.spec())
+            .arg("--out")
+            .arg(self.out())
+            .args(["--crate-name", "tiny-client"])
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    fn assert_output_untouched(&self) {
+        assert_eq!(fs::read_to_string(self.out().join("src/lib.rs")).unwrap(), "// the previous output\n");
+        assert_eq!(fs::read_dir(self.out().join("src")).unwrap().count(), 1);
+        assert!(!self.out().join("Cargo.toml").exists());
+    }
+}
+
+/// Runs codegen on a bad spec and returns stderr after checking what every failure must do.
+fn failing_run(name: &str, spec: Option<&str>) -> (String, PathBuf) {
+    let scratch = Scratch::new(name, spec);
+    let output = scratch.codegen(&[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "expected failure, stderr: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert!(!stderr.trim().contains("\n\n"), "the error should be one paragraph: {stderr}");
+    assert!(stderr.contains(&scratch.spec().display().to_string()), "the error names the file: {stderr}");
+    scratch.assert_output_untouched();
+    (stderr, scratch.dir)
+}
+
+fn contains_all(haystack: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(haystack.contains(needle), "`{needle}` missing from: {haystack}");
+    }
+}
+
+#[test]
+fn missing_spec_file() {
+    let (stderr, _) = failing_run("missing", None);
+    contains_all(&stderr, &["cannot read spec"]);
+}
+
+#[test]
+fn invalid_yaml_reports_line_and_column() {
+    let (stderr, dir) = failing_run("yaml", Some("openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n"));
+    let location = format!("{}:", dir.join("spec.yaml").display());
+    contains_all(&stderr, &[&location, "not valid YAML"]);
+    let after = &stderr[stderr.find(&location).unwrap() + location.len()..];
+    let mut numbers = after.split(':').take(2).map(|n| n.trim().parse::<usize>());
+    assert!(numbers.all(|n| n.is_ok()), "line and column expected: {stderr}");
+}
+
+#[test]
+fn swagger_two_is_refused() {
+    let (stderr, _) = failing_run("swagger", Some("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n"));
+    contains_all(&stderr, &["#/swagger", "Swagger 2.0"]);
+}
+
+#[test]
+fn openapi_three_one_is_refused() {
+    let (stderr, _) = failing_run("v31", Some("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n"));
+    contains_all(&stderr, &["#/openapi", "3.1.0"]);
+}
+
+#[test]
+fn dangling_reference_is_located() {
+    let spec = VALID_SPEC.replace("at: {type: string}", "at: {$ref: '#/components/schemas/Missing'}");
+    let (stderr, _) = failing_run("dangling", Some(&spec));
+    contains_all(&stderr, &["#/components/schemas/Pong/properties/at/$ref", "Missing", "does not exist"]);
+}
+
+#[test]
+fn unsupported_construct_is_located() {
+    let spec = VALID_SPEC.replace("at: {type: string}", "at: {oneOf: [{type: string}, {type: integer}]}");
+    let (stderr, _) = failing_run("one-of", Some(&spec));
+    contains_all(&stderr, &["#/components/schemas/Pong/properties/at", "oneOf", "not supported"]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let spec = VALID_SPEC.replace(
+        "at: {type: string}",
+        "at: {$ref: '#/components/schemas/Nope'}\n        other: {anyOf: [{type: string}]}",
+    );
+    let (stderr, _) = failing_run("several", Some(&spec));
+    contains_all(&stderr, &["properties/at/$ref", "properties/other", "anyOf"]);
+}
+
+#[test]
+fn writes_then_checks_clean_then_reports_a_stale_file() {
+    let scratch = Scratch::new("check", Some(VALID_SPEC));
+    fs::remove_file(scratch.out().join("src/lib.rs")).unwrap();
+    let write = scratch.codegen(&[]);
+    assert!(write.status.success(), "{}", String::from_utf8_lossy(&write.stderr));
+    let check = scratch.codegen(&["--check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+
+    let types = scratch.out().join("src/types.rs");
+    let edited = fs::read_to_string(&types).unwrap().replace("pub at:", "pub at_renamed:");
+    fs::write(&types, &edited).unwrap();
+    let check = scratch.codegen(&["--check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    contains_all(&stderr, &["a/src/types.rs", "-    pub at_renamed:", "+    pub at:", "run `cargo xtask codegen`"]);
+    assert_eq!(fs::read_to_string(&types).unwrap(), edited, "--check never writes");
+}
+
+#[test]
+fn unknown_arguments_are_usage_errors() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["codegen", "--frobnicate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: cargo xtask codegen"));
+}
