@@ -10,7 +10,7 @@
 #![allow(deprecated)]
 
 /// Body of a call that fetches the newest Cash Flow Updates report for one user. Name the user with `user_id` (or `user_token` on older integrations) and state the legal reason for pulling the report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,6 +28,21 @@ pub struct CraMonitoringInsightsGetRequest {
     pub user_token: Option<String>,
 }
 
+impl std::fmt::Debug for CraMonitoringInsightsGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &"[redacted]")
+            .field("user_id", &self.user_id)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .field("user_token", &self.user_token)
+            .finish()
+    }
+}
+
 impl CraMonitoringInsightsGetRequest {
     /// Starts a [`CraMonitoringInsightsGetRequestBuilder`]; `build` checks required fields and constraints.
     pub fn builder() -> CraMonitoringInsightsGetRequestBuilder {
@@ -36,7 +51,7 @@ impl CraMonitoringInsightsGetRequest {
 }
 
 /// Builds a [`CraMonitoringInsightsGetRequest`], checking it against the spec before handing it out.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CraMonitoringInsightsGetRequestBuilder {
     client_id: Option<String>,
     secret: Option<String>,
@@ -45,6 +60,21 @@ pub struct CraMonitoringInsightsGetRequestBuilder {
         MonitoringConsumerReportPermissiblePurpose,
     >,
     user_token: Option<String>,
+}
+
+impl std::fmt::Debug for CraMonitoringInsightsGetRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsGetRequestBuilder")
+            .field("client_id", &self.client_id)
+            .field("secret", &"[redacted]")
+            .field("user_id", &self.user_id)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .field("user_token", &self.user_token)
+            .finish()
+    }
 }
 
 impl CraMonitoringInsightsGetRequestBuilder {

@@ -114,6 +114,13 @@ fn credentials(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Credentia
         };
         match definition {
             SecurityScheme::APIKey { location: APIKeyLocation::Header, name, description, extensions } => {
+                if name.is_empty() || !name.bytes().all(is_header_name_byte) {
+                    errors.push(SpecError::new(
+                        format!("{pointer}/name"),
+                        format!("`{name}` is not a valid HTTP header name; use letters, digits and `-`"),
+                    ));
+                    continue;
+                }
                 credentials.push(Credential {
                     scheme: scheme.clone(),
                     rust_name: names.claim(naming::snake_name(scheme)),
@@ -130,6 +137,11 @@ fn credentials(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Credentia
         }
     }
     credentials
+}
+
+/// Whether a byte may appear in an HTTP header name (an RFC 9110 token).
+fn is_header_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// Marks every type reachable from a request body: those get builders and validation.
