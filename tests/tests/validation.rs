@@ -135,8 +135,6 @@ fn unknown_wire_value_deserializes_to_the_catch_all_and_is_caught_by_validation(
 }
 
 #[test]
-#[ignore = "CraMonitoringInsightsGetRequest and its builder derive Debug, so the body `secret` field is printed in \
-            clear; waiting for redaction of sensitive fields"]
 fn debug_of_request_and_builder_hides_the_secret() {
     let builder = CraMonitoringInsightsGetRequest::builder()
         .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
