@@ -73,11 +73,11 @@ impl Client {
         &self,
         body: &types::CraMonitoringInsightsGetRequest,
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
-        let request = self
-            .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
         crate::validation::Validate::validate(body)?;
-        let request = request.json(body);
-        self.send(request).await
+        let request = self
+            .request(reqwest::Method::POST, "/cra/monitoring_insights/get")
+            .json(body);
+        decode(self.send(request).await?)
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
@@ -86,51 +86,37 @@ impl Client {
             .headers(self.credentials.clone())
     }
 
-    /// Sends a request and decodes a JSON response. The one place requests go out: the
-    /// seam where retries and tracing belong.
-    async fn send<T: serde::de::DeserializeOwned>(
+    /// Sends a request and returns the body of a successful response. The one place
+    /// requests go out: the seam where retries and tracing belong.
+    async fn send(
         &self,
         request: reqwest::RequestBuilder,
-    ) -> Result<T, Error> {
+    ) -> Result<(reqwest::StatusCode, bytes::Bytes), Error> {
         let response = request.send().await.map_err(Error::Transport)?;
         let status = response.status();
         let body = response.bytes().await.map_err(Error::Transport)?;
         if !status.is_success() {
-            return Err(error_response(status, &body));
+            return Err(
+                match serde_json::from_slice(&body) {
+                    Ok(error) => {
+                        Error::Api {
+                            status,
+                            error: Box::new(error),
+                        }
+                    }
+                    Err(_) => Error::unexpected_status(status, &body),
+                },
+            );
         }
-
-        serde_json::from_slice(&body)
-            .map_err(|source| Error::decode(status, source, &body))
-    }
-
-    /// Sends a request whose successful response has no body to decode.
-    #[allow(dead_code)]
-    async fn send_without_content(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<(), Error> {
-        let response = request.send().await.map_err(Error::Transport)?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(());
-        }
-
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Err(error_response(status, &body))
+        Ok((status, body))
     }
 }
 
-fn error_response(status: reqwest::StatusCode, body: &[u8]) -> Error {
-    match serde_json::from_slice(body) {
-        Ok(error) => {
-            Error::Api {
-                status,
-                error: Box::new(error),
-            }
-        }
-
-        Err(_) => Error::unexpected_status(status, body),
-    }
+/// Decodes the body of a successful response.
+fn decode<T: serde::de::DeserializeOwned>(
+    (status, body): (reqwest::StatusCode, bytes::Bytes),
+) -> Result<T, Error> {
+    serde_json::from_slice(&body).map_err(|source| Error::decode(status, source, &body))
 }
 
 /// Configures a [`Client`]: where to send requests and which credentials to send.
@@ -209,7 +195,6 @@ impl ClientBuilder {
                 });
             }
         }
-
         let mut credentials = HeaderMap::new();
         credentials
             .insert(
@@ -254,7 +239,6 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
         };
-
         Ok(Client {
             http,
             base_url,

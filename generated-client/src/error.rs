@@ -48,7 +48,6 @@ impl Error {
             body: excerpt(body),
         }
     }
-
     pub(crate) fn decode(
         status: reqwest::StatusCode,
         source: serde_json::Error,
@@ -80,7 +79,6 @@ fn excerpt(body: &[u8]) -> String {
     if body.len() > BODY_EXCERPT_LIMIT {
         text.push('…');
     }
-
     text
 }
 
@@ -91,17 +89,14 @@ impl fmt::Display for Error {
             Error::Api { status, .. } => {
                 write!(f, "the API returned an error (HTTP {status})")
             }
-
             Error::UnexpectedStatus { status, body } => {
                 write!(
                     f, "the API returned HTTP {status} with an unrecognised body: {body}"
                 )
             }
-
             Error::Decode { status, source, .. } => {
                 write!(f, "cannot decode the HTTP {status} response body: {source}")
             }
-
             Error::Transport(error) => write!(f, "request failed: {error}"),
         }
     }
@@ -159,25 +154,21 @@ impl fmt::Display for BuildError {
                     "no server chosen: call `environment` or `base_url` on the builder",
                 )
             }
-
             BuildError::InvalidBaseUrl { url } => {
                 write!(f, "`{url}` is not an absolute http or https URL")
             }
-
             BuildError::MissingCredential { name, header } => {
                 write!(
                     f,
                     "no `{name}` set: call `{name}` on the builder (it is sent as the `{header}` header)"
                 )
             }
-
             BuildError::InvalidCredential { name } => {
                 write!(
                     f,
                     "the `{name}` value contains characters that cannot be sent in an HTTP header"
                 )
             }
-
             BuildError::Http(error) => {
                 write!(f, "cannot create the HTTP client: {error}")
             }

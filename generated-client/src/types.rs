@@ -130,7 +130,6 @@ impl CraMonitoringInsightsGetRequestBuilder {
                 })?,
             user_token: self.user_token,
         };
-
         crate::validation::Validate::validate(&value)?;
         Ok(value)
     }
@@ -146,7 +145,6 @@ impl crate::validation::Validate for CraMonitoringInsightsGetRequest {
             let path = path.field("consumer_report_permissible_purpose");
             crate::validation::Validate::validate_at(value, &path)?;
         }
-
         Ok(())
     }
 }
@@ -190,7 +188,6 @@ impl crate::validation::Validate for MonitoringConsumerReportPermissiblePurpose 
         if let Self::Unknown(value) = self {
             return Err(crate::validation::ValidationError::not_listed(path, value));
         }
-
         Ok(())
     }
 }

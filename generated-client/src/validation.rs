@@ -79,7 +79,6 @@ impl fmt::Display for FieldPath<'_> {
         if let Some(parent) = self.parent {
             fmt::Display::fmt(parent, f)?;
         }
-
         let at_root = matches!(
             self.parent, None | Some(FieldPath { segment : Segment::Root, .. })
         );
@@ -168,39 +167,30 @@ impl fmt::Display for ValidationError {
             Problem::TooShort { min, actual } => {
                 write!(f, "must have at least {min} characters, has {actual}")
             }
-
             Problem::TooLong { max, actual } => {
                 write!(f, "must have at most {max} characters, has {actual}")
             }
-
             Problem::PatternMismatch { pattern } => {
                 write!(f, "must match the pattern `{pattern}`")
             }
-
             Problem::BelowMinimum { min, exclusive: false, actual } => {
                 write!(f, "must be at least {min}, is {actual}")
             }
-
             Problem::BelowMinimum { min, exclusive: true, actual } => {
                 write!(f, "must be greater than {min}, is {actual}")
             }
-
             Problem::AboveMaximum { max, exclusive: false, actual } => {
                 write!(f, "must be at most {max}, is {actual}")
             }
-
             Problem::AboveMaximum { max, exclusive: true, actual } => {
                 write!(f, "must be less than {max}, is {actual}")
             }
-
             Problem::TooFewItems { min, actual } => {
                 write!(f, "must have at least {min} elements, has {actual}")
             }
-
             Problem::TooManyItems { max, actual } => {
                 write!(f, "must have at most {max} elements, has {actual}")
             }
-
             Problem::NotListed { value } => {
                 write!(f, "`{value}` is not one of the values the spec allows")
             }
@@ -219,7 +209,6 @@ pub fn min_length(
     if actual < min {
         return Err(ValidationError::new(path, Problem::TooShort { min, actual }));
     }
-
     Ok(())
 }
 
@@ -233,7 +222,6 @@ pub fn max_length(
     if actual > max {
         return Err(ValidationError::new(path, Problem::TooLong { max, actual }));
     }
-
     Ok(())
 }
 
@@ -256,7 +244,6 @@ pub fn minimum(
             ),
         );
     }
-
     Ok(())
 }
 
@@ -279,7 +266,6 @@ pub fn maximum(
             ),
         );
     }
-
     Ok(())
 }
 
@@ -300,7 +286,6 @@ pub fn min_items(
             ),
         );
     }
-
     Ok(())
 }
 
@@ -321,6 +306,5 @@ pub fn max_items(
             ),
         );
     }
-
     Ok(())
 }

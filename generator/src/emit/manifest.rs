@@ -6,6 +6,7 @@ use crate::model::Api;
 
 pub fn cargo_toml(api: &Api, features: &Features) -> String {
     let mut dependencies = vec![
+        r#"bytes = "1""#,
         r#"reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
         r#"serde = { version = "1", features = ["derive"] }"#,
         r#"serde_json = "1""#,

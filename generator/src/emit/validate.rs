@@ -4,7 +4,7 @@
 //! field's type only when that type has something to check, so request types without
 //! constraints compile down to almost nothing.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
@@ -129,8 +129,8 @@ impl Validation {
                 self.needs[id.0].then(|| quote!(crate::validation::Validate::validate_at(value, &path)?;))
             }
             Shape::String(rules) => {
-                let min = rules.min_length.map(|n| quote!(crate::validation::min_length(value, #n, &path)?;));
-                let max = rules.max_length.map(|n| quote!(crate::validation::max_length(value, #n, &path)?;));
+                let min = rules.min_length.map(|n| count_check("min_length", quote!(value), n));
+                let max = rules.max_length.map(|n| count_check("max_length", quote!(value), n));
                 let pattern = rules.pattern.as_ref().map(|pattern| {
                     quote! {
                         static PATTERN: crate::validation::Pattern = crate::validation::Pattern::new(#pattern);
@@ -155,8 +155,8 @@ impl Validation {
                 number_checks(as_f64, rules)
             }
             Shape::Array { items, rules } => {
-                let min = rules.min_items.map(|n| quote!(crate::validation::min_items(value.len(), #n, &path)?;));
-                let max = rules.max_items.map(|n| quote!(crate::validation::max_items(value.len(), #n, &path)?;));
+                let min = rules.min_items.map(|n| count_check("min_items", quote!(value.len()), n));
+                let max = rules.max_items.map(|n| count_check("max_items", quote!(value.len()), n));
                 let each = self.check(items).map(|inner| {
                     quote! {
                         for (index, value) in value.iter().enumerate() {
@@ -186,13 +186,22 @@ fn number_checks(as_f64: TokenStream, rules: &NumberRules) -> Option<TokenStream
         return None;
     }
     let min = rules.minimum.map(|bound| {
+        let bound = Literal::f64_unsuffixed(bound);
         let exclusive = rules.exclusive_minimum;
         quote!(crate::validation::minimum(#as_f64, #bound, #exclusive, &path)?;)
     });
     let max = rules.maximum.map(|bound| {
+        let bound = Literal::f64_unsuffixed(bound);
         let exclusive = rules.exclusive_maximum;
         quote!(crate::validation::maximum(#as_f64, #bound, #exclusive, &path)?;)
     });
     let checks: Vec<TokenStream> = [min, max].into_iter().flatten().collect();
     Some(quote!(#(#checks)*))
+}
+
+/// A call to one of the runtime's length or count checks, with an unsuffixed bound.
+fn count_check(check: &str, value: TokenStream, bound: usize) -> TokenStream {
+    let check = super::ident(check);
+    let bound = Literal::usize_unsuffixed(bound);
+    quote!(crate::validation::#check(#value, #bound, &path)?;)
 }

@@ -207,9 +207,10 @@ impl<'a> SchemaLowering<'a> {
                     _ => FloatBits::F64,
                 },
                 rules: NumberRules {
-                    minimum: number.minimum,
+                    // An infinite bound constrains nothing (and has no Rust literal).
+                    minimum: number.minimum.filter(|bound| bound.is_finite()),
                     exclusive_minimum: number.exclusive_minimum,
-                    maximum: number.maximum,
+                    maximum: number.maximum.filter(|bound| bound.is_finite()),
                     exclusive_maximum: number.exclusive_maximum,
                 },
             },

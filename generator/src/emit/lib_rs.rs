@@ -1,0 +1,42 @@
+//! `src/lib.rs`: the crate root, its documentation and re-exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::inner_doc_attrs;
+use super::Features;
+use crate::model::Api;
+
+pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
+    let title = format!(" {}", api.title);
+    let description = inner_doc_attrs(api.description.as_deref());
+    let generated = format!(
+        " A client for version `{}` of this API, generated from its OpenAPI description. Start with [`Client::builder`].",
+        api.version
+    );
+    quote! {
+        #![doc = #title]
+        #![doc = ""]
+        #description
+        #![doc = ""]
+        #![doc = #generated]
+        #![forbid(unsafe_code)]
+        // Descriptions come from the spec, written as web Markdown rather than rustdoc.
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+        #![allow(rustdoc::invalid_html_tags)]
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        mod error;
+        #[rustfmt::skip]
+        pub mod types;
+        #[rustfmt::skip]
+        pub mod validation;
+
+        pub use client::{Client, ClientBuilder, Environment};
+        pub use error::{BuildError, Error};
+        pub use validation::{Validate, ValidationError};
+    }
+}
