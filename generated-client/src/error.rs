@@ -3,6 +3,7 @@
 
 //! Errors returned by the client.
 use std::fmt;
+use std::time::Duration;
 use crate::validation::ValidationError;
 
 /// How many bytes of an unexpected response body an error keeps.
@@ -20,6 +21,10 @@ pub enum Error {
         status: reqwest::StatusCode,
         /// The decoded error body.
         error: Box<crate::types::PlaidError>,
+        /// The request id the server gave the response, if any.
+        request_id: Option<String>,
+        /// How long the server asked the client to wait before trying again.
+        retry_after: Option<Duration>,
     },
     /// The API answered with an error status and a body that is not its error object.
     UnexpectedStatus {
@@ -27,77 +32,169 @@ pub enum Error {
         status: reqwest::StatusCode,
         /// The start of the body, as text.
         body: String,
+        /// The request id the server gave the response, if any.
+        request_id: Option<String>,
+        /// How long the server asked the client to wait before trying again.
+        retry_after: Option<Duration>,
     },
     /// A successful response whose body does not match the spec.
     Decode {
         /// The HTTP status of the response.
         status: reqwest::StatusCode,
+        /// Where in the body decoding failed, e.g. `items[0].status.status_code`.
+        path: String,
         /// What did not match.
         source: serde_json::Error,
         /// The start of the body, as text.
         body: String,
+        /// The request id the server gave the response, if any.
+        request_id: Option<String>,
     },
-    /// The request could not be sent or the response could not be read.
+    /// The response body is larger than the client accepts.
+    ResponseTooLarge {
+        /// The HTTP status of the response.
+        status: reqwest::StatusCode,
+        /// The limit, in bytes (see `ClientBuilder::max_response_size`).
+        limit: usize,
+    },
+    /// The request could not be sent or the response could not be read, including
+    /// timeouts (see [`Error::is_timeout`]).
     Transport(reqwest::Error),
 }
 
 impl Error {
-    pub(crate) fn unexpected_status(status: reqwest::StatusCode, body: &[u8]) -> Self {
-        Error::UnexpectedStatus {
-            status,
-            body: excerpt(body),
-        }
-    }
-    pub(crate) fn decode(
-        status: reqwest::StatusCode,
-        source: serde_json::Error,
-        body: &[u8],
-    ) -> Self {
-        Error::Decode {
-            status,
-            source,
-            body: excerpt(body),
-        }
-    }
-
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(error) => error.status(),
             Error::Validation(_) => None,
+        }
+    }
+
+    /// The request id of the response, from its headers or its body, when there is one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. }
+            | Error::UnexpectedStatus { request_id, .. }
+            | Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_timeout())
+    }
+
+    /// Whether the failure is transient, so that the same request may succeed later:
+    /// connection failures, timeouts, `429` and `500`/`502`/`503`/`504`. The client
+    /// retries these by itself within its [`crate::RetryPolicy`] (timeouts and server
+    /// errors only for idempotent operations).
+    pub fn is_retryable(&self) -> bool {
+        self.may_retry(true)
+    }
+
+    /// Whether the client may retry after this error; `idempotent` says whether the
+    /// request may safely reach the server twice.
+    pub(crate) fn may_retry(&self, idempotent: bool) -> bool {
+        match self {
+            Error::Transport(error) if error.is_connect() => true,
+            Error::Transport(error) => {
+                idempotent
+                    && (error.is_timeout() || error.is_request() || error.is_body())
+            }
+            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => {
+                match status.as_u16() {
+                    429 => true,
+                    500 | 502 | 503 | 504 => idempotent,
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// How long the server asked the client to wait before trying again.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. }
+            | Error::UnexpectedStatus { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 }
 
 /// The first bytes of a body as text, cut at a character boundary.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT_LIMIT)]);
-    let mut text = text.into_owned();
-    if body.len() > BODY_EXCERPT_LIMIT {
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let mut end = body.len().min(BODY_EXCERPT_LIMIT);
+    while end < body.len() && end > 0 && (body[end] & 0b1100_0000) == 0b1000_0000 {
+        end -= 1;
+    }
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    if end < body.len() {
         text.push('…');
     }
     text
 }
 
+fn request_id_suffix(request_id: &Option<String>) -> String {
+    request_id.as_deref().map(|id| format!(", request id {id}")).unwrap_or_default()
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Validation(error) => write!(f, "invalid request: {error}"),
-            Error::Api { status, .. } => {
-                write!(f, "the API returned an error (HTTP {status})")
-            }
-            Error::UnexpectedStatus { status, body } => {
+            Error::Validation(error) => write!(f, "invalid request, not sent: {error}"),
+            Error::Api { status, error, request_id, .. } => {
+                let details = serde_json::to_string(error).unwrap_or_default();
                 write!(
-                    f, "the API returned HTTP {status} with an unrecognised body: {body}"
+                    f, "the API returned an error (HTTP {status}{}): {details}",
+                    request_id_suffix(request_id)
                 )
             }
-            Error::Decode { status, source, .. } => {
-                write!(f, "cannot decode the HTTP {status} response body: {source}")
+            Error::UnexpectedStatus { status, body, request_id, .. } => {
+                write!(
+                    f,
+                    "the API returned HTTP {status}{} with a body that is not its error format: {body}",
+                    request_id_suffix(request_id)
+                )
             }
-            Error::Transport(error) => write!(f, "request failed: {error}"),
+            Error::Decode { status, path, source, body, request_id } => {
+                let path = if path.is_empty() || path == "." {
+                    "the body"
+                } else {
+                    path
+                };
+                write!(
+                    f,
+                    "cannot decode the HTTP {status} response{}: {path}: {source}; the body starts with: {body}",
+                    request_id_suffix(request_id)
+                )
+            }
+            Error::ResponseTooLarge { status, limit } => {
+                write!(
+                    f,
+                    "the HTTP {status} response is larger than {limit} bytes; raise the limit with `ClientBuilder::max_response_size`"
+                )
+            }
+            Error::Transport(error) if error.is_timeout() => {
+                write!(
+                    f,
+                    "the request timed out; raise the limit with `ClientBuilder::timeout` if the API needs longer"
+                )
+            }
+            Error::Transport(error) if error.is_connect() => {
+                write!(
+                    f, "cannot connect to the API; check the base URL and the network"
+                )
+            }
+            Error::Transport(_) => {
+                write!(f, "the request failed before a complete response arrived")
+            }
         }
     }
 }
@@ -108,7 +205,7 @@ impl std::error::Error for Error {
             Error::Validation(error) => Some(error),
             Error::Decode { source, .. } => Some(source),
             Error::Transport(error) => Some(error),
-            Error::Api { .. } | Error::UnexpectedStatus { .. } => None,
+            _ => None,
         }
     }
 }
@@ -142,6 +239,18 @@ pub enum BuildError {
         /// The builder method that sets it.
         name: &'static str,
     },
+    /// A variable `Client::from_env` needs is not set.
+    MissingEnv {
+        /// The variable's name.
+        var: &'static str,
+    },
+    /// A variable `Client::from_env` read has a value it cannot use.
+    InvalidEnv {
+        /// The variable's name.
+        var: &'static str,
+        /// What the value should be.
+        expected: &'static str,
+    },
     /// The HTTP client could not be created.
     Http(reqwest::Error),
 }
@@ -168,6 +277,12 @@ impl fmt::Display for BuildError {
                     f,
                     "the `{name}` value contains characters that cannot be sent in an HTTP header"
                 )
+            }
+            BuildError::MissingEnv { var } => {
+                write!(f, "the environment variable `{var}` is not set")
+            }
+            BuildError::InvalidEnv { var, expected } => {
+                write!(f, "the environment variable `{var}` must be {expected}")
             }
             BuildError::Http(error) => {
                 write!(f, "cannot create the HTTP client: {error}")

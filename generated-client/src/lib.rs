@@ -21,7 +21,18 @@ mod error;
 pub mod types;
 
 #[rustfmt::skip]
+mod retry;
+
+#[rustfmt::skip]
+mod secret;
+
+#[rustfmt::skip]
+mod transport;
+
+#[rustfmt::skip]
 pub mod validation;
 pub use client::{Client, ClientBuilder, Environment};
 pub use error::{BuildError, Error};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
 pub use validation::{Validate, ValidationError};

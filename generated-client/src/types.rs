@@ -10,14 +10,14 @@
 #![allow(deprecated)]
 
 /// Body of a call that fetches the newest Cash Flow Updates report for one user. Name the user with `user_id` (or `user_token` on older integrations) and state the legal reason for pulling the report.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    pub secret: Option<crate::secret::Secret>,
     /// Identifier of the user, as returned when the user record was created. Integrations set up under the newer user model pass this value rather than `user_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -28,21 +28,6 @@ pub struct CraMonitoringInsightsGetRequest {
     pub user_token: Option<String>,
 }
 
-impl std::fmt::Debug for CraMonitoringInsightsGetRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CraMonitoringInsightsGetRequest")
-            .field("client_id", &self.client_id)
-            .field("secret", &"[redacted]")
-            .field("user_id", &self.user_id)
-            .field(
-                "consumer_report_permissible_purpose",
-                &self.consumer_report_permissible_purpose,
-            )
-            .field("user_token", &self.user_token)
-            .finish()
-    }
-}
-
 impl CraMonitoringInsightsGetRequest {
     /// Starts a [`CraMonitoringInsightsGetRequestBuilder`]; `build` checks required fields and constraints.
     pub fn builder() -> CraMonitoringInsightsGetRequestBuilder {
@@ -51,30 +36,15 @@ impl CraMonitoringInsightsGetRequest {
 }
 
 /// Builds a [`CraMonitoringInsightsGetRequest`], checking it against the spec before handing it out.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CraMonitoringInsightsGetRequestBuilder {
     client_id: Option<String>,
-    secret: Option<String>,
+    secret: Option<crate::secret::Secret>,
     user_id: Option<String>,
     consumer_report_permissible_purpose: Option<
         MonitoringConsumerReportPermissiblePurpose,
     >,
     user_token: Option<String>,
-}
-
-impl std::fmt::Debug for CraMonitoringInsightsGetRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CraMonitoringInsightsGetRequestBuilder")
-            .field("client_id", &self.client_id)
-            .field("secret", &"[redacted]")
-            .field("user_id", &self.user_id)
-            .field(
-                "consumer_report_permissible_purpose",
-                &self.consumer_report_permissible_purpose,
-            )
-            .field("user_token", &self.user_token)
-            .finish()
-    }
 }
 
 impl CraMonitoringInsightsGetRequestBuilder {
@@ -85,7 +55,7 @@ impl CraMonitoringInsightsGetRequestBuilder {
     }
 
     /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::secret::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }

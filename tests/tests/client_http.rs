@@ -191,7 +191,7 @@ async fn plaid_error_response_becomes_an_api_error() {
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
 
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
-    let Error::Api { status, error } = &err else { panic!("expected Error::Api, got {err:?}") };
+    let Error::Api { status, error, .. } = &err else { panic!("expected Error::Api, got {err:?}") };
     assert_eq!(status.as_u16(), 400);
     assert_eq!(error.error_type, PlaidErrorType::InvalidRequest);
     assert_eq!(error.error_code, "INVALID_FIELD");
@@ -218,7 +218,7 @@ async fn server_error_with_non_json_body_becomes_unexpected_status() {
 
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
 
-    let Error::UnexpectedStatus { status, body } = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
+    let Error::UnexpectedStatus { status, body, .. } = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
     assert_eq!(status.as_u16(), 500);
     assert_eq!(body, text);
     assert!(err.to_string().contains(text), "the message quotes the body: {err}");
@@ -239,7 +239,7 @@ async fn error_status_with_json_that_is_not_a_plaid_error_becomes_unexpected_sta
 
     let err = client_for(server.uri()).cra_monitoring_insights_get(&request()).await.unwrap_err();
 
-    let Error::UnexpectedStatus { status, body } = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
+    let Error::UnexpectedStatus { status, body, .. } = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
     assert_eq!(status.as_u16(), 403);
     assert!(body.contains("forbidden by proxy"), "{body}");
     assert_no_secret(&err);

@@ -6,21 +6,12 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::rust_type::field_plain_type;
-use super::types::redacted_debug;
 use super::{deprecated_attr, ident};
 use crate::model::{Api, Extra, Struct, TypeDef};
 
 pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let builder_name = format_ident!("{}Builder", def.name);
-    let sensitive = object.fields.iter().any(|f| f.sensitive);
-    let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
-    let debug_impl = if sensitive {
-        let fields = Struct { fields: object.fields.clone(), extra: Extra::Ignored };
-        redacted_debug(&builder_name.to_string(), &fields)
-    } else {
-        TokenStream::new()
-    };
     let builder_doc = format!(" Builds a [`{}`], checking it against the spec before handing it out.", def.name);
     let start_doc = format!(" Starts a [`{builder_name}`]; `build` checks required fields and constraints.");
 
@@ -93,12 +84,11 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         }
 
         #[doc = #builder_doc]
-        #[derive(#derive_debug Clone, Default)]
+        #[derive(Debug, Clone, Default)]
         pub struct #builder_name {
             #(#slots,)*
         }
 
-        #debug_impl
 
         impl #builder_name {
             #(#setters)*

@@ -1,4 +1,4 @@
-//! `src/client.rs`: the `Client` and one method per operation.
+//! `src/client.rs`: the `Client`, its send loop, and one method per operation.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -7,46 +7,46 @@ use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
 use super::rust_type::qualified_value_type as value_type;
 use super::{deprecated_attr, ident};
-use crate::model::{Api, HttpMethod, Operation};
+use crate::model::{Api, Operation};
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
     let methods = api.operations.iter().map(|operation| method(api, operation));
-    let credential_names = api.credentials.iter().map(|c| &c.rust_name);
-    let decode = decode_helper(api);
+    let operation_infos = api.operations.iter().map(operation_info);
+    let types_import = if api.operations.iter().any(|o| o.body.is_some() || o.response.is_some()) {
+        quote!(
+            use crate::types;
+        )
+    } else {
+        TokenStream::new()
+    };
     quote! {
-        //! The HTTP client: configuration, credentials, and one method per operation.
+        //! The HTTP client: configuration, credentials, retries, and one method per operation.
         #![allow(deprecated)]
 
-        use std::fmt;
+        use std::time::Duration;
 
         use reqwest::header::HeaderMap;
 
         use crate::error::{BuildError, Error};
-        use crate::types;
+        use crate::retry::RetryPolicy;
+        use crate::transport::{self, OperationInfo};
+        #types_import
 
         #environment
 
-        /// The builder methods that set credentials; `Debug` lists these instead of the values.
-        const CREDENTIAL_NAMES: &[&str] = &[#(#credential_names),*];
-
         /// A client for the API. Cloning is cheap: clones share one connection pool.
-        #[derive(Clone)]
+        #[derive(Debug, Clone)]
         pub struct Client {
             http: reqwest::Client,
             base_url: String,
-            /// The credential headers sent with every request.
-            credentials: HeaderMap,
-        }
-
-        impl fmt::Debug for Client {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Client")
-                    .field("base_url", &self.base_url)
-                    .field("credentials", &CREDENTIAL_NAMES)
-                    .finish_non_exhaustive()
-            }
+            /// Credentials and the user agent, sent with every request. Credential values are
+            /// marked sensitive, so `Debug` does not show them.
+            headers: HeaderMap,
+            timeout: Duration,
+            retry: RetryPolicy,
+            max_response_size: usize,
         }
 
         impl Client {
@@ -65,88 +65,120 @@ pub fn client_rs(api: &Api) -> TokenStream {
             fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
                 self.http
                     .request(method, format!("{}{path}", self.base_url))
-                    .headers(self.credentials.clone())
+                    .headers(self.headers.clone())
+                    .timeout(self.timeout)
             }
 
-            /// Sends a request and returns the body of a successful response. The one place
-            /// requests go out: the seam where retries and tracing belong.
-            async fn send(&self, request: reqwest::RequestBuilder) -> Result<(reqwest::StatusCode, bytes::Bytes), Error> {
-                let response = request.send().await.map_err(Error::Transport)?;
-                let status = response.status();
-                let body = response.bytes().await.map_err(Error::Transport)?;
-                if !status.is_success() {
-                    return Err(match serde_json::from_slice(&body) {
-                        Ok(error) => Error::Api { status, error: Box::new(error) },
-                        Err(_) => Error::unexpected_status(status, &body),
-                    });
+            /// Sends a request, retrying within the policy, and returns the successful response.
+            /// The one place requests go out.
+            async fn send(&self, operation: &OperationInfo, request: reqwest::RequestBuilder) -> Result<transport::Success, Error> {
+                let request = request.build().map_err(Error::Transport)?;
+                let trace = transport::CallTrace::start(operation);
+                let mut attempt = 1;
+                loop {
+                    let Some(this_attempt) = request.try_clone() else {
+                        // A streaming body cannot be sent twice: one attempt only.
+                        let result = self.attempt(request).await;
+                        trace.finish(attempt, result.as_ref());
+                        return result;
+                    };
+                    let error = match self.attempt(this_attempt).await {
+                        Ok(success) => {
+                            trace.finish(attempt, Ok(&success));
+                            return Ok(success);
+                        }
+                        Err(error) => error,
+                    };
+                    match self.retry.delay(attempt, &error, operation.idempotent) {
+                        Some(delay) => {
+                            trace.retrying(attempt, &error, delay);
+                            tokio::time::sleep(delay).await;
+                            attempt += 1;
+                        }
+                        None => {
+                            trace.finish(attempt, Err(&error));
+                            return Err(error);
+                        }
+                    }
                 }
-                Ok((status, body))
+            }
+
+            async fn attempt(&self, request: reqwest::Request) -> Result<transport::Success, Error> {
+                let response = self.http.execute(request).await.map_err(Error::Transport)?;
+                transport::read_response(response, self.max_response_size).await
             }
         }
 
-        #decode
+        #(#operation_infos)*
+
         #builder
     }
 }
 
-/// Decoding of JSON success bodies, emitted when some operation has one.
-fn decode_helper(api: &Api) -> TokenStream {
-    if api.operations.iter().all(|o| o.response.is_none()) {
-        return TokenStream::new();
-    }
+fn operation_const(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", operation.rust_name.trim_end_matches('_').to_ascii_uppercase())
+}
+
+fn operation_info(operation: &Operation) -> TokenStream {
+    let name = operation_const(operation);
+    let id = &operation.operation_id;
+    let method = operation.method.as_str();
+    let path = &operation.path;
+    let idempotent = operation.idempotent;
     quote! {
-        /// Decodes the body of a successful response.
-        fn decode<T: serde::de::DeserializeOwned>((status, body): (reqwest::StatusCode, bytes::Bytes)) -> Result<T, Error> {
-            serde_json::from_slice(&body).map_err(|source| Error::decode(status, source, &body))
-        }
+        const #name: OperationInfo = OperationInfo { id: #id, method: #method, path: #path, idempotent: #idempotent };
     }
 }
 
 fn method(api: &Api, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
+    let info = operation_const(operation);
     let doc = doc_paragraphs(&[operation.summary.as_deref(), operation.description.as_deref()]);
     let endpoint = format!(" `{} {}`", operation.method.as_str(), operation.path);
+    let retries = if operation.idempotent {
+        " Idempotent: timeouts and server errors are retried within the client's retry policy."
+    } else {
+        " Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried."
+    };
     let deprecated = deprecated_attr(operation.deprecated);
-    let http_method = format_ident!("{}", http_method(operation.method));
+    let http_method = format_ident!("{}", operation.method.as_str());
     let path = &operation.path;
-    let (body_param, body) = match &operation.body {
+    let (body_param, request) = match &operation.body {
         Some(body) if body.required => {
             let ty = value_type(api, &body.value);
-            let body = quote! {
+            let request = quote! {
                 crate::validation::Validate::validate(body)?;
                 let request = self.request(reqwest::Method::#http_method, #path).json(body);
             };
-            (quote!(body: &#ty,), body)
+            (quote!(body: &#ty,), request)
         }
         Some(body) => {
             let ty = value_type(api, &body.value);
-            let body = quote! {
+            let request = quote! {
                 let mut request = self.request(reqwest::Method::#http_method, #path);
                 if let Some(body) = body {
                     crate::validation::Validate::validate(body)?;
                     request = request.json(body);
                 }
             };
-            (quote!(body: Option<&#ty>,), body)
+            (quote!(body: Option<&#ty>,), request)
         }
         None => (TokenStream::new(), quote!(let request = self.request(reqwest::Method::#http_method, #path);)),
     };
-    let (output, send) = match &operation.response {
-        Some(response) => (value_type(api, response), quote!(decode(self.send(request).await?))),
-        None => (quote!(()), quote!(self.send(request).await.map(drop))),
+    let (output, finish) = match &operation.response {
+        Some(response) => (value_type(api, response), quote!(transport::decode(self.send(&#info, request).await?))),
+        None => (quote!(()), quote!(self.send(&#info, request).await.map(drop))),
     };
     quote! {
         #doc
         #[doc = ""]
         #[doc = #endpoint]
+        #[doc = ""]
+        #[doc = #retries]
         #deprecated
         pub async fn #name(&self, #body_param) -> Result<#output, Error> {
-            #body
-            #send
+            #request
+            #finish
         }
     }
-}
-
-fn http_method(method: HttpMethod) -> &'static str {
-    method.as_str()
 }

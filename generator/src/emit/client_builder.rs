@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
-use crate::model::{Api, Credential};
+use crate::model::{naming, Api, Credential};
 
 pub fn environment(api: &Api) -> TokenStream {
     let variants = api.servers.iter().map(|server| {
@@ -26,6 +26,11 @@ pub fn environment(api: &Api) -> TokenStream {
         quote!(Environment::#name => #url)
     });
     let base_url_body = if api.servers.is_empty() { quote!(match self {}) } else { quote!(match self { #(#arms,)* }) };
+    let names = api.servers.iter().map(|server| {
+        let name = ident(&server.rust_name);
+        let text = naming::snake_name(&server.rust_name);
+        quote!(#text => Some(Environment::#name))
+    });
     quote! {
         /// The servers the API is served from, as listed in the spec.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,6 +43,14 @@ pub fn environment(api: &Api) -> TokenStream {
             pub fn base_url(self) -> &'static str {
                 #base_url_body
             }
+
+            /// The environment with this name in snake case (as `from_env` reads it), if any.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name.trim().to_ascii_lowercase().as_str() {
+                    #(#names,)*
+                    _ => None,
+                }
+            }
         }
     }
 }
@@ -45,40 +58,32 @@ pub fn environment(api: &Api) -> TokenStream {
 pub fn builder(api: &Api) -> TokenStream {
     let fields = api.credentials.iter().map(|c| {
         let name = ident(&c.rust_name);
-        quote!(#name: Option<String>)
+        let ty = credential_type(c);
+        quote!(#name: Option<#ty>)
     });
     let setters = api.credentials.iter().map(credential_setter);
     let inserts = api.credentials.iter().map(credential_insert);
-    let debug_fields = api.credentials.iter().map(|c| {
+    let env_reads = api.credentials.iter().map(|c| {
         let name = ident(&c.rust_name);
-        let label = &c.rust_name;
-        if c.sensitive {
-            quote!(.field(#label, &self.#name.as_ref().map(|_| "[redacted]")))
+        let var = &c.env_var;
+        if c.default.is_some() {
+            quote! {
+                if let Some(value) = read_env(#var) {
+                    self = self.#name(value);
+                }
+            }
         } else {
-            quote!(.field(#label, &self.#name))
+            quote!(self = self.#name(read_env(#var).ok_or(BuildError::MissingEnv { var: #var })?);)
         }
     });
-    let credential_header = if api.credentials.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
-            fn credential_header(
-                name: &'static str,
-                value: &str,
-                sensitive: bool,
-            ) -> Result<reqwest::header::HeaderValue, BuildError> {
-                let mut value =
-                    reqwest::header::HeaderValue::from_str(value).map_err(|_| BuildError::InvalidCredential { name })?;
-                value.set_sensitive(sensitive);
-                Ok(value)
-            }
-        }
-    };
-    let credentials_binding = if api.credentials.is_empty() {
-        quote!(let credentials = HeaderMap::new();)
-    } else {
-        quote!(let mut credentials = HeaderMap::new();)
-    };
+    let env_var = format!("{}_ENV", api.env_prefix);
+    let base_url_var = format!("{}_BASE_URL", api.env_prefix);
+    let environment_names: Vec<String> = api.servers.iter().map(|s| naming::snake_name(&s.rust_name)).collect();
+    let expected = format!("one of {}", environment_names.join(", "));
+    let mut documented_vars: Vec<String> = api.credentials.iter().map(|c| format!("`{}`", c.env_var)).collect();
+    documented_vars.push(format!("`{env_var}` ({})", environment_names.join(" or ")));
+    documented_vars.push(format!("or `{base_url_var}`"));
+    let from_env_doc = format!(" Reads {}.", documented_vars.join(", "));
     let default_base_url = match api.servers.as_slice() {
         [only] => {
             let url = &only.url;
@@ -86,25 +91,48 @@ pub fn builder(api: &Api) -> TokenStream {
         }
         _ => quote!(.ok_or(BuildError::MissingBaseUrl)?),
     };
-    quote! {
-        /// Configures a [`Client`]: where to send requests and which credentials to send.
-        #[derive(Default)]
-        pub struct ClientBuilder {
-            base_url: Option<String>,
-            http: Option<reqwest::Client>,
-            #(#fields,)*
+    let credential_header = if api.credentials.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            fn credential_header(name: &'static str, value: &str, sensitive: bool) -> Result<reqwest::header::HeaderValue, BuildError> {
+                let mut value =
+                    reqwest::header::HeaderValue::from_str(value).map_err(|_| BuildError::InvalidCredential { name })?;
+                value.set_sensitive(sensitive);
+                Ok(value)
+            }
         }
-
-        impl fmt::Debug for ClientBuilder {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("ClientBuilder")
-                    .field("base_url", &self.base_url)
-                    #(#debug_fields)*
-                    .finish_non_exhaustive()
+    };
+    quote! {
+        impl Client {
+            /// Configures a client from environment variables (see [`ClientBuilder::from_env`]).
+            pub fn from_env() -> Result<Client, BuildError> {
+                ClientBuilder::default().from_env()?.build()
             }
         }
 
+        /// Configures a [`Client`]: where to send requests, which credentials to send, and how
+        /// patiently. `Debug` never shows secret values.
+        #[derive(Debug, Default)]
+        pub struct ClientBuilder {
+            base_url: Option<String>,
+            http: Option<reqwest::Client>,
+            timeout: Option<Duration>,
+            connect_timeout: Option<Duration>,
+            retry: Option<RetryPolicy>,
+            user_agent: Option<String>,
+            max_response_size: Option<usize>,
+            #(#fields,)*
+        }
+
         impl ClientBuilder {
+            /// The default limit for one attempt, from connecting to the end of the body.
+            pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+            /// The default limit for opening a connection.
+            pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+            /// The default limit on the size of a response body: 64 MiB.
+            pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
+
             /// Sends requests to one of the spec's servers.
             pub fn environment(mut self, environment: Environment) -> Self {
                 self.base_url = Some(environment.base_url().to_string());
@@ -117,13 +145,62 @@ pub fn builder(api: &Api) -> TokenStream {
                 self
             }
 
-            /// Uses a `reqwest::Client` configured by the caller (timeouts, proxies, TLS, …).
+            /// Limits each attempt, from connecting until the whole body has arrived (default
+            /// 30 s). A retried call can take longer in total; see [`RetryPolicy`].
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            /// Limits opening a connection (default 10 s). Ignored when the caller brings their
+            /// own `reqwest::Client`, which has its own setting.
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+                self.connect_timeout = Some(timeout);
+                self
+            }
+
+            /// Sets when and how failed requests are retried (default: [`RetryPolicy::default`]).
+            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+
+            /// Sets the `User-Agent` header (default: this crate's name and version).
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.user_agent = Some(user_agent.into());
+                self
+            }
+
+            /// Limits the size of a response body (default 64 MiB); a larger one is an
+            /// [`Error::ResponseTooLarge`] and is not read into memory.
+            pub fn max_response_size(mut self, bytes: usize) -> Self {
+                self.max_response_size = Some(bytes);
+                self
+            }
+
+            /// Uses a `reqwest::Client` configured by the caller (proxies, TLS, pools, …).
             pub fn with_reqwest_client(mut self, client: reqwest::Client) -> Self {
                 self.http = Some(client);
                 self
             }
 
             #(#setters)*
+
+            /// Takes settings from environment variables; a variable that is set overrides what
+            /// the builder had.
+            ///
+            #[doc = #from_env_doc]
+            pub fn from_env(mut self) -> Result<Self, BuildError> {
+                #(#env_reads)*
+                if let Some(url) = read_env(#base_url_var) {
+                    self = self.base_url(url);
+                } else if let Some(name) = read_env(#env_var) {
+                    let environment = Environment::from_name(&name)
+                        .ok_or(BuildError::InvalidEnv { var: #env_var, expected: #expected })?;
+                    self = self.environment(environment);
+                }
+                Ok(self)
+            }
 
             /// Checks the configuration and creates the client.
             pub fn build(self) -> Result<Client, BuildError> {
@@ -133,22 +210,51 @@ pub fn builder(api: &Api) -> TokenStream {
                     Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
                     _ => return Err(BuildError::InvalidBaseUrl { url: base_url }),
                 }
-                #credentials_binding
+                let mut headers = HeaderMap::new();
+                let user_agent = self.user_agent.as_deref().unwrap_or(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
+                headers.insert(
+                    reqwest::header::USER_AGENT,
+                    reqwest::header::HeaderValue::from_str(user_agent).map_err(|_| BuildError::InvalidCredential { name: "user_agent" })?,
+                );
                 #(#inserts)*
                 let http = match self.http {
                     Some(http) => http,
-                    None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
+                    None => reqwest::Client::builder()
+                        .connect_timeout(self.connect_timeout.unwrap_or(Self::DEFAULT_CONNECT_TIMEOUT))
+                        .build()
+                        .map_err(BuildError::Http)?,
                 };
-                Ok(Client { http, base_url, credentials })
+                Ok(Client {
+                    http,
+                    base_url,
+                    headers,
+                    timeout: self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT),
+                    retry: self.retry.unwrap_or_default(),
+                    max_response_size: self.max_response_size.unwrap_or(Self::DEFAULT_MAX_RESPONSE_SIZE),
+                })
             }
+        }
+
+        /// A non-empty environment variable.
+        fn read_env(var: &str) -> Option<String> {
+            std::env::var(var).ok().filter(|value| !value.trim().is_empty())
         }
 
         #credential_header
     }
 }
 
+fn credential_type(credential: &Credential) -> TokenStream {
+    if credential.sensitive {
+        quote!(crate::secret::Secret)
+    } else {
+        quote!(String)
+    }
+}
+
 fn credential_setter(credential: &Credential) -> TokenStream {
     let name = ident(&credential.rust_name);
+    let ty = credential_type(credential);
     let doc = doc_attrs(credential.doc.as_deref());
     let header_doc = match &credential.default {
         Some(default) => format!(" Sent as the `{}` header; defaults to `{default}`.", credential.header),
@@ -158,7 +264,7 @@ fn credential_setter(credential: &Credential) -> TokenStream {
         #doc
         #[doc = ""]
         #[doc = #header_doc]
-        pub fn #name(mut self, value: impl Into<String>) -> Self {
+        pub fn #name(mut self, value: impl Into<#ty>) -> Self {
             self.#name = Some(value.into());
             self
         }
@@ -171,14 +277,16 @@ fn credential_insert(credential: &Credential) -> TokenStream {
     let header = &credential.header;
     let header_lower = credential.header.to_ascii_lowercase();
     let sensitive = credential.sensitive;
+    let as_str =
+        if credential.sensitive { quote!(.as_ref().map(crate::secret::Secret::expose)) } else { quote!(.as_deref()) };
     let value = match &credential.default {
-        Some(default) => quote!(self.#name.as_deref().unwrap_or(#default)),
+        Some(default) => quote!(self.#name #as_str .unwrap_or(#default)),
         None => quote! {
-            self.#name.as_deref().ok_or(BuildError::MissingCredential { name: #label, header: #header })?
+            self.#name #as_str .ok_or(BuildError::MissingCredential { name: #label, header: #header })?
         },
     };
     quote! {
-        credentials.insert(
+        headers.insert(
             reqwest::header::HeaderName::from_static(#header_lower),
             credential_header(#label, #value, #sensitive)?,
         );

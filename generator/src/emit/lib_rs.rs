@@ -33,10 +33,18 @@ pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
         #[rustfmt::skip]
+        mod retry;
+        #[rustfmt::skip]
+        mod secret;
+        #[rustfmt::skip]
+        mod transport;
+        #[rustfmt::skip]
         pub mod validation;
 
         pub use client::{Client, ClientBuilder, Environment};
         pub use error::{BuildError, Error};
+        pub use retry::RetryPolicy;
+        pub use secret::Secret;
         pub use validation::{Validate, ValidationError};
     }
 }

@@ -6,10 +6,12 @@ use crate::model::Api;
 
 pub fn cargo_toml(api: &Api, features: &Features) -> String {
     let mut dependencies = vec![
-        r#"bytes = "1""#,
         r#"reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
         r#"serde = { version = "1", features = ["derive"] }"#,
         r#"serde_json = "1""#,
+        r#"serde_path_to_error = "0.1""#,
+        r#"tokio = { version = "1", default-features = false, features = ["time"] }"#,
+        r#"tracing = { version = "0.1", optional = true }"#,
     ];
     if features.dates {
         dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#);
@@ -31,8 +33,16 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          [lib]\n\
          name = {lib}\n\
          \n\
+         [features]\n\
+         default = [\"tracing\"]\n\
+         # One span per call (operation, method, path, status, attempts, request id, latency).\n\
+         tracing = [\"dep:tracing\"]\n\
+         \n\
          [dependencies]\n\
-         {dependencies}\n",
+         {dependencies}\n\
+         \n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         name = toml_string(&api.crate_name),
         lib = toml_string(&api.crate_name.replace('-', "_")),
         description = toml_string(&description),

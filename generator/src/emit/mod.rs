@@ -32,6 +32,9 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         ("src/types.rs", types::types_rs(api)),
         ("src/client.rs", client::client_rs(api)),
         ("src/error.rs", runtime::error_rs(api)),
+        ("src/retry.rs", runtime::retry_rs()),
+        ("src/secret.rs", runtime::secret_rs()),
+        ("src/transport.rs", runtime::transport_rs()),
         ("src/validation.rs", runtime::validation_rs(&features)),
     ];
     for (path, tokens) in rust_files {

@@ -39,7 +39,7 @@ pub fn field_type(api: &Api, field: &Field) -> TokenStream {
 
 /// The type of a field's value once present: what a builder setter takes, boxed if needed.
 pub fn field_inner_type(api: &Api, field: &Field) -> TokenStream {
-    let shape = shape_type(api, &field.value.shape);
+    let shape = field_plain_type(api, field);
     if field.boxed {
         quote!(Box<#shape>)
     } else {
@@ -49,7 +49,15 @@ pub fn field_inner_type(api: &Api, field: &Field) -> TokenStream {
 
 /// The type of a field's value as a caller provides it (never boxed).
 pub fn field_plain_type(api: &Api, field: &Field) -> TokenStream {
+    if is_secret(field) {
+        return quote!(crate::secret::Secret);
+    }
     shape_type(api, &field.value.shape)
+}
+
+/// Whether a field holds a sensitive string, typed as `Secret` so that `Debug` hides it.
+pub fn is_secret(field: &Field) -> bool {
+    field.sensitive && matches!(field.value.shape, Shape::String(_))
 }
 
 pub fn shape_type(api: &Api, shape: &Shape) -> TokenStream {

@@ -38,20 +38,16 @@ fn struct_item(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
-    let sensitive = object.fields.iter().any(|f| f.sensitive);
-    let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
     let fields = object.fields.iter().map(|field| struct_field(api, field));
     let extra = extra_field(api, &object.extra);
-    let debug_impl = if sensitive { redacted_debug(&def.name, object) } else { TokenStream::new() };
     quote! {
         #doc
         #deprecated
-        #[derive(#derive_debug Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields,)*
             #extra
         }
-        #debug_impl
     }
 }
 
@@ -99,34 +95,6 @@ fn extra_field(api: &Api, extra: &Extra) -> TokenStream {
                 /// Properties beyond the declared ones, by name.
                 #[serde(flatten)]
                 pub #name: std::collections::BTreeMap<String, #value>,
-            }
-        }
-    }
-}
-
-/// A `Debug` implementation that prints `[redacted]` instead of sensitive fields.
-pub fn redacted_debug(type_name: &str, object: &Struct) -> TokenStream {
-    let name = ident(type_name);
-    let fields = object.fields.iter().map(|field| {
-        let rust_name = ident(&field.rust_name);
-        let label = &field.rust_name;
-        if field.sensitive {
-            quote!(.field(#label, &"[redacted]"))
-        } else {
-            quote!(.field(#label, &self.#rust_name))
-        }
-    });
-    let extra = match &object.extra {
-        Extra::Ignored => TokenStream::new(),
-        Extra::Kept { field } | Extra::Typed { field, .. } => {
-            let rust_name = ident(field);
-            quote!(.field(#field, &self.#rust_name))
-        }
-    };
-    quote! {
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#type_name) #(#fields)* #extra .finish()
             }
         }
     }

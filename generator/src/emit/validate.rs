@@ -8,6 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
+use super::rust_type::is_secret;
 use crate::model::{Api, Extra, FloatBits, IntegerBits, NumberRules, Shape, TypeDef, TypeKind, ValueType};
 
 pub struct Validation {
@@ -60,6 +61,7 @@ impl Validation {
                     let wire = &field.wire_name;
                     let present = ValueType { shape: field.value.shape.clone(), nullable: false };
                     let inner = self.check(&present)?;
+                    let inner = if is_secret(field) { quote!(let value = value.expose(); #inner) } else { inner };
                     Some(if field.is_option() {
                         quote! {
                             if let Some(value) = &self.#rust_name {

@@ -1,7 +1,7 @@
 //! The entry point of the model phase: the whole document in, an [`Api`] (or every problem
 //! found) out.
 
-use heck::ToKebabCase;
+use heck::{ToKebabCase, ToShoutySnakeCase};
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
 
 use super::naming::{self, Namespace};
@@ -39,8 +39,18 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
             ),
         ));
     }
+    let env_prefix = match document.info.extensions.get("x-env-prefix").and_then(|v| v.as_str()) {
+        Some(prefix) => prefix.to_string(),
+        None => crate_name.to_shouty_snake_case(),
+    };
+    if env_prefix.is_empty() || !env_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        errors.push(SpecError::new(
+            "#/info/x-env-prefix",
+            format!("`{env_prefix}` cannot start an environment variable name; use letters, digits and `_`"),
+        ));
+    }
     let servers = servers(document, &mut errors);
-    let credentials = credentials(document, &mut errors);
+    let credentials = credentials(document, &env_prefix, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -57,6 +67,7 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
         servers,
         credentials,
         error_type,
+        env_prefix,
     };
     cycles::box_recursive_fields(&mut types);
     api.types = types;
@@ -102,7 +113,7 @@ fn servers(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Server> {
     servers
 }
 
-fn credentials(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Credential> {
+fn credentials(document: &OpenAPI, env_prefix: &str, errors: &mut Vec<SpecError>) -> Vec<Credential> {
     let Some(components) = &document.components else { return Vec::new() };
     let mut names = Namespace::with_taken(["environment", "base_url", "build", "with_reqwest_client"]);
     let mut credentials = Vec::new();
@@ -121,9 +132,17 @@ fn credentials(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Credentia
                     ));
                     continue;
                 }
+                let rust_name = names.claim(naming::snake_name(scheme));
+                let shouty = rust_name.trim_end_matches('_').to_shouty_snake_case();
+                let env_var = if shouty.starts_with(&format!("{env_prefix}_")) {
+                    shouty
+                } else {
+                    format!("{env_prefix}_{shouty}")
+                };
                 credentials.push(Credential {
                     scheme: scheme.clone(),
-                    rust_name: names.claim(naming::snake_name(scheme)),
+                    env_var,
+                    rust_name,
                     header: name.clone(),
                     doc: description.clone(),
                     default: extensions.get("x-default").and_then(|v| v.as_str()).map(str::to_string),

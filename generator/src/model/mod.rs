@@ -37,6 +37,9 @@ pub struct Api {
     pub credentials: Vec<Credential>,
     /// The schema of error responses shared by every operation, when there is one.
     pub error_type: Option<TypeId>,
+    /// The prefix of the environment variables `Client::from_env` reads, e.g. `PLAID`
+    /// (`info.x-env-prefix`, or the crate name in upper case).
+    pub env_prefix: String,
 }
 
 impl Api {
@@ -231,6 +234,8 @@ pub struct Credential {
     pub default: Option<String>,
     /// Whether the value is hidden from `Debug` (true unless `x-sensitive: false`).
     pub sensitive: bool,
+    /// The environment variable `Client::from_env` reads it from, e.g. `PLAID_CLIENT_ID`.
+    pub env_var: String,
 }
 
 /// One operation, i.e. one client method.
@@ -245,6 +250,10 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// Whether sending the request twice is harmless, so that it may be retried after a timeout
+    /// or a server error: GET, HEAD, PUT, DELETE, OPTIONS and TRACE are, other methods when the
+    /// operation says `x-idempotent: true`.
+    pub idempotent: bool,
     pub body: Option<RequestBody>,
     /// The decoded type of a successful response; `None` when the response has no JSON body.
     pub response: Option<ValueType>,

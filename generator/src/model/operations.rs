@@ -122,6 +122,12 @@ fn lower_operation(
         summary: operation.summary.clone(),
         description: operation.description.clone(),
         deprecated: operation.deprecated,
+        idempotent: match method {
+            HttpMethod::Post | HttpMethod::Patch => {
+                operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false)
+            }
+            _ => operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(true),
+        },
         body,
         response,
     };

@@ -1,0 +1,286 @@
+//! `src/error.rs` of the generated crate: `Error` and `BuildError`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::ident;
+use crate::model::Api;
+
+pub fn error_rs(api: &Api) -> TokenStream {
+    let (api_error, api_error_doc) = match api.error_type {
+        Some(id) => {
+            let name = ident(&api.get(id).name);
+            (
+                quote!(crate::types::#name),
+                format!(" The API answered with an error object ([`crate::types::{}`]).", api.get(id).name),
+            )
+        }
+        None => (quote!(serde_json::Value), " The API answered with a JSON error body.".to_string()),
+    };
+    quote! {
+        //! Errors returned by the client.
+
+        use std::fmt;
+        use std::time::Duration;
+
+        use crate::validation::ValidationError;
+
+        /// How many bytes of an unexpected response body an error keeps.
+        const BODY_EXCERPT_LIMIT: usize = 512;
+
+        /// Everything that can go wrong when calling an operation.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum Error {
+            /// The request does not follow the spec; nothing was sent.
+            Validation(ValidationError),
+            #[doc = #api_error_doc]
+            Api {
+                /// The HTTP status of the response.
+                status: reqwest::StatusCode,
+                /// The decoded error body.
+                error: Box<#api_error>,
+                /// The request id the server gave the response, if any.
+                request_id: Option<String>,
+                /// How long the server asked the client to wait before trying again.
+                retry_after: Option<Duration>,
+            },
+            /// The API answered with an error status and a body that is not its error object.
+            UnexpectedStatus {
+                /// The HTTP status of the response.
+                status: reqwest::StatusCode,
+                /// The start of the body, as text.
+                body: String,
+                /// The request id the server gave the response, if any.
+                request_id: Option<String>,
+                /// How long the server asked the client to wait before trying again.
+                retry_after: Option<Duration>,
+            },
+            /// A successful response whose body does not match the spec.
+            Decode {
+                /// The HTTP status of the response.
+                status: reqwest::StatusCode,
+                /// Where in the body decoding failed, e.g. `items[0].status.status_code`.
+                path: String,
+                /// What did not match.
+                source: serde_json::Error,
+                /// The start of the body, as text.
+                body: String,
+                /// The request id the server gave the response, if any.
+                request_id: Option<String>,
+            },
+            /// The response body is larger than the client accepts.
+            ResponseTooLarge {
+                /// The HTTP status of the response.
+                status: reqwest::StatusCode,
+                /// The limit, in bytes (see `ClientBuilder::max_response_size`).
+                limit: usize,
+            },
+            /// The request could not be sent or the response could not be read, including
+            /// timeouts (see [`Error::is_timeout`]).
+            Transport(reqwest::Error),
+        }
+
+        impl Error {
+            /// The HTTP status of the response, when there was one.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                match self {
+                    Error::Api { status, .. }
+                    | Error::UnexpectedStatus { status, .. }
+                    | Error::Decode { status, .. }
+                    | Error::ResponseTooLarge { status, .. } => Some(*status),
+                    Error::Transport(error) => error.status(),
+                    Error::Validation(_) => None,
+                }
+            }
+
+            /// The request id of the response, from its headers or its body, when there is one.
+            pub fn request_id(&self) -> Option<&str> {
+                match self {
+                    Error::Api { request_id, .. }
+                    | Error::UnexpectedStatus { request_id, .. }
+                    | Error::Decode { request_id, .. } => request_id.as_deref(),
+                    _ => None,
+                }
+            }
+
+            /// Whether the request timed out.
+            pub fn is_timeout(&self) -> bool {
+                matches!(self, Error::Transport(error) if error.is_timeout())
+            }
+
+            /// Whether the failure is transient, so that the same request may succeed later:
+            /// connection failures, timeouts, `429` and `500`/`502`/`503`/`504`. The client
+            /// retries these by itself within its [`crate::RetryPolicy`] (timeouts and server
+            /// errors only for idempotent operations).
+            pub fn is_retryable(&self) -> bool {
+                self.may_retry(true)
+            }
+
+            /// Whether the client may retry after this error; `idempotent` says whether the
+            /// request may safely reach the server twice.
+            pub(crate) fn may_retry(&self, idempotent: bool) -> bool {
+                match self {
+                    Error::Transport(error) if error.is_connect() => true,
+                    Error::Transport(error) => idempotent && (error.is_timeout() || error.is_request() || error.is_body()),
+                    Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => match status.as_u16() {
+                        429 => true,
+                        500 | 502 | 503 | 504 => idempotent,
+                        _ => false,
+                    },
+                    _ => false,
+                }
+            }
+
+            /// How long the server asked the client to wait before trying again.
+            pub(crate) fn retry_after(&self) -> Option<Duration> {
+                match self {
+                    Error::Api { retry_after, .. } | Error::UnexpectedStatus { retry_after, .. } => *retry_after,
+                    _ => None,
+                }
+            }
+        }
+
+        /// The first bytes of a body as text, cut at a character boundary.
+        pub(crate) fn excerpt(body: &[u8]) -> String {
+            let mut end = body.len().min(BODY_EXCERPT_LIMIT);
+            while end < body.len() && end > 0 && (body[end] & 0b1100_0000) == 0b1000_0000 {
+                end -= 1;
+            }
+            let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+            if end < body.len() {
+                text.push('…');
+            }
+            text
+        }
+
+        fn request_id_suffix(request_id: &Option<String>) -> String {
+            request_id.as_deref().map(|id| format!(", request id {id}")).unwrap_or_default()
+        }
+
+        impl fmt::Display for Error {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Error::Validation(error) => write!(f, "invalid request, not sent: {error}"),
+                    Error::Api { status, error, request_id, .. } => {
+                        let details = serde_json::to_string(error).unwrap_or_default();
+                        write!(f, "the API returned an error (HTTP {status}{}): {details}", request_id_suffix(request_id))
+                    }
+                    Error::UnexpectedStatus { status, body, request_id, .. } => write!(
+                        f,
+                        "the API returned HTTP {status}{} with a body that is not its error format: {body}",
+                        request_id_suffix(request_id)
+                    ),
+                    Error::Decode { status, path, source, body, request_id } => {
+                        let path = if path.is_empty() || path == "." { "the body" } else { path };
+                        write!(
+                            f,
+                            "cannot decode the HTTP {status} response{}: {path}: {source}; the body starts with: {body}",
+                            request_id_suffix(request_id)
+                        )
+                    }
+                    Error::ResponseTooLarge { status, limit } => write!(
+                        f,
+                        "the HTTP {status} response is larger than {limit} bytes; raise the limit with `ClientBuilder::max_response_size`"
+                    ),
+                    Error::Transport(error) if error.is_timeout() => {
+                        write!(f, "the request timed out; raise the limit with `ClientBuilder::timeout` if the API needs longer")
+                    }
+                    Error::Transport(error) if error.is_connect() => {
+                        write!(f, "cannot connect to the API; check the base URL and the network")
+                    }
+                    Error::Transport(_) => write!(f, "the request failed before a complete response arrived"),
+                }
+            }
+        }
+
+        impl std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Error::Validation(error) => Some(error),
+                    Error::Decode { source, .. } => Some(source),
+                    Error::Transport(error) => Some(error),
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<ValidationError> for Error {
+            fn from(error: ValidationError) -> Self {
+                Error::Validation(error)
+            }
+        }
+
+        /// Why a [`crate::Client`] could not be built.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum BuildError {
+            /// Neither an environment nor a base URL was chosen.
+            MissingBaseUrl,
+            /// The base URL is not an absolute http or https URL.
+            InvalidBaseUrl {
+                /// The URL as given.
+                url: String,
+            },
+            /// A credential without a default value was not set.
+            MissingCredential {
+                /// The builder method that sets it.
+                name: &'static str,
+                /// The header it is sent in.
+                header: &'static str,
+            },
+            /// A credential contains characters that cannot be sent in an HTTP header.
+            InvalidCredential {
+                /// The builder method that sets it.
+                name: &'static str,
+            },
+            /// A variable `Client::from_env` needs is not set.
+            MissingEnv {
+                /// The variable's name.
+                var: &'static str,
+            },
+            /// A variable `Client::from_env` read has a value it cannot use.
+            InvalidEnv {
+                /// The variable's name.
+                var: &'static str,
+                /// What the value should be.
+                expected: &'static str,
+            },
+            /// The HTTP client could not be created.
+            Http(reqwest::Error),
+        }
+
+        impl fmt::Display for BuildError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    BuildError::MissingBaseUrl => {
+                        f.write_str("no server chosen: call `environment` or `base_url` on the builder")
+                    }
+                    BuildError::InvalidBaseUrl { url } => {
+                        write!(f, "`{url}` is not an absolute http or https URL")
+                    }
+                    BuildError::MissingCredential { name, header } => {
+                        write!(f, "no `{name}` set: call `{name}` on the builder (it is sent as the `{header}` header)")
+                    }
+                    BuildError::InvalidCredential { name } => {
+                        write!(f, "the `{name}` value contains characters that cannot be sent in an HTTP header")
+                    }
+                    BuildError::MissingEnv { var } => write!(f, "the environment variable `{var}` is not set"),
+                    BuildError::InvalidEnv { var, expected } => {
+                        write!(f, "the environment variable `{var}` must be {expected}")
+                    }
+                    BuildError::Http(error) => write!(f, "cannot create the HTTP client: {error}"),
+                }
+            }
+        }
+
+        impl std::error::Error for BuildError {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    BuildError::Http(error) => Some(error),
+                    _ => None,
+                }
+            }
+        }
+    }
+}

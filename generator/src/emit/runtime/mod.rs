@@ -1,0 +1,15 @@
+//! The support code every generated crate owns, one module per generated file: errors,
+//! validation, secrets, the retry policy and response handling. Only small parts vary with the
+//! spec (the API's error type, pattern support).
+
+mod error;
+mod retry;
+mod secret;
+mod transport;
+mod validation;
+
+pub use error::error_rs;
+pub use retry::retry_rs;
+pub use secret::secret_rs;
+pub use transport::transport_rs;
+pub use validation::validation_rs;
