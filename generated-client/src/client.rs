@@ -74,14 +74,19 @@ impl Client {
     /// `POST /cra/monitoring_insights/get`
     ///
     /// Idempotent: timeouts and server errors are retried within the client's retry policy.
+    ///
     pub async fn cra_monitoring_insights_get(
         &self,
         body: &types::CraMonitoringInsightsGetRequest,
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
-        crate::validation::Validate::validate(body)?;
+        {
+            let value = body;
+            let path = crate::validation::FieldPath::root();
+            crate::validation::Validate::validate_at(value, &path)?;
+        }
         let request = self
-            .request(reqwest::Method::POST, "/cra/monitoring_insights/get")
-            .json(body);
+            .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
+        let request = request.json(body);
         transport::decode(self.send(&CRA_MONITORING_INSIGHTS_GET, request).await?)
     }
 

@@ -6,15 +6,21 @@ use quote::{format_ident, quote};
 use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
 use super::rust_type::qualified_value_type as value_type;
-use super::{deprecated_attr, ident};
-use crate::model::{Api, Operation};
+use super::validate::Validation;
+use super::{deprecated_attr, ident, params};
+use crate::model::{Api, Operation, ResponseBody, Shape, ValueType};
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
-    let methods = api.operations.iter().map(|operation| method(api, operation));
+    let validation = Validation::new(api);
+    let methods = api.operations.iter().map(|operation| method(api, &validation, operation));
     let operation_infos = api.operations.iter().map(operation_info);
-    let types_import = if api.operations.iter().any(|o| o.body.is_some() || o.response.is_some()) {
+    let types_import = if api
+        .operations
+        .iter()
+        .any(|o| o.body.is_some() || o.params_type.is_some() || matches!(o.response, Some(ResponseBody::Json(_))))
+    {
         quote!(
             use crate::types;
         )
@@ -130,11 +136,15 @@ fn operation_info(operation: &Operation) -> TokenStream {
     }
 }
 
-fn method(api: &Api, operation: &Operation) -> TokenStream {
+fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
     let info = operation_const(operation);
     let doc = doc_paragraphs(&[operation.summary.as_deref(), operation.description.as_deref()]);
     let endpoint = format!(" `{} {}`", operation.method.as_str(), operation.path);
+    let returns = match &operation.response {
+        Some(ResponseBody::Bytes { media_type }) => format!(" Returns the response body as bytes (`{media_type}`)."),
+        _ => String::new(),
+    };
     let retries = if operation.idempotent {
         " Idempotent: timeouts and server errors are retried within the client's retry policy."
     } else {
@@ -142,31 +152,54 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
     };
     let deprecated = deprecated_attr(operation.deprecated);
     let http_method = format_ident!("{}", operation.method.as_str());
-    let path = &operation.path;
+    let (params_param, params_check) = match operation.params_type {
+        Some(id) => {
+            let name = ident(&api.get(id).name);
+            let value = ValueType { shape: Shape::Named(id), nullable: false };
+            (quote!(params: &types::#name,), validation.check_root(quote!(params), &value).unwrap_or_default())
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let build = params::build_request(api, operation, &quote!(#http_method));
     let (body_param, request) = match &operation.body {
         Some(body) if body.required => {
             let ty = value_type(api, &body.value);
+            let body_check = validation.check_root(quote!(body), &body.value);
             let request = quote! {
-                crate::validation::Validate::validate(body)?;
-                let request = self.request(reqwest::Method::#http_method, #path).json(body);
+                #body_check
+                #params_check
+                #build
+                let request = request.json(body);
             };
             (quote!(body: &#ty,), request)
         }
         Some(body) => {
             let ty = value_type(api, &body.value);
-            let request = quote! {
-                let mut request = self.request(reqwest::Method::#http_method, #path);
-                if let Some(body) = body {
-                    crate::validation::Validate::validate(body)?;
-                    request = request.json(body);
+            let body_check = validation.check_root(quote!(body), &body.value).map(|check| {
+                quote! {
+                    if let Some(body) = body {
+                        #check
+                    }
                 }
+            });
+            let request = quote! {
+                #body_check
+                #params_check
+                #build
+                let request = match body {
+                    Some(body) => request.json(body),
+                    None => request,
+                };
             };
             (quote!(body: Option<&#ty>,), request)
         }
-        None => (TokenStream::new(), quote!(let request = self.request(reqwest::Method::#http_method, #path);)),
+        None => (TokenStream::new(), quote!(#params_check #build)),
     };
     let (output, finish) = match &operation.response {
-        Some(response) => (value_type(api, response), quote!(transport::decode(self.send(&#info, request).await?))),
+        Some(ResponseBody::Json(response)) => {
+            (value_type(api, response), quote!(transport::decode(self.send(&#info, request).await?)))
+        }
+        Some(ResponseBody::Bytes { .. }) => (quote!(Vec<u8>), quote!(Ok(self.send(&#info, request).await?.body))),
         None => (quote!(()), quote!(self.send(&#info, request).await.map(drop))),
     };
     quote! {
@@ -175,8 +208,9 @@ fn method(api: &Api, operation: &Operation) -> TokenStream {
         #[doc = #endpoint]
         #[doc = ""]
         #[doc = #retries]
+        #[doc = #returns]
         #deprecated
-        pub async fn #name(&self, #body_param) -> Result<#output, Error> {
+        pub async fn #name(&self, #params_param #body_param) -> Result<#output, Error> {
             #request
             #finish
         }

@@ -10,6 +10,7 @@ mod docs;
 mod format;
 mod lib_rs;
 mod manifest;
+mod params;
 mod runtime;
 mod rust_type;
 mod types;
@@ -18,7 +19,7 @@ mod validate;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, Shape, TypeKind, ValueType};
+use crate::model::{Api, ResponseBody, Shape, TypeKind, ValueType};
 use crate::output::GeneratedFiles;
 use crate::Error;
 
@@ -70,7 +71,7 @@ impl Features {
             if let Some(body) = &operation.body {
                 features.visit(&body.value, true);
             }
-            if let Some(response) = &operation.response {
+            if let Some(ResponseBody::Json(response)) = &operation.response {
                 features.visit(response, false);
             }
         }

@@ -114,6 +114,19 @@ impl Validation {
         }
     }
 
+    /// Statements that check the value of the expression `expr` (a reference) as a whole
+    /// request value, or `None` when its type has no rule to check.
+    pub fn check_root(&self, expr: TokenStream, value: &ValueType) -> Option<TokenStream> {
+        let checks = self.check(value)?;
+        Some(quote! {
+            {
+                let value = #expr;
+                let path = crate::validation::FieldPath::root();
+                #checks
+            }
+        })
+    }
+
     /// Statements checking `value` (a reference bound to the variable `value`, at the path bound
     /// to `path`), or `None` when there is nothing to check.
     fn check(&self, value: &ValueType) -> Option<TokenStream> {

@@ -170,6 +170,7 @@ fn mark_request_types(api: &mut Api) {
         if let Some(body) = &operation.body {
             collect_named(&body.value, &mut pending);
         }
+        pending.extend(operation.params_type);
     }
     while let Some(id) = pending.pop() {
         let def = &mut api.types[id.0];

@@ -9,6 +9,7 @@ pub mod cycles;
 mod lower;
 pub mod naming;
 mod operations;
+mod parameters;
 mod schemas;
 
 pub use lower::lower;
@@ -254,9 +255,53 @@ pub struct Operation {
     /// or a server error: GET, HEAD, PUT, DELETE, OPTIONS and TRACE are, other methods when the
     /// operation says `x-idempotent: true`.
     pub idempotent: bool,
+    /// Path, query and header parameters, in declaration order.
+    pub parameters: Vec<Parameter>,
+    /// The struct holding the parameter values (`{OperationId}Params`), when there are any.
+    pub params_type: Option<TypeId>,
     pub body: Option<RequestBody>,
-    /// The decoded type of a successful response; `None` when the response has no JSON body.
-    pub response: Option<ValueType>,
+    /// The body of a successful response; `None` when it has none.
+    pub response: Option<ResponseBody>,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone)]
+pub enum ResponseBody {
+    /// JSON, decoded into this type.
+    Json(ValueType),
+    /// Anything else (a PDF, a ZIP, …), handed over as bytes.
+    Bytes {
+        /// The media type the spec names, e.g. `application/pdf`.
+        media_type: String,
+    },
+}
+
+/// A parameter: one field of the operation's params struct, sent in the path, the query or a header.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub wire_name: String,
+    /// The name of its field in the params struct.
+    pub rust_name: String,
+    pub location: ParameterLocation,
+    /// How an array value is written.
+    pub style: ArrayStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// How an array parameter is written: repeated (`a=1&a=2`, `explode: true` forms) or joined
+/// into one value with a separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayStyle {
+    Repeat,
+    Comma,
+    Space,
+    Pipe,
 }
 
 #[derive(Debug, Clone)]

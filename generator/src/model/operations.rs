@@ -5,6 +5,7 @@ use openapiv3::{
 };
 
 use super::naming::{self, Namespace};
+use super::parameters;
 use super::schemas::SchemaLowering;
 use super::*;
 use crate::error::SpecError;
@@ -34,9 +35,6 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
                 continue;
             }
         };
-        if !item.parameters.is_empty() {
-            schemas.errors.push(parameters_unsupported(format!("{path_pointer}/parameters")));
-        }
         let methods = [
             ("get", HttpMethod::Get, &item.get),
             ("put", HttpMethod::Put, &item.put),
@@ -51,7 +49,7 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{key}");
             let (operation, error_type) =
-                lower_operation(document, schemas, &mut names, path, method, operation, pointer);
+                lower_operation(document, schemas, &mut names, (path, &item.parameters), method, operation, pointer);
             lowered.operations.push(operation);
             lowered.error_types.push(error_type);
         }
@@ -63,7 +61,7 @@ fn lower_operation(
     document: &OpenAPI,
     schemas: &mut SchemaLowering<'_>,
     names: &mut Namespace,
-    path: &str,
+    (path, path_parameters): (&str, &[ReferenceOr<openapiv3::Parameter>]),
     method: HttpMethod,
     operation: &SpecOperation,
     pointer: String,
@@ -72,9 +70,16 @@ fn lower_operation(
         operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str().to_ascii_lowercase()));
     let rust_name = names.claim(naming::snake_name(&operation_id));
     let context = naming::type_name(&operation_id);
-    if !operation.parameters.is_empty() {
-        schemas.errors.push(parameters_unsupported(format!("{pointer}/parameters")));
-    }
+    let sources = [
+        (path_parameters, parameters::path_item_parameters_pointer(path)),
+        (operation.parameters.as_slice(), parameters::parameters_pointer(&pointer)),
+    ];
+    let lowered_parameters = parameters::lower_parameters(document, schemas, path, sources, &context, &pointer);
+    let (parameters, fields): (Vec<Parameter>, Vec<Field>) = lowered_parameters.into_iter().unzip();
+    let params_type = (!fields.is_empty()).then(|| {
+        let doc = format!("Parameters of `{operation_id}`, sent in the path, the query string or headers.");
+        schemas.add_struct(&format!("{context} params"), doc, fields, format!("{pointer}/parameters"))
+    });
     let body = operation.request_body.as_ref().and_then(|body| {
         let body_pointer = format!("{pointer}/requestBody");
         let body = resolve_request_body(document, body, &body_pointer, schemas)?;
@@ -103,8 +108,14 @@ fn lower_operation(
             if spec_response.content.is_empty() {
                 continue;
             }
+            if !spec_response.content.keys().any(|media_type| is_json(media_type)) {
+                let media_type = spec_response.content.keys().next().cloned().unwrap_or_default();
+                response = Some(ResponseBody::Bytes { media_type });
+                continue;
+            }
             if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
-                response = Some(schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response")));
+                let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response"));
+                response = Some(ResponseBody::Json(value));
             }
         } else if error_type.is_none() && !spec_response.content.is_empty() {
             if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
@@ -122,6 +133,8 @@ fn lower_operation(
         summary: operation.summary.clone(),
         description: operation.description.clone(),
         deprecated: operation.deprecated,
+        parameters,
+        params_type,
         idempotent: match method {
             HttpMethod::Post | HttpMethod::Patch => {
                 operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false)
@@ -132,13 +145,6 @@ fn lower_operation(
         response,
     };
     (operation, error_type)
-}
-
-fn parameters_unsupported(pointer: String) -> SpecError {
-    SpecError::new(
-        pointer,
-        "path, query and header parameters are not supported yet; leave out the operations that take them",
-    )
 }
 
 /// The JSON media type of a body and its schema, with the pointer of that schema.

@@ -89,6 +89,26 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// Whether a type declared so far is an enum.
+    pub fn is_enum(&self, id: TypeId) -> bool {
+        matches!(self.types.get(id.0), Some(Some(TypeDef { kind: TypeKind::Enum(_), .. })))
+    }
+
+    /// Declares a struct the spec does not name as a schema (an operation's parameters).
+    pub fn add_struct(&mut self, context: &str, doc: String, fields: Vec<Field>, pointer: String) -> TypeId {
+        let id = TypeId(self.types.len());
+        let name = self.type_names.claim(naming::type_name(context));
+        self.types.push(Some(TypeDef {
+            name,
+            pointer,
+            doc: Some(doc),
+            deprecated: false,
+            in_request: false,
+            kind: TypeKind::Struct(Struct { fields, extra: Extra::Ignored }),
+        }));
+        id
+    }
+
     pub fn into_types(self) -> Vec<TypeDef> {
         self.types.into_iter().flatten().collect()
     }
@@ -234,9 +254,10 @@ impl<'a> SchemaLowering<'a> {
                 }
             }
             SchemaKind::AllOf { all_of } => {
-                if let [single] = all_of.as_slice() {
-                    let inner = self.value_of_ref_or(single, &format!("{pointer}/allOf/0"), context);
-                    return ValueType { shape: inner.shape, nullable: nullable || inner.nullable };
+                let parts = AllOfParts::of(all_of);
+                if let Some((index, single)) = parts.single {
+                    let inner = self.value_of_ref_or(single, &format!("{pointer}/allOf/{index}"), context);
+                    return ValueType { shape: inner.shape, nullable: nullable || parts.nullable || inner.nullable };
                 }
                 Shape::Named(self.inline_type(context, schema, pointer))
             }
@@ -259,6 +280,13 @@ impl<'a> SchemaLowering<'a> {
         }
         if any_schema.not.is_some() {
             return self.unsupported(pointer, "not");
+        }
+        if !any_schema.all_of.is_empty() && any_schema.properties.is_empty() {
+            let parts = AllOfParts::of(&any_schema.all_of);
+            if let Some((index, single)) = parts.single {
+                let inner = self.value_of_ref_or(single, &format!("{pointer}/allOf/{index}"), context);
+                return ValueType { shape: inner.shape, nullable: nullable || parts.nullable || inner.nullable };
+            }
         }
         let shape = if !any_schema.all_of.is_empty() || !any_schema.properties.is_empty() {
             Shape::Named(self.inline_type(context, schema, pointer))
@@ -469,11 +497,58 @@ fn needs_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => string.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
-        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::AllOf { all_of } => AllOfParts::of(all_of).single.is_none(),
         SchemaKind::Any(any_schema) => {
             any_schema.one_of.is_empty()
                 && any_schema.any_of.is_empty()
-                && (!any_schema.properties.is_empty() || !any_schema.all_of.is_empty())
+                && (!any_schema.properties.is_empty()
+                    || (!any_schema.all_of.is_empty() && AllOfParts::of(&any_schema.all_of).single.is_none()))
+        }
+        _ => false,
+    }
+}
+
+/// The members of an `allOf` that give it a shape, as opposed to ones that only annotate it
+/// (`{description: …}`, `{type: object, nullable: true}`, `{type: string}` next to a `$ref`).
+struct AllOfParts<'s> {
+    /// The one member that gives the shape, with its index, when there is exactly one: the
+    /// `allOf` is then that member's type, not a composition.
+    single: Option<(usize, &'s ReferenceOr<Schema>)>,
+    /// Whether an annotating member says `nullable: true`.
+    nullable: bool,
+}
+
+impl<'s> AllOfParts<'s> {
+    fn of(all_of: &'s [ReferenceOr<Schema>]) -> Self {
+        let mut shaping = all_of.iter().enumerate().filter(|(_, member)| !is_annotation(member));
+        let single = match (shaping.next(), shaping.next()) {
+            (Some(first), None) => Some(first),
+            _ => None,
+        };
+        let nullable = all_of
+            .iter()
+            .any(|member| matches!(member, ReferenceOr::Item(schema) if is_annotation(member) && is_nullable(schema)));
+        AllOfParts { single, nullable }
+    }
+}
+
+/// Whether an inline `allOf` member only annotates: no properties, items, enum values or
+/// compositions of its own.
+fn is_annotation(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else { return false };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => object.properties.is_empty(),
+        SchemaKind::Type(Type::String(string)) => string.enumeration.is_empty(),
+        SchemaKind::Type(Type::Number(_) | Type::Integer(_) | Type::Boolean(_)) => true,
+        SchemaKind::Type(Type::Array(_)) => false,
+        SchemaKind::Any(any) => {
+            any.properties.is_empty()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
         }
         _ => false,
     }
@@ -494,6 +569,7 @@ fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> StringEnum {
 fn is_nullable(schema: &Schema) -> bool {
     schema.schema_data.nullable
         || matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_none))
+        || matches!(&schema.schema_kind, SchemaKind::AllOf { all_of } if AllOfParts::of(all_of).nullable)
 }
 
 fn is_sensitive(schema: &Schema) -> bool {

@@ -1,0 +1,174 @@
+//! Sending an operation's parameters: the path with its placeholders filled in, query pairs and
+//! headers, each value written as text the way its `style` asks.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::model::{
+    Api, ArrayStyle, Field, Operation, Parameter, ParameterLocation, Shape, TypeDef, TypeKind, ValueType,
+};
+
+/// The statements that build `request` for an operation, given the HTTP method tokens. With
+/// parameters, a `params` variable holds the params struct.
+pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream) -> TokenStream {
+    let fields = params_fields(api, operation);
+    let path = path_expr(operation, &fields);
+    let query: Vec<TokenStream> = parameters_in(operation, &fields, ParameterLocation::Query)
+        .map(|(parameter, field)| query_pairs(parameter, field))
+        .collect();
+    let headers: Vec<TokenStream> = parameters_in(operation, &fields, ParameterLocation::Header)
+        .map(|(parameter, field)| header(parameter, field))
+        .collect();
+    let query = if query.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            let mut query: Vec<(&str, String)> = Vec::new();
+            #(#query)*
+            request = request.query(&query);
+        }
+    };
+    if query.is_empty() && headers.is_empty() {
+        return quote!(let request = self.request(reqwest::Method::#http_method, #path););
+    }
+    quote! {
+        let mut request = self.request(reqwest::Method::#http_method, #path);
+        #query
+        #(#headers)*
+    }
+}
+
+fn params_fields<'a>(api: &'a Api, operation: &Operation) -> &'a [Field] {
+    match operation.params_type.map(|id| api.get(id)) {
+        Some(TypeDef { kind: TypeKind::Struct(object), .. }) => &object.fields,
+        _ => &[],
+    }
+}
+
+fn parameters_in<'a>(
+    operation: &'a Operation,
+    fields: &'a [Field],
+    location: ParameterLocation,
+) -> impl Iterator<Item = (&'a Parameter, &'a Field)> {
+    operation
+        .parameters
+        .iter()
+        .filter(move |p| p.location == location)
+        .filter_map(move |p| fields.iter().find(|f| f.rust_name == p.rust_name).map(|f| (p, f)))
+}
+
+/// The path, with placeholders replaced by percent-encoded parameter values.
+fn path_expr(operation: &Operation, fields: &[Field]) -> TokenStream {
+    let path = &operation.path;
+    if !path.contains('{') {
+        return quote!(#path);
+    }
+    let mut template = String::new();
+    let mut arguments = Vec::new();
+    let mut rest = path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start..].find('}') else { break };
+        template.push_str(&escape_braces(&rest[..start]));
+        let name = &rest[start + 1..start + length];
+        let field = parameters_in(operation, fields, ParameterLocation::Path)
+            .find(|(parameter, _)| parameter.wire_name == name)
+            .map(|(parameter, field)| (parameter, field));
+        match field {
+            Some((parameter, field)) => {
+                template.push_str("{}");
+                let text = joined_text(&field.value, parameter.style);
+                let rust_name = ident(&field.rust_name);
+                arguments.push(if field.is_option() {
+                    quote!(transport::encode_path_segment(&params.#rust_name.as_ref().map(|value| #text).unwrap_or_default()))
+                } else {
+                    quote!(transport::encode_path_segment(&{ let value = &params.#rust_name; #text }))
+                });
+            }
+            // The model checked that every placeholder has a parameter; keep the text otherwise.
+            None => template.push_str(&escape_braces(&rest[start..=start + length])),
+        }
+        rest = &rest[start + length + 1..];
+    }
+    template.push_str(&escape_braces(rest));
+    quote!(&format!(#template, #(#arguments),*))
+}
+
+fn escape_braces(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
+
+fn query_pairs(parameter: &Parameter, field: &Field) -> TokenStream {
+    let wire = &parameter.wire_name;
+    let push = match (&field.value.shape, parameter.style) {
+        (Shape::Array { items, .. }, ArrayStyle::Repeat) => {
+            let text = scalar_text(items);
+            quote! {
+                for value in value.iter() {
+                    query.push((#wire, #text));
+                }
+            }
+        }
+        _ => {
+            let text = joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style);
+            quote!(query.push((#wire, #text));)
+        }
+    };
+    with_value(field, push)
+}
+
+fn header(parameter: &Parameter, field: &Field) -> TokenStream {
+    let wire = &parameter.wire_name;
+    let text = joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style);
+    with_value(field, quote!(request = request.header(#wire, #text);))
+}
+
+/// Runs `body` with `value` bound to a reference to the field's value, when it has one.
+fn with_value(field: &Field, body: TokenStream) -> TokenStream {
+    let rust_name = ident(&field.rust_name);
+    if field.is_option() {
+        quote! {
+            if let Some(value) = &params.#rust_name {
+                #body
+            }
+        }
+    } else {
+        quote! {
+            {
+                let value = &params.#rust_name;
+                #body
+            }
+        }
+    }
+}
+
+/// A `String` for the value bound to `value`; arrays are joined with the style's separator.
+fn joined_text(value: &ValueType, style: ArrayStyle) -> TokenStream {
+    match &value.shape {
+        Shape::Array { items, .. } => {
+            let separator = match style {
+                ArrayStyle::Space => " ",
+                ArrayStyle::Pipe => "|",
+                ArrayStyle::Comma | ArrayStyle::Repeat => ",",
+            };
+            let text = scalar_text(items);
+            quote!(value.iter().map(|value| #text).collect::<Vec<_>>().join(#separator))
+        }
+        _ => scalar_text(value),
+    }
+}
+
+/// A `String` for the scalar (or enum) value bound to `value`.
+fn scalar_text(value: &ValueType) -> TokenStream {
+    let text = match &value.shape {
+        Shape::String(_) => quote!(value.clone()),
+        Shape::DateTime => quote!(value.to_rfc3339()),
+        Shape::Named(_) => quote!(value.as_str().to_string()),
+        _ => quote!(value.to_string()),
+    };
+    if value.nullable {
+        quote!(value.as_ref().map(|value| #text).unwrap_or_default())
+    } else {
+        text
+    }
+}
