@@ -41,7 +41,7 @@ pub enum Error {
     Decode {
         /// The HTTP status of the response.
         status: reqwest::StatusCode,
-        /// Where in the body decoding failed, e.g. `items[0].status.status_code`.
+        /// Where in the body decoding failed, e.g. `items[0].status` (the message names a missing field).
         path: String,
         /// What did not match.
         source: serde_json::Error,

@@ -13,11 +13,11 @@ use crate::model::{
 /// parameters, a `params` variable holds the params struct.
 pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream) -> TokenStream {
     let fields = params_fields(api, operation);
-    let path = path_expr(operation, &fields);
-    let query: Vec<TokenStream> = parameters_in(operation, &fields, ParameterLocation::Query)
+    let path = path_expr(operation, fields);
+    let query: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Query)
         .map(|(parameter, field)| query_pairs(parameter, field))
         .collect();
-    let headers: Vec<TokenStream> = parameters_in(operation, &fields, ParameterLocation::Header)
+    let headers: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Header)
         .map(|(parameter, field)| header(parameter, field))
         .collect();
     let query = if query.is_empty() {
@@ -72,8 +72,7 @@ fn path_expr(operation: &Operation, fields: &[Field]) -> TokenStream {
         template.push_str(&escape_braces(&rest[..start]));
         let name = &rest[start + 1..start + length];
         let field = parameters_in(operation, fields, ParameterLocation::Path)
-            .find(|(parameter, _)| parameter.wire_name == name)
-            .map(|(parameter, field)| (parameter, field));
+            .find(|(parameter, _)| parameter.wire_name == name);
         match field {
             Some((parameter, field)) => {
                 template.push_str("{}");
@@ -163,7 +162,7 @@ fn scalar_text(value: &ValueType) -> TokenStream {
     let text = match &value.shape {
         Shape::String(_) => quote!(value.clone()),
         Shape::DateTime => quote!(value.to_rfc3339()),
-        Shape::Named(_) => quote!(value.as_str().to_string()),
+        Shape::Named(_) => quote!(value.to_string()),
         _ => quote!(value.to_string()),
     };
     if value.nullable {

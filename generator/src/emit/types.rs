@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::rust_type::{field_type, value_type};
 use super::{builders, deprecated_attr, ident, validate};
-use crate::model::{Api, Extra, Field, StringEnum, Struct, TypeDef, TypeKind};
+use crate::model::{Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
 pub fn types_rs(api: &Api) -> TokenStream {
     let validation = validate::Validation::new(api);
@@ -105,12 +105,15 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
     let catch_all = ident(&string_enum.catch_all);
+    if !string_enum.all_strings() {
+        return literal_enum_item(def, string_enum);
+    }
     let variants = string_enum.variants.iter().map(|variant| {
         let rust_name = ident(&variant.rust_name);
         let wire = &variant.wire_name;
-        let doc = format!(" `{wire}`");
+        let doc = variant_doc(variant);
         quote! {
-            #[doc = #doc]
+            #doc
             #[serde(rename = #wire)]
             #rust_name
         }
@@ -144,6 +147,112 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn variant_doc(variant: &Variant) -> TokenStream {
+    match &variant.doc {
+        Some(doc) => {
+            let doc = doc_attrs(Some(doc));
+            let value = format!(" Sent as `{}`.", variant.wire_name);
+            quote!(#doc #[doc = ""] #[doc = #value])
+        }
+        None => {
+            let value = format!(" `{}`", variant.wire_name);
+            quote!(#[doc = #value])
+        }
+    }
+}
+
+/// An enum whose values include numbers or booleans. Serde attributes cannot express those, so
+/// the impls are written out: a value decodes from its JSON literal or from the same text as a
+/// string, and anything else is kept, as JSON, in the catch-all variant.
+fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let deprecated = deprecated_attr(def.deprecated);
+    let catch_all = ident(&literal_enum.catch_all);
+    let variants = literal_enum.variants.iter().map(|variant| {
+        let rust_name = ident(&variant.rust_name);
+        let doc = variant_doc(variant);
+        quote!(#doc #rust_name)
+    });
+    let serialize_arms = literal_enum.variants.iter().map(|variant| {
+        let rust_name = ident(&variant.rust_name);
+        let call = match &variant.value {
+            EnumValue::String(text) => quote!(serializer.serialize_str(#text)),
+            EnumValue::Integer(integer) => quote!(serializer.serialize_i64(#integer)),
+            EnumValue::Float(float) => {
+                let float = proc_macro2::Literal::f64_unsuffixed(*float);
+                quote!(serializer.serialize_f64(#float))
+            }
+            EnumValue::Boolean(flag) => quote!(serializer.serialize_bool(#flag)),
+        };
+        quote!(Self::#rust_name => #call)
+    });
+    let text_arms: Vec<TokenStream> = literal_enum
+        .variants
+        .iter()
+        .map(|variant| {
+            let rust_name = ident(&variant.rust_name);
+            let wire = &variant.wire_name;
+            quote!(#wire => Self::#rust_name)
+        })
+        .collect();
+    let as_text_arms = literal_enum.variants.iter().map(|variant| {
+        let rust_name = ident(&variant.rust_name);
+        let wire = &variant.wire_name;
+        quote!(Self::#rust_name => std::borrow::Cow::Borrowed(#wire))
+    });
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants,)*
+            /// A value the spec does not list, kept as the server sent it.
+            #catch_all(serde_json::Value),
+        }
+
+        impl #name {
+            /// The value as text: a string as is, a number or boolean as its JSON literal.
+            pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
+                match self {
+                    #(#as_text_arms,)*
+                    Self::#catch_all(serde_json::Value::String(text)) => std::borrow::Cow::Borrowed(text),
+                    Self::#catch_all(value) => std::borrow::Cow::Owned(value.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.as_text())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms,)*
+                    Self::#catch_all(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let text = match &value {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                Ok(match text.as_str() {
+                    #(#text_arms,)*
+                    _ => Self::#catch_all(value),
+                })
             }
         }
     }

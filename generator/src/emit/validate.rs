@@ -49,9 +49,10 @@ impl Validation {
         let body = match &def.kind {
             TypeKind::Enum(string_enum) => {
                 let catch_all = ident(&string_enum.catch_all);
+                let text = if string_enum.all_strings() { quote!(value) } else { quote!(&value.to_string()) };
                 quote! {
                     if let Self::#catch_all(value) = self {
-                        return Err(crate::validation::ValidationError::not_listed(path, value));
+                        return Err(crate::validation::ValidationError::not_listed(path, #text));
                     }
                 }
             }

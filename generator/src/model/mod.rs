@@ -198,18 +198,37 @@ impl ArrayRules {
     }
 }
 
-/// A string enum. Decoding is lenient: a value the spec does not list lands in the catch-all
-/// variant named `catch_all`, holding the string.
+/// An enum. Decoding is lenient: a value the spec does not list lands in the catch-all variant
+/// named `catch_all`, holding the string (or, when some values are not strings, the JSON value).
 #[derive(Debug, Clone)]
 pub struct StringEnum {
     pub variants: Vec<Variant>,
     pub catch_all: String,
 }
 
+impl StringEnum {
+    /// Whether every value is a string, the common case that plain serde attributes can express.
+    pub fn all_strings(&self) -> bool {
+        self.variants.iter().all(|v| matches!(v.value, EnumValue::String(_)))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Variant {
+    /// The value as text: the string itself, or the JSON text of a number or boolean.
     pub wire_name: String,
     pub rust_name: String,
+    pub value: EnumValue,
+    pub doc: Option<String>,
+}
+
+/// One value an enum lists. Specs list numbers and booleans too, even under `type: string`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumValue {
+    String(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
 }
 
 /// One base URL from `servers`.

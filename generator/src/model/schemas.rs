@@ -192,23 +192,20 @@ impl<'a> SchemaLowering<'a> {
     /// Lowers an inline schema.
     fn value(&mut self, schema: &Schema, pointer: &str, context: &str) -> ValueType {
         let nullable = is_nullable(schema);
+        if enum_values(schema).is_some() {
+            let id = self.inline_type(context, schema, pointer);
+            return ValueType { shape: Shape::Named(id), nullable };
+        }
         let shape = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => {
-                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
-                if !values.is_empty() {
-                    let id = self.inline_type(context, schema, pointer);
-                    return ValueType { shape: Shape::Named(id), nullable };
-                }
-                match &string.format {
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Shape::Date,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Shape::DateTime,
-                    _ => Shape::String(StringRules {
-                        min_length: string.min_length,
-                        max_length: string.max_length,
-                        pattern: string.pattern.clone(),
-                    }),
-                }
-            }
+            SchemaKind::Type(Type::String(string)) => match &string.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Shape::Date,
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Shape::DateTime,
+                _ => Shape::String(StringRules {
+                    min_length: string.min_length,
+                    max_length: string.max_length,
+                    pattern: string.pattern.clone(),
+                }),
+            },
             SchemaKind::Type(Type::Integer(integer)) => Shape::Integer {
                 bits: match integer.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerBits::I32,
@@ -333,12 +330,9 @@ impl<'a> SchemaLowering<'a> {
 
     /// Builds the type definition of a schema that [`needs_type`].
     fn named_type(&mut self, name: String, schema: &Schema, pointer: &str) -> TypeDef {
-        let kind = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => {
-                let values = string.enumeration.iter().flatten().map(String::as_str);
-                TypeKind::Enum(string_enum(values))
-            }
-            _ => {
+        let kind = match enum_values(schema) {
+            Some(values) => TypeKind::Enum(build_enum(values)),
+            None => {
                 let mut parts = ObjectParts::default();
                 self.collect_object(schema, pointer, &mut parts);
                 TypeKind::Struct(self.object(&name, parts))
@@ -494,8 +488,10 @@ impl<'a> SchemaLowering<'a> {
 
 /// Whether a component schema becomes a Rust type of its own rather than being inlined.
 fn needs_type(schema: &Schema) -> bool {
+    if enum_values(schema).is_some() {
+        return true;
+    }
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => string.enumeration.iter().any(Option::is_some),
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
         SchemaKind::AllOf { all_of } => AllOfParts::of(all_of).single.is_none(),
         SchemaKind::Any(any_schema) => {
@@ -554,21 +550,87 @@ fn is_annotation(member: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> StringEnum {
+/// The values of an enum schema with their descriptions, or `None` when the schema is not an
+/// enum. Besides `enum` on any type, a `type: string` schema whose `properties` describe its
+/// values one by one (a documentation habit of some specs) is read as an enum of those names.
+fn enum_values(schema: &Schema) -> Option<Vec<(EnumValue, Option<String>)>> {
+    let values: Vec<(EnumValue, Option<String>)> = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            string.enumeration.iter().flatten().map(|v| (EnumValue::String(v.clone()), None)).collect()
+        }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            integer.enumeration.iter().flatten().map(|v| (EnumValue::Integer(*v), None)).collect()
+        }
+        SchemaKind::Type(Type::Number(number)) => number
+            .enumeration
+            .iter()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .map(|v| (EnumValue::Float(*v), None))
+            .collect(),
+        SchemaKind::Type(Type::Boolean(boolean)) => {
+            boolean.enumeration.iter().flatten().map(|v| (EnumValue::Boolean(*v), None)).collect()
+        }
+        SchemaKind::Any(any) if !any.enumeration.is_empty() => {
+            any.enumeration.iter().filter_map(|v| json_enum_value(v).map(|v| (v, None))).collect()
+        }
+        SchemaKind::Any(any) if any.typ.as_deref() == Some("string") && !any.properties.is_empty() => any
+            .properties
+            .iter()
+            .map(|(name, property)| {
+                let doc = property.as_item().and_then(|p| description(p));
+                (EnumValue::String(name.clone()), doc)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    (!values.is_empty()).then_some(values)
+}
+
+fn json_enum_value(value: &serde_json::Value) -> Option<EnumValue> {
+    match value {
+        serde_json::Value::String(text) => Some(EnumValue::String(text.clone())),
+        serde_json::Value::Bool(flag) => Some(EnumValue::Boolean(*flag)),
+        serde_json::Value::Number(number) => match number.as_i64() {
+            Some(integer) => Some(EnumValue::Integer(integer)),
+            None => number.as_f64().filter(|f| f.is_finite()).map(EnumValue::Float),
+        },
+        _ => None,
+    }
+}
+
+fn build_enum(values: Vec<(EnumValue, Option<String>)>) -> StringEnum {
     let mut names = Namespace::new();
     let mut variants: Vec<Variant> = Vec::new();
-    for value in values {
-        if variants.iter().any(|v| v.wire_name == value) {
+    for (value, doc) in values {
+        let wire_name = match &value {
+            EnumValue::String(text) => text.clone(),
+            EnumValue::Integer(integer) => integer.to_string(),
+            EnumValue::Float(float) => float.to_string(),
+            EnumValue::Boolean(flag) => flag.to_string(),
+        };
+        if variants.iter().any(|v| v.wire_name == wire_name) {
             continue;
         }
-        variants.push(Variant { wire_name: value.to_string(), rust_name: names.claim(naming::variant_name(value)) });
+        let rust_name = match &value {
+            EnumValue::String(text) => naming::variant_name(text),
+            _ => naming::variant_name(&wire_name.replace('.', "_")),
+        };
+        variants.push(Variant { rust_name: names.claim(rust_name), wire_name, value, doc });
     }
     StringEnum { variants, catch_all: names.claim("Unknown".to_string()) }
 }
 
 fn is_nullable(schema: &Schema) -> bool {
     schema.schema_data.nullable
-        || matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_none))
+        || match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Integer(i)) => i.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Number(n)) => n.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Boolean(b)) => b.enumeration.iter().any(Option::is_none),
+            SchemaKind::Any(any) => any.enumeration.iter().any(serde_json::Value::is_null),
+            _ => false,
+        }
         || matches!(&schema.schema_kind, SchemaKind::AllOf { all_of } if AllOfParts::of(all_of).nullable)
 }
 
