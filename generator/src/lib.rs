@@ -2,7 +2,8 @@
 //!
 //! The work happens in phases, each in its own module, each handing a plain value to the next:
 //!
-//! 1. [`load`] reads the spec file and checks it is OpenAPI 3.0 (YAML or JSON → `openapiv3::OpenAPI`).
+//! 1. [`load`] reads the spec file and checks it is OpenAPI 3.0 (YAML or JSON → `openapiv3::OpenAPI`);
+//!    [`filter`] then keeps only the operations asked for, if any.
 //! 2. [`model`] lowers the document into a [`model::Api`]: named types and operations with every
 //!    `$ref` resolved and every Rust name decided. Nothing after this phase sees `openapiv3`.
 //! 3. [`emit`] turns the model into token streams and pretty-prints them into files.
@@ -13,6 +14,7 @@
 
 pub mod emit;
 mod error;
+pub mod filter;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -31,11 +33,15 @@ pub struct Options {
     /// How the spec is named in the preamble of every generated file (a path relative to the
     /// workspace, so the output is the same on every machine).
     pub spec_label: String,
+    /// Generate only these operations (operationIds, paths, or `METHOD /path`) and the schemas
+    /// they reach; empty means all.
+    pub operations: Vec<String>,
 }
 
 /// Reads the spec at `spec_path` and produces the files of the client crate, in memory.
 pub fn generate(spec_path: &Path, options: &Options) -> Result<GeneratedFiles, Error> {
-    let document = load::load(spec_path)?;
+    let mut document = load::load(spec_path)?;
+    filter::select_operations(&mut document, &options.operations).map_err(|errors| Error::spec(spec_path, errors))?;
     let api =
         model::lower(&document, options.crate_name.as_deref()).map_err(|errors| Error::spec(spec_path, errors))?;
     emit::emit(&api, &options.spec_label)

@@ -11,13 +11,16 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAM
   --check            compare instead of writing; exit 1 with a diff when the output is stale
   --spec PATH        the OpenAPI 3.0 file, or a directory holding openapi.yaml (default: spec/)
   --out DIR          the crate directory to write (default: generated-client/)
-  --crate-name NAME  the package name (default: the spec's x-crate-name)";
+  --crate-name NAME  the package name (default: the spec's x-crate-name)
+  --operation ID     generate only this operation (an operationId, a path, or \"POST /path\")
+                     and the schemas it reaches; repeat for several";
 
 struct Args {
     check: bool,
     spec: PathBuf,
     out: PathBuf,
     crate_name: Option<String>,
+    operations: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -45,7 +48,13 @@ fn main() -> ExitCode {
 
 fn parse_args(raw: &[String]) -> Result<Args, String> {
     let root = workspace_root();
-    let mut args = Args { check: false, spec: root.join("spec"), out: root.join("generated-client"), crate_name: None };
+    let mut args = Args {
+        check: false,
+        spec: root.join("spec"),
+        out: root.join("generated-client"),
+        crate_name: None,
+        operations: Vec::new(),
+    };
     let mut iter = raw.iter();
     while let Some(flag) = iter.next() {
         let mut value = || iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -54,6 +63,7 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
             "--spec" => args.spec = PathBuf::from(value()?),
             "--out" => args.out = PathBuf::from(value()?),
             "--crate-name" => args.crate_name = Some(value()?),
+            "--operation" => args.operations.push(value()?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -68,7 +78,11 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
 }
 
 fn codegen(args: &Args) -> ExitCode {
-    let options = generator::Options { crate_name: args.crate_name.clone(), spec_label: spec_label(&args.spec) };
+    let options = generator::Options {
+        crate_name: args.crate_name.clone(),
+        spec_label: spec_label(&args.spec),
+        operations: args.operations.clone(),
+    };
     let files = match generator::generate(&args.spec, &options) {
         Ok(files) => files,
         Err(error) => {

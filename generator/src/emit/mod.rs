@@ -14,6 +14,7 @@ mod params;
 mod runtime;
 mod rust_type;
 mod types;
+mod unions;
 mod validate;
 
 use proc_macro2::{Ident, Span, TokenStream};

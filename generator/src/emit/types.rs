@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::rust_type::{field_type, value_type};
-use super::{builders, deprecated_attr, ident, validate};
+use super::{builders, deprecated_attr, ident, unions, validate};
 use crate::model::{Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
 pub fn types_rs(api: &Api) -> TokenStream {
@@ -14,6 +14,7 @@ pub fn types_rs(api: &Api) -> TokenStream {
         let definition = match &def.kind {
             TypeKind::Struct(object) => struct_item(api, def, object),
             TypeKind::Enum(string_enum) => enum_item(def, string_enum),
+            TypeKind::Union(union) => unions::union_item(api, def, union),
         };
         let builder = match &def.kind {
             TypeKind::Struct(object) if def.in_request => builders::builder(api, def, object),

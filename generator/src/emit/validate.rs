@@ -36,7 +36,7 @@ impl Validation {
 
     fn has_rules(&self, def: &TypeDef) -> bool {
         match &def.kind {
-            TypeKind::Enum(_) => true,
+            TypeKind::Enum(_) | TypeKind::Union(_) => true,
             TypeKind::Struct(object) => {
                 object.fields.iter().any(|field| self.check(&field.value).is_some())
                     || matches!(&object.extra, Extra::Typed { value, .. } if self.check(value).is_some())
@@ -53,6 +53,24 @@ impl Validation {
                 quote! {
                     if let Self::#catch_all(value) = self {
                         return Err(crate::validation::ValidationError::not_listed(path, #text));
+                    }
+                }
+            }
+            TypeKind::Union(union) => {
+                let catch_all = ident(&union.catch_all);
+                let arms = union.variants.iter().map(|variant| {
+                    let rust_name = ident(&variant.rust_name);
+                    match self.check(&variant.value) {
+                        Some(checks) => quote!(Self::#rust_name(value) => { let path = *path; #checks }),
+                        None => quote!(Self::#rust_name(_) => {}),
+                    }
+                });
+                quote! {
+                    match self {
+                        #(#arms)*
+                        Self::#catch_all(value) => {
+                            return Err(crate::validation::ValidationError::not_listed(path, &value.to_string()));
+                        }
                     }
                 }
             }

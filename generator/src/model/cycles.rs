@@ -14,12 +14,22 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
     let edges: Vec<Vec<TypeId>> = types.iter().map(inline_targets).collect();
     let component = strongly_connected_components(&edges);
     for (index, def) in types.iter_mut().enumerate() {
-        if let TypeKind::Struct(object) = &mut def.kind {
-            for field in &mut object.fields {
-                if let Shape::Named(target) = field.value.shape {
-                    field.boxed = component[target.0] == component[index];
+        match &mut def.kind {
+            TypeKind::Struct(object) => {
+                for field in &mut object.fields {
+                    if let Shape::Named(target) = field.value.shape {
+                        field.boxed = component[target.0] == component[index];
+                    }
                 }
             }
+            TypeKind::Union(union) => {
+                for variant in &mut union.variants {
+                    if let Shape::Named(target) = variant.value.shape {
+                        variant.boxed = component[target.0] == component[index];
+                    }
+                }
+            }
+            TypeKind::Enum(_) => {}
         }
     }
 }
@@ -31,6 +41,14 @@ fn inline_targets(def: &TypeDef) -> Vec<TypeId> {
             .fields
             .iter()
             .filter_map(|field| match field.value.shape {
+                Shape::Named(target) => Some(target),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::Union(union) => union
+            .variants
+            .iter()
+            .filter_map(|variant| match variant.value.shape {
                 Shape::Named(target) => Some(target),
                 _ => None,
             })

@@ -178,13 +178,21 @@ fn mark_request_types(api: &mut Api) {
             continue;
         }
         def.in_request = true;
-        if let TypeKind::Struct(object) = &def.kind {
-            for field in &object.fields {
-                collect_named(&field.value, &mut pending);
+        match &def.kind {
+            TypeKind::Struct(object) => {
+                for field in &object.fields {
+                    collect_named(&field.value, &mut pending);
+                }
+                if let Extra::Typed { value, .. } = &object.extra {
+                    collect_named(value, &mut pending);
+                }
             }
-            if let Extra::Typed { value, .. } = &object.extra {
-                collect_named(value, &mut pending);
+            TypeKind::Union(union) => {
+                for variant in &union.variants {
+                    collect_named(&variant.value, &mut pending);
+                }
             }
+            TypeKind::Enum(_) => {}
         }
     }
 }

@@ -68,6 +68,43 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     Enum(StringEnum),
+    /// `oneOf` / `anyOf`: one of several types.
+    Union(Union),
+}
+
+/// A value that is one of several types (`oneOf`, `anyOf`). Decoding picks the variant by the
+/// discriminator property when there is one, by a required property only one variant has when
+/// that settles it, and otherwise tries the variants in order; a value that fits none lands in
+/// the catch-all variant, as JSON.
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    pub selection: Selection,
+    /// The name of the catch-all variant.
+    pub catch_all: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub value: ValueType,
+    /// Set by [`cycles`] when the variant would otherwise contain its own union.
+    pub boxed: bool,
+    /// With a discriminator: the property values that select this variant.
+    pub tags: Vec<String>,
+    /// Without one: a required property that only this variant has.
+    pub key: Option<String>,
+}
+
+/// How decoding chooses a variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// By the value of this property (`discriminator.propertyName`).
+    Discriminator(String),
+    /// By which variant's `key` property is present.
+    Keys,
+    /// The first variant that decodes.
+    FirstMatch,
 }
 
 #[derive(Debug, Clone)]

@@ -258,8 +258,9 @@ impl<'a> SchemaLowering<'a> {
                 }
                 Shape::Named(self.inline_type(context, schema, pointer))
             }
-            SchemaKind::OneOf { .. } => return self.unsupported(pointer, "oneOf"),
-            SchemaKind::AnyOf { .. } => return self.unsupported(pointer, "anyOf"),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                Shape::Named(self.inline_type(context, schema, pointer))
+            }
             SchemaKind::Not { .. } => return self.unsupported(pointer, "not"),
             SchemaKind::Any(any_schema) => return self.any_schema(any_schema, schema, pointer, context),
         };
@@ -269,11 +270,8 @@ impl<'a> SchemaLowering<'a> {
     /// A schema that mixes keywords of several types, or has no type at all.
     fn any_schema(&mut self, any_schema: &AnySchema, schema: &Schema, pointer: &str, context: &str) -> ValueType {
         let nullable = is_nullable(schema);
-        if !any_schema.one_of.is_empty() {
-            return self.unsupported(pointer, "oneOf");
-        }
-        if !any_schema.any_of.is_empty() {
-            return self.unsupported(pointer, "anyOf");
+        if !any_schema.one_of.is_empty() || !any_schema.any_of.is_empty() {
+            return ValueType { shape: Shape::Named(self.inline_type(context, schema, pointer)), nullable };
         }
         if any_schema.not.is_some() {
             return self.unsupported(pointer, "not");
@@ -330,9 +328,12 @@ impl<'a> SchemaLowering<'a> {
 
     /// Builds the type definition of a schema that [`needs_type`].
     fn named_type(&mut self, name: String, schema: &Schema, pointer: &str) -> TypeDef {
-        let kind = match enum_values(schema) {
-            Some(values) => TypeKind::Enum(build_enum(values)),
-            None => {
+        let kind = match (enum_values(schema), union_members(schema)) {
+            (Some(values), _) => TypeKind::Enum(build_enum(values)),
+            (None, Some((keyword, members))) => {
+                TypeKind::Union(self.union(&name, keyword, members, schema.schema_data.discriminator.as_ref(), pointer))
+            }
+            (None, None) => {
                 let mut parts = ObjectParts::default();
                 self.collect_object(schema, pointer, &mut parts);
                 TypeKind::Struct(self.object(&name, parts))
@@ -473,6 +474,113 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// Lowers the members of a `oneOf` / `anyOf` into union variants and decides how decoding
+    /// tells them apart.
+    fn union(
+        &mut self,
+        type_name: &str,
+        keyword: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        pointer: &str,
+    ) -> Union {
+        let mut names = Namespace::new();
+        let mut variants = Vec::with_capacity(members.len());
+        let mut member_keys = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = format!("{pointer}/{keyword}/{index}");
+            let (label, value, schema, tags) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let value = self.reference(reference, &member_pointer);
+                    let resolved = self.resolve_quietly(reference, &member_pointer);
+                    let schema_name = reference.rsplit('/').next().unwrap_or(reference).to_string();
+                    let mut tags: Vec<String> = discriminator
+                        .map(|d| {
+                            d.mapping
+                                .iter()
+                                .filter(|(_, target)| *target == reference)
+                                .map(|(tag, _)| tag.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if tags.is_empty() {
+                        tags.push(schema_name.clone());
+                    }
+                    (Some(schema_name), value, resolved, tags)
+                }
+                ReferenceOr::Item(schema) => {
+                    let title = schema.schema_data.title.clone();
+                    let context =
+                        format!("{type_name} {}", title.as_deref().unwrap_or(&format!("variant {}", index + 1)));
+                    let value = self.value(schema, &member_pointer, &context);
+                    (title, value, Some(schema), Vec::new())
+                }
+            };
+            let label = label
+                .unwrap_or_else(|| self.shape_label(&value.shape).unwrap_or_else(|| format!("variant {}", index + 1)));
+            member_keys.push(schema.and_then(|schema| self.object_keys(schema)));
+            variants.push(UnionVariant {
+                rust_name: names.claim(naming::variant_name(&label)),
+                value,
+                boxed: false,
+                tags,
+                key: None,
+            });
+        }
+        let selection = match discriminator {
+            Some(discriminator) => Selection::Discriminator(discriminator.property_name.clone()),
+            None => {
+                let keys = distinguishing_keys(&member_keys);
+                match keys {
+                    Some(keys) => {
+                        for (variant, key) in variants.iter_mut().zip(keys) {
+                            variant.key = Some(key);
+                        }
+                        Selection::Keys
+                    }
+                    None => Selection::FirstMatch,
+                }
+            }
+        };
+        Union { variants, selection, catch_all: names.claim("Unknown".to_string()) }
+    }
+
+    /// A variant name for a value without a schema name or title.
+    fn shape_label(&self, shape: &Shape) -> Option<String> {
+        Some(match shape {
+            Shape::String(_) => "String".into(),
+            Shape::Date => "Date".into(),
+            Shape::DateTime => "DateTime".into(),
+            Shape::Integer { .. } => "Integer".into(),
+            Shape::Number { .. } => "Number".into(),
+            Shape::Boolean => "Boolean".into(),
+            Shape::Array { .. } => "List".into(),
+            Shape::Map { .. } => "Map".into(),
+            Shape::Named(id) => self.types.get(id.0)?.as_ref()?.name.clone(),
+            Shape::Any => return None,
+        })
+    }
+
+    /// The required and declared property names of an object schema (not looking into `allOf`).
+    fn object_keys(&mut self, schema: &Schema) -> Option<(Vec<String>, Vec<String>)> {
+        let (required, properties) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (&object.required, &object.properties),
+            SchemaKind::Any(any) if any.all_of.is_empty() && !any.properties.is_empty() => {
+                (&any.required, &any.properties)
+            }
+            _ => return None,
+        };
+        Some((required.clone(), properties.keys().cloned().collect()))
+    }
+
+    /// Resolves a reference without recording an error (the caller already lowered it).
+    fn resolve_quietly(&mut self, reference: &str, pointer: &str) -> Option<&'a Schema> {
+        let errors_before = self.errors.len();
+        let resolved = self.resolve(reference, pointer).map(|(_, schema)| schema);
+        self.errors.truncate(errors_before);
+        resolved
+    }
+
     fn unsupported(&mut self, pointer: &str, keyword: &str) -> ValueType {
         self.error(
             pointer,
@@ -488,7 +596,7 @@ impl<'a> SchemaLowering<'a> {
 
 /// Whether a component schema becomes a Rust type of its own rather than being inlined.
 fn needs_type(schema: &Schema) -> bool {
-    if enum_values(schema).is_some() {
+    if enum_values(schema).is_some() || union_members(schema).is_some() {
         return true;
     }
     match &schema.schema_kind {
@@ -548,6 +656,33 @@ fn is_annotation(member: &ReferenceOr<Schema>) -> bool {
         }
         _ => false,
     }
+}
+
+/// The members of a `oneOf` or `anyOf`, with the keyword.
+fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        SchemaKind::Any(any) if !any.one_of.is_empty() => Some(("oneOf", &any.one_of)),
+        SchemaKind::Any(any) if !any.any_of.is_empty() => Some(("anyOf", &any.any_of)),
+        _ => None,
+    }
+}
+
+/// For each member, a property it requires that no other member declares, if every member has
+/// one: then the presence of that property identifies the member.
+fn distinguishing_keys(members: &[Option<(Vec<String>, Vec<String>)>]) -> Option<Vec<String>> {
+    let mut keys = Vec::with_capacity(members.len());
+    for (index, member) in members.iter().enumerate() {
+        let (required, _) = member.as_ref()?;
+        let key = required.iter().find(|key| {
+            members.iter().enumerate().all(|(other, keys)| {
+                other == index || keys.as_ref().is_some_and(|(_, properties)| !properties.contains(key))
+            })
+        })?;
+        keys.push(key.clone());
+    }
+    (keys.len() > 1).then_some(keys)
 }
 
 /// The values of an enum schema with their descriptions, or `None` when the schema is not an
