@@ -40,7 +40,14 @@ pub struct Options {
 
 /// Reads the spec at `spec_path` and produces the files of the client crate, in memory.
 pub fn generate(spec_path: &Path, options: &Options) -> Result<GeneratedFiles, Error> {
-    let mut document = load::load(spec_path)?;
+    let text =
+        std::fs::read_to_string(spec_path).map_err(|source| Error::Read { path: spec_path.to_path_buf(), source })?;
+    generate_from_text(spec_path, &text, options)
+}
+
+/// Like [`generate`], for spec text already in memory; `spec_path` only labels errors.
+pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<GeneratedFiles, Error> {
+    let mut document = load::parse(spec_path, text)?;
     filter::select_operations(&mut document, &options.operations).map_err(|errors| Error::spec(spec_path, errors))?;
     let api =
         model::lower(&document, options.crate_name.as_deref()).map_err(|errors| Error::spec(spec_path, errors))?;
