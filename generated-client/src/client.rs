@@ -79,11 +79,7 @@ impl Client {
         &self,
         body: &types::CraMonitoringInsightsGetRequest,
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
-        {
-            let value = body;
-            let path = crate::validation::FieldPath::root();
-            crate::validation::Validate::validate_at(value, &path)?;
-        }
+        crate::validation::Validate::validate(body)?;
         let request = self
             .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
         let request = request.json(body);

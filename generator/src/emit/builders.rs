@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::rust_type::field_plain_type;
 use super::{deprecated_attr, ident};
-use crate::model::{Api, Extra, Struct, TypeDef};
+use crate::model::{Access, Api, Extra, Struct, TypeDef};
 
 pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let name = ident(&def.name);
@@ -24,7 +24,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
             quote!(#rust_name: Option<#plain>)
         }
     });
-    let setters = object.fields.iter().map(|field| {
+    let setters = object.fields.iter().filter(|field| field.access != Access::ReadOnly).map(|field| {
         let rust_name = ident(&field.rust_name);
         let plain = field_plain_type(api, field);
         let doc = doc_attrs(field.doc.as_deref());

@@ -8,7 +8,7 @@ use super::docs::doc_paragraphs;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
 use super::{deprecated_attr, ident, params};
-use crate::model::{Api, Operation, ResponseBody, Shape, ValueType};
+use crate::model::{Api, BodyEncoding, Operation, ResponseBody, Shape, ValueType};
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
@@ -161,6 +161,10 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         None => (TokenStream::new(), TokenStream::new()),
     };
     let build = params::build_request(api, operation, &quote!(#http_method));
+    let attach = match operation.body.as_ref().map(|body| body.encoding) {
+        Some(BodyEncoding::Form) => quote!(form),
+        _ => quote!(json),
+    };
     let (body_param, request) = match &operation.body {
         Some(body) if body.required => {
             let ty = value_type(api, &body.value);
@@ -169,7 +173,7 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
                 #body_check
                 #params_check
                 #build
-                let request = request.json(body);
+                let request = request.#attach(body);
             };
             (quote!(body: &#ty,), request)
         }
@@ -187,7 +191,7 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
                 #params_check
                 #build
                 let request = match body {
-                    Some(body) => request.json(body),
+                    Some(body) => request.#attach(body),
                     None => request,
                 };
             };
@@ -202,9 +206,10 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         Some(ResponseBody::Bytes { .. }) => (quote!(Vec<u8>), quote!(Ok(self.send(&#info, request).await?.body))),
         None => (quote!(()), quote!(self.send(&#info, request).await.map(drop))),
     };
+    let separator = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
     quote! {
         #doc
-        #[doc = ""]
+        #separator
         #[doc = #endpoint]
         #[doc = ""]
         #[doc = #retries]

@@ -13,7 +13,7 @@ use crate::model::{
 /// parameters, a `params` variable holds the params struct.
 pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream) -> TokenStream {
     let fields = params_fields(api, operation);
-    let path = path_expr(operation, fields);
+    let (bindings, path) = path_expr(operation, fields);
     let query: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Query)
         .map(|(parameter, field)| query_pairs(parameter, field))
         .collect();
@@ -30,9 +30,10 @@ pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream
         }
     };
     if query.is_empty() && headers.is_empty() {
-        return quote!(let request = self.request(reqwest::Method::#http_method, #path););
+        return quote!(#bindings let request = self.request(reqwest::Method::#http_method, #path););
     }
     quote! {
+        #bindings
         let mut request = self.request(reqwest::Method::#http_method, #path);
         #query
         #(#headers)*
@@ -58,31 +59,39 @@ fn parameters_in<'a>(
         .filter_map(move |p| fields.iter().find(|f| f.rust_name == p.rust_name).map(|f| (p, f)))
 }
 
-/// The path, with placeholders replaced by percent-encoded parameter values.
-fn path_expr(operation: &Operation, fields: &[Field]) -> TokenStream {
+/// The path, with placeholders replaced by percent-encoded parameter values bound to local
+/// variables first (so the `format!` string reads like the spec's template).
+fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStream) {
     let path = &operation.path;
     if !path.contains('{') {
-        return quote!(#path);
+        return (TokenStream::new(), quote!(#path));
     }
     let mut template = String::new();
-    let mut arguments = Vec::new();
+    let mut bindings = Vec::new();
     let mut rest = path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(length) = rest[start..].find('}') else { break };
         template.push_str(&escape_braces(&rest[..start]));
         let name = &rest[start + 1..start + length];
-        let field = parameters_in(operation, fields, ParameterLocation::Path)
-            .find(|(parameter, _)| parameter.wire_name == name);
-        match field {
+        match parameters_in(operation, fields, ParameterLocation::Path).find(|(p, _)| p.wire_name == name) {
             Some((parameter, field)) => {
-                template.push_str("{}");
-                let text = joined_text(&field.value, parameter.style);
+                let variable = ident(&field.rust_name);
+                template.push_str(&format!("{{{variable}}}"));
                 let rust_name = ident(&field.rust_name);
-                arguments.push(if field.is_option() {
-                    quote!(transport::encode_path_segment(&params.#rust_name.as_ref().map(|value| #text).unwrap_or_default()))
+                let text = if field.is_option() {
+                    let text = joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style);
+                    quote!(&params.#rust_name.as_ref().map(|value| #text).unwrap_or_default())
+                } else if matches!(field.value.shape, Shape::String(_)) {
+                    quote!(&params.#rust_name)
+                } else if matches!(field.value.shape, Shape::DateTime) {
+                    quote!(&params.#rust_name.to_rfc3339())
+                } else if !matches!(field.value.shape, Shape::Array { .. }) {
+                    quote!(&params.#rust_name.to_string())
                 } else {
-                    quote!(transport::encode_path_segment(&{ let value = &params.#rust_name; #text }))
-                });
+                    let text = joined_text(&field.value, parameter.style);
+                    quote!(&{ let value = &params.#rust_name; #text })
+                };
+                bindings.push(quote!(let #variable = transport::encode_path_segment(#text);));
             }
             // The model checked that every placeholder has a parameter; keep the text otherwise.
             None => template.push_str(&escape_braces(&rest[start..=start + length])),
@@ -90,7 +99,7 @@ fn path_expr(operation: &Operation, fields: &[Field]) -> TokenStream {
         rest = &rest[start + length + 1..];
     }
     template.push_str(&escape_braces(rest));
-    quote!(&format!(#template, #(#arguments),*))
+    (quote!(#(#bindings)*), quote!(&format!(#template)))
 }
 
 fn escape_braces(text: &str) -> String {
@@ -150,6 +159,9 @@ fn joined_text(value: &ValueType, style: ArrayStyle) -> TokenStream {
                 ArrayStyle::Pipe => "|",
                 ArrayStyle::Comma | ArrayStyle::Repeat => ",",
             };
+            if matches!(items.shape, Shape::String(_)) && !items.nullable {
+                return quote!(value.join(#separator));
+            }
             let text = scalar_text(items);
             quote!(value.iter().map(|value| #text).collect::<Vec<_>>().join(#separator))
         }

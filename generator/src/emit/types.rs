@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::rust_type::{field_type, value_type};
 use super::{builders, deprecated_attr, ident, unions, validate};
-use crate::model::{Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
+use crate::model::{Access, Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
 pub fn types_rs(api: &Api) -> TokenStream {
     let validation = validate::Validation::new(api);
@@ -56,6 +56,12 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = field_type(api, field);
     let doc = doc_attrs(field.doc.as_deref());
+    let access = match field.access {
+        Access::ReadWrite => TokenStream::new(),
+        Access::ReadOnly => quote!(#[doc = ""] #[doc = " Read-only: the server sets it; requests leave it out."]),
+        Access::WriteOnly => quote!(#[doc = ""] #[doc = " Write-only: sent in requests, never returned."]),
+    };
+    let doc = quote!(#doc #access);
     let deprecated = deprecated_attr(field.deprecated);
     let rename = if field.rust_name != field.wire_name {
         let wire = &field.wire_name;

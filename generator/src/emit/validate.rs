@@ -137,6 +137,9 @@ impl Validation {
     /// request value, or `None` when its type has no rule to check.
     pub fn check_root(&self, expr: TokenStream, value: &ValueType) -> Option<TokenStream> {
         let checks = self.check(value)?;
+        if let (Shape::Named(_), false) = (&value.shape, value.nullable) {
+            return Some(quote!(crate::validation::Validate::validate(#expr)?;));
+        }
         Some(quote! {
             {
                 let value = #expr;

@@ -136,9 +136,18 @@ pub struct Field {
     pub required: bool,
     /// Whether the value must not appear in `Debug` output (`format: password` or `x-sensitive`).
     pub sensitive: bool,
+    /// `readOnly` (set by the server, never sent) or `writeOnly` (sent, never returned).
+    pub access: Access,
     /// Set by [`cycles`] when the field's type would otherwise contain itself.
     pub boxed: bool,
     pub value: ValueType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    ReadOnly,
+    WriteOnly,
 }
 
 impl Field {
@@ -364,6 +373,16 @@ pub enum ArrayStyle {
 pub struct RequestBody {
     pub value: ValueType,
     pub required: bool,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

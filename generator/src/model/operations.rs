@@ -83,9 +83,23 @@ fn lower_operation(
     let body = operation.request_body.as_ref().and_then(|body| {
         let body_pointer = format!("{pointer}/requestBody");
         let body = resolve_request_body(document, body, &body_pointer, schemas)?;
-        let (media_pointer, schema) = json_schema(&body.content, &body_pointer, schemas)?;
+        let form = body.content.iter().find(|(media_type, _)| is_form(media_type));
+        let (encoding, media_pointer, schema) = match (body.content.keys().any(|m| is_json(m)), form) {
+            (false, Some((media_type, media))) => {
+                let media_pointer = format!("{body_pointer}/content/{}", escape_pointer_token(media_type));
+                let Some(schema) = &media.schema else {
+                    schemas.errors.push(SpecError::new(media_pointer, "a form body needs a `schema`"));
+                    return None;
+                };
+                (BodyEncoding::Form, format!("{media_pointer}/schema"), schema)
+            }
+            _ => {
+                let (media_pointer, schema) = json_schema(&body.content, &body_pointer, schemas)?;
+                (BodyEncoding::Json, media_pointer, schema)
+            }
+        };
         let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} request"));
-        Some(RequestBody { value, required: body.required })
+        Some(RequestBody { value, required: body.required, encoding })
     });
 
     let mut response = None;
@@ -158,7 +172,10 @@ fn json_schema<'d>(
         let listed: Vec<&str> = content.keys().map(String::as_str).collect();
         schemas.errors.push(SpecError::new(
             format!("{pointer}/content"),
-            format!("only JSON bodies are supported yet, but this one is {}", listed.join(", ")),
+            format!(
+                "only JSON and form-urlencoded bodies are supported yet, but this one is {}; leave out this operation (see --operation)",
+                listed.join(", ")
+            ),
         ));
         return None;
     };
@@ -170,6 +187,10 @@ fn json_schema<'d>(
             None
         }
     }
+}
+
+fn is_form(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
 fn is_json(media_type: &str) -> bool {

@@ -102,6 +102,7 @@ pub(super) fn lower_parameters(
             deprecated: data.deprecated.unwrap_or(false),
             required,
             sensitive: false,
+            access: Access::ReadWrite,
             boxed: false,
             value,
         };

@@ -20,6 +20,14 @@ use crate::load::escape_pointer_token;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
+/// The annotations of a property that shape its field.
+struct FieldNotes {
+    doc: Option<String>,
+    deprecated: bool,
+    sensitive: bool,
+    access: Access,
+}
+
 /// What a component schema becomes.
 #[derive(Debug, Clone, Copy)]
 enum Slot {
@@ -425,14 +433,17 @@ impl<'a> SchemaLowering<'a> {
             let rust_name = field_names.claim(naming::snake_name(wire_name));
             let context = format!("{type_name} {wire_name}");
             let value = self.value_of_boxed(property, pointer, &context);
-            let (doc, deprecated, sensitive) = self.field_annotations(property, pointer);
+            let notes = self.field_annotations(property, pointer);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name,
-                doc,
-                deprecated,
-                required: parts.required.contains(wire_name),
-                sensitive,
+                doc: notes.doc,
+                deprecated: notes.deprecated,
+                // A read-only property is absent from requests and a write-only one from
+                // responses, so neither can be required of a type that serves both.
+                required: parts.required.contains(wire_name) && notes.access == Access::ReadWrite,
+                access: notes.access,
+                sensitive: notes.sensitive,
                 boxed: false,
                 value,
             });
@@ -451,13 +462,9 @@ impl<'a> SchemaLowering<'a> {
         Struct { fields, extra }
     }
 
-    /// Documentation, deprecation and sensitivity of a property, looking through a `$ref` to a
-    /// transparent schema (a bare `$ref` cannot carry a description of its own).
-    fn field_annotations(
-        &mut self,
-        property: &ReferenceOr<Box<Schema>>,
-        pointer: &str,
-    ) -> (Option<String>, bool, bool) {
+    /// Documentation, deprecation, access and sensitivity of a property, looking through a
+    /// `$ref` (a bare `$ref` cannot carry annotations of its own).
+    fn field_annotations(&mut self, property: &ReferenceOr<Box<Schema>>, pointer: &str) -> FieldNotes {
         let schema: Option<&Schema> = match property {
             ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { reference } => {
@@ -468,10 +475,21 @@ impl<'a> SchemaLowering<'a> {
                 resolved
             }
         };
-        match schema {
-            Some(schema) => (description(schema), schema.schema_data.deprecated, is_sensitive(schema)),
-            None => (None, false, false),
+        let Some(schema) = schema else {
+            return FieldNotes { doc: None, deprecated: false, sensitive: false, access: Access::ReadWrite };
+        };
+        let data = &schema.schema_data;
+        let mut doc = description(schema);
+        if let Some(default) = &data.default {
+            let note = format!("Defaults to `{default}` when not set.");
+            doc = Some(doc.map_or(note.clone(), |doc| format!("{doc}\n\n{note}")));
         }
+        let access = match (data.read_only, data.write_only) {
+            (true, false) => Access::ReadOnly,
+            (false, true) => Access::WriteOnly,
+            _ => Access::ReadWrite,
+        };
+        FieldNotes { doc, deprecated: data.deprecated, sensitive: is_sensitive(schema), access }
     }
 
     /// Lowers the members of a `oneOf` / `anyOf` into union variants and decides how decoding
