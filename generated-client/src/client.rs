@@ -105,11 +105,11 @@ impl Client {
         let mut attempt = 1;
         loop {
             let Some(this_attempt) = request.try_clone() else {
-                let result = self.attempt(request).await;
+                let result = self.attempt(operation, request).await;
                 trace.finish(attempt, result.as_ref());
                 return result;
             };
-            let error = match self.attempt(this_attempt).await {
+            let error = match self.attempt(operation, this_attempt).await {
                 Ok(success) => {
                     trace.finish(attempt, Ok(&success));
                     return Ok(success);
@@ -132,10 +132,11 @@ impl Client {
 
     async fn attempt(
         &self,
+        operation: &OperationInfo,
         request: reqwest::Request,
     ) -> Result<transport::Success, Error> {
         let response = self.http.execute(request).await.map_err(Error::Transport)?;
-        transport::read_response(response, self.max_response_size).await
+        transport::read_response(response, self.max_response_size, operation).await
     }
 }
 
@@ -144,6 +145,7 @@ const CRA_MONITORING_INSIGHTS_GET: OperationInfo = OperationInfo {
     method: "POST",
     path: "/cra/monitoring_insights/get",
     idempotent: true,
+    decode_error: transport::decode_error_body,
 };
 
 impl Client {

@@ -9,18 +9,21 @@ use crate::validation::ValidationError;
 /// How many bytes of an unexpected response body an error keeps.
 const BODY_EXCERPT_LIMIT: usize = 512;
 
+/// The error body the API sends.
+pub type ApiErrorBody = crate::types::PlaidError;
+
 /// Everything that can go wrong when calling an operation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The request does not follow the spec; nothing was sent.
     Validation(ValidationError),
-    /// The API answered with an error object ([`crate::types::PlaidError`]).
+    /// The API answered with one of the error bodies the spec declares.
     Api {
         /// The HTTP status of the response.
         status: reqwest::StatusCode,
         /// The decoded error body.
-        error: Box<crate::types::PlaidError>,
+        error: Box<ApiErrorBody>,
         /// The request id the server gave the response, if any.
         request_id: Option<String>,
         /// How long the server asked the client to wait before trying again.

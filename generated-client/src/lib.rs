@@ -32,7 +32,7 @@ mod transport;
 #[rustfmt::skip]
 pub mod validation;
 pub use client::{Client, ClientBuilder, Environment};
-pub use error::{BuildError, Error};
+pub use error::{ApiErrorBody, BuildError, Error};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use validation::{Validate, ValidationError};

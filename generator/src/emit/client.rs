@@ -5,17 +5,26 @@ use quote::{format_ident, quote};
 
 use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
+use super::runtime::error_variants;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
 use super::{deprecated_attr, ident, params};
-use crate::model::{Api, BodyEncoding, Operation, ResponseBody, Shape, ValueType};
+use crate::model::{Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, ResponseBody, Shape, ValueType};
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
     let validation = Validation::new(api);
     let methods = api.operations.iter().map(|operation| method(api, &validation, operation));
-    let operation_infos = api.operations.iter().map(operation_info);
+    let shared_errors = api.error_type.is_some() || error_variants(api).is_empty();
+    let api_error_import = if shared_errors {
+        TokenStream::new()
+    } else {
+        quote!(
+            use crate::error::ApiError;
+        )
+    };
+    let operation_infos = api.operations.iter().map(|operation| operation_info(api, operation, shared_errors));
     let types_import = if api
         .operations
         .iter()
@@ -36,6 +45,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         use reqwest::header::HeaderMap;
 
         use crate::error::{BuildError, Error};
+        #api_error_import
         use crate::retry::RetryPolicy;
         use crate::transport::{self, OperationInfo};
         #types_import
@@ -84,11 +94,11 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 loop {
                     let Some(this_attempt) = request.try_clone() else {
                         // A streaming body cannot be sent twice: one attempt only.
-                        let result = self.attempt(request).await;
+                        let result = self.attempt(operation, request).await;
                         trace.finish(attempt, result.as_ref());
                         return result;
                     };
-                    let error = match self.attempt(this_attempt).await {
+                    let error = match self.attempt(operation, this_attempt).await {
                         Ok(success) => {
                             trace.finish(attempt, Ok(&success));
                             return Ok(success);
@@ -109,9 +119,9 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 }
             }
 
-            async fn attempt(&self, request: reqwest::Request) -> Result<transport::Success, Error> {
+            async fn attempt(&self, operation: &OperationInfo, request: reqwest::Request) -> Result<transport::Success, Error> {
                 let response = self.http.execute(request).await.map_err(Error::Transport)?;
-                transport::read_response(response, self.max_response_size).await
+                transport::read_response(response, self.max_response_size, operation).await
             }
         }
 
@@ -125,14 +135,90 @@ fn operation_const(operation: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", operation.rust_name.trim_end_matches('_').to_ascii_uppercase())
 }
 
-fn operation_info(operation: &Operation) -> TokenStream {
+fn operation_info(api: &Api, operation: &Operation, shared_errors: bool) -> TokenStream {
     let name = operation_const(operation);
     let id = &operation.operation_id;
     let method = operation.method.as_str();
     let path = &operation.path;
     let idempotent = operation.idempotent;
+    let (decode_error, decoder) = if shared_errors {
+        (quote!(transport::decode_error_body), TokenStream::new())
+    } else {
+        let function = format_ident!("{}_error", operation.rust_name.trim_end_matches('_'));
+        (quote!(#function), error_decoder(api, operation, &function))
+    };
     quote! {
-        const #name: OperationInfo = OperationInfo { id: #id, method: #method, path: #path, idempotent: #idempotent };
+        const #name: OperationInfo = OperationInfo {
+            id: #id,
+            method: #method,
+            path: #path,
+            idempotent: #idempotent,
+            decode_error: #decode_error,
+        };
+        #decoder
+    }
+}
+
+/// Decodes an operation's error body into the `ApiError` variant its status declares: exact
+/// statuses first, then classes such as `4XX`, then `default`.
+fn error_decoder(api: &Api, operation: &Operation, function: &proc_macro2::Ident) -> TokenStream {
+    let mut errors: Vec<&ErrorResponse> = operation.errors.iter().collect();
+    errors.sort_by_key(|error| error.status);
+    let arms = errors.iter().map(|error| {
+        let pattern = match error.status {
+            ErrorStatus::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            ErrorStatus::Range(class) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(class.saturating_mul(100));
+                let high = proc_macro2::Literal::u16_unsuffixed(class.saturating_mul(100).saturating_add(99));
+                quote!(#low..=#high)
+            }
+            ErrorStatus::Default => quote!(_),
+        };
+        let decode = match error.value.shape {
+            Shape::Named(id) => {
+                let variant = ident(&api.get(id).name);
+                quote!(serde_json::from_slice(body).ok().map(ApiError::#variant))
+            }
+            _ => quote!(serde_json::from_slice(body).ok().map(ApiError::Other)),
+        };
+        quote!(#pattern => #decode)
+    });
+    let fallback =
+        if errors.iter().any(|e| e.status == ErrorStatus::Default) { TokenStream::new() } else { quote!(_ => None,) };
+    match errors.as_slice() {
+        [] => {
+            return quote! {
+                fn #function(_status: reqwest::StatusCode, _body: &[u8]) -> Option<ApiError> {
+                    None
+                }
+            }
+        }
+        [only] if only.status == ErrorStatus::Default => {
+            let decode = match only.value.shape {
+                Shape::Named(id) => {
+                    let variant = ident(&api.get(id).name);
+                    quote!(serde_json::from_slice(body).ok().map(ApiError::#variant))
+                }
+                _ => quote!(serde_json::from_slice(body).ok().map(ApiError::Other)),
+            };
+            return quote! {
+                fn #function(_status: reqwest::StatusCode, body: &[u8]) -> Option<ApiError> {
+                    #decode
+                }
+            };
+        }
+        _ => {}
+    }
+    quote! {
+        fn #function(status: reqwest::StatusCode, body: &[u8]) -> Option<ApiError> {
+            match status.as_u16() {
+                #(#arms,)*
+                #fallback
+            }
+        }
     }
 }
 

@@ -8,6 +8,16 @@ use super::Features;
 use crate::model::Api;
 
 pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
+    let mixed_errors = api.error_type.is_none() && !super::runtime::error_variants(api).is_empty();
+    let api_error = if mixed_errors {
+        quote!(
+            pub use error::{ApiError, ApiErrorBody, BuildError, Error};
+        )
+    } else {
+        quote!(
+            pub use error::{ApiErrorBody, BuildError, Error};
+        )
+    };
     let title = format!(" {}", api.title);
     let description = inner_doc_attrs(api.description.as_deref());
     let generated = format!(
@@ -42,7 +52,7 @@ pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
         pub mod validation;
 
         pub use client::{Client, ClientBuilder, Environment};
-        pub use error::{BuildError, Error};
+        #api_error
         pub use retry::RetryPolicy;
         pub use secret::Secret;
         pub use validation::{Validate, ValidationError};

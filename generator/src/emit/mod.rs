@@ -36,7 +36,10 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         ("src/error.rs", runtime::error_rs(api)),
         ("src/retry.rs", runtime::retry_rs()),
         ("src/secret.rs", runtime::secret_rs()),
-        ("src/transport.rs", runtime::transport_rs()),
+        (
+            "src/transport.rs",
+            runtime::transport_rs(api.error_type.is_some() || runtime::error_variants(api).is_empty()),
+        ),
         ("src/validation.rs", runtime::validation_rs(&features)),
     ];
     for (path, tokens) in rust_files {

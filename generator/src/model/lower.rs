@@ -56,7 +56,7 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
     }
 
     let mut types = schemas.into_types();
-    let error_type = shared_error_type(&lowered.error_types);
+    let error_type = shared_error_type(&lowered.operations);
     let mut api = Api {
         crate_name,
         title: document.info.title.clone(),
@@ -76,9 +76,9 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
 }
 
 /// The error type when every operation that declares an error body declares the same named one.
-fn shared_error_type(error_types: &[Option<ValueType>]) -> Option<TypeId> {
+fn shared_error_type(operations: &[Operation]) -> Option<TypeId> {
     let mut shared = None;
-    for value in error_types.iter().flatten() {
+    for value in operations.iter().flat_map(|o| &o.errors).map(|e| &e.value) {
         match (value.shape.clone(), shared) {
             (Shape::Named(id), None) => shared = Some(id),
             (Shape::Named(id), Some(existing)) if id == existing => {}

@@ -36,7 +36,8 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// Credentials the client sends as headers, from `securitySchemes`.
     pub credentials: Vec<Credential>,
-    /// The schema of error responses shared by every operation, when there is one.
+    /// The schema of error responses shared by every operation, when there is one. Otherwise
+    /// the crate has an `ApiError` enum over the error types of [`Operation::errors`].
     pub error_type: Option<TypeId>,
     /// The prefix of the environment variables `Client::from_env` reads, e.g. `PLAID`
     /// (`info.x-env-prefix`, or the crate name in upper case).
@@ -327,6 +328,26 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// The body of a successful response; `None` when it has none.
     pub response: Option<ResponseBody>,
+    /// The JSON error bodies the operation declares, by status.
+    pub errors: Vec<ErrorResponse>,
+}
+
+/// A declared error response with a JSON body.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    pub status: ErrorStatus,
+    pub value: ValueType,
+}
+
+/// Which statuses an error response covers, most specific first when sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorStatus {
+    /// One status, e.g. `404`.
+    Code(u16),
+    /// A class, e.g. `4XX` (holding 4).
+    Range(u16),
+    /// `default`: every status not listed.
+    Default,
 }
 
 /// What a successful response carries.

@@ -16,13 +16,11 @@ const CLIENT_METHODS: &[&str] = &["builder", "base_url", "new", "clone", "fmt", 
 
 pub(super) struct Lowered {
     pub operations: Vec<Operation>,
-    /// The error schema of each operation that declares one, by operation index.
-    pub error_types: Vec<Option<ValueType>>,
 }
 
 pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<'_>) -> Lowered {
     let mut names = Namespace::with_taken(CLIENT_METHODS.iter().copied());
-    let mut lowered = Lowered { operations: Vec::new(), error_types: Vec::new() };
+    let mut lowered = Lowered { operations: Vec::new() };
     for (path, item) in &document.paths.paths {
         let path_pointer = format!("#/paths/{}", escape_pointer_token(path));
         let item = match item {
@@ -48,10 +46,9 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
         for (key, method, operation) in methods {
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{key}");
-            let (operation, error_type) =
+            let operation =
                 lower_operation(document, schemas, &mut names, (path, &item.parameters), method, operation, pointer);
             lowered.operations.push(operation);
-            lowered.error_types.push(error_type);
         }
     }
     lowered
@@ -65,7 +62,7 @@ fn lower_operation(
     method: HttpMethod,
     operation: &SpecOperation,
     pointer: String,
-) -> (Operation, Option<ValueType>) {
+) -> Operation {
     let operation_id =
         operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str().to_ascii_lowercase()));
     let rust_name = names.claim(naming::snake_name(&operation_id));
@@ -103,7 +100,7 @@ fn lower_operation(
     });
 
     let mut response = None;
-    let mut error_type = None;
+    let mut errors = Vec::new();
     let mut success_seen = false;
     let responses_pointer = format!("{pointer}/responses");
     let by_status = operation.responses.responses.iter().map(|(status, response)| (Some(status), response));
@@ -131,14 +128,20 @@ fn lower_operation(
                 let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response"));
                 response = Some(ResponseBody::Json(value));
             }
-        } else if error_type.is_none() && !spec_response.content.is_empty() {
+        } else if spec_response.content.keys().any(|media_type| is_json(media_type)) {
             if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
-                error_type = Some(schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} error")));
+                let status = match status {
+                    Some(StatusCode::Code(code)) => ErrorStatus::Code(*code),
+                    Some(StatusCode::Range(class)) => ErrorStatus::Range(*class),
+                    None => ErrorStatus::Default,
+                };
+                let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} error {key}"));
+                errors.push(ErrorResponse { status, value });
             }
         }
     }
 
-    let operation = Operation {
+    Operation {
         operation_id,
         rust_name,
         method,
@@ -157,8 +160,8 @@ fn lower_operation(
         },
         body,
         response,
-    };
-    (operation, error_type)
+        errors,
+    }
 }
 
 /// The JSON media type of a body and its schema, with the pointer of that schema.

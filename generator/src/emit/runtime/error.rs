@@ -4,19 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::ident;
-use crate::model::Api;
+use crate::model::{Api, Shape};
 
 pub fn error_rs(api: &Api) -> TokenStream {
-    let (api_error, api_error_doc) = match api.error_type {
-        Some(id) => {
-            let name = ident(&api.get(id).name);
-            (
-                quote!(crate::types::#name),
-                format!(" The API answered with an error object ([`crate::types::{}`]).", api.get(id).name),
-            )
-        }
-        None => (quote!(serde_json::Value), " The API answered with a JSON error body.".to_string()),
-    };
+    let api_error_doc = " The API answered with one of the error bodies the spec declares.";
+    let api_error_body = api_error_body(api);
     quote! {
         //! Errors returned by the client.
 
@@ -27,6 +19,8 @@ pub fn error_rs(api: &Api) -> TokenStream {
 
         /// How many bytes of an unexpected response body an error keeps.
         const BODY_EXCERPT_LIMIT: usize = 512;
+
+        #api_error_body
 
         /// Everything that can go wrong when calling an operation.
         #[derive(Debug)]
@@ -39,7 +33,7 @@ pub fn error_rs(api: &Api) -> TokenStream {
                 /// The HTTP status of the response.
                 status: reqwest::StatusCode,
                 /// The decoded error body.
-                error: Box<#api_error>,
+                error: Box<ApiErrorBody>,
                 /// The request id the server gave the response, if any.
                 request_id: Option<String>,
                 /// How long the server asked the client to wait before trying again.
@@ -283,4 +277,57 @@ pub fn error_rs(api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// `ApiErrorBody`: the type of `Error::Api`'s body. One shared error schema is used as is;
+/// several become an `ApiError` enum with a variant per schema; none leaves raw JSON.
+fn api_error_body(api: &Api) -> TokenStream {
+    if let Some(id) = api.error_type {
+        let name = ident(&api.get(id).name);
+        return quote! {
+            /// The error body the API sends.
+            pub type ApiErrorBody = crate::types::#name;
+        };
+    }
+    let variants = error_variants(api);
+    if variants.is_empty() {
+        return quote! {
+            /// The error body the API sends; the spec declares no schema for it.
+            pub type ApiErrorBody = serde_json::Value;
+        };
+    }
+    let variants = variants.iter().map(|(variant, ty)| {
+        let variant = ident(variant);
+        let doc = format!(" A [`crate::types::{ty}`].");
+        let ty = ident(ty);
+        quote!(#[doc = #doc] #variant(crate::types::#ty))
+    });
+    quote! {
+        /// The error body the API sends.
+        pub type ApiErrorBody = ApiError;
+
+        /// The error bodies the spec declares, decoded by the status each operation lists them for.
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum ApiError {
+            #(#variants,)*
+            /// An error body whose schema is not one of the named types.
+            Other(serde_json::Value),
+        }
+    }
+}
+
+/// The distinct named error types across all operations, as (variant name, type name), in order
+/// of first appearance. Names are type names, which are unique, so variants are too.
+pub fn error_variants(api: &Api) -> Vec<(String, String)> {
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for error in api.operations.iter().flat_map(|o| &o.errors) {
+        if let Shape::Named(id) = error.value.shape {
+            let name = &api.get(id).name;
+            if name != "Other" && !variants.iter().any(|(_, existing)| existing == name) {
+                variants.push((name.clone(), name.clone()));
+            }
+        }
+    }
+    variants
 }

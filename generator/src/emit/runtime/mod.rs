@@ -8,7 +8,7 @@ mod secret;
 mod transport;
 mod validation;
 
-pub use error::error_rs;
+pub use error::{error_rs, error_variants};
 pub use retry::retry_rs;
 pub use secret::secret_rs;
 pub use transport::transport_rs;

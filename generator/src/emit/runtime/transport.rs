@@ -4,11 +4,22 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn transport_rs() -> TokenStream {
+/// `shared_errors`: whether one decoder serves every operation (one error schema, or none).
+pub fn transport_rs(shared_errors: bool) -> TokenStream {
+    let shared_decoder = if shared_errors {
+        quote! {
+            /// Decodes an error body when the API has one error format for everything.
+            pub(crate) fn decode_error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ApiErrorBody> {
+                serde_json::from_slice(body).ok()
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         //! Reading responses: the size limit, request ids, error bodies, decoding, and tracing.
 
-        use crate::error::{excerpt, Error};
+        use crate::error::{excerpt, ApiErrorBody, Error};
 
         /// What the client needs to know about an operation to send it.
         #[derive(Debug, Clone, Copy)]
@@ -20,7 +31,11 @@ pub fn transport_rs() -> TokenStream {
             pub path: &'static str,
             /// Whether the request may safely reach the server twice.
             pub idempotent: bool,
+            /// Decodes an error body by the statuses the operation declares it for.
+            pub decode_error: fn(reqwest::StatusCode, &[u8]) -> Option<ApiErrorBody>,
         }
+
+        #shared_decoder
 
         /// A successful response, read in full.
         #[derive(Debug)]
@@ -31,7 +46,11 @@ pub fn transport_rs() -> TokenStream {
         }
 
         /// Reads a response within `limit` bytes and sorts it into success or error.
-        pub(crate) async fn read_response(mut response: reqwest::Response, limit: usize) -> Result<Success, Error> {
+        pub(crate) async fn read_response(
+            mut response: reqwest::Response,
+            limit: usize,
+            operation: &OperationInfo,
+        ) -> Result<Success, Error> {
             let status = response.status();
             let header_request_id = header_request_id(response.headers());
             let retry_after = crate::retry::retry_after(response.headers());
@@ -50,9 +69,9 @@ pub fn transport_rs() -> TokenStream {
                 return Ok(Success { status, body, request_id });
             }
             let request_id = header_request_id.or_else(|| body_request_id(&body));
-            Err(match serde_json::from_slice(&body) {
-                Ok(error) => Error::Api { status, error: Box::new(error), request_id, retry_after },
-                Err(_) => Error::UnexpectedStatus { status, body: excerpt(&body), request_id, retry_after },
+            Err(match (operation.decode_error)(status, &body) {
+                Some(error) => Error::Api { status, error: Box::new(error), request_id, retry_after },
+                None => Error::UnexpectedStatus { status, body: excerpt(&body), request_id, retry_after },
             })
         }
 
