@@ -1,0 +1,293 @@
+//! The clients generated for the `parameters` and `one_of` fixtures against a local mock server: how each kind of
+//! parameter and body goes over the wire, and that an invalid request is refused before anything is sent.
+
+use serde_json::{json, Value};
+use wiremock::http::Url;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Every request the server received.
+async fn received(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.expect("request recording is on")
+}
+
+/// The single request the server received.
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = received(server).await;
+    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
+    requests.remove(0)
+}
+
+/// The decoded query pairs of a request, in order.
+fn query_pairs(request: &Request) -> Vec<(String, String)> {
+    request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// The values a request has for header `name`.
+fn header_values(request: &Request, name: &str) -> Vec<String> {
+    request.headers.get_all(name).iter().map(|v| v.to_str().expect("header value is text").to_string()).collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+mod parameters {
+    use super::*;
+    use fixture_parameters::types::{DownloadReceiptParams, GetItemParams, GetItemSort, Item, LoginRequest};
+    use fixture_parameters::{Client, Error, RetryPolicy};
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+    }
+
+    #[tokio::test]
+    async fn get_item_sends_every_parameter_in_its_style() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/stores/s%2F1/items/42"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42, "name": "Widget"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let params = GetItemParams::builder()
+            .store_id("s/1")
+            .item_id(42_i64)
+            .fields(vec!["a".to_string(), "b".to_string()])
+            .tags(vec!["x".to_string(), "y".to_string()])
+            .sizes(vec![1_i64, 2])
+            .sort(GetItemSort::Asc)
+            .limit(10)
+            .x_trace_id("trace-7f3a")
+            .type_(true)
+            .build()
+            .expect("the parameters are valid");
+
+        let item = client(&server).get_item(&params).await.expect("the call succeeds");
+        assert_eq!(item, Item { id: 42, name: Some("Widget".into()) });
+
+        let request = only_request(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/stores/s%2F1/items/42", "the `/` in the store id is percent-encoded");
+        assert_eq!(
+            query_pairs(&request),
+            pairs(&[
+                ("fields", "a"),
+                ("fields", "b"),
+                ("tags", "x,y"),
+                ("sizes", "1|2"),
+                ("sort", "asc"),
+                ("limit", "10"),
+                ("type", "true"),
+            ]),
+            "raw query: {:?}",
+            request.url.query()
+        );
+        assert_eq!(header_values(&request, "x-trace-id"), ["trace-7f3a"]);
+        assert!(request.body.is_empty(), "a GET has no body");
+    }
+
+    #[tokio::test]
+    async fn unset_optional_parameters_are_absent() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/stores/main/items/7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let params = GetItemParams::builder().store_id("main").item_id(7_i64).limit(1).build().unwrap();
+
+        let item = client(&server).get_item(&params).await.expect("the call succeeds");
+        assert_eq!(item, Item { id: 7, name: None });
+
+        let request = only_request(&server).await;
+        assert_eq!(query_pairs(&request), pairs(&[("limit", "1")]), "raw query: {:?}", request.url.query());
+        assert!(header_values(&request, "x-trace-id").is_empty());
+    }
+
+    #[tokio::test]
+    async fn invalid_parameters_are_refused_before_sending() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
+            .expect(0)
+            .mount(&server)
+            .await;
+        let error = GetItemParams::builder().store_id("main").item_id(1_i64).limit(0).build().expect_err("limit ≥ 1");
+        assert_eq!(error.path(), "limit");
+
+        // Assembled by hand, the values skip the builder; the client checks them again.
+        let valid = GetItemParams::builder().store_id("main").item_id(1_i64).limit(5).build().unwrap();
+        let cases = [
+            (GetItemParams { limit: 0, ..valid.clone() }, "limit"),
+            (GetItemParams { limit: 101, ..valid.clone() }, "limit"),
+            (GetItemParams { store_id: "m".into(), ..valid.clone() }, "storeId"),
+            (GetItemParams { sort: Some(GetItemSort::Unknown("random".into())), ..valid.clone() }, "sort"),
+        ];
+        let client = client(&server);
+        for (params, field) in cases {
+            match client.get_item(&params).await {
+                Err(Error::Validation(error)) => assert_eq!(error.path(), field, "{error}"),
+                other => panic!("expected a validation error for `{field}`, got {other:?}"),
+            }
+        }
+        assert!(received(&server).await.is_empty(), "no request may be sent");
+    }
+
+    #[tokio::test]
+    async fn download_receipt_returns_the_exact_bytes() {
+        let server = MockServer::start().await;
+        let mut pdf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".to_vec();
+        pdf.extend((0..=255u8).rev());
+        pdf.extend_from_slice(b"\r\n%%EOF\n\0");
+        Mock::given(method("GET"))
+            .and(path("/stores/s1/receipts/r%209.pdf"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(pdf.clone(), "application/pdf"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let params = DownloadReceiptParams::builder().store_id("s1").receipt_id("r 9").build().unwrap();
+
+        let bytes = client(&server).download_receipt(&params).await.expect("the call succeeds");
+        assert_eq!(bytes, pdf);
+
+        let request = only_request(&server).await;
+        assert_eq!(request.url.path(), "/stores/s1/receipts/r%209.pdf");
+        assert_eq!(request.url.query(), None);
+    }
+
+    #[tokio::test]
+    async fn login_sends_a_form_and_accepts_204() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/login"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let plain = LoginRequest::builder().username("ann").password("hunter2").build().unwrap();
+        let awkward = LoginRequest::builder()
+            .username("ann@example.test")
+            .password("p&ss w=rd+%")
+            .remember(true)
+            .build()
+            .unwrap();
+
+        client.login(&plain).await.expect("204 is success");
+        let result = client.login(&awkward).await;
+        assert!(matches!(result, Ok(())), "204 is success: {result:?}");
+
+        let requests = received(&server).await;
+        assert_eq!(requests.len(), 2);
+        for request in &requests {
+            assert_eq!(header_values(request, "content-type"), ["application/x-www-form-urlencoded"]);
+        }
+        let form = |request: &Request| {
+            let body = std::str::from_utf8(&request.body).expect("a form body is text");
+            let url = Url::parse(&format!("http://form.invalid/?{body}")).expect("the body is a query string");
+            url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect::<Vec<_>>()
+        };
+        assert_eq!(std::str::from_utf8(&requests[0].body).unwrap(), "username=ann&password=hunter2");
+        assert_eq!(form(&requests[0]), pairs(&[("username", "ann"), ("password", "hunter2")]));
+        assert_eq!(
+            form(&requests[1]),
+            pairs(&[("username", "ann@example.test"), ("password", "p&ss w=rd+%"), ("remember", "true")])
+        );
+    }
+}
+
+mod one_of {
+    use super::*;
+    use fixture_one_of::types::{Adoption, Cat, Circle, Dog, Expr, ExprLiteral, Pet, Shape, Sum, TagId};
+    use fixture_one_of::{Client, Error, RetryPolicy};
+    use wiremock::matchers::body_json;
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+    }
+
+    /// Answers with the body it received, as a server storing the record would.
+    fn echo(request: &Request) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_raw(request.body.clone(), "application/json")
+    }
+
+    fn adoption() -> Adoption {
+        Adoption::builder()
+            .pet(Pet::Dog(Dog::builder().pet_type("puppy").bark("yip").build().unwrap()))
+            .shape(Shape::Circle(Circle { radius: 2.5 }))
+            .tag(TagId::Integer(17))
+            .formula(Expr::Sum(Box::new(Sum {
+                left: Box::new(Expr::Literal(ExprLiteral { value: 1.0 })),
+                right: Box::new(Expr::Literal(ExprLiteral { value: 0.5 })),
+            })))
+            .build()
+            .expect("the adoption is valid")
+    }
+
+    #[tokio::test]
+    async fn adopt_pet_round_trips_a_pet() {
+        let server = MockServer::start().await;
+        let wire = json!({
+            "pet": {"petType": "puppy", "bark": "yip"},
+            "shape": {"radius": 2.5},
+            "tag": 17,
+            "formula": {"left": {"value": 1.0}, "right": {"value": 0.5}}
+        });
+        Mock::given(method("POST"))
+            .and(path("/pets/adopt"))
+            .and(body_json(&wire))
+            .respond_with(echo)
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let sent = adoption();
+        let returned = client(&server).adopt_pet(&sent).await.expect("the call succeeds");
+        assert_eq!(returned, sent);
+        assert!(matches!(&returned.pet, Pet::Dog(dog) if dog.pet_type == "puppy"));
+
+        let request = only_request(&server).await;
+        assert_eq!(header_values(&request, "content-type"), ["application/json"]);
+    }
+
+    #[tokio::test]
+    async fn a_cat_and_an_unknown_pet_in_responses() {
+        let server = MockServer::start().await;
+        let unknown = json!({"petType": "parrot", "words": ["hello"]});
+        Mock::given(method("POST"))
+            .and(path("/pets/adopt"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"pet": unknown, "tag": "t-1"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let cat = Adoption::builder().pet(Pet::Cat(Cat { pet_type: "cat".into(), lives: 9 })).build().unwrap();
+
+        let returned = client(&server).adopt_pet(&cat).await.expect("an unknown pet in a response still decodes");
+        assert_eq!(returned.pet, Pet::Unknown(unknown));
+        assert_eq!(returned.tag, Some(TagId::String("t-1".into())));
+        let request = only_request(&server).await;
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(body, json!({"pet": {"petType": "cat", "lives": 9}}));
+    }
+
+    #[tokio::test]
+    async fn invalid_pets_are_refused_before_sending() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).respond_with(echo).expect(0).mount(&server).await;
+        let client = client(&server);
+        let cases = [
+            (Adoption { pet: Pet::Unknown(json!({"petType": "parrot"})), ..adoption() }, "pet"),
+            (Adoption { pet: Pet::Cat(Cat { pet_type: "cat".into(), lives: 10 }), ..adoption() }, "pet.lives"),
+            (Adoption { tag: Some(TagId::Unknown(json!(1.5))), ..adoption() }, "tag"),
+        ];
+        for (adoption, field) in cases {
+            match client.adopt_pet(&adoption).await {
+                Err(Error::Validation(error)) => assert_eq!(error.path(), field, "{error}"),
+                other => panic!("expected a validation error for `{field}`, got {other:?}"),
+            }
+        }
+        assert!(received(&server).await.is_empty(), "no request may be sent");
+    }
+}
