@@ -1,8 +1,6 @@
 //! Lowering of paths and operations into [`Operation`]s.
 
-use openapiv3::{
-    OpenAPI, Operation as SpecOperation, ReferenceOr, RequestBody as SpecRequestBody, Response, StatusCode,
-};
+use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr, StatusCode};
 
 use super::naming::{self, Namespace};
 use super::parameters;
@@ -79,7 +77,8 @@ fn lower_operation(
     });
     let body = operation.request_body.as_ref().and_then(|body| {
         let body_pointer = format!("{pointer}/requestBody");
-        let body = resolve_request_body(document, body, &body_pointer, schemas)?;
+        let section = document.components.as_ref().map(|c| &c.request_bodies);
+        let body = resolve_item(body, section, "#/components/requestBodies/", &body_pointer, schemas)?;
         let form = body.content.iter().find(|(media_type, _)| is_form(media_type));
         let (encoding, media_pointer, schema) = match (body.content.keys().any(|m| is_json(m)), form) {
             (false, Some((media_type, media))) => {
@@ -107,7 +106,10 @@ fn lower_operation(
     for (status, spec_response) in by_status.chain(operation.responses.default.iter().map(|r| (None, r))) {
         let key = status.map_or_else(|| "default".to_string(), StatusCode::to_string);
         let response_pointer = format!("{responses_pointer}/{key}");
-        let Some(spec_response) = resolve_response(document, spec_response, &response_pointer, schemas) else {
+        let section = document.components.as_ref().map(|c| &c.responses);
+        let Some(spec_response) =
+            resolve_item(spec_response, section, "#/components/responses/", &response_pointer, schemas)
+        else {
             continue;
         };
         let is_success = matches!(status, Some(StatusCode::Code(200..=299)) | Some(StatusCode::Range(2)));
@@ -201,33 +203,18 @@ fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-fn resolve_request_body<'d>(
-    document: &'d OpenAPI,
-    body: &'d ReferenceOr<SpecRequestBody>,
+/// The item itself, or the entry of a `components` section its `$ref` names (one level: no
+/// references to references); a reference that does not resolve is recorded as an error.
+pub(super) fn resolve_item<'d, T>(
+    item: &'d ReferenceOr<T>,
+    section: Option<&'d indexmap::IndexMap<String, ReferenceOr<T>>>,
+    prefix: &str,
     pointer: &str,
     schemas: &mut SchemaLowering<'_>,
-) -> Option<&'d SpecRequestBody> {
-    match body {
-        ReferenceOr::Item(body) => Some(body),
-        ReferenceOr::Reference { reference } => {
-            let components = document.components.as_ref().map(|c| &c.request_bodies);
-            resolve_component(components, reference, "#/components/requestBodies/", pointer, schemas)
-        }
-    }
-}
-
-fn resolve_response<'d>(
-    document: &'d OpenAPI,
-    response: &'d ReferenceOr<Response>,
-    pointer: &str,
-    schemas: &mut SchemaLowering<'_>,
-) -> Option<&'d Response> {
-    match response {
-        ReferenceOr::Item(response) => Some(response),
-        ReferenceOr::Reference { reference } => {
-            let components = document.components.as_ref().map(|c| &c.responses);
-            resolve_component(components, reference, "#/components/responses/", pointer, schemas)
-        }
+) -> Option<&'d T> {
+    match item {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => resolve_component(section, reference, prefix, pointer, schemas),
     }
 }
 

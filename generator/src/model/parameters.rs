@@ -7,6 +7,7 @@
 use openapiv3::{Parameter as SpecParameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr};
 
 use super::naming;
+use super::operations::resolve_item;
 use super::schemas::SchemaLowering;
 use super::*;
 use crate::error::SpecError;
@@ -26,7 +27,12 @@ pub(super) fn lower_parameters(
     for (parameters, pointer) in &sources {
         for (index, parameter) in parameters.iter().enumerate() {
             let parameter_pointer = format!("{pointer}/{index}");
-            let Some(parameter) = resolve(document, parameter, &parameter_pointer, schemas) else { continue };
+            let section = document.components.as_ref().map(|c| &c.parameters);
+            let Some(parameter) =
+                resolve_item(parameter, section, "#/components/parameters/", &parameter_pointer, schemas)
+            else {
+                continue;
+            };
             let key = (parameter.parameter_data_ref().name.clone(), location_of(parameter));
             collected
                 .retain(|(_, existing)| (existing.parameter_data_ref().name.clone(), location_of(existing)) != key);
@@ -150,30 +156,6 @@ fn unsupported(schemas: &mut SchemaLowering<'_>, pointer: &str, what: &str) {
         pointer,
         format!("{what} are not supported yet; leave out this operation (see --operation)"),
     ));
-}
-
-fn resolve<'d>(
-    document: &'d openapiv3::OpenAPI,
-    parameter: &'d ReferenceOr<SpecParameter>,
-    pointer: &str,
-    schemas: &mut SchemaLowering<'_>,
-) -> Option<&'d SpecParameter> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| document.components.as_ref()?.parameters.get(name))
-                .and_then(ReferenceOr::as_item);
-            if found.is_none() {
-                schemas.errors.push(SpecError::new(
-                    format!("{pointer}/$ref"),
-                    format!("`{reference}` does not resolve to an entry under `#/components/parameters/`"),
-                ));
-            }
-            found
-        }
-    }
 }
 
 pub(super) fn parameters_pointer(pointer: &str) -> String {
