@@ -29,6 +29,11 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI, Error> {
         }
     })?;
     check_version(&value).map_err(|error| Error::spec(path, vec![error]))?;
+    let mut non_finite = Vec::new();
+    find_non_finite(&value, "#", &mut non_finite);
+    if !non_finite.is_empty() {
+        return Err(Error::spec(path, non_finite));
+    }
     serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|error| {
         let pointer = pointer_of(error.path());
         let message = format!("{}; fix this node so it follows the OpenAPI 3.0 schema", error.inner());
@@ -63,6 +68,35 @@ fn check_version(document: &serde_yaml::Value) -> Result<(), SpecError> {
             "#/openapi",
             format!("OpenAPI {version} is not supported; only OpenAPI 3.0.x documents can be generated from"),
         ))
+    }
+}
+
+/// Finds numbers JSON cannot hold (`.inf`, `.nan`): OpenAPI documents are JSON, and the
+/// `openapiv3` crate cannot read them.
+fn find_non_finite(value: &serde_yaml::Value, pointer: &str, errors: &mut Vec<SpecError>) {
+    match value {
+        serde_yaml::Value::Number(number) if number.as_f64().is_some_and(|n| !n.is_finite()) => {
+            errors.push(SpecError::new(
+                pointer,
+                format!("`{number}` is not a JSON number; use a finite number or leave the keyword out"),
+            ))
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for (index, item) in items.iter().enumerate() {
+                find_non_finite(item, &format!("{pointer}/{index}"), errors);
+            }
+        }
+        serde_yaml::Value::Mapping(mapping) => {
+            for (key, item) in mapping {
+                let key = match key {
+                    serde_yaml::Value::String(key) => key.clone(),
+                    other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                };
+                find_non_finite(item, &format!("{pointer}/{}", escape_pointer_token(&key)), errors);
+            }
+        }
+        serde_yaml::Value::Tagged(tagged) => find_non_finite(&tagged.value, pointer, errors),
+        _ => {}
     }
 }
 

@@ -42,6 +42,8 @@ pub(super) struct SchemaLowering<'a> {
     type_names: Namespace,
     /// Transparent schemas being lowered, to turn a reference cycle among them into an error.
     resolving: Vec<String>,
+    /// Inline schemas being lowered, by pointer, to stop one that contains itself.
+    inline_stack: Vec<(String, TypeId)>,
     pub errors: Vec<SpecError>,
 }
 
@@ -61,6 +63,7 @@ impl<'a> SchemaLowering<'a> {
             types: Vec::new(),
             type_names: Namespace::new(),
             resolving: Vec::new(),
+            inline_stack: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -324,12 +327,23 @@ impl<'a> SchemaLowering<'a> {
         Shape::Map { values: Box::new(values) }
     }
 
-    /// Declares a type for a schema written inline, named after where it appears.
+    /// Declares a type for a schema written inline, named after where it appears. An inline
+    /// schema that contains itself (an inline `allOf` over its own parent) gets no second type:
+    /// that would never end, and is reported instead.
     fn inline_type(&mut self, context: &str, schema: &Schema, pointer: &str) -> TypeId {
+        if let Some(&(_, id)) = self.inline_stack.iter().find(|(p, _)| p == pointer) {
+            self.error(
+                pointer,
+                "this inline schema contains itself through `allOf`; move it under components/schemas and refer to it with `$ref`",
+            );
+            return id;
+        }
         let id = TypeId(self.types.len());
         self.types.push(None);
         let name = self.type_names.claim(naming::type_name(context));
+        self.inline_stack.push((pointer.to_string(), id));
         let def = self.named_type(name, schema, pointer);
+        self.inline_stack.pop();
         self.types[id.0] = Some(def);
         id
     }

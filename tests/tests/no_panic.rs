@@ -1,0 +1,1255 @@
+//! The generator never panics, never hangs and never emits invalid Rust, whatever spec it is given.
+//!
+//! Two property tests, run by proptest with a fixed RNG seed so that every run tries the same cases:
+//!
+//! - `mutated_specs_never_panic` starts from every fixture spec (and from a trimmed Plaid spec when
+//!   `../shared/specs/plaid-2020-09-14.yml` exists beside the workspace), applies 1–8 structural mutations at
+//!   random nodes — deleted keys, nodes swapped for other types, unknown `type`s, dangling and cyclic `$ref`s,
+//!   awkward names, duplicate enum values, `nullable` and composition wrappers, required properties that do not
+//!   exist, bogus discriminators, odd defaults, constraints and doc text — and generates from the result.
+//! - `arbitrary_text_never_panics` feeds random text, YAML-ish token soup after an `openapi: 3.0.0` line, and the
+//!   seed texts cut, spliced and re-indented at random byte offsets.
+//!
+//! Every generation runs on its own thread under `catch_unwind` with a deadline and must end in `Ok`, a syntax
+//! error, or spec errors that each carry a JSON pointer (`#…`) and a message. A panic, `Error::Internal` (the
+//! generator emitted invalid Rust), or a call past the deadline fails the test and prints the spec. A sample of
+//! the cases is generated twice to check that the output is deterministic.
+//!
+//! `NO_PANIC_CASES` sets the number of cases of each property (default 256), `NO_PANIC_SEED` (a number) the RNG
+//! seed. The spec of the case being run is kept in `target/tmp/no_panic-*-current.yaml`, so even a crash that
+//! takes the process down (a stack overflow) leaves it behind.
+//!
+//! The smallest specs of the bugs these properties found are kept as regression tests at the end of this file.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, OnceLock};
+use std::time::{Duration, Instant};
+
+use generator::{Error, GeneratedFiles, Options};
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
+use serde_yaml::{Mapping, Value};
+
+/// Cases of each property when `NO_PANIC_CASES` is not set: enough to cover every mutation on every seed, few
+/// enough that a debug `cargo test` stays quick.
+const DEFAULT_CASES: u32 = 256;
+/// How long one generation may take before it counts as a hang (debug builds are slow; a trimmed Plaid seed
+/// takes well under a second even there).
+const DEADLINE: Duration = Duration::from_secs(10);
+/// Every this many cases, the spec is generated a second time and the two results compared.
+const DETERMINISM_EVERY: usize = 8;
+/// How many of the Plaid spec's paths the trimmed seed keeps.
+const PLAID_PATHS: usize = 15;
+/// Subtrees larger than this (in nodes) are not copied, so that repeated copies cannot blow a spec up.
+const MAX_COPIED_NODES: usize = 300;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running the generator
+// ---------------------------------------------------------------------------------------------------------------
+
+type Generated = Result<GeneratedFiles, Error>;
+
+fn options() -> Options {
+    Options { crate_name: Some("fuzz-client".into()), spec_label: "fuzz.yaml".into(), operations: vec![] }
+}
+
+/// The name of the threads that run the generator; their panics are reported by the test, not printed.
+const GENERATOR_THREAD: &str = "generate";
+
+thread_local! {
+    /// Where and why the current generator thread panicked, as the panic hook saw it.
+    static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that keeps the panics of generator threads quiet, remembering them instead: a
+/// failing case is shrunk over many runs, and each would print a panic message and a backtrace.
+fn quiet_generator_panics() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() == Some(GENERATOR_THREAD) {
+                PANIC.with(|panic| *panic.borrow_mut() = Some(info.to_string()));
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(described) = PANIC.with(|panic| panic.borrow_mut().take()) {
+        described
+    } else if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "(a panic payload that is not a string)".to_owned()
+    }
+}
+
+/// Generates from `text` on a thread of its own; `Err` describes a panic or a hang.
+fn run_generator(text: &str) -> Result<Generated, String> {
+    quiet_generator_panics();
+    let (sender, receiver) = mpsc::channel();
+    let text = text.to_owned();
+    let thread = std::thread::Builder::new()
+        .name(GENERATOR_THREAD.into())
+        .spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                generator::generate_from_text(Path::new("fuzz.yaml"), &text, &options())
+            }));
+            // The receiver is gone only if the test already gave up on this call.
+            let _ = sender.send(result.map_err(|payload| panic_message(payload.as_ref())));
+        })
+        .expect("a thread can be spawned");
+    match receiver.recv_timeout(DEADLINE) {
+        Ok(outcome) => {
+            let _ = thread.join();
+            outcome.map_err(|message| format!("the generator panicked: {message}"))
+        }
+        // The thread is left running: there is no way to stop it, and the test fails anyway.
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("the generator did not return within {DEADLINE:?}")),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err("the generator thread ended without an answer".to_owned()),
+    }
+}
+
+/// Whether a result is acceptable: `Ok`, or an error about the input that says where the problem is.
+fn judge(result: &Generated) -> Result<(), String> {
+    match result {
+        Ok(_) | Err(Error::Syntax { .. }) | Err(Error::Read { .. }) => Ok(()),
+        Err(Error::Spec { errors, .. }) => {
+            if errors.is_empty() {
+                return Err("Error::Spec carries no SpecError".to_owned());
+            }
+            for error in errors {
+                if !error.pointer.starts_with('#') {
+                    return Err(format!("a spec error has a pointer that does not start with `#`: {error:?}"));
+                }
+                if error.message.trim().is_empty() {
+                    return Err(format!("a spec error has an empty message: {error:?}"));
+                }
+            }
+            Ok(())
+        }
+        Err(error @ Error::Internal { .. }) => Err(format!("the generator emitted invalid Rust: {error}")),
+        Err(error) => Err(format!("unexpected error for an in-memory spec: {error:?}")),
+    }
+}
+
+fn same(first: &Generated, second: &Generated) -> bool {
+    match (first, second) {
+        (Ok(first), Ok(second)) => first == second,
+        (Err(first), Err(second)) => format!("{first:?}") == format!("{second:?}"),
+        _ => false,
+    }
+}
+
+fn tmp_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
+/// Generates from `text` (twice when `twice`) and checks the outcome; `Err` is the failure report, spec included.
+fn check(label: &str, text: &str, twice: bool) -> Result<Generated, String> {
+    // Kept on disk before the call, so that a crash of the whole process still leaves the spec behind.
+    let _ = std::fs::write(tmp_file(&format!("no_panic-{label}-current.yaml")), text);
+    let outcome = run_generator(text).and_then(|first| {
+        judge(&first)?;
+        if twice {
+            let second = run_generator(text)?;
+            if !same(&first, &second) {
+                return Err("generating the same spec twice gave different results".to_owned());
+            }
+        }
+        Ok(first)
+    });
+    outcome.map_err(|problem| {
+        let saved = tmp_file(&format!("no_panic-{label}-failure.yaml"));
+        let _ = std::fs::write(&saved, text);
+        if text.len() <= 20_000 {
+            format!(
+                "{problem}\n--- spec ({} bytes, also in {}) ---\n{text}\n--- end of spec ---",
+                text.len(),
+                saved.display()
+            )
+        } else {
+            format!("{problem}\n--- spec of {} bytes written to {} ---", text.len(), saved.display())
+        }
+    })
+}
+
+/// Prints a line to the process's stderr directly, not through `eprintln!`, which the test harness captures and
+/// shows only for failing tests: the number of cases run should be in every CI log.
+fn report(line: String) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+fn cases() -> u32 {
+    match std::env::var("NO_PANIC_CASES") {
+        Ok(cases) => cases.trim().parse().unwrap_or_else(|_| panic!("NO_PANIC_CASES is not a number: {cases:?}")),
+        Err(_) => DEFAULT_CASES,
+    }
+}
+
+/// A runner with a fixed seed (`NO_PANIC_SEED` to vary it), and a description of that seed.
+fn runner(cases: u32) -> (TestRunner, String) {
+    let (seed, label) = match std::env::var("NO_PANIC_SEED") {
+        Ok(text) => {
+            let number: u64 = text.trim().parse().unwrap_or_else(|_| panic!("NO_PANIC_SEED is not a number: {text:?}"));
+            let mut seed = [0u8; 32];
+            seed[..8].copy_from_slice(&number.to_le_bytes());
+            (seed, format!("NO_PANIC_SEED={number}"))
+        }
+        Err(_) => ([7u8; 32], "the default seed".to_owned()),
+    };
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        // A failing case is shrunk, but not forever: each step may be a hang that waits for the deadline.
+        max_shrink_iters: 2_000,
+        max_shrink_time: 120_000,
+        ..Config::default()
+    };
+    (TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed)), label)
+}
+
+/// How a case ended, for the summary.
+#[derive(Clone, Copy)]
+enum Outcome {
+    Generated,
+    SpecErrors,
+    SyntaxError,
+}
+
+fn outcome_of(result: &Generated) -> Outcome {
+    match result {
+        Ok(_) => Outcome::Generated,
+        Err(Error::Spec { .. }) => Outcome::SpecErrors,
+        Err(_) => Outcome::SyntaxError,
+    }
+}
+
+/// Runs `test` over `strategy` (its second argument says whether to check determinism too) and panics with the
+/// minimal failing case, or prints how many cases ran and how they ended.
+fn run_property<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value, bool) -> Result<Outcome, String>) {
+    let cases = cases();
+    let (mut runner, seed) = runner(cases);
+    let calls = AtomicUsize::new(0);
+    let tally: [AtomicUsize; 3] = Default::default();
+    let started = Instant::now();
+    let result = runner.run(&strategy, |case| {
+        let n = calls.fetch_add(1, Ordering::Relaxed);
+        let outcome = test(case, n % DETERMINISM_EVERY == 0).map_err(TestCaseError::fail)?;
+        tally[outcome as usize].fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    match result {
+        Ok(()) => {
+            let [generated, spec, syntax] = tally.map(AtomicUsize::into_inner);
+            report(format!(
+                "no_panic: {name}: {cases} cases passed in {elapsed:.1} s ({seed}; every {DETERMINISM_EVERY}th \
+                 generated twice): {generated} generated, {spec} spec errors, {syntax} syntax errors"
+            ));
+        }
+        Err(TestError::Fail(reason, case)) => {
+            panic!(
+                "{name}: a case failed ({seed}, {} runs with shrinking):\n{reason}\nminimal case: {case:?}",
+                calls.into_inner()
+            )
+        }
+        Err(TestError::Abort(reason)) => panic!("{name}: proptest gave up ({seed}): {reason}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Seeds
+// ---------------------------------------------------------------------------------------------------------------
+
+struct Seed {
+    name: String,
+    value: Value,
+    text: String,
+}
+
+/// The fixture specs, sorted by name, and the trimmed Plaid spec when it is there.
+fn seeds() -> &'static [Seed] {
+    static SEEDS: OnceLock<Vec<Seed>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let root = pipeline_tests::workspace_root();
+        let fixtures = root.join("tests/fixtures");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", fixtures.display()))
+            .map(|entry| entry.expect("a directory entry").path().join("openapi.yaml"))
+            .filter(|path| path.is_file())
+            .collect();
+        paths.sort();
+        let mut seeds: Vec<Seed> = paths
+            .iter()
+            .map(|path| {
+                let text =
+                    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                let value =
+                    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()));
+                let name = path.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+                Seed { name: name.unwrap_or_default(), value, text }
+            })
+            .collect();
+        assert!(!seeds.is_empty(), "no fixture specs under {}", fixtures.display());
+        let plaid = root.join("../shared/specs/plaid-2020-09-14.yml");
+        if let Ok(text) = std::fs::read_to_string(&plaid) {
+            let full: Value = serde_yaml::from_str(&text).expect("the Plaid spec is YAML");
+            let value = trim_plaid(&full);
+            let text = serde_yaml::to_string(&value).expect("a YAML value serializes");
+            seeds.push(Seed { name: "plaid (trimmed)".to_owned(), value, text });
+        }
+        seeds
+    })
+}
+
+/// The Plaid spec cut down to a sample of its paths and only the components they reach, so that a debug build
+/// generates from it quickly.
+fn trim_plaid(full: &Value) -> Value {
+    let mut out = Mapping::new();
+    for key in ["openapi", "info", "servers", "security"] {
+        if let Some(value) = full.get(key) {
+            out.insert(key.into(), value.clone());
+        }
+    }
+    let all_paths = full["paths"].as_mapping().cloned().unwrap_or_default();
+    let step = (all_paths.len() / PLAID_PATHS).max(1);
+    let kept: Mapping = all_paths.into_iter().step_by(step).take(PLAID_PATHS).collect();
+    let kept = Value::Mapping(kept);
+
+    let mut pending = Vec::new();
+    collect_refs(&kept, &mut pending);
+    let mut reached = BTreeSet::new();
+    while let Some(reference) = pending.pop() {
+        let Some((kind, name)) = reference.strip_prefix("#/components/").and_then(|rest| rest.split_once('/')) else {
+            continue;
+        };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        if reached.insert((kind.to_owned(), name.clone())) {
+            if let Some(node) = full["components"][kind].get(name.as_str()) {
+                collect_refs(node, &mut pending);
+            }
+        }
+    }
+    let mut components = Mapping::new();
+    if let Some(schemes) = full["components"].get("securitySchemes") {
+        components.insert("securitySchemes".into(), schemes.clone());
+    }
+    // In the order of the original, so the seed reads like the spec it came from.
+    for (kind, entries) in full["components"].as_mapping().into_iter().flatten() {
+        let (Some(kind), Some(entries)) = (kind.as_str(), entries.as_mapping()) else { continue };
+        let picked: Mapping = entries
+            .iter()
+            .filter(|(name, _)| name.as_str().is_some_and(|name| reached.contains(&(kind.to_owned(), name.to_owned()))))
+            .map(|(name, node)| (name.clone(), node.clone()))
+            .collect();
+        if !picked.is_empty() {
+            components.insert(kind.into(), Value::Mapping(picked));
+        }
+    }
+    out.insert("paths".into(), kept);
+    out.insert("components".into(), Value::Mapping(components));
+    Value::Mapping(out)
+}
+
+fn collect_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Mapping(mapping) => {
+            for (key, value) in mapping {
+                match (key.as_str(), value) {
+                    (Some("$ref"), Value::String(reference)) => out.push(reference.clone()),
+                    _ => collect_refs(value, out),
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Navigating a YAML value
+// ---------------------------------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq)]
+enum Seg {
+    Key(Value),
+    Index(usize),
+}
+
+type NodePath = Vec<Seg>;
+
+/// Every node of `root`, in document order, the root first.
+fn all_paths(root: &Value) -> Vec<NodePath> {
+    fn walk(node: &Value, prefix: &mut NodePath, out: &mut Vec<NodePath>) {
+        out.push(prefix.clone());
+        match node {
+            Value::Mapping(mapping) => {
+                for (key, value) in mapping {
+                    prefix.push(Seg::Key(key.clone()));
+                    walk(value, prefix, out);
+                    prefix.pop();
+                }
+            }
+            Value::Sequence(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    prefix.push(Seg::Index(index));
+                    walk(item, prefix, out);
+                    prefix.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut Vec::new(), &mut out);
+    out
+}
+
+fn node<'a>(root: &'a Value, path: &[Seg]) -> Option<&'a Value> {
+    path.iter().try_fold(root, |node, seg| match (seg, node) {
+        (Seg::Key(key), Value::Mapping(mapping)) => mapping.get(key),
+        (Seg::Index(index), Value::Sequence(items)) => items.get(*index),
+        _ => None,
+    })
+}
+
+fn node_mut<'a>(root: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
+    path.iter().try_fold(root, |node, seg| match (seg, node) {
+        (Seg::Key(key), Value::Mapping(mapping)) => mapping.get_mut(key),
+        (Seg::Index(index), Value::Sequence(items)) => items.get_mut(*index),
+        _ => None,
+    })
+}
+
+fn size(node: &Value) -> usize {
+    match node {
+        Value::Mapping(mapping) => 1 + mapping.values().map(size).sum::<usize>(),
+        Value::Sequence(items) => 1 + items.iter().map(size).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+fn key_is(seg: Option<&Seg>, name: &str) -> bool {
+    matches!(seg, Some(Seg::Key(Value::String(key))) if key == name)
+}
+
+/// The key this node sits under in its mapping.
+fn last_key_is(path: &[Seg], name: &str) -> bool {
+    key_is(path.last(), name)
+}
+
+/// The key the node's parent sits under (`properties` for a property schema, `enum` for an enum value).
+fn parent_key_is(path: &[Seg], name: &str) -> bool {
+    path.len() >= 2 && key_is(path.get(path.len() - 2), name)
+}
+
+/// Whether the node is (likely) a schema: inside `components/schemas` or under a `schema` key, and not one of the
+/// keywords whose value is a mapping of something else.
+fn in_schema(path: &[Seg]) -> bool {
+    let under_schemas = (key_is(path.first(), "components") && key_is(path.get(1), "schemas") && path.len() >= 3)
+        || path.iter().any(|seg| key_is(Some(seg), "schema"));
+    let not_a_schema =
+        ["properties", "discriminator", "mapping", "example", "examples", "default", "externalDocs", "xml"]
+            .iter()
+            .any(|keyword| last_key_is(path, keyword));
+    under_schemas && !not_a_schema
+}
+
+fn is_mapping_at(doc: &Value, path: &[Seg]) -> bool {
+    node(doc, path).is_some_and(Value::is_mapping)
+}
+
+/// Picks one of `items` by `n` (so that shrinking `n` toward 0 moves toward the first).
+fn pick<T>(items: &[T], n: u32) -> Option<&T> {
+    (!items.is_empty()).then(|| &items[n as usize % items.len()])
+}
+
+fn escape_pointer(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+fn schema_ref(name: &str) -> Value {
+    Value::String(format!("#/components/schemas/{}", escape_pointer(name)))
+}
+
+fn ref_to(name: &str) -> Value {
+    let mut mapping = Mapping::new();
+    mapping.insert("$ref".into(), schema_ref(name));
+    Value::Mapping(mapping)
+}
+
+fn schema_names(doc: &Value) -> Vec<String> {
+    doc["components"]["schemas"]
+        .as_mapping()
+        .map(|schemas| schemas.keys().filter_map(|key| key.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// Renames a key of `mapping`, keeping its place.
+fn rename_key(mapping: &mut Mapping, old: &Value, new: Value) {
+    for (key, value) in std::mem::take(mapping) {
+        mapping.insert(if &key == old { new.clone() } else { key }, value);
+    }
+}
+
+/// Replaces every string equal to `old` (a `$ref` or a discriminator mapping target) with `new`.
+fn rewrite_strings(node: &mut Value, old: &str, new: &str) {
+    match node {
+        Value::String(text) if text == old => *text = new.to_owned(),
+        Value::Mapping(mapping) => mapping.values_mut().for_each(|value| rewrite_strings(value, old, new)),
+        Value::Sequence(items) => items.iter_mut().for_each(|item| rewrite_strings(item, old, new)),
+        _ => {}
+    }
+}
+
+fn mapping_of(entries: &[(&str, Value)]) -> Value {
+    Value::Mapping(entries.iter().map(|(key, value)| (Value::from(*key), value.clone())).collect())
+}
+
+fn strings(items: &[&str]) -> Value {
+    Value::Sequence(items.iter().map(|item| Value::from(*item)).collect())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mutations
+// ---------------------------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    /// Removes a mapping entry.
+    DeleteKey,
+    /// Removes a component schema that may still be referenced.
+    DeleteSchema,
+    /// Replaces a node with a scalar of another type, or an empty mapping or sequence.
+    ReplaceWithScalar,
+    /// Sets `type` to a known, unknown or ill-typed value.
+    SetType,
+    /// Points a `$ref` at nothing.
+    DangleRef,
+    /// Makes a component schema refer to itself.
+    SelfCycle,
+    /// Makes two component schemas refer to each other.
+    MutualCycle,
+    /// Renames a property, schema, path, operationId, enum value, parameter… to an awkward name.
+    Rename,
+    /// Duplicates an enum value, or adds one that collides after case conversion.
+    DuplicateEnum,
+    AddNullable,
+    /// Wraps a node in `allOf`/`oneOf`/`anyOf`/`not`.
+    Wrap,
+    /// Requires a property that does not exist.
+    AddRequired,
+    /// Adds a discriminator with a bogus mapping.
+    AddDiscriminator,
+    /// Copies a subtree over another node.
+    CopySubtree,
+    /// Adds an OpenAPI keyword with an arbitrary value.
+    InsertKey,
+    /// Sets `default` or `example` to a value of any type.
+    SetDefault,
+    /// Sets a numeric or length constraint to an odd value (negative, infinite, NaN, huge, a string).
+    SetConstraint,
+    /// Sets a description, title, summary, pattern or format to text that is hard to embed in code.
+    SetText,
+}
+
+/// Every kind of mutation with its weight: the ones that break the document's shape (most end in a
+/// deserialization error) weigh less than the ones that keep it an OpenAPI document and stress the later phases.
+const KINDS: &[(Kind, usize)] = &[
+    (Kind::DeleteKey, 1),
+    (Kind::DeleteSchema, 1),
+    (Kind::ReplaceWithScalar, 1),
+    (Kind::SetType, 2),
+    (Kind::DangleRef, 1),
+    (Kind::SelfCycle, 2),
+    (Kind::MutualCycle, 2),
+    (Kind::Rename, 4),
+    (Kind::DuplicateEnum, 2),
+    (Kind::AddNullable, 2),
+    (Kind::Wrap, 2),
+    (Kind::AddRequired, 2),
+    (Kind::AddDiscriminator, 2),
+    (Kind::CopySubtree, 1),
+    (Kind::InsertKey, 1),
+    (Kind::SetDefault, 2),
+    (Kind::SetConstraint, 2),
+    (Kind::SetText, 2),
+];
+
+/// One mutation: `at` chooses the node, `pick` the variant.
+#[derive(Clone, Debug)]
+struct Mutation {
+    kind: Kind,
+    at: u32,
+    pick: u32,
+}
+
+#[derive(Clone, Debug)]
+struct Case {
+    seed: usize,
+    mutations: Vec<Mutation>,
+}
+
+fn scalar(n: u32) -> Value {
+    let scalars = [
+        Value::from("x"),
+        Value::from(""),
+        Value::from(0),
+        Value::from(-1),
+        Value::from(1.5),
+        Value::from(true),
+        Value::from(false),
+        Value::Null,
+        Value::Mapping(Mapping::new()),
+        Value::Sequence(vec![]),
+        Value::from("#/components/schemas/Nope"),
+    ];
+    scalars[n as usize % scalars.len()].clone()
+}
+
+fn weird_name(n: u32) -> String {
+    #[rustfmt::skip]
+    const NAMES: &[&str] = &[
+        "", "type", "self", "Self", "super", "crate", "fn", "3d", "a b", "__", "_", "-", "a/b", "a~b", "ñandú",
+        "日本語", "🦀", "foo_bar", "FooBar", "FOO-BAR", "r#type", "None", "Some", "Ok", "Option", "String", "Result",
+        "Vec", "Box", "Client", "Error", "null", "true", "123", "$ref", "x-y.z", "a\nb", " ", "\"quoted\"", "é",
+    ];
+    match NAMES.get(n as usize % (NAMES.len() + 1)) {
+        Some(name) => (*name).to_owned(),
+        None => "VeryLongName".repeat(40),
+    }
+}
+
+fn odd_text(n: u32) -> String {
+    const TEXTS: &[&str] = &[
+        "*/ /* */",
+        "/* unclosed",
+        "```\nnot rust {\n```",
+        "```rust\nfn main() { let x = ; }\n```",
+        "#[cfg(any())]",
+        "\\",
+        "\"",
+        "\r\n\r\n",
+        "\u{0}",
+        "\u{202e}",
+        "}{",
+        "[link](#/nope) <html> &amp;",
+        "    indented code",
+        "",
+        "^(?!a)[",
+        "date-time",
+        "binary",
+        "int64",
+        "🦀",
+    ];
+    match TEXTS.get(n as usize % (TEXTS.len() + 1)) {
+        Some(text) => (*text).to_owned(),
+        None => "long text ".repeat(500),
+    }
+}
+
+fn any_value(n: u32) -> Value {
+    let values = [
+        Value::from("text"),
+        Value::from(""),
+        Value::from("\"}; panic!(); {\""),
+        Value::from("\\u{0}"),
+        Value::from(0),
+        Value::from(-1),
+        Value::from(1.5),
+        Value::from(i64::MIN),
+        Value::from(u64::MAX),
+        Value::from(1e300),
+        Value::from(f64::INFINITY),
+        Value::from(f64::NAN),
+        Value::from(true),
+        Value::Null,
+        Value::Sequence(vec![Value::from(1), Value::from("a")]),
+        mapping_of(&[("a", Value::from(1)), ("", Value::Null)]),
+        Value::Mapping(Mapping::new()),
+        Value::Sequence(vec![]),
+    ];
+    values[n as usize % values.len()].clone()
+}
+
+fn odd_number(n: u32) -> Value {
+    let values = [
+        Value::from(0),
+        Value::from(-1),
+        Value::from(1.5),
+        Value::from(-0.5),
+        Value::from(1e300),
+        Value::from(f64::INFINITY),
+        Value::from(f64::NEG_INFINITY),
+        Value::from(f64::NAN),
+        Value::from(u64::MAX),
+        Value::from(i64::MIN),
+        Value::from(1e-300),
+        Value::from("3"),
+        Value::from(true),
+        Value::Null,
+    ];
+    values[n as usize % values.len()].clone()
+}
+
+/// Applies one mutation; one that finds nothing to act on does nothing.
+fn apply(doc: &mut Value, mutation: &Mutation) {
+    let paths = all_paths(doc);
+    let (at, pick_n) = (mutation.at, mutation.pick);
+    let mappings: Vec<&NodePath> = paths.iter().filter(|path| is_mapping_at(doc, path)).collect();
+    // Schema keywords mostly go where schemas are; one time in four, anywhere.
+    let in_schemas: Vec<&NodePath> = mappings.iter().copied().filter(|path| in_schema(path)).collect();
+    let schema_targets = if in_schemas.is_empty() || pick_n >> 30 == 3 { &mappings } else { &in_schemas };
+    let schemas = schema_names(doc);
+    match mutation.kind {
+        Kind::DeleteKey => {
+            let entries: Vec<&NodePath> =
+                paths.iter().filter(|path| matches!(path.last(), Some(Seg::Key(_)))).collect();
+            if let Some(path) = pick(&entries, at) {
+                remove_at(doc, path);
+            }
+        }
+        Kind::DeleteSchema => {
+            if let Some(name) = pick(&schemas, at) {
+                if let Some(Value::Mapping(mapping)) = doc.get_mut("components").and_then(|c| c.get_mut("schemas")) {
+                    mapping.shift_remove(name.as_str());
+                }
+            }
+        }
+        Kind::ReplaceWithScalar => {
+            if let Some(path) = pick(&paths, at) {
+                set(doc, path, scalar(pick_n));
+            }
+        }
+        Kind::SetType => {
+            let types = [
+                Value::from("string"),
+                Value::from("integer"),
+                Value::from("number"),
+                Value::from("boolean"),
+                Value::from("array"),
+                Value::from("object"),
+                Value::from("null"),
+                Value::from("file"),
+                Value::from("any"),
+                Value::from("Object"),
+                Value::from(""),
+                Value::from(3),
+                Value::from(true),
+                Value::Null,
+                strings(&["string", "null"]),
+            ];
+            if let Some(path) = pick(schema_targets, at) {
+                insert(doc, path, "type", types[pick_n as usize % types.len()].clone());
+            }
+        }
+        Kind::DangleRef => {
+            #[rustfmt::skip]
+            const DANGLING: &[&str] = &[
+                "#/components/schemas/DoesNotExist", "#/components/schemas/", "#/components/schemas",
+                "#/components/responses/Nope", "#/components/parameters/Nope", "#/nope", "#", "",
+                "other.yaml#/components/schemas/Pet", "https://example.test/spec.yaml#/components/schemas/Pet",
+                "#/components/schemas/A~1B", "#/components/schemas/%20", "#/components/schemas/~2",
+                "#/paths/~1pets/get", "components/schemas/Pet", "#/info",
+            ];
+            let target = Value::from(DANGLING[pick_n as usize % DANGLING.len()]);
+            let refs: Vec<&NodePath> = paths.iter().filter(|path| last_key_is(path, "$ref")).collect();
+            if let Some(path) = pick(&refs, at) {
+                set(doc, path, target);
+            } else if let Some(path) = pick(&mappings, at) {
+                insert(doc, path, "$ref", target);
+            }
+        }
+        Kind::SelfCycle => {
+            // A mapping inside a component schema (or the schema itself) now refers to that schema.
+            let inside: Vec<&NodePath> = mappings
+                .iter()
+                .copied()
+                .filter(|path| path.len() >= 3 && key_is(path.first(), "components") && key_is(path.get(1), "schemas"))
+                .collect();
+            if let Some(path) = pick(&inside, at) {
+                let Seg::Key(Value::String(name)) = &path[2] else { return };
+                let name = name.clone();
+                match pick_n % 4 {
+                    0 => set(doc, path, ref_to(&name)),
+                    1 => {
+                        let properties = mapping_of(&[("next", ref_to(&name))]);
+                        insert(doc, path, "properties", properties);
+                        insert(doc, path, "required", strings(&["next"]));
+                    }
+                    2 => insert(doc, path, "allOf", Value::Sequence(vec![ref_to(&name)])),
+                    _ => insert(doc, path, "items", ref_to(&name)),
+                }
+            }
+        }
+        Kind::MutualCycle => {
+            if schemas.is_empty() {
+                return;
+            }
+            let a = at as usize % schemas.len();
+            let b = if schemas.len() > 1 && pick_n as usize % schemas.len() == a {
+                (a + 1) % schemas.len()
+            } else {
+                pick_n as usize % schemas.len()
+            };
+            let (a, b) = (schemas[a].clone(), schemas[b].clone());
+            let path_of =
+                |name: &str| vec![Seg::Key("components".into()), Seg::Key("schemas".into()), Seg::Key(name.into())];
+            for (from, to) in [(&a, &b), (&b, &a)] {
+                let path = path_of(from);
+                match (pick_n / 7) % 3 {
+                    0 => set(doc, &path, ref_to(to)),
+                    1 => {
+                        insert(doc, &path, "allOf", Value::Sequence(vec![ref_to(to)]));
+                    }
+                    _ => {
+                        let properties = mapping_of(&[("other", ref_to(to))]);
+                        set(
+                            doc,
+                            &path,
+                            mapping_of(&[
+                                ("type", "object".into()),
+                                ("required", strings(&["other"])),
+                                ("properties", properties),
+                            ]),
+                        );
+                    }
+                }
+            }
+        }
+        Kind::Rename => rename(doc, &paths, at, pick_n),
+        Kind::DuplicateEnum => {
+            let enums: Vec<&NodePath> = paths
+                .iter()
+                .filter(|path| last_key_is(path, "enum") && node(doc, path).is_some_and(Value::is_sequence))
+                .collect();
+            let Some(path) = pick(&enums, at) else {
+                if let Some(path) = pick(schema_targets, at) {
+                    insert(doc, path, "enum", strings(&["a", "A", "a", "", "a-b", "a_b"]));
+                }
+                return;
+            };
+            let Some(Value::Sequence(values)) = node_mut(doc, path) else { return };
+            let Some(existing) = pick(values, pick_n).cloned() else {
+                values.push(Value::from(""));
+                return;
+            };
+            let added = match (pick_n / 3) % 4 {
+                0 => existing,
+                1 => existing.as_str().map_or(Value::Null, |text| Value::from(text.to_uppercase())),
+                2 => existing.as_str().map_or(Value::from("1"), |text| Value::from(format!("{text}_"))),
+                _ => any_value(pick_n / 12),
+            };
+            values.push(added);
+        }
+        Kind::AddNullable => {
+            let values = [Value::from(true), Value::from(true), Value::from(false), Value::from("yes"), Value::Null];
+            if let Some(path) = pick(schema_targets, at) {
+                insert(doc, path, "nullable", values[pick_n as usize % values.len()].clone());
+            }
+        }
+        Kind::Wrap => {
+            let nodes: Vec<&NodePath> = paths.iter().filter(|path| !path.is_empty()).collect();
+            if let Some(path) = pick(&nodes, at) {
+                let Some(inner) = node(doc, path).cloned() else { return };
+                let string = mapping_of(&[("type", "string".into())]);
+                let wrapped = match pick_n % 8 {
+                    0 => mapping_of(&[("allOf", Value::Sequence(vec![inner]))]),
+                    1 => mapping_of(&[("oneOf", Value::Sequence(vec![inner]))]),
+                    2 => mapping_of(&[("anyOf", Value::Sequence(vec![inner]))]),
+                    3 => mapping_of(&[("not", inner)]),
+                    4 => mapping_of(&[("allOf", Value::Sequence(vec![inner.clone(), inner]))]),
+                    5 => mapping_of(&[("oneOf", Value::Sequence(vec![inner, string]))]),
+                    6 => mapping_of(&[("allOf", Value::Sequence(vec![]))]),
+                    _ => mapping_of(&[("oneOf", Value::Sequence(vec![])), ("nullable", true.into())]),
+                };
+                set(doc, path, wrapped);
+            }
+        }
+        Kind::AddRequired => {
+            if let Some(path) = pick(schema_targets, at) {
+                let missing =
+                    Value::from(if pick_n % 2 == 0 { "does_not_exist".to_owned() } else { weird_name(pick_n / 2) });
+                match node_mut(doc, path).and_then(|node| node.get_mut("required")) {
+                    Some(Value::Sequence(required)) => {
+                        let duplicate = required.first().cloned();
+                        required.push(if pick_n % 3 == 0 { duplicate.unwrap_or(missing) } else { missing });
+                    }
+                    _ => insert(doc, path, "required", Value::Sequence(vec![missing])),
+                }
+            }
+        }
+        Kind::AddDiscriminator => {
+            let unions: Vec<&NodePath> = mappings
+                .iter()
+                .copied()
+                .filter(|path| node(doc, path).is_some_and(|n| n.get("oneOf").is_some() || n.get("anyOf").is_some()))
+                .collect();
+            let targets = if unions.is_empty() || pick_n % 4 == 3 { schema_targets } else { &unions };
+            let existing = pick(&schemas, pick_n).map(|name| schema_ref(name)).unwrap_or_else(|| Value::from("#"));
+            let discriminator = match (pick_n / 4) % 6 {
+                0 => mapping_of(&[
+                    ("propertyName", "kind".into()),
+                    ("mapping", mapping_of(&[("a", "#/components/schemas/Nope".into())])),
+                ]),
+                1 => mapping_of(&[("propertyName", "".into()), ("mapping", Value::Mapping(Mapping::new()))]),
+                2 => mapping_of(&[
+                    ("propertyName", "petType".into()),
+                    ("mapping", mapping_of(&[("x", "Dog".into()), ("y", "".into()), ("z", existing)])),
+                ]),
+                3 => mapping_of(&[("mapping", mapping_of(&[("a", "#".into())]))]),
+                4 => mapping_of(&[("propertyName", weird_name(pick_n / 24).into())]),
+                _ => mapping_of(&[
+                    ("propertyName", "type".into()),
+                    ("mapping", mapping_of(&[("same", existing.clone()), ("Same", existing)])),
+                ]),
+            };
+            if let Some(path) = pick(targets, at) {
+                insert(doc, path, "discriminator", discriminator);
+            }
+        }
+        Kind::CopySubtree => {
+            let sources: Vec<&NodePath> = paths
+                .iter()
+                .filter(|path| !path.is_empty() && node(doc, path).is_some_and(|n| size(n) <= MAX_COPIED_NODES))
+                .collect();
+            if let (Some(source), Some(target)) = (pick(&sources, at), pick(&paths[1..], pick_n)) {
+                if let Some(copy) = node(doc, source).cloned() {
+                    set(doc, target, copy);
+                }
+            }
+        }
+        Kind::InsertKey => {
+            #[rustfmt::skip]
+            const KEYS: &[&str] = &[
+                "type", "properties", "items", "enum", "allOf", "oneOf", "anyOf", "not", "$ref", "required",
+                "additionalProperties", "format", "default", "example", "readOnly", "writeOnly", "minimum",
+                "maximum", "exclusiveMinimum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
+                "uniqueItems", "nullable", "discriminator", "in", "name", "schema", "content", "style", "explode",
+                "parameters", "requestBody", "responses", "title", "description", "security", "servers",
+                "deprecated", "operationId", "x-crate-name",
+            ];
+            let key = KEYS[pick_n as usize % KEYS.len()];
+            let choice = pick_n / KEYS.len() as u32;
+            let value = match choice % 4 {
+                0 => any_value(choice / 4),
+                1 => {
+                    let small: Vec<&NodePath> = paths
+                        .iter()
+                        .filter(|path| node(doc, path).is_some_and(|n| size(n) <= MAX_COPIED_NODES))
+                        .collect();
+                    pick(&small, choice / 4).and_then(|path| node(doc, path)).cloned().unwrap_or(Value::Null)
+                }
+                2 => pick(&schemas, choice / 4).map(|name| ref_to(name)).unwrap_or_else(|| scalar(choice / 4)),
+                _ => Value::from(weird_name(choice / 4)),
+            };
+            if let Some(path) = pick(&mappings, at) {
+                insert(doc, path, key, value);
+            }
+        }
+        Kind::SetDefault => {
+            let typed: Vec<&NodePath> = mappings
+                .iter()
+                .copied()
+                .filter(|path| node(doc, path).is_some_and(|n| n.get("type").is_some()))
+                .collect();
+            let targets = if typed.is_empty() { schema_targets } else { &typed };
+            let key = if pick_n % 3 == 2 { "example" } else { "default" };
+            if let Some(path) = pick(targets, at) {
+                insert(doc, path, key, any_value(pick_n / 3));
+            }
+        }
+        Kind::SetConstraint => {
+            #[rustfmt::skip]
+            const KEYS: &[&str] = &[
+                "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+                "minItems", "maxItems", "minProperties", "maxProperties",
+            ];
+            let typed: Vec<&NodePath> = mappings
+                .iter()
+                .copied()
+                .filter(|path| node(doc, path).is_some_and(|n| n.get("type").is_some()))
+                .collect();
+            let targets = if typed.is_empty() { schema_targets } else { &typed };
+            let key = KEYS[pick_n as usize % KEYS.len()];
+            if let Some(path) = pick(targets, at) {
+                insert(doc, path, key, odd_number(pick_n / KEYS.len() as u32));
+            }
+        }
+        Kind::SetText => {
+            const KEYS: &[&str] = &["description", "title", "summary", "pattern", "format"];
+            let key = KEYS[pick_n as usize % KEYS.len()];
+            if let Some(path) = pick(&mappings, at) {
+                insert(doc, path, key, Value::from(odd_text(pick_n / KEYS.len() as u32)));
+            }
+        }
+    }
+}
+
+fn set(doc: &mut Value, path: &[Seg], value: Value) {
+    if let Some(node) = node_mut(doc, path) {
+        *node = value;
+    }
+}
+
+fn insert(doc: &mut Value, path: &[Seg], key: &str, value: Value) {
+    if let Some(Value::Mapping(mapping)) = node_mut(doc, path) {
+        mapping.insert(key.into(), value);
+    }
+}
+
+fn remove_at(doc: &mut Value, path: &[Seg]) {
+    let Some((Seg::Key(key), parent)) = path.split_last() else { return };
+    if let Some(Value::Mapping(mapping)) = node_mut(doc, parent) {
+        mapping.shift_remove(key);
+    }
+}
+
+/// Renames something that becomes a Rust name: a key (schema, property, path, other component; references to a
+/// renamed component follow it) or a string value (operationId, enum value, parameter name, required name,
+/// discriminator property).
+fn rename(doc: &mut Value, paths: &[NodePath], at: u32, pick_n: u32) {
+    let is_component = |path: &NodePath| path.len() == 3 && key_is(path.first(), "components");
+    // (path, whether the name is the key the node sits under rather than the node's string value)
+    let sites: Vec<(&NodePath, bool)> = paths
+        .iter()
+        .filter_map(|path| {
+            let keyed = matches!(path.last(), Some(Seg::Key(_)));
+            let key_site = keyed
+                && (parent_key_is(path, "properties")
+                    || is_component(path)
+                    || (path.len() == 2 && key_is(path.first(), "paths")));
+            let value_site = node(doc, path).is_some_and(Value::is_string)
+                && (last_key_is(path, "operationId")
+                    || last_key_is(path, "name")
+                    || last_key_is(path, "propertyName")
+                    || parent_key_is(path, "enum")
+                    || parent_key_is(path, "required"));
+            (key_site || value_site).then_some((path, key_site))
+        })
+        .collect();
+    let Some(&(path, key_site)) = pick(&sites, at) else { return };
+    let mut name = weird_name(pick_n);
+    if path.len() == 2 && key_is(path.first(), "paths") && pick_n % 2 == 0 {
+        name = format!("/{name}");
+    }
+    if !key_site {
+        set(doc, path, Value::from(name));
+        return;
+    }
+    let Some((Seg::Key(old), parent)) = path.split_last() else { return };
+    if let Some(Value::Mapping(mapping)) = node_mut(doc, parent) {
+        rename_key(mapping, old, Value::from(name.clone()));
+    }
+    if let (true, Some(Seg::Key(Value::String(kind))), Some(old)) = (is_component(path), path.get(1), old.as_str()) {
+        let old_ref = format!("#/components/{kind}/{}", escape_pointer(old));
+        let new_ref = format!("#/components/{kind}/{}", escape_pointer(&name));
+        rewrite_strings(doc, &old_ref, &new_ref);
+    }
+}
+
+fn mutated_case() -> impl Strategy<Value = Case> {
+    let weighted: Vec<Kind> = KINDS.iter().flat_map(|&(kind, weight)| std::iter::repeat_n(kind, weight)).collect();
+    let mutation = (proptest::sample::select(weighted), any::<u32>(), any::<u32>())
+        .prop_map(|(kind, at, pick)| Mutation { kind, at, pick });
+    (0..seeds().len(), vec(mutation, 1..=8)).prop_map(|(seed, mutations)| Case { seed, mutations })
+}
+
+fn mutated_doc(case: &Case) -> Value {
+    let mut doc = seeds()[case.seed].value.clone();
+    for mutation in &case.mutations {
+        apply(&mut doc, mutation);
+    }
+    doc
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arbitrary text
+// ---------------------------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+const TOKENS: &[&str] = &[
+    "\n", "\n", "\n  ", "\n    ", "\n      ", "  ", " ", ": ", ":", "- ", "-", "{", "}", "[", "]", ", ", "'", "\"",
+    "#", "&a ", "*a", "!!binary ", "!!str ", "? ", "|\n  ", ">\n  ", "---\n", "...\n", "%YAML 1.2\n", "\t", "~",
+    "null", "true", "1e400", "0x1F", "-.inf", ".nan", "<<: *a", "openapi", "3.0.0", "info", "title", "version",
+    "paths", "/p/{id}", "get", "post", "operationId", "responses", "'200'", "default", "description", "content",
+    "application/json", "schema", "parameters", "in", "path", "query", "name", "id", "required", "components",
+    "schemas", "A", "B", "type", "object", "string", "integer", "array", "items", "properties", "enum", "allOf",
+    "oneOf", "anyOf", "not", "discriminator", "propertyName", "mapping", "$ref", "'#/components/schemas/A'",
+    "'#/components/schemas/B'", "nullable", "additionalProperties", "format", "date-time", "int64", "x", "é", "🦀",
+    "\u{feff}", "\\", "\r", "\u{0}",
+];
+
+const PREFIXES: &[&str] = &[
+    "openapi: 3.0.0\n",
+    "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      ",
+    "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      ",
+];
+
+#[derive(Clone, Debug)]
+enum TextCase {
+    /// Arbitrary characters.
+    Chars(String),
+    /// A prefix (by index into `PREFIXES`) and tokens (by index into `TOKENS`).
+    Soup(usize, Vec<usize>),
+    /// A seed's text with edits at byte offsets: (operation, offset, argument).
+    Edited(usize, Vec<(u8, u32, u32)>),
+}
+
+fn text_case() -> impl Strategy<Value = TextCase> {
+    prop_oneof![
+        vec(any::<char>(), 0..300).prop_map(|chars| TextCase::Chars(chars.into_iter().collect())),
+        (0..PREFIXES.len(), vec(0..TOKENS.len(), 0..80)).prop_map(|(prefix, tokens)| TextCase::Soup(prefix, tokens)),
+        (0..seeds().len(), vec((0u8..5, any::<u32>(), any::<u32>()), 1..6))
+            .prop_map(|(seed, edits)| TextCase::Edited(seed, edits)),
+    ]
+}
+
+fn floor_boundary(text: &str, offset: u32) -> usize {
+    if text.is_empty() {
+        return 0;
+    }
+    let mut at = offset as usize % (text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn text_of(case: &TextCase) -> Cow<'static, str> {
+    match case {
+        TextCase::Chars(text) => Cow::Owned(text.clone()),
+        TextCase::Soup(prefix, tokens) => {
+            let mut text = PREFIXES[*prefix].to_owned();
+            text.extend(tokens.iter().map(|&token| TOKENS[token]));
+            Cow::Owned(text)
+        }
+        TextCase::Edited(seed, edits) => {
+            let mut text = seeds()[*seed].text.clone();
+            for &(operation, offset, argument) in edits {
+                let at = floor_boundary(&text, offset);
+                match operation {
+                    0 => text.truncate(at),
+                    1 => {
+                        let end = floor_boundary(&text, (at as u32).saturating_add(argument % 200));
+                        if end > at {
+                            text.replace_range(at..end, "");
+                        }
+                    }
+                    2 => text.insert_str(at, TOKENS[argument as usize % TOKENS.len()]),
+                    3 => {
+                        // Duplicate the line that holds `at`.
+                        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+                        let line = text[start..end].to_owned();
+                        text.insert_str(start, &line);
+                    }
+                    _ => {
+                        // Shift the indentation of the line that holds `at`.
+                        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                        if argument % 2 == 0 {
+                            text.insert_str(start, &" ".repeat(1 + argument as usize % 4));
+                        } else if text[start..].starts_with(' ') {
+                            text.remove(start);
+                        }
+                    }
+                }
+            }
+            Cow::Owned(text)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The seeds themselves generate, deterministically: otherwise mutating them would prove little.
+#[test]
+fn seeds_generate() {
+    let seeds = seeds();
+    for seed in seeds {
+        match check("seed", &seed.text, true) {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => panic!("seed {} does not generate: {error}", seed.name),
+            Err(report) => panic!("seed {}: {report}", seed.name),
+        }
+    }
+    let names: Vec<&str> = seeds.iter().map(|seed| seed.name.as_str()).collect();
+    report(format!("no_panic: {} seeds generate: {}", seeds.len(), names.join(", ")));
+}
+
+#[test]
+fn mutated_specs_never_panic() {
+    run_property("mutated specs", mutated_case(), |case, twice| {
+        let doc = mutated_doc(&case);
+        let text = serde_yaml::to_string(&doc).expect("a YAML value serializes");
+        check("mutated", &text, twice).map(|result| outcome_of(&result))
+    });
+}
+
+#[test]
+fn arbitrary_text_never_panics() {
+    run_property("arbitrary text", text_case(), |case, twice| {
+        let text = text_of(&case);
+        check("text", &text, twice).map(|result| outcome_of(&result))
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Regression tests: generator bugs the properties above found, each with its smallest spec
+// ---------------------------------------------------------------------------------------------------------------
+
+fn assert_clean(text: &str) {
+    if let Err(report) = check("bug", text, false) {
+        panic!("{report}");
+    }
+}
+
+#[test]
+fn nonfinite_number_in_schema_is_a_spec_error() {
+    // Also `-.inf`, `.nan`, and `maxLength: .inf` or `format: .nan`: the document is deserialized from YAML, where
+    // the number fails to fit the field, then re-deserialized through `serde_json::Value`, where it became `null`
+    // and the field (an `Option`) accepts it, so openapiv3 2.2 hits `expect("somehow this parsed successfully the
+    // second time")`.
+    assert_clean("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: number\n      minimum: .inf\n");
+}
+
+#[test]
+fn recursive_inline_all_of_is_a_spec_error() {
+    // The same with `- type: object` + `properties: {q: {type: string}}` as the second member, with the `allOf`
+    // under `items`, with the cycle going through another schema, or with the `$ref` to `Node` inside a nested
+    // `allOf` of a member. A lone member, a second member with no properties, the `$ref` behind a property of an
+    // inline member, or the `allOf` being a component schema of its own, is fine.
+    assert_clean(
+        "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Node:
+      type: object
+      properties:
+        p:
+          allOf:
+          - $ref: '#/components/schemas/Node'
+          - $ref: '#/components/schemas/Other'
+    Other:
+      type: object
+",
+    );
+}
