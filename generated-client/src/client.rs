@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use crate::error::{BuildError, Error};
 use crate::retry::RetryPolicy;
-use crate::transport::{self, OperationInfo};
+use crate::transport::{self, OperationInfo, ResponseHook, ResponseInfo};
 use crate::types;
 
 /// The servers the API is served from, as listed in the spec.
@@ -54,6 +54,7 @@ pub struct Client {
     timeout: Duration,
     retry: RetryPolicy,
     max_response_size: usize,
+    on_response: Option<ResponseHook>,
 }
 
 impl Client {
@@ -102,16 +103,19 @@ impl Client {
     ) -> Result<transport::Success, Error> {
         let request = request.build().map_err(Error::Transport)?;
         let trace = transport::CallTrace::start(operation);
+        let started = std::time::Instant::now();
         let mut attempt = 1;
         loop {
             let Some(this_attempt) = request.try_clone() else {
                 let result = self.attempt(operation, request).await;
                 trace.finish(attempt, result.as_ref());
+                self.report(operation, attempt, started, result.as_ref());
                 return result;
             };
             let error = match self.attempt(operation, this_attempt).await {
                 Ok(success) => {
                     trace.finish(attempt, Ok(&success));
+                    self.report(operation, attempt, started, Ok(&success));
                     return Ok(success);
                 }
                 Err(error) => error,
@@ -124,9 +128,35 @@ impl Client {
                 }
                 None => {
                     trace.finish(attempt, Err(&error));
+                    self.report(operation, attempt, started, Err(&error));
                     return Err(error);
                 }
             }
+        }
+    }
+
+    /// Tells the caller's response hook, if any, how a call ended.
+    fn report(
+        &self,
+        operation: &OperationInfo,
+        attempts: u32,
+        started: std::time::Instant,
+        result: Result<&transport::Success, &Error>,
+    ) {
+        if let Some(hook) = &self.on_response {
+            let (status, request_id) = match result {
+                Ok(success) => (Some(success.status), success.request_id.as_deref()),
+                Err(error) => (error.status(), error.request_id()),
+            };
+            hook.call(
+                &ResponseInfo {
+                    operation_id: operation.id,
+                    status,
+                    request_id,
+                    attempts,
+                    latency: started.elapsed(),
+                },
+            );
         }
     }
 
@@ -166,6 +196,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     max_response_size: Option<usize>,
+    on_response: Option<ResponseHook>,
     client_id: Option<String>,
     secret: Option<crate::secret::Secret>,
     plaid_version: Option<String>,
@@ -220,6 +251,17 @@ impl ClientBuilder {
     /// [`Error::ResponseTooLarge`] and is not read into memory.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Calls `hook` when each call ends, successful or not, with its operation, status,
+    /// request id, attempts and latency: a place for metrics, or for logging request ids
+    /// of successful calls.
+    pub fn on_response(
+        mut self,
+        hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_response = Some(ResponseHook::new(hook));
         self
     }
 
@@ -373,6 +415,7 @@ impl ClientBuilder {
             max_response_size: self
                 .max_response_size
                 .unwrap_or(Self::DEFAULT_MAX_RESPONSE_SIZE),
+            on_response: self.on_response,
         })
     }
 }

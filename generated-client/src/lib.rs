@@ -35,4 +35,5 @@ pub use client::{Client, ClientBuilder, Environment};
 pub use error::{ApiErrorBody, BuildError, Error};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use transport::ResponseInfo;
 pub use validation::{Validate, ValidationError};

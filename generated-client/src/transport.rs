@@ -26,6 +26,41 @@ pub(crate) fn decode_error_body(
     serde_json::from_slice(body).ok()
 }
 
+/// How a call ended, as the hook set with `ClientBuilder::on_response` sees it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseInfo<'a> {
+    /// The spec's `operationId`.
+    pub operation_id: &'static str,
+    /// The HTTP status of the last response, if one arrived.
+    pub status: Option<reqwest::StatusCode>,
+    /// The request id of the last response, from its headers or body.
+    pub request_id: Option<&'a str>,
+    /// How many attempts the call took.
+    pub attempts: u32,
+    /// From the first attempt to the end of the last.
+    pub latency: std::time::Duration,
+}
+
+/// A caller's callback for finished calls.
+#[derive(Clone)]
+pub struct ResponseHook(std::sync::Arc<dyn Fn(&ResponseInfo<'_>) + Send + Sync>);
+
+impl ResponseHook {
+    pub(crate) fn new(hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
+        ResponseHook(std::sync::Arc::new(hook))
+    }
+    pub(crate) fn call(&self, info: &ResponseInfo<'_>) {
+        (self.0)(info)
+    }
+}
+
+impl std::fmt::Debug for ResponseHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResponseHook")
+    }
+}
+
 /// A successful response, read in full.
 #[derive(Debug)]
 pub(crate) struct Success {

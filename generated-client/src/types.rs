@@ -1862,3 +1862,27 @@ impl std::fmt::Display for EmailType {
         f.write_str(self.as_str())
     }
 }
+
+/// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
+pub type ApiClientId = String;
+
+/// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
+pub type ApiSecret = String;
+
+/// Identifier of the user, as returned when the user record was created. Integrations set up under the newer user model pass this value rather than `user_token`.
+pub type NewUserId = String;
+
+/// Older style token that names the user whose report is wanted. Only integrations that were already built around this token should send it; everyone else should send `user_id`.
+pub type UserToken = String;
+
+/// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+pub type RequestId = String;
+
+/// Identifier of this specific monitoring insights report. Compare it case-sensitively.
+pub type UserInsightsId = String;
+
+/// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+pub type CreditIsoCurrencyCode = Option<String>;
+
+/// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+pub type CreditUnofficialCurrencyCode = Option<String>;

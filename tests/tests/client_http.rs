@@ -443,3 +443,60 @@ fn client_builder_debug_does_not_show_the_secret() {
     assert!(!debug.contains(SECRET), "the secret leaks through Debug of the builder: {debug}");
     assert!(!format!("{builder:#?}").contains(SECRET));
 }
+
+#[tokio::test]
+async fn response_hook_sees_the_request_id_of_successful_and_failed_calls() {
+    let server = MockServer::start().await;
+    let example = spec_example();
+    Mock::given(method("POST"))
+        .and(path(OPERATION_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&example))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(OPERATION_PATH))
+        .respond_with(ResponseTemplate::new(400).insert_header("x-request-id", "req-from-header").set_body_json(
+            serde_json::json!({
+                "error_type": "INVALID_INPUT",
+                "error_code": "INVALID_FIELD",
+                "error_message": "bad",
+                "display_message": null,
+                "request_id": "req-from-body"
+            }),
+        ))
+        .mount(&server)
+        .await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .client_id(CLIENT_ID)
+        .secret(SECRET)
+        .retry_policy(plaid_client::RetryPolicy::none())
+        .on_response(move |info| {
+            sink.lock().unwrap().push((
+                info.operation_id,
+                info.status.map(|s| s.as_u16()),
+                info.request_id.map(str::to_string),
+                info.attempts,
+            ));
+        })
+        .build()
+        .unwrap();
+
+    client.cra_monitoring_insights_get(&request()).await.expect("the first call succeeds");
+    let error = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+    assert_eq!(error.request_id(), Some("req-from-header"), "headers win over the body");
+
+    let expected_id = example["request_id"].as_str().map(str::to_string);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        vec![
+            ("craMonitoringInsightsGet", Some(200), expected_id, 1),
+            ("craMonitoringInsightsGet", Some(400), Some("req-from-header".to_string()), 1),
+        ]
+    );
+    assert_client_debug_has_no_secret(&client);
+}

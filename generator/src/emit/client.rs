@@ -47,7 +47,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         use crate::error::{BuildError, Error};
         #api_error_import
         use crate::retry::RetryPolicy;
-        use crate::transport::{self, OperationInfo};
+        use crate::transport::{self, OperationInfo, ResponseHook, ResponseInfo};
         #types_import
 
         #environment
@@ -63,6 +63,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             timeout: Duration,
             retry: RetryPolicy,
             max_response_size: usize,
+            on_response: Option<ResponseHook>,
         }
 
         impl Client {
@@ -90,17 +91,20 @@ pub fn client_rs(api: &Api) -> TokenStream {
             async fn send(&self, operation: &OperationInfo, request: reqwest::RequestBuilder) -> Result<transport::Success, Error> {
                 let request = request.build().map_err(Error::Transport)?;
                 let trace = transport::CallTrace::start(operation);
+                let started = std::time::Instant::now();
                 let mut attempt = 1;
                 loop {
                     let Some(this_attempt) = request.try_clone() else {
                         // A streaming body cannot be sent twice: one attempt only.
                         let result = self.attempt(operation, request).await;
                         trace.finish(attempt, result.as_ref());
+                        self.report(operation, attempt, started, result.as_ref());
                         return result;
                     };
                     let error = match self.attempt(operation, this_attempt).await {
                         Ok(success) => {
                             trace.finish(attempt, Ok(&success));
+                            self.report(operation, attempt, started, Ok(&success));
                             return Ok(success);
                         }
                         Err(error) => error,
@@ -113,9 +117,33 @@ pub fn client_rs(api: &Api) -> TokenStream {
                         }
                         None => {
                             trace.finish(attempt, Err(&error));
+                            self.report(operation, attempt, started, Err(&error));
                             return Err(error);
                         }
                     }
+                }
+            }
+
+            /// Tells the caller's response hook, if any, how a call ended.
+            fn report(
+                &self,
+                operation: &OperationInfo,
+                attempts: u32,
+                started: std::time::Instant,
+                result: Result<&transport::Success, &Error>,
+            ) {
+                if let Some(hook) = &self.on_response {
+                    let (status, request_id) = match result {
+                        Ok(success) => (Some(success.status), success.request_id.as_deref()),
+                        Err(error) => (error.status(), error.request_id()),
+                    };
+                    hook.call(&ResponseInfo {
+                        operation_id: operation.id,
+                        status,
+                        request_id,
+                        attempts,
+                        latency: started.elapsed(),
+                    });
                 }
             }
 

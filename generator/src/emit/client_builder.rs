@@ -122,6 +122,7 @@ pub fn builder(api: &Api) -> TokenStream {
             retry: Option<RetryPolicy>,
             user_agent: Option<String>,
             max_response_size: Option<usize>,
+            on_response: Option<ResponseHook>,
             #(#fields,)*
         }
 
@@ -178,6 +179,14 @@ pub fn builder(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Calls `hook` when each call ends, successful or not, with its operation, status,
+            /// request id, attempts and latency: a place for metrics, or for logging request ids
+            /// of successful calls.
+            pub fn on_response(mut self, hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
+                self.on_response = Some(ResponseHook::new(hook));
+                self
+            }
+
             /// Uses a `reqwest::Client` configured by the caller (proxies, TLS, pools, …).
             pub fn with_reqwest_client(mut self, client: reqwest::Client) -> Self {
                 self.http = Some(client);
@@ -231,6 +240,7 @@ pub fn builder(api: &Api) -> TokenStream {
                     timeout: self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT),
                     retry: self.retry.unwrap_or_default(),
                     max_response_size: self.max_response_size.unwrap_or(Self::DEFAULT_MAX_RESPONSE_SIZE),
+                    on_response: self.on_response,
                 })
             }
         }

@@ -55,6 +55,7 @@ pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
         #api_error
         pub use retry::RetryPolicy;
         pub use secret::Secret;
+        pub use transport::ResponseInfo;
         pub use validation::{Validate, ValidationError};
     }
 }

@@ -23,6 +23,17 @@ pub fn types_rs(api: &Api) -> TokenStream {
         let validate = if def.in_request { validation.impl_validate(def) } else { TokenStream::new() };
         quote! { #definition #builder #validate }
     });
+    let aliases = api.aliases.iter().map(|alias| {
+        let name = ident(&alias.name);
+        let doc = doc_attrs(alias.doc.as_deref());
+        let deprecated = deprecated_attr(alias.deprecated);
+        let value = value_type(api, &alias.value);
+        quote! {
+            #doc
+            #deprecated
+            pub type #name = #value;
+        }
+    });
     quote! {
         //! Request and response types, one for each schema of the spec.
         //!
@@ -32,6 +43,7 @@ pub fn types_rs(api: &Api) -> TokenStream {
         //! rules before anything is sent.
         #![allow(deprecated)]
         #(#items)*
+        #(#aliases)*
     }
 }
 

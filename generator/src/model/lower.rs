@@ -55,6 +55,7 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
         return Err(errors);
     }
 
+    let aliases = std::mem::take(&mut schemas.aliases);
     let mut types = schemas.into_types();
     let error_type = shared_error_type(&lowered.operations);
     let mut api = Api {
@@ -63,6 +64,7 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
         description: document.info.description.clone(),
         version: document.info.version.clone(),
         types: Vec::new(),
+        aliases,
         operations: lowered.operations,
         servers,
         credentials,

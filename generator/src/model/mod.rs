@@ -30,7 +30,11 @@ pub struct Api {
     /// All named types, in a deterministic order (component schemas first, by spec order, then
     /// the inline types they contain).
     pub types: Vec<TypeDef>,
-    /// Operations, sorted by method name.
+    /// Component schemas that need no type of their own (strings, numbers, arrays, maps, and
+    /// `allOf`s that only annotate another schema), kept as type aliases so that every schema
+    /// has a name in the crate.
+    pub aliases: Vec<Alias>,
+    /// Operations, in spec order.
     pub operations: Vec<Operation>,
     /// Base URLs from `servers`, each an environment the client can target.
     pub servers: Vec<Server>,
@@ -48,6 +52,15 @@ impl Api {
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+}
+
+/// `pub type Name = …;` for a component schema that is not a type of its own.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    pub name: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub value: ValueType,
 }
 
 /// A named Rust type: a struct or an enum.

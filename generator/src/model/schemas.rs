@@ -44,6 +44,8 @@ pub(super) struct SchemaLowering<'a> {
     resolving: Vec<String>,
     /// Inline schemas being lowered, by pointer, to stop one that contains itself.
     inline_stack: Vec<(String, TypeId)>,
+    /// Type aliases for the transparent component schemas.
+    pub aliases: Vec<Alias>,
     pub errors: Vec<SpecError>,
 }
 
@@ -64,6 +66,7 @@ impl<'a> SchemaLowering<'a> {
             type_names: Namespace::new(),
             resolving: Vec::new(),
             inline_stack: Vec::new(),
+            aliases: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -72,6 +75,7 @@ impl<'a> SchemaLowering<'a> {
     pub fn lower_components(&mut self) {
         let components = self.components;
         let mut assigned = HashMap::new();
+        let mut alias_names = HashMap::new();
         for (name, schema) in components {
             let slot = match schema {
                 ReferenceOr::Item(schema) if needs_type(schema) => {
@@ -80,7 +84,10 @@ impl<'a> SchemaLowering<'a> {
                     assigned.insert(id, self.type_names.claim(naming::type_name(name)));
                     Slot::Named(id)
                 }
-                _ => Slot::Transparent,
+                _ => {
+                    alias_names.insert(name.as_str(), self.type_names.claim(naming::type_name(name)));
+                    Slot::Transparent
+                }
             };
             self.slots.insert(name.as_str(), slot);
         }
@@ -91,9 +98,22 @@ impl<'a> SchemaLowering<'a> {
                     let def = self.named_type(assigned[&id].clone(), schema, &pointer);
                     self.types[id.0] = Some(def);
                 }
-                // Lowered for its errors only; uses lower it again in place.
+                // Uses lower it again in place; the alias gives it a name.
                 (Slot::Transparent, schema) => {
-                    let _ = self.value_of_ref_or(schema, &pointer, name);
+                    let errors_before = self.errors.len();
+                    let value = self.value_of_ref_or(schema, &pointer, name);
+                    let target = match schema {
+                        ReferenceOr::Item(schema) => Some(schema),
+                        ReferenceOr::Reference { reference } => self.resolve_quietly(reference, &pointer),
+                    };
+                    if self.errors.len() == errors_before {
+                        self.aliases.push(Alias {
+                            name: alias_names[name.as_str()].clone(),
+                            doc: target.and_then(description),
+                            deprecated: target.is_some_and(|schema| schema.schema_data.deprecated),
+                            value,
+                        });
+                    }
                 }
                 (Slot::Named(_), ReferenceOr::Reference { .. }) => {}
             }
