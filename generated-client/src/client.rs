@@ -48,9 +48,10 @@ impl Environment {
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
-    /// Credentials and the user agent, sent with every request. Credential values are
-    /// marked sensitive, so `Debug` does not show them.
-    headers: HeaderMap,
+    user_agent: reqwest::header::HeaderValue,
+    /// The credential headers, sent with every operation that the spec does not exempt.
+    /// Secret values are marked sensitive, so `Debug` does not show them.
+    credentials: HeaderMap,
     timeout: Duration,
     retry: RetryPolicy,
     max_response_size: usize,
@@ -82,16 +83,24 @@ impl Client {
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
         crate::validation::Validate::validate(body)?;
         let request = self
-            .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
+            .request(reqwest::Method::POST, "/cra/monitoring_insights/get", true);
         let request = request.json(body);
         transport::decode(self.send(&CRA_MONITORING_INSIGHTS_GET, request).await?)
     }
 
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
+    /// Starts a request to `path`, with the credentials unless the operation needs none.
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        authenticated: bool,
+    ) -> reqwest::RequestBuilder {
+        let request = self
+            .http
             .request(method, format!("{}{path}", self.base_url))
-            .headers(self.headers.clone())
-            .timeout(self.timeout)
+            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
+            .timeout(self.timeout);
+        if authenticated { request.headers(self.credentials.clone()) } else { request }
     }
 
     /// Sends a request, retrying within the policy, and returns the successful response.
@@ -342,20 +351,16 @@ impl ClientBuilder {
                 });
             }
         }
-        let mut headers = HeaderMap::new();
         let user_agent = self
             .user_agent
             .as_deref()
             .unwrap_or(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
-        headers
-            .insert(
-                reqwest::header::USER_AGENT,
-                reqwest::header::HeaderValue::from_str(user_agent)
-                    .map_err(|_| BuildError::InvalidCredential {
-                        name: "user_agent",
-                    })?,
-            );
-        headers
+        let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
+            .map_err(|_| BuildError::InvalidCredential {
+                name: "user_agent",
+            })?;
+        let mut credentials = HeaderMap::new();
+        credentials
             .insert(
                 reqwest::header::HeaderName::from_static("plaid-client-id"),
                 credential_header(
@@ -370,7 +375,7 @@ impl ClientBuilder {
                     false,
                 )?,
             );
-        headers
+        credentials
             .insert(
                 reqwest::header::HeaderName::from_static("plaid-secret"),
                 credential_header(
@@ -386,7 +391,7 @@ impl ClientBuilder {
                     true,
                 )?,
             );
-        headers
+        credentials
             .insert(
                 reqwest::header::HeaderName::from_static("plaid-version"),
                 credential_header(
@@ -409,7 +414,8 @@ impl ClientBuilder {
         Ok(Client {
             http,
             base_url,
-            headers,
+            user_agent,
+            credentials,
             timeout: self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT),
             retry: self.retry.unwrap_or_default(),
             max_response_size: self

@@ -291,3 +291,42 @@ mod one_of {
         assert!(received(&server).await.is_empty(), "no request may be sent");
     }
 }
+
+mod security {
+    use super::*;
+    use fixture_names::Client;
+
+    /// Credentials from `securitySchemes` go with every operation, except one whose `security`
+    /// is `[]`; a non-sensitive scheme's `x-default` is sent when none is set.
+    #[tokio::test]
+    async fn credentials_are_sent_except_where_the_spec_exempts_the_operation() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/widgets/fetch"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": "w"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET")).and(path("/health")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .api_key("key-789")
+            .retry_policy(fixture_names::RetryPolicy::none())
+            .build()
+            .expect("the client builds");
+
+        #[allow(deprecated)]
+        let body = fixture_names::types::Type::builder().build().expect("every field is optional");
+        #[allow(deprecated)]
+        let widget = client.fetch_widget(&body).await.expect("the call succeeds");
+        assert_eq!(widget.value.as_deref(), Some("w"));
+        client.health().await.expect("the health check succeeds");
+
+        let requests = received(&server).await;
+        assert_eq!(requests.len(), 2);
+        assert_eq!(header_values(&requests[0], "x-api-key"), ["key-789"]);
+        assert_eq!(header_values(&requests[0], "x-app-id"), ["demo-app"]);
+        assert!(header_values(&requests[1], "x-api-key").is_empty(), "the exempt operation gets no credentials");
+        assert!(header_values(&requests[1], "x-app-id").is_empty());
+        assert!(!format!("{client:?}").contains("key-789"));
+    }
+}

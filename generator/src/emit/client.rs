@@ -57,9 +57,10 @@ pub fn client_rs(api: &Api) -> TokenStream {
         pub struct Client {
             http: reqwest::Client,
             base_url: String,
-            /// Credentials and the user agent, sent with every request. Credential values are
-            /// marked sensitive, so `Debug` does not show them.
-            headers: HeaderMap,
+            user_agent: reqwest::header::HeaderValue,
+            /// The credential headers, sent with every operation that the spec does not exempt.
+            /// Secret values are marked sensitive, so `Debug` does not show them.
+            credentials: HeaderMap,
             timeout: Duration,
             retry: RetryPolicy,
             max_response_size: usize,
@@ -79,11 +80,18 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
             #(#methods)*
 
-            fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-                self.http
+            /// Starts a request to `path`, with the credentials unless the operation needs none.
+            fn request(&self, method: reqwest::Method, path: &str, authenticated: bool) -> reqwest::RequestBuilder {
+                let request = self
+                    .http
                     .request(method, format!("{}{path}", self.base_url))
-                    .headers(self.headers.clone())
-                    .timeout(self.timeout)
+                    .header(reqwest::header::USER_AGENT, self.user_agent.clone())
+                    .timeout(self.timeout);
+                if authenticated {
+                    request.headers(self.credentials.clone())
+                } else {
+                    request
+                }
             }
 
             /// Sends a request, retrying within the policy, and returns the successful response.

@@ -91,6 +91,11 @@ pub fn builder(api: &Api) -> TokenStream {
         }
         _ => quote!(.ok_or(BuildError::MissingBaseUrl)?),
     };
+    let credentials_binding = if api.credentials.is_empty() {
+        quote!(let credentials = HeaderMap::new();)
+    } else {
+        quote!(let mut credentials = HeaderMap::new();)
+    };
     let credential_header = if api.credentials.is_empty() {
         TokenStream::new()
     } else {
@@ -219,12 +224,10 @@ pub fn builder(api: &Api) -> TokenStream {
                     Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
                     _ => return Err(BuildError::InvalidBaseUrl { url: base_url }),
                 }
-                let mut headers = HeaderMap::new();
                 let user_agent = self.user_agent.as_deref().unwrap_or(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
-                headers.insert(
-                    reqwest::header::USER_AGENT,
-                    reqwest::header::HeaderValue::from_str(user_agent).map_err(|_| BuildError::InvalidCredential { name: "user_agent" })?,
-                );
+                let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
+                    .map_err(|_| BuildError::InvalidCredential { name: "user_agent" })?;
+                #credentials_binding
                 #(#inserts)*
                 let http = match self.http {
                     Some(http) => http,
@@ -236,7 +239,8 @@ pub fn builder(api: &Api) -> TokenStream {
                 Ok(Client {
                     http,
                     base_url,
-                    headers,
+                    user_agent,
+                    credentials,
                     timeout: self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT),
                     retry: self.retry.unwrap_or_default(),
                     max_response_size: self.max_response_size.unwrap_or(Self::DEFAULT_MAX_RESPONSE_SIZE),
@@ -296,7 +300,7 @@ fn credential_insert(credential: &Credential) -> TokenStream {
         },
     };
     quote! {
-        headers.insert(
+        credentials.insert(
             reqwest::header::HeaderName::from_static(#header_lower),
             credential_header(#label, #value, #sensitive)?,
         );

@@ -334,6 +334,8 @@ pub struct Operation {
     /// or a server error: GET, HEAD, PUT, DELETE, OPTIONS and TRACE are, other methods when the
     /// operation says `x-idempotent: true`.
     pub idempotent: bool,
+    /// Whether the credentials are sent: false when the operation's `security` is `[]`.
+    pub authenticated: bool,
     /// Path, query and header parameters, in declaration order.
     pub parameters: Vec<Parameter>,
     /// The struct holding the parameter values (`{OperationId}Params`), when there are any.

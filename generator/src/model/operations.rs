@@ -160,6 +160,7 @@ fn lower_operation(
             }
             _ => operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(true),
         },
+        authenticated: !matches!(&operation.security, Some(requirements) if requirements.is_empty()),
         body,
         response,
         errors,
