@@ -126,6 +126,7 @@ fn a_hand_edit_of_the_generated_crate_is_reported() {
     let root = workspace_root();
     let dir = scratch("hand-edit");
     copy_dir(&root.join("generated-client/src"), &dir.join("src"));
+    copy_dir(&root.join("generated-client/tests"), &dir.join("tests"));
     fs::copy(root.join("generated-client/Cargo.toml"), dir.join("Cargo.toml")).unwrap();
     let client = dir.join("src/client.rs");
     let text = fs::read_to_string(&client).unwrap();

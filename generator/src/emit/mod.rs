@@ -7,6 +7,7 @@ mod builders;
 mod client;
 mod client_builder;
 mod docs;
+mod examples;
 mod format;
 mod lib_rs;
 mod manifest;
@@ -42,7 +43,8 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         ),
         ("src/validation.rs", runtime::validation_rs(&features)),
     ];
-    for (path, tokens) in rust_files {
+    let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
+    for (path, tokens) in rust_files.into_iter().chain(example_tests) {
         files.insert(path, format!("{rust_preamble}\n{}", format::format_rust(path, tokens)?));
     }
     files.insert("Cargo.toml", format!("{}\n{}", preamble("#", spec_label), manifest::cargo_toml(api, &features)));

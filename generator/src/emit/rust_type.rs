@@ -17,6 +17,11 @@ pub fn qualified_value_type(api: &Api, value: &ValueType) -> TokenStream {
     value_type_from(api, value, &quote!(types::))
 }
 
+/// The type of a value with named types written as `#prefix Name` (e.g. `my_crate::types::`).
+pub fn value_type_with_prefix(api: &Api, value: &ValueType, prefix: &TokenStream) -> TokenStream {
+    value_type_from(api, value, prefix)
+}
+
 fn value_type_from(api: &Api, value: &ValueType, prefix: &TokenStream) -> TokenStream {
     let shape = shape_type_from(api, &value.shape, prefix);
     if value.nullable {

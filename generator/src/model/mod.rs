@@ -343,6 +343,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// The body of a successful response; `None` when it has none.
     pub response: Option<ResponseBody>,
+    /// Examples of the successful JSON response from the spec, by name.
+    pub response_examples: Vec<(String, serde_json::Value)>,
     /// The JSON error bodies the operation declares, by status.
     pub errors: Vec<ErrorResponse>,
 }

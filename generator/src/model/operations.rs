@@ -100,6 +100,7 @@ fn lower_operation(
 
     let mut response = None;
     let mut errors = Vec::new();
+    let mut examples = Vec::new();
     let mut success_seen = false;
     let responses_pointer = format!("{pointer}/responses");
     let by_status = operation.responses.responses.iter().map(|(status, response)| (Some(status), response));
@@ -129,6 +130,7 @@ fn lower_operation(
             if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
                 let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response"));
                 response = Some(ResponseBody::Json(value));
+                examples = json_examples(&spec_response.content);
             }
         } else if spec_response.content.keys().any(|media_type| is_json(media_type)) {
             if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
@@ -163,8 +165,21 @@ fn lower_operation(
         authenticated: !matches!(&operation.security, Some(requirements) if requirements.is_empty()),
         body,
         response,
+        response_examples: examples,
         errors,
     }
+}
+
+/// The examples of a JSON response, by name (`example` is named `example`); references to
+/// `components/examples` are left out.
+fn json_examples(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Vec<(String, serde_json::Value)> {
+    let Some((_, media)) = content.iter().find(|(media_type, _)| is_json(media_type)) else { return Vec::new() };
+    let single = media.example.iter().map(|value| ("example".to_string(), value.clone()));
+    let named = media.examples.iter().filter_map(|(name, example)| {
+        let value = example.as_item()?.value.clone()?;
+        Some((name.clone(), value))
+    });
+    single.chain(named).collect()
 }
 
 /// The JSON media type of a body and its schema, with the pointer of that schema.
