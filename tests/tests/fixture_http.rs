@@ -330,3 +330,131 @@ mod security {
         assert!(!format!("{client:?}").contains("key-789"));
     }
 }
+
+mod multipart {
+    use super::*;
+    use fixture_multipart::types::Upload;
+    use fixture_multipart::{Binary, Client};
+
+    /// A `multipart/form-data` body: the binary property as a file part with its exact bytes,
+    /// scalars as text parts, a list as repeated parts, an object as JSON text.
+    #[tokio::test]
+    async fn upload_sends_one_part_per_property() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/documents/upload"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"id": "doc-1", "size": 4, "checksum": "abc"})),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .retry_policy(fixture_multipart::RetryPolicy::none())
+            .build()
+            .expect("the client builds");
+        let upload = Upload::builder()
+            .file(Binary(vec![0x25, 0x50, 0x44, 0x46, 0x00, 0xff]))
+            .title("Lease")
+            .pages(3)
+            .labels(vec!["home".to_string(), "2026".to_string()])
+            .build()
+            .expect("a valid upload");
+
+        let stored = client.upload_document(&upload).await.expect("the upload succeeds");
+        assert_eq!(stored.id, "doc-1");
+        assert_eq!(stored.checksum, Some(Binary(b"abc".to_vec())), "bytes in JSON are read from text");
+
+        let request = only_request(&server).await;
+        let content_type = header_values(&request, "content-type").join("");
+        assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+        let body = &request.body;
+        let contains = |needle: &[u8]| body.windows(needle.len()).any(|window| window == needle);
+        assert!(contains(b"name=\"file\"; filename=\"file\""), "the file part");
+        assert!(contains(&[0x25, 0x50, 0x44, 0x46, 0x00, 0xff]), "the file's exact bytes");
+        assert!(contains(b"name=\"title\"\r\n\r\nLease\r\n"));
+        assert!(contains(b"name=\"pages\"\r\n\r\n3\r\n"));
+        assert!(contains(b"name=\"labels\"\r\n\r\nhome\r\n") && contains(b"name=\"labels\"\r\n\r\n2026\r\n"));
+        assert!(!contains(b"name=\"meta\""), "unset optional properties send no part");
+    }
+
+    #[tokio::test]
+    async fn an_invalid_upload_is_refused_before_sending() {
+        let server = MockServer::start().await;
+        let client = Client::builder().base_url(server.uri()).build().expect("the client builds");
+        let upload = Upload { file: Binary::from("x"), title: "t".repeat(41), pages: None, labels: None, meta: None };
+        let error = client.upload_document(&upload).await.unwrap_err();
+        assert!(matches!(error, fixture_multipart::Error::Validation(_)), "{error:?}");
+        assert!(received(&server).await.is_empty());
+    }
+}
+
+mod responses {
+    use super::*;
+    use fixture_responses::{ApiError, Client, Error};
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder()
+            .base_url(server.uri())
+            .retry_policy(fixture_responses::RetryPolicy::none())
+            .build()
+            .expect("the client builds")
+    }
+
+    /// Each error status decodes into the schema the operation declares for it: the exact code
+    /// first, then the status class, then `default`.
+    #[tokio::test]
+    async fn errors_decode_by_the_status_the_operation_declares() {
+        let cases = [
+            (404, json!({"missing": "w-9"}), "NotFound"),
+            (409, json!({"title": "conflict", "status": 409}), "Problem"),
+            (503, json!({"code": 7}), "ServerFault"),
+        ];
+        for (status, body, expected) in cases {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .and(path("/widgets/get"))
+                .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+                .mount(&server)
+                .await;
+            let error = client(&server).get_widget().await.unwrap_err();
+            let Error::Api { status: got, error, .. } = error else { panic!("expected Error::Api, got {error:?}") };
+            assert_eq!(got.as_u16(), status);
+            let variant = match *error {
+                ApiError::NotFound(ref e) => {
+                    assert_eq!(e.missing, "w-9");
+                    "NotFound"
+                }
+                ApiError::Problem(ref e) => {
+                    assert_eq!(e.title, "conflict");
+                    "Problem"
+                }
+                ApiError::ServerFault(ref e) => {
+                    assert_eq!(e.code, 7);
+                    "ServerFault"
+                }
+                ApiError::Other(ref value) => panic!("undeclared body {value}"),
+            };
+            assert_eq!(variant, expected, "status {status}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_201_is_a_success_and_a_body_of_the_wrong_shape_is_an_unexpected_status() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/widgets/create"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "w-1"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/widgets/get"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({"unrelated": true})))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        assert_eq!(client.create_widget().await.expect("201 is a success").id, "w-1");
+        let error = client.get_widget().await.unwrap_err();
+        assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+    }
+}

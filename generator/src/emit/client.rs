@@ -8,7 +8,7 @@ use super::docs::doc_paragraphs;
 use super::runtime::error_variants;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
-use super::{deprecated_attr, ident, params};
+use super::{deprecated_attr, ident, multipart, params};
 use crate::model::{Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, ResponseBody, Shape, ValueType};
 
 pub fn client_rs(api: &Api) -> TokenStream {
@@ -283,9 +283,14 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         None => (TokenStream::new(), TokenStream::new()),
     };
     let build = params::build_request(api, operation, &quote!(#http_method));
-    let attach = match operation.body.as_ref().map(|body| body.encoding) {
-        Some(BodyEncoding::Form) => quote!(form),
-        _ => quote!(json),
+    // How `body` goes into `request`.
+    let attach = match &operation.body {
+        Some(body) if body.encoding == BodyEncoding::Form => quote!(request.form(body)),
+        Some(body) if body.encoding == BodyEncoding::Multipart => {
+            let form = multipart::form_expr(api, &body.value);
+            quote!(request.multipart(#form))
+        }
+        _ => quote!(request.json(body)),
     };
     let (body_param, request) = match &operation.body {
         Some(body) if body.required => {
@@ -295,7 +300,7 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
                 #body_check
                 #params_check
                 #build
-                let request = request.#attach(body);
+                let request = #attach;
             };
             (quote!(body: &#ty,), request)
         }
@@ -313,7 +318,7 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
                 #params_check
                 #build
                 let request = match body {
-                    Some(body) => request.#attach(body),
+                    Some(body) => #attach,
                     None => request,
                 };
             };

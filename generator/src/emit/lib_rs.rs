@@ -7,7 +7,22 @@ use super::docs::inner_doc_attrs;
 use super::Features;
 use crate::model::Api;
 
-pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
+pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
+    let binary = if features.binary {
+        quote! {
+            #[rustfmt::skip]
+            mod binary;
+        }
+    } else {
+        TokenStream::new()
+    };
+    let binary_export = if features.binary {
+        quote!(
+            pub use binary::Binary;
+        )
+    } else {
+        TokenStream::new()
+    };
     let mixed_errors = api.error_type.is_none() && !super::runtime::error_variants(api).is_empty();
     let api_error = if mixed_errors {
         quote!(
@@ -36,6 +51,7 @@ pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
         #![allow(rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+        #binary
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]
@@ -51,6 +67,7 @@ pub fn lib_rs(api: &Api, _features: &Features) -> TokenStream {
         #[rustfmt::skip]
         pub mod validation;
 
+        #binary_export
         pub use client::{Client, ClientBuilder, Environment};
         #api_error
         pub use retry::RetryPolicy;

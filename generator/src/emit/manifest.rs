@@ -16,6 +16,12 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
     if features.dates {
         dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#);
     }
+    if features.multipart {
+        dependencies.retain(|line| !line.starts_with("reqwest"));
+        dependencies.push(
+            r#"reqwest = { version = "0.12", default-features = false, features = ["json", "multipart", "rustls-tls"] }"#,
+        );
+    }
     if features.patterns {
         dependencies.push(r#"regex = "1""#);
     }

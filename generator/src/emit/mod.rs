@@ -11,6 +11,7 @@ mod examples;
 mod format;
 mod lib_rs;
 mod manifest;
+mod multipart;
 mod params;
 mod runtime;
 mod rust_type;
@@ -44,7 +45,8 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         ("src/validation.rs", runtime::validation_rs(&features)),
     ];
     let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
-    for (path, tokens) in rust_files.into_iter().chain(example_tests) {
+    let binary = features.binary.then(|| ("src/binary.rs", runtime::binary_rs()));
+    for (path, tokens) in rust_files.into_iter().chain(binary).chain(example_tests) {
         files.insert(path, format!("{rust_preamble}\n{}", format::format_rust(path, tokens)?));
     }
     files.insert("Cargo.toml", format!("{}\n{}", preamble("#", spec_label), manifest::cargo_toml(api, &features)));
@@ -58,6 +60,10 @@ pub struct Features {
     pub dates: bool,
     /// Some request type has a `pattern` (the crate depends on regex).
     pub patterns: bool,
+    /// Some schema has `format: binary` (the crate has a `Binary` type).
+    pub binary: bool,
+    /// Some operation sends a `multipart/form-data` body (reqwest's `multipart` feature).
+    pub multipart: bool,
 }
 
 impl Features {
@@ -76,6 +82,7 @@ impl Features {
         for operation in &api.operations {
             if let Some(body) = &operation.body {
                 features.visit(&body.value, true);
+                features.multipart |= body.encoding == crate::model::BodyEncoding::Multipart;
             }
             if let Some(ResponseBody::Json(response)) = &operation.response {
                 features.visit(response, false);
@@ -87,6 +94,7 @@ impl Features {
     fn visit(&mut self, value: &ValueType, in_request: bool) {
         match &value.shape {
             Shape::Date | Shape::DateTime => self.dates = true,
+            Shape::Binary => self.binary = true,
             Shape::String(rules) => self.patterns |= in_request && rules.pattern.is_some(),
             Shape::Array { items, .. } => self.visit(items, in_request),
             Shape::Map { values } => self.visit(values, in_request),

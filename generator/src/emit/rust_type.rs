@@ -75,6 +75,7 @@ fn shape_type_from(api: &Api, shape: &Shape, prefix: &TokenStream) -> TokenStrea
         Shape::String(_) => quote!(String),
         Shape::Date => quote!(chrono::NaiveDate),
         Shape::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Shape::Binary => quote!(crate::Binary),
         Shape::Integer { bits: IntegerBits::I32, .. } => quote!(i32),
         Shape::Integer { bits: IntegerBits::I64, .. } => quote!(i64),
         Shape::Number { bits: FloatBits::F32, .. } => quote!(f32),

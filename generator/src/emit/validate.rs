@@ -213,7 +213,7 @@ impl Validation {
                     }
                 }
             }),
-            Shape::Date | Shape::DateTime | Shape::Boolean | Shape::Any => None,
+            Shape::Date | Shape::DateTime | Shape::Binary | Shape::Boolean | Shape::Any => None,
         }
     }
 }

@@ -185,6 +185,8 @@ pub enum Shape {
     Date,
     /// `format: date-time`, an RFC 3339 timestamp.
     DateTime,
+    /// `format: binary`: raw bytes (a file in a multipart body).
+    Binary,
     Integer {
         bits: IntegerBits,
         rules: NumberRules,
@@ -421,6 +423,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`: one part per property of the body's object.
+    Multipart,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -79,15 +79,18 @@ fn lower_operation(
         let body_pointer = format!("{pointer}/requestBody");
         let section = document.components.as_ref().map(|c| &c.request_bodies);
         let body = resolve_item(body, section, "#/components/requestBodies/", &body_pointer, schemas)?;
-        let form = body.content.iter().find(|(media_type, _)| is_form(media_type));
+        let form = body.content.iter().find_map(|(media_type, media)| {
+            let encoding = form_encoding(media_type)?;
+            Some((encoding, media_type, media))
+        });
         let (encoding, media_pointer, schema) = match (body.content.keys().any(|m| is_json(m)), form) {
-            (false, Some((media_type, media))) => {
+            (false, Some((encoding, media_type, media))) => {
                 let media_pointer = format!("{body_pointer}/content/{}", escape_pointer_token(media_type));
                 let Some(schema) = &media.schema else {
                     schemas.errors.push(SpecError::new(media_pointer, "a form body needs a `schema`"));
                     return None;
                 };
-                (BodyEncoding::Form, format!("{media_pointer}/schema"), schema)
+                (encoding, format!("{media_pointer}/schema"), schema)
             }
             _ => {
                 let (media_pointer, schema) = json_schema(&body.content, &body_pointer, schemas)?;
@@ -95,6 +98,13 @@ fn lower_operation(
             }
         };
         let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} request"));
+        if encoding == BodyEncoding::Multipart && !matches!(value.shape, Shape::Named(id) if schemas.is_struct(id)) {
+            schemas.errors.push(SpecError::new(
+                media_pointer,
+                "a multipart/form-data body must be an object schema, one part per property",
+            ));
+            return None;
+        }
         Some(RequestBody { value, required: body.required, encoding })
     });
 
@@ -194,7 +204,7 @@ fn json_schema<'d>(
         schemas.errors.push(SpecError::new(
             format!("{pointer}/content"),
             format!(
-                "only JSON and form-urlencoded bodies are supported yet, but this one is {}; leave out this operation (see --operation)",
+                "only JSON, form-urlencoded and multipart bodies are supported yet, but this one is {}; leave out this operation (see --operation)",
                 listed.join(", ")
             ),
         ));
@@ -210,8 +220,14 @@ fn json_schema<'d>(
     }
 }
 
-fn is_form(media_type: &str) -> bool {
-    media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+/// The form encoding a media type names, if it is one.
+fn form_encoding(media_type: &str) -> Option<BodyEncoding> {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/x-www-form-urlencoded" => Some(BodyEncoding::Form),
+        "multipart/form-data" => Some(BodyEncoding::Multipart),
+        _ => None,
+    }
 }
 
 fn is_json(media_type: &str) -> bool {

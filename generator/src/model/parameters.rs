@@ -146,7 +146,7 @@ fn is_simple(value: &ValueType, schemas: &SchemaLowering<'_>) -> bool {
     match &value.shape {
         Shape::Array { items, .. } => !matches!(items.shape, Shape::Array { .. }) && is_simple(items, schemas),
         Shape::Named(id) => schemas.is_enum(*id),
-        Shape::Map { .. } | Shape::Any => false,
+        Shape::Map { .. } | Shape::Any | Shape::Binary => false,
         _ => true,
     }
 }

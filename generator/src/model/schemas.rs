@@ -120,6 +120,11 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// Whether a type declared so far is a struct.
+    pub fn is_struct(&self, id: TypeId) -> bool {
+        matches!(self.types.get(id.0), Some(Some(TypeDef { kind: TypeKind::Struct(_), .. })))
+    }
+
     /// Whether a type declared so far is an enum.
     pub fn is_enum(&self, id: TypeId) -> bool {
         matches!(self.types.get(id.0), Some(Some(TypeDef { kind: TypeKind::Enum(_), .. })))
@@ -231,6 +236,7 @@ impl<'a> SchemaLowering<'a> {
             SchemaKind::Type(Type::String(string)) => match &string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Shape::Date,
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Shape::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Shape::Binary,
                 _ => Shape::String(StringRules {
                     min_length: string.min_length,
                     max_length: string.max_length,
@@ -603,6 +609,7 @@ impl<'a> SchemaLowering<'a> {
             Shape::String(_) => "String".into(),
             Shape::Date => "Date".into(),
             Shape::DateTime => "DateTime".into(),
+            Shape::Binary => "Bytes".into(),
             Shape::Integer { .. } => "Integer".into(),
             Shape::Number { .. } => "Number".into(),
             Shape::Boolean => "Boolean".into(),

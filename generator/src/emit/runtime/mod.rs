@@ -2,12 +2,14 @@
 //! validation, secrets, the retry policy and response handling. Only small parts vary with the
 //! spec (the API's error type, pattern support).
 
+mod binary;
 mod error;
 mod retry;
 mod secret;
 mod transport;
 mod validation;
 
+pub use binary::binary_rs;
 pub use error::{error_rs, error_variants};
 pub use retry::retry_rs;
 pub use secret::secret_rs;
