@@ -439,6 +439,27 @@ mod responses {
         }
     }
 
+    /// An operation with different bodies for 200 and 202 returns the variant of the status
+    /// that came back, even when one body would also fit the other variant.
+    #[tokio::test]
+    async fn successes_decode_by_status() {
+        use fixture_responses::types::RefreshWidgetSuccess;
+        for (status, body) in [(200, json!({"id": "w-1"})), (202, json!({"job_id": "j-1", "id": "w-1"}))] {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .and(path("/widgets/refresh"))
+                .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+                .mount(&server)
+                .await;
+            let success = client(&server).refresh_widget().await.expect("a success");
+            match (status, success) {
+                (200, RefreshWidgetSuccess::Widget(widget)) => assert_eq!(widget.id, "w-1"),
+                (202, RefreshWidgetSuccess::Job(job)) => assert_eq!(job.job_id, "j-1"),
+                (status, other) => panic!("status {status} decoded as {other:?}"),
+            }
+        }
+    }
+
     #[tokio::test]
     async fn a_201_is_a_success_and_a_body_of_the_wrong_shape_is_an_unexpected_status() {
         let server = MockServer::start().await;

@@ -9,7 +9,9 @@ use super::runtime::error_variants;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
 use super::{deprecated_attr, ident, multipart, params};
-use crate::model::{Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, ResponseBody, Shape, ValueType};
+use crate::model::{
+    Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, ResponseBody, Selection, Shape, TypeKind, ValueType,
+};
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
@@ -195,6 +197,35 @@ fn operation_info(api: &Api, operation: &Operation, shared_errors: bool) -> Toke
     }
 }
 
+/// Decodes a successful response: into the response type, or, when the operation declares
+/// different bodies for different statuses, into the variant for the status that came back.
+fn decode_success(api: &Api, response: &ValueType, info: &proc_macro2::Ident) -> TokenStream {
+    let by_status = match response.shape {
+        Shape::Named(id) => match &api.get(id).kind {
+            TypeKind::Union(union) if union.selection == Selection::Status => Some((id, union)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some((id, union)) = by_status else {
+        return quote!(transport::decode(self.send(&#info, request).await?));
+    };
+    let name = ident(&api.get(id).name);
+    let arms = union.variants.iter().filter(|v| !v.tags.is_empty()).map(|variant| {
+        let codes =
+            variant.tags.iter().filter_map(|tag| tag.parse::<u16>().ok()).map(proc_macro2::Literal::u16_unsuffixed);
+        let rust_name = ident(&variant.rust_name);
+        quote!(#(#codes)|* => transport::decode(success).map(types::#name::#rust_name))
+    });
+    quote! {
+        let success = self.send(&#info, request).await?;
+        match success.status.as_u16() {
+            #(#arms,)*
+            _ => transport::decode(success),
+        }
+    }
+}
+
 /// Decodes an operation's error body into the `ApiError` variant its status declares: exact
 /// statuses first, then classes such as `4XX`, then `default`.
 fn error_decoder(api: &Api, operation: &Operation, function: &proc_macro2::Ident) -> TokenStream {
@@ -327,9 +358,7 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         None => (TokenStream::new(), quote!(#params_check #build)),
     };
     let (output, finish) = match &operation.response {
-        Some(ResponseBody::Json(response)) => {
-            (value_type(api, response), quote!(transport::decode(self.send(&#info, request).await?)))
-        }
+        Some(ResponseBody::Json(response)) => (value_type(api, response), decode_success(api, response, &info)),
         Some(ResponseBody::Bytes { .. }) => (quote!(Vec<u8>), quote!(Ok(self.send(&#info, request).await?.body))),
         None => (quote!(()), quote!(self.send(&#info, request).await.map(drop))),
     };

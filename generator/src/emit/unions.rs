@@ -23,6 +23,7 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
                 let tags: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
                 format!(" Chosen when `{property}` is {}.", tags.join(" or "))
             }
+            (Selection::Status, tags) if !tags.is_empty() => format!(" Returned with status {}.", tags.join(" or ")),
             _ => match &variant.key {
                 Some(key) => format!(" Chosen when the object has `{key}`."),
                 None => String::new(),
@@ -102,7 +103,7 @@ fn choose_variant(api: &Api, union: &Union) -> TokenStream {
                 Ok(Self::#catch_all(value))
             }
         }
-        Selection::FirstMatch => {
+        Selection::FirstMatch | Selection::Status => {
             let attempts = union.variants.iter().map(|variant| {
                 let rust_name = ident(&variant.rust_name);
                 let ty = variant_type(api, variant);

@@ -119,6 +119,10 @@ pub enum Selection {
     Keys,
     /// The first variant that decodes.
     FirstMatch,
+    /// By the HTTP status of the response (`tags` hold the status codes): the successful
+    /// responses of an operation that declares different bodies for different statuses. Decoding
+    /// without a status tries the variants in order.
+    Status,
 }
 
 #[derive(Debug, Clone)]

@@ -112,6 +112,9 @@ fn lower_operation(
     let mut errors = Vec::new();
     let mut examples = Vec::new();
     let mut success_seen = false;
+    // JSON successes after the first, by status, when an operation declares several.
+    let mut more_successes: Vec<(&StatusCode, ValueType)> = Vec::new();
+    let mut first_status = None;
     let responses_pointer = format!("{pointer}/responses");
     let by_status = operation.responses.responses.iter().map(|(status, response)| (Some(status), response));
     for (status, spec_response) in by_status.chain(operation.responses.default.iter().map(|r| (None, r))) {
@@ -126,9 +129,20 @@ fn lower_operation(
         let is_success = matches!(status, Some(StatusCode::Code(200..=299)) | Some(StatusCode::Range(2)));
         if is_success {
             if success_seen {
+                let json = spec_response.content.keys().any(|media_type| is_json(media_type));
+                if let (true, Some(ResponseBody::Json(_)), Some(status)) = (json, &response, status) {
+                    if let Some((media_pointer, schema)) =
+                        json_schema(&spec_response.content, &response_pointer, schemas)
+                    {
+                        let value =
+                            schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response {key}"));
+                        more_successes.push((status, value));
+                    }
+                }
                 continue;
             }
             success_seen = true;
+            first_status = status;
             if spec_response.content.is_empty() {
                 continue;
             }
@@ -152,6 +166,17 @@ fn lower_operation(
                 let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} error {key}"));
                 errors.push(ErrorResponse { status, value });
             }
+        }
+    }
+
+    if let (Some(ResponseBody::Json(first)), Some(first_status)) = (&response, first_status) {
+        if more_successes.iter().any(|(_, value)| value != first) {
+            let mut cases = vec![(first_status, first.clone())];
+            cases.extend(more_successes);
+            let doc = format!("The successful responses of `{operation_id}`, by status.");
+            let id =
+                schemas.add_status_union(&format!("{context} success"), doc, &cases, format!("{pointer}/responses"));
+            response = Some(ResponseBody::Json(ValueType { shape: Shape::Named(id), nullable: false }));
         }
     }
 

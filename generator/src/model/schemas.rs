@@ -120,6 +120,47 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
+    /// Declares the enum of an operation's successful responses when they differ by status;
+    /// each variant holds one status's body, and the client picks it by the status.
+    pub fn add_status_union(
+        &mut self,
+        context: &str,
+        doc: String,
+        cases: &[(&openapiv3::StatusCode, ValueType)],
+        pointer: String,
+    ) -> TypeId {
+        let mut names = Namespace::new();
+        let variants = cases
+            .iter()
+            .map(|(status, value)| {
+                let label = self.shape_label(&value.shape).unwrap_or_else(|| format!("status {status}"));
+                let tags = match status {
+                    openapiv3::StatusCode::Code(code) => vec![code.to_string()],
+                    openapiv3::StatusCode::Range(_) => Vec::new(),
+                };
+                UnionVariant {
+                    rust_name: names.claim(naming::variant_name(&label)),
+                    value: value.clone(),
+                    boxed: false,
+                    tags,
+                    key: None,
+                }
+            })
+            .collect();
+        let union = Union { variants, selection: Selection::Status, catch_all: names.claim("Unknown".to_string()) };
+        let id = TypeId(self.types.len());
+        let name = self.type_names.claim(naming::type_name(context));
+        self.types.push(Some(TypeDef {
+            name,
+            pointer,
+            doc: Some(doc),
+            deprecated: false,
+            in_request: false,
+            kind: TypeKind::Union(union),
+        }));
+        id
+    }
+
     /// Whether a type declared so far is a struct.
     pub fn is_struct(&self, id: TypeId) -> bool {
         matches!(self.types.get(id.0), Some(Some(TypeDef { kind: TypeKind::Struct(_), .. })))
