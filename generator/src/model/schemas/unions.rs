@@ -1,0 +1,178 @@
+//! `oneOf` / `anyOf` and an operation's successes by status: unions of several types, and how
+//! decoding tells their members apart.
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+use super::super::naming::{self, Namespace};
+use super::super::*;
+use super::SchemaLowering;
+
+impl<'a> SchemaLowering<'a> {
+    /// Declares the enum of an operation's successful responses when they differ by status;
+    /// each variant holds one status's body, and the client picks it by the status.
+    pub fn add_status_union(
+        &mut self,
+        context: &str,
+        doc: String,
+        cases: &[(&openapiv3::StatusCode, ValueType)],
+        pointer: String,
+    ) -> TypeId {
+        let mut names = Namespace::new();
+        let variants = cases
+            .iter()
+            .map(|(status, value)| {
+                let label = self.shape_label(&value.shape).unwrap_or_else(|| format!("status {status}"));
+                let tags = match status {
+                    openapiv3::StatusCode::Code(code) => vec![code.to_string()],
+                    openapiv3::StatusCode::Range(_) => Vec::new(),
+                };
+                UnionVariant {
+                    rust_name: names.claim(naming::variant_name(&label)),
+                    value: value.clone(),
+                    boxed: false,
+                    tags,
+                    key: None,
+                }
+            })
+            .collect();
+        let union = Union { variants, selection: Selection::Status, catch_all: names.claim("Unknown".to_string()) };
+        let id = TypeId(self.types.len());
+        let name = self.type_names.claim(naming::type_name(context));
+        self.types.push(Some(TypeDef {
+            name,
+            pointer,
+            doc: Some(doc),
+            deprecated: false,
+            in_request: false,
+            kind: TypeKind::Union(union),
+        }));
+        id
+    }
+
+    /// Lowers the members of a `oneOf` / `anyOf` into union variants and decides how decoding
+    /// tells them apart.
+    pub(super) fn union(
+        &mut self,
+        type_name: &str,
+        keyword: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        pointer: &str,
+    ) -> Union {
+        let mut names = Namespace::new();
+        let mut variants = Vec::with_capacity(members.len());
+        let mut member_keys = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = format!("{pointer}/{keyword}/{index}");
+            let (label, value, schema, tags) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let value = self.reference(reference, &member_pointer);
+                    let resolved = self.resolve_quietly(reference, &member_pointer);
+                    let schema_name = reference.rsplit('/').next().unwrap_or(reference).to_string();
+                    let mut tags: Vec<String> = discriminator
+                        .map(|d| {
+                            d.mapping
+                                .iter()
+                                .filter(|(_, target)| *target == reference)
+                                .map(|(tag, _)| tag.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if tags.is_empty() {
+                        tags.push(schema_name.clone());
+                    }
+                    (Some(schema_name), value, resolved, tags)
+                }
+                ReferenceOr::Item(schema) => {
+                    let title = schema.schema_data.title.clone();
+                    let context =
+                        format!("{type_name} {}", title.as_deref().unwrap_or(&format!("variant {}", index + 1)));
+                    let value = self.value(schema, &member_pointer, &context);
+                    (title, value, Some(schema), Vec::new())
+                }
+            };
+            let label = label
+                .unwrap_or_else(|| self.shape_label(&value.shape).unwrap_or_else(|| format!("variant {}", index + 1)));
+            member_keys.push(schema.and_then(|schema| self.object_keys(schema)));
+            variants.push(UnionVariant {
+                rust_name: names.claim(naming::variant_name(&label)),
+                value,
+                boxed: false,
+                tags,
+                key: None,
+            });
+        }
+        let selection = match discriminator {
+            Some(discriminator) => Selection::Discriminator(discriminator.property_name.clone()),
+            None => {
+                let keys = distinguishing_keys(&member_keys);
+                match keys {
+                    Some(keys) => {
+                        for (variant, key) in variants.iter_mut().zip(keys) {
+                            variant.key = Some(key);
+                        }
+                        Selection::Keys
+                    }
+                    None => Selection::FirstMatch,
+                }
+            }
+        };
+        Union { variants, selection, catch_all: names.claim("Unknown".to_string()) }
+    }
+
+    /// A variant name for a value without a schema name or title.
+    pub(super) fn shape_label(&self, shape: &Shape) -> Option<String> {
+        Some(match shape {
+            Shape::String(_) => "String".into(),
+            Shape::Date => "Date".into(),
+            Shape::DateTime => "DateTime".into(),
+            Shape::Binary => "Bytes".into(),
+            Shape::Integer { .. } => "Integer".into(),
+            Shape::Number { .. } => "Number".into(),
+            Shape::Boolean => "Boolean".into(),
+            Shape::Array { .. } => "List".into(),
+            Shape::Map { .. } => "Map".into(),
+            Shape::Named(id) => self.types.get(id.0)?.as_ref()?.name.clone(),
+            Shape::Any => return None,
+        })
+    }
+
+    /// The required and declared property names of an object schema (not looking into `allOf`).
+    pub(super) fn object_keys(&mut self, schema: &Schema) -> Option<(Vec<String>, Vec<String>)> {
+        let (required, properties) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (&object.required, &object.properties),
+            SchemaKind::Any(any) if any.all_of.is_empty() && !any.properties.is_empty() => {
+                (&any.required, &any.properties)
+            }
+            _ => return None,
+        };
+        Some((required.clone(), properties.keys().cloned().collect()))
+    }
+}
+
+/// The members of a `oneOf` or `anyOf`, with the keyword.
+pub(super) fn union_members(schema: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        SchemaKind::Any(any) if !any.one_of.is_empty() => Some(("oneOf", &any.one_of)),
+        SchemaKind::Any(any) if !any.any_of.is_empty() => Some(("anyOf", &any.any_of)),
+        _ => None,
+    }
+}
+
+/// For each member, a property it requires that no other member declares, if every member has
+/// one: then the presence of that property identifies the member.
+pub(super) fn distinguishing_keys(members: &[Option<(Vec<String>, Vec<String>)>]) -> Option<Vec<String>> {
+    let mut keys = Vec::with_capacity(members.len());
+    for (index, member) in members.iter().enumerate() {
+        let (required, _) = member.as_ref()?;
+        let key = required.iter().find(|key| {
+            members.iter().enumerate().all(|(other, keys)| {
+                other == index || keys.as_ref().is_some_and(|(_, properties)| !properties.contains(key))
+            })
+        })?;
+        keys.push(key.clone());
+    }
+    (keys.len() > 1).then_some(keys)
+}
