@@ -389,6 +389,42 @@ async fn row09b_429_with_retry_after_beyond_the_limit_is_returned() {
     assert_client_has_no_secret(&client);
 }
 
+/// `Retry-After` as an HTTP date: one far in the future is beyond the limit (so the date was read:
+/// an unreadable header would fall back to the backoff and retry), one in the past means now.
+#[tokio::test]
+async fn row09c_retry_after_as_an_http_date() {
+    let server = MockServer::start().await;
+    answer_with(
+        &server,
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "Fri, 01 Jan 2100 00:00:00 GMT")
+            .set_body_json(plaid_error("RATE_LIMIT_EXCEEDED", "RATE_LIMIT", "req-429-date")),
+    )
+    .await;
+    let client = client_for(server.uri());
+    let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+    let Error::Api { retry_after, .. } = &err else { panic!("expected Error::Api, got {err:?}") };
+    let wait = retry_after.expect("the date was read");
+    assert!(wait > Duration::from_secs(365 * 24 * 3600), "{wait:?}");
+    assert_eq!(requests_seen(&server).await, 1, "a wait beyond max_retry_after is not waited for");
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPERATION_PATH))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")
+                .set_body_json(plaid_error("RATE_LIMIT_EXCEEDED", "RATE_LIMIT", "req-429-past")),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    answer_with(&server, ResponseTemplate::new(200).set_body_json(spec_example())).await;
+    let client = client_for(server.uri());
+    client.cra_monitoring_insights_get(&request()).await.expect("retried at once, then ok");
+    assert_eq!(requests_seen(&server).await, 2);
+}
+
 /// Row 10: 500, 502 and 503 are retried for this idempotent operation; the fourth attempt succeeds.
 #[tokio::test]
 async fn row10_server_errors_are_retried_then_ok() {

@@ -95,10 +95,43 @@ pub fn retry_rs() -> TokenStream {
             backoff / 2 + backoff / 2 * fraction / 1_000
         }
 
-        /// The wait a `Retry-After` header asks for, in its delay-seconds form.
+        /// The wait a `Retry-After` header asks for: a number of seconds, or an HTTP date
+        /// (`Sun, 06 Nov 1994 08:49:37 GMT`), which counts from now and is zero once past.
         pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-            let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-            value.trim().parse::<u64>().ok().map(Duration::from_secs)
+            let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+            if let Ok(seconds) = value.parse::<u64>() {
+                return Some(Duration::from_secs(seconds));
+            }
+            let at = http_date_seconds(value)?;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+            Some(Duration::from_secs(at.saturating_sub(now)))
+        }
+
+        /// Seconds since the Unix epoch of an IMF-fixdate, the HTTP date format.
+        fn http_date_seconds(text: &str) -> Option<u64> {
+            let mut words = text.split_whitespace();
+            let (_weekday, day, month, year, time, zone) =
+                (words.next()?, words.next()?, words.next()?, words.next()?, words.next()?, words.next()?);
+            if zone != "GMT" || words.next().is_some() {
+                return None;
+            }
+            const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+            let day: u64 = day.parse().ok()?;
+            let year: u64 = year.parse().ok()?;
+            let mut clock = time.split(':').map(|part| part.parse::<u64>().ok());
+            let (hours, minutes, seconds) = (clock.next()??, clock.next()??, clock.next()??);
+            if !(1..=31).contains(&day) || year < 1970 || hours > 23 || minutes > 59 || seconds > 60 {
+                return None;
+            }
+            // Days from the civil date (Howard Hinnant's algorithm, for years from 1970).
+            let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+            let era = y / 400;
+            let year_of_era = y % 400;
+            let day_of_year = (153 * m + 2) / 5 + day - 1;
+            let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+            let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
+            Some(days * 86_400 + hours * 3_600 + minutes * 60 + seconds)
         }
     }
 }
