@@ -6,6 +6,20 @@
 //! A narrow slice of the Plaid API covering a single call: fetching the Cash Flow Updates report, also called Monitoring Insights, for a consumer who has been enrolled in ongoing monitoring through Plaid Check. The report summarizes income and loan activity for each linked Item and includes the underlying accounts, balances, transactions and owner details. Every call is authenticated with a client identifier and secret, and pins the API version through a request header.
 //!
 //! A client for version `2020-09-14` of this API, generated from its OpenAPI description. Start with [`Client::builder`].
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = plaid_client::Client::builder()
+//!         .environment(plaid_client::Environment::Production)
+//!         .client_id(std::env::var("PLAID_CLIENT_ID")?)
+//!         .secret(std::env::var("PLAID_SECRET")?)
+//!         .build()?;
+//!     println!("calling {}", client.base_url());
+//!     Ok(())
+//! }
+//! ```
 #![forbid(unsafe_code)]
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 #![allow(rustdoc::invalid_html_tags)]

@@ -39,12 +39,14 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         " A client for version `{}` of this API, generated from its OpenAPI description. Start with [`Client::builder`].",
         api.version
     );
+    let quick_start = quick_start(api);
     quote! {
         #![doc = #title]
         #![doc = ""]
         #description
         #![doc = ""]
         #![doc = #generated]
+        #quick_start
         #![forbid(unsafe_code)]
         // Descriptions come from the spec, written as web Markdown rather than rustdoc.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
@@ -75,4 +77,36 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         pub use transport::ResponseInfo;
         pub use validation::{Validate, ValidationError};
     }
+}
+
+/// A compiled (`no_run`) example in the crate docs: configuring a client for this spec. The
+/// snippet is built as tokens and printed with prettyplease like every other piece of code.
+fn quick_start(api: &Api) -> TokenStream {
+    let library = quote::format_ident!("{}", api.crate_name.replace('-', "_"));
+    let target = match api.servers.first() {
+        Some(server) => {
+            let variant = super::ident(&server.rust_name);
+            quote!(.environment(#library::Environment::#variant))
+        }
+        None => quote!(.base_url("https://api.example.com")),
+    };
+    let credentials = api.credentials.iter().filter(|c| c.default.is_none()).map(|credential| {
+        let setter = super::ident(&credential.rust_name);
+        let variable = &credential.env_var;
+        quote!(.#setter(std::env::var(#variable)?))
+    });
+    let snippet = quote! {
+        async fn example() -> Result<(), Box<dyn std::error::Error>> {
+            let client = #library::Client::builder() #target #(#credentials)* .build()?;
+            println!("calling {}", client.base_url());
+            Ok(())
+        }
+    };
+    let Ok(file) = syn::parse2::<syn::File>(snippet) else { return TokenStream::new() };
+    let code = prettyplease::unparse(&file);
+    let mut lines = vec![String::new(), " # Quick start".to_string(), String::new(), " ```no_run".to_string()];
+    lines.extend(code.lines().map(|line| format!(" {line}")));
+    lines.push(" ```".to_string());
+    let lines = lines.iter().map(|line| if line.trim().is_empty() { String::new() } else { line.clone() });
+    quote!(#(#![doc = #lines])*)
 }
