@@ -11,6 +11,50 @@ pub fn format_rust(path: &str, tokens: TokenStream) -> Result<String, Error> {
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
+/// Like [`format_rust`] for a file made of many independent items: `header` (the module's inner
+/// attributes and docs) and one rendering per item. Items are rendered, parsed and printed on
+/// several threads, each taking one contiguous run of items, and the texts are joined in order,
+/// so the output is the same as printing the whole file at once.
+pub fn format_in_parallel<T: Sync>(
+    path: &str,
+    header: TokenStream,
+    items: &[T],
+    render: impl Fn(&T) -> TokenStream + Sync,
+) -> Result<String, Error> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    format_in_chunks(path, header, items, render, items.len().div_ceil(threads).max(64))
+}
+
+/// [`format_in_parallel`] with runs of `chunk_size` items per thread.
+pub fn format_in_chunks<T: Sync>(
+    path: &str,
+    header: TokenStream,
+    items: &[T],
+    render: impl Fn(&T) -> TokenStream + Sync,
+    chunk_size: usize,
+) -> Result<String, Error> {
+    let print = |tokens: TokenStream| -> Result<String, String> {
+        let file = syn::parse2::<syn::File>(tokens).map_err(|error| error.to_string())?;
+        Ok(prettyplease::unparse(&file))
+    };
+    let render = &render;
+    let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk_size.max(1))
+            .map(|chunk| scope.spawn(move || print(chunk.iter().map(render).collect())))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|_| Err("a formatting thread panicked".into())))
+            .collect()
+    });
+    let mut text = print(header).map_err(|message| Error::Internal { file: path.to_string(), message })?;
+    for chunk in chunks {
+        text.push_str(&chunk.map_err(|message| Error::Internal { file: path.to_string(), message })?);
+    }
+    Ok(space_items(&text))
+}
+
 /// prettyplease puts no blank line between items; add one after every item that closes a block,
 /// at any depth, and before a module's items after its inner attributes, as rustfmt'd code has.
 fn space_items(text: &str) -> String {

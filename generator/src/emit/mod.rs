@@ -33,7 +33,6 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
     let rust_preamble = preamble("//", spec_label);
     let rust_files = [
         ("src/lib.rs", lib_rs::lib_rs(api, &features)),
-        ("src/types.rs", types::types_rs(api)),
         ("src/client.rs", client::client_rs(api)),
         ("src/error.rs", runtime::error_rs(api)),
         ("src/retry.rs", runtime::retry_rs()),
@@ -44,6 +43,7 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         ),
         ("src/validation.rs", runtime::validation_rs(&features)),
     ];
+    files.insert("src/types.rs", format!("{rust_preamble}\n{}", types::types_file(api)?));
     let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
     let binary = features.binary.then(|| ("src/binary.rs", runtime::binary_rs()));
     for (path, tokens) in rust_files.into_iter().chain(binary).chain(example_tests) {

@@ -3,37 +3,31 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::Error;
+
 use super::docs::doc_attrs;
 use super::rust_type::{field_type, value_type};
-use super::{builders, deprecated_attr, ident, unions, validate};
-use crate::model::{Access, Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
+use super::{builders, deprecated_attr, format, ident, unions, validate};
+use crate::model::{Access, Alias, Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
-pub fn types_rs(api: &Api) -> TokenStream {
+/// One item of `src/types.rs`.
+enum Item<'a> {
+    Type(&'a TypeDef),
+    Alias(&'a Alias),
+}
+
+/// `src/types.rs`, printed (it is most of a large crate, so it is printed on several threads).
+pub fn types_file(api: &Api) -> Result<String, Error> {
     let validation = validate::Validation::new(api);
-    let items = api.types.iter().map(|def| {
-        let definition = match &def.kind {
-            TypeKind::Struct(object) => struct_item(api, def, object),
-            TypeKind::Enum(string_enum) => enum_item(def, string_enum),
-            TypeKind::Union(union) => unions::union_item(api, def, union),
-        };
-        let builder = match &def.kind {
-            TypeKind::Struct(object) if def.in_request => builders::builder(api, def, object),
-            _ => TokenStream::new(),
-        };
-        let validate = if def.in_request { validation.impl_validate(def) } else { TokenStream::new() };
-        quote! { #definition #builder #validate }
-    });
-    let aliases = api.aliases.iter().map(|alias| {
-        let name = ident(&alias.name);
-        let doc = doc_attrs(alias.doc.as_deref());
-        let deprecated = deprecated_attr(alias.deprecated);
-        let value = value_type(api, &alias.value);
-        quote! {
-            #doc
-            #deprecated
-            pub type #name = #value;
-        }
-    });
+    let items: Vec<Item<'_>> = api.types.iter().map(Item::Type).chain(api.aliases.iter().map(Item::Alias)).collect();
+    format::format_in_parallel("src/types.rs", types_header(), &items, |item| match item {
+        Item::Type(def) => type_items(api, &validation, def),
+        Item::Alias(alias) => alias_item(api, alias),
+    })
+}
+
+/// The module documentation and attributes of `src/types.rs`.
+fn types_header() -> TokenStream {
     quote! {
         //! Request and response types, one for each schema of the spec.
         //!
@@ -42,6 +36,45 @@ pub fn types_rs(api: &Api) -> TokenStream {
         //! land in a catch-all variant. Types sent in requests have builders that check the spec's
         //! rules before anything is sent.
         #![allow(deprecated)]
+    }
+}
+
+fn type_items(api: &Api, validation: &validate::Validation, def: &TypeDef) -> TokenStream {
+    let definition = match &def.kind {
+        TypeKind::Struct(object) => struct_item(api, def, object),
+        TypeKind::Enum(string_enum) => enum_item(def, string_enum),
+        TypeKind::Union(union) => unions::union_item(api, def, union),
+    };
+    let builder = match &def.kind {
+        TypeKind::Struct(object) if def.in_request => builders::builder(api, def, object),
+        _ => TokenStream::new(),
+    };
+    let validate = if def.in_request { validation.impl_validate(def) } else { TokenStream::new() };
+    quote! { #definition #builder #validate }
+}
+
+fn alias_item(api: &Api, alias: &Alias) -> TokenStream {
+    let name = ident(&alias.name);
+    let doc = doc_attrs(alias.doc.as_deref());
+    let deprecated = deprecated_attr(alias.deprecated);
+    let value = value_type(api, &alias.value);
+    quote! {
+        #doc
+        #deprecated
+        pub type #name = #value;
+    }
+}
+
+/// The whole of `src/types.rs` as one token stream: what [`types_file`] prints in parallel,
+/// kept to check that printing in runs gives the same text.
+#[cfg(test)]
+fn types_rs(api: &Api) -> TokenStream {
+    let validation = validate::Validation::new(api);
+    let header = types_header();
+    let items = api.types.iter().map(|def| type_items(api, &validation, def));
+    let aliases = api.aliases.iter().map(|alias| alias_item(api, alias));
+    quote! {
+        #header
         #(#items)*
         #(#aliases)*
     }
@@ -274,5 +307,34 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printing_in_runs_gives_the_same_text_as_printing_at_once() {
+        let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
+        let document = crate::load::load(&spec).expect("the spec loads");
+        let api = crate::model::lower(&document, None).expect("the spec lowers");
+        let at_once = format::format_rust("src/types.rs", types_rs(&api)).expect("prints");
+        let validation = validate::Validation::new(&api);
+        let items: Vec<Item<'_>> =
+            api.types.iter().map(Item::Type).chain(api.aliases.iter().map(Item::Alias)).collect();
+        let in_runs = format::format_in_chunks(
+            "src/types.rs",
+            types_header(),
+            &items,
+            |item| match item {
+                Item::Type(def) => type_items(&api, &validation, def),
+                Item::Alias(alias) => alias_item(&api, alias),
+            },
+            7,
+        )
+        .expect("prints");
+        assert_eq!(in_runs, at_once);
+        assert_eq!(types_file(&api).expect("prints"), at_once);
     }
 }
