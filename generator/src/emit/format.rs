@@ -22,7 +22,8 @@ pub fn format_in_parallel<T: Sync>(
     render: impl Fn(&T) -> TokenStream + Sync,
 ) -> Result<String, Error> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    format_in_chunks(path, header, items, render, items.len().div_ceil(threads).max(64))
+    // Threads pay off only for large files; a spec of a few dozen schemas prints on this one.
+    format_in_chunks(path, header, items, render, items.len().div_ceil(threads).max(256))
 }
 
 /// [`format_in_parallel`] with runs of `chunk_size` items per thread.
@@ -38,16 +39,21 @@ pub fn format_in_chunks<T: Sync>(
         Ok(prettyplease::unparse(&file))
     };
     let render = &render;
-    let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk_size.max(1))
-            .map(|chunk| scope.spawn(move || print(chunk.iter().map(render).collect())))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap_or_else(|_| Err("a formatting thread panicked".into())))
-            .collect()
-    });
+    let chunk_size = chunk_size.max(1);
+    let chunks: Vec<Result<String, String>> = if items.len() <= chunk_size {
+        vec![print(items.iter().map(render).collect())]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(chunk_size)
+                .map(|chunk| scope.spawn(move || print(chunk.iter().map(render).collect())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().unwrap_or_else(|_| Err("a formatting thread panicked".into())))
+                .collect()
+        })
+    };
     let mut text = print(header).map_err(|message| Error::Internal { file: path.to_string(), message })?;
     for chunk in chunks {
         text.push_str(&chunk.map_err(|message| Error::Internal { file: path.to_string(), message })?);
