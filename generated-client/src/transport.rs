@@ -144,21 +144,6 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
-/// Percent-encodes a path parameter so that it stays one path segment: everything but
-/// unreserved characters (RFC 3986) is escaped.
-#[allow(dead_code)]
-pub(crate) fn encode_path_segment(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
-
 /// A request id from the usual response headers.
 fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     ["x-request-id", "request-id"]

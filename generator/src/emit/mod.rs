@@ -39,7 +39,10 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         ("src/secret.rs", runtime::secret_rs()),
         (
             "src/transport.rs",
-            runtime::transport_rs(api.error_type.is_some() || runtime::error_variants(api).is_empty()),
+            runtime::transport_rs(
+                api.error_type.is_some() || runtime::error_variants(api).is_empty(),
+                api.operations.iter().any(|o| o.path.contains('{')),
+            ),
         ),
         ("src/validation.rs", runtime::validation_rs(&features)),
     ];

@@ -4,8 +4,28 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `shared_errors`: whether one decoder serves every operation (one error schema, or none).
-pub fn transport_rs(shared_errors: bool) -> TokenStream {
+/// `shared_errors`: whether one decoder serves every operation (one error schema, or none);
+/// `path_parameters`: whether some operation fills in path placeholders.
+pub fn transport_rs(shared_errors: bool, path_parameters: bool) -> TokenStream {
+    let path_encoder = if path_parameters {
+        quote! {
+        /// Percent-encodes a path parameter so that it stays one path segment: everything but
+        /// unreserved characters (RFC 3986) is escaped.
+        pub(crate) fn encode_path_segment(text: &str) -> String {
+            let mut encoded = String::with_capacity(text.len());
+            for byte in text.bytes() {
+                if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                    encoded.push(byte as char);
+                } else {
+                    encoded.push_str(&format!("%{byte:02X}"));
+                }
+            }
+            encoded
+        }
+        }
+    } else {
+        TokenStream::new()
+    };
     let shared_decoder = if shared_errors {
         quote! {
             /// Decodes an error body when the API has one error format for everything.
@@ -128,20 +148,7 @@ pub fn transport_rs(shared_errors: bool) -> TokenStream {
             Ok(value)
         }
 
-        /// Percent-encodes a path parameter so that it stays one path segment: everything but
-        /// unreserved characters (RFC 3986) is escaped.
-        #[allow(dead_code)]
-        pub(crate) fn encode_path_segment(text: &str) -> String {
-            let mut encoded = String::with_capacity(text.len());
-            for byte in text.bytes() {
-                if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-                    encoded.push(byte as char);
-                } else {
-                    encoded.push_str(&format!("%{byte:02X}"));
-                }
-            }
-            encoded
-        }
+        #path_encoder
 
         /// A request id from the usual response headers.
         fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
