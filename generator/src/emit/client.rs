@@ -10,7 +10,8 @@ use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
 use super::{deprecated_attr, ident, multipart, params};
 use crate::model::{
-    Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, ResponseBody, Selection, Shape, TypeKind, ValueType,
+    Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, RequestBody, ResponseBody, Selection, Shape, TypeKind,
+    ValueType,
 };
 
 pub fn client_rs(api: &Api) -> TokenStream {
@@ -27,11 +28,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         )
     };
     let operation_infos = api.operations.iter().map(|operation| operation_info(api, operation, shared_errors));
-    let types_import = if api
-        .operations
-        .iter()
-        .any(|o| o.body.is_some() || o.params_type.is_some() || matches!(o.response, Some(ResponseBody::Json(_))))
-    {
+    let types_import = if api.operations.iter().any(uses_types) {
         quote!(
             use crate::types;
         )
@@ -296,8 +293,10 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
     let endpoint = format!(" `{} {}`", operation.method.as_str(), operation.path);
     let returns = match &operation.response {
         Some(ResponseBody::Bytes { media_type }) => format!(" Returns the response body as bytes (`{media_type}`)."),
+        Some(ResponseBody::Text { media_type }) => format!(" Returns the response body as text (`{media_type}`)."),
         _ => String::new(),
     };
+    let body_doc = operation.body.as_ref().map(body_doc).filter(|doc| !doc.is_empty()).map(|doc| quote!(#[doc = #doc]));
     let retries = if operation.idempotent {
         " Idempotent: timeouts and server errors are retried within the client's retry policy."
     } else {
@@ -314,52 +313,50 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         None => (TokenStream::new(), TokenStream::new()),
     };
     let build = params::build_request(api, operation, &quote!(#http_method));
-    // How `body` goes into `request`.
-    let attach = match &operation.body {
-        Some(body) if body.encoding == BodyEncoding::Form => quote!(request.form(body)),
-        Some(body) if body.encoding == BodyEncoding::Multipart => {
-            let form = multipart::form_expr(api, &body.value);
-            quote!(request.multipart(#form))
-        }
-        _ => quote!(request.json(body)),
-    };
     let (body_param, request) = match &operation.body {
-        Some(body) if body.required => {
-            let ty = value_type(api, &body.value);
-            let body_check = validation.check_root(quote!(body), &body.value);
-            let request = quote! {
-                #body_check
-                #params_check
-                #build
-                let request = #attach;
-            };
-            (quote!(body: &#ty,), request)
-        }
         Some(body) => {
-            let ty = value_type(api, &body.value);
-            let body_check = validation.check_root(quote!(body), &body.value).map(|check| {
+            let (body_param, attach) = body_parts(api, body);
+            let check = validation.check_root(quote!(body), &body.value);
+            let request = if body.required {
                 quote! {
-                    if let Some(body) = body {
-                        #check
-                    }
+                    #check
+                    #params_check
+                    #build
+                    let request = #attach;
                 }
-            });
-            let request = quote! {
-                #body_check
-                #params_check
-                #build
-                let request = match body {
-                    Some(body) => #attach,
-                    None => request,
-                };
+            } else {
+                let check = check.map(|check| {
+                    quote! {
+                        if let Some(body) = body {
+                            #check
+                        }
+                    }
+                });
+                quote! {
+                    #check
+                    #params_check
+                    #build
+                    let request = match body {
+                        Some(body) => #attach,
+                        None => request,
+                    };
+                }
             };
-            (quote!(body: Option<&#ty>,), request)
+            (body_param, request)
         }
         None => (TokenStream::new(), quote!(#params_check #build)),
     };
     let (output, finish) = match &operation.response {
         Some(ResponseBody::Json(response)) => (value_type(api, response), decode_success(api, response, &info)),
         Some(ResponseBody::Bytes { .. }) => (quote!(Vec<u8>), quote!(Ok(self.send(&#info, request).await?.body))),
+        Some(ResponseBody::Text { .. }) => (
+            quote!(String),
+            quote! {
+                let body = self.send(&#info, request).await?.body;
+                // Text is taken as UTF-8; bytes that are not are replaced rather than refused.
+                Ok(String::from_utf8(body).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
+            },
+        ),
         None => (quote!(()), quote!(self.send(&#info, request).await.map(drop))),
     };
     let separator = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
@@ -370,10 +367,94 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         #[doc = ""]
         #[doc = #retries]
         #[doc = #returns]
+        #body_doc
         #deprecated
         pub async fn #name(&self, #params_param #body_param) -> Result<#output, Error> {
             #request
             #finish
         }
     }
+}
+
+/// The body parameter of an operation's method, and the expression that puts `body` into
+/// `request`. JSON, form and multipart bodies are borrowed; text and bytes are taken by value
+/// (anything that converts into a `String` or a `Binary`), as the request owns them.
+fn body_parts(api: &Api, body: &RequestBody) -> (TokenStream, TokenStream) {
+    let ty = value_type(api, &body.value);
+    let raw = matches!(body.encoding, BodyEncoding::Text | BodyEncoding::Bytes);
+    let param = match (raw, body.required) {
+        (false, true) => quote!(body: &#ty,),
+        (false, false) => quote!(body: Option<&#ty>,),
+        (true, true) => quote!(body: impl Into<#ty>,),
+        (true, false) => quote!(body: Option<#ty>,),
+    };
+    let owned = match (body.encoding, body.required) {
+        (BodyEncoding::Bytes, true) => quote!(Into::<crate::Binary>::into(body).0),
+        (BodyEncoding::Bytes, false) => quote!(body.0),
+        (_, true) => quote!(Into::<String>::into(body)),
+        (_, false) => quote!(body),
+    };
+    let media_type = &body.media_type;
+    let content_type = match body.content_type {
+        Some(id) => {
+            let name = ident(&api.get(id).name);
+            let param = quote!(content_type: Option<types::#name>,);
+            let value = quote!(content_type.as_ref().map_or(#media_type, types::#name::as_str));
+            (param, value)
+        }
+        None => (TokenStream::new(), quote!(#media_type)),
+    };
+    let (content_type_param, content_type) = content_type;
+    let attach = match body.encoding {
+        BodyEncoding::Form => quote!(request.form(body)),
+        BodyEncoding::Multipart => {
+            let form = multipart::form_expr(api, &body.value);
+            quote!(request.multipart(#form))
+        }
+        // reqwest sends `application/json` unless told otherwise.
+        BodyEncoding::Json if is_plain_json(media_type) => quote!(request.json(body)),
+        BodyEncoding::Json => quote!(request.header(reqwest::header::CONTENT_TYPE, #media_type).json(body)),
+        BodyEncoding::Text | BodyEncoding::Bytes => {
+            quote!(request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#owned))
+        }
+    };
+    (quote!(#param #content_type_param), attach)
+}
+
+/// Whether a JSON media type is `application/json` itself, which reqwest sends by default.
+fn is_plain_json(media_type: &str) -> bool {
+    media_type.trim().eq_ignore_ascii_case("application/json")
+}
+
+/// How the method's documentation describes a text or bytes body.
+fn body_doc(body: &RequestBody) -> String {
+    let media_type = &body.media_type;
+    let kind = match body.encoding {
+        BodyEncoding::Text => "text",
+        BodyEncoding::Bytes => "bytes",
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => return String::new(),
+    };
+    let sent = match body.content_type {
+        Some(_) => format!(" The body is sent as {kind}, with the `Content-Type` given as `content_type` (`{media_type}` when `None`)."),
+        None => format!(" The body is sent as {kind}, as `{media_type}`."),
+    };
+    if media_type.to_ascii_lowercase().contains("xml") {
+        format!("{sent} The caller writes the XML: this crate does not serialize it.")
+    } else {
+        sent
+    }
+}
+
+/// Whether an operation's method names something in `types`.
+fn uses_types(operation: &Operation) -> bool {
+    fn names_a_type(value: &ValueType) -> bool {
+        match &value.shape {
+            Shape::Named(_) => true,
+            Shape::Array { items: inner, .. } | Shape::Map { values: inner } => names_a_type(inner),
+            _ => false,
+        }
+    }
+    let body = operation.body.as_ref().is_some_and(|body| body.content_type.is_some() || names_a_type(&body.value));
+    let response = matches!(&operation.response, Some(ResponseBody::Json(value)) if names_a_type(value));
+    operation.params_type.is_some() || body || response
 }

@@ -378,7 +378,13 @@ pub enum ErrorStatus {
 pub enum ResponseBody {
     /// JSON, decoded into this type.
     Json(ValueType),
-    /// Anything else (a PDF, a ZIP, …), handed over as bytes.
+    /// Text (`text/plain`, `text/csv`, `text/html`, XML, …), handed over as a `String`; XML is
+    /// not parsed.
+    Text {
+        /// The media type the spec names, e.g. `text/plain`.
+        media_type: String,
+    },
+    /// Anything else (a PDF, a ZIP, an image, `*/*`, …), handed over as bytes.
     Bytes {
         /// The media type the spec names, e.g. `application/pdf`.
         media_type: String,
@@ -415,20 +421,38 @@ pub enum ArrayStyle {
 
 #[derive(Debug, Clone)]
 pub struct RequestBody {
+    /// The caller's value: the body's schema for JSON and forms, a `String` for text, `Binary`
+    /// for bytes.
     pub value: ValueType,
     pub required: bool,
     pub encoding: BodyEncoding,
+    /// The `Content-Type` sent: the JSON media type listed (`application/json`, or e.g.
+    /// `application/merge-patch+json`), or for text and bytes the first concrete media type
+    /// listed (the default when the caller may pick another, see `content_type`).
+    pub media_type: String,
+    /// For a text or bytes body that lists several media types, or a wildcard such as `*/*`: the
+    /// enum of media types the caller picks the `Content-Type` from (`None` in a call sends
+    /// `media_type`).
+    pub content_type: Option<TypeId>,
 }
 
-/// How a request body is written.
+/// How a request body is written. When a body lists several media types, JSON wins, then the
+/// first form type listed (`application/x-www-form-urlencoded` or `multipart/form-data`), then
+/// text or bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyEncoding {
-    /// `application/json`.
+    /// `application/json` or `*+json`.
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
     /// `multipart/form-data`: one part per property of the body's object.
     Multipart,
+    /// Text the caller writes, sent as it is: `text/*`, and XML (`application/xml`, `*+xml`),
+    /// which the crate does not serialize.
+    Text,
+    /// Raw bytes the caller provides, sent as they are: every other media type
+    /// (`application/octet-stream`, `image/png`, `application/pdf`, `*/*`, …).
+    Bytes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -79,33 +79,7 @@ fn lower_operation(
         let body_pointer = format!("{pointer}/requestBody");
         let section = document.components.as_ref().map(|c| &c.request_bodies);
         let body = resolve_item(body, section, "#/components/requestBodies/", &body_pointer, schemas)?;
-        let form = body.content.iter().find_map(|(media_type, media)| {
-            let encoding = form_encoding(media_type)?;
-            Some((encoding, media_type, media))
-        });
-        let (encoding, media_pointer, schema) = match (body.content.keys().any(|m| is_json(m)), form) {
-            (false, Some((encoding, media_type, media))) => {
-                let media_pointer = format!("{body_pointer}/content/{}", escape_pointer_token(media_type));
-                let Some(schema) = &media.schema else {
-                    schemas.errors.push(SpecError::new(media_pointer, "a form body needs a `schema`"));
-                    return None;
-                };
-                (encoding, format!("{media_pointer}/schema"), schema)
-            }
-            _ => {
-                let (media_pointer, schema) = json_schema(&body.content, &body_pointer, schemas)?;
-                (BodyEncoding::Json, media_pointer, schema)
-            }
-        };
-        let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} request"));
-        if encoding == BodyEncoding::Multipart && !matches!(value.shape, Shape::Named(id) if schemas.is_struct(id)) {
-            schemas.errors.push(SpecError::new(
-                media_pointer,
-                "a multipart/form-data body must be an object schema, one part per property",
-            ));
-            return None;
-        }
-        Some(RequestBody { value, required: body.required, encoding })
+        lower_request_body(schemas, body, &body_pointer, &context, &operation_id)
     });
 
     let mut response = None;
@@ -131,11 +105,10 @@ fn lower_operation(
             if success_seen {
                 let json = spec_response.content.keys().any(|media_type| is_json(media_type));
                 if let (true, Some(ResponseBody::Json(_)), Some(status)) = (json, &response, status) {
-                    if let Some((media_pointer, schema)) =
-                        json_schema(&spec_response.content, &response_pointer, schemas)
+                    let label = format!("{context} response {key}");
+                    if let Some(ResponseBody::Json(value)) =
+                        response_body(&spec_response.content, &response_pointer, schemas, &label)
                     {
-                        let value =
-                            schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response {key}"));
                         more_successes.push((status, value));
                     }
                 }
@@ -143,27 +116,21 @@ fn lower_operation(
             }
             success_seen = true;
             first_status = status;
-            if spec_response.content.is_empty() {
-                continue;
-            }
-            if !spec_response.content.keys().any(|media_type| is_json(media_type)) {
-                let media_type = spec_response.content.keys().next().cloned().unwrap_or_default();
-                response = Some(ResponseBody::Bytes { media_type });
-                continue;
-            }
-            if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
-                let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response"));
-                response = Some(ResponseBody::Json(value));
+            response = response_body(&spec_response.content, &response_pointer, schemas, &format!("{context} response"));
+            if let Some(ResponseBody::Json(_)) = response {
                 examples = json_examples(&spec_response.content);
             }
         } else if spec_response.content.keys().any(|media_type| is_json(media_type)) {
-            if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
+            // Error bodies of other media types are not typed: the error keeps their bytes.
+            let label = format!("{context} error {key}");
+            if let Some(ResponseBody::Json(value)) =
+                response_body(&spec_response.content, &response_pointer, schemas, &label)
+            {
                 let status = match status {
                     Some(StatusCode::Code(code)) => ErrorStatus::Code(*code),
                     Some(StatusCode::Range(class)) => ErrorStatus::Range(*class),
                     None => ErrorStatus::Default,
                 };
-                let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} error {key}"));
                 errors.push(ErrorResponse { status, value });
             }
         }
@@ -217,47 +184,143 @@ fn json_examples(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> 
     single.chain(named).collect()
 }
 
-/// The JSON media type of a body and its schema, with the pointer of that schema.
-fn json_schema<'d>(
-    content: &'d indexmap::IndexMap<String, openapiv3::MediaType>,
+/// Lowers a request body. Of several media types, JSON wins (the first JSON type listed), then
+/// the first form type, then text or bytes: a body whose media types are all text (`text/*`,
+/// XML) is a `String`, any other a `Binary`, sent with the `Content-Type` the caller picks among
+/// the listed ones (the first by default).
+fn lower_request_body(
+    schemas: &mut SchemaLowering<'_>,
+    body: &openapiv3::RequestBody,
+    body_pointer: &str,
+    context: &str,
+    operation_id: &str,
+) -> Option<RequestBody> {
+    let required = body.required;
+    let media_pointer = |media_type: &str| format!("{body_pointer}/content/{}", escape_pointer_token(media_type));
+    if let Some((media_type, media)) = body.content.iter().find(|(media_type, _)| is_json(media_type)) {
+        let value = match &media.schema {
+            Some(schema) => {
+                let pointer = format!("{}/schema", media_pointer(media_type));
+                schemas.value_of_ref_or(schema, &pointer, &format!("{context} request"))
+            }
+            // No schema: any JSON value.
+            None => ValueType { shape: Shape::Any, nullable: false },
+        };
+        let media_type = header_safe(schemas, media_type, body_pointer)?;
+        return Some(RequestBody { value, required, encoding: BodyEncoding::Json, media_type, content_type: None });
+    }
+    let form = body.content.iter().find_map(|(media_type, media)| Some((form_encoding(media_type)?, media_type, media)));
+    if let Some((encoding, media_type, media)) = form {
+        let media_pointer = media_pointer(media_type);
+        let Some(schema) = &media.schema else {
+            schemas.errors.push(SpecError::new(media_pointer, "a form body needs a `schema`"));
+            return None;
+        };
+        let schema_pointer = format!("{media_pointer}/schema");
+        let value = schemas.value_of_ref_or(schema, &schema_pointer, &format!("{context} request"));
+        if encoding == BodyEncoding::Multipart && !matches!(value.shape, Shape::Named(id) if schemas.is_struct(id)) {
+            schemas.errors.push(SpecError::new(
+                schema_pointer,
+                "a multipart/form-data body must be an object schema, one part per property",
+            ));
+            return None;
+        }
+        let media_type = media_type.clone();
+        return Some(RequestBody { value, required, encoding, media_type, content_type: None });
+    }
+    // `content: {}` describes no body.
+    if body.content.is_empty() {
+        return None;
+    }
+    let mut listed = Vec::new();
+    for media_type in body.content.keys() {
+        listed.push(header_safe(schemas, media_type, body_pointer)?);
+    }
+    let (encoding, shape, fallback) = if listed.iter().all(|media_type| is_text(media_type)) {
+        (BodyEncoding::Text, Shape::String(StringRules::default()), "text/plain")
+    } else {
+        (BodyEncoding::Bytes, Shape::Binary, "application/octet-stream")
+    };
+    // Wildcards (`*/*`, `image/*`) are not sendable types; the caller names one.
+    let mut choices: Vec<String> = listed.iter().filter(|media_type| !media_type.contains('*')).cloned().collect();
+    if choices.is_empty() {
+        choices.push(fallback.to_string());
+    }
+    let wildcard = listed.iter().any(|media_type| media_type.contains('*'));
+    let content_type = (listed.len() > 1 || wildcard).then(|| {
+        let doc = format!(
+            "The media types the body of `{operation_id}` may be sent as (its `Content-Type`). Any other \
+             type the API accepts goes in the last variant."
+        );
+        schemas.add_string_enum(&format!("{context} content type"), doc, &choices, format!("{body_pointer}/content"))
+    });
+    let media_type = choices.swap_remove(0);
+    Some(RequestBody { value: ValueType { shape, nullable: false }, required, encoding, media_type, content_type })
+}
+
+/// A media type that can be sent as a `Content-Type` header (visible ASCII), or an error.
+fn header_safe(schemas: &mut SchemaLowering<'_>, media_type: &str, body_pointer: &str) -> Option<String> {
+    if !media_type.is_empty() && media_type.bytes().all(|byte| byte == b' ' || byte == b'\t' || byte.is_ascii_graphic()) {
+        return Some(media_type.to_string());
+    }
+    schemas.errors.push(SpecError::new(
+        format!("{body_pointer}/content"),
+        "a media type must be visible ASCII text to be sent as the `Content-Type` header; fix its key",
+    ));
+    None
+}
+
+/// What a response's content becomes: JSON when some media type is JSON (`serde_json::Value`
+/// when it has no schema), text when every media type is text, bytes otherwise; `None` when it
+/// declares no content.
+fn response_body(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
     pointer: &str,
     schemas: &mut SchemaLowering<'_>,
-) -> Option<(String, &'d ReferenceOr<openapiv3::Schema>)> {
-    let json = content.iter().find(|(media_type, _)| is_json(media_type));
-    let Some((media_type, media)) = json else {
-        let listed: Vec<&str> = content.keys().map(String::as_str).collect();
-        schemas.errors.push(SpecError::new(
-            format!("{pointer}/content"),
-            format!(
-                "only JSON, form-urlencoded and multipart bodies are supported yet, but this one is {}; leave out this operation (see --operation)",
-                listed.join(", ")
-            ),
-        ));
-        return None;
-    };
-    let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media_type));
-    match &media.schema {
-        Some(schema) => Some((format!("{media_pointer}/schema"), schema)),
-        None => {
-            schemas.errors.push(SpecError::new(media_pointer, "a JSON body needs a `schema`"));
-            None
-        }
+    type_name: &str,
+) -> Option<ResponseBody> {
+    let first = content.keys().next()?;
+    if let Some((media_type, media)) = content.iter().find(|(media_type, _)| is_json(media_type)) {
+        let value = match &media.schema {
+            Some(schema) => {
+                let pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
+                schemas.value_of_ref_or(schema, &pointer, type_name)
+            }
+            None => ValueType { shape: Shape::Any, nullable: false },
+        };
+        return Some(ResponseBody::Json(value));
+    }
+    let media_type = first.clone();
+    if content.keys().all(|media_type| is_text(media_type)) {
+        Some(ResponseBody::Text { media_type })
+    } else {
+        Some(ResponseBody::Bytes { media_type })
     }
 }
 
 /// The form encoding a media type names, if it is one.
 fn form_encoding(media_type: &str) -> Option<BodyEncoding> {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    match essence.as_str() {
+    match essence(media_type).as_str() {
         "application/x-www-form-urlencoded" => Some(BodyEncoding::Form),
         "multipart/form-data" => Some(BodyEncoding::Multipart),
         _ => None,
     }
 }
 
+/// The type and subtype of a media type, lower case, without parameters.
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Text the caller reads or writes as a `String`: `text/*` and XML.
+fn is_text(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence.starts_with("text/") || essence == "application/xml" || essence.ends_with("+xml")
 }
 
 /// The item itself, or the entry of a `components` section its `$ref` names (one level: no

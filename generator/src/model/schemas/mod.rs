@@ -145,6 +145,23 @@ impl<'a> SchemaLowering<'a> {
         id
     }
 
+    /// Declares a string enum of the given values (with the usual catch-all variant), e.g. the
+    /// media types a request body may be sent as.
+    pub fn add_string_enum(&mut self, context: &str, doc: String, values: &[String], pointer: String) -> TypeId {
+        let id = TypeId(self.types.len());
+        let name = self.type_names.claim(naming::type_name(context));
+        let values = values.iter().map(|value| (EnumValue::String(value.clone()), None)).collect();
+        self.types.push(Some(TypeDef {
+            name,
+            pointer,
+            doc: Some(doc),
+            deprecated: false,
+            in_request: false,
+            kind: TypeKind::Enum(build_enum(values)),
+        }));
+        id
+    }
+
     pub fn into_types(self) -> Vec<TypeDef> {
         self.types.into_iter().flatten().collect()
     }
