@@ -116,7 +116,8 @@ fn lower_operation(
             }
             success_seen = true;
             first_status = status;
-            response = response_body(&spec_response.content, &response_pointer, schemas, &format!("{context} response"));
+            response =
+                response_body(&spec_response.content, &response_pointer, schemas, &format!("{context} response"));
             if let Some(ResponseBody::Json(_)) = response {
                 examples = json_examples(&spec_response.content);
             }
@@ -209,7 +210,8 @@ fn lower_request_body(
         let media_type = header_safe(schemas, media_type, body_pointer)?;
         return Some(RequestBody { value, required, encoding: BodyEncoding::Json, media_type, content_type: None });
     }
-    let form = body.content.iter().find_map(|(media_type, media)| Some((form_encoding(media_type)?, media_type, media)));
+    let form =
+        body.content.iter().find_map(|(media_type, media)| Some((form_encoding(media_type)?, media_type, media)));
     if let Some((encoding, media_type, media)) = form {
         let media_pointer = media_pointer(media_type);
         let Some(schema) = &media.schema else {
@@ -260,7 +262,8 @@ fn lower_request_body(
 
 /// A media type that can be sent as a `Content-Type` header (visible ASCII), or an error.
 fn header_safe(schemas: &mut SchemaLowering<'_>, media_type: &str, body_pointer: &str) -> Option<String> {
-    if !media_type.is_empty() && media_type.bytes().all(|byte| byte == b' ' || byte == b'\t' || byte.is_ascii_graphic()) {
+    if !media_type.is_empty() && media_type.bytes().all(|byte| byte == b' ' || byte == b'\t' || byte.is_ascii_graphic())
+    {
         return Some(media_type.to_string());
     }
     schemas.errors.push(SpecError::new(
