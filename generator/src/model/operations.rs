@@ -360,3 +360,23 @@ fn resolve_component<'d, T>(
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_are_classified_by_their_essence() {
+        for json in ["application/json", "Application/JSON; charset=utf-8", "application/merge-patch+json"] {
+            assert!(is_json(json), "{json}");
+        }
+        for text in ["text/plain", "text/csv; header=present", "text/*", "application/xml", "application/atom+xml"] {
+            assert!(is_text(text) && !is_json(text), "{text}");
+        }
+        for bytes in ["application/octet-stream", "image/png", "application/pdf", "*/*", "application/x-pem-file"] {
+            assert!(!is_text(bytes) && !is_json(bytes) && form_encoding(bytes).is_none(), "{bytes}");
+        }
+        assert_eq!(form_encoding("multipart/form-data; boundary=x"), Some(BodyEncoding::Multipart));
+        assert_eq!(form_encoding("application/x-www-form-urlencoded"), Some(BodyEncoding::Form));
+    }
+}
