@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 
 use fixture_object_params::types::{
-    GetCodeOrderParams, GetPointConsistency, GetPointConsistencyVariant2, GetPointParams, GetTileLayers,
-    GetTileParams, PointId, ProductFilter, ProductFilterPrice, ProductFilterSize, ProductFilterVariantsItem,
-    SearchProductsBounds, SearchProductsPage, SearchProductsParams, SearchProductsTheme, SearchProductsWhere,
-    SearchProductsXContext,
+    GetCodeOrderParams, GetPointConsistency, GetPointConsistencyVariant2, GetPointParams, GetTileLayers, GetTileParams,
+    PointId, ProductFilter, ProductFilterPrice, ProductFilterSize, ProductFilterVariantsItem, SearchProductsBounds,
+    SearchProductsPage, SearchProductsParams, SearchProductsTheme, SearchProductsWhere, SearchProductsXContext,
 };
 use fixture_object_params::{Client, RetryPolicy};
 use serde_json::json;

@@ -253,3 +253,81 @@ pub(super) fn parameters_pointer(pointer: &str) -> String {
 pub(super) fn path_item_parameters_pointer(path: &str) -> String {
     format!("#/paths/{}/parameters", escape_pointer_token(path))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::operations::lower_operations;
+    use super::*;
+
+    /// Lowers the operations of a YAML spec: (operations, errors, warnings).
+    fn lower_spec(yaml: &str) -> (Vec<Operation>, Vec<SpecError>, Vec<SpecError>) {
+        let document: openapiv3::OpenAPI = serde_yaml::from_str(yaml).expect("a valid document");
+        let empty = indexmap::IndexMap::new();
+        let mut schemas = SchemaLowering::new(&empty);
+        let lowered = lower_operations(&document, &mut schemas);
+        (lowered.operations, schemas.errors, schemas.warnings)
+    }
+
+    const PATH_MISTAKES: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /codes/{shortCode}/users/{userId}/orders/{orderId}:
+    get:
+      operationId: getOrder
+      parameters:
+        - {name: shortCode, in: path, required: true, schema: {type: string}}
+        - {name: shortCode, in: query, schema: {type: string}}
+        - {name: userid, in: path, required: true, schema: {type: string}}
+        - {name: ghost, in: path, required: true, schema: {type: string}}
+        - {name: where, in: query, content: {application/json: {schema: {type: object}}}}
+        - {name: tracking, in: cookie, schema: {type: string}}
+        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {a: {type: string}}}}
+      responses:
+        '204': {description: Nothing.}
+"#;
+
+    #[test]
+    fn path_mistakes_are_tolerated_with_warnings() {
+        let (operations, errors, warnings) = lower_spec(PATH_MISTAKES);
+        assert!(errors.is_empty(), "{errors:?}");
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        let base = "#/paths/~1codes~1{shortCode}~1users~1{userId}~1orders~1{orderId}/get/parameters";
+        assert_eq!(pointers, [format!("{base}/2/name"), format!("{base}/3/name"), base.to_string()]);
+        assert!(warnings[1].message.contains("left out"), "{}", warnings[1].message);
+        assert!(warnings[2].message.contains("`{orderId}`"), "{}", warnings[2].message);
+
+        let parameters = &operations[0].parameters;
+        let summary: Vec<(&str, &str, ParameterLocation)> =
+            parameters.iter().map(|p| (p.wire_name.as_str(), p.rust_name.as_str(), p.location)).collect();
+        assert_eq!(
+            summary,
+            [
+                ("shortCode", "short_code", ParameterLocation::Path),
+                ("shortCode", "short_code_query", ParameterLocation::Query),
+                ("userId", "userid", ParameterLocation::Path),
+                ("where", "where_", ParameterLocation::Query),
+                ("tracking", "tracking", ParameterLocation::Cookie),
+                ("filter", "filter", ParameterLocation::Query),
+                ("orderId", "order_id", ParameterLocation::Path),
+            ]
+        );
+        assert_eq!(parameters[3].encoding, ParameterEncoding::Json);
+        assert_eq!(parameters[4].encoding, ParameterEncoding::Styled { style: ParameterStyle::Form, explode: true });
+        assert_eq!(
+            parameters[5].encoding,
+            ParameterEncoding::Styled { style: ParameterStyle::DeepObject, explode: true }
+        );
+    }
+
+    #[test]
+    fn binary_parameters_are_refused() {
+        let yaml = PATH_MISTAKES.replace(
+            "{name: tracking, in: cookie, schema: {type: string}}",
+            "{name: tracking, in: cookie, schema: {type: string, format: binary}}",
+        );
+        let (_, errors, _) = lower_spec(&yaml);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].pointer.ends_with("/parameters/5/schema"), "{}", errors[0].pointer);
+    }
+}
