@@ -16,6 +16,14 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let params = if features.params.any() {
+        quote! {
+            #[rustfmt::skip]
+            mod params;
+        }
+    } else {
+        TokenStream::new()
+    };
     let binary_export = if features.binary {
         quote!(
             pub use binary::Binary;
@@ -60,6 +68,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         mod error;
         #[rustfmt::skip]
         pub mod types;
+        #params
         #[rustfmt::skip]
         mod retry;
         #[rustfmt::skip]

@@ -49,7 +49,8 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
     files.insert("src/types.rs", format!("{rust_preamble}\n{}", types::types_file(api)?));
     let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
     let binary = features.binary.then(|| ("src/binary.rs", runtime::binary_rs()));
-    for (path, tokens) in rust_files.into_iter().chain(binary).chain(example_tests) {
+    let params = features.params.any().then(|| ("src/params.rs", runtime::params_rs(features.params)));
+    for (path, tokens) in rust_files.into_iter().chain(binary).chain(params).chain(example_tests) {
         files.insert(path, format!("{rust_preamble}\n{}", format::format_rust(path, tokens)?));
     }
     files.insert("Cargo.toml", format!("{}\n{}", preamble("#", spec_label), manifest::cargo_toml(api, &features)));
@@ -67,11 +68,14 @@ pub struct Features {
     pub binary: bool,
     /// Some operation sends a `multipart/form-data` body (reqwest's `multipart` feature).
     pub multipart: bool,
+    /// The helpers for object-valued (and other styled) parameters the crate needs in
+    /// `src/params.rs`.
+    pub params: runtime::ParamHelpers,
 }
 
 impl Features {
     fn of(api: &Api) -> Self {
-        let mut features = Features::default();
+        let mut features = Features { params: params::helpers(api), ..Features::default() };
         for def in &api.types {
             if let TypeKind::Struct(object) = &def.kind {
                 for field in &object.fields {

@@ -1,12 +1,16 @@
-//! Sending an operation's parameters: the path with its placeholders filled in, query pairs and
-//! headers, each value written as text the way its `style` asks.
+//! Sending an operation's parameters: the path with its placeholders filled in, query pairs,
+//! headers and the `Cookie` header, each value written as text the way its `style` asks. Scalars
+//! and arrays of them are written directly; objects, maps, unions and `content` parameters go
+//! through JSON and the helpers of the generated `src/params.rs`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
+use super::runtime::ParamHelpers;
 use crate::model::{
-    Api, ArrayStyle, Field, Operation, Parameter, ParameterLocation, Shape, TypeDef, TypeKind, ValueType,
+    Api, ArrayStyle, Field, Operation, Parameter, ParameterEncoding, ParameterLocation, ParameterStyle, Shape, TypeDef,
+    TypeKind, ValueType,
 };
 
 /// The statements that build `request` for an operation, given the HTTP method tokens. With
@@ -21,16 +25,31 @@ pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream
     let headers: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Header)
         .map(|(parameter, field)| header(parameter, field))
         .collect();
+    let cookies: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Cookie)
+        .map(|(parameter, field)| cookie(parameter, field))
+        .collect();
     let query = if query.is_empty() {
         TokenStream::new()
     } else {
         quote! {
-            let mut query: Vec<(&str, String)> = Vec::new();
+            let mut query: Vec<(String, String)> = Vec::new();
             #(#query)*
             request = request.query(&query);
         }
     };
-    if query.is_empty() && headers.is_empty() {
+    // Every cookie parameter goes into one `Cookie` header, `name=value; name2=value2`.
+    let cookies = if cookies.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #(#cookies)*
+            if !cookies.is_empty() {
+                request = request.header(reqwest::header::COOKIE, cookies.join("; "));
+            }
+        }
+    };
+    if query.is_empty() && headers.is_empty() && cookies.is_empty() {
         return quote!(#bindings let request = self.request(reqwest::Method::#http_method, #path, #authenticated););
     }
     quote! {
@@ -38,7 +57,36 @@ pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream
         let mut request = self.request(reqwest::Method::#http_method, #path, #authenticated);
         #query
         #(#headers)*
+        #cookies
     }
+}
+
+/// Which runtime helpers of `src/params.rs` the operations use.
+pub fn helpers(api: &Api) -> ParamHelpers {
+    let mut helpers = ParamHelpers::default();
+    for parameter in api.operations.iter().flat_map(|o| &o.parameters) {
+        match (parameter.location, parameter.encoding) {
+            (ParameterLocation::Cookie, _) => helpers.simple = true,
+            (_, ParameterEncoding::Styled { style: ParameterStyle::DeepObject, .. }) => helpers.deep_object = true,
+            (_, ParameterEncoding::Styled { style: ParameterStyle::Label, .. }) => helpers.label = true,
+            (_, ParameterEncoding::Styled { style: ParameterStyle::Matrix, .. }) => helpers.matrix = true,
+            (ParameterLocation::Query, ParameterEncoding::Styled { .. }) => helpers.form = true,
+            (_, ParameterEncoding::Styled { .. }) => helpers.simple = true,
+            _ => {}
+        }
+    }
+    helpers
+}
+
+/// `serde_json::Value` of the value bound to `expr`. Serializing the crate's own types to a
+/// JSON value cannot fail (every map key is a string).
+fn json(expr: TokenStream) -> TokenStream {
+    quote!(serde_json::to_value(#expr).unwrap_or_default())
+}
+
+/// The JSON text of the value bound to `expr`, for parameters described by `content`.
+fn json_text(expr: TokenStream) -> TokenStream {
+    quote!(serde_json::to_string(#expr).unwrap_or_default())
 }
 
 fn params_fields<'a>(api: &'a Api, operation: &Operation) -> &'a [Field] {
@@ -79,20 +127,27 @@ fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStre
                 let variable = ident(&field.rust_name);
                 template.push_str(&format!("{{{variable}}}"));
                 let rust_name = ident(&field.rust_name);
-                let text = if field.is_option() {
-                    let text = joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style);
-                    quote!(&params.#rust_name.as_ref().map(|value| #text).unwrap_or_default())
-                } else if matches!(field.value.shape, Shape::String(_)) {
-                    quote!(&params.#rust_name)
-                } else if matches!(field.value.shape, Shape::DateTime) {
-                    quote!(&params.#rust_name.to_rfc3339())
-                } else if !matches!(field.value.shape, Shape::Array { .. }) {
-                    quote!(&params.#rust_name.to_string())
-                } else {
-                    let text = joined_text(&field.value, parameter.style);
-                    quote!(&{ let value = &params.#rust_name; #text })
+                let value = match parameter.encoding {
+                    ParameterEncoding::Text => {
+                        let text = path_text(parameter, field);
+                        quote!(transport::encode_path_segment(#text))
+                    }
+                    ParameterEncoding::Json => {
+                        let text = json_text(quote!(&params.#rust_name));
+                        quote!(transport::encode_path_segment(&#text))
+                    }
+                    // The helpers percent-encode the values and keep the style's punctuation.
+                    ParameterEncoding::Styled { style, explode } => {
+                        let value = json(quote!(&params.#rust_name));
+                        let wire = &parameter.wire_name;
+                        match style {
+                            ParameterStyle::Label => quote!(crate::params::label_text(&#value, #explode)),
+                            ParameterStyle::Matrix => quote!(crate::params::matrix_text(#wire, &#value, #explode)),
+                            _ => quote!(crate::params::simple_text(&#value, #explode, true)),
+                        }
+                    }
                 };
-                bindings.push(quote!(let #variable = transport::encode_path_segment(#text);));
+                bindings.push(quote!(let #variable = #value;));
             }
             // The model checked that every placeholder has a parameter; keep the text otherwise.
             None => template.push_str(&escape_braces(&rest[start..=start + length])),
@@ -103,24 +158,55 @@ fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStre
     (quote!(#(#bindings)*), quote!(&format!(#template)))
 }
 
+/// The text of a scalar (or array) path parameter, before percent-encoding.
+fn path_text(parameter: &Parameter, field: &Field) -> TokenStream {
+    let rust_name = ident(&field.rust_name);
+    if field.is_option() {
+        let text = joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style);
+        quote!(&params.#rust_name.as_ref().map(|value| #text).unwrap_or_default())
+    } else if matches!(field.value.shape, Shape::String(_)) {
+        quote!(&params.#rust_name)
+    } else if matches!(field.value.shape, Shape::DateTime) {
+        quote!(&params.#rust_name.to_rfc3339())
+    } else if !matches!(field.value.shape, Shape::Array { .. }) {
+        quote!(&params.#rust_name.to_string())
+    } else {
+        let text = joined_text(&field.value, parameter.style);
+        quote!(&{ let value = &params.#rust_name; #text })
+    }
+}
+
 fn escape_braces(text: &str) -> String {
     text.replace('{', "{{").replace('}', "}}")
 }
 
 fn query_pairs(parameter: &Parameter, field: &Field) -> TokenStream {
     let wire = &parameter.wire_name;
-    let push = match (&field.value.shape, parameter.style) {
-        (Shape::Array { items, .. }, ArrayStyle::Repeat) => {
+    let push = match (&field.value.shape, parameter.encoding, parameter.style) {
+        (_, ParameterEncoding::Json, _) => {
+            let text = json_text(quote!(value));
+            quote!(query.push((#wire.to_owned(), #text));)
+        }
+        (_, ParameterEncoding::Styled { style: ParameterStyle::DeepObject, .. }, _) => {
+            let value = json(quote!(value));
+            quote!(crate::params::deep_object_pairs(#wire.to_owned(), &#value, &mut query);)
+        }
+        (_, ParameterEncoding::Styled { explode, .. }, style) => {
+            let value = json(quote!(value));
+            let separator = separator(style);
+            quote!(crate::params::form_pairs(#wire, &#value, #explode, #separator, &mut query);)
+        }
+        (Shape::Array { items, .. }, ParameterEncoding::Text, ArrayStyle::Repeat) => {
             let text = scalar_text(items);
             quote! {
                 for value in value.iter() {
-                    query.push((#wire, #text));
+                    query.push((#wire.to_owned(), #text));
                 }
             }
         }
-        _ => {
+        (_, ParameterEncoding::Text, _) => {
             let text = joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style);
-            quote!(query.push((#wire, #text));)
+            quote!(query.push((#wire.to_owned(), #text));)
         }
     };
     with_value(field, push)
@@ -128,8 +214,38 @@ fn query_pairs(parameter: &Parameter, field: &Field) -> TokenStream {
 
 fn header(parameter: &Parameter, field: &Field) -> TokenStream {
     let wire = &parameter.wire_name;
-    let text = joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style);
+    let text = match parameter.encoding {
+        ParameterEncoding::Text => joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style),
+        ParameterEncoding::Json => json_text(quote!(value)),
+        ParameterEncoding::Styled { explode, .. } => {
+            let value = json(quote!(value));
+            quote!(crate::params::simple_text(&#value, #explode, false))
+        }
+    };
     with_value(field, quote!(request = request.header(#wire, #text);))
+}
+
+/// Pushes `name=value` onto `cookies`, the value percent-encoded (arrays and objects
+/// comma-separated, as the `form` style without explode writes them).
+fn cookie(parameter: &Parameter, field: &Field) -> TokenStream {
+    let wire = &parameter.wire_name;
+    let value = match parameter.encoding {
+        ParameterEncoding::Json => {
+            let text = json_text(quote!(value));
+            quote!(serde_json::Value::String(#text))
+        }
+        _ => json(quote!(value)),
+    };
+    let text = quote!(crate::params::simple_text(&#value, false, true));
+    with_value(field, quote!(cookies.push(#wire.to_owned() + "=" + &#text);))
+}
+
+fn separator(style: ArrayStyle) -> &'static str {
+    match style {
+        ArrayStyle::Space => " ",
+        ArrayStyle::Pipe => "|",
+        ArrayStyle::Comma | ArrayStyle::Repeat => ",",
+    }
 }
 
 /// Runs `body` with `value` bound to a reference to the field's value, when it has one.
@@ -155,11 +271,7 @@ fn with_value(field: &Field, body: TokenStream) -> TokenStream {
 fn joined_text(value: &ValueType, style: ArrayStyle) -> TokenStream {
     match &value.shape {
         Shape::Array { items, .. } => {
-            let separator = match style {
-                ArrayStyle::Space => " ",
-                ArrayStyle::Pipe => "|",
-                ArrayStyle::Comma | ArrayStyle::Repeat => ",",
-            };
+            let separator = separator(style);
             if matches!(items.shape, Shape::String(_)) && !items.nullable {
                 return quote!(value.join(#separator));
             }

@@ -342,7 +342,7 @@ pub struct Operation {
     pub idempotent: bool,
     /// Whether the credentials are sent: false when the operation's `security` is `[]`.
     pub authenticated: bool,
-    /// Path, query and header parameters, in declaration order.
+    /// Path, query, header and cookie parameters, in declaration order.
     pub parameters: Vec<Parameter>,
     /// The struct holding the parameter values (`{OperationId}Params`), when there are any.
     pub params_type: Option<TypeId>,
@@ -391,15 +391,18 @@ pub enum ResponseBody {
     },
 }
 
-/// A parameter: one field of the operation's params struct, sent in the path, the query or a header.
+/// A parameter: one field of the operation's params struct, sent in the path, the query, a
+/// header or the `Cookie` header.
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub wire_name: String,
     /// The name of its field in the params struct.
     pub rust_name: String,
     pub location: ParameterLocation,
-    /// How an array value is written.
+    /// How an array value is written, for [`ParameterEncoding::Text`].
     pub style: ArrayStyle,
+    /// How the value becomes text.
+    pub encoding: ParameterEncoding,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,6 +410,38 @@ pub enum ParameterLocation {
     Path,
     Query,
     Header,
+    /// Sent as `name=value` in the request's one `Cookie` header.
+    Cookie,
+}
+
+/// How a parameter's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterEncoding {
+    /// A scalar, an enum or an array of them, written directly from its Rust value with
+    /// [`Parameter::style`].
+    Text,
+    /// Any value (objects, maps, unions, …), turned into JSON first and then written the way
+    /// the spec's `style` and `explode` say.
+    Styled { style: ParameterStyle, explode: bool },
+    /// A parameter described by `content: {application/json: …}`: the value's JSON text.
+    Json,
+}
+
+/// The `style` of a parameter (OpenAPI 3.0 "Style Values").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    /// Query and cookie: `name=value`, objects as `k=v` pairs (exploded) or `name=k,v`.
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    /// Query: `name[key]=value`, nested objects as `name[a][b]=value`.
+    DeepObject,
+    /// Path and header: `a,b`, objects as `k,v` or `k=v` (exploded).
+    Simple,
+    /// Path: `.a.b` / `.a,b`.
+    Label,
+    /// Path: `;name=a;name=b` / `;name=a,b`.
+    Matrix,
 }
 
 /// How an array parameter is written: repeated (`a=1&a=2`, `explode: true` forms) or joined

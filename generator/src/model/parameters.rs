@@ -1,4 +1,4 @@
-//! Lowering of path, query and header parameters.
+//! Lowering of path, query, header and cookie parameters.
 //!
 //! An operation's parameters become one struct, `{OperationId}Params`, declared like any request
 //! type (so it gets a builder and validation for free); [`Parameter`] records, per field, where
@@ -40,69 +40,127 @@ pub(super) fn lower_parameters(
         }
     }
 
-    let mut lowered = Vec::new();
+    let mut lowered: Vec<(Parameter, Field)> = Vec::new();
     let mut field_names = naming::Namespace::new();
+    let placeholders = placeholders(path);
     for (pointer, parameter) in collected {
         let data = parameter.parameter_data_ref();
-        let (location, style) = match parameter {
-            SpecParameter::Path { style: PathStyle::Simple, .. } => (ParameterLocation::Path, ArrayStyle::Comma),
+        let (location, style, default_explode) = match parameter {
+            SpecParameter::Path { style, .. } => {
+                let style = match style {
+                    PathStyle::Simple => ParameterStyle::Simple,
+                    PathStyle::Label => ParameterStyle::Label,
+                    PathStyle::Matrix => ParameterStyle::Matrix,
+                };
+                (ParameterLocation::Path, style, false)
+            }
             SpecParameter::Query { style, .. } => {
                 let style = match style {
-                    QueryStyle::Form if data.explode.unwrap_or(true) => ArrayStyle::Repeat,
-                    QueryStyle::Form => ArrayStyle::Comma,
-                    QueryStyle::SpaceDelimited => ArrayStyle::Space,
-                    QueryStyle::PipeDelimited => ArrayStyle::Pipe,
-                    QueryStyle::DeepObject => {
-                        unsupported(schemas, &pointer, "`style: deepObject` query parameters");
-                        continue;
-                    }
+                    QueryStyle::Form => ParameterStyle::Form,
+                    QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParameterStyle::DeepObject,
                 };
-                (ParameterLocation::Query, style)
+                (ParameterLocation::Query, style, style == ParameterStyle::Form || style == ParameterStyle::DeepObject)
             }
-            SpecParameter::Header { .. } => (ParameterLocation::Header, ArrayStyle::Comma),
-            SpecParameter::Path { .. } => {
-                unsupported(schemas, &pointer, "`matrix` and `label` path parameters");
-                continue;
-            }
-            SpecParameter::Cookie { .. } => {
-                unsupported(schemas, &pointer, "cookie parameters");
-                continue;
-            }
+            SpecParameter::Header { .. } => (ParameterLocation::Header, ParameterStyle::Simple, false),
+            SpecParameter::Cookie { .. } => (ParameterLocation::Cookie, ParameterStyle::Form, true),
         };
-        let schema_pointer = format!("{pointer}/schema");
-        let value = match &data.format {
+        let explode = data.explode.unwrap_or(default_explode);
+        let context = format!("{context} {}", data.name);
+        let (value, json, schema_pointer) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                schemas.value_of_ref_or(schema, &schema_pointer, &format!("{context} {}", data.name))
+                let schema_pointer = format!("{pointer}/schema");
+                (schemas.value_of_ref_or(schema, &schema_pointer, &context), false, schema_pointer)
             }
-            ParameterSchemaOrContent::Content(_) => {
-                unsupported(schemas, &pointer, "parameters described by `content`");
-                continue;
+            ParameterSchemaOrContent::Content(content) => {
+                let Some((media_type, media)) = content.first() else {
+                    schemas.errors.push(SpecError::new(
+                        format!("{pointer}/content"),
+                        "a parameter's `content` needs one media type with a `schema`",
+                    ));
+                    continue;
+                };
+                let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media_type));
+                let Some(schema) = &media.schema else {
+                    schemas.errors.push(SpecError::new(media_pointer, "this media type needs a `schema`"));
+                    continue;
+                };
+                let schema_pointer = format!("{media_pointer}/schema");
+                (schemas.value_of_ref_or(schema, &schema_pointer, &context), is_json(media_type), schema_pointer)
             }
         };
-        if !is_simple(&value, schemas) {
-            unsupported(schemas, &schema_pointer, "object-valued parameters");
+        if matches!(value.shape, Shape::Binary) {
+            unsupported(schemas, &schema_pointer, "binary (`format: binary`) parameters");
             continue;
         }
-        if location == ParameterLocation::Header
-            && !data.name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
-        {
-            schemas.errors.push(SpecError::new(
-                format!("{pointer}/name"),
-                format!("`{}` is not a valid HTTP header name", data.name),
-            ));
+        let name_is_token = data.name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if matches!(location, ParameterLocation::Header | ParameterLocation::Cookie) && !name_is_token {
+            let what = if location == ParameterLocation::Header { "HTTP header" } else { "cookie" };
+            schemas
+                .errors
+                .push(SpecError::new(format!("{pointer}/name"), format!("`{}` is not a valid {what} name", data.name)));
             continue;
+        }
+        let mut wire_name = data.name.clone();
+        if location == ParameterLocation::Path && !placeholders.contains(&data.name.as_str()) {
+            match placeholders.iter().find(|p| p.eq_ignore_ascii_case(&data.name)) {
+                Some(placeholder) => {
+                    schemas.warnings.push(SpecError::new(
+                        format!("{pointer}/name"),
+                        format!(
+                            "the path `{path}` spells this parameter `{{{placeholder}}}`; it is sent in that place"
+                        ),
+                    ));
+                    wire_name = placeholder.to_string();
+                }
+                None => {
+                    schemas.warnings.push(SpecError::new(
+                        format!("{pointer}/name"),
+                        format!(
+                            "the path `{path}` has no `{{{}}}` placeholder for this parameter; it is left out",
+                            data.name
+                        ),
+                    ));
+                    continue;
+                }
+            }
         }
         let required = data.required || location == ParameterLocation::Path;
-        if location == ParameterLocation::Path && !path.contains(&format!("{{{}}}", data.name)) {
-            schemas.errors.push(SpecError::new(
-                format!("{pointer}/name"),
-                format!("the path `{path}` has no `{{{}}}` placeholder for this parameter", data.name),
-            ));
-            continue;
+        let simple_style = matches!(
+            style,
+            ParameterStyle::Form
+                | ParameterStyle::SpaceDelimited
+                | ParameterStyle::PipeDelimited
+                | ParameterStyle::Simple
+        );
+        let encoding = if json {
+            ParameterEncoding::Json
+        } else if location != ParameterLocation::Cookie && simple_style && is_simple(&value, schemas) {
+            ParameterEncoding::Text
+        } else {
+            ParameterEncoding::Styled { style, explode }
+        };
+        let array_style = match style {
+            ParameterStyle::Form if location == ParameterLocation::Query && explode => ArrayStyle::Repeat,
+            ParameterStyle::SpaceDelimited => ArrayStyle::Space,
+            ParameterStyle::PipeDelimited => ArrayStyle::Pipe,
+            _ => ArrayStyle::Comma,
+        };
+        // A name two locations share (a path and a query `id`) tells them apart by location.
+        let mut rust_name = naming::snake_name(&data.name);
+        if field_names.is_taken(&rust_name) {
+            rust_name = format!("{}_{}", rust_name.trim_end_matches('_'), location_of(parameter));
         }
-        let rust_name = field_names.claim(naming::snake_name(&data.name));
+        let rust_name = field_names.claim(rust_name);
+        // The params struct's own (serde) name must be unique too.
+        let field_wire_name = if lowered.iter().any(|(_, field)| field.wire_name == wire_name) {
+            rust_name.clone()
+        } else {
+            wire_name.clone()
+        };
         let field = Field {
-            wire_name: data.name.clone(),
+            wire_name: field_wire_name,
             rust_name: rust_name.clone(),
             doc: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
@@ -112,17 +170,41 @@ pub(super) fn lower_parameters(
             boxed: false,
             value,
         };
-        lowered.push((Parameter { wire_name: data.name.clone(), rust_name, location, style }, field));
+        lowered.push((Parameter { wire_name, rust_name, location, style: array_style, encoding }, field));
     }
 
-    for placeholder in placeholders(path) {
+    for placeholder in placeholders {
         let declared = lowered.iter().any(|(p, _)| p.location == ParameterLocation::Path && p.wire_name == placeholder);
-        if !declared {
-            schemas.errors.push(SpecError::new(
-                format!("{operation_pointer}/parameters"),
-                format!("the path placeholder `{{{placeholder}}}` has no path parameter; declare it with `in: path`"),
-            ));
+        if declared {
+            continue;
         }
+        schemas.warnings.push(SpecError::new(
+            format!("{operation_pointer}/parameters"),
+            format!(
+                "the path placeholder `{{{placeholder}}}` has no path parameter; it is taken as a required string \
+                 (declare it with `in: path`)"
+            ),
+        ));
+        let rust_name = field_names.claim(naming::snake_name(placeholder));
+        let field = Field {
+            wire_name: placeholder.to_string(),
+            rust_name: rust_name.clone(),
+            doc: Some(format!("The `{{{placeholder}}}` segment of the path (not declared by the spec).")),
+            deprecated: false,
+            required: true,
+            sensitive: false,
+            access: Access::ReadWrite,
+            boxed: false,
+            value: ValueType { shape: Shape::String(StringRules::default()), nullable: false },
+        };
+        let parameter = Parameter {
+            wire_name: placeholder.to_string(),
+            rust_name,
+            location: ParameterLocation::Path,
+            style: ArrayStyle::Comma,
+            encoding: ParameterEncoding::Text,
+        };
+        lowered.push((parameter, field));
     }
     lowered
 }
@@ -139,6 +221,12 @@ fn location_of(parameter: &SpecParameter) -> &'static str {
         SpecParameter::Header { .. } => "header",
         SpecParameter::Cookie { .. } => "cookie",
     }
+}
+
+/// Whether a media type is JSON (`application/json`, `…+json`).
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// Whether a value can be written as parameter text: a scalar, a string enum, or an array of them.
@@ -164,4 +252,82 @@ pub(super) fn parameters_pointer(pointer: &str) -> String {
 
 pub(super) fn path_item_parameters_pointer(path: &str) -> String {
     format!("#/paths/{}/parameters", escape_pointer_token(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::operations::lower_operations;
+    use super::*;
+
+    /// Lowers the operations of a YAML spec: (operations, errors, warnings).
+    fn lower_spec(yaml: &str) -> (Vec<Operation>, Vec<SpecError>, Vec<SpecError>) {
+        let document: openapiv3::OpenAPI = serde_yaml::from_str(yaml).expect("a valid document");
+        let empty = indexmap::IndexMap::new();
+        let mut schemas = SchemaLowering::new(&empty);
+        let lowered = lower_operations(&document, &mut schemas);
+        (lowered.operations, schemas.errors, schemas.warnings)
+    }
+
+    const PATH_MISTAKES: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /codes/{shortCode}/users/{userId}/orders/{orderId}:
+    get:
+      operationId: getOrder
+      parameters:
+        - {name: shortCode, in: path, required: true, schema: {type: string}}
+        - {name: shortCode, in: query, schema: {type: string}}
+        - {name: userid, in: path, required: true, schema: {type: string}}
+        - {name: ghost, in: path, required: true, schema: {type: string}}
+        - {name: where, in: query, content: {application/json: {schema: {type: object}}}}
+        - {name: tracking, in: cookie, schema: {type: string}}
+        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {a: {type: string}}}}
+      responses:
+        '204': {description: Nothing.}
+"#;
+
+    #[test]
+    fn path_mistakes_are_tolerated_with_warnings() {
+        let (operations, errors, warnings) = lower_spec(PATH_MISTAKES);
+        assert!(errors.is_empty(), "{errors:?}");
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        let base = "#/paths/~1codes~1{shortCode}~1users~1{userId}~1orders~1{orderId}/get/parameters";
+        assert_eq!(pointers, [format!("{base}/2/name"), format!("{base}/3/name"), base.to_string()]);
+        assert!(warnings[1].message.contains("left out"), "{}", warnings[1].message);
+        assert!(warnings[2].message.contains("`{orderId}`"), "{}", warnings[2].message);
+
+        let parameters = &operations[0].parameters;
+        let summary: Vec<(&str, &str, ParameterLocation)> =
+            parameters.iter().map(|p| (p.wire_name.as_str(), p.rust_name.as_str(), p.location)).collect();
+        assert_eq!(
+            summary,
+            [
+                ("shortCode", "short_code", ParameterLocation::Path),
+                ("shortCode", "short_code_query", ParameterLocation::Query),
+                ("userId", "userid", ParameterLocation::Path),
+                ("where", "where_", ParameterLocation::Query),
+                ("tracking", "tracking", ParameterLocation::Cookie),
+                ("filter", "filter", ParameterLocation::Query),
+                ("orderId", "order_id", ParameterLocation::Path),
+            ]
+        );
+        assert_eq!(parameters[3].encoding, ParameterEncoding::Json);
+        assert_eq!(parameters[4].encoding, ParameterEncoding::Styled { style: ParameterStyle::Form, explode: true });
+        assert_eq!(
+            parameters[5].encoding,
+            ParameterEncoding::Styled { style: ParameterStyle::DeepObject, explode: true }
+        );
+    }
+
+    #[test]
+    fn binary_parameters_are_refused() {
+        let yaml = PATH_MISTAKES.replace(
+            "{name: tracking, in: cookie, schema: {type: string}}",
+            "{name: tracking, in: cookie, schema: {type: string, format: binary}}",
+        );
+        let (_, errors, _) = lower_spec(&yaml);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].pointer.ends_with("/parameters/5/schema"), "{}", errors[0].pointer);
+    }
 }

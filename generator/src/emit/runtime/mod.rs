@@ -4,6 +4,7 @@
 
 mod binary;
 mod error;
+mod params;
 mod retry;
 mod secret;
 mod transport;
@@ -11,6 +12,7 @@ mod validation;
 
 pub use binary::binary_rs;
 pub use error::{error_rs, error_variants};
+pub use params::{params_rs, ParamHelpers};
 pub use retry::retry_rs;
 pub use secret::secret_rs;
 pub use transport::transport_rs;
