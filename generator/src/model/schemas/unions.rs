@@ -5,7 +5,8 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::super::naming::{self, Namespace};
 use super::super::*;
-use super::SchemaLowering;
+use super::{SchemaLowering, SCHEMA_PREFIX};
+use crate::load::escape_pointer_token;
 
 impl<'a> SchemaLowering<'a> {
     /// Declares the enum of an operation's successful responses when they differ by status;
@@ -58,6 +59,7 @@ impl<'a> SchemaLowering<'a> {
         members: &[ReferenceOr<Schema>],
         discriminator: Option<&openapiv3::Discriminator>,
         pointer: &str,
+        extras: &[(&Schema, String)],
     ) -> Union {
         let mut names = Namespace::new();
         let mut variants = Vec::with_capacity(members.len());
@@ -81,13 +83,25 @@ impl<'a> SchemaLowering<'a> {
                     if tags.is_empty() {
                         tags.push(schema_name.clone());
                     }
+                    let value = match resolved {
+                        Some(target) if !extras.is_empty() => {
+                            let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(&schema_name));
+                            self.merged_variant(type_name, &schema_name, (target, target_pointer), extras)
+                        }
+                        _ => value,
+                    };
                     (Some(schema_name), value, resolved, tags)
                 }
                 ReferenceOr::Item(schema) => {
                     let title = schema.schema_data.title.clone();
                     let context =
                         format!("{type_name} {}", title.as_deref().unwrap_or(&format!("variant {}", index + 1)));
-                    let value = self.value(schema, &member_pointer, &context);
+                    let value = if extras.is_empty() {
+                        self.value(schema, &member_pointer, &context)
+                    } else {
+                        let label = title.clone().unwrap_or_else(|| format!("variant {}", index + 1));
+                        self.merged_variant(type_name, &label, (schema, member_pointer.clone()), extras)
+                    };
                     (title, value, Some(schema), Vec::new())
                 }
             };
@@ -118,6 +132,20 @@ impl<'a> SchemaLowering<'a> {
             }
         };
         Union { variants, selection, catch_all: names.claim("Unknown".to_string()) }
+    }
+
+    /// A union variant merged with the common properties around its union.
+    fn merged_variant(
+        &mut self,
+        type_name: &str,
+        label: &str,
+        variant: (&Schema, String),
+        extras: &[(&Schema, String)],
+    ) -> ValueType {
+        let mut schemas = vec![variant];
+        schemas.extend(extras.iter().map(|(schema, pointer)| (*schema, pointer.clone())));
+        let id = self.merged_object(&format!("{type_name} {label}"), &schemas);
+        ValueType { shape: Shape::Named(id), nullable: false }
     }
 
     /// A variant name for a value without a schema name or title.
