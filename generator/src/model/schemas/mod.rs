@@ -24,7 +24,7 @@ mod unions;
 
 use enums::{build_enum, enum_values};
 use objects::AllOfParts;
-use unions::union_members;
+use unions::{is_null_member, nullable_single, union_members};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -228,6 +228,10 @@ impl<'a> SchemaLowering<'a> {
     /// Lowers an inline schema.
     fn value(&mut self, schema: &Schema, pointer: &str, context: &str) -> ValueType {
         let nullable = is_nullable(schema);
+        if let Some((keyword, index, single)) = nullable_single(schema) {
+            let inner = self.value_of_ref_or(single, &format!("{pointer}/{keyword}/{index}"), context);
+            return ValueType { shape: inner.shape, nullable: true };
+        }
         if enum_values(schema).is_some() {
             let id = self.inline_type(context, schema, pointer);
             return ValueType { shape: Shape::Named(id), nullable };
@@ -428,6 +432,9 @@ impl<'a> SchemaLowering<'a> {
 
 /// Whether a component schema becomes a Rust type of its own rather than being inlined.
 fn needs_type(schema: &Schema, components: &IndexMap<String, ReferenceOr<Schema>>) -> bool {
+    if nullable_single(schema).is_some() {
+        return false;
+    }
     if enum_values(schema).is_some() || union_members(schema).is_some() {
         return true;
     }
@@ -473,6 +480,7 @@ fn is_nullable(schema: &Schema) -> bool {
             _ => false,
         }
         || matches!(&schema.schema_kind, SchemaKind::AllOf { all_of } if objects::annotates_nullable(all_of))
+        || union_members(schema).is_some_and(|(_, members)| members.iter().any(is_null_member))
 }
 
 fn is_sensitive(schema: &Schema) -> bool {

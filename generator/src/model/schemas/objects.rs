@@ -279,6 +279,9 @@ pub(super) fn member_kind(
 }
 
 fn schema_kind(schema: &Schema, components: &IndexMap<String, ReferenceOr<Schema>>, depth: usize) -> MemberKind {
+    if let Some((_, _, single)) = super::unions::nullable_single(schema) {
+        return member_kind(single, components, depth + 1);
+    }
     if super::unions::union_members(schema).is_some() {
         return MemberKind::Union;
     }

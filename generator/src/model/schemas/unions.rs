@@ -65,6 +65,10 @@ impl<'a> SchemaLowering<'a> {
         let mut variants = Vec::with_capacity(members.len());
         let mut member_keys = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
+            if is_null_member(member) {
+                // Makes the union nullable where it is used (see `is_nullable`).
+                continue;
+            }
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let (label, value, schema, tags) = match member {
                 ReferenceOr::Reference { reference } => {
@@ -175,6 +179,27 @@ impl<'a> SchemaLowering<'a> {
             _ => return None,
         };
         Some((required.clone(), properties.keys().cloned().collect()))
+    }
+}
+
+/// Whether a union member only says that the value may be `null` (`anyOf: [{$ref: …},
+/// {nullable: true}]`, the OpenAPI 3.0 spelling of an optional reference).
+pub(super) fn is_null_member(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(schema) if schema.schema_data.nullable
+        && matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.is_none()
+            && any.properties.is_empty() && any.items.is_none() && any.enumeration.is_empty()
+            && any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty()
+            && any.additional_properties.is_none()))
+}
+
+/// The one member of a union whose other members only allow `null`, with its keyword and index:
+/// such a union is that member's type, nullable.
+pub(super) fn nullable_single(schema: &Schema) -> Option<(&'static str, usize, &ReferenceOr<Schema>)> {
+    let (keyword, members) = union_members(schema)?;
+    let mut rest = members.iter().enumerate().filter(|(_, member)| !is_null_member(member));
+    match (rest.next(), rest.next()) {
+        (Some((index, member)), None) if members.len() > 1 => Some((keyword, index, member)),
+        _ => None,
     }
 }
 
