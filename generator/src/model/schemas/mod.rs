@@ -140,6 +140,7 @@ impl<'a> SchemaLowering<'a> {
             doc: Some(doc),
             deprecated: false,
             in_request: false,
+            builder_name: None,
             kind: TypeKind::Struct(Struct { fields, extra: Extra::Ignored }),
         }));
         id
@@ -405,6 +406,7 @@ impl<'a> SchemaLowering<'a> {
             doc: description(schema),
             deprecated: schema.schema_data.deprecated,
             in_request: false,
+            builder_name: None,
             kind,
         }
     }

@@ -579,6 +579,7 @@ impl<'a> SchemaLowering<'a> {
             doc: description(first),
             deprecated: first.schema_data.deprecated,
             in_request: false,
+            builder_name: None,
             kind,
         });
         id

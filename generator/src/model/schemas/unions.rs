@@ -45,6 +45,7 @@ impl<'a> SchemaLowering<'a> {
             doc: Some(doc),
             deprecated: false,
             in_request: false,
+            builder_name: None,
             kind: TypeKind::Union(union),
         }));
         id
