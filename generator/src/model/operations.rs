@@ -9,8 +9,6 @@ use super::*;
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
 
-/// Method names the generated `Client` defines itself, which operations must not take.
-
 pub(super) struct Lowered {
     pub operations: Vec<Operation>,
 }
