@@ -336,6 +336,39 @@ mod all_of {
         assert_eq!(animal, Animal { name: "Rex".into(), age: Some(4) });
         round_trip!(Animal, json!({"name": "Tom", "age": 2}));
     }
+
+    #[test]
+    fn scalar_members_merge_into_one_constrained_value() {
+        use fixture_all_of::types::{Kennel, KennelResident, KennelResidentBird, KennelResidentCat};
+        let kennel = round_trip!(
+            Kennel,
+            json!({"id": "k-1", "code": "AB", "capacity": 8, "image": "x.png",
+                   "resident": {"kind": "cat", "lives": 9, "since": "2020"}})
+        );
+        let id: Option<String> = kennel.id.clone();
+        assert_eq!(id.as_deref(), Some("k-1"));
+        let code: String = kennel.code.clone();
+        assert_eq!(code, "AB");
+        let capacity: Option<i64> = kennel.capacity;
+        assert_eq!(capacity, Some(8));
+        // The union keeps its discriminator; every variant also has the common `since`.
+        assert_eq!(
+            kennel.resident,
+            Some(KennelResident::Cat(KennelResidentCat {
+                kind: "cat".into(),
+                lives: Some(9),
+                since: Some("2020".into())
+            }))
+        );
+        let bird = round_trip!(Kennel, json!({"code": "B", "resident": {"kind": "bird", "wingspan": 0.5}}));
+        assert!(matches!(bird.resident, Some(KennelResident::Bird(KennelResidentBird { since: None, .. }))));
+        // The constraints of every member are checked before sending.
+        let too_long = Kennel::builder().code("ABCDEF").build().unwrap_err().to_string();
+        assert!(too_long.contains("code"), "{too_long}");
+        let too_big = Kennel::builder().code("A").capacity(51).build().unwrap_err().to_string();
+        assert!(too_big.contains("capacity"), "{too_big}");
+        assert!(Kennel::builder().code("A").capacity(50).build().is_ok());
+    }
 }
 
 mod collections {

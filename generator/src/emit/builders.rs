@@ -11,7 +11,7 @@ use crate::model::{Access, Api, Extra, Struct, TypeDef};
 
 pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let name = ident(&def.name);
-    let builder_name = format_ident!("{}Builder", def.name);
+    let builder_name = format_ident!("{}", def.builder_name.as_deref().unwrap_or("Builder"));
     let builder_doc = format!(" Builds a [`{}`], checking it against the spec before handing it out.", def.name);
     let start_doc = format!(" Starts a [`{builder_name}`]; `build` checks required fields and constraints.");
 

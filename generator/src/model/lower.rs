@@ -1,7 +1,7 @@
 //! The entry point of the model phase: the whole document in, an [`Api`] (or every problem
 //! found) out.
 
-use heck::{ToKebabCase, ToShoutySnakeCase};
+use heck::ToShoutySnakeCase;
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
 
 use super::naming::{self, Namespace};
@@ -22,23 +22,18 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
     let mut errors = std::mem::take(&mut schemas.errors);
 
     let crate_name = match crate_name {
-        Some(name) => name.to_string(),
-        None => document
-            .info
-            .extensions
-            .get("x-crate-name")
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|| document.info.title.to_kebab_case()),
+        Some(name) => explicit_crate_name(name, "--crate-name", "#/info", &mut errors),
+        None => match document.info.extensions.get("x-crate-name") {
+            Some(name) => match name.as_str() {
+                Some(name) => explicit_crate_name(name, "`x-crate-name`", "#/info/x-crate-name", &mut errors),
+                None => {
+                    errors.push(SpecError::new("#/info/x-crate-name", "`x-crate-name` must be a string"));
+                    String::new()
+                }
+            },
+            None => naming::crate_name_from_title(&document.info.title),
+        },
     };
-    if crate_name.is_empty() || !crate_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        errors.push(SpecError::new(
-            "#/info/x-crate-name",
-            format!(
-                "`{crate_name}` is not a valid crate name; use letters, digits, `-` and `_` (or pass --crate-name)"
-            ),
-        ));
-    }
     let env_prefix = match document.info.extensions.get("x-env-prefix").and_then(|v| v.as_str()) {
         Some(prefix) => prefix.to_string(),
         None => crate_name.to_shouty_snake_case(),
@@ -74,7 +69,41 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
     cycles::box_recursive_fields(&mut types);
     api.types = types;
     mark_request_types(&mut api);
+    name_builders(&mut api);
     Ok(api)
+}
+
+/// Names the request builder of every struct sent in requests, in the same namespace as the
+/// types: a schema that is already called `FooBuilder` keeps its name, and `Foo`'s builder
+/// becomes `FooBuilder2`.
+fn name_builders(api: &mut Api) {
+    let taken: Vec<String> = api
+        .types
+        .iter()
+        .map(|def| def.name.clone())
+        .chain(api.aliases.iter().map(|alias| alias.name.clone()))
+        .collect();
+    let mut names = Namespace::with_taken(taken.iter().map(String::as_str));
+    for def in &mut api.types {
+        if def.in_request && matches!(def.kind, TypeKind::Struct(_)) {
+            def.builder_name = Some(names.claim(format!("{}Builder", def.name)));
+        }
+    }
+}
+
+/// A crate name the user chose: used as given when it is valid, refused with what would be
+/// valid otherwise (a chosen name is never silently changed).
+fn explicit_crate_name(name: &str, source: &str, pointer: &str, errors: &mut Vec<SpecError>) -> String {
+    if let Err(problem) = naming::check_crate_name(name) {
+        errors.push(SpecError::new(
+            pointer,
+            format!(
+                "`{name}` (from {source}) is not a valid crate name: {problem}; a crate name starts with an ASCII letter and continues with ASCII letters, digits, `-` and `_`, e.g. `{}`",
+                naming::crate_name_from_title(name)
+            ),
+        ));
+    }
+    name.to_string()
 }
 
 /// The error type when every operation that declares an error body declares the same named one.
@@ -117,7 +146,7 @@ fn servers(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Server> {
 
 fn credentials(document: &OpenAPI, env_prefix: &str, errors: &mut Vec<SpecError>) -> Vec<Credential> {
     let Some(components) = &document.components else { return Vec::new() };
-    let mut names = Namespace::with_taken(["environment", "base_url", "build", "with_reqwest_client"]);
+    let mut names = Namespace::with_taken(naming::CLIENT_BUILDER_NAMES.iter().copied());
     let mut credentials = Vec::new();
     for (scheme, definition) in &components.security_schemes {
         let pointer = format!("#/components/securitySchemes/{}", escape_pointer_token(scheme));

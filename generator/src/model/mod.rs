@@ -75,6 +75,9 @@ pub struct TypeDef {
     /// Whether values of this type are sent in a request body: such types get a builder (objects)
     /// and client-side validation.
     pub in_request: bool,
+    /// The name of the type's request builder (`{Name}Builder`, or numbered when a schema
+    /// already has that name), for structs that travel in requests; decided after all type names.
+    pub builder_name: Option<String>,
     pub kind: TypeKind,
 }
 

@@ -21,6 +21,12 @@ const KEYWORDS: &[&str] = &[
 /// these names gets a suffix instead of shadowing them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Self",
+    // The generic parameters of the emitted serde impls (`D: Deserializer`, `S: Serializer`, …).
+    "A",
+    "D",
+    "E",
+    "S",
+    "T",
     "Option",
     "Some",
     "None",
@@ -54,6 +60,62 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "AsRef",
     "AsMut",
     "Unpin",
+];
+
+/// Methods of the generated `Client`, public and private, and of the traits it derives or that
+/// every type has: an operation method with one of these names would clash or shadow it.
+pub const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "base_url",
+    "request",
+    "send",
+    "report",
+    "attempt",
+    "new",
+    "from_env",
+    "clone",
+    "clone_from",
+    "fmt",
+    "to_owned",
+    "to_string",
+    "into",
+    "from",
+    "try_into",
+    "try_from",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "eq",
+    "ne",
+];
+
+/// Methods and fields of the generated `ClientBuilder`: a credential setter (named after its
+/// security scheme) must not take one of these names.
+pub const CLIENT_BUILDER_NAMES: &[&str] = &[
+    "environment",
+    "base_url",
+    "http",
+    "timeout",
+    "connect_timeout",
+    "retry",
+    "retry_policy",
+    "user_agent",
+    "max_response_size",
+    "on_response",
+    "with_reqwest_client",
+    "from_env",
+    "build",
+    "default",
+    "new",
+    "clone",
+    "clone_from",
+    "fmt",
+    "to_owned",
+    "into",
+    "from",
+    "credentials",
+    "read_env",
+    "credential_header",
 ];
 
 /// A PascalCase type name for a schema name or a path of words.
@@ -137,6 +199,48 @@ fn prefix_digit(name: String, prefix: &str) -> String {
     }
 }
 
+/// Library names Cargo or Rust refuse besides keywords.
+const RESERVED_LIBRARY_NAMES: &[&str] = &["test", "std", "core", "alloc", "proc_macro"];
+
+/// Whether `name` can be a Cargo package name whose library name (`-` replaced by `_`) is a
+/// usable Rust identifier; the reason when it cannot.
+pub fn check_crate_name(name: &str) -> Result<(), &'static str> {
+    let Some(first) = name.chars().next() else { return Err("it is empty") };
+    if !first.is_ascii_alphabetic() {
+        return Err("it does not start with an ASCII letter");
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err("it contains a character other than ASCII letters, digits, `-` and `_`");
+    }
+    let library = name.replace('-', "_");
+    if KEYWORDS.contains(&library.as_str()) || library == "Self" || RESERVED_LIBRARY_NAMES.contains(&library.as_str()) {
+        return Err("its library name is a Rust keyword or a name Cargo reserves");
+    }
+    Ok(())
+}
+
+/// A valid crate name derived from the spec's title: its ASCII words in kebab case (`Pet Store
+/// API` → `pet-store-api`). A title that gives no word becomes `api-client`; one that starts
+/// with a digit gets an `api-` prefix (`3scale API` → `api-3scale-api`); one whose library name
+/// would be a keyword or reserved gets a `-client` suffix (`Self` → `self-client`).
+pub fn crate_name_from_title(title: &str) -> String {
+    use heck::ToKebabCase;
+    let ascii: String = title.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let name = ascii.to_kebab_case();
+    let name = if name.is_empty() {
+        "api-client".to_string()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else {
+        name
+    };
+    if check_crate_name(&name).is_ok() {
+        name
+    } else {
+        format!("{name}-client")
+    }
+}
+
 /// The names already taken in one scope (a module, a struct's fields, an enum's variants).
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
@@ -204,6 +308,29 @@ mod tests {
         assert_eq!(snake_name("30d"), "n_30d");
         assert_eq!(snake_name("self"), "self_");
         assert_eq!(snake_name("Plaid-Version"), "plaid_version");
+    }
+
+    #[test]
+    fn crate_names() {
+        assert_eq!(crate_name_from_title("Pet Store API"), "pet-store-api");
+        assert_eq!(crate_name_from_title("3scale API"), "api-3scale-api");
+        assert_eq!(crate_name_from_title("api.example.com v2"), "api-example-com-v2");
+        assert_eq!(crate_name_from_title("Données ouvertes"), "donn-es-ouvertes");
+        assert_eq!(crate_name_from_title("日本"), "api-client");
+        assert_eq!(crate_name_from_title(""), "api-client");
+        assert_eq!(crate_name_from_title("Self"), "self-client");
+        assert_eq!(crate_name_from_title("test"), "test-client");
+        for title in ["Pet Store API", "3scale API", "", "crate", "{x}", "--", "Ünïcode ✓"] {
+            assert_eq!(check_crate_name(&crate_name_from_title(title)), Ok(()), "{title}");
+        }
+        assert!(check_crate_name("3scale").is_err());
+        assert!(check_crate_name("my.crate").is_err());
+        assert!(check_crate_name("my crate").is_err());
+        assert!(check_crate_name("").is_err());
+        assert!(check_crate_name("self").is_err());
+        assert!(check_crate_name("crate").is_err());
+        assert!(check_crate_name("café").is_err());
+        assert_eq!(check_crate_name("my-crate_2"), Ok(()));
     }
 
     #[test]

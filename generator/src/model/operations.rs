@@ -9,15 +9,12 @@ use super::*;
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
 
-/// Method names the generated `Client` defines itself, which operations must not take.
-const CLIENT_METHODS: &[&str] = &["builder", "base_url", "new", "clone", "fmt", "send", "from_env"];
-
 pub(super) struct Lowered {
     pub operations: Vec<Operation>,
 }
 
 pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<'_>) -> Lowered {
-    let mut names = Namespace::with_taken(CLIENT_METHODS.iter().copied());
+    let mut names = Namespace::with_taken(naming::CLIENT_METHODS.iter().copied());
     let mut lowered = Lowered { operations: Vec::new() };
     for (path, item) in &document.paths.paths {
         let path_pointer = format!("#/paths/{}", escape_pointer_token(path));

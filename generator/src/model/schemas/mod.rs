@@ -24,7 +24,7 @@ mod unions;
 
 use enums::{build_enum, enum_values};
 use objects::AllOfParts;
-use unions::union_members;
+use unions::{is_null_member, nullable_single, union_members};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -81,7 +81,7 @@ impl<'a> SchemaLowering<'a> {
         let mut alias_names = HashMap::new();
         for (name, schema) in components {
             let slot = match schema {
-                ReferenceOr::Item(schema) if needs_type(schema) => {
+                ReferenceOr::Item(schema) if needs_type(schema, components) => {
                     let id = TypeId(self.types.len());
                     self.types.push(None);
                     assigned.insert(id, self.type_names.claim(naming::type_name(name)));
@@ -143,6 +143,7 @@ impl<'a> SchemaLowering<'a> {
             doc: Some(doc),
             deprecated: false,
             in_request: false,
+            builder_name: None,
             kind: TypeKind::Struct(Struct { fields, extra: Extra::Ignored }),
         }));
         id
@@ -248,6 +249,10 @@ impl<'a> SchemaLowering<'a> {
     /// Lowers an inline schema.
     fn value(&mut self, schema: &Schema, pointer: &str, context: &str) -> ValueType {
         let nullable = is_nullable(schema);
+        if let Some((keyword, index, single)) = nullable_single(schema) {
+            let inner = self.value_of_ref_or(single, &format!("{pointer}/{keyword}/{index}"), context);
+            return ValueType { shape: inner.shape, nullable: true };
+        }
         if enum_values(schema).is_some() {
             let id = self.inline_type(context, schema, pointer);
             return ValueType { shape: Shape::Named(id), nullable };
@@ -308,10 +313,9 @@ impl<'a> SchemaLowering<'a> {
                 }
             }
             SchemaKind::AllOf { all_of } => {
-                let parts = AllOfParts::of(all_of);
-                if let Some((index, single)) = parts.single {
-                    let inner = self.value_of_ref_or(single, &format!("{pointer}/allOf/{index}"), context);
-                    return ValueType { shape: inner.shape, nullable: nullable || parts.nullable || inner.nullable };
+                let parts = AllOfParts::of(all_of, self.components);
+                if let Some((index, single)) = parts.single() {
+                    return self.all_of_single(all_of, index, single, pointer, context, nullable || parts.nullable);
                 }
                 Shape::Named(self.inline_type(context, schema, pointer))
             }
@@ -334,10 +338,10 @@ impl<'a> SchemaLowering<'a> {
             return self.unsupported(pointer, "not");
         }
         if !any_schema.all_of.is_empty() && any_schema.properties.is_empty() {
-            let parts = AllOfParts::of(&any_schema.all_of);
-            if let Some((index, single)) = parts.single {
-                let inner = self.value_of_ref_or(single, &format!("{pointer}/allOf/{index}"), context);
-                return ValueType { shape: inner.shape, nullable: nullable || parts.nullable || inner.nullable };
+            let parts = AllOfParts::of(&any_schema.all_of, self.components);
+            if let Some((index, single)) = parts.single() {
+                let all_of = &any_schema.all_of;
+                return self.all_of_single(all_of, index, single, pointer, context, nullable || parts.nullable);
             }
         }
         let shape = if !any_schema.all_of.is_empty() || !any_schema.properties.is_empty() {
@@ -398,8 +402,17 @@ impl<'a> SchemaLowering<'a> {
     fn named_type(&mut self, name: String, schema: &Schema, pointer: &str) -> TypeDef {
         let kind = match (enum_values(schema), union_members(schema)) {
             (Some(values), _) => TypeKind::Enum(build_enum(values)),
-            (None, Some((keyword, members))) => {
-                TypeKind::Union(self.union(&name, keyword, members, schema.schema_data.discriminator.as_ref(), pointer))
+            (None, Some((keyword, members))) => TypeKind::Union(self.union(
+                &name,
+                keyword,
+                members,
+                schema.schema_data.discriminator.as_ref(),
+                pointer,
+                &[],
+            )),
+            (None, None) if distributed(schema, self.components).is_some() => {
+                let (all_of, index) = distributed(schema, self.components).expect("checked");
+                self.distributed_union(&name, all_of, index, pointer)
             }
             (None, None) => {
                 let mut parts = ObjectParts::default();
@@ -413,6 +426,7 @@ impl<'a> SchemaLowering<'a> {
             doc: description(schema),
             deprecated: schema.schema_data.deprecated,
             in_request: false,
+            builder_name: None,
             kind,
         }
     }
@@ -439,20 +453,41 @@ impl<'a> SchemaLowering<'a> {
 }
 
 /// Whether a component schema becomes a Rust type of its own rather than being inlined.
-fn needs_type(schema: &Schema) -> bool {
+fn needs_type(schema: &Schema, components: &IndexMap<String, ReferenceOr<Schema>>) -> bool {
+    if nullable_single(schema).is_some() {
+        return false;
+    }
     if enum_values(schema).is_some() || union_members(schema).is_some() {
         return true;
     }
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
-        SchemaKind::AllOf { all_of } => AllOfParts::of(all_of).single.is_none(),
+        SchemaKind::AllOf { all_of } => AllOfParts::of(all_of, components).single().is_none(),
         SchemaKind::Any(any_schema) => {
             any_schema.one_of.is_empty()
                 && any_schema.any_of.is_empty()
                 && (!any_schema.properties.is_empty()
-                    || (!any_schema.all_of.is_empty() && AllOfParts::of(&any_schema.all_of).single.is_none()))
+                    || (!any_schema.all_of.is_empty()
+                        && AllOfParts::of(&any_schema.all_of, components).single().is_none()))
         }
         _ => false,
+    }
+}
+
+/// The members of an `allOf` that is one `oneOf` / `anyOf` plus common properties, with the
+/// index of the union member.
+fn distributed<'s>(
+    schema: &'s Schema,
+    components: &IndexMap<String, ReferenceOr<Schema>>,
+) -> Option<(&'s [ReferenceOr<Schema>], usize)> {
+    let all_of = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) if any.properties.is_empty() => &any.all_of,
+        _ => return None,
+    };
+    match AllOfParts::of(all_of, components).plan {
+        objects::AllOfPlan::Distribute(index) => Some((all_of.as_slice(), index)),
+        _ => None,
     }
 }
 
@@ -466,7 +501,8 @@ fn is_nullable(schema: &Schema) -> bool {
             SchemaKind::Any(any) => any.enumeration.iter().any(serde_json::Value::is_null),
             _ => false,
         }
-        || matches!(&schema.schema_kind, SchemaKind::AllOf { all_of } if AllOfParts::of(all_of).nullable)
+        || matches!(&schema.schema_kind, SchemaKind::AllOf { all_of } if objects::annotates_nullable(all_of))
+        || union_members(schema).is_some_and(|(_, members)| members.iter().any(is_null_member))
 }
 
 fn is_sensitive(schema: &Schema) -> bool {

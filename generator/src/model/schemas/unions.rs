@@ -5,7 +5,8 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::super::naming::{self, Namespace};
 use super::super::*;
-use super::SchemaLowering;
+use super::{SchemaLowering, SCHEMA_PREFIX};
+use crate::load::escape_pointer_token;
 
 impl<'a> SchemaLowering<'a> {
     /// Declares the enum of an operation's successful responses when they differ by status;
@@ -44,6 +45,7 @@ impl<'a> SchemaLowering<'a> {
             doc: Some(doc),
             deprecated: false,
             in_request: false,
+            builder_name: None,
             kind: TypeKind::Union(union),
         }));
         id
@@ -58,11 +60,16 @@ impl<'a> SchemaLowering<'a> {
         members: &[ReferenceOr<Schema>],
         discriminator: Option<&openapiv3::Discriminator>,
         pointer: &str,
+        extras: &[(&Schema, String)],
     ) -> Union {
         let mut names = Namespace::new();
         let mut variants = Vec::with_capacity(members.len());
         let mut member_keys = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
+            if is_null_member(member) {
+                // Makes the union nullable where it is used (see `is_nullable`).
+                continue;
+            }
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let (label, value, schema, tags) = match member {
                 ReferenceOr::Reference { reference } => {
@@ -81,13 +88,25 @@ impl<'a> SchemaLowering<'a> {
                     if tags.is_empty() {
                         tags.push(schema_name.clone());
                     }
+                    let value = match resolved {
+                        Some(target) if !extras.is_empty() => {
+                            let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(&schema_name));
+                            self.merged_variant(type_name, &schema_name, (target, target_pointer), extras)
+                        }
+                        _ => value,
+                    };
                     (Some(schema_name), value, resolved, tags)
                 }
                 ReferenceOr::Item(schema) => {
                     let title = schema.schema_data.title.clone();
                     let context =
                         format!("{type_name} {}", title.as_deref().unwrap_or(&format!("variant {}", index + 1)));
-                    let value = self.value(schema, &member_pointer, &context);
+                    let value = if extras.is_empty() {
+                        self.value(schema, &member_pointer, &context)
+                    } else {
+                        let label = title.clone().unwrap_or_else(|| format!("variant {}", index + 1));
+                        self.merged_variant(type_name, &label, (schema, member_pointer.clone()), extras)
+                    };
                     (title, value, Some(schema), Vec::new())
                 }
             };
@@ -120,6 +139,20 @@ impl<'a> SchemaLowering<'a> {
         Union { variants, selection, catch_all: names.claim("Unknown".to_string()) }
     }
 
+    /// A union variant merged with the common properties around its union.
+    fn merged_variant(
+        &mut self,
+        type_name: &str,
+        label: &str,
+        variant: (&Schema, String),
+        extras: &[(&Schema, String)],
+    ) -> ValueType {
+        let mut schemas = vec![variant];
+        schemas.extend(extras.iter().map(|(schema, pointer)| (*schema, pointer.clone())));
+        let id = self.merged_object(&format!("{type_name} {label}"), &schemas);
+        ValueType { shape: Shape::Named(id), nullable: false }
+    }
+
     /// A variant name for a value without a schema name or title.
     pub(super) fn shape_label(&self, shape: &Shape) -> Option<String> {
         Some(match shape {
@@ -147,6 +180,27 @@ impl<'a> SchemaLowering<'a> {
             _ => return None,
         };
         Some((required.clone(), properties.keys().cloned().collect()))
+    }
+}
+
+/// Whether a union member only says that the value may be `null` (`anyOf: [{$ref: …},
+/// {nullable: true}]`, the OpenAPI 3.0 spelling of an optional reference).
+pub(super) fn is_null_member(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(schema) if schema.schema_data.nullable
+        && matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.is_none()
+            && any.properties.is_empty() && any.items.is_none() && any.enumeration.is_empty()
+            && any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty()
+            && any.additional_properties.is_none()))
+}
+
+/// The one member of a union whose other members only allow `null`, with its keyword and index:
+/// such a union is that member's type, nullable.
+pub(super) fn nullable_single(schema: &Schema) -> Option<(&'static str, usize, &ReferenceOr<Schema>)> {
+    let (keyword, members) = union_members(schema)?;
+    let mut rest = members.iter().enumerate().filter(|(_, member)| !is_null_member(member));
+    match (rest.next(), rest.next()) {
+        (Some((index, member)), None) if members.len() > 1 => Some((keyword, index, member)),
+        _ => None,
     }
 }
 

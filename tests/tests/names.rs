@@ -1,0 +1,235 @@
+//! Rust names decided from spec text: crate names, titles, operation ids and schema names that are
+//! keywords, names the generated crate itself uses, digits, punctuation, format braces or non-ASCII.
+//!
+//! - `fuzzed_names_never_panic`: a proptest over such names; generation ends in `Ok` or in spec
+//!   errors with pointers, never a panic or invalid Rust (`NAMES_CASES` sets the case count).
+//! - `adversarial_names_compile`: a few fixed specs built from the same names, generated and
+//!   compiled with a real `cargo check --offline`, sharing the workspace's target directory.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use generator::{Error, Options};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+/// Names that have broken, or could break, generated code.
+const NAMES: &[&str] = &[
+    "request",
+    "report",
+    "attempt",
+    "send",
+    "builder",
+    "base_url",
+    "new",
+    "clone",
+    "fmt",
+    "from_env",
+    "timeout",
+    "http",
+    "retry",
+    "build",
+    "environment",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "BuildError",
+    "Secret",
+    "Environment",
+    "RetryPolicy",
+    "Binary",
+    "Validate",
+    "ValidationError",
+    "FieldPath",
+    "ApiError",
+    "Foo",
+    "FooBuilder",
+    "FooParams",
+    "D",
+    "S",
+    "E",
+    "T",
+    "Self",
+    "self",
+    "crate",
+    "super",
+    "type",
+    "fn",
+    "async",
+    "String",
+    "Option",
+    "3scale",
+    "2fa",
+    "x.y",
+    "a b",
+    "{id}",
+    "{}",
+    "{{",
+    "}",
+    "%s",
+    "\"quoted\"",
+    "back\\slash",
+    "é",
+    "日本",
+    "emoji 😀",
+    "-",
+    "_",
+    "__",
+    "",
+    "test",
+    "std",
+    "core",
+    "types",
+    "client",
+    "error",
+    "validation",
+];
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(NAMES).prop_map(str::to_string),
+        (prop::sample::select(NAMES), prop::sample::select(NAMES)).prop_map(|(a, b)| format!("{a}{b}")),
+        "[ -~]{0,12}",
+    ]
+}
+
+/// A spec with the given title, operation ids and schema names: every operation sends and
+/// returns one of the schemas, and one security scheme is named by a fuzzed name too.
+fn spec(title: &str, crate_name: Option<&str>, operations: &[String], schemas: &[String], scheme: &str) -> String {
+    let mut components = serde_json::Map::new();
+    for (index, name) in schemas.iter().enumerate() {
+        let next =
+            schemas.get(index + 1).map(|n| format!("#/components/schemas/{}", n.replace('~', "~0").replace('/', "~1")));
+        let mut properties = serde_json::json!({ name.clone(): {"type": "string"}, "id": {"type": "integer"} });
+        if let Some(next) = next {
+            properties["next"] = serde_json::json!({"$ref": next});
+        }
+        components.insert(name.clone(), serde_json::json!({"type": "object", "properties": properties}));
+    }
+    let mut paths = serde_json::Map::new();
+    for (index, id) in operations.iter().enumerate() {
+        let mut operation = serde_json::json!({"operationId": id, "responses": {"200": {"description": "ok"}}});
+        if let Some(schema) = schemas.get(index % schemas.len().max(1)) {
+            let reference = format!("#/components/schemas/{}", schema.replace('~', "~0").replace('/', "~1"));
+            operation["requestBody"] =
+                serde_json::json!({"required": true, "content": {"application/json": {"schema": {"$ref": reference}}}});
+            operation["responses"]["200"]["content"] = serde_json::json!({"application/json": {
+                "schema": {"$ref": reference}, "example": {"id": 1}}});
+        }
+        paths.insert(format!("/op{index}"), serde_json::json!({ "post": operation }));
+    }
+    let mut info = serde_json::json!({"title": title, "version": "1"});
+    if let Some(crate_name) = crate_name {
+        info["x-crate-name"] = serde_json::json!(crate_name);
+    }
+    serde_json::to_string_pretty(&serde_json::json!({
+        "openapi": "3.0.3",
+        "info": info,
+        "servers": [{"url": "https://api.example.test", "description": scheme}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {scheme: {"type": "apiKey", "in": "header", "name": "X-Key"}},
+        },
+        "security": [{scheme: []}],
+    }))
+    .expect("JSON prints")
+}
+
+fn generate(text: &str, crate_name: Option<String>) -> Result<generator::GeneratedFiles, Error> {
+    let options = Options { crate_name, spec_label: "names.json".into(), operations: vec![] };
+    generator::generate_from_text(Path::new("names.json"), text, &options)
+}
+
+#[test]
+fn fuzzed_names_never_panic() {
+    let cases = std::env::var("NAMES_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(96);
+    let mut runner = TestRunner::new_with_rng(
+        Config { cases, failure_persistence: None, ..Config::default() },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let strategy = (
+        name(),
+        prop::option::of(name()),
+        prop::option::of(name()),
+        prop::collection::vec(name(), 1..5),
+        prop::collection::vec(name(), 0..5),
+        name(),
+    );
+    runner
+        .run(&strategy, |(title, x_crate_name, cli_crate_name, operations, schemas, scheme)| {
+            let text = spec(&title, x_crate_name.as_deref(), &operations, &schemas, &scheme);
+            let result = catch_unwind(AssertUnwindSafe(|| generate(&text, cli_crate_name.clone())));
+            match result {
+                Err(_) => Err(TestCaseError::fail(format!("the generator panicked on\n{text}"))),
+                Ok(Err(Error::Internal { file, message })) => {
+                    Err(TestCaseError::fail(format!("invalid Rust in {file}: {message}\n{text}")))
+                }
+                Ok(Err(Error::Spec { errors, .. })) if errors.iter().any(|e| !e.pointer.starts_with('#')) => {
+                    Err(TestCaseError::fail(format!("an error without a pointer: {errors:?}")))
+                }
+                Ok(_) => Ok(()),
+            }
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+}
+
+/// The workspace root, whose `Cargo.lock` pins the generated crates' dependencies.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+}
+
+#[test]
+fn adversarial_names_compile() {
+    let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let specs = [
+        // Client's private methods as operations, schemas named like the crate's own types.
+        (
+            spec(
+                "3scale API",
+                None,
+                &owned(&["request", "report", "attempt", "send"]),
+                &owned(&["Client", "Error", "Secret", "D"]),
+                "timeout",
+            ),
+            None,
+        ),
+        // A schema named like another's builder, keywords and braces everywhere.
+        (
+            spec(
+                "{self}",
+                Some("self"),
+                &owned(&["{id}", "type", "builder", "x.y"]),
+                &owned(&["Foo", "FooBuilder", "type", "{}"]),
+                "retry",
+            ),
+            Some("fuzz-names-two".to_string()),
+        ),
+        // Non-ASCII and punctuation only.
+        (spec("日本 API ✓", None, &owned(&["日本", "-", "%s"]), &owned(&["é", "_", "ValidationError"]), "http"), None),
+    ];
+    let root = std::env::temp_dir().join(format!("names-compile-{}", std::process::id()));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    for (index, (text, cli_name)) in specs.iter().enumerate() {
+        let files = match generate(text, cli_name.clone()) {
+            Ok(files) => files,
+            Err(error) => panic!("spec {index} does not generate: {error}\n{text}"),
+        };
+        let dir = root.join(format!("spec{index}"));
+        files.write_to(&dir).expect("the crate is written");
+        std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("the lock file is copied");
+        let output = Command::new(env!("CARGO"))
+            .args(["check", "--offline", "--quiet", "--all-targets"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", target.join("names-compile"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "spec {index} does not compile:\n{}\n{text}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
