@@ -161,6 +161,7 @@ impl<'a> SchemaLowering<'a> {
             doc: Some(doc),
             deprecated: false,
             in_request: false,
+            builder_name: None,
             kind: TypeKind::Enum(build_enum(values)),
         }));
         id
