@@ -176,6 +176,11 @@ impl Repairs {
                     *node = Value::Mapping(Mapping::new());
                     self.warn(pointer, "`true` as a schema (JSON Schema style) was read as `{}`, any value");
                 }
+                Value::String(text) if text.starts_with("$ref:") => {
+                    let target = text["$ref:".len()..].trim().trim_matches(|c| c == '\'' || c == '"').to_string();
+                    *node = Value::Mapping(Mapping::from_iter([(Value::from("$ref"), Value::from(target.as_str()))]));
+                    self.warn(pointer, format!("a schema must be a mapping; the string `$ref:…` (a missing space after the colon) was read as `$ref: {target}`"));
+                }
                 Value::String(name) if TYPES.contains(&name.as_str()) => {
                     let name = name.clone();
                     *node = Value::Mapping(Mapping::from_iter([(Value::from("type"), Value::from(name.as_str()))]));
@@ -375,6 +380,7 @@ impl Repairs {
 
     fn schema(&mut self, mapping: &mut Mapping, pointer: &str) {
         self.schema_type(mapping, pointer);
+        self.misplaced_composition(mapping, pointer);
         for key in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"] {
             self.boolean(mapping, pointer, key);
         }
@@ -424,8 +430,7 @@ impl Repairs {
                 );
             }
         }
-        let nullable = mapping.get("nullable") == Some(&Value::Bool(true));
-        if mapping.get("default").is_some_and(Value::is_null) && !nullable {
+        if mapping.get("default").is_some_and(Value::is_null) && !admits_null(mapping) {
             mapping.remove("default");
             self.warn(&format!("{pointer}/default"), "`default: null` on a schema that is not nullable was dropped");
         }
@@ -530,6 +535,28 @@ impl Repairs {
         }
     }
 
+    /// `properties: {allOf: [...]}`: a list is never a schema, so this `allOf` (or `oneOf`,
+    /// `anyOf`) was meant for the schema itself.
+    fn misplaced_composition(&mut self, mapping: &mut Mapping, pointer: &str) {
+        for key in ["allOf", "oneOf", "anyOf"] {
+            let Some(Value::Mapping(properties)) = mapping.get_mut("properties") else { return };
+            if !properties.get(key).is_some_and(Value::is_sequence) {
+                continue;
+            }
+            let Some(Value::Sequence(members)) = properties.remove(key) else { continue };
+            match mapping.get_mut(key) {
+                Some(Value::Sequence(existing)) => existing.extend(members),
+                _ => {
+                    mapping.insert(Value::from(key), Value::Sequence(members));
+                }
+            }
+            self.warn(
+                &format!("{pointer}/properties/{key}"),
+                format!("`{key}` is written under `properties`, where a list cannot be a property schema; it was moved to the schema itself"),
+            );
+        }
+    }
+
     fn schema_type(&mut self, mapping: &mut Mapping, pointer: &str) {
         let at = format!("{pointer}/type");
         match mapping.get("type") {
@@ -621,7 +648,14 @@ impl Repairs {
             match replacement {
                 None => {
                     mapping.remove(key);
-                    self.warn(&at, format!("`{key}: {written}` is beyond the 64-bit integer range (or not a whole number) and constrains no 64-bit integer; it was dropped"));
+                    let why = match key {
+                        "multipleOf" => {
+                            "is not a whole number in the 64-bit range, which an integer `multipleOf` must be"
+                        }
+                        "maximum" => "is above the largest 64-bit integer, so it constrains nothing",
+                        _ => "is below the smallest 64-bit integer, so it constrains nothing",
+                    };
+                    self.warn(&at, format!("`{key}: {written}` {why}; it was dropped"));
                 }
                 Some(replacement) => {
                     mapping.insert(Value::from(key), Value::Number(replacement.into()));
@@ -730,6 +764,19 @@ impl Repairs {
             }
         }
     }
+}
+
+/// Whether a schema admits `null`: `nullable: true`, `null` among its `enum` values, or a
+/// member of its `anyOf`/`oneOf` that does.
+fn admits_null(mapping: &Mapping) -> bool {
+    mapping.get("nullable") == Some(&Value::Bool(true))
+        || mapping.get("enum").and_then(Value::as_sequence).is_some_and(|values| values.iter().any(Value::is_null))
+        || ["anyOf", "oneOf"].iter().any(|key| {
+            mapping
+                .get(*key)
+                .and_then(Value::as_sequence)
+                .is_some_and(|members| members.iter().any(|member| member.as_mapping().is_some_and(admits_null)))
+        })
 }
 
 fn parse_number(text: &str) -> Option<Number> {
