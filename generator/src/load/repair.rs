@@ -809,3 +809,122 @@ fn describe(value: &Value) -> String {
         Value::Tagged(_) => "a tagged value".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+
+    use crate::load::{parse, Loaded};
+
+    fn load(components: &str) -> Loaded {
+        let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n{components}");
+        parse(Path::new("spec.yaml"), &text).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    fn warnings(loaded: &Loaded) -> Vec<String> {
+        loaded.warnings.iter().map(ToString::to_string).collect()
+    }
+
+    fn schema<'a>(loaded: &'a Loaded, name: &str) -> &'a openapiv3::Schema {
+        match &loaded.document.components.as_ref().unwrap().schemas[name] {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { .. } => panic!("{name} is a reference"),
+        }
+    }
+
+    #[test]
+    fn schema_mistakes_become_warnings() {
+        let loaded = load(
+            "  schemas:\n    A:\n      type: object\n      required: true\n      properties:\n        s: {type: string, default: null, items: {type: string}, example: 12}\n        l: {type: array}\n        n: {$ref: '#/components/schemas/A', nullable: true}\n",
+        );
+        let warnings = warnings(&loaded);
+        for expected in [
+            "at #/components/schemas/A/required: `required: true` inside a schema",
+            "at #/components/schemas/A/properties/s/default: `default: null`",
+            "at #/components/schemas/A/properties/s/items: `items` under `type: string`",
+            "at #/components/schemas/A/properties/l: `type: array` without `items`",
+            "at #/components/schemas/A/properties/n: `nullable: true` next to `$ref`",
+        ] {
+            assert!(warnings.iter().any(|w| w.starts_with(expected)), "{expected}\n{warnings:#?}");
+        }
+        assert_eq!(warnings.len(), 5, "{warnings:#?}");
+        let SchemaKind::Type(Type::Object(object)) = &schema(&loaded, "A").schema_kind else { panic!("an object") };
+        let ReferenceOr::Item(n) = &object.properties["n"] else { panic!("wrapped") };
+        assert!(n.schema_data.nullable && matches!(&n.schema_kind, SchemaKind::AllOf { all_of } if all_of.len() == 1));
+    }
+
+    #[test]
+    fn integer_bounds_beyond_64_bits_are_dropped_and_the_rest_kept() {
+        let loaded = load(
+            "  schemas:\n    U:\n      type: integer\n      minimum: 0\n      maximum: 18446744073709552000\n    S:\n      type: integer\n      minimum: -9223372036854776000\n      maximum: 100.0\n    F:\n      type: integer\n      minimum: 1.5\n      exclusiveMinimum: true\n",
+        );
+        let integer = |name| match &schema(&loaded, name).schema_kind {
+            SchemaKind::Type(Type::Integer(integer)) => integer.clone(),
+            other => panic!("{name} is not an integer schema: {other:?}"),
+        };
+        assert_eq!((integer("U").minimum, integer("U").maximum), (Some(0), None), "minimum: 0 still validated");
+        assert_eq!((integer("S").minimum, integer("S").maximum), (Some(i64::MIN), Some(100)));
+        assert_eq!((integer("F").minimum, integer("F").exclusive_minimum), (Some(2), false), "x > 1.5 is x >= 2");
+        let warnings = warnings(&loaded);
+        assert!(
+            warnings[0].starts_with("at #/components/schemas/U/maximum: `maximum: 1.8446744073709552e19` is above"),
+            "{warnings:#?}"
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    }
+
+    #[test]
+    fn json_specs_with_surrogate_pairs_and_huge_bounds_load() {
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "smile \uD83D\uDE00", "version": "1"}, "paths": {},
+            "components": {"schemas": {"N": {"type": "integer", "maximum": 18446744073709552000}}}}"#;
+        let loaded = parse(Path::new("spec.json"), text).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(loaded.document.info.title, "smile \u{1F600}");
+    }
+
+    #[test]
+    fn parameters_without_schema_are_repaired() {
+        let loaded = load(
+            "  parameters:\n    Sort:\n      name: sort\n      in: query\n      style: deepObject\n      type: object\n      properties: {field: {type: string}}\n    Bare:\n      name: bare\n      in: query\n    Id:\n      name: id\n      in: path\n      schema: {type: string}\n",
+        );
+        let warnings = warnings(&loaded);
+        assert!(
+            warnings[0].starts_with("at #/components/parameters/Sort: schema keywords (type, properties)"),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings[1].starts_with("at #/components/parameters/Bare: this parameter has neither"),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings[2].starts_with("at #/components/parameters/Id: a path parameter is always required"),
+            "{warnings:#?}"
+        );
+        let parameters = &loaded.document.components.as_ref().unwrap().parameters;
+        let ReferenceOr::Item(sort) = &parameters["Sort"] else { panic!() };
+        assert!(matches!(
+            &sort.parameter_data_ref().format,
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema))
+                if matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)))
+        ));
+    }
+
+    #[test]
+    fn malformed_objects_are_located_precisely() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: a, in: query, schema: {type: string}}\n        - {name: b, schema: {type: string}}\n      responses: {}\n";
+        let error = parse(Path::new("spec.yaml"), text).unwrap_err().to_string();
+        assert!(error.contains("at #/paths/~1a/get/parameters/1: this parameter has no `in`"), "{error}");
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, headers: {X: {schema: {type: string}, style: [1]}}}\n";
+        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        assert!(
+            warnings(&loaded)[0].starts_with("at #/paths/~1a/get/responses/200/headers/X/style"),
+            "{:?}",
+            loaded.warnings
+        );
+        // Whatever repair does not know is still located below `#/paths`.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      servers: 7\n      responses: {}\n";
+        let error = parse(Path::new("spec.yaml"), text).unwrap_err().to_string();
+        assert!(error.contains("at #/paths/~1a/get/servers: invalid type"), "{error}");
+    }
+}
