@@ -109,9 +109,10 @@ impl Repairs {
             Obj::Parameter => self.parameter(mapping, pointer, false),
             Obj::Header => self.parameter(mapping, pointer, true),
             Obj::Response => {
-                if !mapping.get("description").is_some_and(Value::is_string) {
+                self.string(mapping, pointer, "description");
+                if !mapping.contains_key("description") {
                     mapping.insert(Value::from("description"), Value::from(""));
-                    self.warn(pointer, "this response has no `description` (a string); an empty one was assumed");
+                    self.warn(pointer, "this response has no `description`; an empty one was assumed");
                 }
             }
             Obj::RequestBody => {
