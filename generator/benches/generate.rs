@@ -34,7 +34,7 @@ fn bench(path: &Path, budget: Duration) {
     let load = median_time(budget, || {
         black_box(generator::load::parse(path, black_box(&text)).expect("loads"));
     });
-    let document = generator::load::parse(path, &text).expect("loads");
+    let document = generator::load::parse(path, &text).expect("loads").document;
     let model = median_time(budget, || {
         black_box(generator::model::lower(black_box(&document), Some("bench-client")).expect("lowers"));
     });

@@ -2,7 +2,8 @@
 //!
 //! The work happens in phases, each in its own module, each handing a plain value to the next:
 //!
-//! 1. [`load`] reads the spec file and checks it is OpenAPI 3.0 (YAML or JSON → `openapiv3::OpenAPI`);
+//! 1. [`load`] reads the spec file (and the files it refers to), checks it is OpenAPI 3.0 and
+//!    repairs obvious mistakes with warnings (YAML or JSON → `openapiv3::OpenAPI`);
 //!    [`filter`] then keeps only the operations asked for, if any.
 //! 2. [`model`] lowers the document into a [`model::Api`]: named types and operations with every
 //!    `$ref` resolved and every Rust name decided. Nothing after this phase sees `openapiv3`.
@@ -45,9 +46,14 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<GeneratedFiles, E
     generate_from_text(spec_path, &text, options)
 }
 
-/// Like [`generate`], for spec text already in memory; `spec_path` only labels errors.
+/// Like [`generate`], for spec text already in memory; `spec_path` labels errors, and references
+/// to other files are resolved relative to its directory.
 pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<GeneratedFiles, Error> {
-    let mut document = load::parse(spec_path, text)?;
+    let loaded = load::parse(spec_path, text)?;
+    // Repairs made while loading (SpecErrors with pointers), to be reported with the other warnings.
+    let load_warnings: Vec<SpecError> = loaded.warnings;
+    let _ = &load_warnings;
+    let mut document = loaded.document;
     filter::select_operations(&mut document, &options.operations).map_err(|errors| Error::spec(spec_path, errors))?;
     let api =
         model::lower(&document, options.crate_name.as_deref()).map_err(|errors| Error::spec(spec_path, errors))?;

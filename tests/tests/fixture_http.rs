@@ -1,4 +1,4 @@
-//! The clients generated for the `parameters` and `one_of` fixtures against a local mock server: how each kind of
+//! The clients generated for the `parameters`, `one_of` and `multi_file` fixtures against a local mock server: how each kind of
 //! parameter and body goes over the wire, and that an invalid request is refused before anything is sent.
 
 use serde_json::{json, Value};
@@ -477,5 +477,67 @@ mod responses {
         assert_eq!(client.create_widget().await.expect("201 is a success").id, "w-1");
         let error = client.get_widget().await.unwrap_err();
         assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+    }
+}
+
+/// A spec split over several files: operations, parameters and schemas from other files work as
+/// if written inline, and schemas hoisted from files keep their names and their recursion.
+mod multi_file {
+    use super::*;
+    use fixture_multi_file::types::{GetPetParams, ListPetsParams, NewPet, Owner, Pet};
+    use fixture_multi_file::{Client, RetryPolicy};
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+    }
+
+    #[tokio::test]
+    async fn operations_from_other_files_go_over_the_wire() {
+        let server = MockServer::start().await;
+        let rex = json!({"id": 1, "name": "Rex", "owner": {"name": "Ann", "pets": [{"id": 2, "name": "Tom"}]},
+                         "friends": [{"id": 3, "name": "Kit"}]});
+        Mock::given(method("GET"))
+            .and(path("/pets"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [rex.clone()], "next": null})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/pets/1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(rex.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/pets"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 9, "name": "Bo"})))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+
+        let page = client
+            .list_pets(&ListPetsParams::builder().limit(5).build().expect("valid"))
+            .await
+            .expect("the list call succeeds");
+        let first: &Pet = &page.items[0];
+        assert_eq!(first.name, "Rex");
+        let owner: &Owner = first.owner.as_ref().expect("the owner, a schema from common.yaml");
+        assert_eq!(owner.pets.as_ref().map(|pets| pets[0].name.as_str()), Some("Tom"));
+        assert_eq!(first.friends.as_ref().map(|friends| friends[0].id), Some(3), "pet.yaml refers to itself");
+
+        let pet = client.get_pet(&GetPetParams::builder().pet_id(1_i64).build().expect("valid")).await.expect("get");
+        assert_eq!(&pet, first);
+
+        let created = client
+            .create_pet(&NewPet::builder().name("Bo").build().expect("valid"))
+            .await
+            .expect("the create call succeeds");
+        assert_eq!(created.id, 9);
+
+        let requests = received(&server).await;
+        assert_eq!(query_pairs(&requests[0]), pairs(&[("limit", "5")]), "the parameter from common.yaml");
+        let body: Value = serde_json::from_slice(&requests[2].body).expect("a JSON body");
+        assert_eq!(body, json!({"name": "Bo"}));
+        // The constraint written in new_pet.yaml is checked before anything is sent.
+        assert!(NewPet::builder().name("").build().is_err());
+        assert!(ListPetsParams::builder().limit(0).build().is_err(), "`minimum: 1` from common.yaml");
     }
 }
