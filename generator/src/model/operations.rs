@@ -180,6 +180,7 @@ fn lower_operation(
         }
     }
 
+    let security = super::security::operation_security(document, operation.security.as_ref(), &pointer, schemas);
     Operation {
         operation_id,
         rust_name,
@@ -197,7 +198,7 @@ fn lower_operation(
             }
             _ => operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(true),
         },
-        authenticated: !matches!(&operation.security, Some(requirements) if requirements.is_empty()),
+        security,
         body,
         response,
         response_examples: examples,

@@ -47,6 +47,8 @@ pub(super) struct SchemaLowering<'a> {
     /// Type aliases for the transparent component schemas.
     pub aliases: Vec<Alias>,
     pub errors: Vec<SpecError>,
+    /// Problems repaired or tolerated: reported, but generation goes on.
+    pub warnings: Vec<SpecError>,
 }
 
 /// The parts of an object schema, gathered from `properties` or from every member of an `allOf`.
@@ -68,6 +70,7 @@ impl<'a> SchemaLowering<'a> {
             inline_stack: Vec::new(),
             aliases: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
