@@ -479,32 +479,31 @@ impl ClientBuilder {
                 name: "user_agent",
             })?;
         let credentials = Credentials {
-            client_id: Some(
-                    self
-                        .client_id
-                        .as_deref()
-                        .ok_or(BuildError::MissingCredential {
-                            name: "client_id",
-                            sent_as: "the `PLAID-CLIENT-ID` header",
-                        })?,
-                )
-                .map(|value| header_value("client_id", value, false))
-                .transpose()?,
-            secret: Some(
-                    self
-                        .secret
-                        .as_ref()
-                        .map(crate::secret::Secret::expose)
-                        .ok_or(BuildError::MissingCredential {
-                            name: "secret",
-                            sent_as: "the `PLAID-SECRET` header",
-                        })?,
-                )
-                .map(|value| header_value("secret", value, true))
-                .transpose()?,
-            plaid_version: Some(self.plaid_version.as_deref().unwrap_or("2020-09-14"))
-                .map(|value| header_value("plaid_version", value, false))
-                .transpose()?,
+            client_id: {
+                let value = self
+                    .client_id
+                    .as_deref()
+                    .ok_or(BuildError::MissingCredential {
+                        name: "client_id",
+                        sent_as: "the `PLAID-CLIENT-ID` header",
+                    })?;
+                Some(header_value("client_id", value, false)?)
+            },
+            secret: {
+                let value = self
+                    .secret
+                    .as_ref()
+                    .map(crate::secret::Secret::expose)
+                    .ok_or(BuildError::MissingCredential {
+                        name: "secret",
+                        sent_as: "the `PLAID-SECRET` header",
+                    })?;
+                Some(header_value("secret", value, true)?)
+            },
+            plaid_version: {
+                let value = self.plaid_version.as_deref().unwrap_or("2020-09-14");
+                Some(header_value("plaid_version", value, false)?)
+            },
         };
         let http = match self.http {
             Some(http) => http,

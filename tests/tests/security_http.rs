@@ -176,7 +176,9 @@ async fn half_a_combination_is_a_clear_error_and_nothing_is_sent() {
     let server = mock_server().await;
     let client = builder(&server).header_key(HEADER_KEY).build().expect("builds without optional credentials");
     let err = client.with_combination().await.unwrap_err();
-    let Error::MissingCredentials { operation, alternatives } = &err else { panic!("expected MissingCredentials: {err:?}") };
+    let Error::MissingCredentials { operation, alternatives } = &err else {
+        panic!("expected MissingCredentials: {err:?}")
+    };
     assert_eq!(*operation, "withCombination");
     assert_eq!(alternatives, &vec![vec!["header_key", "session_cookie"]]);
     let text = err.to_string();
@@ -198,7 +200,8 @@ async fn the_first_alternative_whose_credentials_are_all_given_is_sent() {
 
     // Without it, the header key with the query key.
     let server = mock_server().await;
-    let client = builder(&server).header_key(HEADER_KEY).query_key(QUERY_KEY).basic_auth("u", PASSWORD).build().unwrap();
+    let client =
+        builder(&server).header_key(HEADER_KEY).query_key(QUERY_KEY).basic_auth("u", PASSWORD).build().unwrap();
     client.with_alternatives().await.expect("the call succeeds");
     let request = only_request(&server).await;
     assert_eq!(header(&request, "x-api-key").as_deref(), Some(HEADER_KEY));

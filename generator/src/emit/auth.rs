@@ -22,9 +22,7 @@ pub fn has_basic(api: &Api) -> bool {
 /// Whether some credential travels in the query string, where reqwest errors would show it
 /// as part of the URL.
 pub fn has_query(api: &Api) -> bool {
-    api.credentials
-        .iter()
-        .any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Query, .. }))
+    api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Query, .. }))
 }
 
 /// How a credential is sent, for docs and errors, e.g. ``the `X-Api-Key` header``.
@@ -65,10 +63,9 @@ pub fn setters(credential: &Credential) -> TokenStream {
     };
     let scheme = format!(" The spec's `{}` security scheme.{required}", credential.scheme);
     let env = match credential.kind {
-        CredentialKind::Basic => format!(
-            " [`ClientBuilder::from_env`] reads it from `{0}_USERNAME` and `{0}_PASSWORD`.",
-            credential.env_var
-        ),
+        CredentialKind::Basic => {
+            format!(" [`ClientBuilder::from_env`] reads it from `{0}_USERNAME` and `{0}_PASSWORD`.", credential.env_var)
+        }
         _ => format!(" [`ClientBuilder::from_env`] reads it from `{}`.", credential.env_var),
     };
     let common = quote! {
@@ -221,7 +218,15 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
     } else {
         TokenStream::new()
     };
-    let wrap = |value: TokenStream| if credential.required { quote!(Some(#value)) } else { value };
+    // A value every operation needs is a plain value (or an error); others stay optional.
+    let present = credential.required || matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
+    // `convert` turns `value` into what is stored; `fallible` says whether it returns a Result.
+    let finish = |read: TokenStream, convert: TokenStream, fallible: bool| match (present, fallible) {
+        (true, true) => quote!({ let value = #read; Some(#convert?) }),
+        (true, false) => quote!({ let value = #read; Some(#convert) }),
+        (false, true) => quote!(#read.map(|value| #convert).transpose()?),
+        (false, false) => quote!(#read.map(|value| #convert)),
+    };
     match &credential.kind {
         CredentialKind::ApiKey { location, default, sensitive, .. } => {
             let read = if *sensitive {
@@ -229,32 +234,31 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
             } else {
                 quote!(self.#name.as_deref())
             };
-            let raw = match default {
-                Some(default) => quote!(Some(#read.unwrap_or(#default))),
-                None if credential.required => quote!(Some(#read #missing)),
-                None => read,
+            let read = match default {
+                Some(default) => quote!(#read.unwrap_or(#default)),
+                None => quote!(#read #missing),
             };
             match location {
                 ApiKeyLocation::Header => (
                     quote!(#name: Option<reqwest::header::HeaderValue>),
-                    quote! {
-                        #raw.map(|value| header_value(#label, value, #sensitive)).transpose()?
-                    },
+                    finish(read, quote!(header_value(#label, value, #sensitive)), true),
                 ),
                 ApiKeyLocation::Query => (
                     quote!(#name: Option<crate::secret::Secret>),
-                    quote!(#raw.map(crate::secret::Secret::new)),
+                    match (present, sensitive) {
+                        (true, _) => finish(read, quote!(crate::secret::Secret::new(value)), false),
+                        (false, true) => quote!(self.#name),
+                        (false, false) => quote!(self.#name.map(crate::secret::Secret::new)),
+                    },
                 ),
                 ApiKeyLocation::Cookie => (
                     quote!(#name: Option<crate::secret::Secret>),
-                    quote! {
-                        #raw.map(|value| cookie_value(#label, value)).transpose()?
-                    },
+                    finish(read, quote!(cookie_value(#label, value)), true),
                 ),
             }
         }
         CredentialKind::Bearer { .. } => {
-            let value = wrap(quote!(self.#name #missing));
+            let value = if credential.required { quote!(Some(self.#name #missing)) } else { quote!(self.#name) };
             (
                 quote!(#name: Option<crate::auth::Token>),
                 quote! {{
@@ -266,24 +270,23 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
             )
         }
         CredentialKind::Basic => {
-            let value = wrap(quote!(self.#name.as_ref() #missing));
-            let value = quote! {
-                #value.map(|(username, password)| {
-                    crate::auth::basic_header(username.expose(), password.expose())
-                        .ok_or(BuildError::InvalidCredential { name: #label })
-                }).transpose()?
+            let convert = quote! {
+                crate::auth::basic_header(value.0.expose(), value.1.expose())
+                    .ok_or(BuildError::InvalidCredential { name: #label })
             };
-            (quote!(#name: Option<reqwest::header::HeaderValue>), value)
-        }
-        CredentialKind::Authorization { .. } => {
-            let value = wrap(quote!(self.#name.as_ref().map(crate::secret::Secret::expose) #missing));
             (
                 quote!(#name: Option<reqwest::header::HeaderValue>),
-                quote! {
-                    #value.map(|value| header_value(#label, value, true)).transpose()?
-                },
+                finish(quote!(self.#name.as_ref() #missing), convert, true),
             )
         }
+        CredentialKind::Authorization { .. } => (
+            quote!(#name: Option<reqwest::header::HeaderValue>),
+            finish(
+                quote!(self.#name.as_ref().map(crate::secret::Secret::expose) #missing),
+                quote!(header_value(#label, value, true)),
+                true,
+            ),
+        ),
     }
 }
 
@@ -305,8 +308,10 @@ pub fn build_helpers(api: &Api) -> TokenStream {
             CredentialKind::ApiKey { location: ApiKeyLocation::Header, .. } | CredentialKind::Authorization { .. }
         )
     });
-    let cookies =
-        api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, .. }));
+    let cookies = api
+        .credentials
+        .iter()
+        .any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, .. }));
     let header = if headers {
         quote! {
             /// A credential as a header value, marked sensitive unless the spec says otherwise.
@@ -419,8 +424,10 @@ fn apply(api: &Api) -> TokenStream {
             }
         };
     }
-    let cookies =
-        api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, .. }));
+    let cookies = api
+        .credentials
+        .iter()
+        .any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, .. }));
     let arms = api.credentials.iter().enumerate().map(|(index, credential)| {
         let name = ident(&credential.rust_name);
         let label = &credential.rust_name;

@@ -91,8 +91,7 @@ pub(super) fn mark_required(api: &mut Api) {
     }
     for (index, credential) in api.credentials.iter_mut().enumerate() {
         credential.required = api.operations.iter().all(|operation| {
-            !operation.security.is_empty()
-                && operation.security.iter().all(|alternative| alternative.contains(&index))
+            !operation.security.is_empty() && operation.security.iter().all(|alternative| alternative.contains(&index))
         });
     }
 }
@@ -268,9 +267,9 @@ fn lower_scheme(
     let definition = match definition {
         ReferenceOr::Item(definition) => definition,
         ReferenceOr::Reference { reference } => {
-            let target = reference.strip_prefix("#/components/securitySchemes/").and_then(|name| {
-                document.components.as_ref()?.security_schemes.get(name)?.as_item()
-            });
+            let target = reference
+                .strip_prefix("#/components/securitySchemes/")
+                .and_then(|name| document.components.as_ref()?.security_schemes.get(name)?.as_item());
             match target {
                 Some(definition) => definition,
                 None => {
@@ -294,9 +293,7 @@ fn lower_scheme(
                 APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
             };
             let valid = match location {
-                ApiKeyLocation::Header | ApiKeyLocation::Cookie => {
-                    !name.is_empty() && name.bytes().all(is_token_byte)
-                }
+                ApiKeyLocation::Header | ApiKeyLocation::Cookie => !name.is_empty() && name.bytes().all(is_token_byte),
                 ApiKeyLocation::Query => !name.is_empty(),
             };
             if !valid {
@@ -324,8 +321,7 @@ fn lower_scheme(
             let sensitive = extensions.get("x-sensitive").and_then(|v| v.as_bool()).unwrap_or(true);
             plain(SchemeKind::ApiKey { location, name: name.clone(), default, sensitive }, description)
         }
-        SecurityScheme::HTTP { scheme, bearer_format, description, .. } => match scheme.to_ascii_lowercase().as_str()
-        {
+        SecurityScheme::HTTP { scheme, bearer_format, description, .. } => match scheme.to_ascii_lowercase().as_str() {
             "bearer" => plain(SchemeKind::Bearer { format: bearer_format.clone(), obtain: Vec::new() }, description),
             "basic" => plain(SchemeKind::Basic, description),
             other if !other.is_empty() && other.bytes().all(is_token_byte) => Ok(Lowered {
@@ -412,13 +408,7 @@ fn oauth2_flows(flows: &OAuth2Flows) -> Vec<String> {
         lines.push(line("password", None, Some(&flow.token_url), flow.refresh_url.as_deref(), &flow.scopes));
     }
     if let Some(flow) = &flows.implicit {
-        lines.push(line(
-            "implicit",
-            Some(&flow.authorization_url),
-            None,
-            flow.refresh_url.as_deref(),
-            &flow.scopes,
-        ));
+        lines.push(line("implicit", Some(&flow.authorization_url), None, flow.refresh_url.as_deref(), &flow.scopes));
     }
     lines
 }
