@@ -155,10 +155,15 @@ pub(super) fn operation_security(
         }
     }
     if alternatives.is_empty() {
+        // Under the operation's pointer even when the requirements are the document's, so that
+        // the error costs this operation only.
+        let (pointer, whose) = if own.is_some() { (base, "its") } else { (pointer.to_string(), "the document's") };
         schemas.errors.push(SpecError::new(
-            base,
-            "none of the security requirements names only schemes the client can send, so the operation cannot \
-             be authorized; fix the scheme names or the schemes",
+            pointer,
+            format!(
+                "none of {whose} security requirements names only schemes the client can send, so the operation \
+                 cannot be authorized; fix the scheme names or the schemes"
+            ),
         ));
     }
     alternatives
@@ -416,4 +421,76 @@ fn oauth2_flows(flows: &OAuth2Flows) -> Vec<String> {
 /// Whether a byte may appear in an HTTP header or cookie name (an RFC 9110 token).
 fn is_token_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(yaml: &str) -> OpenAPI {
+        serde_yaml::from_str(yaml).expect("a valid test document")
+    }
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers:
+  - url: /api/v1/
+  - url: "{scheme}://example.test"
+    variables: {scheme: {default: https}}
+  - url: ftp://files.example.test
+paths: {}
+security:
+  - http: []
+  - missing: []
+components:
+  securitySchemes:
+    http: {type: http, scheme: Bearer}
+    http_source: {type: apiKey, in: query, name: key}
+    bad: {type: apiKey, in: header, name: "has space"}
+    digest: {type: http, scheme: digest}
+"#;
+
+    #[test]
+    fn relative_servers_are_paths_and_unusable_ones_are_warnings() {
+        let mut warnings = Vec::new();
+        let servers = servers(&document(SPEC), &mut warnings);
+        let urls: Vec<(&str, bool)> = servers.iter().map(|s| (s.url.as_str(), s.relative)).collect();
+        assert_eq!(urls, [("/api/v1", true), ("https://example.test", false)]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].pointer, "#/servers/2/url");
+    }
+
+    #[test]
+    fn schemes_avoid_builder_names_and_unusable_ones_are_left_out() {
+        let mut warnings = Vec::new();
+        let credentials = credentials(&document(SPEC), "T", &mut warnings);
+        let names: Vec<&str> = credentials.iter().map(|c| c.rust_name.as_str()).collect();
+        // `http` is a builder field; its bearer setter pair must avoid `http_source` too.
+        assert_eq!(names, ["http_2", "http_source", "digest"]);
+        assert!(
+            matches!(&credentials[0].kind, CredentialKind::Bearer { source_setter, .. } if source_setter == "http_2_source")
+        );
+        assert_eq!(credentials[0].env_var, "T_HTTP_2");
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(pointers, ["#/components/securitySchemes/bad/name", "#/components/securitySchemes/digest/scheme"]);
+    }
+
+    #[test]
+    fn unknown_schemes_drop_their_alternative_and_none_left_is_an_error() {
+        let document = document(SPEC);
+        let components = indexmap::IndexMap::new();
+        let mut schemas = SchemaLowering::new(&components);
+        let security = operation_security(&document, None, "#/paths/~1a/get", &mut schemas);
+        assert_eq!(security, vec![vec![0]]);
+        assert_eq!(schemas.warnings.len(), 1);
+        assert_eq!(schemas.warnings[0].pointer, "#/security/1/missing");
+        assert!(schemas.errors.is_empty());
+        let only_missing: Vec<SecurityRequirement> = vec![[("missing".to_string(), Vec::new())].into_iter().collect()];
+        let security = operation_security(&document, Some(&only_missing), "#/paths/~1a/get", &mut schemas);
+        assert!(security.is_empty());
+        assert_eq!(schemas.errors.len(), 1);
+        assert_eq!(schemas.errors[0].pointer, "#/paths/~1a/get/security");
+        assert!(operation_security(&document, Some(&Vec::new()), "#/paths/~1a/get", &mut schemas).is_empty());
+    }
 }
