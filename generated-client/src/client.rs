@@ -5,7 +5,6 @@
 #![allow(deprecated)]
 
 use std::time::Duration;
-use reqwest::header::HeaderMap;
 use crate::error::{BuildError, Error};
 use crate::retry::RetryPolicy;
 use crate::transport::{self, OperationInfo, ResponseHook, ResponseInfo};
@@ -25,7 +24,8 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The base URL of this environment.
+    /// The base URL of this environment, as the spec gives it (a path such as `/api/v1`
+    /// for a server relative to the API's host).
     pub fn base_url(self) -> &'static str {
         match self {
             Environment::Production => "https://production.plaid.com",
@@ -49,9 +49,9 @@ pub struct Client {
     http: reqwest::Client,
     base_url: String,
     user_agent: reqwest::header::HeaderValue,
-    /// The credential headers, sent with every operation that the spec does not exempt.
-    /// Secret values are marked sensitive, so `Debug` does not show them.
-    credentials: HeaderMap,
+    /// The credentials, added to each attempt of the operations whose security accepts
+    /// them. `Debug` does not show secret values.
+    credentials: Credentials,
     timeout: Duration,
     retry: RetryPolicy,
     max_response_size: usize,
@@ -77,51 +77,47 @@ impl Client {
     ///
     /// Idempotent: timeouts and server errors are retried within the client's retry policy.
     ///
+    ///
+    /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
     pub async fn cra_monitoring_insights_get(
         &self,
         body: &types::CraMonitoringInsightsGetRequest,
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
         crate::validation::Validate::validate(body)?;
         let request = self
-            .request(reqwest::Method::POST, "/cra/monitoring_insights/get", true);
+            .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
         let request = request.json(body);
         transport::decode(self.send(&CRA_MONITORING_INSIGHTS_GET, request).await?)
     }
 
-    /// Starts a request to `path`, with the credentials unless the operation needs none.
-    fn request(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        authenticated: bool,
-    ) -> reqwest::RequestBuilder {
-        let request = self
-            .http
+    /// Starts a request to `path`; credentials are added to each attempt by `send`.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
             .request(method, format!("{}{path}", self.base_url))
             .header(reqwest::header::USER_AGENT, self.user_agent.clone())
-            .timeout(self.timeout);
-        if authenticated { request.headers(self.credentials.clone()) } else { request }
+            .timeout(self.timeout)
     }
 
-    /// Sends a request, retrying within the policy, and returns the successful response.
-    /// The one place requests go out.
+    /// Sends a request with the credentials its operation accepts, retrying within the
+    /// policy, and returns the successful response. The one place requests go out.
     async fn send(
         &self,
         operation: &OperationInfo,
         request: reqwest::RequestBuilder,
     ) -> Result<transport::Success, Error> {
+        let credentials = self.credentials.choose(operation)?;
         let request = request.build().map_err(Error::Transport)?;
         let trace = transport::CallTrace::start(operation);
         let started = std::time::Instant::now();
         let mut attempt = 1;
         loop {
             let Some(this_attempt) = request.try_clone() else {
-                let result = self.attempt(operation, request).await;
+                let result = self.attempt(operation, credentials, request).await;
                 trace.finish(attempt, result.as_ref());
                 self.report(operation, attempt, started, result.as_ref());
                 return result;
             };
-            let error = match self.attempt(operation, this_attempt).await {
+            let error = match self.attempt(operation, credentials, this_attempt).await {
                 Ok(success) => {
                     trace.finish(attempt, Ok(&success));
                     self.report(operation, attempt, started, Ok(&success));
@@ -169,13 +165,118 @@ impl Client {
         }
     }
 
+    /// One attempt: adds the credentials (asking token sources afresh), sends, reads.
     async fn attempt(
         &self,
         operation: &OperationInfo,
-        request: reqwest::Request,
+        credentials: &[usize],
+        mut request: reqwest::Request,
     ) -> Result<transport::Success, Error> {
+        self.credentials.apply(credentials, &mut request).await?;
         let response = self.http.execute(request).await.map_err(Error::Transport)?;
         transport::read_response(response, self.max_response_size, operation).await
+    }
+}
+
+/// The builder setter of each credential, by number.
+const CREDENTIAL_SETTERS: [&str; 3usize] = ["client_id", "secret", "plaid_version"];
+
+/// The credentials the client was given, checked and ready to send, one field per
+/// security scheme. `Debug` shows no secret value.
+#[derive(Debug, Clone)]
+struct Credentials {
+    client_id: Option<reqwest::header::HeaderValue>,
+    secret: Option<reqwest::header::HeaderValue>,
+    plaid_version: Option<reqwest::header::HeaderValue>,
+}
+
+impl Credentials {
+    /// Whether credential number `credential` was given.
+    fn is_set(&self, credential: usize) -> bool {
+        match credential {
+            0 => self.client_id.is_some(),
+            1 => self.secret.is_some(),
+            2 => self.plaid_version.is_some(),
+            _ => false,
+        }
+    }
+
+    /// The credentials to send with `operation`: the first of its alternatives whose
+    /// credentials were all given, preferring one that sends credentials to an empty one
+    /// (optional authentication).
+    fn choose(&self, operation: &OperationInfo) -> Result<&'static [usize], Error> {
+        if operation.security.is_empty() {
+            return Ok(&[]);
+        }
+        let given = |alternative: &&[usize]| {
+            alternative.iter().all(|credential| self.is_set(*credential))
+        };
+        operation
+            .security
+            .iter()
+            .find(|alternative| !alternative.is_empty() && given(alternative))
+            .or_else(|| {
+                operation.security.iter().find(|alternative| alternative.is_empty())
+            })
+            .copied()
+            .ok_or_else(|| Error::MissingCredentials {
+                operation: operation.id,
+                alternatives: operation
+                    .security
+                    .iter()
+                    .map(|alternative| {
+                        alternative
+                            .iter()
+                            .map(|credential| CREDENTIAL_SETTERS[*credential])
+                            .collect()
+                    })
+                    .collect(),
+            })
+    }
+
+    /// Adds the credentials numbered `credentials` to an attempt. Called before every
+    /// attempt, so that a token source can hand out a fresh token each time.
+    async fn apply(
+        &self,
+        credentials: &[usize],
+        request: &mut reqwest::Request,
+    ) -> Result<(), Error> {
+        for credential in credentials.iter().copied() {
+            match credential {
+                0 => {
+                    if let Some(value) = &self.client_id {
+                        request
+                            .headers_mut()
+                            .insert(
+                                reqwest::header::HeaderName::from_static("plaid-client-id"),
+                                value.clone(),
+                            );
+                    }
+                }
+                1 => {
+                    if let Some(value) = &self.secret {
+                        request
+                            .headers_mut()
+                            .insert(
+                                reqwest::header::HeaderName::from_static("plaid-secret"),
+                                value.clone(),
+                            );
+                    }
+                }
+                2 => {
+                    if let Some(value) = &self.plaid_version {
+                        request
+                            .headers_mut()
+                            .insert(
+                                reqwest::header::HeaderName::from_static("plaid-version"),
+                                value.clone(),
+                            );
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
@@ -185,6 +286,7 @@ const CRA_MONITORING_INSIGHTS_GET: OperationInfo = OperationInfo {
     path: "/cra/monitoring_insights/get",
     idempotent: true,
     decode_error: transport::decode_error_body,
+    security: &[&[0, 1, 2]],
 };
 
 impl Client {
@@ -198,6 +300,7 @@ impl Client {
 /// patiently. `Debug` never shows secret values.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
+    environment: Option<Environment>,
     base_url: Option<String>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
@@ -220,13 +323,16 @@ impl ClientBuilder {
     pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
     /// Sends requests to one of the spec's servers.
     pub fn environment(mut self, environment: Environment) -> Self {
-        self.base_url = Some(environment.base_url().to_string());
+        self.environment = Some(environment);
+        self.base_url = None;
         self
     }
 
-    /// Sends requests to another base URL, such as a local mock server or a proxy.
+    /// Sends requests to another base URL, such as a local mock server or a proxy. The
+    /// URL is used as given: it replaces the environment, host and server path.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.environment = None;
         self
     }
 
@@ -283,6 +389,9 @@ impl ClientBuilder {
     /// Your Plaid client identifier, shown in the developer dashboard. It is not secret on its own.
     ///
     /// Sent as the `PLAID-CLIENT-ID` header.
+    ///
+    /// The spec's `clientId` security scheme. Every operation needs it: `build()` fails without it.
+    /// [`ClientBuilder::from_env`] reads it from `PLAID_CLIENT_ID`.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -291,6 +400,9 @@ impl ClientBuilder {
     /// The secret key for the environment being called. Keep it private and never ship it to client devices.
     ///
     /// Sent as the `PLAID-SECRET` header.
+    ///
+    /// The spec's `secret` security scheme. Every operation needs it: `build()` fails without it.
+    /// [`ClientBuilder::from_env`] reads it from `PLAID_SECRET`.
     pub fn secret(mut self, value: impl Into<crate::secret::Secret>) -> Self {
         self.secret = Some(value.into());
         self
@@ -299,6 +411,9 @@ impl ClientBuilder {
     /// The dated API version the request is written against, which fixes the request and response shapes.
     ///
     /// Sent as the `Plaid-Version` header; defaults to `2020-09-14`.
+    ///
+    /// The spec's `plaidVersion` security scheme. Every operation needs it: `build()` fails without it.
+    /// [`ClientBuilder::from_env`] reads it from `PLAID_VERSION`.
     pub fn plaid_version(mut self, value: impl Into<String>) -> Self {
         self.plaid_version = Some(value.into());
         self
@@ -309,20 +424,20 @@ impl ClientBuilder {
     ///
     /// Reads `PLAID_CLIENT_ID`, `PLAID_SECRET`, `PLAID_VERSION`, `PLAID_ENV` (production or sandbox), or `PLAID_BASE_URL`.
     pub fn from_env(mut self) -> Result<Self, BuildError> {
-        self = self
-            .client_id(
-                read_env("PLAID_CLIENT_ID")
-                    .ok_or(BuildError::MissingEnv {
-                        var: "PLAID_CLIENT_ID",
-                    })?,
-            );
-        self = self
-            .secret(
-                read_env("PLAID_SECRET")
-                    .ok_or(BuildError::MissingEnv {
-                        var: "PLAID_SECRET",
-                    })?,
-            );
+        if let Some(value) = read_env("PLAID_CLIENT_ID") {
+            self = self.client_id(value);
+        } else if self.client_id.is_none() {
+            return Err(BuildError::MissingEnv {
+                var: "PLAID_CLIENT_ID",
+            });
+        }
+        if let Some(value) = read_env("PLAID_SECRET") {
+            self = self.secret(value);
+        } else if self.secret.is_none() {
+            return Err(BuildError::MissingEnv {
+                var: "PLAID_SECRET",
+            });
+        }
         if let Some(value) = read_env("PLAID_VERSION") {
             self = self.plaid_version(value);
         }
@@ -341,7 +456,11 @@ impl ClientBuilder {
 
     /// Checks the configuration and creates the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = self.base_url.ok_or(BuildError::MissingBaseUrl)?;
+        let base_url = match (self.base_url, self.environment) {
+            (Some(url), _) => url,
+            (None, Some(environment)) => environment.base_url().to_string(),
+            (None, None) => return Err(BuildError::MissingBaseUrl),
+        };
         let base_url = base_url.trim_end_matches('/').to_string();
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
@@ -359,47 +478,33 @@ impl ClientBuilder {
             .map_err(|_| BuildError::InvalidCredential {
                 name: "user_agent",
             })?;
-        let mut credentials = HeaderMap::new();
-        credentials
-            .insert(
-                reqwest::header::HeaderName::from_static("plaid-client-id"),
-                credential_header(
-                    "client_id",
-                    self
-                        .client_id
-                        .as_deref()
-                        .ok_or(BuildError::MissingCredential {
-                            name: "client_id",
-                            header: "PLAID-CLIENT-ID",
-                        })?,
-                    false,
-                )?,
-            );
-        credentials
-            .insert(
-                reqwest::header::HeaderName::from_static("plaid-secret"),
-                credential_header(
-                    "secret",
-                    self
-                        .secret
-                        .as_ref()
-                        .map(crate::secret::Secret::expose)
-                        .ok_or(BuildError::MissingCredential {
-                            name: "secret",
-                            header: "PLAID-SECRET",
-                        })?,
-                    true,
-                )?,
-            );
-        credentials
-            .insert(
-                reqwest::header::HeaderName::from_static("plaid-version"),
-                credential_header(
-                    "plaid_version",
-                    self.plaid_version.as_deref().unwrap_or("2020-09-14"),
-                    false,
-                )?,
-            );
+        let credentials = Credentials {
+            client_id: {
+                let value = self
+                    .client_id
+                    .as_deref()
+                    .ok_or(BuildError::MissingCredential {
+                        name: "client_id",
+                        sent_as: "the `PLAID-CLIENT-ID` header",
+                    })?;
+                Some(header_value("client_id", value, false)?)
+            },
+            secret: {
+                let value = self
+                    .secret
+                    .as_ref()
+                    .map(crate::secret::Secret::expose)
+                    .ok_or(BuildError::MissingCredential {
+                        name: "secret",
+                        sent_as: "the `PLAID-SECRET` header",
+                    })?;
+                Some(header_value("secret", value, true)?)
+            },
+            plaid_version: {
+                let value = self.plaid_version.as_deref().unwrap_or("2020-09-14");
+                Some(header_value("plaid_version", value, false)?)
+            },
+        };
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -431,7 +536,8 @@ fn read_env(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|value| !value.trim().is_empty())
 }
 
-fn credential_header(
+/// A credential as a header value, marked sensitive unless the spec says otherwise.
+fn header_value(
     name: &'static str,
     value: &str,
     sensitive: bool,

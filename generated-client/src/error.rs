@@ -63,6 +63,26 @@ pub enum Error {
     /// The request could not be sent or the response could not be read, including
     /// timeouts (see [`Error::is_timeout`]).
     Transport(reqwest::Error),
+    /// The operation needs credentials the client was not given; nothing was sent.
+    MissingCredentials {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// The builder setters of each alternative the spec accepts; setting every
+        /// credential of one alternative is enough.
+        alternatives: Vec<Vec<&'static str>>,
+    },
+    /// The token source of a bearer credential failed; nothing was sent.
+    Credential {
+        /// The builder setter of the credential.
+        name: &'static str,
+        /// What the token source reported.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A token source returned a token that cannot be sent in an HTTP header.
+    InvalidCredential {
+        /// The builder setter of the credential.
+        name: &'static str,
+    },
 }
 
 impl Error {
@@ -74,7 +94,10 @@ impl Error {
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(error) => error.status(),
-            Error::Validation(_) => None,
+            Error::Validation(_)
+            | Error::MissingCredentials { .. }
+            | Error::Credential { .. }
+            | Error::InvalidCredential { .. } => None,
         }
     }
 
@@ -198,6 +221,34 @@ impl fmt::Display for Error {
             Error::Transport(_) => {
                 write!(f, "the request failed before a complete response arrived")
             }
+            Error::MissingCredentials { operation, alternatives } => {
+                let alternatives: Vec<String> = alternatives
+                    .iter()
+                    .map(|setters| {
+                        setters
+                            .iter()
+                            .map(|setter| format!("`{setter}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "`{operation}` needs credentials the client does not have, so nothing was sent: set {} on the client builder",
+                    alternatives.join(", or ")
+                )
+            }
+            Error::Credential { name, .. } => {
+                write!(
+                    f, "the token source set with `{name}` failed, so nothing was sent"
+                )
+            }
+            Error::InvalidCredential { name } => {
+                write!(
+                    f,
+                    "the `{name}` token contains characters that cannot be sent in an HTTP header"
+                )
+            }
         }
     }
 }
@@ -208,6 +259,7 @@ impl std::error::Error for Error {
             Error::Validation(error) => Some(error),
             Error::Decode { source, .. } => Some(source),
             Error::Transport(error) => Some(error),
+            Error::Credential { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -230,12 +282,17 @@ pub enum BuildError {
         /// The URL as given.
         url: String,
     },
-    /// A credential without a default value was not set.
+    /// A credential that every operation needs was not set.
     MissingCredential {
         /// The builder method that sets it.
         name: &'static str,
-        /// The header it is sent in.
-        header: &'static str,
+        /// How it is sent, e.g. ``the `X-Api-Key` header``.
+        sent_as: &'static str,
+    },
+    /// The chosen server is relative to the host serving the API, and no host was given.
+    MissingHost {
+        /// The server's path, e.g. `/api/v1`.
+        path: &'static str,
     },
     /// A credential contains characters that cannot be sent in an HTTP header.
     InvalidCredential {
@@ -269,16 +326,22 @@ impl fmt::Display for BuildError {
             BuildError::InvalidBaseUrl { url } => {
                 write!(f, "`{url}` is not an absolute http or https URL")
             }
-            BuildError::MissingCredential { name, header } => {
+            BuildError::MissingCredential { name, sent_as } => {
                 write!(
                     f,
-                    "no `{name}` set: call `{name}` on the builder (it is sent as the `{header}` header)"
+                    "no `{name}` set: call `{name}` on the builder (it is sent as {sent_as})"
+                )
+            }
+            BuildError::MissingHost { path } => {
+                write!(
+                    f,
+                    "the server `{path}` is relative to the API's host: call `host` on the builder with its scheme and host, e.g. `https://api.example.com`"
                 )
             }
             BuildError::InvalidCredential { name } => {
                 write!(
                     f,
-                    "the `{name}` value contains characters that cannot be sent in an HTTP header"
+                    "the `{name}` value contains characters that cannot be sent in an HTTP request"
                 )
             }
             BuildError::MissingEnv { var } => {

@@ -16,6 +16,9 @@ pub(crate) struct OperationInfo {
     pub idempotent: bool,
     /// Decodes an error body by the statuses the operation declares it for.
     pub decode_error: fn(reqwest::StatusCode, &[u8]) -> Option<ApiErrorBody>,
+    /// The credentials the operation accepts: alternatives, each a combination of
+    /// credential numbers (see `Credentials::is_set`). Empty when it needs none.
+    pub security: &'static [&'static [usize]],
 }
 
 /// Decodes an error body when the API has one error format for everything.
@@ -176,6 +179,9 @@ fn failure_kind(error: &Error) -> String {
         Error::Transport(error) if error.is_timeout() => "timeout".to_string(),
         Error::Transport(error) if error.is_connect() => "connect".to_string(),
         Error::Transport(_) => "transport".to_string(),
+        Error::MissingCredentials { .. }
+        | Error::Credential { .. }
+        | Error::InvalidCredential { .. } => "credentials".to_string(),
     }
 }
 

@@ -359,11 +359,11 @@ async fn refused_connection_becomes_a_transport_error() {
 fn missing_secret_is_a_build_error() {
     let builder = Client::builder().base_url("http://127.0.0.1:1").client_id(CLIENT_ID);
     let err = builder.build().unwrap_err();
-    let BuildError::MissingCredential { name, header } = &err else {
+    let BuildError::MissingCredential { name, sent_as } = &err else {
         panic!("expected MissingCredential, got {err:?}")
     };
     assert_eq!(*name, "secret");
-    assert_eq!(*header, "PLAID-SECRET");
+    assert_eq!(*sent_as, "the `PLAID-SECRET` header");
     assert!(err.to_string().contains("secret"), "{err}");
     assert_no_secret(&err);
 }
@@ -371,11 +371,11 @@ fn missing_secret_is_a_build_error() {
 #[test]
 fn missing_client_id_is_a_build_error_and_does_not_show_the_secret() {
     let err = Client::builder().base_url("http://127.0.0.1:1").secret(SECRET).build().unwrap_err();
-    let BuildError::MissingCredential { name, header } = &err else {
+    let BuildError::MissingCredential { name, sent_as } = &err else {
         panic!("expected MissingCredential, got {err:?}")
     };
     assert_eq!(*name, "client_id");
-    assert_eq!(*header, "PLAID-CLIENT-ID");
+    assert_eq!(*sent_as, "the `PLAID-CLIENT-ID` header");
     assert_no_secret(&err);
 }
 

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::auth;
 use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
 use super::runtime::error_variants;
@@ -17,6 +18,24 @@ use crate::model::{
 pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
+    let credentials = auth::credentials_struct(api);
+    let query_credentials = auth::has_query(api);
+    // A URL with a credential in its query must not reach an error's text.
+    let execute = if query_credentials {
+        quote!(self.http.execute(request).await.map_err(|error| Error::Transport(error.without_url()))?)
+    } else {
+        quote!(self.http.execute(request).await.map_err(Error::Transport)?)
+    };
+    let read = if query_credentials {
+        quote! {
+            transport::read_response(response, self.max_response_size, operation).await.map_err(|error| match error {
+                Error::Transport(error) => Error::Transport(error.without_url()),
+                other => other,
+            })
+        }
+    } else {
+        quote!(transport::read_response(response, self.max_response_size, operation).await)
+    };
     let validation = Validation::new(api);
     let methods = api.operations.iter().map(|operation| method(api, &validation, operation));
     let shared_errors = api.error_type.is_some() || error_variants(api).is_empty();
@@ -41,8 +60,6 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
         use std::time::Duration;
 
-        use reqwest::header::HeaderMap;
-
         use crate::error::{BuildError, Error};
         #api_error_import
         use crate::retry::RetryPolicy;
@@ -57,9 +74,9 @@ pub fn client_rs(api: &Api) -> TokenStream {
             http: reqwest::Client,
             base_url: String,
             user_agent: reqwest::header::HeaderValue,
-            /// The credential headers, sent with every operation that the spec does not exempt.
-            /// Secret values are marked sensitive, so `Debug` does not show them.
-            credentials: HeaderMap,
+            /// The credentials, added to each attempt of the operations whose security accepts
+            /// them. `Debug` does not show secret values.
+            credentials: Credentials,
             timeout: Duration,
             retry: RetryPolicy,
             max_response_size: usize,
@@ -79,23 +96,18 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
             #(#methods)*
 
-            /// Starts a request to `path`, with the credentials unless the operation needs none.
-            fn request(&self, method: reqwest::Method, path: &str, authenticated: bool) -> reqwest::RequestBuilder {
-                let request = self
-                    .http
+            /// Starts a request to `path`; credentials are added to each attempt by `send`.
+            fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+                self.http
                     .request(method, format!("{}{path}", self.base_url))
                     .header(reqwest::header::USER_AGENT, self.user_agent.clone())
-                    .timeout(self.timeout);
-                if authenticated {
-                    request.headers(self.credentials.clone())
-                } else {
-                    request
-                }
+                    .timeout(self.timeout)
             }
 
-            /// Sends a request, retrying within the policy, and returns the successful response.
-            /// The one place requests go out.
+            /// Sends a request with the credentials its operation accepts, retrying within the
+            /// policy, and returns the successful response. The one place requests go out.
             async fn send(&self, operation: &OperationInfo, request: reqwest::RequestBuilder) -> Result<transport::Success, Error> {
+                let credentials = self.credentials.choose(operation)?;
                 let request = request.build().map_err(Error::Transport)?;
                 let trace = transport::CallTrace::start(operation);
                 let started = std::time::Instant::now();
@@ -103,12 +115,12 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 loop {
                     let Some(this_attempt) = request.try_clone() else {
                         // A streaming body cannot be sent twice: one attempt only.
-                        let result = self.attempt(operation, request).await;
+                        let result = self.attempt(operation, credentials, request).await;
                         trace.finish(attempt, result.as_ref());
                         self.report(operation, attempt, started, result.as_ref());
                         return result;
                     };
-                    let error = match self.attempt(operation, this_attempt).await {
+                    let error = match self.attempt(operation, credentials, this_attempt).await {
                         Ok(success) => {
                             trace.finish(attempt, Ok(&success));
                             self.report(operation, attempt, started, Ok(&success));
@@ -154,11 +166,20 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 }
             }
 
-            async fn attempt(&self, operation: &OperationInfo, request: reqwest::Request) -> Result<transport::Success, Error> {
-                let response = self.http.execute(request).await.map_err(Error::Transport)?;
-                transport::read_response(response, self.max_response_size, operation).await
+            /// One attempt: adds the credentials (asking token sources afresh), sends, reads.
+            async fn attempt(
+                &self,
+                operation: &OperationInfo,
+                credentials: &[usize],
+                mut request: reqwest::Request,
+            ) -> Result<transport::Success, Error> {
+                self.credentials.apply(credentials, &mut request).await?;
+                let response = #execute;
+                #read
             }
         }
+
+        #credentials
 
         #(#operation_infos)*
 
@@ -176,6 +197,10 @@ fn operation_info(api: &Api, operation: &Operation, shared_errors: bool) -> Toke
     let method = operation.method.as_str();
     let path = &operation.path;
     let idempotent = operation.idempotent;
+    let alternatives = operation.security.iter().map(|alternative| {
+        let credentials = alternative.iter().map(|index| proc_macro2::Literal::usize_unsuffixed(*index));
+        quote!(&[#(#credentials),*])
+    });
     let (decode_error, decoder) = if shared_errors {
         (quote!(transport::decode_error_body), TokenStream::new())
     } else {
@@ -189,6 +214,7 @@ fn operation_info(api: &Api, operation: &Operation, shared_errors: bool) -> Toke
             path: #path,
             idempotent: #idempotent,
             decode_error: #decode_error,
+            security: &[#(#alternatives),*],
         };
         #decoder
     }
@@ -302,6 +328,7 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
     } else {
         " Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried."
     };
+    let credentials = credentials_doc(api, operation);
     let deprecated = deprecated_attr(operation.deprecated);
     let http_method = format_ident!("{}", operation.method.as_str());
     let (params_param, params_check) = match operation.params_type {
@@ -368,6 +395,8 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         #[doc = #retries]
         #[doc = #returns]
         #body_doc
+        #[doc = ""]
+        #[doc = #credentials]
         #deprecated
         pub async fn #name(&self, #params_param #body_param) -> Result<#output, Error> {
             #request
@@ -457,4 +486,27 @@ fn uses_types(operation: &Operation) -> bool {
     let body = operation.body.as_ref().is_some_and(|body| body.content_type.is_some() || names_a_type(&body.value));
     let response = matches!(&operation.response, Some(ResponseBody::Json(value)) if names_a_type(value));
     operation.params_type.is_some() || body || response
+}
+/// The method's line about credentials: which builder setters it needs.
+fn credentials_doc(api: &Api, operation: &Operation) -> String {
+    if operation.security.is_empty() {
+        return " Sends no credentials.".to_string();
+    }
+    let alternatives: Vec<String> = operation
+        .security
+        .iter()
+        .filter(|alternative| !alternative.is_empty())
+        .map(|alternative| {
+            let setters: Vec<String> = alternative
+                .iter()
+                .map(|index| format!("[`ClientBuilder::{}`]", api.credentials[*index].rust_name))
+                .collect();
+            setters.join(" and ")
+        })
+        .collect();
+    if operation.security.iter().any(Vec::is_empty) {
+        format!(" Credentials, sent when given: {}.", alternatives.join(", or "))
+    } else {
+        format!(" Credentials: {}.", alternatives.join(", or "))
+    }
 }

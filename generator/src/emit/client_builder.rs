@@ -4,14 +4,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::auth;
 use super::docs::doc_attrs;
 use super::ident;
-use crate::model::{naming, Api, Credential};
+use crate::model::{naming, Api, CredentialKind};
 
 pub fn environment(api: &Api) -> TokenStream {
     let variants = api.servers.iter().map(|server| {
         let name = ident(&server.rust_name);
-        let doc = format!(" `{}`", server.url);
+        let doc = if server.relative {
+            format!(" `{}`, relative to the API's host (see [`ClientBuilder::host`])", server.url)
+        } else {
+            format!(" `{}`", server.url)
+        };
         let description = doc_attrs(server.description.as_deref());
         quote! {
             #description
@@ -26,6 +31,18 @@ pub fn environment(api: &Api) -> TokenStream {
         quote!(Environment::#name => #url)
     });
     let base_url_body = if api.servers.is_empty() { quote!(match self {}) } else { quote!(match self { #(#arms,)* }) };
+    let relative: Vec<_> = api.servers.iter().filter(|s| s.relative).map(|s| ident(&s.rust_name)).collect();
+    let is_relative = if relative.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            /// Whether the spec gives this server relative to the API's host, so that
+            /// [`ClientBuilder::host`] must say which host that is.
+            pub fn is_relative(self) -> bool {
+                matches!(self, #(Environment::#relative)|*)
+            }
+        }
+    };
     let names = api.servers.iter().map(|server| {
         let name = ident(&server.rust_name);
         let text = naming::snake_name(&server.rust_name);
@@ -39,10 +56,13 @@ pub fn environment(api: &Api) -> TokenStream {
         }
 
         impl Environment {
-            /// The base URL of this environment.
+            /// The base URL of this environment, as the spec gives it (a path such as `/api/v1`
+            /// for a server relative to the API's host).
             pub fn base_url(self) -> &'static str {
                 #base_url_body
             }
+
+            #is_relative
 
             /// The environment with this name in snake case (as `from_env` reads it), if any.
             pub fn from_name(name: &str) -> Option<Self> {
@@ -56,57 +76,68 @@ pub fn environment(api: &Api) -> TokenStream {
 }
 
 pub fn builder(api: &Api) -> TokenStream {
-    let fields = api.credentials.iter().map(|c| {
-        let name = ident(&c.rust_name);
-        let ty = credential_type(c);
-        quote!(#name: Option<#ty>)
-    });
-    let setters = api.credentials.iter().map(credential_setter);
-    let inserts = api.credentials.iter().map(credential_insert);
-    let env_reads = api.credentials.iter().map(|c| {
-        let name = ident(&c.rust_name);
-        let var = &c.env_var;
-        if c.default.is_some() {
-            quote! {
-                if let Some(value) = read_env(#var) {
-                    self = self.#name(value);
-                }
-            }
-        } else {
-            quote!(self = self.#name(read_env(#var).ok_or(BuildError::MissingEnv { var: #var })?);)
-        }
-    });
+    let fields = api.credentials.iter().map(auth::builder_field);
+    let setters = api.credentials.iter().map(auth::setters);
+    let env_reads = api.credentials.iter().map(auth::env_read);
+    let build_credentials = auth::build_credentials(api);
+    let build_helpers = auth::build_helpers(api);
+    let relative = api.servers.iter().any(|s| s.relative);
     let env_var = format!("{}_ENV", api.env_prefix);
     let base_url_var = format!("{}_BASE_URL", api.env_prefix);
+    let host_var = format!("{}_HOST", api.env_prefix);
     let environment_names: Vec<String> = api.servers.iter().map(|s| naming::snake_name(&s.rust_name)).collect();
     let expected = format!("one of {}", environment_names.join(", "));
-    let mut documented_vars: Vec<String> = api.credentials.iter().map(|c| format!("`{}`", c.env_var)).collect();
+    let mut documented_vars: Vec<String> = Vec::new();
+    for credential in &api.credentials {
+        match credential.kind {
+            CredentialKind::Basic => {
+                documented_vars.push(format!("`{0}_USERNAME`, `{0}_PASSWORD`", credential.env_var));
+            }
+            _ => documented_vars.push(format!("`{}`", credential.env_var)),
+        }
+    }
     documented_vars.push(format!("`{env_var}` ({})", environment_names.join(" or ")));
+    if relative {
+        documented_vars.push(format!("`{host_var}`"));
+    }
     documented_vars.push(format!("or `{base_url_var}`"));
     let from_env_doc = format!(" Reads {}.", documented_vars.join(", "));
-    let default_base_url = match api.servers.as_slice() {
+    let default_environment = match api.servers.as_slice() {
         [only] => {
-            let url = &only.url;
-            quote!(.unwrap_or_else(|| #url.to_string()))
+            let name = ident(&only.rust_name);
+            quote!(self.environment.or(Some(Environment::#name)))
         }
-        _ => quote!(.ok_or(BuildError::MissingBaseUrl)?),
+        _ => quote!(self.environment),
     };
-    let credentials_binding = if api.credentials.is_empty() {
-        quote!(let credentials = HeaderMap::new();)
+    let (host_field, host_setter, host_env, environment_url) = if relative {
+        (
+            quote!(host: Option<String>,),
+            quote! {
+                /// The scheme and host (and port, if any) of the API, e.g.
+                /// `https://api.example.com`, for servers the spec gives relative to where it is
+                /// served (see [`Environment::is_relative`]): requests go to this host followed by
+                /// the server's path. Servers with a whole URL ignore it.
+                pub fn host(mut self, host: impl Into<String>) -> Self {
+                    self.host = Some(host.into());
+                    self
+                }
+            },
+            quote! {
+                if let Some(host) = read_env(#host_var) {
+                    self = self.host(host);
+                }
+            },
+            quote! {
+                if environment.is_relative() {
+                    let host = self.host.as_deref().ok_or(BuildError::MissingHost { path: environment.base_url() })?;
+                    format!("{}{}", host.trim_end_matches('/'), environment.base_url())
+                } else {
+                    environment.base_url().to_string()
+                }
+            },
+        )
     } else {
-        quote!(let mut credentials = HeaderMap::new();)
-    };
-    let credential_header = if api.credentials.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
-            fn credential_header(name: &'static str, value: &str, sensitive: bool) -> Result<reqwest::header::HeaderValue, BuildError> {
-                let mut value =
-                    reqwest::header::HeaderValue::from_str(value).map_err(|_| BuildError::InvalidCredential { name })?;
-                value.set_sensitive(sensitive);
-                Ok(value)
-            }
-        }
+        (TokenStream::new(), TokenStream::new(), TokenStream::new(), quote!(environment.base_url().to_string()))
     };
     quote! {
         impl Client {
@@ -120,7 +151,9 @@ pub fn builder(api: &Api) -> TokenStream {
         /// patiently. `Debug` never shows secret values.
         #[derive(Debug, Default)]
         pub struct ClientBuilder {
+            environment: Option<Environment>,
             base_url: Option<String>,
+            #host_field
             http: Option<reqwest::Client>,
             timeout: Option<Duration>,
             connect_timeout: Option<Duration>,
@@ -141,15 +174,20 @@ pub fn builder(api: &Api) -> TokenStream {
 
             /// Sends requests to one of the spec's servers.
             pub fn environment(mut self, environment: Environment) -> Self {
-                self.base_url = Some(environment.base_url().to_string());
+                self.environment = Some(environment);
+                self.base_url = None;
                 self
             }
 
-            /// Sends requests to another base URL, such as a local mock server or a proxy.
+            /// Sends requests to another base URL, such as a local mock server or a proxy. The
+            /// URL is used as given: it replaces the environment, host and server path.
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.base_url = Some(url.into());
+                self.environment = None;
                 self
             }
+
+            #host_setter
 
             /// Limits each attempt, from connecting until the whole body has arrived (default
             /// 30 s). A retried call can take longer in total; see [`RetryPolicy`].
@@ -206,6 +244,7 @@ pub fn builder(api: &Api) -> TokenStream {
             #[doc = #from_env_doc]
             pub fn from_env(mut self) -> Result<Self, BuildError> {
                 #(#env_reads)*
+                #host_env
                 if let Some(url) = read_env(#base_url_var) {
                     self = self.base_url(url);
                 } else if let Some(name) = read_env(#env_var) {
@@ -218,7 +257,11 @@ pub fn builder(api: &Api) -> TokenStream {
 
             /// Checks the configuration and creates the client.
             pub fn build(self) -> Result<Client, BuildError> {
-                let base_url = self.base_url #default_base_url;
+                let base_url = match (self.base_url, #default_environment) {
+                    (Some(url), _) => url,
+                    (None, Some(environment)) => #environment_url,
+                    (None, None) => return Err(BuildError::MissingBaseUrl),
+                };
                 let base_url = base_url.trim_end_matches('/').to_string();
                 match reqwest::Url::parse(&base_url) {
                     Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
@@ -227,8 +270,7 @@ pub fn builder(api: &Api) -> TokenStream {
                 let user_agent = self.user_agent.as_deref().unwrap_or(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
                 let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
                     .map_err(|_| BuildError::InvalidCredential { name: "user_agent" })?;
-                #credentials_binding
-                #(#inserts)*
+                #build_credentials
                 let http = match self.http {
                     Some(http) => http,
                     None => reqwest::Client::builder()
@@ -254,55 +296,6 @@ pub fn builder(api: &Api) -> TokenStream {
             std::env::var(var).ok().filter(|value| !value.trim().is_empty())
         }
 
-        #credential_header
-    }
-}
-
-fn credential_type(credential: &Credential) -> TokenStream {
-    if credential.sensitive {
-        quote!(crate::secret::Secret)
-    } else {
-        quote!(String)
-    }
-}
-
-fn credential_setter(credential: &Credential) -> TokenStream {
-    let name = ident(&credential.rust_name);
-    let ty = credential_type(credential);
-    let doc = doc_attrs(credential.doc.as_deref());
-    let header_doc = match &credential.default {
-        Some(default) => format!(" Sent as the `{}` header; defaults to `{default}`.", credential.header),
-        None => format!(" Sent as the `{}` header.", credential.header),
-    };
-    quote! {
-        #doc
-        #[doc = ""]
-        #[doc = #header_doc]
-        pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-            self.#name = Some(value.into());
-            self
-        }
-    }
-}
-
-fn credential_insert(credential: &Credential) -> TokenStream {
-    let name = ident(&credential.rust_name);
-    let label = &credential.rust_name;
-    let header = &credential.header;
-    let header_lower = credential.header.to_ascii_lowercase();
-    let sensitive = credential.sensitive;
-    let as_str =
-        if credential.sensitive { quote!(.as_ref().map(crate::secret::Secret::expose)) } else { quote!(.as_deref()) };
-    let value = match &credential.default {
-        Some(default) => quote!(self.#name #as_str .unwrap_or(#default)),
-        None => quote! {
-            self.#name #as_str .ok_or(BuildError::MissingCredential { name: #label, header: #header })?
-        },
-    };
-    quote! {
-        credentials.insert(
-            reqwest::header::HeaderName::from_static(#header_lower),
-            credential_header(#label, #value, #sensitive)?,
-        );
+        #build_helpers
     }
 }

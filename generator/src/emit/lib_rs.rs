@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::inner_doc_attrs;
 use super::Features;
-use crate::model::Api;
+use crate::model::{Api, Credential, CredentialKind};
 
 pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     let binary = if features.binary {
@@ -23,6 +23,25 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         }
     } else {
         TokenStream::new()
+    };
+    let (auth, auth_export) = match (super::auth::has_bearer(api), super::auth::has_basic(api)) {
+        (true, _) => (
+            quote! {
+                #[rustfmt::skip]
+                mod auth;
+            },
+            quote!(
+                pub use auth::{TokenError, TokenFuture, TokenSource};
+            ),
+        ),
+        (false, true) => (
+            quote! {
+                #[rustfmt::skip]
+                mod auth;
+            },
+            TokenStream::new(),
+        ),
+        (false, false) => (TokenStream::new(), TokenStream::new()),
     };
     let binary_export = if features.binary {
         quote!(
@@ -61,6 +80,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #![allow(rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+        #auth
         #binary
         #[rustfmt::skip]
         mod client;
@@ -78,6 +98,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #[rustfmt::skip]
         pub mod validation;
 
+        #auth_export
         #binary_export
         pub use client::{Client, ClientBuilder, Environment};
         #api_error
@@ -93,16 +114,39 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
 fn quick_start(api: &Api) -> TokenStream {
     let library = quote::format_ident!("{}", api.crate_name.replace('-', "_"));
     let target = match api.servers.first() {
+        Some(server) if server.relative => {
+            let variant = super::ident(&server.rust_name);
+            quote!(.environment(#library::Environment::#variant).host("https://api.example.com"))
+        }
         Some(server) => {
             let variant = super::ident(&server.rust_name);
             quote!(.environment(#library::Environment::#variant))
         }
         None => quote!(.base_url("https://api.example.com")),
     };
-    let credentials = api.credentials.iter().filter(|c| c.default.is_none()).map(|credential| {
+    // The credentials every operation needs, or else those of the first operation that needs some.
+    let required: Vec<&Credential> = api
+        .credentials
+        .iter()
+        .filter(|c| c.required && !matches!(c.kind, CredentialKind::ApiKey { default: Some(_), .. }))
+        .collect();
+    let shown: Vec<&Credential> = if required.is_empty() {
+        let first = api.operations.iter().flat_map(|o| &o.security).find(|alternative| !alternative.is_empty());
+        first.into_iter().flatten().map(|index| &api.credentials[*index]).collect()
+    } else {
+        required
+    };
+    let credentials = shown.into_iter().map(|credential| {
         let setter = super::ident(&credential.rust_name);
         let variable = &credential.env_var;
-        quote!(.#setter(std::env::var(#variable)?))
+        match credential.kind {
+            CredentialKind::Basic => {
+                let username = format!("{variable}_USERNAME");
+                let password = format!("{variable}_PASSWORD");
+                quote!(.#setter(std::env::var(#username)?, std::env::var(#password)?))
+            }
+            _ => quote!(.#setter(std::env::var(#variable)?)),
+        }
     });
     let snippet = quote! {
         async fn example() -> Result<(), Box<dyn std::error::Error>> {

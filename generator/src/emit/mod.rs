@@ -3,6 +3,7 @@
 //! `validate`, `client`, `runtime` (error and validation support the crate owns) and
 //! `manifest` (Cargo.toml).
 
+mod auth;
 mod builders;
 mod client;
 mod client_builder;
@@ -50,7 +51,9 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
     let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
     let binary = features.binary.then(|| ("src/binary.rs", runtime::binary_rs()));
     let params = features.params.any().then(|| ("src/params.rs", runtime::params_rs(features.params)));
-    for (path, tokens) in rust_files.into_iter().chain(binary).chain(params).chain(example_tests) {
+    let auth_file = (auth::has_bearer(api) || auth::has_basic(api))
+        .then(|| ("src/auth.rs", runtime::auth_rs(auth::has_bearer(api), auth::has_basic(api))));
+    for (path, tokens) in rust_files.into_iter().chain(auth_file).chain(binary).chain(params).chain(example_tests) {
         files.insert(path, format!("{rust_preamble}\n{}", format::format_rust(path, tokens)?));
     }
     files.insert("Cargo.toml", format!("{}\n{}", preamble("#", spec_label), manifest::cargo_toml(api, &features)));

@@ -16,7 +16,6 @@ use crate::model::{
 /// The statements that build `request` for an operation, given the HTTP method tokens. With
 /// parameters, a `params` variable holds the params struct.
 pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream) -> TokenStream {
-    let authenticated = operation.authenticated;
     let fields = params_fields(api, operation);
     let (bindings, path) = path_expr(operation, fields);
     let query: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Query)
@@ -50,11 +49,11 @@ pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream
         }
     };
     if query.is_empty() && headers.is_empty() && cookies.is_empty() {
-        return quote!(#bindings let request = self.request(reqwest::Method::#http_method, #path, #authenticated););
+        return quote!(#bindings let request = self.request(reqwest::Method::#http_method, #path););
     }
     quote! {
         #bindings
-        let mut request = self.request(reqwest::Method::#http_method, #path, #authenticated);
+        let mut request = self.request(reqwest::Method::#http_method, #path);
         #query
         #(#headers)*
         #cookies

@@ -2,14 +2,14 @@
 //! found) out.
 
 use heck::ToShoutySnakeCase;
-use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
+use openapiv3::OpenAPI;
 
-use super::naming::{self, Namespace};
+use super::naming::Namespace;
 use super::operations::lower_operations;
 use super::schemas::SchemaLowering;
+use super::security;
 use super::*;
 use crate::error::SpecError;
-use crate::load::escape_pointer_token;
 
 /// Lowers a document. `crate_name` overrides the spec's `x-crate-name`. On failure, returns
 /// every problem found, not just the first.
@@ -44,12 +44,13 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
             format!("`{env_prefix}` cannot start an environment variable name; use letters, digits and `_`"),
         ));
     }
-    let servers = servers(document, &mut errors);
-    let credentials = credentials(document, &env_prefix, &mut errors);
+    let servers = security::servers(document, &mut schemas.warnings);
+    let credentials = security::credentials(document, &env_prefix, &mut schemas.warnings);
     if !errors.is_empty() {
         return Err(errors);
     }
 
+    let mut warnings = std::mem::take(&mut schemas.warnings);
     let aliases = std::mem::take(&mut schemas.aliases);
     let mut types = schemas.into_types();
     let error_type = shared_error_type(&lowered.operations);
@@ -70,6 +71,10 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
     api.types = types;
     mark_request_types(&mut api);
     name_builders(&mut api);
+    security::mark_required(&mut api);
+    security::warn_unused(&api, &mut warnings);
+    // Warnings are collected here; reporting them is the caller's (see the degrade step).
+    drop(warnings);
     Ok(api)
 }
 
@@ -117,81 +122,6 @@ fn shared_error_type(operations: &[Operation]) -> Option<TypeId> {
         }
     }
     shared
-}
-
-fn servers(document: &OpenAPI, errors: &mut Vec<SpecError>) -> Vec<Server> {
-    let mut names = Namespace::new();
-    let mut servers = Vec::new();
-    for (index, server) in document.servers.iter().enumerate() {
-        let mut url = server.url.clone();
-        for (name, variable) in server.variables.iter().flatten() {
-            url = url.replace(&format!("{{{name}}}"), &variable.default);
-        }
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            errors.push(SpecError::new(
-                format!("#/servers/{index}/url"),
-                format!("`{url}` is not an absolute http(s) URL; relative server URLs are not supported"),
-            ));
-            continue;
-        }
-        let label = server.description.clone().unwrap_or_else(|| format!("server {}", index + 1));
-        servers.push(Server {
-            rust_name: names.claim(naming::variant_name(&label)),
-            url: url.trim_end_matches('/').to_string(),
-            description: server.description.clone(),
-        });
-    }
-    servers
-}
-
-fn credentials(document: &OpenAPI, env_prefix: &str, errors: &mut Vec<SpecError>) -> Vec<Credential> {
-    let Some(components) = &document.components else { return Vec::new() };
-    let mut names = Namespace::with_taken(naming::CLIENT_BUILDER_NAMES.iter().copied());
-    let mut credentials = Vec::new();
-    for (scheme, definition) in &components.security_schemes {
-        let pointer = format!("#/components/securitySchemes/{}", escape_pointer_token(scheme));
-        let ReferenceOr::Item(definition) = definition else {
-            errors.push(SpecError::new(pointer, "security schemes given by `$ref` are not supported yet"));
-            continue;
-        };
-        match definition {
-            SecurityScheme::APIKey { location: APIKeyLocation::Header, name, description, extensions } => {
-                if name.is_empty() || !name.bytes().all(is_header_name_byte) {
-                    errors.push(SpecError::new(
-                        format!("{pointer}/name"),
-                        format!("`{name}` is not a valid HTTP header name; use letters, digits and `-`"),
-                    ));
-                    continue;
-                }
-                let rust_name = names.claim(naming::snake_name(scheme));
-                let shouty = rust_name.trim_end_matches('_').to_shouty_snake_case();
-                let env_var = if shouty.starts_with(&format!("{env_prefix}_")) {
-                    shouty
-                } else {
-                    format!("{env_prefix}_{shouty}")
-                };
-                credentials.push(Credential {
-                    scheme: scheme.clone(),
-                    env_var,
-                    rust_name,
-                    header: name.clone(),
-                    doc: description.clone(),
-                    default: extensions.get("x-default").and_then(|v| v.as_str()).map(str::to_string),
-                    sensitive: extensions.get("x-sensitive").and_then(|v| v.as_bool()).unwrap_or(true),
-                });
-            }
-            _ => errors.push(SpecError::new(
-                pointer,
-                "only `apiKey` security schemes sent in a header are supported yet; remove this scheme to generate a client without it",
-            )),
-        }
-    }
-    credentials
-}
-
-/// Whether a byte may appear in an HTTP header name (an RFC 9110 token).
-fn is_header_name_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// Marks every type reachable from a request body: those get builders and validation.

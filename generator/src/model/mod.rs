@@ -11,6 +11,7 @@ pub mod naming;
 mod operations;
 mod parameters;
 mod schemas;
+mod security;
 
 pub use lower::lower;
 
@@ -38,7 +39,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Base URLs from `servers`, each an environment the client can target.
     pub servers: Vec<Server>,
-    /// Credentials the client sends as headers, from `securitySchemes`.
+    /// Credentials the client can send, one per scheme of `securitySchemes`, in spec order.
+    /// [`Operation::security`] refers to them by index.
     pub credentials: Vec<Credential>,
     /// The schema of error responses shared by every operation, when there is one. Otherwise
     /// the crate has an `ApiError` enum over the error types of [`Operation::errors`].
@@ -305,26 +307,71 @@ pub enum EnumValue {
 pub struct Server {
     /// The variant name of the `Environment` enum, e.g. `Sandbox`.
     pub rust_name: String,
+    /// The URL with its variables set to their defaults, without a trailing `/`. A relative
+    /// URL (`/api/v1`, see `relative`) is a path starting with `/`, or empty for `/`.
     pub url: String,
+    /// Whether the spec gives the URL relative to where the spec is served: the user supplies
+    /// the scheme and host (`ClientBuilder::host`).
+    pub relative: bool,
     pub description: Option<String>,
 }
 
-/// A credential sent as a request header (an `apiKey` security scheme with `in: header`).
+/// A credential the client can send: one security scheme of the spec.
 #[derive(Debug, Clone)]
 pub struct Credential {
     /// The scheme's key under `securitySchemes`.
     pub scheme: String,
-    /// The builder setter and field name, e.g. `client_id`.
+    /// The builder setter, and the field holding the value, e.g. `client_id`.
     pub rust_name: String,
-    /// The header to send, e.g. `PLAID-CLIENT-ID`.
-    pub header: String,
     pub doc: Option<String>,
-    /// The value sent when the caller sets none (the scheme's `x-default` extension).
-    pub default: Option<String>,
-    /// Whether the value is hidden from `Debug` (true unless `x-sensitive: false`).
-    pub sensitive: bool,
-    /// The environment variable `Client::from_env` reads it from, e.g. `PLAID_CLIENT_ID`.
+    pub kind: CredentialKind,
+    /// The environment variable `Client::from_env` reads it from, e.g. `PLAID_CLIENT_ID` (for
+    /// basic auth, the prefix of `…_USERNAME` and `…_PASSWORD`).
     pub env_var: String,
+    /// Whether every operation needs this credential, so that a client without it is useless
+    /// and `build()` refuses to create one. Other credentials are checked when an operation
+    /// that needs them is called.
+    pub required: bool,
+}
+
+/// How a credential travels.
+#[derive(Debug, Clone)]
+pub enum CredentialKind {
+    /// `apiKey`: a value in a header, a query parameter or a cookie called `name`.
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+        /// The value sent when the caller sets none (the scheme's `x-default` extension).
+        default: Option<String>,
+        /// Whether the value is hidden from `Debug` (true unless `x-sensitive: false`).
+        sensitive: bool,
+    },
+    /// `Authorization: Bearer <token>`: `http` `bearer`, `oauth2` and `openIdConnect`. The token
+    /// is fixed, or asked of a token source before each attempt.
+    Bearer {
+        /// The setter that takes a token source, e.g. `oauth_source`.
+        source_setter: String,
+        /// `bearerFormat`, e.g. `JWT`.
+        format: Option<String>,
+        /// How to obtain a token, one line each, for the setter's docs: OAuth2 flows with their
+        /// URLs and scopes, or the OpenID Connect discovery URL.
+        obtain: Vec<String>,
+    },
+    /// `http` `basic`: a username and a password.
+    Basic,
+    /// Any other `http` scheme (`digest`, `negotiate`, …): the caller supplies the whole
+    /// `Authorization` header value.
+    Authorization {
+        /// The scheme's name, e.g. `negotiate`.
+        scheme: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
 }
 
 /// One operation, i.e. one client method.
@@ -343,8 +390,10 @@ pub struct Operation {
     /// or a server error: GET, HEAD, PUT, DELETE, OPTIONS and TRACE are, other methods when the
     /// operation says `x-idempotent: true`.
     pub idempotent: bool,
-    /// Whether the credentials are sent: false when the operation's `security` is `[]`.
-    pub authenticated: bool,
+    /// Which credentials the operation sends (its `security`, or the document's): alternatives,
+    /// each a combination of indexes into [`Api::credentials`]. Empty when it needs none; an
+    /// empty alternative means the credentials are optional.
+    pub security: Vec<Vec<usize>>,
     /// Path, query, header and cookie parameters, in declaration order.
     pub parameters: Vec<Parameter>,
     /// The struct holding the parameter values (`{OperationId}Params`), when there are any.

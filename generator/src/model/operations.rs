@@ -145,6 +145,7 @@ fn lower_operation(
         }
     }
 
+    let security = super::security::operation_security(document, operation.security.as_ref(), &pointer, schemas);
     Operation {
         operation_id,
         rust_name,
@@ -162,7 +163,7 @@ fn lower_operation(
             }
             _ => operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(true),
         },
-        authenticated: !matches!(&operation.security, Some(requirements) if requirements.is_empty()),
+        security,
         body,
         response,
         response_examples: examples,

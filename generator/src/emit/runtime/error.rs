@@ -73,6 +73,26 @@ pub fn error_rs(api: &Api) -> TokenStream {
             /// The request could not be sent or the response could not be read, including
             /// timeouts (see [`Error::is_timeout`]).
             Transport(reqwest::Error),
+            /// The operation needs credentials the client was not given; nothing was sent.
+            MissingCredentials {
+                /// The spec's `operationId`.
+                operation: &'static str,
+                /// The builder setters of each alternative the spec accepts; setting every
+                /// credential of one alternative is enough.
+                alternatives: Vec<Vec<&'static str>>,
+            },
+            /// The token source of a bearer credential failed; nothing was sent.
+            Credential {
+                /// The builder setter of the credential.
+                name: &'static str,
+                /// What the token source reported.
+                source: Box<dyn std::error::Error + Send + Sync>,
+            },
+            /// A token source returned a token that cannot be sent in an HTTP header.
+            InvalidCredential {
+                /// The builder setter of the credential.
+                name: &'static str,
+            },
         }
 
         impl Error {
@@ -84,7 +104,10 @@ pub fn error_rs(api: &Api) -> TokenStream {
                     | Error::Decode { status, .. }
                     | Error::ResponseTooLarge { status, .. } => Some(*status),
                     Error::Transport(error) => error.status(),
-                    Error::Validation(_) => None,
+                    Error::Validation(_)
+                    | Error::MissingCredentials { .. }
+                    | Error::Credential { .. }
+                    | Error::InvalidCredential { .. } => None,
                 }
             }
 
@@ -184,6 +207,23 @@ pub fn error_rs(api: &Api) -> TokenStream {
                         write!(f, "cannot connect to the API; check the base URL and the network")
                     }
                     Error::Transport(_) => write!(f, "the request failed before a complete response arrived"),
+                    Error::MissingCredentials { operation, alternatives } => {
+                        let alternatives: Vec<String> = alternatives
+                            .iter()
+                            .map(|setters| setters.iter().map(|setter| format!("`{setter}`")).collect::<Vec<_>>().join(" and "))
+                            .collect();
+                        write!(
+                            f,
+                            "`{operation}` needs credentials the client does not have, so nothing was sent: set {} on the client builder",
+                            alternatives.join(", or ")
+                        )
+                    }
+                    Error::Credential { name, .. } => {
+                        write!(f, "the token source set with `{name}` failed, so nothing was sent")
+                    }
+                    Error::InvalidCredential { name } => {
+                        write!(f, "the `{name}` token contains characters that cannot be sent in an HTTP header")
+                    }
                 }
             }
         }
@@ -194,6 +234,7 @@ pub fn error_rs(api: &Api) -> TokenStream {
                     Error::Validation(error) => Some(error),
                     Error::Decode { source, .. } => Some(source),
                     Error::Transport(error) => Some(error),
+                    Error::Credential { source, .. } => Some(source.as_ref()),
                     _ => None,
                 }
             }
@@ -216,12 +257,17 @@ pub fn error_rs(api: &Api) -> TokenStream {
                 /// The URL as given.
                 url: String,
             },
-            /// A credential without a default value was not set.
+            /// A credential that every operation needs was not set.
             MissingCredential {
                 /// The builder method that sets it.
                 name: &'static str,
-                /// The header it is sent in.
-                header: &'static str,
+                /// How it is sent, e.g. ``the `X-Api-Key` header``.
+                sent_as: &'static str,
+            },
+            /// The chosen server is relative to the host serving the API, and no host was given.
+            MissingHost {
+                /// The server's path, e.g. `/api/v1`.
+                path: &'static str,
             },
             /// A credential contains characters that cannot be sent in an HTTP header.
             InvalidCredential {
@@ -253,11 +299,15 @@ pub fn error_rs(api: &Api) -> TokenStream {
                     BuildError::InvalidBaseUrl { url } => {
                         write!(f, "`{url}` is not an absolute http or https URL")
                     }
-                    BuildError::MissingCredential { name, header } => {
-                        write!(f, "no `{name}` set: call `{name}` on the builder (it is sent as the `{header}` header)")
+                    BuildError::MissingCredential { name, sent_as } => {
+                        write!(f, "no `{name}` set: call `{name}` on the builder (it is sent as {sent_as})")
                     }
+                    BuildError::MissingHost { path } => write!(
+                        f,
+                        "the server `{path}` is relative to the API's host: call `host` on the builder with its scheme and host, e.g. `https://api.example.com`"
+                    ),
                     BuildError::InvalidCredential { name } => {
-                        write!(f, "the `{name}` value contains characters that cannot be sent in an HTTP header")
+                        write!(f, "the `{name}` value contains characters that cannot be sent in an HTTP request")
                     }
                     BuildError::MissingEnv { var } => write!(f, "the environment variable `{var}` is not set"),
                     BuildError::InvalidEnv { var, expected } => {

@@ -2,6 +2,7 @@
 //! validation, secrets, the retry policy and response handling. Only small parts vary with the
 //! spec (the API's error type, pattern support).
 
+mod auth;
 mod binary;
 mod error;
 mod params;
@@ -10,6 +11,7 @@ mod secret;
 mod transport;
 mod validation;
 
+pub use auth::auth_rs;
 pub use binary::binary_rs;
 pub use error::{error_rs, error_variants};
 pub use params::{params_rs, ParamHelpers};

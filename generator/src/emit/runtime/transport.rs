@@ -53,6 +53,9 @@ pub fn transport_rs(shared_errors: bool, path_parameters: bool) -> TokenStream {
             pub idempotent: bool,
             /// Decodes an error body by the statuses the operation declares it for.
             pub decode_error: fn(reqwest::StatusCode, &[u8]) -> Option<ApiErrorBody>,
+            /// The credentials the operation accepts: alternatives, each a combination of
+            /// credential numbers (see `Credentials::is_set`). Empty when it needs none.
+            pub security: &'static [&'static [usize]],
         }
 
         #shared_decoder
@@ -180,6 +183,9 @@ pub fn transport_rs(shared_errors: bool, path_parameters: bool) -> TokenStream {
                 Error::Transport(error) if error.is_timeout() => "timeout".to_string(),
                 Error::Transport(error) if error.is_connect() => "connect".to_string(),
                 Error::Transport(_) => "transport".to_string(),
+                Error::MissingCredentials { .. } | Error::Credential { .. } | Error::InvalidCredential { .. } => {
+                    "credentials".to_string()
+                }
             }
         }
 

@@ -1,0 +1,494 @@
+//! The credentials part of `src/client.rs`: the builder's fields and setters for each security
+//! scheme, reading them in `from_env`, checking them in `build()`, and the client's
+//! `Credentials`, which chooses an operation's security alternative and adds it to each attempt.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::ident;
+use crate::model::{Api, ApiKeyLocation, Credential, CredentialKind};
+
+/// Whether some credential is a bearer token (the crate then has `TokenSource`).
+pub fn has_bearer(api: &Api) -> bool {
+    api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::Bearer { .. }))
+}
+
+/// Whether some credential is HTTP basic authentication.
+pub fn has_basic(api: &Api) -> bool {
+    api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::Basic))
+}
+
+/// Whether some credential travels in the query string, where reqwest errors would show it
+/// as part of the URL.
+pub fn has_query(api: &Api) -> bool {
+    api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Query, .. }))
+}
+
+/// How a credential is sent, for docs and errors, e.g. ``the `X-Api-Key` header``.
+pub fn sent_as(credential: &Credential) -> String {
+    match &credential.kind {
+        CredentialKind::ApiKey { location: ApiKeyLocation::Header, name, .. } => format!("the `{name}` header"),
+        CredentialKind::ApiKey { location: ApiKeyLocation::Query, name, .. } => {
+            format!("the `{name}` query parameter")
+        }
+        CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, name, .. } => format!("the `{name}` cookie"),
+        CredentialKind::Bearer { .. } => "a bearer token in the `Authorization` header".to_string(),
+        CredentialKind::Basic => "HTTP basic authentication in the `Authorization` header".to_string(),
+        CredentialKind::Authorization { .. } => "the `Authorization` header".to_string(),
+    }
+}
+
+/// The builder's field for a credential, as the caller gave it.
+pub fn builder_field(credential: &Credential) -> TokenStream {
+    let name = ident(&credential.rust_name);
+    let ty = match &credential.kind {
+        CredentialKind::ApiKey { sensitive: false, .. } => quote!(String),
+        CredentialKind::ApiKey { .. } | CredentialKind::Authorization { .. } => quote!(crate::secret::Secret),
+        CredentialKind::Bearer { .. } => quote!(crate::auth::Token),
+        CredentialKind::Basic => quote!((crate::secret::Secret, crate::secret::Secret)),
+    };
+    quote!(#name: Option<#ty>)
+}
+
+/// The builder's setters for a credential (two for a bearer token: fixed, or a source).
+pub fn setters(credential: &Credential) -> TokenStream {
+    let name = ident(&credential.rust_name);
+    let doc = doc_attrs(credential.doc.as_deref());
+    let separator = if credential.doc.is_some() { quote!(#[doc = ""]) } else { TokenStream::new() };
+    let required = if credential.required {
+        " Every operation needs it: `build()` fails without it."
+    } else {
+        " Sent by the operations whose security accepts it; calling one that needs it without it fails before sending."
+    };
+    let scheme = format!(" The spec's `{}` security scheme.{required}", credential.scheme);
+    let env = match credential.kind {
+        CredentialKind::Basic => {
+            format!(" [`ClientBuilder::from_env`] reads it from `{0}_USERNAME` and `{0}_PASSWORD`.", credential.env_var)
+        }
+        _ => format!(" [`ClientBuilder::from_env`] reads it from `{}`.", credential.env_var),
+    };
+    let common = quote! {
+        #[doc = ""]
+        #[doc = #scheme]
+        #[doc = #env]
+    };
+    match &credential.kind {
+        CredentialKind::ApiKey { default, sensitive, .. } => {
+            let sent = match default {
+                Some(default) => format!(" Sent as {}; defaults to `{default}`.", sent_as(credential)),
+                None => format!(" Sent as {}.", sent_as(credential)),
+            };
+            let ty = if *sensitive { quote!(crate::secret::Secret) } else { quote!(String) };
+            quote! {
+                #doc
+                #separator
+                #[doc = #sent]
+                #common
+                pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                    self.#name = Some(value.into());
+                    self
+                }
+            }
+        }
+        CredentialKind::Bearer { source_setter, format, obtain } => {
+            let source = ident(source_setter);
+            let format = match format {
+                Some(format) => format!(" Sent as `Authorization: Bearer <token>`; the token is a {format}."),
+                None => " Sent as `Authorization: Bearer <token>`.".to_string(),
+            };
+            let refresh = format!(" For tokens that expire, use [`ClientBuilder::{source_setter}`] instead.");
+            let obtain_doc = if obtain.is_empty() {
+                TokenStream::new()
+            } else {
+                let lines = obtain.iter().map(|line| format!(" - {line}"));
+                quote! {
+                    #[doc = ""]
+                    #[doc = " How to obtain a token:"]
+                    #[doc = ""]
+                    #(#[doc = #lines])*
+                }
+            };
+            let source_doc = format!(
+                " Like [`ClientBuilder::{}`], with the token asked of `source` before every attempt (retries \
+                 included): for OAuth2 access tokens that expire, a source keeps its token and refreshes it \
+                 when it is about to. Any closure returning a future of `Result<Secret, TokenError>` is a source.",
+                credential.rust_name
+            );
+            let source_error = " If the source fails, the call fails with [`Error::Credential`] and nothing is sent.";
+            quote! {
+                #doc
+                #separator
+                #[doc = #format]
+                #[doc = #refresh]
+                #obtain_doc
+                #common
+                pub fn #name(mut self, token: impl Into<crate::secret::Secret>) -> Self {
+                    self.#name = Some(crate::auth::Token::Fixed(token.into()));
+                    self
+                }
+
+                #[doc = #source_doc]
+                #[doc = ""]
+                #[doc = #source_error]
+                pub fn #source(mut self, source: impl crate::auth::TokenSource) -> Self {
+                    self.#name = Some(crate::auth::Token::Source(std::sync::Arc::new(source)));
+                    self
+                }
+            }
+        }
+        CredentialKind::Basic => quote! {
+            #doc
+            #separator
+            #[doc = " Sent as `Authorization: Basic …` (HTTP basic authentication)."]
+            #common
+            pub fn #name(mut self, username: impl Into<String>, password: impl Into<crate::secret::Secret>) -> Self {
+                self.#name = Some((crate::secret::Secret::new(username.into()), password.into()));
+                self
+            }
+        },
+        CredentialKind::Authorization { scheme } => {
+            let sent = format!(
+                " The whole `Authorization` header value for the `{scheme}` HTTP authentication scheme, e.g. \
+                 `{scheme} <credentials>`; the client sends it as given and does not implement the scheme itself."
+            );
+            quote! {
+                #doc
+                #separator
+                #[doc = #sent]
+                #common
+                pub fn #name(mut self, value: impl Into<crate::secret::Secret>) -> Self {
+                    self.#name = Some(value.into());
+                    self
+                }
+            }
+        }
+    }
+}
+
+/// Statements of `from_env` for a credential: a variable that is set overrides the builder;
+/// a credential every operation needs must be somewhere.
+pub fn env_read(credential: &Credential) -> TokenStream {
+    let name = ident(&credential.rust_name);
+    let var = &credential.env_var;
+    let required = credential.required && !matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
+    match credential.kind {
+        CredentialKind::Basic => {
+            let username = format!("{var}_USERNAME");
+            let password = format!("{var}_PASSWORD");
+            let missing = if required {
+                quote! {
+                    (None, None) if self.#name.is_none() => return Err(BuildError::MissingEnv { var: #username }),
+                }
+            } else {
+                TokenStream::new()
+            };
+            quote! {
+                match (read_env(#username), read_env(#password)) {
+                    (Some(username), Some(password)) => self = self.#name(username, password),
+                    (Some(_), None) => return Err(BuildError::MissingEnv { var: #password }),
+                    (None, Some(_)) => return Err(BuildError::MissingEnv { var: #username }),
+                    #missing
+                    (None, None) => {}
+                }
+            }
+        }
+        _ if required => quote! {
+            if let Some(value) = read_env(#var) {
+                self = self.#name(value);
+            } else if self.#name.is_none() {
+                return Err(BuildError::MissingEnv { var: #var });
+            }
+        },
+        _ => quote! {
+            if let Some(value) = read_env(#var) {
+                self = self.#name(value);
+            }
+        },
+    }
+}
+
+/// The `Credentials` field and its value in `build()`: checked, and ready to send.
+fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
+    let name = ident(&credential.rust_name);
+    let label = &credential.rust_name;
+    let sent = sent_as(credential);
+    let missing = if credential.required {
+        quote!(.ok_or(BuildError::MissingCredential { name: #label, sent_as: #sent })?)
+    } else {
+        TokenStream::new()
+    };
+    // A value every operation needs is a plain value (or an error); others stay optional.
+    let present = credential.required || matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
+    // `convert` turns `value` into what is stored; `fallible` says whether it returns a Result.
+    let finish = |read: TokenStream, convert: TokenStream, fallible: bool| match (present, fallible) {
+        (true, true) => quote!({ let value = #read; Some(#convert?) }),
+        (true, false) => quote!({ let value = #read; Some(#convert) }),
+        (false, true) => quote!(#read.map(|value| #convert).transpose()?),
+        (false, false) => quote!(#read.map(|value| #convert)),
+    };
+    match &credential.kind {
+        CredentialKind::ApiKey { location, default, sensitive, .. } => {
+            let read = if *sensitive {
+                quote!(self.#name.as_ref().map(crate::secret::Secret::expose))
+            } else {
+                quote!(self.#name.as_deref())
+            };
+            let read = match default {
+                Some(default) => quote!(#read.unwrap_or(#default)),
+                None => quote!(#read #missing),
+            };
+            match location {
+                ApiKeyLocation::Header => (
+                    quote!(#name: Option<reqwest::header::HeaderValue>),
+                    finish(read, quote!(header_value(#label, value, #sensitive)), true),
+                ),
+                ApiKeyLocation::Query => (
+                    quote!(#name: Option<crate::secret::Secret>),
+                    match (present, sensitive) {
+                        (true, _) => finish(read, quote!(crate::secret::Secret::new(value)), false),
+                        (false, true) => quote!(self.#name),
+                        (false, false) => quote!(self.#name.map(crate::secret::Secret::new)),
+                    },
+                ),
+                ApiKeyLocation::Cookie => (
+                    quote!(#name: Option<crate::secret::Secret>),
+                    finish(read, quote!(cookie_value(#label, value)), true),
+                ),
+            }
+        }
+        CredentialKind::Bearer { .. } => {
+            let value = if credential.required { quote!(Some(self.#name #missing)) } else { quote!(self.#name) };
+            (
+                quote!(#name: Option<crate::auth::Token>),
+                quote! {{
+                    if let Some(crate::auth::Token::Fixed(token)) = &self.#name {
+                        crate::auth::bearer_header(token).ok_or(BuildError::InvalidCredential { name: #label })?;
+                    }
+                    #value
+                }},
+            )
+        }
+        CredentialKind::Basic => {
+            let convert = quote! {
+                crate::auth::basic_header(value.0.expose(), value.1.expose())
+                    .ok_or(BuildError::InvalidCredential { name: #label })
+            };
+            (
+                quote!(#name: Option<reqwest::header::HeaderValue>),
+                finish(quote!(self.#name.as_ref() #missing), convert, true),
+            )
+        }
+        CredentialKind::Authorization { .. } => (
+            quote!(#name: Option<reqwest::header::HeaderValue>),
+            finish(
+                quote!(self.#name.as_ref().map(crate::secret::Secret::expose) #missing),
+                quote!(header_value(#label, value, true)),
+                true,
+            ),
+        ),
+    }
+}
+
+/// `let credentials = Credentials { … };` in `build()`, and the helpers it needs.
+pub fn build_credentials(api: &Api) -> TokenStream {
+    let fields = api.credentials.iter().map(|credential| {
+        let name = ident(&credential.rust_name);
+        let (_, value) = prepared(credential);
+        quote!(#name: #value)
+    });
+    quote!(let credentials = Credentials { #(#fields,)* };)
+}
+
+/// Helpers of `build()`, emitted only when used.
+pub fn build_helpers(api: &Api) -> TokenStream {
+    let headers = api.credentials.iter().any(|c| {
+        matches!(
+            c.kind,
+            CredentialKind::ApiKey { location: ApiKeyLocation::Header, .. } | CredentialKind::Authorization { .. }
+        )
+    });
+    let cookies = api
+        .credentials
+        .iter()
+        .any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, .. }));
+    let header = if headers {
+        quote! {
+            /// A credential as a header value, marked sensitive unless the spec says otherwise.
+            fn header_value(name: &'static str, value: &str, sensitive: bool) -> Result<reqwest::header::HeaderValue, BuildError> {
+                let mut value =
+                    reqwest::header::HeaderValue::from_str(value).map_err(|_| BuildError::InvalidCredential { name })?;
+                value.set_sensitive(sensitive);
+                Ok(value)
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let cookie = if cookies {
+        quote! {
+            /// A credential as a cookie value: printable ASCII without `;`, `,`, `"`, `\` or spaces.
+            fn cookie_value(name: &'static str, value: &str) -> Result<crate::secret::Secret, BuildError> {
+                if value.bytes().all(|byte| byte.is_ascii_graphic() && !b";,\"\\".contains(&byte)) {
+                    Ok(crate::secret::Secret::new(value))
+                } else {
+                    Err(BuildError::InvalidCredential { name })
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    quote!(#header #cookie)
+}
+
+/// The client's `Credentials`: the configured credentials, ready to send, and how an
+/// operation's security alternative is chosen and added to a request.
+pub fn credentials_struct(api: &Api) -> TokenStream {
+    let fields = api.credentials.iter().map(|credential| prepared(credential).0);
+    let setters = api.credentials.iter().map(|credential| credential.rust_name.as_str());
+    let count = api.credentials.len();
+    let is_set = if api.credentials.is_empty() {
+        quote! {
+            fn is_set(&self, _credential: usize) -> bool {
+                false
+            }
+        }
+    } else {
+        let arms = api.credentials.iter().enumerate().map(|(index, credential)| {
+            let name = ident(&credential.rust_name);
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote!(#index => self.#name.is_some())
+        });
+        quote! {
+            fn is_set(&self, credential: usize) -> bool {
+                match credential {
+                    #(#arms,)*
+                    _ => false,
+                }
+            }
+        }
+    };
+    let apply = apply(api);
+    quote! {
+        /// The builder setter of each credential, by number.
+        const CREDENTIAL_SETTERS: [&str; #count] = [#(#setters),*];
+
+        /// The credentials the client was given, checked and ready to send, one field per
+        /// security scheme. `Debug` shows no secret value.
+        #[derive(Debug, Clone)]
+        struct Credentials {
+            #(#fields,)*
+        }
+
+        impl Credentials {
+            /// Whether credential number `credential` was given.
+            #is_set
+
+            /// The credentials to send with `operation`: the first of its alternatives whose
+            /// credentials were all given, preferring one that sends credentials to an empty one
+            /// (optional authentication).
+            fn choose(&self, operation: &OperationInfo) -> Result<&'static [usize], Error> {
+                if operation.security.is_empty() {
+                    return Ok(&[]);
+                }
+                let given = |alternative: &&[usize]| alternative.iter().all(|credential| self.is_set(*credential));
+                operation
+                    .security
+                    .iter()
+                    .find(|alternative| !alternative.is_empty() && given(alternative))
+                    .or_else(|| operation.security.iter().find(|alternative| alternative.is_empty()))
+                    .copied()
+                    .ok_or_else(|| Error::MissingCredentials {
+                        operation: operation.id,
+                        alternatives: operation
+                            .security
+                            .iter()
+                            .map(|alternative| alternative.iter().map(|credential| CREDENTIAL_SETTERS[*credential]).collect())
+                            .collect(),
+                    })
+            }
+
+            #apply
+        }
+    }
+}
+
+/// `Credentials::apply`: adds the chosen credentials to one attempt.
+fn apply(api: &Api) -> TokenStream {
+    if api.credentials.is_empty() {
+        return quote! {
+            /// Adds the credentials to an attempt (this API has none).
+            async fn apply(&self, _credentials: &[usize], _request: &mut reqwest::Request) -> Result<(), Error> {
+                Ok(())
+            }
+        };
+    }
+    let cookies = api
+        .credentials
+        .iter()
+        .any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, .. }));
+    let arms = api.credentials.iter().enumerate().map(|(index, credential)| {
+        let name = ident(&credential.rust_name);
+        let label = &credential.rust_name;
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let body = match &credential.kind {
+            CredentialKind::ApiKey { location: ApiKeyLocation::Header, name: header, .. } => {
+                let header = header.to_ascii_lowercase();
+                quote! {
+                    request.headers_mut().insert(reqwest::header::HeaderName::from_static(#header), value.clone());
+                }
+            }
+            CredentialKind::ApiKey { location: ApiKeyLocation::Query, name: parameter, .. } => quote! {
+                request.url_mut().query_pairs_mut().append_pair(#parameter, value.expose());
+            },
+            CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, name: cookie, .. } => quote! {
+                cookies.push(format!("{}={}", #cookie, value.expose()));
+            },
+            CredentialKind::Bearer { .. } => quote! {
+                let value = value.header(#label).await?;
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
+            },
+            CredentialKind::Basic | CredentialKind::Authorization { .. } => quote! {
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, value.clone());
+            },
+        };
+        quote! {
+            #index => {
+                if let Some(value) = &self.#name {
+                    #body
+                }
+            }
+        }
+    });
+    let (cookie_jar, cookie_header) = if cookies {
+        (
+            quote!(let mut cookies: Vec<String> = Vec::new();),
+            quote! {
+                if !cookies.is_empty() {
+                    let mut value = reqwest::header::HeaderValue::from_str(&cookies.join("; "))
+                        .map_err(|_| Error::InvalidCredential { name: "cookie" })?;
+                    value.set_sensitive(true);
+                    request.headers_mut().append(reqwest::header::COOKIE, value);
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    quote! {
+        /// Adds the credentials numbered `credentials` to an attempt. Called before every
+        /// attempt, so that a token source can hand out a fresh token each time.
+        async fn apply(&self, credentials: &[usize], request: &mut reqwest::Request) -> Result<(), Error> {
+            #cookie_jar
+            for credential in credentials.iter().copied() {
+                match credential {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+            #cookie_header
+            Ok(())
+        }
+    }
+}
