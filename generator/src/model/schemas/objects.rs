@@ -398,8 +398,16 @@ impl<'a> SchemaLowering<'a> {
                 (_, MemberKind::Annotation) => {}
                 _ => {
                     let other_value = self.value_of_ref_or(member, &member_pointer, context);
-                    if std::mem::discriminant(&other_value.shape) != std::mem::discriminant(&value.shape)
-                        || matches!((&other_value.shape, &value.shape), (Shape::Named(a), Shape::Named(b)) if a != b)
+                    // A string next to a named type (`allOf: [{$ref: a string}, {enum: [...]}]`)
+                    // narrows the string, and an untyped member allows anything: both keep the
+                    // shaping member's type.
+                    let narrows = matches!(
+                        (&other_value.shape, &value.shape),
+                        (Shape::String(_) | Shape::Any, Shape::Named(_)) | (Shape::Any, _)
+                    );
+                    if !narrows
+                        && (std::mem::discriminant(&other_value.shape) != std::mem::discriminant(&value.shape)
+                            || matches!((&other_value.shape, &value.shape), (Shape::Named(a), Shape::Named(b)) if a != b))
                     {
                         self.error(
                             member_pointer,
