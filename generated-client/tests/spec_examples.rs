@@ -13,7 +13,8 @@ mod examples {
             plaid_client::types::CraMonitoringInsightsGetResponse,
         >(example) {
             panic!(
-                "the `example` example of `craMonitoringInsightsGet` does not decode: {error}"
+                "{}: {error}",
+                "the `example` example of `craMonitoringInsightsGet` does not decode"
             );
         }
     }

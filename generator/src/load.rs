@@ -11,14 +11,21 @@ use serde_path_to_error::Segment;
 
 use crate::error::{Error, SpecError};
 
+/// A loaded document, with the problems loading repaired or tolerated (warnings).
+#[derive(Debug)]
+pub struct Loaded {
+    pub document: OpenAPI,
+    pub warnings: Vec<SpecError>,
+}
+
 /// Reads and parses the spec at `path`.
-pub fn load(path: &Path) -> Result<OpenAPI, Error> {
+pub fn load(path: &Path) -> Result<Loaded, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     parse(path, &text)
 }
 
 /// Parses spec text; `path` is only used to label errors.
-pub fn parse(path: &Path, text: &str) -> Result<OpenAPI, Error> {
+pub fn parse(path: &Path, text: &str) -> Result<Loaded, Error> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
         let location = error.location();
         Error::Syntax {
@@ -34,11 +41,12 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI, Error> {
     if !non_finite.is_empty() {
         return Err(Error::spec(path, non_finite));
     }
-    serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|error| {
+    let document = serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|error| {
         let pointer = pointer_of(error.path());
         let message = format!("{}; fix this node so it follows the OpenAPI 3.0 schema", error.inner());
         Error::spec(path, vec![SpecError::new(pointer, message)])
-    })
+    })?;
+    Ok(Loaded { document, warnings: Vec::new() })
 }
 
 fn check_version(document: &serde_yaml::Value) -> Result<(), SpecError> {
@@ -133,7 +141,7 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<OpenAPI, Error> {
-        parse(Path::new("spec.yaml"), text)
+        parse(Path::new("spec.yaml"), text).map(|loaded| loaded.document)
     }
 
     #[test]

@@ -14,19 +14,21 @@ const CLIENT_METHODS: &[&str] = &["builder", "base_url", "new", "clone", "fmt", 
 
 pub(super) struct Lowered {
     pub operations: Vec<Operation>,
+    /// Operations left out because something in them cannot be expressed.
+    pub skipped: Vec<Skipped>,
 }
 
 pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<'_>) -> Lowered {
     let mut names = Namespace::with_taken(CLIENT_METHODS.iter().copied());
-    let mut lowered = Lowered { operations: Vec::new() };
+    let mut lowered = Lowered { operations: Vec::new(), skipped: Vec::new() };
     for (path, item) in &document.paths.paths {
         let path_pointer = format!("#/paths/{}", escape_pointer_token(path));
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                schemas.errors.push(SpecError::new(
+                schemas.warnings.push(SpecError::new(
                     path_pointer,
-                    "path items given by `$ref` are not supported yet; write the path item inline",
+                    format!("path items given by `$ref` are not supported yet, so the operations of `{path}` are skipped; write the path item inline"),
                 ));
                 continue;
             }
@@ -44,12 +46,40 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
         for (key, method, operation) in methods {
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{key}");
+            let before = (schemas.errors.len(), schemas.warnings.len(), schemas.degraded.len(), schemas.type_count());
             let operation =
                 lower_operation(document, schemas, &mut names, (path, &item.parameters), method, operation, pointer);
-            lowered.operations.push(operation);
+            if schemas.errors.len() > before.0 {
+                skip(schemas, operation, before, &mut lowered.skipped);
+            } else {
+                lowered.operations.push(operation);
+            }
         }
     }
     lowered
+}
+
+/// Leaves out an operation whose lowering recorded errors: they become warnings, and what it
+/// declared (its types, the schemas it typed as JSON) goes too, so that one construct the
+/// generator cannot express costs that operation and not the whole spec.
+fn skip(
+    schemas: &mut SchemaLowering<'_>,
+    operation: Operation,
+    (errors_before, warnings_before, degraded_before, types_before): (usize, usize, usize, usize),
+    skipped: &mut Vec<Skipped>,
+) {
+    let problems: Vec<SpecError> = schemas.errors.drain(errors_before..).collect();
+    schemas.warnings.truncate(warnings_before);
+    schemas.degraded.truncate(degraded_before);
+    schemas.forget_types_since(types_before);
+    let Operation { operation_id, method, path, pointer, .. } = operation;
+    for problem in &problems {
+        schemas.warnings.push(SpecError::new(
+            problem.pointer.clone(),
+            format!("{}; so the operation `{operation_id}` (`{} {path}`) is skipped", problem.message, method.as_str()),
+        ));
+    }
+    skipped.push(Skipped { pointer, item: SkippedItem::Operation { method, path, operation_id }, problems });
 }
 
 fn lower_operation(
@@ -134,8 +164,9 @@ fn lower_operation(
                     if let Some((media_pointer, schema)) =
                         json_schema(&spec_response.content, &response_pointer, schemas)
                     {
-                        let value =
-                            schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response {key}"));
+                        let value = schemas.or_json(&media_pointer, |schemas| {
+                            schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response {key}"))
+                        });
                         more_successes.push((status, value));
                     }
                 }
@@ -152,7 +183,9 @@ fn lower_operation(
                 continue;
             }
             if let Some((media_pointer, schema)) = json_schema(&spec_response.content, &response_pointer, schemas) {
-                let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response"));
+                let value = schemas.or_json(&media_pointer, |schemas| {
+                    schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} response"))
+                });
                 response = Some(ResponseBody::Json(value));
                 examples = json_examples(&spec_response.content);
             }
@@ -163,7 +196,9 @@ fn lower_operation(
                     Some(StatusCode::Range(class)) => ErrorStatus::Range(*class),
                     None => ErrorStatus::Default,
                 };
-                let value = schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} error {key}"));
+                let value = schemas.or_json(&media_pointer, |schemas| {
+                    schemas.value_of_ref_or(schema, &media_pointer, &format!("{context} error {key}"))
+                });
                 errors.push(ErrorResponse { status, value });
             }
         }
@@ -229,7 +264,7 @@ fn json_schema<'d>(
         schemas.errors.push(SpecError::new(
             format!("{pointer}/content"),
             format!(
-                "only JSON, form-urlencoded and multipart bodies are supported yet, but this one is {}; leave out this operation (see --operation)",
+                "only JSON, form-urlencoded and multipart bodies are supported yet, but this one is {}",
                 listed.join(", ")
             ),
         ));

@@ -46,7 +46,13 @@ pub(super) struct SchemaLowering<'a> {
     inline_stack: Vec<(String, TypeId)>,
     /// Type aliases for the transparent component schemas.
     pub aliases: Vec<Alias>,
+    /// Problems that cost something (an operation, or a schema's type): lowering turns them into
+    /// [`warnings`](Self::warnings) at the smallest part that contains them, see [`Self::or_json`].
     pub errors: Vec<SpecError>,
+    /// Problems repaired or given up on; generation goes on (`--strict` refuses them).
+    pub warnings: Vec<SpecError>,
+    /// Schemas typed as `serde_json::Value` because they could not be expressed.
+    pub degraded: Vec<Skipped>,
 }
 
 /// The parts of an object schema, gathered from `properties` or from every member of an `allOf`.
@@ -68,6 +74,8 @@ impl<'a> SchemaLowering<'a> {
             inline_stack: Vec::new(),
             aliases: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
+            degraded: Vec::new(),
         }
     }
 
@@ -95,8 +103,14 @@ impl<'a> SchemaLowering<'a> {
             let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
             match (self.slots[name.as_str()], schema) {
                 (Slot::Named(id), ReferenceOr::Item(schema)) => {
+                    let errors_before = self.errors.len();
                     let def = self.named_type(assigned[&id].clone(), schema, &pointer);
-                    self.types[id.0] = Some(def);
+                    if self.degrade_since(errors_before, &pointer) {
+                        // The id stays empty: references to it become JSON too (see `lower`).
+                        self.aliases.push(opaque_alias(assigned[&id].clone(), schema));
+                    } else {
+                        self.types[id.0] = Some(def);
+                    }
                 }
                 // Uses lower it again in place; the alias gives it a name.
                 (Slot::Transparent, schema) => {
@@ -106,7 +120,18 @@ impl<'a> SchemaLowering<'a> {
                         ReferenceOr::Item(schema) => Some(schema),
                         ReferenceOr::Reference { reference } => self.resolve_quietly(reference, &pointer),
                     };
-                    if self.errors.len() == errors_before {
+                    if self.degrade_since(errors_before, &pointer) {
+                        let name = alias_names[name.as_str()].clone();
+                        match target {
+                            Some(target) => self.aliases.push(opaque_alias(name, target)),
+                            None => self.aliases.push(Alias {
+                                name,
+                                doc: Some(OPAQUE_NOTE.into()),
+                                deprecated: false,
+                                value: any(),
+                            }),
+                        }
+                    } else {
                         self.aliases.push(Alias {
                             name: alias_names[name.as_str()].clone(),
                             doc: target.and_then(description),
@@ -145,8 +170,57 @@ impl<'a> SchemaLowering<'a> {
         id
     }
 
-    pub fn into_types(self) -> Vec<TypeDef> {
-        self.types.into_iter().flatten().collect()
+    /// The types by id; an empty slot is a type given up on (typed as JSON) or declared by a
+    /// skipped operation.
+    pub fn into_types(self) -> Vec<Option<TypeDef>> {
+        self.types
+    }
+
+    /// How many type ids are taken so far.
+    pub fn type_count(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Empties the types declared from id `start` on (those of an operation that is skipped):
+    /// nothing outside that operation refers to them.
+    pub fn forget_types_since(&mut self, start: usize) {
+        for slot in self.types.iter_mut().skip(start) {
+            *slot = None;
+        }
+    }
+
+    /// Lowers a value with `lower`; when that records errors, they become warnings and the value
+    /// is JSON (`serde_json::Value`). `pointer` is the schema this gives up on: the smallest
+    /// part of the spec that contains the problem, so one bad property costs only its own type.
+    pub fn or_json(&mut self, pointer: &str, lower: impl FnOnce(&mut Self) -> ValueType) -> ValueType {
+        let errors_before = self.errors.len();
+        let value = lower(self);
+        if self.degrade_since(errors_before, pointer) {
+            ValueType { shape: Shape::Any, nullable: value.nullable }
+        } else {
+            value
+        }
+    }
+
+    /// Turns the errors recorded since `errors_before` into warnings saying that the schema at
+    /// `pointer` is typed as JSON, and records that schema; returns whether there were any.
+    fn degrade_since(&mut self, errors_before: usize, pointer: &str) -> bool {
+        if self.errors.len() <= errors_before {
+            return false;
+        }
+        let problems: Vec<SpecError> = self.errors.drain(errors_before..).collect();
+        for problem in &problems {
+            let consequence = if problem.pointer == pointer {
+                "so this schema is typed as JSON (`serde_json::Value`)".to_string()
+            } else {
+                format!("so `{pointer}` is typed as JSON (`serde_json::Value`)")
+            };
+            self.warnings.push(SpecError::new(problem.pointer.clone(), format!("{}; {consequence}", problem.message)));
+        }
+        if !self.degraded.iter().any(|skipped| skipped.pointer == pointer) {
+            self.degraded.push(Skipped { pointer: pointer.to_string(), item: SkippedItem::Schema, problems });
+        }
+        true
     }
 
     /// Lowers a schema found at `pointer`; `context` names inline types declared inside it.
@@ -218,7 +292,7 @@ impl<'a> SchemaLowering<'a> {
                 }
                 self.resolving.push(name.to_string());
                 let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
-                let value = self.value(schema, &target_pointer, name);
+                let value = self.or_json(&target_pointer, |this| this.value(schema, &target_pointer, name));
                 self.resolving.pop();
                 value
             }
@@ -271,7 +345,12 @@ impl<'a> SchemaLowering<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
             SchemaKind::Type(Type::Array(array)) => {
                 let items = match &array.items {
-                    Some(items) => self.value_of_boxed(items, &format!("{pointer}/items"), &format!("{context} item")),
+                    Some(items) => {
+                        let items_pointer = format!("{pointer}/items");
+                        self.or_json(&items_pointer, |this| {
+                            this.value_of_boxed(items, &items_pointer, &format!("{context} item"))
+                        })
+                    }
                     None => any(),
                 };
                 Shape::Array {
@@ -323,7 +402,9 @@ impl<'a> SchemaLowering<'a> {
         let shape = if !any_schema.all_of.is_empty() || !any_schema.properties.is_empty() {
             Shape::Named(self.inline_type(context, schema, pointer))
         } else if let Some(items) = &any_schema.items {
-            let items = self.value_of_boxed(items, &format!("{pointer}/items"), &format!("{context} item"));
+            let items_pointer = format!("{pointer}/items");
+            let items = self
+                .or_json(&items_pointer, |this| this.value_of_boxed(items, &items_pointer, &format!("{context} item")));
             Shape::Array {
                 items: Box::new(items),
                 rules: ArrayRules { min_items: any_schema.min_items, max_items: any_schema.max_items },
@@ -346,7 +427,10 @@ impl<'a> SchemaLowering<'a> {
     fn map_shape(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, context: &str) -> Shape {
         let values = match additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                self.value_of_ref_or(schema, &format!("{pointer}/additionalProperties"), &format!("{context} value"))
+                let values_pointer = format!("{pointer}/additionalProperties");
+                self.or_json(&values_pointer, |this| {
+                    this.value_of_ref_or(schema, &values_pointer, &format!("{context} value"))
+                })
             }
             _ => any(),
         };
@@ -368,9 +452,13 @@ impl<'a> SchemaLowering<'a> {
         self.types.push(None);
         let name = self.type_names.claim(naming::type_name(context));
         self.inline_stack.push((pointer.to_string(), id));
+        let errors_before = self.errors.len();
         let def = self.named_type(name, schema, pointer);
         self.inline_stack.pop();
-        self.types[id.0] = Some(def);
+        // A schema that cannot be expressed leaves its id empty; uses of it become JSON.
+        if !self.degrade_since(errors_before, pointer) {
+            self.types[id.0] = Some(def);
+        }
         id
     }
 
@@ -406,10 +494,7 @@ impl<'a> SchemaLowering<'a> {
     }
 
     fn unsupported(&mut self, pointer: &str, keyword: &str) -> ValueType {
-        self.error(
-            pointer,
-            format!("`{keyword}` is not supported yet; remove this schema from the spec, or leave out the operations that use it"),
-        );
+        self.error(pointer, format!("`{keyword}` cannot be expressed as a Rust type"));
         any()
     }
 
@@ -470,6 +555,18 @@ fn description(schema: &Schema) -> Option<String> {
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(str::to_string)
+}
+
+/// The documentation of a component schema typed as JSON.
+const OPAQUE_NOTE: &str = "The generator cannot express this schema as a Rust type, so it is any JSON value; the crate documentation lists why.";
+
+/// `pub type Name = serde_json::Value;` for a component schema that could not be expressed.
+fn opaque_alias(name: String, schema: &Schema) -> Alias {
+    let doc = match description(schema) {
+        Some(doc) => format!("{doc}\n\n{OPAQUE_NOTE}"),
+        None => OPAQUE_NOTE.to_string(),
+    };
+    Alias { name, doc: Some(doc), deprecated: schema.schema_data.deprecated, value: any() }
 }
 
 fn any() -> ValueType {

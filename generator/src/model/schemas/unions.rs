@@ -66,7 +66,7 @@ impl<'a> SchemaLowering<'a> {
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let (label, value, schema, tags) = match member {
                 ReferenceOr::Reference { reference } => {
-                    let value = self.reference(reference, &member_pointer);
+                    let value = self.or_json(&member_pointer, |this| this.reference(reference, &member_pointer));
                     let resolved = self.resolve_quietly(reference, &member_pointer);
                     let schema_name = reference.rsplit('/').next().unwrap_or(reference).to_string();
                     let mut tags: Vec<String> = discriminator
@@ -87,7 +87,7 @@ impl<'a> SchemaLowering<'a> {
                     let title = schema.schema_data.title.clone();
                     let context =
                         format!("{type_name} {}", title.as_deref().unwrap_or(&format!("variant {}", index + 1)));
-                    let value = self.value(schema, &member_pointer, &context);
+                    let value = self.or_json(&member_pointer, |this| this.value(schema, &member_pointer, &context));
                     (title, value, Some(schema), Vec::new())
                 }
             };
