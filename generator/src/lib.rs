@@ -58,7 +58,8 @@ pub struct Generated {
 pub struct Summary {
     /// Operations that became client methods.
     pub operations_generated: usize,
-    /// Operations left out because something in them cannot be expressed.
+    /// Operations left out because something in them cannot be expressed (a path item left out
+    /// as a whole counts once).
     pub operations_skipped: usize,
     /// Component schemas with a Rust type (or type alias) of their own.
     pub schemas_typed: usize,
@@ -111,8 +112,7 @@ fn summarize(api: &model::Api, warnings: usize) -> Summary {
     let is_component = |pointer: &str| {
         pointer.strip_prefix("#/components/schemas/").is_some_and(|name| !name.is_empty() && !name.contains('/'))
     };
-    let operations_skipped =
-        api.skipped.iter().filter(|s| matches!(s.item, model::SkippedItem::Operation { .. })).count();
+    let operations_skipped = api.skipped.iter().filter(|s| !matches!(s.item, model::SkippedItem::Schema)).count();
     let opaque: Vec<&model::Skipped> =
         api.skipped.iter().filter(|s| matches!(s.item, model::SkippedItem::Schema)).collect();
     let opaque_components = opaque.iter().filter(|s| is_component(&s.pointer)).count();

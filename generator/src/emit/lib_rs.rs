@@ -115,6 +115,9 @@ fn not_generated(api: &Api) -> TokenStream {
                 one_line(operation_id),
                 reasons(skipped)
             )),
+            SkippedItem::Path { path } => {
+                Some(format!(" - `{}` (every operation): {}", one_line(path), reasons(skipped)))
+            }
             SkippedItem::Schema => None,
         })
         .collect();

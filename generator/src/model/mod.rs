@@ -66,6 +66,8 @@ pub struct Skipped {
 pub enum SkippedItem {
     /// An operation left out of the client.
     Operation { method: HttpMethod, path: String, operation_id: String },
+    /// A whole path item (all its operations) left out of the client.
+    Path { path: String },
     /// A schema typed as `serde_json::Value` instead of a type of its own.
     Schema,
 }

@@ -26,10 +26,19 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
+                let problem = SpecError::new(
+                    path_pointer.clone(),
+                    "path items given by `$ref` are not supported yet; write the path item inline",
+                );
                 schemas.warnings.push(SpecError::new(
-                    path_pointer,
-                    format!("path items given by `$ref` are not supported yet, so the operations of `{path}` are skipped; write the path item inline"),
+                    path_pointer.clone(),
+                    format!("{}; so the operations of `{path}` are skipped", problem.message),
                 ));
+                lowered.skipped.push(Skipped {
+                    pointer: path_pointer,
+                    item: SkippedItem::Path { path: path.clone() },
+                    problems: vec![problem],
+                });
                 continue;
             }
         };
