@@ -4,7 +4,7 @@ use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr, StatusCode};
 
 use super::naming::{self, Namespace};
 use super::parameters;
-use super::schemas::SchemaLowering;
+use super::schemas::{Mark, SchemaLowering};
 use super::*;
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
@@ -55,11 +55,12 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
         for (key, method, operation) in methods {
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{key}");
-            let before = (schemas.errors.len(), schemas.warnings.len(), schemas.degraded.len(), schemas.type_count());
+            let mark = schemas.mark();
+            let errors_before = schemas.errors.len();
             let operation =
                 lower_operation(document, schemas, &mut names, (path, &item.parameters), method, operation, pointer);
-            if schemas.errors.len() > before.0 {
-                skip(schemas, operation, before, &mut lowered.skipped);
+            if schemas.errors.len() > errors_before {
+                skip(schemas, operation, mark, &mut lowered.skipped);
             } else {
                 lowered.operations.push(operation);
             }
@@ -71,16 +72,8 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
 /// Leaves out an operation whose lowering recorded errors: they become warnings, and what it
 /// declared (its types, the schemas it typed as JSON) goes too, so that one construct the
 /// generator cannot express costs that operation and not the whole spec.
-fn skip(
-    schemas: &mut SchemaLowering<'_>,
-    operation: Operation,
-    (errors_before, warnings_before, degraded_before, types_before): (usize, usize, usize, usize),
-    skipped: &mut Vec<Skipped>,
-) {
-    let problems: Vec<SpecError> = schemas.errors.drain(errors_before..).collect();
-    schemas.warnings.truncate(warnings_before);
-    schemas.degraded.truncate(degraded_before);
-    schemas.forget_types_since(types_before);
+fn skip(schemas: &mut SchemaLowering<'_>, operation: Operation, mark: Mark, skipped: &mut Vec<Skipped>) {
+    let problems = schemas.give_up_since(mark);
     let Operation { operation_id, method, path, pointer, .. } = operation;
     for problem in &problems {
         schemas.warnings.push(SpecError::new(

@@ -55,6 +55,15 @@ pub(super) struct SchemaLowering<'a> {
     pub degraded: Vec<Skipped>,
 }
 
+/// A point in lowering to go back to, see [`SchemaLowering::mark`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mark {
+    errors: usize,
+    warnings: usize,
+    degraded: usize,
+    types: usize,
+}
+
 /// The parts of an object schema, gathered from `properties` or from every member of an `allOf`.
 #[derive(Default)]
 struct ObjectParts<'a> {
@@ -103,9 +112,9 @@ impl<'a> SchemaLowering<'a> {
             let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
             match (self.slots[name.as_str()], schema) {
                 (Slot::Named(id), ReferenceOr::Item(schema)) => {
-                    let errors_before = self.errors.len();
+                    let mark = self.mark();
                     let def = self.named_type(assigned[&id].clone(), schema, &pointer);
-                    if self.degrade_since(errors_before, &pointer) {
+                    if self.degrade_since(mark, &pointer) {
                         // The id stays empty: references to it become JSON too (see `lower`).
                         self.aliases.push(opaque_alias(assigned[&id].clone(), schema));
                     } else {
@@ -114,13 +123,13 @@ impl<'a> SchemaLowering<'a> {
                 }
                 // Uses lower it again in place; the alias gives it a name.
                 (Slot::Transparent, schema) => {
-                    let errors_before = self.errors.len();
+                    let mark = self.mark();
                     let value = self.value_of_ref_or(schema, &pointer, name);
                     let target = match schema {
                         ReferenceOr::Item(schema) => Some(schema),
                         ReferenceOr::Reference { reference } => self.resolve_quietly(reference, &pointer),
                     };
-                    if self.degrade_since(errors_before, &pointer) {
+                    if self.degrade_since(mark, &pointer) {
                         let name = alias_names[name.as_str()].clone();
                         match target {
                             Some(target) => self.aliases.push(opaque_alias(name, target)),
@@ -176,14 +185,9 @@ impl<'a> SchemaLowering<'a> {
         self.types
     }
 
-    /// How many type ids are taken so far.
-    pub fn type_count(&self) -> usize {
-        self.types.len()
-    }
-
-    /// Empties the types declared from id `start` on (those of an operation that is skipped):
-    /// nothing outside that operation refers to them.
-    pub fn forget_types_since(&mut self, start: usize) {
+    /// Empties the types declared from id `start` on (those of a part given up on): nothing
+    /// outside that part refers to them.
+    fn forget_types_since(&mut self, start: usize) {
         for slot in self.types.iter_mut().skip(start) {
             *slot = None;
         }
@@ -193,22 +197,43 @@ impl<'a> SchemaLowering<'a> {
     /// is JSON (`serde_json::Value`). `pointer` is the schema this gives up on: the smallest
     /// part of the spec that contains the problem, so one bad property costs only its own type.
     pub fn or_json(&mut self, pointer: &str, lower: impl FnOnce(&mut Self) -> ValueType) -> ValueType {
-        let errors_before = self.errors.len();
+        let mark = self.mark();
         let value = lower(self);
-        if self.degrade_since(errors_before, pointer) {
+        if self.degrade_since(mark, pointer) {
             ValueType { shape: Shape::Any, nullable: value.nullable }
         } else {
             value
         }
     }
 
-    /// Turns the errors recorded since `errors_before` into warnings saying that the schema at
-    /// `pointer` is typed as JSON, and records that schema; returns whether there were any.
-    fn degrade_since(&mut self, errors_before: usize, pointer: &str) -> bool {
-        if self.errors.len() <= errors_before {
+    /// How far lowering has got, to give up on what comes after.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            errors: self.errors.len(),
+            warnings: self.warnings.len(),
+            degraded: self.degraded.len(),
+            types: self.types.len(),
+        }
+    }
+
+    /// Takes back what was recorded since `mark` except the errors, and returns those: the part
+    /// lowered since is given up, so the types it declared (referred to by nothing else) and the
+    /// warnings and losses inside it are dropped too.
+    pub fn give_up_since(&mut self, mark: Mark) -> Vec<SpecError> {
+        let problems = self.errors.drain(mark.errors..).collect();
+        self.warnings.truncate(mark.warnings);
+        self.degraded.truncate(mark.degraded);
+        self.forget_types_since(mark.types);
+        problems
+    }
+
+    /// Turns the errors recorded since `mark` into warnings saying that the schema at `pointer`
+    /// is typed as JSON, and records that schema; returns whether there were any.
+    fn degrade_since(&mut self, mark: Mark, pointer: &str) -> bool {
+        if self.errors.len() <= mark.errors {
             return false;
         }
-        let problems: Vec<SpecError> = self.errors.drain(errors_before..).collect();
+        let problems = self.give_up_since(mark);
         for problem in &problems {
             let consequence = if problem.pointer == pointer {
                 "so this schema is typed as JSON (`serde_json::Value`)".to_string()
@@ -452,11 +477,11 @@ impl<'a> SchemaLowering<'a> {
         self.types.push(None);
         let name = self.type_names.claim(naming::type_name(context));
         self.inline_stack.push((pointer.to_string(), id));
-        let errors_before = self.errors.len();
+        let mark = self.mark();
         let def = self.named_type(name, schema, pointer);
         self.inline_stack.pop();
         // A schema that cannot be expressed leaves its id empty; uses of it become JSON.
-        if !self.degrade_since(errors_before, pointer) {
+        if !self.degrade_since(mark, pointer) {
             self.types[id.0] = Some(def);
         }
         id
