@@ -13,8 +13,8 @@ mod examples {
             plaid_client::types::CraMonitoringInsightsGetResponse,
         >(example) {
             panic!(
-                "the `{}` example of `{}` does not decode: {error}", "example",
-                "craMonitoringInsightsGet"
+                "{}: {error}",
+                "the `example` example of `craMonitoringInsightsGet` does not decode"
             );
         }
     }

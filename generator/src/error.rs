@@ -36,6 +36,9 @@ pub enum Error {
     /// The document is valid YAML but not something we generate from: wrong version, a construct
     /// we do not support, a dangling `$ref`, … One entry per problem found.
     Spec { path: PathBuf, errors: Vec<SpecError> },
+    /// `--strict`: the spec generates only by leaving something out or working around it, and
+    /// these warnings say what.
+    Strict { path: PathBuf, warnings: Vec<SpecError> },
     /// The generator produced tokens that do not parse as Rust: a bug in the generator.
     Internal { file: String, message: String },
     /// Reading or writing the output directory failed.
@@ -71,6 +74,18 @@ impl fmt::Display for Error {
                     write!(f, "\n{}: {error}", path.display())?;
                 }
                 Ok(())
+            }
+            Error::Strict { path, warnings } => {
+                for warning in warnings {
+                    writeln!(f, "{}: {warning}", path.display())?;
+                }
+                write!(
+                    f,
+                    "{}: {} warning{} with --strict; nothing was generated (leave out --strict to generate anyway)",
+                    path.display(),
+                    warnings.len(),
+                    if warnings.len() == 1 { "" } else { "s" }
+                )
             }
             Error::Internal { file, message } => write!(
                 f,

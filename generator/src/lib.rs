@@ -10,8 +10,11 @@
 //! 3. [`emit`] turns the model into token streams and pretty-prints them into files.
 //! 4. [`output`] writes those files (all or nothing) or compares them with what is on disk.
 //!
-//! Problems with the spec are values ([`Error`]) that name the file and a JSON pointer; the
-//! generator never panics on its input.
+//! Problems with the spec are values that name the file and a JSON pointer; the generator never
+//! panics on its input. Only a document that cannot be read as OpenAPI 3.0 at all is an
+//! [`Error`]. Anything else the generator cannot express degrades: the operation is left out, or
+//! the schema is typed as `serde_json::Value`, and a warning says so ([`Generated::warnings`],
+//! counted in [`Summary`]). [`Options::strict`] turns warnings into an error.
 
 pub mod emit;
 mod error;
@@ -26,7 +29,7 @@ pub use error::{Error, SpecError};
 pub use output::{CheckReport, GeneratedFile, GeneratedFiles, StaleFile};
 
 /// What to generate and how the result is labelled.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The Cargo package name of the generated crate; `None` takes the spec's `x-crate-name`,
     /// falling back to a name derived from its title.
@@ -37,10 +40,55 @@ pub struct Options {
     /// Generate only these operations (operationIds, paths, or `METHOD /path`) and the schemas
     /// they reach; empty means all.
     pub operations: Vec<String>,
+    /// Fail with [`Error::Strict`] instead of degrading when there is any warning.
+    pub strict: bool,
+}
+
+/// The generated crate, with what was given up on the way.
+#[derive(Debug, PartialEq)]
+pub struct Generated {
+    pub files: GeneratedFiles,
+    /// Every problem that was repaired or worked around, in the order found (loading first):
+    /// skipped operations and schemas typed as JSON name the cause's pointer.
+    pub warnings: Vec<SpecError>,
+    pub summary: Summary,
+}
+
+/// How much of the spec made it into the crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Operations that became client methods.
+    pub operations_generated: usize,
+    /// Operations left out because something in them cannot be expressed (a path item left out
+    /// as a whole counts once).
+    pub operations_skipped: usize,
+    /// Component schemas with a Rust type (or type alias) of their own.
+    pub schemas_typed: usize,
+    /// Schemas, components or nested ones, typed as `serde_json::Value` because they cannot be
+    /// expressed.
+    pub schemas_opaque: usize,
+    /// All warnings, including those two kinds of loss.
+    pub warnings: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total = self.operations_generated + self.operations_skipped;
+        write!(
+            f,
+            "generated {} of {total} operations ({} skipped), {} schemas typed, {} as JSON, {} warning{}",
+            self.operations_generated,
+            self.operations_skipped,
+            self.schemas_typed,
+            self.schemas_opaque,
+            self.warnings,
+            if self.warnings == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// Reads the spec at `spec_path` and produces the files of the client crate, in memory.
-pub fn generate(spec_path: &Path, options: &Options) -> Result<GeneratedFiles, Error> {
+pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated, Error> {
     let text =
         std::fs::read_to_string(spec_path).map_err(|source| Error::Read { path: spec_path.to_path_buf(), source })?;
     generate_from_text(spec_path, &text, options)
@@ -48,14 +96,35 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<GeneratedFiles, E
 
 /// Like [`generate`], for spec text already in memory; `spec_path` labels errors, and references
 /// to other files are resolved relative to its directory.
-pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<GeneratedFiles, Error> {
-    let loaded = load::parse(spec_path, text)?;
-    // Repairs made while loading (SpecErrors with pointers), to be reported with the other warnings.
-    let load_warnings: Vec<SpecError> = loaded.warnings;
-    let _ = &load_warnings;
-    let mut document = loaded.document;
+pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<Generated, Error> {
+    let load::Loaded { mut document, mut warnings } = load::parse(spec_path, text)?;
     filter::select_operations(&mut document, &options.operations).map_err(|errors| Error::spec(spec_path, errors))?;
-    let api =
-        model::lower(&document, options.crate_name.as_deref()).map_err(|errors| Error::spec(spec_path, errors))?;
-    emit::emit(&api, &options.spec_label)
+    let (api, model_warnings) = model::lower_with_warnings(&document, options.crate_name.as_deref())
+        .map_err(|errors| Error::spec(spec_path, errors))?;
+    warnings.extend(model_warnings);
+    if options.strict && !warnings.is_empty() {
+        return Err(Error::Strict { path: spec_path.to_path_buf(), warnings });
+    }
+    let files = emit::emit(&api, &options.spec_label)?;
+    let summary = summarize(&api, warnings.len());
+    Ok(Generated { files, warnings, summary })
+}
+
+fn summarize(api: &model::Api, warnings: usize) -> Summary {
+    let is_component = |pointer: &str| {
+        pointer.strip_prefix("#/components/schemas/").is_some_and(|name| !name.is_empty() && !name.contains('/'))
+    };
+    let operations_skipped = api.skipped.iter().filter(|s| !matches!(s.item, model::SkippedItem::Schema)).count();
+    let opaque: Vec<&model::Skipped> =
+        api.skipped.iter().filter(|s| matches!(s.item, model::SkippedItem::Schema)).collect();
+    let opaque_components = opaque.iter().filter(|s| is_component(&s.pointer)).count();
+    let component_types = api.types.iter().filter(|def| is_component(&def.pointer)).count();
+    Summary {
+        operations_generated: api.operations.len(),
+        operations_skipped,
+        // Component schemas typed as JSON are aliases of `serde_json::Value`.
+        schemas_typed: (component_types + api.aliases.len()).saturating_sub(opaque_components),
+        schemas_opaque: opaque.len(),
+        warnings,
+    }
 }

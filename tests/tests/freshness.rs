@@ -11,8 +11,8 @@ use pipeline_tests::workspace_root;
 fn generate(spec: &Path, crate_name: Option<&str>) -> GeneratedFiles {
     let root = workspace_root();
     let label = spec.strip_prefix(&root).unwrap_or(spec).to_string_lossy().replace('\\', "/");
-    let options = Options { crate_name: crate_name.map(str::to_string), spec_label: label, operations: Vec::new() };
-    generator::generate(spec, &options).unwrap_or_else(|error| panic!("{error}"))
+    let options = Options { crate_name: crate_name.map(str::to_string), spec_label: label, ..Options::default() };
+    generator::generate(spec, &options).unwrap_or_else(|error| panic!("{error}")).files
 }
 
 fn describe(report: &CheckReport) -> String {
@@ -111,8 +111,8 @@ fn an_edited_description_shows_up_as_a_doc_comment_diff() {
     let dir = scratch("edited-spec");
     fs::write(dir.join("openapi.yaml"), edited).unwrap();
     // Labelled as the real spec, as if spec/openapi.yaml itself had been edited.
-    let options = Options { crate_name: None, spec_label: "spec/openapi.yaml".to_string(), operations: Vec::new() };
-    let files = generator::generate(&dir.join("openapi.yaml"), &options).unwrap();
+    let options = Options { crate_name: None, spec_label: "spec/openapi.yaml".to_string(), ..Options::default() };
+    let files = generator::generate(&dir.join("openapi.yaml"), &options).unwrap().files;
     let report = files.check(&root.join("generated-client"));
     let diff = describe(&report);
     assert_eq!(report.stale.len(), 1, "{diff}");

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, OnceLock};
 use std::time::{Duration, Instant};
 
-use generator::{Error, GeneratedFiles, Options};
+use generator::{Error, Options};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
@@ -53,10 +53,10 @@ const MAX_COPIED_NODES: usize = 300;
 // Running the generator
 // ---------------------------------------------------------------------------------------------------------------
 
-type Generated = Result<GeneratedFiles, Error>;
+type Generated = Result<generator::Generated, Error>;
 
 fn options() -> Options {
-    Options { crate_name: Some("fuzz-client".into()), spec_label: "fuzz.yaml".into(), operations: vec![] }
+    Options { crate_name: Some("fuzz-client".into()), spec_label: "fuzz.yaml".into(), ..Options::default() }
 }
 
 /// The name of the threads that run the generator; their panics are reported by the test, not printed.
@@ -124,7 +124,11 @@ fn run_generator(text: &str) -> Result<Generated, String> {
 /// Whether a result is acceptable: `Ok`, or an error about the input that says where the problem is.
 fn judge(result: &Generated) -> Result<(), String> {
     match result {
-        Ok(_) | Err(Error::Syntax { .. }) | Err(Error::Read { .. }) => Ok(()),
+        Ok(generated) => match generated.warnings.iter().find(|warning| !warning.pointer.starts_with('#')) {
+            Some(warning) => Err(format!("a warning has a pointer that does not start with `#`: {warning:?}")),
+            None => Ok(()),
+        },
+        Err(Error::Syntax { .. }) | Err(Error::Read { .. }) => Ok(()),
         Err(Error::Spec { errors, .. }) => {
             if errors.is_empty() {
                 return Err("Error::Spec carries no SpecError".to_owned());

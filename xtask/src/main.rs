@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
+usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--out DIR] [--crate-name NAME]
 
   --check            compare instead of writing; exit 1 with a diff when the output is stale
+  --strict           fail on any warning (a skipped operation, a schema typed as JSON, a
+                     repaired spec mistake) instead of generating without it
   --spec PATH        the OpenAPI 3.0 file, or a directory holding openapi.yaml (default: spec/)
   --out DIR          the crate directory to write (default: generated-client/)
   --crate-name NAME  the package name (default: the spec's x-crate-name)
@@ -17,6 +19,7 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAM
 
 struct Args {
     check: bool,
+    strict: bool,
     spec: PathBuf,
     out: PathBuf,
     crate_name: Option<String>,
@@ -50,6 +53,7 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
     let root = workspace_root();
     let mut args = Args {
         check: false,
+        strict: false,
         spec: root.join("spec"),
         out: root.join("generated-client"),
         crate_name: None,
@@ -60,6 +64,7 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
         let mut value = || iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--check" => args.check = true,
+            "--strict" => args.strict = true,
             "--spec" => args.spec = PathBuf::from(value()?),
             "--out" => args.out = PathBuf::from(value()?),
             "--crate-name" => args.crate_name = Some(value()?),
@@ -82,15 +87,21 @@ fn codegen(args: &Args) -> ExitCode {
         crate_name: args.crate_name.clone(),
         spec_label: spec_label(&args.spec),
         operations: args.operations.clone(),
+        strict: args.strict,
     };
-    let files = match generator::generate(&args.spec, &options) {
-        Ok(files) => files,
+    let generated = match generator::generate(&args.spec, &options) {
+        Ok(generated) => generated,
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!("note: nothing was written; {} is unchanged", args.out.display());
             return ExitCode::FAILURE;
         }
     };
+    for warning in &generated.warnings {
+        eprintln!("warning: {}: {warning}", args.spec.display());
+    }
+    eprintln!("{}", generated.summary);
+    let files = generated.files;
     if args.check {
         let report = files.check(&args.out);
         if report.is_fresh() {

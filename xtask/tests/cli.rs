@@ -74,8 +74,12 @@ impl Scratch {
 
 /// Runs codegen on a bad spec and returns stderr after checking what every failure must do.
 fn failing_run(name: &str, spec: Option<&str>) -> (String, PathBuf) {
+    failing_run_with(name, spec, &[])
+}
+
+fn failing_run_with(name: &str, spec: Option<&str>, extra: &[&str]) -> (String, PathBuf) {
     let scratch = Scratch::new(name, spec);
-    let output = scratch.codegen(&[]);
+    let output = scratch.codegen(extra);
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(!output.status.success(), "expected failure, stderr: {stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
@@ -120,26 +124,79 @@ fn openapi_three_one_is_refused() {
     contains_all(&stderr, &["#/openapi", "3.1.0"]);
 }
 
+/// Runs codegen on a spec that generates with warnings; returns stderr after checking that the
+/// crate was written and the summary line printed.
+fn degraded_run(name: &str, spec: &str) -> (String, Scratch) {
+    let scratch = Scratch::new(name, Some(spec));
+    let output = scratch.codegen(&[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "a construct the generator cannot express must not fail the spec: {stderr}");
+    assert!(scratch.out().join("Cargo.toml").exists(), "the crate is written");
+    let file = scratch.spec().display().to_string();
+    for line in stderr.lines().filter(|line| line.starts_with("warning: ")) {
+        assert!(line.starts_with(&format!("warning: {file}: at #/")), "a warning names the file and a pointer: {line}");
+    }
+    assert!(stderr.lines().last().unwrap_or_default().starts_with("generated "), "the summary comes last: {stderr}");
+    (stderr, scratch)
+}
+
 #[test]
 fn dangling_reference_is_located() {
     let spec = VALID_SPEC.replace("at: {type: string}", "at: {$ref: '#/components/schemas/Missing'}");
-    let (stderr, _) = failing_run("dangling", Some(&spec));
-    contains_all(&stderr, &["#/components/schemas/Pong/properties/at/$ref", "Missing", "does not exist"]);
+    let (stderr, _) = degraded_run("dangling", &spec);
+    contains_all(
+        &stderr,
+        &["#/components/schemas/Pong/properties/at/$ref", "Missing", "does not exist", "serde_json::Value"],
+    );
+    let (stderr, _) = failing_run_with("dangling-strict", Some(&spec), &["--strict"]);
+    contains_all(&stderr, &["#/components/schemas/Pong/properties/at/$ref", "does not exist", "--strict"]);
 }
 
 #[test]
 fn unsupported_construct_is_located() {
     let spec = VALID_SPEC.replace("at: {type: string}", "at: {not: {type: integer}}");
-    let (stderr, _) = failing_run("not", Some(&spec));
-    contains_all(&stderr, &["#/components/schemas/Pong/properties/at", "`not`", "not supported"]);
+    let (stderr, scratch) = degraded_run("not", &spec);
+    contains_all(&stderr, &["at #/components/schemas/Pong/properties/at: `not`", "typed as JSON"]);
+    contains_all(&stderr, &["generated 1 of 1 operations (0 skipped), 1 schemas typed, 1 as JSON, 1 warning\n"]);
+    let types = fs::read_to_string(scratch.out().join("src/types.rs")).unwrap();
+    assert!(types.contains("pub at: Option<serde_json::Value>"), "only the property is given up: {types}");
 }
 
 #[test]
 fn every_problem_is_reported_at_once() {
     let spec = VALID_SPEC
         .replace("at: {type: string}", "at: {$ref: '#/components/schemas/Nope'}\n        other: {not: {type: string}}");
-    let (stderr, _) = failing_run("several", Some(&spec));
-    contains_all(&stderr, &["properties/at/$ref", "properties/other", "`not`"]);
+    let (stderr, _) = degraded_run("several", &spec);
+    contains_all(&stderr, &["properties/at/$ref", "properties/other", "`not`", "2 as JSON, 2 warnings"]);
+    let (stderr, _) = failing_run_with("several-strict", Some(&spec), &["--strict"]);
+    contains_all(&stderr, &["properties/at/$ref", "properties/other", "2 warnings with --strict"]);
+}
+
+#[test]
+fn an_operation_that_cannot_be_expressed_is_skipped() {
+    let extra = "  /tags/{id}:\n    get:\n      operationId: listTags\n      parameters:\n        - {name: id, in: path, required: true, style: matrix, schema: {type: string}}\n      responses:\n        '204': {description: Done.}\ncomponents:\n";
+    let spec = VALID_SPEC.replace("components:\n", extra);
+    let (stderr, scratch) = degraded_run("skip", &spec);
+    contains_all(
+        &stderr,
+        &[
+            "at #/paths/~1tags~1{id}/get/parameters/0: `matrix`",
+            "the operation `listTags` (`GET /tags/{id}`) is skipped",
+            "generated 1 of 2 operations (1 skipped), 1 schemas typed, 0 as JSON,",
+        ],
+    );
+    let client = fs::read_to_string(scratch.out().join("src/client.rs")).unwrap();
+    assert!(client.contains("pub async fn ping") && !client.contains("list_tags"), "{client}");
+    let docs = fs::read_to_string(scratch.out().join("src/lib.rs")).unwrap();
+    contains_all(&docs, &["//! # Not generated", "//! - `GET /tags/{id}` (`listTags`): `matrix`"]);
+    failing_run_with("skip-strict", Some(&spec), &["--strict"]);
+}
+
+#[test]
+fn a_spec_with_nothing_left_fails() {
+    let spec = VALID_SPEC.replace("    post:\n      operationId: ping\n", "    post:\n      operationId: ping\n      parameters:\n        - {name: q, in: query, schema: {not: {type: string}}}\n");
+    let (stderr, _) = failing_run("nothing-left", Some(&spec));
+    contains_all(&stderr, &["#/paths/~1ping/post/parameters/0/schema", "`not`"]);
 }
 
 #[test]

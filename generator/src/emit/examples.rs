@@ -20,14 +20,14 @@ pub fn spec_examples_rs(api: &Api) -> Option<TokenStream> {
         for (name, example) in &operation.response_examples {
             let test = format_ident!("{}", names.claim(naming::snake_name(&format!("{} {name}", operation.rust_name))));
             let text = raw_string(&serde_json::to_string(example).unwrap_or_default());
-            // Spec text goes in as arguments, never into the format string.
-            let operation_id = &operation.operation_id;
+            // Spec text is an argument of `panic!`, never its format string.
+            let message = format!("the `{name}` example of `{}` does not decode", operation.operation_id);
             tests.push(quote! {
                 #[test]
                 fn #test() {
                     let example = #text;
                     if let Err(error) = serde_json::from_str::<#ty>(example) {
-                        panic!("the `{}` example of `{}` does not decode: {error}", #name, #operation_id);
+                        panic!("{}: {error}", #message);
                     }
                 }
             });

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::inner_doc_attrs;
 use super::Features;
-use crate::model::{Api, Credential, CredentialKind};
+use crate::model::{Api, Credential, CredentialKind, SkippedItem};
 
 pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     let binary = if features.binary {
@@ -67,6 +67,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         api.version
     );
     let quick_start = quick_start(api);
+    let not_generated = not_generated(api);
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -74,6 +75,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #![doc = ""]
         #![doc = #generated]
         #quick_start
+        #not_generated
         #![forbid(unsafe_code)]
         // Descriptions come from the spec, written as web Markdown rather than rustdoc.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
@@ -107,6 +109,72 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         pub use transport::ResponseInfo;
         pub use validation::{Validate, ValidationError};
     }
+}
+
+/// The "Not generated" section: the operations left out and the schemas typed as JSON, with
+/// why. Each entry is one line of text (spec text cannot start a code block or a doctest there).
+fn not_generated(api: &Api) -> TokenStream {
+    if api.skipped.is_empty() {
+        return TokenStream::new();
+    }
+    let reasons = |skipped: &crate::model::Skipped| {
+        let reasons: Vec<String> = skipped
+            .problems
+            .iter()
+            .map(|problem| match problem.pointer == skipped.pointer {
+                true => problem.message.clone(),
+                false => format!("{} (at `{}`)", problem.message, problem.pointer),
+            })
+            .collect();
+        one_line(&reasons.join("; "))
+    };
+    let mut lines = vec![
+        String::new(),
+        " # Not generated".to_string(),
+        String::new(),
+        " The generator could not express these parts of the API description; codegen warned about each.".to_string(),
+    ];
+    let operations: Vec<String> = api
+        .skipped
+        .iter()
+        .filter_map(|skipped| match &skipped.item {
+            SkippedItem::Operation { method, path, operation_id } => Some(format!(
+                " - `{} {}` (`{}`): {}",
+                method.as_str(),
+                one_line(path),
+                one_line(operation_id),
+                reasons(skipped)
+            )),
+            SkippedItem::Path { path } => {
+                Some(format!(" - `{}` (every operation): {}", one_line(path), reasons(skipped)))
+            }
+            SkippedItem::Schema => None,
+        })
+        .collect();
+    if !operations.is_empty() {
+        lines.extend([String::new(), " Operations left out of [`Client`]:".to_string(), String::new()]);
+        lines.extend(operations);
+    }
+    let schemas: Vec<String> = api
+        .skipped
+        .iter()
+        .filter(|skipped| matches!(skipped.item, SkippedItem::Schema))
+        .map(|skipped| format!(" - `{}`: {}", one_line(&skipped.pointer), reasons(skipped)))
+        .collect();
+    if !schemas.is_empty() {
+        lines.extend([
+            String::new(),
+            " Schemas typed as any JSON value (`serde_json::Value`):".to_string(),
+            String::new(),
+        ]);
+        lines.extend(schemas);
+    }
+    quote!(#(#![doc = #lines])*)
+}
+
+/// Text on one line, whitespace collapsed: in a list item it cannot open a code block.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A compiled (`no_run`) example in the crate docs: configuring a client for this spec. The

@@ -108,23 +108,23 @@ fn parameters_in<'a>(
 }
 
 /// The path, with placeholders replaced by percent-encoded parameter values bound to local
-/// variables first (so the `format!` string reads like the spec's template).
+/// variables first, joined from its pieces (spec text never becomes a format string).
 fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStream) {
     let path = &operation.path;
     if !path.contains('{') {
         return (TokenStream::new(), quote!(#path));
     }
-    let mut template = String::new();
+    let mut pieces: Vec<TokenStream> = Vec::new();
     let mut bindings = Vec::new();
     let mut rest = path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(length) = rest[start..].find('}') else { break };
-        template.push_str(&escape_braces(&rest[..start]));
+        push_text(&mut pieces, &rest[..start]);
         let name = &rest[start + 1..start + length];
         match parameters_in(operation, fields, ParameterLocation::Path).find(|(p, _)| p.wire_name == name) {
             Some((parameter, field)) => {
                 let variable = ident(&field.rust_name);
-                template.push_str(&format!("{{{variable}}}"));
+                pieces.push(quote!(#variable.as_str()));
                 let rust_name = ident(&field.rust_name);
                 let value = match parameter.encoding {
                     ParameterEncoding::Text => {
@@ -149,12 +149,12 @@ fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStre
                 bindings.push(quote!(let #variable = #value;));
             }
             // The model checked that every placeholder has a parameter; keep the text otherwise.
-            None => template.push_str(&escape_braces(&rest[start..=start + length])),
+            None => push_text(&mut pieces, &rest[start..=start + length]),
         }
         rest = &rest[start + length + 1..];
     }
-    template.push_str(&escape_braces(rest));
-    (quote!(#(#bindings)*), quote!(&format!(#template)))
+    push_text(&mut pieces, rest);
+    (quote!(#(#bindings)*), quote!(&[#(#pieces),*].concat()))
 }
 
 /// The text of a scalar (or array) path parameter, before percent-encoding.
@@ -175,8 +175,11 @@ fn path_text(parameter: &Parameter, field: &Field) -> TokenStream {
     }
 }
 
-fn escape_braces(text: &str) -> String {
-    text.replace('{', "{{").replace('}', "}}")
+/// A literal piece of the path, as a string literal (left out when empty).
+fn push_text(pieces: &mut Vec<TokenStream>, text: &str) {
+    if !text.is_empty() {
+        pieces.push(quote!(#text));
+    }
 }
 
 fn query_pairs(parameter: &Parameter, field: &Field) -> TokenStream {

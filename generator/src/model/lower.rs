@@ -11,15 +11,32 @@ use super::security;
 use super::*;
 use crate::error::SpecError;
 
-/// Lowers a document. `crate_name` overrides the spec's `x-crate-name`. On failure, returns
-/// every problem found, not just the first.
+/// Lowers a document, like [`lower_with_warnings`], dropping the warnings.
 pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<SpecError>> {
+    lower_with_warnings(document, crate_name).map(|(api, _)| api)
+}
+
+/// Lowers a document. `crate_name` overrides the spec's `x-crate-name`.
+///
+/// What cannot be expressed degrades instead of failing: an operation is left out, a schema is
+/// typed as JSON, and each such loss is a warning (returned next to the model, and listed in
+/// [`Api::skipped`]). Only problems with the document as a whole fail, and then every problem
+/// found is returned, not just the first.
+pub fn lower_with_warnings(
+    document: &OpenAPI,
+    crate_name: Option<&str>,
+) -> Result<(Api, Vec<SpecError>), Vec<SpecError>> {
     let empty = indexmap::IndexMap::new();
     let components = document.components.as_ref().map_or(&empty, |c| &c.schemas);
     let mut schemas = SchemaLowering::new(components);
     schemas.lower_components();
     let lowered = lower_operations(document, &mut schemas);
     let mut errors = std::mem::take(&mut schemas.errors);
+    let mut warnings = std::mem::take(&mut schemas.warnings);
+    if lowered.operations.is_empty() && !lowered.skipped.is_empty() {
+        // Nothing would be left of the client: that is a failure, not a degraded crate.
+        errors.extend(lowered.skipped.iter().flat_map(|skipped| skipped.problems.iter().cloned()));
+    }
 
     let crate_name = match crate_name {
         Some(name) => explicit_crate_name(name, "--crate-name", "#/info", &mut errors),
@@ -44,16 +61,18 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
             format!("`{env_prefix}` cannot start an environment variable name; use letters, digits and `_`"),
         ));
     }
-    let servers = security::servers(document, &mut schemas.warnings);
-    let credentials = security::credentials(document, &env_prefix, &mut schemas.warnings);
+    let servers = security::servers(document, &mut warnings);
+    let credentials = security::credentials(document, &env_prefix, &mut warnings);
     if !errors.is_empty() {
         return Err(errors);
     }
 
-    let mut warnings = std::mem::take(&mut schemas.warnings);
-    let aliases = std::mem::take(&mut schemas.aliases);
-    let mut types = schemas.into_types();
-    let error_type = shared_error_type(&lowered.operations);
+    let mut aliases = std::mem::take(&mut schemas.aliases);
+    let mut skipped = lowered.skipped;
+    skipped.append(&mut schemas.degraded);
+    let mut operations = lowered.operations;
+    let types = drop_empty_types(schemas.into_types(), &mut aliases, &mut operations);
+    let error_type = shared_error_type(&operations);
     let mut api = Api {
         crate_name,
         title: document.info.title.clone(),
@@ -61,21 +80,81 @@ pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<Sp
         version: document.info.version.clone(),
         types: Vec::new(),
         aliases,
-        operations: lowered.operations,
+        operations,
         servers,
         credentials,
         error_type,
         env_prefix,
+        skipped,
     };
+    let mut types = types;
     cycles::box_recursive_fields(&mut types);
     api.types = types;
     mark_request_types(&mut api);
     name_builders(&mut api);
     security::mark_required(&mut api);
     security::warn_unused(&api, &mut warnings);
-    // Warnings are collected here; reporting them is the caller's (see the degrade step).
-    drop(warnings);
-    Ok(api)
+    Ok((api, dedup(warnings)))
+}
+
+/// The warnings in order, each once (a schema lowered at every use repeats its warnings).
+fn dedup(warnings: Vec<SpecError>) -> Vec<SpecError> {
+    let mut seen = std::collections::HashSet::new();
+    warnings.into_iter().filter(|warning| seen.insert((warning.pointer.clone(), warning.message.clone()))).collect()
+}
+
+/// Compacts the types, leaving out the empty slots (types given up on, or declared by skipped
+/// operations), renumbers every reference, and turns references to a missing type into JSON.
+fn drop_empty_types(slots: Vec<Option<TypeDef>>, aliases: &mut [Alias], operations: &mut [Operation]) -> Vec<TypeDef> {
+    let mut next = 0;
+    let renumbered: Vec<Option<TypeId>> = slots
+        .iter()
+        .map(|slot| {
+            slot.as_ref().map(|_| {
+                next += 1;
+                TypeId(next - 1)
+            })
+        })
+        .collect();
+    let retarget = |value: &mut ValueType| retarget(value, &renumbered);
+    let mut types: Vec<TypeDef> = slots.into_iter().flatten().collect();
+    for def in &mut types {
+        match &mut def.kind {
+            TypeKind::Struct(object) => {
+                object.fields.iter_mut().for_each(|field| retarget(&mut field.value));
+                if let Extra::Typed { value, .. } = &mut object.extra {
+                    retarget(value);
+                }
+            }
+            TypeKind::Union(union) => union.variants.iter_mut().for_each(|variant| retarget(&mut variant.value)),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    aliases.iter_mut().for_each(|alias| retarget(&mut alias.value));
+    for operation in operations {
+        operation.params_type = operation.params_type.and_then(|id| renumbered[id.0]);
+        if let Some(body) = &mut operation.body {
+            retarget(&mut body.value);
+            body.content_type = body.content_type.and_then(|id| renumbered[id.0]);
+        }
+        if let Some(ResponseBody::Json(value)) = &mut operation.response {
+            retarget(value);
+        }
+        operation.errors.iter_mut().for_each(|error| retarget(&mut error.value));
+    }
+    types
+}
+
+fn retarget(value: &mut ValueType, renumbered: &[Option<TypeId>]) {
+    match &mut value.shape {
+        Shape::Named(id) => match renumbered[id.0] {
+            Some(new) => *id = new,
+            None => value.shape = Shape::Any,
+        },
+        Shape::Array { items, .. } => retarget(items, renumbered),
+        Shape::Map { values } => retarget(values, renumbered),
+        _ => {}
+    }
 }
 
 /// Names the request builder of every struct sent in requests, in the same namespace as the

@@ -13,7 +13,7 @@ mod parameters;
 mod schemas;
 mod security;
 
-pub use lower::lower;
+pub use lower::{lower, lower_with_warnings};
 
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,6 +48,30 @@ pub struct Api {
     /// The prefix of the environment variables `Client::from_env` reads, e.g. `PLAID`
     /// (`info.x-env-prefix`, or the crate name in upper case).
     pub env_prefix: String,
+    /// What the generator could not express and left out (operations) or typed as JSON
+    /// (schemas), in spec order; the crate docs list them.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A part of the spec the generator gave up on instead of refusing the whole spec.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// Where it is in the spec, as a JSON pointer.
+    pub pointer: String,
+    pub item: SkippedItem,
+    /// The problems that caused it, each with its own pointer.
+    pub problems: Vec<crate::error::SpecError>,
+}
+
+/// What was given up.
+#[derive(Debug, Clone)]
+pub enum SkippedItem {
+    /// An operation left out of the client.
+    Operation { method: HttpMethod, path: String, operation_id: String },
+    /// A whole path item (all its operations) left out of the client.
+    Path { path: String },
+    /// A schema typed as `serde_json::Value` instead of a type of its own.
+    Schema,
 }
 
 impl Api {

@@ -4,27 +4,38 @@ use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr, StatusCode};
 
 use super::naming::{self, Namespace};
 use super::parameters;
-use super::schemas::SchemaLowering;
+use super::schemas::{Mark, SchemaLowering};
 use super::*;
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
 
 pub(super) struct Lowered {
     pub operations: Vec<Operation>,
+    /// Operations left out because something in them cannot be expressed.
+    pub skipped: Vec<Skipped>,
 }
 
 pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<'_>) -> Lowered {
     let mut names = Namespace::with_taken(naming::CLIENT_METHODS.iter().copied());
-    let mut lowered = Lowered { operations: Vec::new() };
+    let mut lowered = Lowered { operations: Vec::new(), skipped: Vec::new() };
     for (path, item) in &document.paths.paths {
         let path_pointer = format!("#/paths/{}", escape_pointer_token(path));
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                schemas.errors.push(SpecError::new(
-                    path_pointer,
+                let problem = SpecError::new(
+                    path_pointer.clone(),
                     "path items given by `$ref` are not supported yet; write the path item inline",
+                );
+                schemas.warnings.push(SpecError::new(
+                    path_pointer.clone(),
+                    format!("{}; so the operations of `{path}` are skipped", problem.message),
                 ));
+                lowered.skipped.push(Skipped {
+                    pointer: path_pointer,
+                    item: SkippedItem::Path { path: path.clone() },
+                    problems: vec![problem],
+                });
                 continue;
             }
         };
@@ -41,12 +52,33 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
         for (key, method, operation) in methods {
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{key}");
+            let mark = schemas.mark();
+            let errors_before = schemas.errors.len();
             let operation =
                 lower_operation(document, schemas, &mut names, (path, &item.parameters), method, operation, pointer);
-            lowered.operations.push(operation);
+            if schemas.errors.len() > errors_before {
+                skip(schemas, operation, mark, &mut lowered.skipped);
+            } else {
+                lowered.operations.push(operation);
+            }
         }
     }
     lowered
+}
+
+/// Leaves out an operation whose lowering recorded errors: they become warnings, and what it
+/// declared (its types, the schemas it typed as JSON) goes too, so that one construct the
+/// generator cannot express costs that operation and not the whole spec.
+fn skip(schemas: &mut SchemaLowering<'_>, operation: Operation, mark: Mark, skipped: &mut Vec<Skipped>) {
+    let problems = schemas.give_up_since(mark);
+    let Operation { operation_id, method, path, pointer, .. } = operation;
+    for problem in &problems {
+        schemas.warnings.push(SpecError::new(
+            problem.pointer.clone(),
+            format!("{}; so the operation `{operation_id}` (`{} {path}`) is skipped", problem.message, method.as_str()),
+        ));
+    }
+    skipped.push(Skipped { pointer, item: SkippedItem::Operation { method, path, operation_id }, problems });
 }
 
 fn lower_operation(
@@ -285,7 +317,7 @@ fn response_body(
         let value = match &media.schema {
             Some(schema) => {
                 let pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
-                schemas.value_of_ref_or(schema, &pointer, type_name)
+                schemas.or_json(&pointer, |schemas| schemas.value_of_ref_or(schema, &pointer, type_name))
             }
             None => ValueType { shape: Shape::Any, nullable: false },
         };

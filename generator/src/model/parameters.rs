@@ -240,10 +240,7 @@ fn is_simple(value: &ValueType, schemas: &SchemaLowering<'_>) -> bool {
 }
 
 fn unsupported(schemas: &mut SchemaLowering<'_>, pointer: &str, what: &str) {
-    schemas.errors.push(SpecError::new(
-        pointer,
-        format!("{what} are not supported yet; leave out this operation (see --operation)"),
-    ));
+    schemas.errors.push(SpecError::new(pointer, format!("{what} are not supported yet")));
 }
 
 pub(super) fn parameters_pointer(pointer: &str) -> String {

@@ -46,9 +46,22 @@ pub(super) struct SchemaLowering<'a> {
     inline_stack: Vec<(String, TypeId)>,
     /// Type aliases for the transparent component schemas.
     pub aliases: Vec<Alias>,
+    /// Problems that cost something (an operation, or a schema's type): lowering turns them into
+    /// [`warnings`](Self::warnings) at the smallest part that contains them, see [`Self::or_json`].
     pub errors: Vec<SpecError>,
-    /// Spec mistakes that were repaired or tolerated, each a warning naming its pointer.
+    /// Problems repaired or given up on; generation goes on (`--strict` refuses them).
     pub warnings: Vec<SpecError>,
+    /// Schemas typed as `serde_json::Value` because they could not be expressed.
+    pub degraded: Vec<Skipped>,
+}
+
+/// A point in lowering to go back to, see [`SchemaLowering::mark`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mark {
+    errors: usize,
+    warnings: usize,
+    degraded: usize,
+    types: usize,
 }
 
 /// The parts of an object schema, gathered from `properties` or from every member of an `allOf`.
@@ -71,6 +84,7 @@ impl<'a> SchemaLowering<'a> {
             aliases: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            degraded: Vec::new(),
         }
     }
 
@@ -98,18 +112,35 @@ impl<'a> SchemaLowering<'a> {
             let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
             match (self.slots[name.as_str()], schema) {
                 (Slot::Named(id), ReferenceOr::Item(schema)) => {
+                    let mark = self.mark();
                     let def = self.named_type(assigned[&id].clone(), schema, &pointer);
-                    self.types[id.0] = Some(def);
+                    if self.degrade_since(mark, &pointer) {
+                        // The id stays empty: references to it become JSON too (see `lower`).
+                        self.aliases.push(opaque_alias(assigned[&id].clone(), schema));
+                    } else {
+                        self.types[id.0] = Some(def);
+                    }
                 }
                 // Uses lower it again in place; the alias gives it a name.
                 (Slot::Transparent, schema) => {
-                    let errors_before = self.errors.len();
+                    let mark = self.mark();
                     let value = self.value_of_ref_or(schema, &pointer, name);
                     let target = match schema {
                         ReferenceOr::Item(schema) => Some(schema),
                         ReferenceOr::Reference { reference } => self.resolve_quietly(reference, &pointer),
                     };
-                    if self.errors.len() == errors_before {
+                    if self.degrade_since(mark, &pointer) {
+                        let name = alias_names[name.as_str()].clone();
+                        match target {
+                            Some(target) => self.aliases.push(opaque_alias(name, target)),
+                            None => self.aliases.push(Alias {
+                                name,
+                                doc: Some(OPAQUE_NOTE.into()),
+                                deprecated: false,
+                                value: any(),
+                            }),
+                        }
+                    } else {
                         self.aliases.push(Alias {
                             name: alias_names[name.as_str()].clone(),
                             doc: target.and_then(description),
@@ -167,8 +198,73 @@ impl<'a> SchemaLowering<'a> {
         id
     }
 
-    pub fn into_types(self) -> Vec<TypeDef> {
-        self.types.into_iter().flatten().collect()
+    /// The types by id; an empty slot is a type given up on (typed as JSON) or declared by a
+    /// skipped operation.
+    pub fn into_types(self) -> Vec<Option<TypeDef>> {
+        self.types
+    }
+
+    /// Empties the types declared from id `start` on (those of a part given up on): nothing
+    /// outside that part refers to them.
+    fn forget_types_since(&mut self, start: usize) {
+        for slot in self.types.iter_mut().skip(start) {
+            *slot = None;
+        }
+    }
+
+    /// Lowers a value with `lower`; when that records errors, they become warnings and the value
+    /// is JSON (`serde_json::Value`). `pointer` is the schema this gives up on: the smallest
+    /// part of the spec that contains the problem, so one bad property costs only its own type.
+    pub fn or_json(&mut self, pointer: &str, lower: impl FnOnce(&mut Self) -> ValueType) -> ValueType {
+        let mark = self.mark();
+        let value = lower(self);
+        if self.degrade_since(mark, pointer) {
+            ValueType { shape: Shape::Any, nullable: value.nullable }
+        } else {
+            value
+        }
+    }
+
+    /// How far lowering has got, to give up on what comes after.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            errors: self.errors.len(),
+            warnings: self.warnings.len(),
+            degraded: self.degraded.len(),
+            types: self.types.len(),
+        }
+    }
+
+    /// Takes back what was recorded since `mark` except the errors, and returns those: the part
+    /// lowered since is given up, so the types it declared (referred to by nothing else) and the
+    /// warnings and losses inside it are dropped too.
+    pub fn give_up_since(&mut self, mark: Mark) -> Vec<SpecError> {
+        let problems = self.errors.drain(mark.errors..).collect();
+        self.warnings.truncate(mark.warnings);
+        self.degraded.truncate(mark.degraded);
+        self.forget_types_since(mark.types);
+        problems
+    }
+
+    /// Turns the errors recorded since `mark` into warnings saying that the schema at `pointer`
+    /// is typed as JSON, and records that schema; returns whether there were any.
+    fn degrade_since(&mut self, mark: Mark, pointer: &str) -> bool {
+        if self.errors.len() <= mark.errors {
+            return false;
+        }
+        let problems = self.give_up_since(mark);
+        for problem in &problems {
+            let consequence = if problem.pointer == pointer {
+                "so this schema is typed as JSON (`serde_json::Value`)".to_string()
+            } else {
+                format!("so `{pointer}` is typed as JSON (`serde_json::Value`)")
+            };
+            self.warnings.push(SpecError::new(problem.pointer.clone(), format!("{}; {consequence}", problem.message)));
+        }
+        if !self.degraded.iter().any(|skipped| skipped.pointer == pointer) {
+            self.degraded.push(Skipped { pointer: pointer.to_string(), item: SkippedItem::Schema, problems });
+        }
+        true
     }
 
     /// Lowers a schema found at `pointer`; `context` names inline types declared inside it.
@@ -240,7 +336,7 @@ impl<'a> SchemaLowering<'a> {
                 }
                 self.resolving.push(name.to_string());
                 let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
-                let value = self.value(schema, &target_pointer, name);
+                let value = self.or_json(&target_pointer, |this| this.value(schema, &target_pointer, name));
                 self.resolving.pop();
                 value
             }
@@ -297,7 +393,12 @@ impl<'a> SchemaLowering<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
             SchemaKind::Type(Type::Array(array)) => {
                 let items = match &array.items {
-                    Some(items) => self.value_of_boxed(items, &format!("{pointer}/items"), &format!("{context} item")),
+                    Some(items) => {
+                        let items_pointer = format!("{pointer}/items");
+                        self.or_json(&items_pointer, |this| {
+                            this.value_of_boxed(items, &items_pointer, &format!("{context} item"))
+                        })
+                    }
                     None => any(),
                 };
                 Shape::Array {
@@ -348,7 +449,9 @@ impl<'a> SchemaLowering<'a> {
         let shape = if !any_schema.all_of.is_empty() || !any_schema.properties.is_empty() {
             Shape::Named(self.inline_type(context, schema, pointer))
         } else if let Some(items) = &any_schema.items {
-            let items = self.value_of_boxed(items, &format!("{pointer}/items"), &format!("{context} item"));
+            let items_pointer = format!("{pointer}/items");
+            let items = self
+                .or_json(&items_pointer, |this| this.value_of_boxed(items, &items_pointer, &format!("{context} item")));
             Shape::Array {
                 items: Box::new(items),
                 rules: ArrayRules { min_items: any_schema.min_items, max_items: any_schema.max_items },
@@ -371,7 +474,10 @@ impl<'a> SchemaLowering<'a> {
     fn map_shape(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, context: &str) -> Shape {
         let values = match additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                self.value_of_ref_or(schema, &format!("{pointer}/additionalProperties"), &format!("{context} value"))
+                let values_pointer = format!("{pointer}/additionalProperties");
+                self.or_json(&values_pointer, |this| {
+                    this.value_of_ref_or(schema, &values_pointer, &format!("{context} value"))
+                })
             }
             _ => any(),
         };
@@ -393,9 +499,13 @@ impl<'a> SchemaLowering<'a> {
         self.types.push(None);
         let name = self.type_names.claim(naming::type_name(context));
         self.inline_stack.push((pointer.to_string(), id));
+        let mark = self.mark();
         let def = self.named_type(name, schema, pointer);
         self.inline_stack.pop();
-        self.types[id.0] = Some(def);
+        // A schema that cannot be expressed leaves its id empty; uses of it become JSON.
+        if !self.degrade_since(mark, pointer) {
+            self.types[id.0] = Some(def);
+        }
         id
     }
 
@@ -441,10 +551,7 @@ impl<'a> SchemaLowering<'a> {
     }
 
     fn unsupported(&mut self, pointer: &str, keyword: &str) -> ValueType {
-        self.error(
-            pointer,
-            format!("`{keyword}` is not supported yet; remove this schema from the spec, or leave out the operations that use it"),
-        );
+        self.error(pointer, format!("`{keyword}` cannot be expressed as a Rust type"));
         any()
     }
 
@@ -527,6 +634,18 @@ fn description(schema: &Schema) -> Option<String> {
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(str::to_string)
+}
+
+/// The documentation of a component schema typed as JSON.
+const OPAQUE_NOTE: &str = "The generator cannot express this schema as a Rust type, so it is any JSON value; the crate documentation lists why.";
+
+/// `pub type Name = serde_json::Value;` for a component schema that could not be expressed.
+fn opaque_alias(name: String, schema: &Schema) -> Alias {
+    let doc = match description(schema) {
+        Some(doc) => format!("{doc}\n\n{OPAQUE_NOTE}"),
+        None => OPAQUE_NOTE.to_string(),
+    };
+    Alias { name, doc: Some(doc), deprecated: schema.schema_data.deprecated, value: any() }
 }
 
 fn any() -> ValueType {

@@ -85,7 +85,7 @@ impl<'a> SchemaLowering<'a> {
         for (wire_name, (pointer, property)) in &parts.properties {
             let rust_name = field_names.claim(naming::snake_name(wire_name));
             let context = format!("{type_name} {wire_name}");
-            let value = self.value_of_boxed(property, pointer, &context);
+            let value = self.or_json(pointer, |this| this.value_of_boxed(property, pointer, &context));
             let notes = self.field_annotations(property, pointer);
             fields.push(Field {
                 wire_name: wire_name.clone(),
@@ -108,7 +108,8 @@ impl<'a> SchemaLowering<'a> {
                 Extra::Kept { field: field_names.claim("extra".into()) }
             }
             Some((pointer, AdditionalProperties::Schema(schema))) => {
-                let value = self.value_of_ref_or(schema, &pointer, &format!("{type_name} extra"));
+                let value = self
+                    .or_json(&pointer, |this| this.value_of_ref_or(schema, &pointer, &format!("{type_name} extra")));
                 Extra::Typed { field: field_names.claim("extra".into()), value: Box::new(value) }
             }
         };

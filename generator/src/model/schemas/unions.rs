@@ -73,7 +73,7 @@ impl<'a> SchemaLowering<'a> {
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let (label, value, schema, tags) = match member {
                 ReferenceOr::Reference { reference } => {
-                    let value = self.reference(reference, &member_pointer);
+                    let value = self.or_json(&member_pointer, |this| this.reference(reference, &member_pointer));
                     let resolved = self.resolve_quietly(reference, &member_pointer);
                     let schema_name = reference.rsplit('/').next().unwrap_or(reference).to_string();
                     let mut tags: Vec<String> = discriminator
@@ -102,7 +102,7 @@ impl<'a> SchemaLowering<'a> {
                     let context =
                         format!("{type_name} {}", title.as_deref().unwrap_or(&format!("variant {}", index + 1)));
                     let value = if extras.is_empty() {
-                        self.value(schema, &member_pointer, &context)
+                        self.or_json(&member_pointer, |this| this.value(schema, &member_pointer, &context))
                     } else {
                         let label = title.clone().unwrap_or_else(|| format!("variant {}", index + 1));
                         self.merged_variant(type_name, &label, (schema, member_pointer.clone()), extras)
