@@ -31,7 +31,7 @@ pub struct CraMonitoringInsightsGetRequest {
 impl CraMonitoringInsightsGetRequest {
     /// Starts a [`CraMonitoringInsightsGetRequestBuilder`]; `build` checks required fields and constraints.
     pub fn builder() -> CraMonitoringInsightsGetRequestBuilder {
-        CraMonitoringInsightsGetRequestBuilder::default()
+        <CraMonitoringInsightsGetRequestBuilder as Default>::default()
     }
 }
 

@@ -138,8 +138,8 @@ fn spec(title: &str, crate_name: Option<&str>, operations: &[String], schemas: &
 }
 
 fn generate(text: &str, crate_name: Option<String>) -> Result<generator::GeneratedFiles, Error> {
-    let options = Options { crate_name, spec_label: "names.json".into(), operations: vec![] };
-    generator::generate_from_text(Path::new("names.json"), text, &options)
+    let options = Options { crate_name, spec_label: "names.json".into(), ..Options::default() };
+    generator::generate_from_text(Path::new("names.json"), text, &options).map(|generated| generated.files)
 }
 
 #[test]

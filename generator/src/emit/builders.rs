@@ -79,7 +79,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         impl #name {
             #[doc = #start_doc]
             pub fn builder() -> #builder_name {
-                #builder_name::default()
+                <#builder_name as Default>::default()
             }
         }
 

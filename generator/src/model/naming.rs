@@ -89,6 +89,10 @@ pub const CLIENT_METHODS: &[&str] = &[
     "ne",
 ];
 
+/// Methods of every generated request builder besides its setters: a field (and so its setter)
+/// must not take one of these names.
+pub const BUILDER_METHODS: &[&str] = &["build"];
+
 /// Methods and fields of the generated `ClientBuilder`: a credential setter (named after its
 /// security scheme) must not take one of these names.
 pub const CLIENT_BUILDER_NAMES: &[&str] = &[

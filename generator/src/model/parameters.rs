@@ -41,7 +41,7 @@ pub(super) fn lower_parameters(
     }
 
     let mut lowered: Vec<(Parameter, Field)> = Vec::new();
-    let mut field_names = naming::Namespace::new();
+    let mut field_names = naming::Namespace::with_taken(naming::BUILDER_METHODS.iter().copied());
     let placeholders = placeholders(path);
     for (pointer, parameter) in collected {
         let data = parameter.parameter_data_ref();

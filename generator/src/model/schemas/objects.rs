@@ -80,7 +80,7 @@ impl<'a> SchemaLowering<'a> {
     }
 
     pub(super) fn object(&mut self, type_name: &str, parts: ObjectParts<'_>) -> Struct {
-        let mut field_names = Namespace::new();
+        let mut field_names = Namespace::with_taken(naming::BUILDER_METHODS.iter().copied());
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire_name, (pointer, property)) in &parts.properties {
             let rust_name = field_names.claim(naming::snake_name(wire_name));
