@@ -33,7 +33,7 @@ fn generation_succeeds_with_a_warning_per_loss_naming_its_pointer() {
         ("at #/components/schemas/Shape: `not`", "so this schema is typed as JSON"),
         ("at #/components/schemas/Mixed/allOf/1: `not`", "so `#/components/schemas/Mixed` is typed as JSON"),
         (
-            "at #/paths/~1items~1{id}~1tags/get/parameters/0: `matrix`",
+            "at #/paths/~1items~1{id}~1tags/get/parameters/1/schema: binary (`format: binary`) parameters",
             "so the operation `listItemTags` (`GET /items/{id}/tags`) is skipped",
         ),
         ("at #/paths/~1mixed/post/responses/200/content/application~1json/schema/items: `not`", "typed as JSON"),
@@ -77,7 +77,7 @@ fn the_crate_docs_list_what_was_not_generated() {
     let lib = generated.files.get("src/lib.rs").expect("src/lib.rs is generated");
     for line in [
         "//! # Not generated",
-        "//! - `GET /items/{id}/tags` (`listItemTags`): `matrix` and `label` path parameters are not supported yet",
+        "//! - `GET /items/{id}/tags` (`listItemTags`): binary (`format: binary`) parameters are not supported yet",
         "//! - `#/components/schemas/Shape`: `not` cannot be expressed as a Rust type",
         "//! - `#/components/schemas/Mixed`: `not` cannot be expressed as a Rust type (at `#/components/schemas/Mixed/allOf/1`)",
     ] {

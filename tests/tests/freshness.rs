@@ -79,6 +79,32 @@ fn fixtures_match_their_snapshots() {
     assert!(failures.is_empty(), "snapshots differ (UPDATE_SNAPSHOTS=1 rewrites them):\n{}", failures.join("\n"));
 }
 
+/// Fixtures that exercise repairs and degradation, and how many warnings each must give; every
+/// other fixture (and our own spec) must generate without any, so that a construct a fixture
+/// covers cannot quietly turn into `serde_json::Value` or a skipped operation.
+const EXPECTED_WARNINGS: &[(&str, usize)] = &[("degrade", 5), ("object_params", 3), ("security", 1)];
+
+#[test]
+fn fixtures_warn_only_where_they_mean_to() {
+    let root = workspace_root();
+    let mut specs = vec![("spec".to_string(), root.join("spec/openapi.yaml"))];
+    for entry in fs::read_dir(root.join("tests/fixtures")).unwrap() {
+        let entry = entry.unwrap();
+        specs.push((entry.file_name().to_string_lossy().into_owned(), entry.path().join("openapi.yaml")));
+    }
+    let mut surprises = Vec::new();
+    for (name, spec) in specs {
+        let options = Options { crate_name: Some("fixture".into()), spec_label: name.clone(), ..Options::default() };
+        let generated = generator::generate(&spec, &options).unwrap_or_else(|error| panic!("{error}"));
+        let expected = EXPECTED_WARNINGS.iter().find(|(fixture, _)| *fixture == name).map_or(0, |(_, count)| *count);
+        if generated.warnings.len() != expected {
+            let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+            surprises.push(format!("`{name}`: {expected} warnings expected, got:\n{}", warnings.join("\n")));
+        }
+    }
+    assert!(surprises.is_empty(), "{}", surprises.join("\n\n"));
+}
+
 #[test]
 fn generation_is_deterministic() {
     let spec = workspace_root().join("spec/openapi.yaml");

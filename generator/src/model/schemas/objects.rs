@@ -399,9 +399,13 @@ impl<'a> SchemaLowering<'a> {
                 (_, MemberKind::Annotation) => {}
                 _ => {
                     let other_value = self.value_of_ref_or(member, &member_pointer, context);
-                    // A string next to a named type (`allOf: [{$ref: a string}, {enum: [...]}]`)
-                    // narrows the string, and an untyped member allows anything: both keep the
-                    // shaping member's type.
+                    // A named type next to a string (`allOf: [{$ref: a string}, {enum: [...]}]`)
+                    // narrows the string: the value takes the named type. An untyped member
+                    // allows anything and keeps the shaping member's type.
+                    if matches!((&value.shape, &other_value.shape), (Shape::String(_) | Shape::Any, Shape::Named(_))) {
+                        value.shape = other_value.shape;
+                        continue;
+                    }
                     let narrows = matches!(
                         (&other_value.shape, &value.shape),
                         (Shape::String(_) | Shape::Any, Shape::Named(_)) | (Shape::Any, _)
