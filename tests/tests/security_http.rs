@@ -172,6 +172,17 @@ async fn a_combination_sends_the_header_and_the_cookie_together() {
 }
 
 #[tokio::test]
+async fn cookie_parameters_and_a_cookie_credential_share_one_header() {
+    let server = mock_server().await;
+    let client = builder(&server).session_cookie(COOKIE).build().expect("builds");
+    let params = fixture_security::types::WithCookieParameterParams::builder().theme("dark").build().expect("valid");
+    client.with_cookie_parameter(&params).await.expect("the call succeeds");
+    let request = only_request(&server).await;
+    assert_eq!(request.headers.get_all("cookie").iter().count(), 1, "one Cookie header");
+    assert_eq!(header(&request, "cookie").as_deref(), Some(format!("theme=dark; session={COOKIE}").as_str()));
+}
+
+#[tokio::test]
 async fn half_a_combination_is_a_clear_error_and_nothing_is_sent() {
     let server = mock_server().await;
     let client = builder(&server).header_key(HEADER_KEY).build().expect("builds without optional credentials");

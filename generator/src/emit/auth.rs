@@ -466,10 +466,16 @@ fn apply(api: &Api) -> TokenStream {
             quote!(let mut cookies: Vec<String> = Vec::new();),
             quote! {
                 if !cookies.is_empty() {
+                    // One `Cookie` header in all: the operation's cookie parameters come first.
+                    if let Some(parameters) =
+                        request.headers().get(reqwest::header::COOKIE).and_then(|value| value.to_str().ok())
+                    {
+                        cookies.insert(0, parameters.to_string());
+                    }
                     let mut value = reqwest::header::HeaderValue::from_str(&cookies.join("; "))
                         .map_err(|_| Error::InvalidCredential { name: "cookie" })?;
                     value.set_sensitive(true);
-                    request.headers_mut().append(reqwest::header::COOKIE, value);
+                    request.headers_mut().insert(reqwest::header::COOKIE, value);
                 }
             },
         )
