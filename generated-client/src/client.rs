@@ -241,39 +241,34 @@ impl Credentials {
         credentials: &[usize],
         request: &mut reqwest::Request,
     ) -> Result<(), Error> {
-        for credential in credentials.iter().copied() {
-            match credential {
-                0 => {
-                    if let Some(value) = &self.client_id {
-                        request
-                            .headers_mut()
-                            .insert(
-                                reqwest::header::HeaderName::from_static("plaid-client-id"),
-                                value.clone(),
-                            );
-                    }
-                }
-                1 => {
-                    if let Some(value) = &self.secret {
-                        request
-                            .headers_mut()
-                            .insert(
-                                reqwest::header::HeaderName::from_static("plaid-secret"),
-                                value.clone(),
-                            );
-                    }
-                }
-                2 => {
-                    if let Some(value) = &self.plaid_version {
-                        request
-                            .headers_mut()
-                            .insert(
-                                reqwest::header::HeaderName::from_static("plaid-version"),
-                                value.clone(),
-                            );
-                    }
-                }
-                _ => {}
+        if credentials.contains(&0) {
+            if let Some(value) = &self.client_id {
+                request
+                    .headers_mut()
+                    .insert(
+                        reqwest::header::HeaderName::from_static("plaid-client-id"),
+                        value.clone(),
+                    );
+            }
+        }
+        if credentials.contains(&1) {
+            if let Some(value) = &self.secret {
+                request
+                    .headers_mut()
+                    .insert(
+                        reqwest::header::HeaderName::from_static("plaid-secret"),
+                        value.clone(),
+                    );
+            }
+        }
+        if credentials.contains(&2) {
+            if let Some(value) = &self.plaid_version {
+                request
+                    .headers_mut()
+                    .insert(
+                        reqwest::header::HeaderName::from_static("plaid-version"),
+                        value.clone(),
+                    );
             }
         }
         Ok(())

@@ -454,7 +454,7 @@ fn apply(api: &Api) -> TokenStream {
             },
         };
         quote! {
-            #index => {
+            if credentials.contains(&#index) {
                 if let Some(value) = &self.#name {
                     #body
                 }
@@ -487,12 +487,7 @@ fn apply(api: &Api) -> TokenStream {
         /// attempt, so that a token source can hand out a fresh token each time.
         async fn apply(&self, credentials: &[usize], request: &mut reqwest::Request) -> Result<(), Error> {
             #cookie_jar
-            for credential in credentials.iter().copied() {
-                match credential {
-                    #(#arms)*
-                    _ => {}
-                }
-            }
+            #(#arms)*
             #cookie_header
             Ok(())
         }

@@ -32,6 +32,8 @@ fn lines_to_attrs(text: &str) -> TokenStream {
 
 fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
+    // Tabs in doc comments are a clippy lint (`tabs_in_doc_comments`), and render unevenly.
+    let text = text.replace('\t', "    ");
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix("```") {
@@ -67,5 +69,10 @@ mod tests {
     #[test]
     fn indentation_is_dropped() {
         assert_eq!(sanitize("a\n    b"), "a\nb");
+    }
+
+    #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(sanitize("a\tb\n\tc\n```\n{\n\t\"k\": 1\n}\n```"), "a    b\nc\n```text\n{\n\"k\": 1\n}\n```");
     }
 }

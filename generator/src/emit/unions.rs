@@ -41,6 +41,7 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
         #deprecated
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)] // values are held inline, as decoded; no box per value
         pub enum #name {
             #(#variants,)*
             /// A value that matches none of the variants, kept as the server sent it.
