@@ -24,6 +24,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 #![allow(rustdoc::invalid_html_tags)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![allow(clippy::type_complexity)]
 
 #[rustfmt::skip]
 mod client;

@@ -121,7 +121,10 @@ impl<'a> SchemaLowering<'a> {
                 key: None,
             });
         }
-        let selection = match discriminator {
+        // A discriminator that tags no variant (no mapping, and no variant a `$ref` could name)
+        // cannot choose; the variants are then told apart as if there were none.
+        let tagging = discriminator.filter(|_| variants.iter().any(|variant| !variant.tags.is_empty()));
+        let selection = match tagging {
             Some(discriminator) => Selection::Discriminator(discriminator.property_name.clone()),
             None => {
                 let keys = distinguishing_keys(&member_keys);
