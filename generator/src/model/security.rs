@@ -132,7 +132,7 @@ pub(super) fn operation_security(
         let mut alternative = Vec::new();
         let mut complete = true;
         for name in requirement.keys() {
-            match usable.iter().position(|usable| usable == name) {
+            match scheme_named(&usable, name, &format!("{base}/{position}/{}", escape_pointer_token(name)), schemas) {
                 Some(index) if !alternative.contains(&index) => alternative.push(index),
                 Some(_) => {}
                 None => {
@@ -167,6 +167,28 @@ pub(super) fn operation_security(
         ));
     }
     alternatives
+}
+
+/// The index of the usable scheme a requirement names: the one of that name, or else the only
+/// one whose name differs in case alone (a common slip, e.g. `GoogleOpenID` for `GoogleOpenId`),
+/// taken with a warning.
+fn scheme_named(usable: &[&str], name: &str, pointer: &str, schemas: &mut SchemaLowering<'_>) -> Option<usize> {
+    if let Some(index) = usable.iter().position(|usable| *usable == name) {
+        return Some(index);
+    }
+    let mut folded = usable.iter().enumerate().filter(|(_, usable)| usable.eq_ignore_ascii_case(name));
+    let (index, scheme) = folded.next()?;
+    if folded.next().is_some() {
+        return None;
+    }
+    let warning = SpecError::new(
+        pointer,
+        format!("no security scheme is named `{name}`; `{scheme}` differs only in case and was taken instead"),
+    );
+    if !schemas.warnings.contains(&warning) {
+        schemas.warnings.push(warning);
+    }
+    Some(index)
 }
 
 /// The base URLs of `servers`, with variables set to their defaults. A relative URL
@@ -492,5 +514,24 @@ components:
         assert_eq!(schemas.errors.len(), 1);
         assert_eq!(schemas.errors[0].pointer, "#/paths/~1a/get/security");
         assert!(operation_security(&document, Some(&Vec::new()), "#/paths/~1a/get", &mut schemas).is_empty());
+    }
+
+    #[test]
+    fn a_scheme_named_in_another_case_is_taken_with_a_warning() {
+        let document = document(SPEC);
+        let components = indexmap::IndexMap::new();
+        let mut schemas = SchemaLowering::new(&components);
+        let requirement: Vec<SecurityRequirement> = vec![[("Digest".to_string(), Vec::new())].into_iter().collect()];
+        let security = operation_security(&document, Some(&requirement), "#/paths/~1a/get", &mut schemas);
+        // `bad` cannot be sent, so `digest` is the third usable scheme.
+        assert_eq!(security, vec![vec![2]]);
+        assert!(schemas.errors.is_empty(), "{:?}", schemas.errors);
+        assert_eq!(schemas.warnings.len(), 1);
+        assert_eq!(schemas.warnings[0].pointer, "#/paths/~1a/get/security/0/Digest");
+        assert!(
+            schemas.warnings[0].message.contains("`digest` differs only in case"),
+            "{}",
+            schemas.warnings[0].message
+        );
     }
 }
