@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::rust_type::field_plain_type;
 use super::{deprecated_attr, ident};
-use crate::model::{Access, Api, Extra, Struct, TypeDef};
+use crate::model::{naming, Access, Api, Extra, Struct, TypeDef};
 
 pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let name = ident(&def.name);
@@ -29,6 +29,12 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         let plain = field_plain_type(api, field);
         let doc = doc_attrs(field.doc.as_deref());
         let deprecated = deprecated_attr(field.deprecated);
+        let deprecated = if naming::OPERATOR_METHODS.contains(&field.rust_name.as_str()) {
+            // A setter named after the property, not an operator.
+            quote!(#deprecated #[allow(clippy::should_implement_trait)])
+        } else {
+            deprecated
+        };
         if field.required && field.value.nullable {
             quote! {
                 #doc

@@ -89,6 +89,11 @@ pub const CLIENT_METHODS: &[&str] = &[
     "ne",
 ];
 
+/// Names of the std operator-trait methods whose signature (`fn(self, T) -> Self`) a setter
+/// shares: clippy asks for the trait instead (`should_implement_trait`), so a setter named after
+/// a property called `div` carries an allow, and a credential setter avoids them.
+pub const OPERATOR_METHODS: &[&str] = &["add", "bitand", "bitor", "bitxor", "div", "mul", "rem", "shl", "shr", "sub"];
+
 /// Methods of every generated request builder besides its setters: a field (and so its setter)
 /// must not take one of these names.
 pub const BUILDER_METHODS: &[&str] = &["build"];

@@ -45,7 +45,9 @@ const BUILDER_NAMES: &[&str] = &[
 /// once the operations are known (see [`mark_required`]).
 pub(super) fn credentials(document: &OpenAPI, env_prefix: &str, warnings: &mut Vec<SpecError>) -> Vec<Credential> {
     let Some(components) = &document.components else { return Vec::new() };
-    let mut names = Namespace::with_taken(BUILDER_NAMES.iter().chain(naming::CLIENT_BUILDER_NAMES).copied());
+    let mut names = Namespace::with_taken(
+        BUILDER_NAMES.iter().chain(naming::CLIENT_BUILDER_NAMES).chain(naming::OPERATOR_METHODS).copied(),
+    );
     let mut credentials = Vec::new();
     for (scheme, definition) in &components.security_schemes {
         let pointer = scheme_pointer(scheme);
