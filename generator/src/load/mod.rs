@@ -1,12 +1,12 @@
 //! Phase 1: read the spec (and the files it refers to) and turn it into an `openapiv3::OpenAPI`
 //! document, repairing what has one obvious meaning on the way.
 //!
-//! Steps, each on one raw tree (`serde_yaml::Value` with string keys, see [`raw`]):
-//! 1. [`raw`]: JSON is read as JSON, YAML as YAML; integers beyond 64 bits become floats.
+//! Steps, each on one raw tree (`serde_yaml::Value` with string keys, see `raw`):
+//! 1. `raw`: JSON is read as JSON, YAML as YAML; integers beyond 64 bits become floats.
 //! 2. The version is checked, so a Swagger 2.0 or OpenAPI 3.1 file gets a clear error instead
 //!    of a confusing complaint about some missing field.
-//! 3. [`bundle`]: `$ref`s to other files are resolved relative to the file they are written in.
-//! 4. [`repair`]: spec mistakes with one obvious meaning are fixed, each with a warning, and
+//! 3. `bundle`: `$ref`s to other files are resolved relative to the file they are written in.
+//! 4. `repair`: spec mistakes with one obvious meaning are fixed, each with a warning, and
 //!    the shapes `openapiv3` reads through untagged enums are checked.
 //! 5. The tree is deserialized into `openapiv3`; should that still fail, the deepest object
 //!    that fails on its own is found, so the error names a precise pointer.
