@@ -4,10 +4,8 @@
 //! The HTTP client: configuration, credentials, retries, and one method per operation.
 #![allow(deprecated)]
 
-use std::time::Duration;
 use crate::error::{BuildError, Error};
-use crate::retry::RetryPolicy;
-use crate::transport::{self, OperationInfo, ResponseHook, ResponseInfo};
+use crate::transport::{self, Authenticate, BodyRequestId, OperationInfo, Transport};
 use crate::types;
 
 /// The servers the API is served from, as listed in the spec.
@@ -46,16 +44,10 @@ impl Environment {
 /// A client for the API. Cloning is cheap: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    base_url: String,
-    user_agent: reqwest::header::HeaderValue,
+    transport: Transport,
     /// The credentials, added to each attempt of the operations whose security accepts
     /// them. `Debug` does not show secret values.
     credentials: Credentials,
-    timeout: Duration,
-    retry: RetryPolicy,
-    max_response_size: usize,
-    on_response: Option<ResponseHook>,
 }
 
 impl Client {
@@ -66,7 +58,7 @@ impl Client {
 
     /// The URL every operation path is appended to.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.transport.base_url
     }
 
     /// Fetch the Cash Flow Updates report for a user
@@ -85,101 +77,19 @@ impl Client {
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
         crate::validation::Validate::validate(body)?;
         let request = self
+            .transport
             .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
         let request = request.json(body);
-        transport::decode(self.send(&CRA_MONITORING_INSIGHTS_GET, request).await?)
-    }
-
-    /// Starts a request to `path`; credentials are added to each attempt by `send`.
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.base_url))
-            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
-            .timeout(self.timeout)
-    }
-
-    /// Sends a request with the credentials its operation accepts, retrying within the
-    /// policy, and returns the successful response. The one place requests go out.
-    async fn send(
-        &self,
-        operation: &OperationInfo,
-        request: reqwest::RequestBuilder,
-    ) -> Result<transport::Success, Error> {
-        let credentials = self.credentials.choose(operation)?;
-        let request = request.build().map_err(Error::Transport)?;
-        let trace = transport::CallTrace::start(operation);
-        let started = std::time::Instant::now();
-        let mut attempt = 1;
-        loop {
-            let Some(this_attempt) = request.try_clone() else {
-                let result = self.attempt(operation, credentials, request).await;
-                trace.finish(attempt, result.as_ref());
-                self.report(operation, attempt, started, result.as_ref());
-                return result;
-            };
-            let error = match self.attempt(operation, credentials, this_attempt).await {
-                Ok(success) => {
-                    trace.finish(attempt, Ok(&success));
-                    self.report(operation, attempt, started, Ok(&success));
-                    return Ok(success);
-                }
-                Err(error) => error,
-            };
-            match self.retry.delay(attempt, &error, operation.idempotent) {
-                Some(delay) => {
-                    trace.retrying(attempt, &error, delay);
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                None => {
-                    trace.finish(attempt, Err(&error));
-                    self.report(operation, attempt, started, Err(&error));
-                    return Err(error);
-                }
-            }
-        }
-    }
-
-    /// Tells the caller's response hook, if any, how a call ended.
-    fn report(
-        &self,
-        operation: &OperationInfo,
-        attempts: u32,
-        started: std::time::Instant,
-        result: Result<&transport::Success, &Error>,
-    ) {
-        if let Some(hook) = &self.on_response {
-            let (status, request_id) = match result {
-                Ok(success) => (Some(success.status), success.request_id.as_deref()),
-                Err(error) => (error.status(), error.request_id()),
-            };
-            hook.call(
-                &ResponseInfo {
-                    operation_id: operation.id,
-                    status,
-                    request_id,
-                    attempts,
-                    latency: started.elapsed(),
-                },
-            );
-        }
-    }
-
-    /// One attempt: adds the credentials (asking token sources afresh), sends, reads.
-    async fn attempt(
-        &self,
-        operation: &OperationInfo,
-        credentials: &[usize],
-        mut request: reqwest::Request,
-    ) -> Result<transport::Success, Error> {
-        self.credentials.apply(credentials, &mut request).await?;
-        let response = self.http.execute(request).await.map_err(Error::Transport)?;
-        transport::read_response(response, self.max_response_size, operation).await
+        self.transport
+            .send(
+                &self.credentials,
+                &CRA_MONITORING_INSIGHTS_GET,
+                request,
+                transport::decode,
+            )
+            .await
     }
 }
-
-/// The builder setter of each credential, by number.
-const CREDENTIAL_SETTERS: [&str; 3usize] = ["client_id", "secret", "plaid_version"];
 
 /// The credentials the client was given, checked and ready to send, one field per
 /// security scheme. `Debug` shows no secret value.
@@ -190,8 +100,8 @@ struct Credentials {
     plaid_version: Option<reqwest::header::HeaderValue>,
 }
 
-impl Credentials {
-    /// Whether credential number `credential` was given.
+impl Authenticate for Credentials {
+    const SETTERS: &'static [&'static str] = &["client_id", "secret", "plaid_version"];
     fn is_set(&self, credential: usize) -> bool {
         match credential {
             0 => self.client_id.is_some(),
@@ -201,41 +111,6 @@ impl Credentials {
         }
     }
 
-    /// The credentials to send with `operation`: the first of its alternatives whose
-    /// credentials were all given, preferring one that sends credentials to an empty one
-    /// (optional authentication).
-    fn choose(&self, operation: &OperationInfo) -> Result<&'static [usize], Error> {
-        if operation.security.is_empty() {
-            return Ok(&[]);
-        }
-        let given = |alternative: &&[usize]| {
-            alternative.iter().all(|credential| self.is_set(*credential))
-        };
-        operation
-            .security
-            .iter()
-            .find(|alternative| !alternative.is_empty() && given(alternative))
-            .or_else(|| {
-                operation.security.iter().find(|alternative| alternative.is_empty())
-            })
-            .copied()
-            .ok_or_else(|| Error::MissingCredentials {
-                operation: operation.id,
-                alternatives: operation
-                    .security
-                    .iter()
-                    .map(|alternative| {
-                        alternative
-                            .iter()
-                            .map(|credential| CREDENTIAL_SETTERS[*credential])
-                            .collect()
-                    })
-                    .collect(),
-            })
-    }
-
-    /// Adds the credentials numbered `credentials` to an attempt. Called before every
-    /// attempt, so that a token source can hand out a fresh token each time.
     async fn apply(
         &self,
         credentials: &[usize],
@@ -280,9 +155,21 @@ const CRA_MONITORING_INSIGHTS_GET: OperationInfo = OperationInfo {
     method: "POST",
     path: "/cra/monitoring_insights/get",
     idempotent: true,
-    decode_error: transport::decode_error_body,
+    decode_error: crate::api_error::decode_error_body,
     security: &[&[0, 1, 2]],
 };
+
+impl BodyRequestId for crate::types::CraMonitoringInsightsGetResponse {
+    fn body_request_id(&self) -> Option<&str> {
+        Some(&self.request_id)
+    }
+}
+
+impl BodyRequestId for crate::types::PlaidError {
+    fn body_request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 
 impl Client {
     /// Configures a client from environment variables (see [`ClientBuilder::from_env`]).
@@ -297,25 +184,14 @@ impl Client {
 pub struct ClientBuilder {
     environment: Option<Environment>,
     base_url: Option<String>,
-    http: Option<reqwest::Client>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    user_agent: Option<String>,
-    max_response_size: Option<usize>,
-    on_response: Option<ResponseHook>,
+    /// Timeouts, retries and the other settings every API has (`settings.rs`).
+    pub(crate) settings: crate::settings::Settings,
     client_id: Option<String>,
     secret: Option<crate::secret::Secret>,
     plaid_version: Option<String>,
 }
 
 impl ClientBuilder {
-    /// The default limit for one attempt, from connecting to the end of the body.
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-    /// The default limit for opening a connection.
-    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-    /// The default limit on the size of a response body: 64 MiB.
-    pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
     /// Sends requests to one of the spec's servers.
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = Some(environment);
@@ -328,56 +204,6 @@ impl ClientBuilder {
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self.environment = None;
-        self
-    }
-
-    /// Limits each attempt, from connecting until the whole body has arrived (default
-    /// 30 s). A retried call can take longer in total; see [`RetryPolicy`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Limits opening a connection (default 10 s). Ignored when the caller brings their
-    /// own `reqwest::Client`, which has its own setting.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Sets when and how failed requests are retried (default: [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Sets the `User-Agent` header (default: this crate's name and version).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// Limits the size of a response body (default 64 MiB); a larger one is an
-    /// [`Error::ResponseTooLarge`] and is not read into memory.
-    pub fn max_response_size(mut self, bytes: usize) -> Self {
-        self.max_response_size = Some(bytes);
-        self
-    }
-
-    /// Calls `hook` when each call ends, successful or not, with its operation, status,
-    /// request id, attempts and latency: a place for metrics, or for logging request ids
-    /// of successful calls.
-    pub fn on_response(
-        mut self,
-        hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static,
-    ) -> Self {
-        self.on_response = Some(ResponseHook::new(hook));
-        self
-    }
-
-    /// Uses a `reqwest::Client` configured by the caller (proxies, TLS, pools, …).
-    pub fn with_reqwest_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
         self
     }
 
@@ -414,31 +240,32 @@ impl ClientBuilder {
         self
     }
 
-    /// Takes settings from environment variables; a variable that is set overrides what
-    /// the builder had.
+    /// Takes settings from environment variables. A variable that is set replaces what the
+    /// builder had; one that is not set leaves it as it was. A credential every operation
+    /// needs must be set on the builder or in its variable.
     ///
     /// Reads `PLAID_CLIENT_ID`, `PLAID_SECRET`, `PLAID_VERSION`, `PLAID_ENV` (production or sandbox), or `PLAID_BASE_URL`.
     pub fn from_env(mut self) -> Result<Self, BuildError> {
-        if let Some(value) = read_env("PLAID_CLIENT_ID") {
+        if let Some(value) = crate::settings::read_env("PLAID_CLIENT_ID") {
             self = self.client_id(value);
         } else if self.client_id.is_none() {
             return Err(BuildError::MissingEnv {
                 var: "PLAID_CLIENT_ID",
             });
         }
-        if let Some(value) = read_env("PLAID_SECRET") {
+        if let Some(value) = crate::settings::read_env("PLAID_SECRET") {
             self = self.secret(value);
         } else if self.secret.is_none() {
             return Err(BuildError::MissingEnv {
                 var: "PLAID_SECRET",
             });
         }
-        if let Some(value) = read_env("PLAID_VERSION") {
+        if let Some(value) = crate::settings::read_env("PLAID_VERSION") {
             self = self.plaid_version(value);
         }
-        if let Some(url) = read_env("PLAID_BASE_URL") {
+        if let Some(url) = crate::settings::read_env("PLAID_BASE_URL") {
             self = self.base_url(url);
-        } else if let Some(name) = read_env("PLAID_ENV") {
+        } else if let Some(name) = crate::settings::read_env("PLAID_ENV") {
             let environment = Environment::from_name(&name)
                 .ok_or(BuildError::InvalidEnv {
                     var: "PLAID_ENV",
@@ -456,23 +283,7 @@ impl ClientBuilder {
             (None, Some(environment)) => environment.base_url().to_string(),
             (None, None) => return Err(BuildError::MissingBaseUrl),
         };
-        let base_url = base_url.trim_end_matches('/').to_string();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
-            _ => {
-                return Err(BuildError::InvalidBaseUrl {
-                    url: base_url,
-                });
-            }
-        }
-        let user_agent = self
-            .user_agent
-            .as_deref()
-            .unwrap_or(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
-        let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
-            .map_err(|_| BuildError::InvalidCredential {
-                name: "user_agent",
-            })?;
+        let transport = self.settings.into_transport(base_url)?;
         let credentials = Credentials {
             client_id: {
                 let value = self
@@ -482,7 +293,7 @@ impl ClientBuilder {
                         name: "client_id",
                         sent_as: "the `PLAID-CLIENT-ID` header",
                     })?;
-                Some(header_value("client_id", value, false)?)
+                Some(crate::settings::header_value("client_id", value, false)?)
             },
             secret: {
                 let value = self
@@ -493,54 +304,13 @@ impl ClientBuilder {
                         name: "secret",
                         sent_as: "the `PLAID-SECRET` header",
                     })?;
-                Some(header_value("secret", value, true)?)
+                Some(crate::settings::header_value("secret", value, true)?)
             },
             plaid_version: {
                 let value = self.plaid_version.as_deref().unwrap_or("2020-09-14");
-                Some(header_value("plaid_version", value, false)?)
+                Some(crate::settings::header_value("plaid_version", value, false)?)
             },
         };
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                reqwest::Client::builder()
-                    .connect_timeout(
-                        self.connect_timeout.unwrap_or(Self::DEFAULT_CONNECT_TIMEOUT),
-                    )
-                    .build()
-                    .map_err(BuildError::Http)?
-            }
-        };
-        Ok(Client {
-            http,
-            base_url,
-            user_agent,
-            credentials,
-            timeout: self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT),
-            retry: self.retry.unwrap_or_default(),
-            max_response_size: self
-                .max_response_size
-                .unwrap_or(Self::DEFAULT_MAX_RESPONSE_SIZE),
-            on_response: self.on_response,
-        })
+        Ok(Client { transport, credentials })
     }
-}
-
-/// A non-empty environment variable.
-fn read_env(var: &str) -> Option<String> {
-    std::env::var(var).ok().filter(|value| !value.trim().is_empty())
-}
-
-/// A credential as a header value, marked sensitive unless the spec says otherwise.
-fn header_value(
-    name: &'static str,
-    value: &str,
-    sensitive: bool,
-) -> Result<reqwest::header::HeaderValue, BuildError> {
-    let mut value = reqwest::header::HeaderValue::from_str(value)
-        .map_err(|_| BuildError::InvalidCredential {
-            name,
-        })?;
-    value.set_sensitive(sensitive);
-    Ok(value)
 }

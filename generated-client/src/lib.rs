@@ -21,10 +21,13 @@
 //! }
 //! ```
 #![forbid(unsafe_code)]
-#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+#![allow(rustdoc::bare_urls)]
 #![allow(rustdoc::invalid_html_tags)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #![allow(clippy::type_complexity)]
+
+#[rustfmt::skip]
+mod api_error;
 
 #[rustfmt::skip]
 mod client;
@@ -33,21 +36,30 @@ mod client;
 mod error;
 
 #[rustfmt::skip]
-pub mod types;
-
-#[rustfmt::skip]
 mod retry;
 
 #[rustfmt::skip]
 mod secret;
 
 #[rustfmt::skip]
+mod settings;
+
+#[rustfmt::skip]
 mod transport;
 
 #[rustfmt::skip]
+pub mod types;
+
+#[rustfmt::skip]
 pub mod validation;
+pub use api_error::ApiErrorBody;
 pub use client::{Client, ClientBuilder, Environment};
-pub use error::{ApiErrorBody, BuildError, Error};
+pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+
+/// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
+/// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export
+/// so that they always match.
+pub use reqwest;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use transport::ResponseInfo;

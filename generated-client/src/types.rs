@@ -155,8 +155,8 @@ impl crate::validation::Validate for MonitoringConsumerReportPermissiblePurpose 
         &self,
         path: &crate::validation::FieldPath<'_>,
     ) -> Result<(), crate::validation::ValidationError> {
-        if let Self::Unknown(value) = self {
-            return Err(crate::validation::ValidationError::not_listed(path, value));
+        if let Self::Unknown(_) = self {
+            return Err(crate::validation::ValidationError::not_listed(path));
         }
         Ok(())
     }

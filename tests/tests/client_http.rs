@@ -7,7 +7,7 @@ use plaid_client::types::{
     CraMonitoringInsightsGetRequest, CraMonitoringInsightsGetResponse, MonitoringConsumerReportPermissiblePurpose,
     PlaidErrorType,
 };
-use plaid_client::{BuildError, Client, Environment, Error};
+use plaid_client::{BuildError, Client, Environment, Error, Mismatch};
 use serde_json::{json, Value};
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -228,8 +228,9 @@ async fn server_error_with_non_json_body_becomes_unexpected_status() {
 
     let Error::UnexpectedStatus { status, body, .. } = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
     assert_eq!(status.as_u16(), 500);
-    assert_eq!(body, text);
-    assert!(err.to_string().contains(text), "the message quotes the body: {err}");
+    assert_eq!(body.excerpt(), text, "the body is kept, behind an explicit accessor");
+    assert!(!err.to_string().contains("exploded"), "the message never quotes the body: {err}");
+    assert!(!format!("{err:?}").contains("exploded"), "nor does Debug: {err:?}");
     assert!(err.to_string().contains("500"), "{err}");
     assert_no_secret(&err);
     assert_client_debug_has_no_secret(&client);
@@ -249,7 +250,7 @@ async fn error_status_with_json_that_is_not_a_plaid_error_becomes_unexpected_sta
 
     let Error::UnexpectedStatus { status, body, .. } = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
     assert_eq!(status.as_u16(), 403);
-    assert!(body.contains("forbidden by proxy"), "{body}");
+    assert!(body.excerpt().contains("forbidden by proxy"), "{body}");
     assert_no_secret(&err);
     server.verify().await;
 }
@@ -263,8 +264,9 @@ async fn long_unexpected_body_is_cut_to_an_excerpt() {
     let err = client_for(server.uri()).cra_monitoring_insights_get(&request()).await.unwrap_err();
 
     let Error::UnexpectedStatus { body, .. } = &err else { panic!("expected UnexpectedStatus, got {err:?}") };
-    assert!(body.len() < text.len(), "the body is cut, got {} bytes", body.len());
-    assert!(body.starts_with("xxxx") && body.ends_with('…'), "{body}");
+    assert!(body.excerpt().len() < text.len(), "the body is cut, got {} bytes", body.excerpt().len());
+    assert!(body.excerpt().starts_with("xxxx") && body.excerpt().ends_with('…'), "{body}");
+    assert_eq!(body.len(), text.len(), "the whole body's size is kept");
 }
 
 #[tokio::test]
@@ -285,8 +287,9 @@ async fn success_with_invalid_json_becomes_a_decode_error() {
 
     let Error::Decode { status, body, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(status.as_u16(), 200);
-    assert_eq!(body, text);
-    assert!(std::error::Error::source(&err).is_some(), "the serde error is the source");
+    assert_eq!(body.excerpt(), text);
+    assert!(std::error::Error::source(&err).is_none(), "serde's message quotes the body, so it is not a source");
+    assert!(matches!(err, Error::Decode { mismatch: Mismatch::Syntax { line: 1, .. }, .. }), "{err:?}");
     assert_no_secret(&err);
     assert_client_debug_has_no_secret(&client);
     server.verify().await;
@@ -301,9 +304,10 @@ async fn success_with_json_of_the_wrong_shape_becomes_a_decode_error() {
 
     let err = client_for(server.uri()).cra_monitoring_insights_get(&request()).await.unwrap_err();
 
-    let Error::Decode { status, source, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
+    let Error::Decode { status, mismatch, .. } = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(status.as_u16(), 200);
-    assert!(source.to_string().contains("items"), "the decode error names the missing field: {source}");
+    assert_eq!(*mismatch, Mismatch::MissingField { field: "items".to_string() });
+    assert!(err.to_string().contains("`items`"), "the decode error names the missing field: {err}");
     assert_no_secret(&err);
     server.verify().await;
 }

@@ -103,11 +103,11 @@ fn hand_made_request_with_unknown_purpose() -> CraMonitoringInsightsGetRequest {
 fn hand_made_request_with_unknown_enum_value_fails_validation() {
     let error = hand_made_request_with_unknown_purpose().validate().unwrap_err();
     assert_eq!(error.path(), PURPOSE_FIELD);
-    assert_eq!(*error.problem(), Problem::NotListed { value: "NOPE".to_string() });
+    assert_eq!(*error.problem(), Problem::NotListed);
     let message = error.to_string();
     assert!(
-        message.contains(PURPOSE_FIELD) && message.contains("NOPE"),
-        "the message names field and value: {message}"
+        message.contains(PURPOSE_FIELD) && !message.contains("NOPE") && !format!("{error:?}").contains("NOPE"),
+        "the message names the field, never the value: {message}"
     );
 }
 
@@ -119,7 +119,7 @@ fn builder_with_unknown_enum_value_fails_at_build() {
         .build()
         .unwrap_err();
     assert_eq!(error.path(), PURPOSE_FIELD);
-    assert_eq!(*error.problem(), Problem::NotListed { value: "NOPE".to_string() });
+    assert_eq!(*error.problem(), Problem::NotListed);
 }
 
 #[test]

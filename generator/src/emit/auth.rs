@@ -19,12 +19,6 @@ pub fn has_basic(api: &Api) -> bool {
     api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::Basic))
 }
 
-/// Whether some credential travels in the query string, where reqwest errors would show it
-/// as part of the URL.
-pub fn has_query(api: &Api) -> bool {
-    api.credentials.iter().any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Query, .. }))
-}
-
 /// How a credential is sent, for docs and errors, e.g. ``the `X-Api-Key` header``.
 pub fn sent_as(credential: &Credential) -> String {
     match &credential.kind {
@@ -45,7 +39,7 @@ pub fn builder_field(credential: &Credential) -> TokenStream {
     let ty = match &credential.kind {
         CredentialKind::ApiKey { sensitive: false, .. } => quote!(String),
         CredentialKind::ApiKey { .. } | CredentialKind::Authorization { .. } => quote!(crate::secret::Secret),
-        CredentialKind::Bearer { .. } => quote!(crate::auth::Token),
+        CredentialKind::Bearer { .. } => quote!(crate::token::Token),
         CredentialKind::Basic => quote!((crate::secret::Secret, crate::secret::Secret)),
     };
     quote!(#name: Option<#ty>)
@@ -124,15 +118,15 @@ pub fn setters(credential: &Credential) -> TokenStream {
                 #obtain_doc
                 #common
                 pub fn #name(mut self, token: impl Into<crate::secret::Secret>) -> Self {
-                    self.#name = Some(crate::auth::Token::Fixed(token.into()));
+                    self.#name = Some(crate::token::Token::Fixed(token.into()));
                     self
                 }
 
                 #[doc = #source_doc]
                 #[doc = ""]
                 #[doc = #source_error]
-                pub fn #source(mut self, source: impl crate::auth::TokenSource) -> Self {
-                    self.#name = Some(crate::auth::Token::Source(std::sync::Arc::new(source)));
+                pub fn #source(mut self, source: impl crate::token::TokenSource) -> Self {
+                    self.#name = Some(crate::token::Token::Source(std::sync::Arc::new(source)));
                     self
                 }
             }
@@ -184,24 +178,31 @@ pub fn env_read(credential: &Credential) -> TokenStream {
                 TokenStream::new()
             };
             quote! {
-                match (read_env(#username), read_env(#password)) {
+                // One variable alone replaces its half of what the builder has.
+                match (crate::settings::read_env(#username), crate::settings::read_env(#password)) {
                     (Some(username), Some(password)) => self = self.#name(username, password),
-                    (Some(_), None) => return Err(BuildError::MissingEnv { var: #password }),
-                    (None, Some(_)) => return Err(BuildError::MissingEnv { var: #username }),
+                    (Some(username), None) => match self.#name.take() {
+                        Some((_, password)) => self.#name = Some((crate::secret::Secret::new(username), password)),
+                        None => return Err(BuildError::MissingEnv { var: #password }),
+                    },
+                    (None, Some(password)) => match self.#name.take() {
+                        Some((username, _)) => self.#name = Some((username, crate::secret::Secret::new(password))),
+                        None => return Err(BuildError::MissingEnv { var: #username }),
+                    },
                     #missing
                     (None, None) => {}
                 }
             }
         }
         _ if required => quote! {
-            if let Some(value) = read_env(#var) {
+            if let Some(value) = crate::settings::read_env(#var) {
                 self = self.#name(value);
             } else if self.#name.is_none() {
                 return Err(BuildError::MissingEnv { var: #var });
             }
         },
         _ => quote! {
-            if let Some(value) = read_env(#var) {
+            if let Some(value) = crate::settings::read_env(#var) {
                 self = self.#name(value);
             }
         },
@@ -241,7 +242,7 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
             match location {
                 ApiKeyLocation::Header => (
                     quote!(#name: Option<reqwest::header::HeaderValue>),
-                    finish(read, quote!(header_value(#label, value, #sensitive)), true),
+                    finish(read, quote!(crate::settings::header_value(#label, value, #sensitive)), true),
                 ),
                 ApiKeyLocation::Query => (
                     quote!(#name: Option<crate::secret::Secret>),
@@ -253,17 +254,17 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
                 ),
                 ApiKeyLocation::Cookie => (
                     quote!(#name: Option<crate::secret::Secret>),
-                    finish(read, quote!(cookie_value(#label, value)), true),
+                    finish(read, quote!(crate::settings::cookie_value(#label, value)), true),
                 ),
             }
         }
         CredentialKind::Bearer { .. } => {
             let value = if credential.required { quote!(Some(self.#name #missing)) } else { quote!(self.#name) };
             (
-                quote!(#name: Option<crate::auth::Token>),
+                quote!(#name: Option<crate::token::Token>),
                 quote! {{
-                    if let Some(crate::auth::Token::Fixed(token)) = &self.#name {
-                        crate::auth::bearer_header(token).ok_or(BuildError::InvalidCredential { name: #label })?;
+                    if let Some(crate::token::Token::Fixed(token)) = &self.#name {
+                        crate::token::bearer_header(token).ok_or(BuildError::InvalidCredential { name: #label })?;
                     }
                     #value
                 }},
@@ -271,7 +272,7 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
         }
         CredentialKind::Basic => {
             let convert = quote! {
-                crate::auth::basic_header(value.0.expose(), value.1.expose())
+                crate::basic_auth::basic_header(value.0.expose(), value.1.expose())
                     .ok_or(BuildError::InvalidCredential { name: #label })
             };
             (
@@ -283,7 +284,7 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
             quote!(#name: Option<reqwest::header::HeaderValue>),
             finish(
                 quote!(self.#name.as_ref().map(crate::secret::Secret::expose) #missing),
-                quote!(header_value(#label, value, true)),
+                quote!(crate::settings::header_value(#label, value, true)),
                 true,
             ),
         ),
@@ -300,54 +301,11 @@ pub fn build_credentials(api: &Api) -> TokenStream {
     quote!(let credentials = Credentials { #(#fields,)* };)
 }
 
-/// Helpers of `build()`, emitted only when used.
-pub fn build_helpers(api: &Api) -> TokenStream {
-    let headers = api.credentials.iter().any(|c| {
-        matches!(
-            c.kind,
-            CredentialKind::ApiKey { location: ApiKeyLocation::Header, .. } | CredentialKind::Authorization { .. }
-        )
-    });
-    let cookies = api
-        .credentials
-        .iter()
-        .any(|c| matches!(c.kind, CredentialKind::ApiKey { location: ApiKeyLocation::Cookie, .. }));
-    let header = if headers {
-        quote! {
-            /// A credential as a header value, marked sensitive unless the spec says otherwise.
-            fn header_value(name: &'static str, value: &str, sensitive: bool) -> Result<reqwest::header::HeaderValue, BuildError> {
-                let mut value =
-                    reqwest::header::HeaderValue::from_str(value).map_err(|_| BuildError::InvalidCredential { name })?;
-                value.set_sensitive(sensitive);
-                Ok(value)
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    let cookie = if cookies {
-        quote! {
-            /// A credential as a cookie value: printable ASCII without `;`, `,`, `"`, `\` or spaces.
-            fn cookie_value(name: &'static str, value: &str) -> Result<crate::secret::Secret, BuildError> {
-                if value.bytes().all(|byte| byte.is_ascii_graphic() && !b";,\"\\".contains(&byte)) {
-                    Ok(crate::secret::Secret::new(value))
-                } else {
-                    Err(BuildError::InvalidCredential { name })
-                }
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    quote!(#header #cookie)
-}
-
 /// The client's `Credentials`: the configured credentials, ready to send, and how an
 /// operation's security alternative is chosen and added to a request.
 pub fn credentials_struct(api: &Api) -> TokenStream {
     let fields = api.credentials.iter().map(|credential| prepared(credential).0);
     let setters = api.credentials.iter().map(|credential| credential.rust_name.as_str());
-    let count = api.credentials.len();
     let is_set = if api.credentials.is_empty() {
         quote! {
             fn is_set(&self, _credential: usize) -> bool {
@@ -371,9 +329,6 @@ pub fn credentials_struct(api: &Api) -> TokenStream {
     };
     let apply = apply(api);
     quote! {
-        /// The builder setter of each credential, by number.
-        const CREDENTIAL_SETTERS: [&str; #count] = [#(#setters),*];
-
         /// The credentials the client was given, checked and ready to send, one field per
         /// security scheme. `Debug` shows no secret value.
         #[derive(Debug, Clone)]
@@ -381,33 +336,10 @@ pub fn credentials_struct(api: &Api) -> TokenStream {
             #(#fields,)*
         }
 
-        impl Credentials {
-            /// Whether credential number `credential` was given.
-            #is_set
+        impl Authenticate for Credentials {
+            const SETTERS: &'static [&'static str] = &[#(#setters),*];
 
-            /// The credentials to send with `operation`: the first of its alternatives whose
-            /// credentials were all given, preferring one that sends credentials to an empty one
-            /// (optional authentication).
-            fn choose(&self, operation: &OperationInfo) -> Result<&'static [usize], Error> {
-                if operation.security.is_empty() {
-                    return Ok(&[]);
-                }
-                let given = |alternative: &&[usize]| alternative.iter().all(|credential| self.is_set(*credential));
-                operation
-                    .security
-                    .iter()
-                    .find(|alternative| !alternative.is_empty() && given(alternative))
-                    .or_else(|| operation.security.iter().find(|alternative| alternative.is_empty()))
-                    .copied()
-                    .ok_or_else(|| Error::MissingCredentials {
-                        operation: operation.id,
-                        alternatives: operation
-                            .security
-                            .iter()
-                            .map(|alternative| alternative.iter().map(|credential| CREDENTIAL_SETTERS[*credential]).collect())
-                            .collect(),
-                    })
-            }
+            #is_set
 
             #apply
         }
@@ -418,7 +350,6 @@ pub fn credentials_struct(api: &Api) -> TokenStream {
 fn apply(api: &Api) -> TokenStream {
     if api.credentials.is_empty() {
         return quote! {
-            /// Adds the credentials to an attempt (this API has none).
             async fn apply(&self, _credentials: &[usize], _request: &mut reqwest::Request) -> Result<(), Error> {
                 Ok(())
             }
@@ -483,8 +414,6 @@ fn apply(api: &Api) -> TokenStream {
         (TokenStream::new(), TokenStream::new())
     };
     quote! {
-        /// Adds the credentials numbered `credentials` to an attempt. Called before every
-        /// attempt, so that a token source can hand out a fresh token each time.
         async fn apply(&self, credentials: &[usize], request: &mut reqwest::Request) -> Result<(), Error> {
             #cookie_jar
             #(#arms)*

@@ -3,10 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::api_error::error_variants;
 use super::auth;
 use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
-use super::runtime::error_variants;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
 use super::{deprecated_attr, ident, multipart, params};
@@ -19,23 +19,6 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
     let credentials = auth::credentials_struct(api);
-    let query_credentials = auth::has_query(api);
-    // A URL with a credential in its query must not reach an error's text.
-    let execute = if query_credentials {
-        quote!(self.http.execute(request).await.map_err(|error| Error::Transport(error.without_url()))?)
-    } else {
-        quote!(self.http.execute(request).await.map_err(Error::Transport)?)
-    };
-    let read = if query_credentials {
-        quote! {
-            transport::read_response(response, self.max_response_size, operation).await.map_err(|error| match error {
-                Error::Transport(error) => Error::Transport(error.without_url()),
-                other => other,
-            })
-        }
-    } else {
-        quote!(transport::read_response(response, self.max_response_size, operation).await)
-    };
     let validation = Validation::new(api);
     let methods = api.operations.iter().map(|operation| method(api, &validation, operation));
     let shared_errors = api.error_type.is_some() || error_variants(api).is_empty();
@@ -43,9 +26,10 @@ pub fn client_rs(api: &Api) -> TokenStream {
         TokenStream::new()
     } else {
         quote!(
-            use crate::error::ApiError;
+            use crate::api_error::ApiError;
         )
     };
+    let request_ids = request_id_impls(api);
     let operation_infos = api.operations.iter().map(|operation| operation_info(api, operation, shared_errors));
     let types_import = if api.operations.iter().any(uses_types) {
         quote!(
@@ -58,12 +42,9 @@ pub fn client_rs(api: &Api) -> TokenStream {
         //! The HTTP client: configuration, credentials, retries, and one method per operation.
         #![allow(deprecated)]
 
-        use std::time::Duration;
-
         use crate::error::{BuildError, Error};
         #api_error_import
-        use crate::retry::RetryPolicy;
-        use crate::transport::{self, OperationInfo, ResponseHook, ResponseInfo};
+        use crate::transport::{self, Authenticate, BodyRequestId, OperationInfo, Transport};
         #types_import
 
         #environment
@@ -71,16 +52,10 @@ pub fn client_rs(api: &Api) -> TokenStream {
         /// A client for the API. Cloning is cheap: clones share one connection pool.
         #[derive(Debug, Clone)]
         pub struct Client {
-            http: reqwest::Client,
-            base_url: String,
-            user_agent: reqwest::header::HeaderValue,
+            transport: Transport,
             /// The credentials, added to each attempt of the operations whose security accepts
             /// them. `Debug` does not show secret values.
             credentials: Credentials,
-            timeout: Duration,
-            retry: RetryPolicy,
-            max_response_size: usize,
-            on_response: Option<ResponseHook>,
         }
 
         impl Client {
@@ -91,97 +66,17 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
             /// The URL every operation path is appended to.
             pub fn base_url(&self) -> &str {
-                &self.base_url
+                &self.transport.base_url
             }
 
             #(#methods)*
-
-            /// Starts a request to `path`; credentials are added to each attempt by `send`.
-            fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-                self.http
-                    .request(method, format!("{}{path}", self.base_url))
-                    .header(reqwest::header::USER_AGENT, self.user_agent.clone())
-                    .timeout(self.timeout)
-            }
-
-            /// Sends a request with the credentials its operation accepts, retrying within the
-            /// policy, and returns the successful response. The one place requests go out.
-            async fn send(&self, operation: &OperationInfo, request: reqwest::RequestBuilder) -> Result<transport::Success, Error> {
-                let credentials = self.credentials.choose(operation)?;
-                let request = request.build().map_err(Error::Transport)?;
-                let trace = transport::CallTrace::start(operation);
-                let started = std::time::Instant::now();
-                let mut attempt = 1;
-                loop {
-                    let Some(this_attempt) = request.try_clone() else {
-                        // A streaming body cannot be sent twice: one attempt only.
-                        let result = self.attempt(operation, credentials, request).await;
-                        trace.finish(attempt, result.as_ref());
-                        self.report(operation, attempt, started, result.as_ref());
-                        return result;
-                    };
-                    let error = match self.attempt(operation, credentials, this_attempt).await {
-                        Ok(success) => {
-                            trace.finish(attempt, Ok(&success));
-                            self.report(operation, attempt, started, Ok(&success));
-                            return Ok(success);
-                        }
-                        Err(error) => error,
-                    };
-                    match self.retry.delay(attempt, &error, operation.idempotent) {
-                        Some(delay) => {
-                            trace.retrying(attempt, &error, delay);
-                            tokio::time::sleep(delay).await;
-                            attempt += 1;
-                        }
-                        None => {
-                            trace.finish(attempt, Err(&error));
-                            self.report(operation, attempt, started, Err(&error));
-                            return Err(error);
-                        }
-                    }
-                }
-            }
-
-            /// Tells the caller's response hook, if any, how a call ended.
-            fn report(
-                &self,
-                operation: &OperationInfo,
-                attempts: u32,
-                started: std::time::Instant,
-                result: Result<&transport::Success, &Error>,
-            ) {
-                if let Some(hook) = &self.on_response {
-                    let (status, request_id) = match result {
-                        Ok(success) => (Some(success.status), success.request_id.as_deref()),
-                        Err(error) => (error.status(), error.request_id()),
-                    };
-                    hook.call(&ResponseInfo {
-                        operation_id: operation.id,
-                        status,
-                        request_id,
-                        attempts,
-                        latency: started.elapsed(),
-                    });
-                }
-            }
-
-            /// One attempt: adds the credentials (asking token sources afresh), sends, reads.
-            async fn attempt(
-                &self,
-                operation: &OperationInfo,
-                credentials: &[usize],
-                mut request: reqwest::Request,
-            ) -> Result<transport::Success, Error> {
-                self.credentials.apply(credentials, &mut request).await?;
-                let response = #execute;
-                #read
-            }
         }
 
         #credentials
 
         #(#operation_infos)*
+
+        #request_ids
 
         #builder
     }
@@ -202,7 +97,7 @@ fn operation_info(api: &Api, operation: &Operation, shared_errors: bool) -> Toke
         quote!(&[#(#credentials),*])
     });
     let (decode_error, decoder) = if shared_errors {
-        (quote!(transport::decode_error_body), TokenStream::new())
+        (quote!(crate::api_error::decode_error_body), TokenStream::new())
     } else {
         let function = format_ident!("{}_error", operation.rust_name.trim_end_matches('_'));
         (quote!(#function), error_decoder(api, operation, &function))
@@ -231,7 +126,7 @@ fn decode_success(api: &Api, response: &ValueType, info: &proc_macro2::Ident) ->
         _ => None,
     };
     let Some((id, union)) = by_status else {
-        return quote!(transport::decode(self.send(&#info, request).await?));
+        return quote!(self.transport.send(&self.credentials, &#info, request, transport::decode).await);
     };
     let name = ident(&api.get(id).name);
     let arms = union.variants.iter().filter(|v| !v.tags.is_empty()).map(|variant| {
@@ -241,11 +136,12 @@ fn decode_success(api: &Api, response: &ValueType, info: &proc_macro2::Ident) ->
         quote!(#(#codes)|* => transport::decode(success).map(types::#name::#rust_name))
     });
     quote! {
-        let success = self.send(&#info, request).await?;
-        match success.status.as_u16() {
-            #(#arms,)*
-            _ => transport::decode(success),
-        }
+        self.transport
+            .send(&self.credentials, &#info, request, |success| match success.status.as_u16() {
+                #(#arms,)*
+                _ => transport::decode(success),
+            })
+            .await
     }
 }
 
@@ -375,16 +271,21 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
     };
     let (output, finish) = match &operation.response {
         Some(ResponseBody::Json(response)) => (value_type(api, response), decode_success(api, response, &info)),
-        Some(ResponseBody::Bytes { .. }) => (quote!(Vec<u8>), quote!(Ok(self.send(&#info, request).await?.body))),
+        Some(ResponseBody::Bytes { .. }) => (
+            quote!(Vec<u8>),
+            quote!(self.transport.send(&self.credentials, &#info, request, |success| Ok(success.body)).await),
+        ),
         Some(ResponseBody::Text { .. }) => (
             quote!(String),
             quote! {
-                let body = self.send(&#info, request).await?.body;
                 // Text is taken as UTF-8; bytes that are not are replaced rather than refused.
-                Ok(String::from_utf8(body).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
+                let text = |body: Vec<u8>| {
+                    String::from_utf8(body).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+                };
+                self.transport.send(&self.credentials, &#info, request, |success| Ok(text(success.body))).await
             },
         ),
-        None => (quote!(()), quote!(self.send(&#info, request).await.map(drop))),
+        None => (quote!(()), quote!(self.transport.send(&self.credentials, &#info, request, |_| Ok(())).await)),
     };
     let separator = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
     quote! {
@@ -509,4 +410,60 @@ fn credentials_doc(api: &Api, operation: &Operation) -> String {
     } else {
         format!(" Credentials: {}.", alternatives.join(", or "))
     }
+}
+
+/// `BodyRequestId` for every named type a response decodes into (successes and declared
+/// errors): a top-level `request_id` (or `requestId`) text property is the response's request
+/// id when no header gives one.
+fn request_id_impls(api: &Api) -> TokenStream {
+    let mut ids: Vec<crate::model::TypeId> = Vec::new();
+    let mut add = |value: &ValueType| {
+        if let Shape::Named(id) = value.shape {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    };
+    for operation in &api.operations {
+        if let Some(ResponseBody::Json(response)) = &operation.response {
+            add(response);
+            if let Shape::Named(id) = response.shape {
+                if let TypeKind::Union(union) = &api.get(id).kind {
+                    union.variants.iter().for_each(|variant| add(&variant.value));
+                }
+            }
+        }
+        operation.errors.iter().for_each(|error| add(&error.value));
+    }
+    let impls = ids.iter().map(|id| {
+        let def = api.get(*id);
+        let name = ident(&def.name);
+        let field = match &def.kind {
+            TypeKind::Struct(object) => object.fields.iter().find(|field| {
+                matches!(field.wire_name.as_str(), "request_id" | "requestId")
+                    && matches!(field.value.shape, Shape::String(_))
+                    && !field.boxed
+            }),
+            _ => None,
+        };
+        match field {
+            Some(field) => {
+                let field_name = ident(&field.rust_name);
+                let read = if field.is_option() {
+                    quote!(self.#field_name.as_deref())
+                } else {
+                    quote!(Some(&self.#field_name))
+                };
+                quote! {
+                    impl BodyRequestId for crate::types::#name {
+                        fn body_request_id(&self) -> Option<&str> {
+                            #read
+                        }
+                    }
+                }
+            }
+            None => quote!(impl BodyRequestId for crate::types::#name {}),
+        }
+    });
+    quote!(#(#impls)*)
 }

@@ -80,7 +80,6 @@ pub fn builder(api: &Api) -> TokenStream {
     let setters = api.credentials.iter().map(auth::setters);
     let env_reads = api.credentials.iter().map(auth::env_read);
     let build_credentials = auth::build_credentials(api);
-    let build_helpers = auth::build_helpers(api);
     let relative = api.servers.iter().any(|s| s.relative);
     let env_var = format!("{}_ENV", api.env_prefix);
     let base_url_var = format!("{}_BASE_URL", api.env_prefix);
@@ -123,7 +122,7 @@ pub fn builder(api: &Api) -> TokenStream {
                 }
             },
             quote! {
-                if let Some(host) = read_env(#host_var) {
+                if let Some(host) = crate::settings::read_env(#host_var) {
                     self = self.host(host);
                 }
             },
@@ -154,24 +153,12 @@ pub fn builder(api: &Api) -> TokenStream {
             environment: Option<Environment>,
             base_url: Option<String>,
             #host_field
-            http: Option<reqwest::Client>,
-            timeout: Option<Duration>,
-            connect_timeout: Option<Duration>,
-            retry: Option<RetryPolicy>,
-            user_agent: Option<String>,
-            max_response_size: Option<usize>,
-            on_response: Option<ResponseHook>,
+            /// Timeouts, retries and the other settings every API has (`settings.rs`).
+            pub(crate) settings: crate::settings::Settings,
             #(#fields,)*
         }
 
         impl ClientBuilder {
-            /// The default limit for one attempt, from connecting to the end of the body.
-            pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-            /// The default limit for opening a connection.
-            pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-            /// The default limit on the size of a response body: 64 MiB.
-            pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
-
             /// Sends requests to one of the spec's servers.
             pub fn environment(mut self, environment: Environment) -> Self {
                 self.environment = Some(environment);
@@ -189,65 +176,19 @@ pub fn builder(api: &Api) -> TokenStream {
 
             #host_setter
 
-            /// Limits each attempt, from connecting until the whole body has arrived (default
-            /// 30 s). A retried call can take longer in total; see [`RetryPolicy`].
-            pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.timeout = Some(timeout);
-                self
-            }
-
-            /// Limits opening a connection (default 10 s). Ignored when the caller brings their
-            /// own `reqwest::Client`, which has its own setting.
-            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-                self.connect_timeout = Some(timeout);
-                self
-            }
-
-            /// Sets when and how failed requests are retried (default: [`RetryPolicy::default`]).
-            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-                self.retry = Some(policy);
-                self
-            }
-
-            /// Sets the `User-Agent` header (default: this crate's name and version).
-            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-                self.user_agent = Some(user_agent.into());
-                self
-            }
-
-            /// Limits the size of a response body (default 64 MiB); a larger one is an
-            /// [`Error::ResponseTooLarge`] and is not read into memory.
-            pub fn max_response_size(mut self, bytes: usize) -> Self {
-                self.max_response_size = Some(bytes);
-                self
-            }
-
-            /// Calls `hook` when each call ends, successful or not, with its operation, status,
-            /// request id, attempts and latency: a place for metrics, or for logging request ids
-            /// of successful calls.
-            pub fn on_response(mut self, hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
-                self.on_response = Some(ResponseHook::new(hook));
-                self
-            }
-
-            /// Uses a `reqwest::Client` configured by the caller (proxies, TLS, pools, …).
-            pub fn with_reqwest_client(mut self, client: reqwest::Client) -> Self {
-                self.http = Some(client);
-                self
-            }
-
             #(#setters)*
 
-            /// Takes settings from environment variables; a variable that is set overrides what
-            /// the builder had.
+            /// Takes settings from environment variables. A variable that is set replaces what the
+            /// builder had; one that is not set leaves it as it was. A credential every operation
+            /// needs must be set on the builder or in its variable.
             ///
             #[doc = #from_env_doc]
             pub fn from_env(mut self) -> Result<Self, BuildError> {
                 #(#env_reads)*
                 #host_env
-                if let Some(url) = read_env(#base_url_var) {
+                if let Some(url) = crate::settings::read_env(#base_url_var) {
                     self = self.base_url(url);
-                } else if let Some(name) = read_env(#env_var) {
+                } else if let Some(name) = crate::settings::read_env(#env_var) {
                     let environment = Environment::from_name(&name)
                         .ok_or(BuildError::InvalidEnv { var: #env_var, expected: #expected })?;
                     self = self.environment(environment);
@@ -262,40 +203,10 @@ pub fn builder(api: &Api) -> TokenStream {
                     (None, Some(environment)) => #environment_url,
                     (None, None) => return Err(BuildError::MissingBaseUrl),
                 };
-                let base_url = base_url.trim_end_matches('/').to_string();
-                match reqwest::Url::parse(&base_url) {
-                    Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
-                    _ => return Err(BuildError::InvalidBaseUrl { url: base_url }),
-                }
-                let user_agent = self.user_agent.as_deref().unwrap_or(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
-                let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
-                    .map_err(|_| BuildError::InvalidCredential { name: "user_agent" })?;
+                let transport = self.settings.into_transport(base_url)?;
                 #build_credentials
-                let http = match self.http {
-                    Some(http) => http,
-                    None => reqwest::Client::builder()
-                        .connect_timeout(self.connect_timeout.unwrap_or(Self::DEFAULT_CONNECT_TIMEOUT))
-                        .build()
-                        .map_err(BuildError::Http)?,
-                };
-                Ok(Client {
-                    http,
-                    base_url,
-                    user_agent,
-                    credentials,
-                    timeout: self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT),
-                    retry: self.retry.unwrap_or_default(),
-                    max_response_size: self.max_response_size.unwrap_or(Self::DEFAULT_MAX_RESPONSE_SIZE),
-                    on_response: self.on_response,
-                })
+                Ok(Client { transport, credentials })
             }
         }
-
-        /// A non-empty environment variable.
-        fn read_env(var: &str) -> Option<String> {
-            std::env::var(var).ok().filter(|value| !value.trim().is_empty())
-        }
-
-        #build_helpers
     }
 }

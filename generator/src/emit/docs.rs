@@ -31,7 +31,7 @@ fn lines_to_attrs(text: &str) -> TokenStream {
 }
 
 fn sanitize(text: &str) -> String {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     // Tabs in doc comments are a clippy lint (`tabs_in_doc_comments`), and render unevenly.
     let text = text.replace('\t', "    ");
     for line in text.trim().lines() {
@@ -47,18 +47,59 @@ fn sanitize(text: &str) -> String {
                     fence.to_string()
                 },
             );
-        } else if line.starts_with("    ") || line.starts_with('\t') {
-            out.push(trimmed.trim_end().to_string());
         } else {
-            out.push(line.trim_end().to_string());
+            let line = if line.starts_with("    ") { trimmed.trim_end() } else { line.trim_end() };
+            // Inside a fence, text is shown as written.
+            let in_fence = out.iter().filter(|l| l.starts_with("```")).count() % 2 == 1;
+            out.push(if in_fence { line.to_string() } else { escape_brackets(line) });
         }
     }
     out.join("\n")
 }
 
+/// Escapes square brackets that are not an inline Markdown link (`[text](url)`), outside code
+/// spans: in spec prose they are literal (`filter[color]=red`), and rustdoc would read them as
+/// links to items that do not exist.
+fn escape_brackets(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut link_close: Option<usize> = None;
+    for (index, &c) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '[' if !in_code => {
+                let close = chars[index + 1..].iter().position(|&c| c == ']').map(|offset| index + 1 + offset);
+                if let Some(close) = close.filter(|close| chars.get(close + 1) == Some(&'(')) {
+                    link_close = Some(close);
+                } else {
+                    out.push('\\');
+                }
+            }
+            ']' if !in_code => {
+                if link_close == Some(index) {
+                    link_close = None;
+                } else {
+                    out.push('\\');
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brackets_are_escaped_unless_they_make_a_link() {
+        assert_eq!(escape_brackets("filter[color]=red"), "filter\\[color\\]=red");
+        assert_eq!(escape_brackets("see [the docs](https://x.y) or `a[0]`"), "see [the docs](https://x.y) or `a[0]`");
+        assert_eq!(escape_brackets("[a] and [b](u)"), "\\[a\\] and [b](u)");
+    }
 
     #[test]
     fn fences_become_text_blocks() {

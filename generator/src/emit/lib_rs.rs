@@ -8,40 +8,24 @@ use super::Features;
 use crate::model::{Api, Credential, CredentialKind, SkippedItem};
 
 pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
-    let binary = if features.binary {
+    let mut modules: Vec<(&str, bool)> =
+        super::runtime::runtime_files(features).iter().map(|file| (file.module, file.module == "validation")).collect();
+    modules.extend([("api_error", false), ("client", false), ("types", true)]);
+    modules.sort_unstable();
+    let modules = modules.iter().map(|(module, public)| {
+        let module = super::ident(module);
+        let visibility = if *public { quote!(pub) } else { TokenStream::new() };
         quote! {
             #[rustfmt::skip]
-            mod binary;
+            #visibility mod #module;
         }
+    });
+    let token_export = if features.bearer {
+        quote!(
+            pub use token::{TokenError, TokenFuture, TokenSource};
+        )
     } else {
         TokenStream::new()
-    };
-    let params = if features.params.any() {
-        quote! {
-            #[rustfmt::skip]
-            mod params;
-        }
-    } else {
-        TokenStream::new()
-    };
-    let (auth, auth_export) = match (super::auth::has_bearer(api), super::auth::has_basic(api)) {
-        (true, _) => (
-            quote! {
-                #[rustfmt::skip]
-                mod auth;
-            },
-            quote!(
-                pub use auth::{TokenError, TokenFuture, TokenSource};
-            ),
-        ),
-        (false, true) => (
-            quote! {
-                #[rustfmt::skip]
-                mod auth;
-            },
-            TokenStream::new(),
-        ),
-        (false, false) => (TokenStream::new(), TokenStream::new()),
     };
     let binary_export = if features.binary {
         quote!(
@@ -50,14 +34,14 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let mixed_errors = api.error_type.is_none() && !super::runtime::error_variants(api).is_empty();
+    let mixed_errors = api.error_type.is_none() && !super::api_error::error_variants(api).is_empty();
     let api_error = if mixed_errors {
         quote!(
-            pub use error::{ApiError, ApiErrorBody, BuildError, Error};
+            pub use api_error::{ApiError, ApiErrorBody};
         )
     } else {
         quote!(
-            pub use error::{ApiErrorBody, BuildError, Error};
+            pub use api_error::ApiErrorBody;
         )
     };
     let title = format!(" {}", api.title);
@@ -78,37 +62,26 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #not_generated
         #![forbid(unsafe_code)]
         // Descriptions come from the spec, written as web Markdown rather than rustdoc.
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+        #![allow(rustdoc::bare_urls)]
         #![allow(rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         // Field types spell out the spec's nesting (`Option<BTreeMap<String, Vec<…>>>`) where it
         // is; an alias per field would only move the nesting elsewhere.
         #![allow(clippy::type_complexity)]
 
-        #auth
-        #binary
-        #[rustfmt::skip]
-        mod client;
-        #[rustfmt::skip]
-        mod error;
-        #[rustfmt::skip]
-        pub mod types;
-        #params
-        #[rustfmt::skip]
-        mod retry;
-        #[rustfmt::skip]
-        mod secret;
-        #[rustfmt::skip]
-        mod transport;
-        #[rustfmt::skip]
-        pub mod validation;
+        #(#modules)*
 
-        #auth_export
+        #api_error
         #binary_export
         pub use client::{Client, ClientBuilder, Environment};
-        #api_error
+        pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+        /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
+        /// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export
+        /// so that they always match.
+        pub use reqwest;
         pub use retry::RetryPolicy;
         pub use secret::Secret;
+        #token_export
         pub use transport::ResponseInfo;
         pub use validation::{Validate, ValidationError};
     }

@@ -5,25 +5,33 @@ use super::Features;
 use crate::model::Api;
 
 pub fn cargo_toml(api: &Api, features: &Features) -> String {
+    let reqwest_features =
+        if features.multipart { r#"["form", "json", "multipart", "query"]"# } else { r#"["form", "json", "query"]"# };
+    let reqwest =
+        format!("reqwest = {{ version = \"0.13\", default-features = false, features = {reqwest_features} }}");
     let mut dependencies = vec![
-        r#"reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
+        reqwest.as_str(),
+        r#"secrecy = "0.10""#,
         r#"serde = { version = "1", features = ["derive"] }"#,
         r#"serde_json = "1""#,
         r#"serde_path_to_error = "0.1""#,
+        r#"subtle = "2""#,
+        r#"fastrand = "2""#,
+        r#"httpdate = "1""#,
         r#"tokio = { version = "1", default-features = false, features = ["time"] }"#,
         r#"tracing = { version = "0.1", optional = true }"#,
     ];
     if features.dates {
         dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#);
     }
-    if features.multipart {
-        dependencies.retain(|line| !line.starts_with("reqwest"));
-        dependencies.push(
-            r#"reqwest = { version = "0.12", default-features = false, features = ["json", "multipart", "rustls-tls"] }"#,
-        );
-    }
     if features.patterns {
         dependencies.push(r#"regex = "1""#);
+    }
+    if features.params.any() || features.path_parameters {
+        dependencies.push(r#"percent-encoding = "2""#);
+    }
+    if features.basic_auth {
+        dependencies.push(r#"base64 = "0.22""#);
     }
     dependencies.sort_unstable();
     let description = format!("Client for {} (generated from its OpenAPI description)", api.title.trim());
@@ -32,7 +40,7 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          name = {name}\n\
          version = \"0.1.0\"\n\
          edition = \"2021\"\n\
-         rust-version = \"1.80\"\n\
+         rust-version = \"1.85\"\n\
          description = {description}\n\
          publish = false\n\
          \n\
@@ -40,7 +48,13 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          name = {lib}\n\
          \n\
          [features]\n\
-         default = [\"tracing\"]\n\
+         default = [\"rustls\", \"tracing\"]\n\
+         # TLS with rustls, trusting the operating system's certificate store (through\n\
+         # rustls-platform-verifier), so that corporate proxies that inspect TLS work too.\n\
+         rustls = [\"reqwest/rustls\"]\n\
+         # TLS with the platform's native library (OpenSSL, Secure Transport, SChannel) instead:\n\
+         # turn off default features and enable this one.\n\
+         native-tls = [\"reqwest/native-tls\"]\n\
          # One span per call (operation, method, path, status, attempts, request id, latency).\n\
          tracing = [\"dep:tracing\"]\n\
          \n\

@@ -7,7 +7,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::runtime::ParamHelpers;
 use crate::model::{
     Api, ArrayStyle, Field, Operation, Parameter, ParameterEncoding, ParameterLocation, ParameterStyle, Shape, TypeDef,
     TypeKind, ValueType,
@@ -49,11 +48,11 @@ pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream
         }
     };
     if query.is_empty() && headers.is_empty() && cookies.is_empty() {
-        return quote!(#bindings let request = self.request(reqwest::Method::#http_method, #path););
+        return quote!(#bindings let request = self.transport.request(reqwest::Method::#http_method, #path););
     }
     quote! {
         #bindings
-        let mut request = self.request(reqwest::Method::#http_method, #path);
+        let mut request = self.transport.request(reqwest::Method::#http_method, #path);
         #query
         #(#headers)*
         #cookies
@@ -61,6 +60,28 @@ pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream
 }
 
 /// Which runtime helpers of `src/params.rs` the operations use.
+/// Which styles of parameter values some operation writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParamHelpers {
+    /// `form`, `spaceDelimited` and `pipeDelimited` query parameters.
+    pub form: bool,
+    /// `deepObject` query parameters.
+    pub deep_object: bool,
+    /// `simple` path and header parameters, and cookies.
+    pub simple: bool,
+    /// `label` path parameters.
+    pub label: bool,
+    /// `matrix` path parameters.
+    pub matrix: bool,
+}
+
+impl ParamHelpers {
+    /// Whether the crate needs any of them.
+    pub fn any(self) -> bool {
+        self.form || self.deep_object || self.simple || self.label || self.matrix
+    }
+}
+
 pub fn helpers(api: &Api) -> ParamHelpers {
     let mut helpers = ParamHelpers::default();
     for parameter in api.operations.iter().flat_map(|o| &o.parameters) {
@@ -129,11 +150,11 @@ fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStre
                 let value = match parameter.encoding {
                     ParameterEncoding::Text => {
                         let text = path_text(parameter, field);
-                        quote!(transport::encode_path_segment(#text))
+                        quote!(crate::params::encode(#text))
                     }
                     ParameterEncoding::Json => {
                         let text = json_text(quote!(&params.#rust_name));
-                        quote!(transport::encode_path_segment(&#text))
+                        quote!(crate::params::encode(&#text))
                     }
                     // The helpers percent-encode the values and keep the style's punctuation.
                     ParameterEncoding::Styled { style, explode } => {

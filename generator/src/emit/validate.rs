@@ -49,10 +49,9 @@ impl Validation {
         let body = match &def.kind {
             TypeKind::Enum(string_enum) => {
                 let catch_all = ident(&string_enum.catch_all);
-                let text = if string_enum.all_strings() { quote!(value) } else { quote!(&value.to_string()) };
                 quote! {
-                    if let Self::#catch_all(value) = self {
-                        return Err(crate::validation::ValidationError::not_listed(path, #text));
+                    if let Self::#catch_all(_) = self {
+                        return Err(crate::validation::ValidationError::not_listed(path));
                     }
                 }
             }
@@ -68,9 +67,7 @@ impl Validation {
                 quote! {
                     match self {
                         #(#arms)*
-                        Self::#catch_all(value) => {
-                            return Err(crate::validation::ValidationError::not_listed(path, &value.to_string()));
-                        }
+                        Self::#catch_all(_) => return Err(crate::validation::ValidationError::not_listed(path)),
                     }
                 }
             }
@@ -170,7 +167,7 @@ impl Validation {
                 let max = rules.max_length.map(|n| count_check("max_length", quote!(value), n));
                 let pattern = rules.pattern.as_ref().map(|pattern| {
                     quote! {
-                        static PATTERN: crate::validation::Pattern = crate::validation::Pattern::new(#pattern);
+                        static PATTERN: crate::pattern::Pattern = crate::pattern::Pattern::new(#pattern);
                         PATTERN.check(value, &path)?;
                     }
                 });

@@ -1,0 +1,170 @@
+//! `src/api_error.rs`: the type of `Error::Api`'s body, decoded from the error responses the spec
+//! declares, and which of its fields errors may show.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::model::{Api, Shape, TypeId, TypeKind};
+
+pub fn api_error_rs(api: &Api) -> TokenStream {
+    let variants = error_variants(api);
+    let shared = api.error_type.is_some() || variants.is_empty();
+    let body = if let Some(id) = api.error_type {
+        let name = ident(&api.get(id).name);
+        let fields = error_fields(api, id);
+        quote! {
+            /// The error body the API sends.
+            pub type ApiErrorBody = crate::types::#name;
+
+            #fields
+        }
+    } else if variants.is_empty() {
+        quote! {
+            /// The error body the API sends; the spec declares no schema for it.
+            pub type ApiErrorBody = serde_json::Value;
+
+            /// The spec declares no fields, so errors show none of an undeclared body.
+            impl ErrorFields for serde_json::Value {
+                fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(" (body not shown)")
+                }
+            }
+        }
+    } else {
+        let names: Vec<_> = variants.iter().map(|id| ident(&api.get(*id).name)).collect();
+        let docs = variants.iter().map(|id| format!(" A [`crate::types::{}`].", api.get(*id).name));
+        let fields = variants.iter().map(|id| error_fields(api, *id));
+        quote! {
+            /// The error body the API sends.
+            pub type ApiErrorBody = ApiError;
+
+            /// The error bodies the spec declares, decoded by the status each operation lists them for.
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(untagged)]
+            pub enum ApiError {
+                #(#[doc = #docs] #names(crate::types::#names),)*
+                /// An error body whose schema is not one of the named types.
+                Other(serde_json::Value),
+            }
+
+            impl ErrorFields for ApiError {
+                fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    match self {
+                        #(ApiError::#names(error) => error.fmt_fields(f),)*
+                        ApiError::Other(_) => f.write_str(" (body not shown)"),
+                    }
+                }
+            }
+
+            impl BodyRequestId for ApiError {
+                fn body_request_id(&self) -> Option<&str> {
+                    match self {
+                        #(ApiError::#names(error) => error.body_request_id(),)*
+                        ApiError::Other(_) => None,
+                    }
+                }
+            }
+
+            #(#fields)*
+        }
+    };
+    let (imports, decoder) = if shared {
+        let decoder = quote! {
+            /// Decodes an error body; the API has one error format for every operation.
+            pub(crate) fn decode_error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ApiErrorBody> {
+                serde_json::from_slice(body).ok()
+            }
+        };
+        (
+            quote!(
+                use std::fmt;
+                use crate::error::ErrorFields;
+            ),
+            decoder,
+        )
+    } else {
+        (
+            quote!(
+                use std::fmt;
+                use crate::error::ErrorFields;
+                use crate::transport::BodyRequestId;
+            ),
+            TokenStream::new(),
+        )
+    };
+    quote! {
+        //! The error bodies the API declares: the type of [`crate::Error::Api`]'s body, and the
+        //! fields of it that error messages show (those the spec declares with scalar values;
+        //! never undeclared fields or nested data).
+
+        #imports
+
+        #body
+
+        #decoder
+    }
+}
+
+/// `ErrorFields` for a named error type: its declared fields with scalar values, as
+/// `name=value`, skipping absent and sensitive ones.
+fn error_fields(api: &Api, id: TypeId) -> TokenStream {
+    let def = api.get(id);
+    let name = ident(&def.name);
+    let writes: Vec<TokenStream> = match &def.kind {
+        TypeKind::Struct(object) => object
+            .fields
+            .iter()
+            .filter(|field| !field.sensitive && !field.boxed && is_scalar(api, &field.value.shape))
+            .map(|field| {
+                let field_name = ident(&field.rust_name);
+                let label = format!(" {}={{}}", field.wire_name.replace(['{', '}'], ""));
+                if field.is_option() {
+                    quote! {
+                        if let Some(value) = &self.#field_name {
+                            write!(f, #label, value)?;
+                        }
+                    }
+                } else {
+                    quote!(write!(f, #label, self.#field_name)?;)
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let body = if writes.is_empty() { quote!(f.write_str(" (body not shown)")) } else { quote!(#(#writes)* Ok(())) };
+    quote! {
+        impl ErrorFields for crate::types::#name {
+            fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                #body
+            }
+        }
+    }
+}
+
+/// Whether a value prints as one short piece of text: a string, number, boolean, date or enum.
+fn is_scalar(api: &Api, shape: &Shape) -> bool {
+    match shape {
+        Shape::String(_)
+        | Shape::Date
+        | Shape::DateTime
+        | Shape::Integer { .. }
+        | Shape::Number { .. }
+        | Shape::Boolean => true,
+        Shape::Named(id) => matches!(api.get(*id).kind, TypeKind::Enum(_)),
+        _ => false,
+    }
+}
+
+/// The distinct named error types across all operations, in order of first appearance.
+pub fn error_variants(api: &Api) -> Vec<TypeId> {
+    let mut variants: Vec<TypeId> = Vec::new();
+    for error in api.operations.iter().flat_map(|o| &o.errors) {
+        if let Shape::Named(id) = error.value.shape {
+            if api.get(id).name != "Other" && !variants.contains(&id) {
+                variants.push(id);
+            }
+        }
+    }
+    variants
+}
