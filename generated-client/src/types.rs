@@ -25,7 +25,7 @@ pub struct CraMonitoringInsightsGetRequest {
     pub consumer_report_permissible_purpose: MonitoringConsumerReportPermissiblePurpose,
     /// Older style token that names the user whose report is wanted. Only integrations that were already built around this token should send it; everyone else should send `user_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_token: Option<String>,
+    pub user_token: Option<crate::secret::Secret>,
 }
 
 impl CraMonitoringInsightsGetRequest {
@@ -44,7 +44,7 @@ pub struct CraMonitoringInsightsGetRequestBuilder {
     consumer_report_permissible_purpose: Option<
         MonitoringConsumerReportPermissiblePurpose,
     >,
-    user_token: Option<String>,
+    user_token: Option<crate::secret::Secret>,
 }
 
 impl CraMonitoringInsightsGetRequestBuilder {
@@ -76,7 +76,7 @@ impl CraMonitoringInsightsGetRequestBuilder {
     }
 
     /// Older style token that names the user whose report is wanted. Only integrations that were already built around this token should send it; everyone else should send `user_id`.
-    pub fn user_token(mut self, value: impl Into<String>) -> Self {
+    pub fn user_token(mut self, value: impl Into<crate::secret::Secret>) -> Self {
         self.user_token = Some(value.into());
         self
     }

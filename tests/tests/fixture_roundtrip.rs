@@ -952,4 +952,13 @@ mod access {
         let debug = format!("{account:?}");
         assert!(!debug.contains("s3cret-pass") && debug.contains("[redacted]"), "{debug}");
     }
+
+    #[test]
+    fn an_x_sensitive_response_field_is_a_secret_too() {
+        let account = round_trip!(Account, json!({"id": "acc_1", "name": "Ann", "api_token": "tok-live-123"}));
+        let token: &fixture_access::Secret = account.api_token.as_ref().unwrap();
+        assert_eq!(token.expose(), "tok-live-123");
+        let debug = format!("{account:?}");
+        assert!(!debug.contains("tok-live-123"), "{debug}");
+    }
 }

@@ -155,3 +155,16 @@ fn debug_of_request_and_builder_hides_the_secret() {
     // The secret is still sent: redaction is for Debug only.
     assert_eq!(serde_json::to_value(&request).unwrap()["secret"], json!("s3cr3t-value"));
 }
+
+#[test]
+fn the_user_token_is_a_secret_in_debug_but_sent_as_is() {
+    let request = CraMonitoringInsightsGetRequest::builder()
+        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
+        .user_token("user-sandbox-0f1e2d3c")
+        .build()
+        .expect("a valid request");
+    let debug = format!("{request:?}");
+    assert!(!debug.contains("user-sandbox-0f1e2d3c") && debug.contains("[redacted]"), "{debug}");
+    let json = serde_json::to_value(&request).unwrap();
+    assert_eq!(json["user_token"], "user-sandbox-0f1e2d3c");
+}
