@@ -16,6 +16,7 @@
 //! the schema is typed as `serde_json::Value`, and a warning says so ([`Generated::warnings`],
 //! counted in [`Summary`]). [`Options::strict`] turns warnings into an error.
 
+pub mod config;
 pub mod emit;
 mod error;
 pub mod filter;
