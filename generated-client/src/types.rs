@@ -288,9 +288,9 @@ pub struct TotalMonthlyIncomeInsights {
     /// Deprecated. Income sum for the 30 days leading up to enrollment in monitoring.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_amount: Option<f64>,
+    pub baseline_amount: Option<rust_decimal::Decimal>,
     /// Income sum for the latest 30 days.
-    pub current_amount: f64,
+    pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
@@ -318,9 +318,9 @@ pub struct ForecastedMonthlyIncome {
     /// Deprecated. Monthly projection as it stood at enrollment time.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_amount: Option<f64>,
+    pub baseline_amount: Option<rust_decimal::Decimal>,
     /// Monthly projection as it stands for this report.
-    pub current_amount: f64,
+    pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
@@ -333,9 +333,9 @@ pub struct HistoricalAnnualIncome {
     /// Deprecated. Twelve-month income figure as it stood at enrollment time.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_amount: Option<f64>,
+    pub baseline_amount: Option<rust_decimal::Decimal>,
     /// Twelve-month income figure as it stands for this report.
-    pub current_amount: f64,
+    pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
@@ -537,11 +537,11 @@ pub struct BaseReportAccount {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountBalances {
     /// Money the institution says could be spent or withdrawn right now. Null when the institution does not report it.
-    pub available: Option<f64>,
+    pub available: Option<rust_decimal::Decimal>,
     /// Total held in the account, or owed on it for credit and loan accounts, possibly counting items that have not settled yet.
-    pub current: Option<f64>,
+    pub current: Option<rust_decimal::Decimal>,
     /// Spending ceiling: the credit line for credit accounts or an arranged overdraft for deposit accounts. Null where no such limit applies.
-    pub limit: Option<f64>,
+    pub limit: Option<rust_decimal::Decimal>,
     /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
     pub iso_currency_code: Option<String>,
     /// Non-standard code for the currency of the balance, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
@@ -551,13 +551,13 @@ pub struct BaseReportAccountBalances {
     pub last_updated_datetime: Option<chrono::DateTime<chrono::Utc>>,
     /// Mean balance across the whole report window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub average_balance: Option<f64>,
+    pub average_balance: Option<rust_decimal::Decimal>,
     /// Mean balance for each calendar month in the report window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_monthly_balances: Option<Vec<BaseReportAverageMonthlyBalances>>,
     /// Mean balance across the last 30 days of the report window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub most_recent_thirty_day_average_balance: Option<f64>,
+    pub most_recent_thirty_day_average_balance: Option<rust_decimal::Decimal>,
 }
 
 /// Mean balance for a single calendar month.
@@ -579,7 +579,7 @@ pub struct BaseReportAverageMonthlyBalances {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditAmountWithCurrency {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1044,7 +1044,7 @@ pub struct BaseReportTransaction {
     /// Identifier of the account the transaction was recorded on.
     pub account_id: String,
     /// Settled amount in the transaction's own currency. Positive means money left the account; negative means money came in.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the transaction. Null whenever `unofficial_currency_code` carries a value.
     pub iso_currency_code: Option<String>,
     /// Non-standard code for the currency of the transaction, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
@@ -1351,7 +1351,7 @@ pub struct BaseReportHistoricalBalance {
     /// The date this balance applies to, written as YYYY-MM-DD.
     pub date: chrono::NaiveDate,
     /// Balance on that date, worked out backward from today's current balance by undoing the posted inflows and outflows since then.
-    pub current: f64,
+    pub current: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
     pub iso_currency_code: Option<String>,
     /// Non-standard code for the currency of the balance, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
@@ -1505,7 +1505,7 @@ pub struct BaseReportAttributes {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1520,7 +1520,7 @@ pub struct TotalInflowAmount {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1535,7 +1535,7 @@ pub struct TotalInflowAmount30d {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1550,7 +1550,7 @@ pub struct TotalInflowAmount60d {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1565,7 +1565,7 @@ pub struct TotalInflowAmount90d {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1580,7 +1580,7 @@ pub struct TotalOutflowAmount {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1595,7 +1595,7 @@ pub struct TotalOutflowAmount30d {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
@@ -1610,7 +1610,7 @@ pub struct TotalOutflowAmount60d {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
-    pub amount: f64,
+    pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
     /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.

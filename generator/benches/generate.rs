@@ -26,8 +26,7 @@ fn bench(path: &Path, budget: Duration) {
     let options = generator::Options {
         crate_name: Some("bench-client".to_string()),
         spec_label: "bench.yaml".to_string(),
-        operations: Vec::new(),
-        strict: false,
+        ..generator::Options::default()
     };
     let baseline = median_time(budget, || {
         black_box(serde_yaml::from_str::<serde_yaml::Value>(black_box(&text)).expect("valid YAML"));

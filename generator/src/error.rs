@@ -31,6 +31,10 @@ impl fmt::Display for SpecError {
 pub enum Error {
     /// The spec file could not be read.
     Read { path: PathBuf, source: std::io::Error },
+    /// The config file (`codegen.toml`) cannot be read or is wrong: an unknown key, a type path
+    /// that does not parse, a crate no dependency provides. `line` and `column` locate the
+    /// problem when it has a place in the file.
+    Config { path: PathBuf, line: Option<usize>, column: Option<usize>, message: String },
     /// The file is not valid YAML or JSON.
     Syntax { path: PathBuf, line: Option<usize>, column: Option<usize>, message: String },
     /// The document is valid YAML but not something we generate from: wrong version, a construct
@@ -56,6 +60,13 @@ impl fmt::Display for Error {
         match self {
             Error::Read { path, source } => {
                 write!(f, "cannot read spec {}: {source}; pass an existing OpenAPI 3.0 file with --spec", path.display())
+            }
+            Error::Config { path, line, column, message } => {
+                write!(f, "{}", path.display())?;
+                if let (Some(line), Some(column)) = (line, column) {
+                    write!(f, ":{line}:{column}")?;
+                }
+                write!(f, ": {message}")
             }
             Error::Syntax { path, line, column, message } => {
                 write!(f, "{}", path.display())?;

@@ -15,7 +15,12 @@
 //! [`Error`]. Anything else the generator cannot express degrades: the operation is left out, or
 //! the schema is typed as `serde_json::Value`, and a warning says so ([`Generated::warnings`],
 //! counted in [`Summary`]). [`Options::strict`] turns warnings into an error.
+//!
+//! What the spec cannot say comes from an optional [`config`] file beside it (`codegen.toml`):
+//! Rust types for formats, schemas or fields, extra derives, the package's metadata and
+//! dependencies.
 
+pub mod config;
 pub mod emit;
 mod error;
 pub mod filter;
@@ -42,6 +47,9 @@ pub struct Options {
     pub operations: Vec<String>,
     /// Fail with [`Error::Strict`] instead of degrading when there is any warning.
     pub strict: bool,
+    /// The user's choices from `codegen.toml` (types for formats, schemas and fields, derives,
+    /// package metadata, dependencies); the default has none.
+    pub config: config::Config,
 }
 
 /// The generated crate, with what was given up on the way.
@@ -98,8 +106,10 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated, Error>
 /// to other files are resolved relative to its directory.
 pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<Generated, Error> {
     let load::Loaded { mut document, mut warnings } = load::parse(spec_path, text)?;
+    // Before the selection, which leaves out schemas the config may rightly name.
+    warnings.extend(model::unused_mappings(&document, &options.config));
     filter::select_operations(&mut document, &options.operations).map_err(|errors| Error::spec(spec_path, errors))?;
-    let (api, model_warnings) = model::lower_with_warnings(&document, options.crate_name.as_deref())
+    let (api, model_warnings) = model::lower_with_config(&document, options.crate_name.as_deref(), &options.config)
         .map_err(|errors| Error::spec(spec_path, errors))?;
     warnings.extend(model_warnings);
     if options.strict && !warnings.is_empty() {

@@ -1,4 +1,4 @@
-//! The clients generated for the `parameters`, `one_of` and `multi_file` fixtures against a local mock server: how each kind of
+//! The clients generated for the `parameters`, `one_of`, `multi_file` and `type_mappings` fixtures against a local mock server: how each kind of
 //! parameter and body goes over the wire, and that an invalid request is refused before anything is sent.
 
 use serde_json::{json, Value};
@@ -539,5 +539,50 @@ mod multi_file {
         // The constraint written in new_pet.yaml is checked before anything is sent.
         assert!(NewPet::builder().name("").build().is_err());
         assert!(ListPetsParams::builder().limit(0).build().is_err(), "`minimum: 1` from common.yaml");
+    }
+}
+
+mod type_mappings {
+    use super::*;
+    use fixture_type_mappings::types::{Order, SearchOrdersParams};
+    use fixture_type_mappings::{Client, RetryPolicy};
+    use rust_decimal::Decimal;
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+    }
+
+    #[tokio::test]
+    async fn a_mapped_query_parameter_is_sent_as_its_json_text_and_money_comes_back_exact() {
+        let server = MockServer::start().await;
+        let order = json!({"id": "ord_1", "total": 1234.56, "lines": [], "placed_from": "192.0.2.1"});
+        Mock::given(method("GET"))
+            .and(path("/orders/search"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([order])))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let params = SearchOrdersParams::builder().min_total(Decimal::new(1250, 2)).build().expect("valid");
+        let orders: Vec<Order> = client(&server).search_orders(&params).await.expect("the call succeeds");
+        assert_eq!(orders[0].total, Decimal::new(123456, 2));
+        assert_eq!(query_pairs(&only_request(&server).await), pairs(&[("min_total", "12.5")]));
+    }
+
+    #[tokio::test]
+    async fn a_body_with_mapped_types_is_sent_as_the_json_the_spec_describes() {
+        let server = MockServer::start().await;
+        let sent = json!({"id": "ord_2", "total": 10.05, "lines": [{"sku": "A", "quantity": 1, "unit_price": 10.05}],
+                          "placed_from": "::1", "tags": ["a", "b"]});
+        Mock::given(method("POST"))
+            .and(path("/orders"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(sent.clone()))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let order: Order = serde_json::from_value(sent.clone()).unwrap();
+        let stored = client(&server).create_order(&order).await.expect("the call succeeds");
+        assert_eq!(stored, order);
+        let body: Value = serde_json::from_slice(&only_request(&server).await.body).unwrap();
+        assert_eq!(body, sent);
     }
 }

@@ -1,17 +1,29 @@
 //! The checked-in output is exactly what the generator makes: `generated-client/` from `spec/`,
-//! and every fixture's `expected/` crate from its spec. Set `UPDATE_SNAPSHOTS=1` to rewrite the
-//! fixture snapshots after an intended change (then review the diff).
+//! and every fixture's `expected/` crate from its spec, each with the `codegen.toml` beside it
+//! when there is one. Set `UPDATE_SNAPSHOTS=1` to rewrite the fixture snapshots after an intended
+//! change (then review the diff).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use generator::config::{self, Config};
 use generator::{CheckReport, GeneratedFiles, Options};
 use pipeline_tests::workspace_root;
+
+/// The config beside a spec, as `cargo xtask codegen` finds it.
+fn config_beside(spec: &Path) -> Config {
+    config::beside(spec).map(|path| Config::read(&path).unwrap_or_else(|error| panic!("{error}"))).unwrap_or_default()
+}
 
 fn generate(spec: &Path, crate_name: Option<&str>) -> GeneratedFiles {
     let root = workspace_root();
     let label = spec.strip_prefix(&root).unwrap_or(spec).to_string_lossy().replace('\\', "/");
-    let options = Options { crate_name: crate_name.map(str::to_string), spec_label: label, ..Options::default() };
+    let options = Options {
+        crate_name: crate_name.map(str::to_string),
+        spec_label: label,
+        config: config_beside(spec),
+        ..Options::default()
+    };
     generator::generate(spec, &options).unwrap_or_else(|error| panic!("{error}")).files
 }
 
@@ -82,7 +94,9 @@ fn fixtures_match_their_snapshots() {
 /// Fixtures that exercise repairs and degradation, and how many warnings each must give; every
 /// other fixture (and our own spec) must generate without any, so that a construct a fixture
 /// covers cannot quietly turn into `serde_json::Value` or a skipped operation.
-const EXPECTED_WARNINGS: &[(&str, usize)] = &[("degrade", 5), ("object_params", 3), ("security", 1)];
+/// `type_mappings` warns once per constraint its mapped types cannot be checked against.
+const EXPECTED_WARNINGS: &[(&str, usize)] =
+    &[("degrade", 5), ("object_params", 3), ("security", 1), ("type_mappings", 3)];
 
 #[test]
 fn fixtures_warn_only_where_they_mean_to() {
@@ -94,7 +108,12 @@ fn fixtures_warn_only_where_they_mean_to() {
     }
     let mut surprises = Vec::new();
     for (name, spec) in specs {
-        let options = Options { crate_name: Some("fixture".into()), spec_label: name.clone(), ..Options::default() };
+        let options = Options {
+            crate_name: Some("fixture".into()),
+            spec_label: name.clone(),
+            config: config_beside(&spec),
+            ..Options::default()
+        };
         let generated = generator::generate(&spec, &options).unwrap_or_else(|error| panic!("{error}"));
         let expected = EXPECTED_WARNINGS.iter().find(|(fixture, _)| *fixture == name).map_or(0, |(_, count)| *count);
         if generated.warnings.len() != expected {
@@ -169,7 +188,12 @@ fn an_edited_description_shows_up_as_a_doc_comment_diff() {
     let dir = scratch("edited-spec");
     fs::write(dir.join("openapi.yaml"), edited).unwrap();
     // Labelled as the real spec, as if spec/openapi.yaml itself had been edited.
-    let options = Options { crate_name: None, spec_label: "spec/openapi.yaml".to_string(), ..Options::default() };
+    let options = Options {
+        crate_name: None,
+        spec_label: "spec/openapi.yaml".to_string(),
+        config: config_beside(&root.join("spec/openapi.yaml")),
+        ..Options::default()
+    };
     let files = generator::generate(&dir.join("openapi.yaml"), &options).unwrap().files;
     let report = files.check(&root.join("generated-client"));
     let diff = describe(&report);

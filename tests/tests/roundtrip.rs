@@ -1,7 +1,10 @@
 //! Decoding and re-encoding the spec's own example through the generated types: nothing the server sends may be
 //! lost or altered on the way through the client.
 
-use plaid_client::types::{CraMonitoringInsightsGetResponse, MonitoringItemStatusCode, PlaidError, PlaidErrorType};
+use plaid_client::types::{
+    BaseReportTransaction, CraMonitoringInsightsGetResponse, MonitoringItemStatusCode, PlaidError, PlaidErrorType,
+};
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 /// The `example` of the 200 response of `POST /cra/monitoring_insights/get`, as JSON.
@@ -95,14 +98,45 @@ fn spec_example_decodes_to_the_expected_values() {
     assert_eq!(first.item_id, "kJ4vRm8wQpTx2NbZ7cYdL1eHsA9fUg3oWi6E");
     assert_eq!(first.date_generated.to_rfc3339(), "2026-03-30T18:27:37+00:00");
     let insights = first.insights.as_ref().expect("the first item has insights");
-    assert_eq!(insights.income.total_monthly_income.current_amount, 4951.5);
+    assert_eq!(insights.income.total_monthly_income.current_amount, Decimal::new(49515, 1));
     assert_eq!(insights.income.income_sources.len(), 2);
     let accounts = first.accounts.as_ref().expect("the first item has accounts");
     assert_eq!(accounts[0].transactions.len(), 3);
     assert_eq!(accounts[0].balances.limit, None);
-    assert_eq!(accounts[0].balances.available, Some(3184.27));
+    assert_eq!(accounts[0].balances.available, Some(Decimal::new(318427, 2)));
 
     assert_eq!(report.items[1].status.reason.as_deref().map(|r| r.starts_with("The latest refresh")), Some(true));
+}
+
+/// Money is a `rust_decimal::Decimal` (spec/codegen.toml): a JSON number decodes to exactly the decimal it
+/// writes, sums stay exact, and it is sent back as the same JSON number, not as a string.
+#[test]
+fn money_decodes_exactly_and_encodes_as_a_json_number() {
+    let transaction = |amount: Value| -> BaseReportTransaction {
+        serde_json::from_value(json!({
+            "account_id": "acc_1", "amount": amount, "iso_currency_code": "USD", "unofficial_currency_code": null,
+            "original_description": "Coffee", "date": "2026-03-02", "pending": false, "transaction_id": "tx_1",
+        }))
+        .unwrap_or_else(|e| panic!("a transaction decodes: {e}"))
+    };
+    let decoded = transaction(json!(1234.56));
+    assert_eq!(decoded.amount, Decimal::new(123456, 2));
+    assert_eq!(decoded.amount.to_string(), "1234.56");
+    let encoded = serde_json::to_value(&decoded).unwrap();
+    assert!(encoded["amount"].is_number(), "sent as a number: {}", encoded["amount"]);
+    assert_eq!(encoded["amount"].to_string(), "1234.56");
+    assert_eq!(serde_json::to_string(&decoded.amount).unwrap(), "1234.56");
+
+    // What f64 cannot do: 0.1 + 0.2 is exactly 0.3, and amounts with more digits survive as written.
+    let sum = transaction(json!(0.1)).amount + transaction(json!(0.2)).amount;
+    assert_eq!(sum, Decimal::new(3, 1));
+    for written in ["-42.07", "0.01", "98765432.1", "1000000", "-0.5"] {
+        let amount = transaction(serde_json::from_str(written).unwrap()).amount;
+        assert_eq!(amount.to_string(), written);
+        // Sent as the same JSON number (an integral one may gain a `.0`).
+        let sent: Value = serde_json::from_str(&serde_json::to_string(&amount).unwrap()).unwrap();
+        assert!(sent.is_number() && sent.as_f64() == written.parse::<f64>().ok(), "{written} sent as {sent}");
+    }
 }
 
 #[test]

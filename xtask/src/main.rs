@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--out DIR] [--crate-name NAME]
+usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--config PATH] [--out DIR] [--crate-name NAME]
 
   --check            compare instead of writing; exit 1 with a diff when the output is stale
   --strict           fail on any warning (a skipped operation, a schema typed as JSON, a
                      repaired spec mistake) instead of generating without it
   --spec PATH        the OpenAPI 3.0 file, or a directory holding openapi.yaml (default: spec/)
+  --config PATH      the generator's config: types for formats, schemas and fields, derives,
+                     package metadata (default: codegen.toml beside the spec, if there is one)
   --out DIR          the crate directory to write (default: generated-client/)
   --crate-name NAME  the package name (default: the spec's x-crate-name)
   --operation ID     generate only this operation (an operationId, a path, or \"POST /path\")
@@ -21,6 +23,8 @@ struct Args {
     check: bool,
     strict: bool,
     spec: PathBuf,
+    /// `--config`; `None` looks for `codegen.toml` beside the spec.
+    config: Option<PathBuf>,
     out: PathBuf,
     crate_name: Option<String>,
     operations: Vec<String>,
@@ -55,6 +59,7 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
         check: false,
         strict: false,
         spec: root.join("spec"),
+        config: None,
         out: root.join("generated-client"),
         crate_name: None,
         operations: Vec::new(),
@@ -66,6 +71,7 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
             "--check" => args.check = true,
             "--strict" => args.strict = true,
             "--spec" => args.spec = PathBuf::from(value()?),
+            "--config" => args.config = Some(PathBuf::from(value()?)),
             "--out" => args.out = PathBuf::from(value()?),
             "--crate-name" => args.crate_name = Some(value()?),
             "--operation" => args.operations.push(value()?),
@@ -83,11 +89,21 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
 }
 
 fn codegen(args: &Args) -> ExitCode {
+    let config_path = args.config.clone().or_else(|| generator::config::beside(&args.spec));
+    let config = match config_path.as_deref().map(generator::config::Config::read).transpose() {
+        Ok(config) => config.unwrap_or_default(),
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("note: nothing was written; {} is unchanged", args.out.display());
+            return ExitCode::FAILURE;
+        }
+    };
     let options = generator::Options {
         crate_name: args.crate_name.clone(),
         spec_label: spec_label(&args.spec),
         operations: args.operations.clone(),
         strict: args.strict,
+        config,
     };
     let generated = match generator::generate(&args.spec, &options) {
         Ok(generated) => generated,

@@ -224,3 +224,61 @@ fn unknown_arguments_are_usage_errors() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage: cargo xtask codegen"));
 }
+
+/// Runs codegen with a config file and expects it refused: returns stderr after checking that the error names the
+/// config file with a line and column, and that nothing was written.
+fn refused_config(name: &str, config: &str, beside: bool) -> (String, PathBuf) {
+    let scratch = Scratch::new(name, Some(VALID_SPEC));
+    let config_path = if beside { scratch.dir.join("codegen.toml") } else { scratch.dir.join("elsewhere.toml") };
+    fs::write(&config_path, config).unwrap();
+    let flag = config_path.display().to_string();
+    let output = if beside { scratch.codegen(&[]) } else { scratch.codegen(&["--config", &flag]) };
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with(&format!("error: {flag}:")), "the error names the config file: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    scratch.assert_output_untouched();
+    (stderr, config_path)
+}
+
+#[test]
+fn an_unknown_config_key_names_the_file_and_line() {
+    let config = "[package]\nversion = \"1.0.0\"\n\n[formats]\ndecimal = \"String\"\n\n[format]\nuuid = \"String\"\n";
+    let (stderr, path) = refused_config("config-unknown", config, true);
+    contains_all(&stderr, &[&format!("{}:7:2: unknown field `format`", path.display()), "nothing was written"]);
+    let config = "[package]\nversion = \"1.0.0\"\nlicence = \"MIT\"\n";
+    let (stderr, path) = refused_config("config-unknown-package", config, true);
+    contains_all(&stderr, &[&format!("{}:3:1: unknown field `licence`, expected one of", path.display()), "`license`"]);
+}
+
+#[test]
+fn an_invalid_type_path_names_the_file_and_line() {
+    let config = "# types\n[schemas]\nPong = \"Vec<u8\"\n";
+    let (stderr, path) = refused_config("config-type", config, false);
+    contains_all(&stderr, &[&format!("{}:3:8: `Vec<u8` is not a Rust type", path.display())]);
+    let config = "[fields]\nPong.at = \"Uuid\"\n";
+    let (stderr, _) = refused_config("config-scope", config, false);
+    contains_all(&stderr, &["`Uuid` is not in scope in the generated crate", "e.g. `my_crate::Uuid`"]);
+}
+
+#[test]
+fn a_config_maps_types_and_sets_the_package() {
+    let scratch = Scratch::new("config-ok", Some(VALID_SPEC));
+    fs::remove_file(scratch.out().join("src/lib.rs")).unwrap();
+    let config = "[package]\nversion = \"3.1.4\"\nlicense = \"MIT\"\n[schemas]\nPong = \"serde_json::Value\"\n\
+                  [derives]\n\"*\" = [\"Eq\"]\n[dependencies]\nuuid = { version = \"1\", features = [\"serde\"] }\n";
+    fs::write(scratch.dir.join("codegen.toml"), config).unwrap();
+    let output = scratch.codegen(&[]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest = fs::read_to_string(scratch.out().join("Cargo.toml")).unwrap();
+    contains_all(
+        &manifest,
+        &["version = \"3.1.4\"", "license = \"MIT\"", "uuid = { version = \"1\", features = [\"serde\"] }"],
+    );
+    let types = fs::read_to_string(scratch.out().join("src/types.rs")).unwrap();
+    contains_all(&types, &["pub type Pong = serde_json::Value;"]);
+    assert!(!types.contains("pub struct Pong"), "{types}");
+    let missing = scratch.codegen(&["--config", "/nonexistent/codegen.toml", "--check"]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.starts_with("error: /nonexistent/codegen.toml: cannot read the config"), "{stderr}");
+}

@@ -1,7 +1,8 @@
 //! `Cargo.toml` of the generated crate. TOML, not Rust, so it is written as text; every value
-//! that comes from the spec goes through [`toml_string`].
+//! that comes from the spec or the config goes through [`toml_string`] or [`toml_value`].
 
 use super::Features;
+use crate::config::Publish;
 use crate::model::Api;
 
 pub fn cargo_toml(api: &Api, features: &Features) -> String {
@@ -34,15 +35,9 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
         dependencies.push(r#"base64 = "0.22""#);
     }
     dependencies.sort_unstable();
-    let description = format!("Client for {} (generated from its OpenAPI description)", api.title.trim());
     format!(
         "[package]\n\
-         name = {name}\n\
-         version = \"0.1.0\"\n\
-         edition = \"2021\"\n\
-         rust-version = \"1.85\"\n\
-         description = {description}\n\
-         publish = false\n\
+         {package}\
          \n\
          [lib]\n\
          name = {lib}\n\
@@ -60,14 +55,107 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          \n\
          [dependencies]\n\
          {dependencies}\n\
+         {extra}\
          \n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
-        name = toml_string(&api.crate_name),
+        package = package_keys(api),
         lib = toml_string(&api.crate_name.replace('-', "_")),
-        description = toml_string(&description),
         dependencies = dependencies.join("\n"),
+        extra = extra_dependencies(api, &dependencies),
     )
+}
+
+/// The keys of `[package]`, each line ending in a newline: the config's metadata or defaults.
+fn package_keys(api: &Api) -> String {
+    let package = &api.package;
+    let description = match &package.description {
+        Some(description) => description.clone(),
+        None => format!("Client for {} (generated from its OpenAPI description)", api.title.trim()),
+    };
+    let mut keys = vec![
+        ("name", toml_string(&api.crate_name)),
+        ("version", toml_string(package.version.as_str())),
+        ("edition", toml_string(package.edition.as_str())),
+        ("rust-version", toml_string(package.rust_version.as_str())),
+        ("description", toml_string(&description)),
+    ];
+    if let Some(license) = &package.license {
+        keys.push(("license", toml_string(license)));
+    }
+    if let Some(repository) = &package.repository {
+        keys.push(("repository", toml_string(repository)));
+    }
+    let publish = match &package.publish {
+        Publish::Never => "false".to_string(),
+        Publish::Anywhere => "true".to_string(),
+        Publish::To(registries) => {
+            let registries: Vec<String> = registries.iter().map(|registry| toml_string(registry)).collect();
+            format!("[{}]", registries.join(", "))
+        }
+    };
+    keys.push(("publish", publish));
+    keys.iter().map(|(key, value)| format!("{key} = {value}\n")).collect()
+}
+
+/// The config's dependencies (for the types it maps), after the crate's own, each line ending in
+/// a newline. One the crate already has is left out: the config refuses such names, so this
+/// only keeps the manifest valid should the two lists ever meet.
+fn extra_dependencies(api: &Api, own: &[&str]) -> String {
+    let own_names: Vec<&str> = own.iter().filter_map(|line| line.split(' ').next()).collect();
+    let lines: Vec<String> = api
+        .dependencies
+        .iter()
+        .filter(|(name, _)| !own_names.contains(&name.as_str()))
+        .map(|(name, dependency)| format!("{name} = {}\n", version_first(dependency.value())))
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!("# For the types codegen.toml maps.\n{}", lines.concat())
+}
+
+/// A dependency written inline, its `version` (if any) before the other keys.
+fn version_first(dependency: &toml::Value) -> String {
+    let Some(table) = dependency.as_table() else {
+        return toml_value(dependency);
+    };
+    let entries: Vec<String> = table
+        .iter()
+        .filter(|(key, _)| *key == "version")
+        .chain(table.iter().filter(|(key, _)| *key != "version"))
+        .map(|(key, value)| format!("{} = {}", toml_key(key), toml_value(value)))
+        .collect();
+    format!("{{ {} }}", entries.join(", "))
+}
+
+/// A TOML value written inline: strings escaped, tables as `{ key = value, … }` in key order.
+fn toml_value(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => toml_string(text),
+        toml::Value::Integer(number) => number.to_string(),
+        toml::Value::Boolean(flag) => flag.to_string(),
+        toml::Value::Float(number) => number.to_string(),
+        toml::Value::Datetime(datetime) => datetime.to_string(),
+        toml::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(toml_value).collect();
+            format!("[{}]", items.join(", "))
+        }
+        toml::Value::Table(table) => {
+            let entries: Vec<String> =
+                table.iter().map(|(key, value)| format!("{} = {}", toml_key(key), toml_value(value))).collect();
+            format!("{{ {} }}", entries.join(", "))
+        }
+    }
+}
+
+/// A key, bare when TOML allows it.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        key.to_string()
+    } else {
+        toml_string(key)
+    }
 }
 
 /// A TOML basic string holding `value`, escaped.

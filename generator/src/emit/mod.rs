@@ -53,7 +53,8 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
 /// Optional parts of the crate, switched on by what the spec uses.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Features {
-    /// Some schema has `format: date` or `date-time` (the crate depends on chrono).
+    /// Some schema has `format: date` or `date-time`, or a mapped type names chrono (the crate
+    /// depends on chrono).
     pub dates: bool,
     /// Some request type has a `pattern` (the crate depends on regex).
     pub patterns: bool,
@@ -81,14 +82,25 @@ impl Features {
             ..Features::default()
         };
         for def in &api.types {
-            if let TypeKind::Struct(object) = &def.kind {
-                for field in &object.fields {
-                    features.visit(&field.value, def.in_request);
+            match &def.kind {
+                TypeKind::Struct(object) => {
+                    for field in &object.fields {
+                        features.visit(&field.value, def.in_request);
+                    }
+                    if let crate::model::Extra::Typed { value, .. } = &object.extra {
+                        features.visit(value, def.in_request);
+                    }
                 }
-                if let crate::model::Extra::Typed { value, .. } = &object.extra {
-                    features.visit(value, def.in_request);
+                TypeKind::Union(union) => {
+                    for variant in &union.variants {
+                        features.visit(&variant.value, def.in_request);
+                    }
                 }
+                TypeKind::Enum(_) => {}
             }
+        }
+        for alias in &api.aliases {
+            features.visit(&alias.value, false);
         }
         for operation in &api.operations {
             if let Some(body) = &operation.body {
@@ -109,6 +121,8 @@ impl Features {
             Shape::String(rules) => self.patterns |= in_request && rules.pattern.is_some(),
             Shape::Array { items, .. } => self.visit(items, in_request),
             Shape::Map { values } => self.visit(values, in_request),
+            // A mapped chrono type needs the dependency a date would bring.
+            Shape::Mapped(ty) => self.dates |= ty.crates().iter().any(|name| name == "chrono"),
             _ => {}
         }
     }

@@ -94,5 +94,7 @@ fn shape_type_from(api: &Api, shape: &Shape, prefix: &TokenStream) -> TokenStrea
             let name = ident(&api.get(*id).name);
             quote!(#prefix #name)
         }
+        // A path from a crate root, the same in every module.
+        Shape::Mapped(ty) => ty.tokens(),
     }
 }

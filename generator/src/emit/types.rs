@@ -86,10 +86,11 @@ fn struct_item(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let deprecated = deprecated_attr(def.deprecated);
     let fields = object.fields.iter().map(|field| struct_field(api, field));
     let extra = extra_field(api, &object.extra);
+    let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize #(, #derives)*)]
         pub struct #name {
             #(#fields,)*
             #extra
@@ -175,10 +176,11 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         let wire = &variant.wire_name;
         quote!(Self::#rust_name => #wire)
     });
+    let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize"]);
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize #(, #derives)*)]
         pub enum #name {
             #(#variants,)*
             /// A value the spec does not list, kept as the server sent it.
@@ -202,6 +204,12 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
             }
         }
     }
+}
+
+/// The config's derives for `def` (see [`TypeDef::derives`]), to follow the item's own in its
+/// `#[derive(…)]`, leaving out the traits it derives or implements already (`present`, by name).
+pub(super) fn extra_derives(def: &TypeDef, present: &[&str]) -> Vec<TokenStream> {
+    def.derives.iter().filter(|derive| !present.contains(&derive.name())).map(|derive| derive.tokens()).collect()
 }
 
 fn variant_doc(variant: &Variant) -> TokenStream {
@@ -258,10 +266,12 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
         let wire = &variant.wire_name;
         quote!(Self::#rust_name => std::borrow::Cow::Borrowed(#wire))
     });
+    // Serialize and Deserialize are implemented below.
+    let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq #(, #derives)*)]
         pub enum #name {
             #(#variants,)*
             /// A value the spec does not list, kept as the server sent it.

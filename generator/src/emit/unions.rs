@@ -36,10 +36,12 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
         }
     });
     let choose = choose_variant(api, union);
+    // Deserialize is implemented below.
+    let derives = super::types::extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize #(, #derives)*)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)] // values are held inline, as decoded; no box per value
         pub enum #name {

@@ -210,7 +210,8 @@ impl Validation {
                     }
                 }
             }),
-            Shape::Date | Shape::DateTime | Shape::Binary | Shape::Boolean | Shape::Any => None,
+            // A mapped type's constraints were dropped, with a warning, when it was lowered.
+            Shape::Date | Shape::DateTime | Shape::Binary | Shape::Boolean | Shape::Any | Shape::Mapped(_) => None,
         }
     }
 }

@@ -9,26 +9,38 @@ use super::operations::lower_operations;
 use super::schemas::SchemaLowering;
 use super::security;
 use super::*;
+use crate::config::{Config, EVERY_SCHEMA};
 use crate::error::SpecError;
+use crate::load::escape_pointer_token;
 
 /// Lowers a document, like [`lower_with_warnings`], dropping the warnings.
 pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<SpecError>> {
     lower_with_warnings(document, crate_name).map(|(api, _)| api)
 }
 
-/// Lowers a document. `crate_name` overrides the spec's `x-crate-name`.
+/// Lowers a document without a config, like [`lower_with_config`].
+pub fn lower_with_warnings(
+    document: &OpenAPI,
+    crate_name: Option<&str>,
+) -> Result<(Api, Vec<SpecError>), Vec<SpecError>> {
+    lower_with_config(document, crate_name, &Config::default())
+}
+
+/// Lowers a document. `crate_name` overrides the spec's `x-crate-name`; `config` maps values to
+/// Rust types of the user's choosing, adds derives, and gives the package's metadata.
 ///
 /// What cannot be expressed degrades instead of failing: an operation is left out, a schema is
 /// typed as JSON, and each such loss is a warning (returned next to the model, and listed in
 /// [`Api::skipped`]). Only problems with the document as a whole fail, and then every problem
 /// found is returned, not just the first.
-pub fn lower_with_warnings(
+pub fn lower_with_config(
     document: &OpenAPI,
     crate_name: Option<&str>,
+    config: &Config,
 ) -> Result<(Api, Vec<SpecError>), Vec<SpecError>> {
     let empty = indexmap::IndexMap::new();
     let components = document.components.as_ref().map_or(&empty, |c| &c.schemas);
-    let mut schemas = SchemaLowering::new(components);
+    let mut schemas = SchemaLowering::new(components, config);
     schemas.lower_components();
     let lowered = lower_operations(document, &mut schemas);
     let mut errors = std::mem::take(&mut schemas.errors);
@@ -86,9 +98,12 @@ pub fn lower_with_warnings(
         error_type,
         env_prefix,
         skipped,
+        package: config.package.clone(),
+        dependencies: config.dependencies.clone(),
     };
     let mut types = types;
     cycles::box_recursive_fields(&mut types);
+    add_derives(&mut types, &config.derives);
     api.types = types;
     mark_request_types(&mut api);
     name_builders(&mut api);
@@ -154,6 +169,25 @@ fn retarget(value: &mut ValueType, renumbered: &[Option<TypeId>]) {
         Shape::Array { items, .. } => retarget(items, renumbered),
         Shape::Map { values } => retarget(values, renumbered),
         _ => {}
+    }
+}
+
+/// Gives every type the derives the config asks for: those for every schema (`*`), then those
+/// for the component schema it is or is nested in (an inline type must implement what its
+/// parent derives). Each derive once, by name.
+fn add_derives(types: &mut [TypeDef], derives: &BTreeMap<String, Vec<DerivePath>>) {
+    for def in types {
+        for (schema, wanted) in derives {
+            let applies = schema == EVERY_SCHEMA || {
+                let root = format!("#/components/schemas/{}", escape_pointer_token(schema));
+                def.pointer == root || def.pointer.starts_with(&format!("{root}/"))
+            };
+            for derive in wanted.iter().filter(|_| applies) {
+                if !def.derives.iter().any(|known| known.name() == derive.name()) {
+                    def.derives.push(derive.clone());
+                }
+            }
+        }
     }
 }
 

@@ -13,7 +13,11 @@ mod parameters;
 mod schemas;
 mod security;
 
-pub use lower::{lower, lower_with_warnings};
+use std::collections::BTreeMap;
+
+pub use crate::config::{Dependency, DerivePath, Package, RustType};
+pub use lower::{lower, lower_with_config, lower_with_warnings};
+pub use schemas::unused_mappings;
 
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,6 +55,10 @@ pub struct Api {
     /// What the generator could not express and left out (operations) or typed as JSON
     /// (schemas), in spec order; the crate docs list them.
     pub skipped: Vec<Skipped>,
+    /// The package's metadata, from the config (`[package]`).
+    pub package: Package,
+    /// Dependencies the config adds for the types it maps, by name.
+    pub dependencies: BTreeMap<String, Dependency>,
 }
 
 /// A part of the spec the generator gave up on instead of refusing the whole spec.
@@ -104,6 +112,9 @@ pub struct TypeDef {
     /// The name of the type's request builder (`{Name}Builder`, or numbered when a schema
     /// already has that name), for structs that travel in requests; decided after all type names.
     pub builder_name: Option<String>,
+    /// Derive macros the config adds (`[derives]`), in order, each once; the emitters leave out
+    /// the ones they derive or implement anyway.
+    pub derives: Vec<DerivePath>,
     pub kind: TypeKind,
 }
 
@@ -240,6 +251,9 @@ pub enum Shape {
         values: Box<ValueType>,
     },
     Named(TypeId),
+    /// A Rust type the config chose for this value (by its format, its schema or its field),
+    /// used as written. Its constraints are not checked by the client.
+    Mapped(RustType),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -503,8 +503,8 @@ components:
     #[test]
     fn unknown_schemes_drop_their_alternative_and_none_left_is_an_error() {
         let document = document(SPEC);
-        let components = indexmap::IndexMap::new();
-        let mut schemas = SchemaLowering::new(&components);
+        let (components, config) = (indexmap::IndexMap::new(), crate::config::Config::default());
+        let mut schemas = SchemaLowering::new(&components, &config);
         let security = operation_security(&document, None, "#/paths/~1a/get", &mut schemas);
         assert_eq!(security, vec![vec![0]]);
         assert_eq!(schemas.warnings.len(), 1);
@@ -521,8 +521,8 @@ components:
     #[test]
     fn a_scheme_named_in_another_case_is_taken_with_a_warning() {
         let document = document(SPEC);
-        let components = indexmap::IndexMap::new();
-        let mut schemas = SchemaLowering::new(&components);
+        let (components, config) = (indexmap::IndexMap::new(), crate::config::Config::default());
+        let mut schemas = SchemaLowering::new(&components, &config);
         let requirement: Vec<SecurityRequirement> = vec![[("Digest".to_string(), Vec::new())].into_iter().collect()];
         let security = operation_security(&document, Some(&requirement), "#/paths/~1a/get", &mut schemas);
         // `bad` cannot be sent, so `digest` is the third usable scheme.

@@ -19,10 +19,13 @@ use crate::error::SpecError;
 use crate::load::escape_pointer_token;
 
 mod enums;
+mod mapped;
 mod objects;
 mod unions;
 
 use enums::{build_enum, enum_values};
+pub use mapped::unused_mappings;
+use mapped::{mapped_alias_doc, Mappings};
 use objects::AllOfParts;
 use unions::{is_null_member, nullable_single, union_members};
 
@@ -30,14 +33,18 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// What a component schema becomes.
 #[derive(Debug, Clone, Copy)]
-enum Slot {
+enum Slot<'a> {
     Named(TypeId),
     Transparent,
+    /// The config maps the schema to this type: references to it are that type.
+    Mapped(&'a RustType),
 }
 
 pub(super) struct SchemaLowering<'a> {
     components: &'a IndexMap<String, ReferenceOr<Schema>>,
-    slots: HashMap<&'a str, Slot>,
+    slots: HashMap<&'a str, Slot<'a>>,
+    /// The config's type mappings.
+    mappings: Mappings<'a>,
     types: Vec<Option<TypeDef>>,
     type_names: Namespace,
     /// Transparent schemas being lowered, to turn a reference cycle among them into an error.
@@ -73,10 +80,11 @@ struct ObjectParts<'a> {
 }
 
 impl<'a> SchemaLowering<'a> {
-    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
+    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>, config: &'a crate::config::Config) -> Self {
         SchemaLowering {
             components,
             slots: HashMap::new(),
+            mappings: Mappings::new(config),
             types: Vec::new(),
             type_names: Namespace::new(),
             resolving: Vec::new(),
@@ -94,8 +102,12 @@ impl<'a> SchemaLowering<'a> {
         let mut assigned = HashMap::new();
         let mut alias_names = HashMap::new();
         for (name, schema) in components {
+            let mapped = self.mappings.schema(name);
             let slot = match schema {
-                ReferenceOr::Item(schema) if needs_type(schema, components) => {
+                // A format the config maps makes the schema a plain value, whatever else it says.
+                ReferenceOr::Item(schema)
+                    if mapped.is_none() && self.mappings.format(schema).is_none() && needs_type(schema, components) =>
+                {
                     let id = TypeId(self.types.len());
                     self.types.push(None);
                     assigned.insert(id, self.type_names.claim(naming::type_name(name)));
@@ -103,7 +115,7 @@ impl<'a> SchemaLowering<'a> {
                 }
                 _ => {
                     alias_names.insert(name.as_str(), self.type_names.claim(naming::type_name(name)));
-                    Slot::Transparent
+                    mapped.map_or(Slot::Transparent, Slot::Mapped)
                 }
             };
             self.slots.insert(name.as_str(), slot);
@@ -149,6 +161,21 @@ impl<'a> SchemaLowering<'a> {
                         });
                     }
                 }
+                (Slot::Mapped(ty), schema) => {
+                    let (doc, deprecated, nullable) = match schema {
+                        ReferenceOr::Item(schema) => {
+                            self.warn_unchecked(schema, &pointer, ty);
+                            (description(schema), schema.schema_data.deprecated, is_nullable(schema))
+                        }
+                        ReferenceOr::Reference { .. } => (None, false, false),
+                    };
+                    self.aliases.push(Alias {
+                        name: alias_names[name.as_str()].clone(),
+                        doc: Some(mapped_alias_doc(doc, ty)),
+                        deprecated,
+                        value: ValueType { shape: Shape::Mapped(ty.clone()), nullable },
+                    });
+                }
                 (Slot::Named(_), ReferenceOr::Reference { .. }) => {}
             }
         }
@@ -175,6 +202,7 @@ impl<'a> SchemaLowering<'a> {
             deprecated: false,
             in_request: false,
             builder_name: None,
+            derives: Vec::new(),
             kind: TypeKind::Struct(Struct { fields, extra: Extra::Ignored }),
         }));
         id
@@ -193,6 +221,7 @@ impl<'a> SchemaLowering<'a> {
             deprecated: false,
             in_request: false,
             builder_name: None,
+            derives: Vec::new(),
             kind: TypeKind::Enum(build_enum(values)),
         }));
         id
@@ -320,6 +349,9 @@ impl<'a> SchemaLowering<'a> {
     }
 
     fn reference(&mut self, reference: &str, pointer: &str) -> ValueType {
+        if let Some(mapped) = self.mapped_reference(reference) {
+            return mapped;
+        }
         let Some((name, schema)) = self.resolve(reference, pointer) else {
             return any();
         };
@@ -349,6 +381,10 @@ impl<'a> SchemaLowering<'a> {
         if let Some((keyword, index, single)) = nullable_single(schema) {
             let inner = self.value_of_ref_or(single, &format!("{pointer}/{keyword}/{index}"), context);
             return ValueType { shape: inner.shape, nullable: true };
+        }
+        if let Some(ty) = self.mappings.format(schema) {
+            self.warn_unchecked(schema, pointer, ty);
+            return ValueType { shape: Shape::Mapped(ty.clone()), nullable };
         }
         if enum_values(schema).is_some() {
             let id = self.inline_type(context, schema, pointer);
@@ -528,7 +564,7 @@ impl<'a> SchemaLowering<'a> {
             (None, None) => {
                 let mut parts = ObjectParts::default();
                 self.collect_object(schema, pointer, &mut parts);
-                TypeKind::Struct(self.object(&name, parts))
+                TypeKind::Struct(self.object(&name, pointer, parts))
             }
         };
         TypeDef {
@@ -538,6 +574,7 @@ impl<'a> SchemaLowering<'a> {
             deprecated: schema.schema_data.deprecated,
             in_request: false,
             builder_name: None,
+            derives: Vec::new(),
             kind,
         }
     }

@@ -79,13 +79,17 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
-    pub(super) fn object(&mut self, type_name: &str, parts: ObjectParts<'_>) -> Struct {
+    /// The struct of an object schema at `object_pointer`, from its gathered parts.
+    pub(super) fn object(&mut self, type_name: &str, object_pointer: &str, parts: ObjectParts<'_>) -> Struct {
         let mut field_names = Namespace::with_taken(naming::BUILDER_METHODS.iter().copied());
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire_name, (pointer, property)) in &parts.properties {
             let rust_name = field_names.claim(naming::snake_name(wire_name));
             let context = format!("{type_name} {wire_name}");
-            let value = self.or_json(pointer, |this| this.value_of_boxed(property, pointer, &context));
+            let value = match self.mapped_property(object_pointer, pointer, wire_name, property) {
+                Some(mapped) => mapped,
+                None => self.or_json(pointer, |this| this.value_of_boxed(property, pointer, &context)),
+            };
             let notes = self.field_annotations(property, pointer);
             fields.push(Field {
                 wire_name: wire_name.clone(),
@@ -387,6 +391,14 @@ impl<'a> SchemaLowering<'a> {
                 continue;
             }
             let member_pointer = format!("{pointer}/allOf/{other}");
+            if let (Shape::Mapped(ty), ReferenceOr::Item(schema)) = (&value.shape, member) {
+                // Constraints beside a mapped type: it cannot be checked against them.
+                if matches!(member_kind(member, self.components, 0), MemberKind::Annotation | MemberKind::Scalar) {
+                    let ty = ty.clone();
+                    self.warn_unchecked(schema, &member_pointer, &ty);
+                    continue;
+                }
+            }
             match (member, member_kind(member, self.components, 0)) {
                 (ReferenceOr::Item(schema), MemberKind::Annotation | MemberKind::Scalar) => {
                     if !merge_constraints(&mut value.shape, schema) {
@@ -584,8 +596,8 @@ impl<'a> SchemaLowering<'a> {
         for (schema, pointer) in schemas {
             self.collect_object(schema, pointer, &mut parts);
         }
-        let kind = TypeKind::Struct(self.object(&name, parts));
         let (first, pointer) = &schemas[0];
+        let kind = TypeKind::Struct(self.object(&name, pointer, parts));
         self.types[id.0] = Some(TypeDef {
             name,
             pointer: pointer.clone(),
@@ -593,6 +605,7 @@ impl<'a> SchemaLowering<'a> {
             deprecated: first.schema_data.deprecated,
             in_request: false,
             builder_name: None,
+            derives: Vec::new(),
             kind,
         });
         id

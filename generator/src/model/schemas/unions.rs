@@ -46,6 +46,7 @@ impl<'a> SchemaLowering<'a> {
             deprecated: false,
             in_request: false,
             builder_name: None,
+            derives: Vec::new(),
             kind: TypeKind::Union(union),
         }));
         id
@@ -169,6 +170,7 @@ impl<'a> SchemaLowering<'a> {
             Shape::Array { .. } => "List".into(),
             Shape::Map { .. } => "Map".into(),
             Shape::Named(id) => self.types.get(id.0)?.as_ref()?.name.clone(),
+            Shape::Mapped(ty) => ty.label(),
             Shape::Any => return None,
         })
     }

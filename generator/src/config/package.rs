@@ -1,0 +1,219 @@
+//! `[package]` and `[dependencies]` of `codegen.toml`: the generated crate's metadata and the
+//! crates its mapped types come from.
+
+use serde::Deserialize;
+
+/// The generated package's metadata (`[package]`); what is not set keeps its default.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Package {
+    /// Default `0.1.0`.
+    pub version: Version,
+    /// Default 2021.
+    pub edition: Edition,
+    /// The oldest Rust the crate builds with; default `1.85`.
+    pub rust_version: RustVersion,
+    /// An SPDX expression such as `MIT OR Apache-2.0`; default none.
+    pub license: Option<String>,
+    /// Default `false`.
+    pub publish: Publish,
+    /// Default: "Client for {title} (generated from its OpenAPI description)".
+    pub description: Option<String>,
+    pub repository: Option<String>,
+}
+
+impl Default for Package {
+    fn default() -> Self {
+        Package {
+            version: Version("0.1.0".into()),
+            edition: Edition::E2021,
+            rust_version: RustVersion("1.85".into()),
+            license: None,
+            publish: Publish::Never,
+            description: None,
+            repository: None,
+        }
+    }
+}
+
+/// A semantic version, `MAJOR.MINOR.PATCH` with an optional `-pre` and `+build`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Version(String);
+
+impl Version {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Version {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let (core, rest) = match text.find(['-', '+']) {
+            Some(at) => text.split_at(at),
+            None => (text.as_str(), ""),
+        };
+        let numbers: Vec<&str> = core.split('.').collect();
+        let numeric = |part: &&str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        let suffix_ok =
+            rest.chars().skip(1).all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')) && rest.len() != 1;
+        if numbers.len() == 3 && numbers.iter().all(numeric) && suffix_ok {
+            Ok(Version(text))
+        } else {
+            Err(format!("`{text}` is not a semantic version such as `1.2.3` or `0.4.0-beta.1`"))
+        }
+    }
+}
+
+/// A Rust edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Edition {
+    #[serde(rename = "2015")]
+    E2015,
+    #[serde(rename = "2018")]
+    E2018,
+    #[serde(rename = "2021")]
+    E2021,
+    #[serde(rename = "2024")]
+    E2024,
+}
+
+impl Edition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edition::E2015 => "2015",
+            Edition::E2018 => "2018",
+            Edition::E2021 => "2021",
+            Edition::E2024 => "2024",
+        }
+    }
+
+    /// The first Rust release that knows the edition, as (major, minor).
+    pub(super) fn first_release(self) -> (u64, u64) {
+        match self {
+            Edition::E2015 => (1, 0),
+            Edition::E2018 => (1, 31),
+            Edition::E2021 => (1, 56),
+            Edition::E2024 => (1, 85),
+        }
+    }
+}
+
+/// A Rust release, `1.85` or `1.85.1`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct RustVersion(String);
+
+impl RustVersion {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// (major, minor).
+    pub(super) fn release(&self) -> (u64, u64) {
+        let mut numbers = self.0.split('.').map(|n| n.parse::<u64>().unwrap_or(0));
+        (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0))
+    }
+}
+
+impl TryFrom<String> for RustVersion {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let parts: Vec<&str> = text.split('.').collect();
+        let numeric =
+            parts.iter().all(|part| !part.is_empty() && part.len() < 10 && part.bytes().all(|b| b.is_ascii_digit()));
+        if (2..=3).contains(&parts.len()) && numeric {
+            Ok(RustVersion(text))
+        } else {
+            Err(format!("`{text}` is not a Rust version such as `1.85` or `1.85.1`"))
+        }
+    }
+}
+
+/// Where the crate may be published: nowhere, any registry, or the registries named.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "toml::Value")]
+pub enum Publish {
+    Never,
+    Anywhere,
+    To(Vec<String>),
+}
+
+impl TryFrom<toml::Value> for Publish {
+    type Error = String;
+
+    fn try_from(value: toml::Value) -> Result<Self, String> {
+        let registries = match value {
+            toml::Value::Boolean(true) => return Ok(Publish::Anywhere),
+            toml::Value::Boolean(false) => return Ok(Publish::Never),
+            toml::Value::Array(registries) => registries,
+            _ => return Err("`publish` is `true`, `false`, or a list of registry names".into()),
+        };
+        let names: Option<Vec<String>> = registries
+            .into_iter()
+            .map(|registry| registry.as_str().filter(|name| is_bare_key(name)).map(str::to_string))
+            .collect();
+        names.map(Publish::To).ok_or_else(|| "`publish` lists registry names, such as `[\"my-registry\"]`".into())
+    }
+}
+
+/// An extra dependency of the generated crate, as Cargo reads it: a version (`"1"`) or a table
+/// (`{ version = "1", features = ["serde-float"] }`), written into `Cargo.toml` as given.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "toml::Value")]
+pub struct Dependency(toml::Value);
+
+impl Dependency {
+    /// The dependency as TOML values: a string, or a table of strings, booleans, integers and
+    /// arrays of them.
+    pub fn value(&self) -> &toml::Value {
+        &self.0
+    }
+}
+
+impl TryFrom<toml::Value> for Dependency {
+    type Error = String;
+
+    fn try_from(value: toml::Value) -> Result<Self, String> {
+        fn plain(value: &toml::Value) -> bool {
+            match value {
+                toml::Value::String(_) | toml::Value::Boolean(_) | toml::Value::Integer(_) => true,
+                toml::Value::Array(items) => items.iter().all(plain),
+                toml::Value::Table(table) => table.values().all(plain),
+                _ => false,
+            }
+        }
+        match &value {
+            toml::Value::String(_) => Ok(Dependency(value)),
+            toml::Value::Table(table) if table.values().all(plain) => Ok(Dependency(value)),
+            _ => Err("a dependency is a version string (`\"1\"`) or a table such as `{ version = \"1\", features = [\"serde\"] }`".into()),
+        }
+    }
+}
+
+/// A name TOML can write without quotes, which is also what Cargo allows for a dependency key.
+pub(super) fn is_bare_key(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        for ok in ["0.1.0", "1.2.3-beta.1", "1.0.0+build.5", "10.20.30-rc1+meta"] {
+            assert!(Version::try_from(ok.to_string()).is_ok(), "{ok}");
+        }
+        for bad in ["1.0", "1.0.0.0", "v1.0.0", "1.0.0-", "1.x.0", "1.0.0-é"] {
+            assert!(Version::try_from(bad.to_string()).is_err(), "{bad}");
+        }
+        assert_eq!(RustVersion::try_from("1.85.1".to_string()).unwrap().release(), (1, 85));
+        for bad in ["1", "1.85.0.1", "one.85", "1..2"] {
+            assert!(RustVersion::try_from(bad.to_string()).is_err(), "{bad}");
+        }
+    }
+}
