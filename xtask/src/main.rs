@@ -2,11 +2,14 @@
 //! that it is up to date. All the work is in the `generator` library; this only parses arguments
 //! and reports.
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--config PATH] [--out DIR] [--crate-name NAME]
+       cargo xtask bench [generation] [decode] [client] [compile] [--runs N]   (see `cargo xtask bench --help`)
 
   --check            compare instead of writing; exit 1 with a diff when the output is stale
   --strict           fail on any warning (a skipped operation, a schema typed as JSON, a
@@ -34,6 +37,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => {}
+        Some("bench") => return bench::main(&args[1..]),
+        // The processes `bench generation` measures: the parse floor, and the phases in process.
+        Some("bench-floor") => return bench::generation::floor(&args[1..]),
+        Some("bench-phases") => return bench::generation::phases(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
