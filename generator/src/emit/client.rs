@@ -9,7 +9,7 @@ use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
-use super::{deprecated_attr, ident, multipart, params};
+use super::{deprecated_attr, ident, multipart, operation_cfg, params, type_cfg};
 use crate::model::{
     Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, RequestBody, ResponseBody, Selection, Shape, TypeKind,
     ValueType,
@@ -20,7 +20,8 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let builder = builder(api);
     let credentials = auth::credentials_struct(api);
     let validation = Validation::new(api);
-    let methods = api.operations.iter().map(|operation| method(api, &validation, operation));
+    let methods =
+        api.operations.iter().enumerate().map(|(index, operation)| method(api, &validation, index, operation));
     let shared_errors = api.error_type.is_some() || error_variants(api).is_empty();
     let api_error_import = if shared_errors {
         TokenStream::new()
@@ -30,7 +31,11 @@ pub fn client_rs(api: &Api) -> TokenStream {
         )
     };
     let request_ids = request_id_impls(api);
-    let operation_infos = api.operations.iter().map(|operation| operation_info(api, operation, shared_errors));
+    let operation_infos = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(index, operation)| operation_info(api, operation, &operation_cfg(api, index), shared_errors));
     let types_import = if api.operations.iter().any(uses_types) {
         quote!(
             use crate::types;
@@ -86,7 +91,7 @@ fn operation_const(operation: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", operation.rust_name.trim_end_matches('_').to_ascii_uppercase())
 }
 
-fn operation_info(api: &Api, operation: &Operation, shared_errors: bool) -> TokenStream {
+fn operation_info(api: &Api, operation: &Operation, cfg: &TokenStream, shared_errors: bool) -> TokenStream {
     let name = operation_const(operation);
     let id = &operation.operation_id;
     let method = operation.method.as_str();
@@ -100,9 +105,11 @@ fn operation_info(api: &Api, operation: &Operation, shared_errors: bool) -> Toke
         (quote!(crate::api_error::decode_error_body), TokenStream::new())
     } else {
         let function = format_ident!("{}_error", operation.rust_name.trim_end_matches('_'));
-        (quote!(#function), error_decoder(api, operation, &function))
+        let decoder = error_decoder(api, operation, &function);
+        (quote!(#function), quote!(#cfg #decoder))
     };
     quote! {
+        #cfg
         const #name: OperationInfo = OperationInfo {
             id: #id,
             method: #method,
@@ -208,8 +215,13 @@ fn error_decoder(api: &Api, operation: &Operation, function: &proc_macro2::Ident
     }
 }
 
-fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStream {
+fn method(api: &Api, validation: &Validation, index: usize, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
+    let cfg = operation_cfg(api, index);
+    let feature = api.areas.as_ref().and_then(|areas| areas.of_operation(index).first().copied()).map(|feature| {
+        let line = format!(" Compiled with the `{feature}` feature (on by default, through `full`).");
+        quote!(#[doc = ""] #[doc = #line])
+    });
     let info = operation_const(operation);
     let doc = doc_paragraphs(&[operation.summary.as_deref(), operation.description.as_deref()]);
     let endpoint = format!(" `{} {}`", operation.method.as_str(), operation.path);
@@ -298,6 +310,8 @@ fn method(api: &Api, validation: &Validation, operation: &Operation) -> TokenStr
         #body_doc
         #[doc = ""]
         #[doc = #credentials]
+        #feature
+        #cfg
         #deprecated
         pub async fn #name(&self, #params_param #body_param) -> Result<#output, Error> {
             #request
@@ -438,6 +452,7 @@ fn request_id_impls(api: &Api) -> TokenStream {
     let impls = ids.iter().map(|id| {
         let def = api.get(*id);
         let name = ident(&def.name);
+        let cfg = type_cfg(api, *id);
         let field = match &def.kind {
             TypeKind::Struct(object) => object.fields.iter().find(|field| {
                 matches!(field.wire_name.as_str(), "request_id" | "requestId")
@@ -455,6 +470,7 @@ fn request_id_impls(api: &Api) -> TokenStream {
                     quote!(Some(&self.#field_name))
                 };
                 quote! {
+                    #cfg
                     impl BodyRequestId for crate::types::#name {
                         fn body_request_id(&self) -> Option<&str> {
                             #read
@@ -462,7 +478,7 @@ fn request_id_impls(api: &Api) -> TokenStream {
                     }
                 }
             }
-            None => quote!(impl BodyRequestId for crate::types::#name {}),
+            None => quote!(#cfg impl BodyRequestId for crate::types::#name {}),
         }
     });
     quote!(#(#impls)*)

@@ -48,6 +48,20 @@ pub fn environment(api: &Api) -> TokenStream {
         let text = naming::snake_name(&server.rust_name);
         quote!(#text => Some(Environment::#name))
     });
+    // Without servers there is no name to match (and a lone `_` arm is a lint).
+    let from_name = if api.servers.is_empty() {
+        quote! {
+            let _ = name;
+            None
+        }
+    } else {
+        quote! {
+            match name.trim().to_ascii_lowercase().as_str() {
+                #(#names,)*
+                _ => None,
+            }
+        }
+    };
     quote! {
         /// The servers the API is served from, as listed in the spec.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,10 +80,7 @@ pub fn environment(api: &Api) -> TokenStream {
 
             /// The environment with this name in snake case (as `from_env` reads it), if any.
             pub fn from_name(name: &str) -> Option<Self> {
-                match name.trim().to_ascii_lowercase().as_str() {
-                    #(#names,)*
-                    _ => None,
-                }
+                #from_name
             }
         }
     }

@@ -14,8 +14,9 @@ pub fn spec_examples_rs(api: &Api) -> Option<TokenStream> {
     let prefix = quote!(#library::types::);
     let mut names = Namespace::new();
     let mut tests = Vec::new();
-    for operation in &api.operations {
+    for (index, operation) in api.operations.iter().enumerate() {
         let Some(ResponseBody::Json(response)) = &operation.response else { continue };
+        let cfg = super::operation_cfg(api, index);
         let ty = value_type_with_prefix(api, response, &prefix);
         for (name, example) in &operation.response_examples {
             let test = format_ident!("{}", names.claim(naming::snake_name(&format!("{} {name}", operation.rust_name))));
@@ -24,6 +25,7 @@ pub fn spec_examples_rs(api: &Api) -> Option<TokenStream> {
             let message = format!("the `{name}` example of `{}` does not decode", operation.operation_id);
             tests.push(quote! {
                 #[test]
+                #cfg
                 fn #test() {
                     let example = #text;
                     if let Err(error) = serde_json::from_str::<#ty>(example) {

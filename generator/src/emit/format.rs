@@ -11,54 +11,127 @@ pub fn format_rust(path: &str, tokens: TokenStream) -> Result<String, Error> {
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
+/// One item of a file printed by [`format_in_parallel`]: its tokens (one or more Rust items),
+/// and the `#[cfg(…)]` attribute every one of those items gets (empty for none).
+pub struct Rendered {
+    pub tokens: TokenStream,
+    pub cfg: TokenStream,
+}
+
+impl From<TokenStream> for Rendered {
+    fn from(tokens: TokenStream) -> Self {
+        Rendered { tokens, cfg: TokenStream::new() }
+    }
+}
+
+/// Items per unit of work: small enough that only a few hundred items' tokens and syntax trees
+/// are alive at once (they take many times the memory of the text they print as), large
+/// enough that handing out work costs nothing.
+const CHUNK: usize = 48;
+
 /// Like [`format_rust`] for a file made of many independent items: `header` (the module's inner
-/// attributes and docs) and one rendering per item. Items are rendered, parsed and printed on
-/// several threads, each taking one contiguous run of items, and the texts are joined in order,
-/// so the output is the same as printing the whole file at once.
+/// attributes and docs) and one rendering per item. Runs of items are rendered, parsed and
+/// printed on every core, each run's tokens dropped once printed, and the texts are joined in
+/// order, so the output is the same as printing the whole file at once.
 pub fn format_in_parallel<T: Sync>(
     path: &str,
     header: TokenStream,
     items: &[T],
-    render: impl Fn(&T) -> TokenStream + Sync,
+    render: impl Fn(&T) -> Rendered + Sync,
 ) -> Result<String, Error> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    // Threads pay off only for large files; a spec of a few dozen schemas prints on this one.
-    format_in_chunks(path, header, items, render, items.len().div_ceil(threads).max(256))
+    format_in_chunks(path, header, items, render, CHUNK)
 }
 
-/// [`format_in_parallel`] with runs of `chunk_size` items per thread.
+/// [`format_in_parallel`] with runs of `chunk_size` items.
 pub fn format_in_chunks<T: Sync>(
     path: &str,
     header: TokenStream,
     items: &[T],
-    render: impl Fn(&T) -> TokenStream + Sync,
+    render: impl Fn(&T) -> Rendered + Sync,
     chunk_size: usize,
 ) -> Result<String, Error> {
-    let print = |tokens: TokenStream| -> Result<String, String> {
-        let file = syn::parse2::<syn::File>(tokens).map_err(|error| error.to_string())?;
-        Ok(prettyplease::unparse(&file))
-    };
-    let render = &render;
-    let chunk_size = chunk_size.max(1);
-    let chunks: Vec<Result<String, String>> = if items.len() <= chunk_size {
-        vec![print(items.iter().map(render).collect())]
+    let internal = |message: String| Error::Internal { file: path.to_string(), message };
+    let chunks: Vec<&[T]> = items.chunks(chunk_size.max(1)).collect();
+    let print_chunk = |chunk: &[T]| print_items(chunk.iter().map(&render));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(chunks.len());
+    let printed: Vec<Result<String, String>> = if threads <= 1 {
+        chunks.iter().map(|chunk| print_chunk(chunk)).collect()
     } else {
+        // Workers take the next run until none is left; each keeps its texts by run index.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let worker = || {
+            let mut done = Vec::new();
+            loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(chunk) = chunks.get(index) else { return done };
+                done.push((index, print_chunk(chunk)));
+            }
+        };
+        let mut slots: Vec<Option<Result<String, String>>> = (0..chunks.len()).map(|_| None).collect();
         std::thread::scope(|scope| {
-            let handles: Vec<_> = items
-                .chunks(chunk_size)
-                .map(|chunk| scope.spawn(move || print(chunk.iter().map(render).collect())))
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| handle.join().unwrap_or_else(|_| Err("a formatting thread panicked".into())))
-                .collect()
-        })
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+            for handle in handles {
+                match handle.join() {
+                    Ok(done) => done.into_iter().for_each(|(index, text)| slots[index] = Some(text)),
+                    Err(_) => slots.push(Some(Err("a formatting thread panicked".to_string()))),
+                }
+            }
+        });
+        slots.into_iter().map(|slot| slot.unwrap_or_else(|| Err("a run of items was not printed".into()))).collect()
     };
-    let mut text = print(header).map_err(|message| Error::Internal { file: path.to_string(), message })?;
-    for chunk in chunks {
-        text.push_str(&chunk.map_err(|message| Error::Internal { file: path.to_string(), message })?);
+    let mut text = print_items(std::iter::once(Rendered::from(header))).map_err(internal)?;
+    for chunk in printed {
+        text.push_str(&chunk.map_err(internal)?);
     }
     Ok(space_items(&text))
+}
+
+/// Parses and prints a run of items. Items without a `cfg` are parsed together; an item with
+/// one is parsed on its own and the attribute added to each of its items (after their docs).
+fn print_items(items: impl Iterator<Item = Rendered>) -> Result<String, String> {
+    let parse = |tokens: TokenStream| syn::parse2::<syn::File>(tokens).map_err(|error| error.to_string());
+    let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
+    let mut plain = TokenStream::new();
+    for Rendered { tokens, cfg } in items {
+        if cfg.is_empty() {
+            plain.extend(tokens);
+            continue;
+        }
+        let attributes = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg).map_err(|e| e.to_string())?;
+        let parsed = parse(std::mem::take(&mut plain))?;
+        file.attrs.extend(parsed.attrs);
+        file.items.extend(parsed.items);
+        for mut item in parse(tokens)?.items {
+            if let Some(attrs) = item_attrs(&mut item) {
+                let after_docs = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
+                attrs.splice(after_docs..after_docs, attributes.iter().cloned());
+            }
+            file.items.push(item);
+        }
+    }
+    let parsed = parse(plain)?;
+    file.attrs.extend(parsed.attrs);
+    file.items.extend(parsed.items);
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The outer attributes of an item, for the kinds of item the emitters write.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(item) => &mut item.attrs,
+        Item::Enum(item) => &mut item.attrs,
+        Item::Fn(item) => &mut item.attrs,
+        Item::Impl(item) => &mut item.attrs,
+        Item::Mod(item) => &mut item.attrs,
+        Item::Static(item) => &mut item.attrs,
+        Item::Struct(item) => &mut item.attrs,
+        Item::Trait(item) => &mut item.attrs,
+        Item::Type(item) => &mut item.attrs,
+        Item::Use(item) => &mut item.attrs,
+        Item::Macro(item) => &mut item.attrs,
+        _ => return None,
+    })
 }
 
 /// prettyplease puts no blank line between items; add one after every item that closes a block,

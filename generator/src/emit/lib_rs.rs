@@ -52,6 +52,13 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     );
     let quick_start = quick_start(api);
     let not_generated = not_generated(api);
+    let area_features = area_features(api);
+    // With only some areas compiled, some shared helpers go unused.
+    let partial = if api.areas.is_some() {
+        quote!(#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))])
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -59,8 +66,10 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #![doc = ""]
         #![doc = #generated]
         #quick_start
+        #area_features
         #not_generated
         #![forbid(unsafe_code)]
+        #partial
         // Descriptions come from the spec, written as web Markdown rather than rustdoc.
         #![allow(rustdoc::bare_urls)]
         #![allow(rustdoc::invalid_html_tags)]
@@ -85,6 +94,44 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         pub use transport::ResponseInfo;
         pub use validation::{Validate, ValidationError};
     }
+}
+
+/// The "Cargo features" section: one feature per area of the API, and how to compile only some.
+fn area_features(api: &Api) -> TokenStream {
+    let Some(areas) = &api.areas else { return TokenStream::new() };
+    let mut counts = vec![0usize; areas.features.len()];
+    for index in 0..api.operations.len() {
+        for feature in areas.of_operation(index) {
+            if let Some(position) = areas.features.iter().position(|f| f == feature) {
+                counts[position] += 1;
+            }
+        }
+    }
+    let example = areas.features.first().map_or("", String::as_str);
+    let mut lines = vec![
+        String::new(),
+        " # Cargo features".to_string(),
+        String::new(),
+        " Each area of the API is a feature that compiles its operations and the types only they use;".to_string(),
+        " `full`, on by default, enables them all. A crate that needs one area compiles only that:".to_string(),
+        String::new(),
+        " ```toml".to_string(),
+        format!(
+            " {} = {{ version = \"{}\", default-features = false, features = [\"rustls\", \"{example}\"] }}",
+            api.crate_name,
+            api.package.version.as_str()
+        ),
+        " ```".to_string(),
+        String::new(),
+    ];
+    for (feature, count) in areas.features.iter().zip(counts) {
+        lines.push(if feature == crate::model::areas::OTHER_TYPES {
+            format!(" - `{feature}`: the schemas no operation uses")
+        } else {
+            format!(" - `{feature}`: {count} operation{}", if count == 1 { "" } else { "s" })
+        });
+    }
+    quote!(#(#![doc = #lines])*)
 }
 
 /// The "Not generated" section: the operations left out and the schemas typed as JSON, with

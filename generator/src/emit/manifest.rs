@@ -43,7 +43,7 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          name = {lib}\n\
          \n\
          [features]\n\
-         default = [\"rustls\", \"tracing\"]\n\
+         {default_features}\
          # TLS with rustls, trusting the operating system's certificate store (through\n\
          # rustls-platform-verifier), so that corporate proxies that inspect TLS work too.\n\
          rustls = [\"reqwest/rustls\"]\n\
@@ -52,6 +52,7 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          native-tls = [\"reqwest/native-tls\"]\n\
          # One span per call (operation, method, path, status, attempts, request id, latency).\n\
          tracing = [\"dep:tracing\"]\n\
+         {area_features}\
          \n\
          [dependencies]\n\
          {dependencies}\n\
@@ -60,10 +61,38 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         package = package_keys(api),
+        default_features = default_features(api),
+        area_features = area_features(api),
         lib = toml_string(&api.crate_name.replace('-', "_")),
         dependencies = dependencies.join("\n"),
         extra = extra_dependencies(api, &dependencies),
     )
+}
+
+/// `default = […]`: TLS, tracing, and every area when there are areas.
+fn default_features(api: &Api) -> String {
+    let full = if api.areas.is_some() { ", \"full\"" } else { "" };
+    format!("default = [\"rustls\", \"tracing\"{full}]\n")
+}
+
+/// `full` and one feature per area of the API, each gating its operations and the types only
+/// they use (none when the spec has fewer than two areas).
+fn area_features(api: &Api) -> String {
+    let Some(areas) = &api.areas else { return String::new() };
+    let all: Vec<String> = areas.features.iter().map(|feature| toml_string(feature)).collect();
+    let mut text = format!(
+        "# Every area of the API. To compile only some, turn off default features and list\n\
+         # the areas wanted (and `rustls` or `native-tls`).\n\
+         full = [{}]\n",
+        all.join(", ")
+    );
+    for feature in &areas.features {
+        if feature == crate::model::areas::OTHER_TYPES {
+            text.push_str("# The schemas no operation uses.\n");
+        }
+        text.push_str(&format!("{} = []\n", toml_key(feature)));
+    }
+    text
 }
 
 /// The keys of `[package]`, each line ending in a newline: the config's metadata or defaults.

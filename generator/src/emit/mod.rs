@@ -148,6 +148,26 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]`, for the area
+/// features any of which compiles an item; nothing when the item is always compiled.
+fn cfg_any(features: &[&str]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [feature] => quote!(#[cfg(feature = #feature)]),
+        features => quote!(#[cfg(any(#(feature = #features),*))]),
+    }
+}
+
+/// The `cfg` of the area feature an operation (by index) is compiled under, if any.
+fn operation_cfg(api: &Api, index: usize) -> TokenStream {
+    cfg_any(&api.areas.as_ref().map(|areas| areas.of_operation(index)).unwrap_or_default())
+}
+
+/// The `cfg` of the area features any of which compiles a type, if any.
+fn type_cfg(api: &Api, id: crate::model::TypeId) -> TokenStream {
+    cfg_any(&api.areas.as_ref().map(|areas| areas.of_type(id)).unwrap_or_default())
+}
+
 /// `#[deprecated]` when `deprecated` holds.
 fn deprecated_attr(deprecated: bool) -> TokenStream {
     if deprecated {

@@ -6,24 +6,45 @@ use quote::quote;
 use crate::Error;
 
 use super::docs::doc_attrs;
+use super::format::Rendered;
 use super::rust_type::{field_type, value_type};
-use super::{builders, deprecated_attr, format, ident, unions, validate};
-use crate::model::{Access, Alias, Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
+use super::{builders, cfg_any, deprecated_attr, format, ident, unions, validate};
+use crate::model::{
+    Access, Alias, Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeId, TypeKind, Variant,
+};
 
 /// One item of `src/types.rs`.
 enum Item<'a> {
-    Type(&'a TypeDef),
-    Alias(&'a Alias),
+    Type(TypeId, &'a TypeDef),
+    Alias(usize, &'a Alias),
+}
+
+impl<'a> Item<'a> {
+    fn all(api: &'a Api) -> Vec<Item<'a>> {
+        let types = api.types.iter().enumerate().map(|(index, def)| Item::Type(TypeId(index), def));
+        types.chain(api.aliases.iter().enumerate().map(|(index, alias)| Item::Alias(index, alias))).collect()
+    }
+
+    /// The item's tokens, under the `cfg` of the area features that need it.
+    fn render(&self, api: &Api, validation: &validate::Validation) -> Rendered {
+        let areas = api.areas.as_ref();
+        match *self {
+            Item::Type(id, def) => Rendered {
+                tokens: type_items(api, validation, def),
+                cfg: cfg_any(&areas.map(|areas| areas.of_type(id)).unwrap_or_default()),
+            },
+            Item::Alias(index, alias) => Rendered {
+                tokens: alias_item(api, alias),
+                cfg: cfg_any(&areas.map(|areas| areas.of_alias(index)).unwrap_or_default()),
+            },
+        }
+    }
 }
 
 /// `src/types.rs`, printed (it is most of a large crate, so it is printed on several threads).
 pub fn types_file(api: &Api) -> Result<String, Error> {
     let validation = validate::Validation::new(api);
-    let items: Vec<Item<'_>> = api.types.iter().map(Item::Type).chain(api.aliases.iter().map(Item::Alias)).collect();
-    format::format_in_parallel("src/types.rs", types_header(), &items, |item| match item {
-        Item::Type(def) => type_items(api, &validation, def),
-        Item::Alias(alias) => alias_item(api, alias),
-    })
+    format::format_in_parallel("src/types.rs", types_header(), &Item::all(api), |item| item.render(api, &validation))
 }
 
 /// The module documentation and attributes of `src/types.rs`.
@@ -331,16 +352,11 @@ mod tests {
         let api = crate::model::lower(&document, None).expect("the spec lowers");
         let at_once = format::format_rust("src/types.rs", types_rs(&api)).expect("prints");
         let validation = validate::Validation::new(&api);
-        let items: Vec<Item<'_>> =
-            api.types.iter().map(Item::Type).chain(api.aliases.iter().map(Item::Alias)).collect();
         let in_runs = format::format_in_chunks(
             "src/types.rs",
             types_header(),
-            &items,
-            |item| match item {
-                Item::Type(def) => type_items(&api, &validation, def),
-                Item::Alias(alias) => alias_item(&api, alias),
-            },
+            &Item::all(&api),
+            |item| item.render(&api, &validation),
             7,
         )
         .expect("prints");

@@ -100,6 +100,7 @@ pub fn lower_with_config(
         skipped,
         package: config.package.clone(),
         dependencies: config.dependencies.clone(),
+        areas: None,
     };
     let mut types = types;
     cycles::box_recursive_fields(&mut types);
@@ -109,6 +110,7 @@ pub fn lower_with_config(
     name_builders(&mut api);
     security::mark_required(&mut api);
     security::warn_unused(&api, &mut warnings);
+    api.areas = areas::areas(&api);
     Ok((api, dedup(warnings)))
 }
 

@@ -5,6 +5,7 @@
 //! requests (they get builders and validation). The emitters read only this model, never the
 //! OpenAPI document.
 
+pub mod areas;
 pub mod cycles;
 mod lower;
 pub mod naming;
@@ -59,6 +60,9 @@ pub struct Api {
     pub package: Package,
     /// Dependencies the config adds for the types it maps, by name.
     pub dependencies: BTreeMap<String, Dependency>,
+    /// The areas of the API, each a cargo feature gating its operations and the types only they
+    /// use; `None` when the spec has fewer than two (see [`areas`]).
+    pub areas: Option<areas::Areas>,
 }
 
 /// A part of the spec the generator gave up on instead of refusing the whole spec.
@@ -424,6 +428,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// The operation's `tags`, in order (the first decides its area, see [`areas`]).
+    pub tags: Vec<String>,
     /// Whether sending the request twice is harmless, so that it may be retried after a timeout
     /// or a server error: GET, HEAD, PUT, DELETE, OPTIONS and TRACE are, other methods when the
     /// operation says `x-idempotent: true`.

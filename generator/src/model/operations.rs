@@ -187,6 +187,7 @@ fn lower_operation(
         summary: operation.summary.clone(),
         description: operation.description.clone(),
         deprecated: operation.deprecated,
+        tags: operation.tags.clone(),
         parameters,
         params_type,
         idempotent: match method {

@@ -1,0 +1,176 @@
+//! Area features: one cargo feature per area of the API (an operation's first tag, or the first
+//! segment of its path when the spec has fewer than two tags), gating its operations and the
+//! types only they use, so a downstream crate compiles the part it needs.
+//!
+//! - `areas_follow_tags_and_types_follow_their_operations`: which `cfg` each item gets.
+//! - `areas_fall_back_to_path_segments_and_one_area_has_no_features`.
+//! - `every_area_compiles_alone`: the generated crate is checked with a real `cargo clippy
+//!   --no-default-features --features …` for each area, none, and all (`-D warnings`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use generator::{GeneratedFiles, Options};
+
+/// Two tagged areas (`pets`, `stores`), a type both use, a shared error body, and a schema no
+/// operation uses that refers to a type of one area.
+const TAGGED: &str = r##"
+openapi: 3.0.3
+info: {title: Areas, version: "1.0"}
+paths:
+  /pets/get:
+    post:
+      operationId: getPet
+      tags: [Pets, Extra]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/PetQuery'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+        default: {description: error, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+  /stores/get:
+    get:
+      operationId: getStore
+      tags: [Stores]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Store'}}}}
+        default: {description: error, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+components:
+  schemas:
+    PetQuery:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, minLength: 1}
+    Pet:
+      type: object
+      properties:
+        name: {type: string}
+        address: {$ref: '#/components/schemas/Address'}
+    Store:
+      type: object
+      properties:
+        address: {$ref: '#/components/schemas/Address'}
+    Address:
+      type: object
+      properties:
+        city: {type: string}
+    Problem:
+      type: object
+      properties:
+        code: {$ref: '#/components/schemas/ProblemCode'}
+    ProblemCode:
+      type: string
+      enum: [bad, worse]
+    PetEvent:
+      description: A webhook payload no operation returns.
+      type: object
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
+"##;
+
+fn generate(text: &str, crate_name: &str) -> GeneratedFiles {
+    let options =
+        Options { crate_name: Some(crate_name.to_string()), spec_label: "spec.yaml".to_string(), ..Options::default() };
+    generator::generate_from_text(Path::new("spec.yaml"), text, &options).expect("the spec generates").files
+}
+
+/// The `#[cfg(…)]` line right before `pub struct Name`/`pub enum Name` (after its docs), if any.
+fn cfg_of(types: &str, name: &str) -> Option<String> {
+    let lines: Vec<&str> = types.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| {
+            line.starts_with(&format!("pub struct {name} ")) || line.starts_with(&format!("pub enum {name} "))
+        })
+        .unwrap_or_else(|| panic!("no type {name}"));
+    lines[..at]
+        .iter()
+        .rev()
+        .take_while(|line| line.starts_with('#'))
+        .find(|line| line.starts_with("#[cfg("))
+        .map(|line| line.to_string())
+}
+
+#[test]
+fn areas_follow_tags_and_types_follow_their_operations() {
+    let files = generate(TAGGED, "areas-client");
+    let types = files.get("src/types.rs").unwrap();
+    assert_eq!(cfg_of(types, "PetQuery").as_deref(), Some(r#"#[cfg(feature = "pets")]"#));
+    assert_eq!(cfg_of(types, "Store").as_deref(), Some(r#"#[cfg(feature = "stores")]"#));
+    // The webhook payload reaches `Pet`, so `Pet` also compiles for `other-types`.
+    assert_eq!(cfg_of(types, "Pet").as_deref(), Some(r#"#[cfg(any(feature = "pets", feature = "other-types"))]"#));
+    assert_eq!(cfg_of(types, "PetEvent").as_deref(), Some(r#"#[cfg(feature = "other-types")]"#));
+    // Used by every area, or by the error body every operation shares: always compiled.
+    assert_eq!(cfg_of(types, "Address"), None);
+    assert_eq!(cfg_of(types, "Problem"), None);
+    assert_eq!(cfg_of(types, "ProblemCode"), None);
+    // The builder and validation of a gated request type are gated with it.
+    assert!(types.contains("#[cfg(feature = \"pets\")]\nimpl crate::validation::Validate for PetQuery"), "{types}");
+
+    let client = files.get("src/client.rs").unwrap();
+    assert!(client.contains("    #[cfg(feature = \"pets\")]\n    pub async fn get_pet("), "{client}");
+    assert!(client.contains("#[cfg(feature = \"stores\")]\nconst GET_STORE: OperationInfo"), "{client}");
+
+    let manifest = files.get("Cargo.toml").unwrap();
+    for line in [
+        r#"default = ["rustls", "tracing", "full"]"#,
+        r#"full = ["pets", "stores", "other-types"]"#,
+        "pets = []",
+        "stores = []",
+        "other-types = []",
+    ] {
+        assert!(manifest.contains(line), "{line} missing:\n{manifest}");
+    }
+    let lib = files.get("src/lib.rs").unwrap();
+    assert!(lib.contains("//! - `pets`: 1 operation"), "{lib}");
+    assert!(lib.contains(r#"features = ["rustls", "pets"]"#), "{lib}");
+}
+
+#[test]
+fn areas_fall_back_to_path_segments_and_one_area_has_no_features() {
+    // One tag for everything (as Plaid does): the first path segment decides.
+    let one_tag = TAGGED.replace("tags: [Pets, Extra]", "tags: [api]").replace("tags: [Stores]", "tags: [api]");
+    let manifest = generate(&one_tag, "areas-client").get("Cargo.toml").unwrap().to_string();
+    assert!(manifest.contains(r#"full = ["pets", "stores", "other-types"]"#), "{manifest}");
+
+    // A single area: nothing to choose between, so no features and no `cfg`.
+    let one_area = one_tag.replace("/stores/get", "/pets/store");
+    let files = generate(&one_area, "areas-client");
+    assert!(!files.get("Cargo.toml").unwrap().contains("full ="));
+    assert!(!files.get("src/types.rs").unwrap().contains("#[cfg(feature"));
+    assert!(!files.get("src/client.rs").unwrap().contains("#[cfg(feature"));
+}
+
+#[test]
+fn every_area_compiles_alone() {
+    let files = generate(TAGGED, "areas-client");
+    let dir = std::env::temp_dir().join(format!("areas-compile-{}", std::process::id()));
+    files.write_to(&dir).expect("the crate is written");
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("the lock file is copied");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    for features in [None, Some("rustls"), Some("rustls,pets"), Some("rustls,stores"), Some("rustls,other-types")] {
+        let mut command = Command::new(env!("CARGO"));
+        command.args(["clippy", "--offline", "--quiet", "--all-targets"]);
+        if let Some(features) = features {
+            command.args(["--no-default-features", "--features", features]);
+        }
+        let output = command
+            .args(["--", "-D", "warnings"])
+            .current_dir(&dir)
+            // The corpus check's target directory (.ci/corpus), shared with the names test.
+            .env("CARGO_TARGET_DIR", target.join("corpus"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "features {features:?} do not compile:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn workspace() -> PathBuf {
+    pipeline_tests::workspace_root()
+}
