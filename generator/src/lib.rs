@@ -115,7 +115,11 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
     if options.strict && !warnings.is_empty() {
         return Err(Error::Strict { path: spec_path.to_path_buf(), warnings });
     }
-    let files = emit::emit(&api, &options.spec_label)?;
+    // Nothing after the model reads the document: it is freed on another core meanwhile.
+    let files = std::thread::scope(|scope| {
+        scope.spawn(move || drop(document));
+        emit::emit(&api, &options.spec_label)
+    })?;
     let summary = summarize(&api, warnings.len());
     Ok(Generated { files, warnings, summary })
 }

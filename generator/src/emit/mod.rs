@@ -33,15 +33,34 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
     let features = Features::of(api);
     let mut files = GeneratedFiles::default();
     let rust_preamble = preamble("//", spec_label);
-    let rust_files = [
-        ("src/lib.rs", lib_rs::lib_rs(api, &features)),
-        ("src/client.rs", client::client_rs(api)),
-        ("src/api_error.rs", api_error::api_error_rs(api)),
-    ];
-    files.insert("src/types.rs", format!("{rust_preamble}\n{}", types::types_file(api)?));
-    let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
-    for (path, tokens) in rust_files.into_iter().chain(example_tests) {
-        files.insert(path, format!("{rust_preamble}\n{}", format::format_rust(path, tokens)?));
+    // `types.rs` is printed by workers of its own; the other files are rendered and printed on
+    // one more thread meanwhile (`client.rs` is the second largest file).
+    let (types, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            let rust_files = [
+                ("src/lib.rs", lib_rs::lib_rs(api, &features)),
+                ("src/client.rs", client::client_rs(api)),
+                ("src/api_error.rs", api_error::api_error_rs(api)),
+            ];
+            let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
+            rust_files
+                .into_iter()
+                .chain(example_tests)
+                .map(|(path, tokens)| format::format_rust(path, tokens).map(|text| (path, text)))
+                .collect::<Result<Vec<_>, Error>>()
+        });
+        let types = types::types_file(api);
+        let others = others.join().unwrap_or_else(|_| {
+            Err(Error::Internal {
+                file: "src/client.rs".to_string(),
+                message: "the printing thread panicked".to_string(),
+            })
+        });
+        (types, others)
+    });
+    files.insert("src/types.rs", format!("{rust_preamble}\n{}", types?));
+    for (path, text) in others? {
+        files.insert(path, format!("{rust_preamble}\n{text}"));
     }
     for file in runtime::runtime_files(&features) {
         files.insert(&file.path(), format!("{}\n{}", runtime_preamble(file.module), file.text));

@@ -38,7 +38,7 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// Resolves the external references of `document` (the root file at `path`) in place.
 /// Returns the warnings of the files read, or every problem found.
 pub(super) fn bundle(path: &Path, document: &mut Value) -> Result<Vec<SpecError>, Vec<SpecError>> {
-    if !needs_bundling(Obj::Document, document) {
+    if !needed(document) {
         return Ok(Vec::new());
     }
     let root_path = canonical(path).unwrap_or_else(|| path.to_path_buf());
@@ -66,6 +66,12 @@ pub(super) fn bundle(path: &Path, document: &mut Value) -> Result<Vec<SpecError>
         append_schemas(document, bundler.hoisted);
     }
     Ok(bundler.warnings)
+}
+
+/// Whether the document refers to other files (or gives a path item by reference), so that
+/// [`bundle`] changes it.
+pub(super) fn needed(document: &mut Value) -> bool {
+    needs_bundling(Obj::Document, document)
 }
 
 /// Whether anything in the document needs this pass: a reference to another file, or a path

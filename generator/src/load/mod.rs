@@ -20,6 +20,7 @@ use std::path::Path;
 
 use openapiv3::OpenAPI;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_path_to_error::Segment;
 use serde_yaml::Value;
 
@@ -41,17 +42,67 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 
 /// Parses spec text. `path` labels errors, and references to other files are resolved relative
 /// to its directory.
+///
+/// A YAML spec is also read straight into `openapiv3` on a second thread while the raw tree is
+/// built, checked and repaired; when that changed nothing (no repair, no warning, no other
+/// file), the straight reading is the same document and is used, so loading costs about one
+/// parse instead of a parse and a conversion.
 pub fn parse(path: &Path, text: &str) -> Result<Loaded, Error> {
+    if !raw::reads_as_yaml(path, text) {
+        return deserialize(path, text, prepare(path, text)?);
+    }
+    std::thread::scope(|scope| {
+        let straight = scope.spawn(|| serde_yaml::from_str::<OpenAPI>(text).ok());
+        let prepared = prepare(path, text);
+        let straight = straight.join().ok().flatten();
+        let prepared = prepared?;
+        match straight {
+            Some(document) if prepared.untouched => {
+                // The tree is not needed; it is dropped on the other core.
+                let Prepared { value, warnings, .. } = prepared;
+                scope.spawn(move || drop(value));
+                Ok(Loaded { document, warnings })
+            }
+            _ => deserialize(path, text, prepared),
+        }
+    })
+}
+
+/// The tree, checked, bundled and repaired.
+struct Prepared {
+    value: Value,
+    warnings: Vec<SpecError>,
+    /// Whether the tree is exactly what `serde_yaml` reads from the text: nothing was repaired,
+    /// bundled, normalized or warned about.
+    untouched: bool,
+}
+
+/// Steps 1 to 4: the raw tree, checked, bundled and repaired, with the warnings so far.
+fn prepare(path: &Path, text: &str) -> Result<Prepared, Error> {
     let raw = raw::parse(path, text, "")?;
     let mut warnings = raw.warnings;
     let mut value = raw.value;
     check_version(&value).map_err(|error| Error::spec(path, vec![error]))?;
+    let bundled = bundle::needed(&mut value);
     warnings.extend(bundle::bundle(path, &mut value).map_err(|errors| Error::spec(path, errors))?);
     let repairs = repair::repair(&mut value);
     warnings.extend(repairs.warnings);
     if !repairs.errors.is_empty() {
         return Err(Error::spec(path, repairs.errors));
     }
+    let untouched = warnings.is_empty() && !bundled && !raw.normalized;
+    Ok(Prepared { value, warnings, untouched })
+}
+
+/// Step 5: the prepared tree into `openapiv3`. The tree is consumed, its strings moved rather
+/// than copied; should it not deserialize, it is prepared again to find where (spec errors are
+/// the rare case).
+fn deserialize(path: &Path, text: &str, prepared: Prepared) -> Result<Loaded, Error> {
+    let Prepared { value, warnings, .. } = prepared;
+    if let Ok(document) = OpenAPI::deserialize(value) {
+        return Ok(Loaded { document, warnings });
+    }
+    let Prepared { mut value, warnings, .. } = prepare(path, text)?;
     match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
         Ok(document) => Ok(Loaded { document, warnings }),
         Err(error) => {
@@ -161,6 +212,60 @@ mod tests {
 
     fn parse_str(text: &str) -> Result<OpenAPI, Error> {
         parse(Path::new("spec.yaml"), text).map(|loaded| loaded.document)
+    }
+
+    /// The YAML specs at hand: ours, the fixtures, and the corpus in `../shared/specs` when it is
+    /// there (CI has it), multi-file specs included.
+    fn yaml_specs() -> Vec<std::path::PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut found = vec![root.join("spec/openapi.yaml")];
+        let mut pending = vec![root.join("tests/fixtures"), root.join("../shared/specs")];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    if !path.ends_with("expected") {
+                        pending.push(path);
+                    }
+                } else if path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml") {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn reading_straight_gives_the_same_document_when_the_tree_was_untouched() {
+        let mut straight_used = 0;
+        for path in yaml_specs() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if !raw::reads_as_yaml(&path, &text) {
+                continue;
+            }
+            let Ok(prepared) = prepare(&path, &text) else { continue };
+            let Ok(straight) = serde_yaml::from_str::<OpenAPI>(&text) else { continue };
+            if prepared.untouched {
+                let from_tree = OpenAPI::deserialize(prepared.value).expect("an untouched tree deserializes");
+                assert!(straight == from_tree, "{}: reading straight differs from the tree", path.display());
+                straight_used += 1;
+            }
+        }
+        assert!(straight_used >= 2, "only {straight_used} specs were read straight");
+    }
+
+    #[test]
+    fn scalar_keys_and_huge_integers_are_not_untouched() {
+        let base = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n";
+        assert!(prepare(Path::new("a.yaml"), base).unwrap().untouched);
+        let unquoted = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n";
+        assert!(!prepare(Path::new("a.yaml"), unquoted).unwrap().untouched);
+        let huge = format!("{base}x-big: 123456789012345678901234567890\n");
+        assert!(!prepare(Path::new("a.yaml"), &huge).unwrap().untouched);
+        // Either way the document is the one the tree gives.
+        let loaded = parse_str(unquoted).unwrap();
+        assert!(loaded.paths.paths.contains_key("/a"));
     }
 
     #[test]

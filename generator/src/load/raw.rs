@@ -23,6 +23,8 @@ use crate::error::{Error, SpecError};
 pub(super) struct Raw {
     pub value: Value,
     pub warnings: Vec<SpecError>,
+    /// See `Sink::normalized`.
+    pub normalized: bool,
 }
 
 /// Parses spec text as JSON when the file is `.json` (or, failing a YAML-only extension, when the
@@ -30,8 +32,7 @@ pub(super) struct Raw {
 /// (empty for the root file, `file.yaml` for others).
 pub(super) fn parse(path: &Path, text: &str, prefix: &str) -> Result<Raw, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let is_json_file = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
-    let looks_like_json = text.trim_start().starts_with('{');
+    let (is_json_file, looks_like_json) = json_hints(path, text);
     let sink = RefCell::new(Sink::default());
     let root = Crumb::Root(prefix);
     let value = if is_json_file {
@@ -53,7 +54,19 @@ pub(super) fn parse(path: &Path, text: &str, prefix: &str) -> Result<Raw, Error>
     if !sink.errors.is_empty() {
         return Err(Error::spec(path, sink.errors));
     }
-    Ok(Raw { value, warnings: sink.warnings })
+    Ok(Raw { value, warnings: sink.warnings, normalized: sink.normalized })
+}
+
+/// Whether the file is `.json`, and whether its text starts like JSON.
+fn json_hints(path: &Path, text: &str) -> (bool, bool) {
+    let is_json_file = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+    (is_json_file, text.trim_start().starts_with('{'))
+}
+
+/// Whether [`parse`] reads this text with the YAML parser only (no byte-order mark, not JSON),
+/// so that `serde_yaml` reading it straight sees the same values.
+pub(super) fn reads_as_yaml(path: &Path, text: &str) -> bool {
+    !text.starts_with('\u{feff}') && json_hints(path, text) == (false, false)
 }
 
 fn parse_json(path: &Path, text: &str, root: &Crumb<'_>, sink: &RefCell<Sink>) -> Result<Value, Error> {
@@ -94,6 +107,9 @@ fn strip_location(message: &str) -> String {
 struct Sink {
     errors: Vec<SpecError>,
     warnings: Vec<SpecError>,
+    /// Whether a value was changed without a warning (a scalar key made a string, an integer
+    /// beyond 64 bits made a float): the tree then differs from what `serde_yaml` reads.
+    normalized: bool,
 }
 
 /// Where the visitor is, as a chain to the root; turned into a pointer only when there is
@@ -160,14 +176,20 @@ impl<'de> Visitor<'de> for Node<'_> {
         // Beyond 64 bits: kept as the nearest float, as a JSON parser would.
         Ok(Value::Number(match i64::try_from(v) {
             Ok(v) => v.into(),
-            Err(_) => Number::from(v as f64),
+            Err(_) => {
+                self.sink.borrow_mut().normalized = true;
+                Number::from(v as f64)
+            }
         }))
     }
 
     fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
         Ok(Value::Number(match u64::try_from(v) {
             Ok(v) => v.into(),
-            Err(_) => Number::from(v as f64),
+            Err(_) => {
+                self.sink.borrow_mut().normalized = true;
+                Number::from(v as f64)
+            }
         }))
     }
 
@@ -259,6 +281,12 @@ impl<'de> DeserializeSeed<'de> for Key<'_> {
 }
 
 impl Key<'_> {
+    /// A key that was not a string in the text, as its text.
+    fn normalized(&self, text: String) -> String {
+        self.sink.borrow_mut().normalized = true;
+        text
+    }
+
     fn complex(&self) -> String {
         self.sink.borrow_mut().errors.push(SpecError::new(
             self.at.pointer(),
@@ -276,27 +304,27 @@ impl<'de> Visitor<'de> for Key<'_> {
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(self.normalized(v.to_string()))
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(self.normalized(v.to_string()))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(self.normalized(v.to_string()))
     }
 
     fn visit_i128<E>(self, v: i128) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(self.normalized(v.to_string()))
     }
 
     fn visit_u128<E>(self, v: u128) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(self.normalized(v.to_string()))
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<String, E> {
-        Ok(Number::from(v).to_string())
+        Ok(self.normalized(Number::from(v).to_string()))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<String, E> {
@@ -308,11 +336,11 @@ impl<'de> Visitor<'de> for Key<'_> {
     }
 
     fn visit_unit<E>(self) -> Result<String, E> {
-        Ok("null".to_string())
+        Ok(self.normalized("null".to_string()))
     }
 
     fn visit_none<E>(self) -> Result<String, E> {
-        Ok("null".to_string())
+        Ok(self.normalized("null".to_string()))
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
