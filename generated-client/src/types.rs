@@ -120,16 +120,13 @@ impl crate::validation::Validate for CraMonitoringInsightsGetRequest {
 }
 
 /// Legal basis under the Fair Credit Reporting Act for pulling this consumer report. `ACCOUNT_REVIEW_CREDIT` covers reviewing or collecting on a credit account the consumer already has, as allowed by FCRA 604(a)(3)(A). `WRITTEN_INSTRUCTION_OTHER` covers pulls the consumer has authorized in writing, as allowed by FCRA 604(a)(2), for instance when they guarantee a loan or take on personal liability for one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MonitoringConsumerReportPermissiblePurpose {
     /// `ACCOUNT_REVIEW_CREDIT`
-    #[serde(rename = "ACCOUNT_REVIEW_CREDIT")]
     AccountReviewCredit,
     /// `WRITTEN_INSTRUCTION_OTHER`
-    #[serde(rename = "WRITTEN_INSTRUCTION_OTHER")]
     WrittenInstructionOther,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -147,6 +144,27 @@ impl MonitoringConsumerReportPermissiblePurpose {
 impl std::fmt::Display for MonitoringConsumerReportPermissiblePurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MonitoringConsumerReportPermissiblePurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitoringConsumerReportPermissiblePurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "ACCOUNT_REVIEW_CREDIT" => Self::AccountReviewCredit,
+                "WRITTEN_INSTRUCTION_OTHER" => Self::WrittenInstructionOther,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -216,19 +234,15 @@ pub struct MonitoringInsightsItemStatus {
 }
 
 /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MonitoringItemStatusCode {
     /// `AVAILABLE`
-    #[serde(rename = "AVAILABLE")]
     Available,
     /// `FAILED`
-    #[serde(rename = "FAILED")]
     Failed,
     /// `PENDING`
-    #[serde(rename = "PENDING")]
     Pending,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -247,6 +261,28 @@ impl MonitoringItemStatusCode {
 impl std::fmt::Display for MonitoringItemStatusCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MonitoringItemStatusCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitoringItemStatusCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "AVAILABLE" => Self::Available,
+                "FAILED" => Self::Failed,
+                "PENDING" => Self::Pending,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -360,55 +396,39 @@ pub struct MonitoringIncomeSource {
 }
 
 /// Kind of income a stream represents. `SALARY` is pay from an employer, `UNEMPLOYMENT` is jobless benefit, `CASH` is a legacy value kept only for older integrations, `GIG_ECONOMY` is earnings through gig or freelance platforms, `RENTAL` is rent collected, `CHILD_SUPPORT` is child support received, `MILITARY` is armed forces pay, `RETIREMENT` is pension or other retirement payouts, `LONG_TERM_DISABILITY` is disability benefit, `BANK_INTEREST` is interest credited by a bank, `CASH_DEPOSIT` is cash paid in, `TRANSFER_FROM_APPLICATION` is money moved in from a payment app, `TAX_REFUND` is a refund from a tax authority, `BENEFIT_OTHER` is any other government benefit, and `OTHER` is anything not covered above.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditBankIncomeCategory {
     /// `SALARY`
-    #[serde(rename = "SALARY")]
     Salary,
     /// `UNEMPLOYMENT`
-    #[serde(rename = "UNEMPLOYMENT")]
     Unemployment,
     /// `CASH`
-    #[serde(rename = "CASH")]
     Cash,
     /// `GIG_ECONOMY`
-    #[serde(rename = "GIG_ECONOMY")]
     GigEconomy,
     /// `RENTAL`
-    #[serde(rename = "RENTAL")]
     Rental,
     /// `CHILD_SUPPORT`
-    #[serde(rename = "CHILD_SUPPORT")]
     ChildSupport,
     /// `MILITARY`
-    #[serde(rename = "MILITARY")]
     Military,
     /// `RETIREMENT`
-    #[serde(rename = "RETIREMENT")]
     Retirement,
     /// `LONG_TERM_DISABILITY`
-    #[serde(rename = "LONG_TERM_DISABILITY")]
     LongTermDisability,
     /// `BANK_INTEREST`
-    #[serde(rename = "BANK_INTEREST")]
     BankInterest,
     /// `CASH_DEPOSIT`
-    #[serde(rename = "CASH_DEPOSIT")]
     CashDeposit,
     /// `TRANSFER_FROM_APPLICATION`
-    #[serde(rename = "TRANSFER_FROM_APPLICATION")]
     TransferFromApplication,
     /// `TAX_REFUND`
-    #[serde(rename = "TAX_REFUND")]
     TaxRefund,
     /// `BENEFIT_OTHER`
-    #[serde(rename = "BENEFIT_OTHER")]
     BenefitOther,
     /// `OTHER`
-    #[serde(rename = "OTHER")]
     Other,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -439,6 +459,40 @@ impl CreditBankIncomeCategory {
 impl std::fmt::Display for CreditBankIncomeCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreditBankIncomeCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreditBankIncomeCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "SALARY" => Self::Salary,
+                "UNEMPLOYMENT" => Self::Unemployment,
+                "CASH" => Self::Cash,
+                "GIG_ECONOMY" => Self::GigEconomy,
+                "RENTAL" => Self::Rental,
+                "CHILD_SUPPORT" => Self::ChildSupport,
+                "MILITARY" => Self::Military,
+                "RETIREMENT" => Self::Retirement,
+                "LONG_TERM_DISABILITY" => Self::LongTermDisability,
+                "BANK_INTEREST" => Self::BankInterest,
+                "CASH_DEPOSIT" => Self::CashDeposit,
+                "TRANSFER_FROM_APPLICATION" => Self::TransferFromApplication,
+                "TAX_REFUND" => Self::TaxRefund,
+                "BENEFIT_OTHER" => Self::BenefitOther,
+                "OTHER" => Self::Other,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -609,22 +663,17 @@ pub struct ConsumerDispute {
 }
 
 /// Which kind of data is being disputed: a `TRANSACTION`, a `BALANCE`, `IDENTITY` details, or `OTHER` data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConsumerDisputeCategory {
     /// `TRANSACTION`
-    #[serde(rename = "TRANSACTION")]
     Transaction,
     /// `BALANCE`
-    #[serde(rename = "BALANCE")]
     Balance,
     /// `IDENTITY`
-    #[serde(rename = "IDENTITY")]
     Identity,
     /// `OTHER`
-    #[serde(rename = "OTHER")]
     Other,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -647,6 +696,29 @@ impl std::fmt::Display for ConsumerDisputeCategory {
     }
 }
 
+impl serde::Serialize for ConsumerDisputeCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConsumerDisputeCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "TRANSACTION" => Self::Transaction,
+                "BALANCE" => Self::Balance,
+                "IDENTITY" => Self::Identity,
+                "OTHER" => Self::Other,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
 /// Date coverage of the data the institution supplied for the account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountMetadata {
@@ -657,28 +729,21 @@ pub struct BaseReportAccountMetadata {
 }
 
 /// Broad class of the account: `depository` for checking and savings style accounts, `credit` for cards and revolving lines, `loan` for borrowing, `investment` or `brokerage` for holdings of securities, and `other` for anything else.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountType {
     /// `investment`
-    #[serde(rename = "investment")]
     Investment,
     /// `credit`
-    #[serde(rename = "credit")]
     Credit,
     /// `depository`
-    #[serde(rename = "depository")]
     Depository,
     /// `loan`
-    #[serde(rename = "loan")]
     Loan,
     /// `brokerage`
-    #[serde(rename = "brokerage")]
     Brokerage,
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -703,245 +768,191 @@ impl std::fmt::Display for AccountType {
     }
 }
 
+impl serde::Serialize for AccountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "investment" => Self::Investment,
+                "credit" => Self::Credit,
+                "depository" => Self::Depository,
+                "loan" => Self::Loan,
+                "brokerage" => Self::Brokerage,
+                "other" => Self::Other,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
 /// Narrower kind of account within its `type`, for example `checking`, `savings` or `credit card`. Null when the institution does not say.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountSubtype {
     /// `401a`
-    #[serde(rename = "401a")]
     V401a,
     /// `401k`
-    #[serde(rename = "401k")]
     V401k,
     /// `403B`
-    #[serde(rename = "403B")]
     V403b,
     /// `457b`
-    #[serde(rename = "457b")]
     V457b,
     /// `529`
-    #[serde(rename = "529")]
     V529,
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `brokerage`
-    #[serde(rename = "brokerage")]
     Brokerage,
     /// `business`
-    #[serde(rename = "business")]
     Business,
     /// `cash isa`
-    #[serde(rename = "cash isa")]
     CashIsa,
     /// `cash management`
-    #[serde(rename = "cash management")]
     CashManagement,
     /// `cd`
-    #[serde(rename = "cd")]
     Cd,
     /// `checking`
-    #[serde(rename = "checking")]
     Checking,
     /// `commercial`
-    #[serde(rename = "commercial")]
     Commercial,
     /// `construction`
-    #[serde(rename = "construction")]
     Construction,
     /// `consumer`
-    #[serde(rename = "consumer")]
     Consumer,
     /// `credit card`
-    #[serde(rename = "credit card")]
     CreditCard,
     /// `crypto exchange`
-    #[serde(rename = "crypto exchange")]
     CryptoExchange,
     /// `ebt`
-    #[serde(rename = "ebt")]
     Ebt,
     /// `education savings account`
-    #[serde(rename = "education savings account")]
     EducationSavingsAccount,
     /// `fhsa`
-    #[serde(rename = "fhsa")]
     Fhsa,
     /// `fixed annuity`
-    #[serde(rename = "fixed annuity")]
     FixedAnnuity,
     /// `gic`
-    #[serde(rename = "gic")]
     Gic,
     /// `health reimbursement arrangement`
-    #[serde(rename = "health reimbursement arrangement")]
     HealthReimbursementArrangement,
     /// `home equity`
-    #[serde(rename = "home equity")]
     HomeEquity,
     /// `hsa`
-    #[serde(rename = "hsa")]
     Hsa,
     /// `isa`
-    #[serde(rename = "isa")]
     Isa,
     /// `ira`
-    #[serde(rename = "ira")]
     Ira,
     /// `keogh`
-    #[serde(rename = "keogh")]
     Keogh,
     /// `lif`
-    #[serde(rename = "lif")]
     Lif,
     /// `life insurance`
-    #[serde(rename = "life insurance")]
     LifeInsurance,
     /// `limited purpose checking`
-    #[serde(rename = "limited purpose checking")]
     LimitedPurposeChecking,
     /// `line of credit`
-    #[serde(rename = "line of credit")]
     LineOfCredit,
     /// `lira`
-    #[serde(rename = "lira")]
     Lira,
     /// `loan`
-    #[serde(rename = "loan")]
     Loan,
     /// `lrif`
-    #[serde(rename = "lrif")]
     Lrif,
     /// `lrsp`
-    #[serde(rename = "lrsp")]
     Lrsp,
     /// `money market`
-    #[serde(rename = "money market")]
     MoneyMarket,
     /// `mortgage`
-    #[serde(rename = "mortgage")]
     Mortgage,
     /// `mutual fund`
-    #[serde(rename = "mutual fund")]
     MutualFund,
     /// `non-custodial wallet`
-    #[serde(rename = "non-custodial wallet")]
     NonCustodialWallet,
     /// `non-taxable brokerage account`
-    #[serde(rename = "non-taxable brokerage account")]
     NonTaxableBrokerageAccount,
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// `other insurance`
-    #[serde(rename = "other insurance")]
     OtherInsurance,
     /// `other annuity`
-    #[serde(rename = "other annuity")]
     OtherAnnuity,
     /// `overdraft`
-    #[serde(rename = "overdraft")]
     Overdraft,
     /// `paypal`
-    #[serde(rename = "paypal")]
     Paypal,
     /// `payroll`
-    #[serde(rename = "payroll")]
     Payroll,
     /// `pension`
-    #[serde(rename = "pension")]
     Pension,
     /// `prepaid`
-    #[serde(rename = "prepaid")]
     Prepaid,
     /// `prif`
-    #[serde(rename = "prif")]
     Prif,
     /// `profit sharing plan`
-    #[serde(rename = "profit sharing plan")]
     ProfitSharingPlan,
     /// `qshr`
-    #[serde(rename = "qshr")]
     Qshr,
     /// `rdsp`
-    #[serde(rename = "rdsp")]
     Rdsp,
     /// `resp`
-    #[serde(rename = "resp")]
     Resp,
     /// `retirement`
-    #[serde(rename = "retirement")]
     Retirement,
     /// `rlif`
-    #[serde(rename = "rlif")]
     Rlif,
     /// `roth`
-    #[serde(rename = "roth")]
     Roth,
     /// `roth 401k`
-    #[serde(rename = "roth 401k")]
     Roth401k,
     /// `roth 403B`
-    #[serde(rename = "roth 403B")]
     Roth403b,
     /// `roth 457b`
-    #[serde(rename = "roth 457b")]
     Roth457b,
     /// `roth pension`
-    #[serde(rename = "roth pension")]
     RothPension,
     /// `roth profit sharing plan`
-    #[serde(rename = "roth profit sharing plan")]
     RothProfitSharingPlan,
     /// `roth thrift savings plan`
-    #[serde(rename = "roth thrift savings plan")]
     RothThriftSavingsPlan,
     /// `rrif`
-    #[serde(rename = "rrif")]
     Rrif,
     /// `rrsp`
-    #[serde(rename = "rrsp")]
     Rrsp,
     /// `sarsep`
-    #[serde(rename = "sarsep")]
     Sarsep,
     /// `savings`
-    #[serde(rename = "savings")]
     Savings,
     /// `sep ira`
-    #[serde(rename = "sep ira")]
     SepIra,
     /// `simple ira`
-    #[serde(rename = "simple ira")]
     SimpleIra,
     /// `sipp`
-    #[serde(rename = "sipp")]
     Sipp,
     /// `stock plan`
-    #[serde(rename = "stock plan")]
     StockPlan,
     /// `student`
-    #[serde(rename = "student")]
     Student,
     /// `thrift savings plan`
-    #[serde(rename = "thrift savings plan")]
     ThriftSavingsPlan,
     /// `tfsa`
-    #[serde(rename = "tfsa")]
     Tfsa,
     /// `trust`
-    #[serde(rename = "trust")]
     Trust,
     /// `ugma`
-    #[serde(rename = "ugma")]
     Ugma,
     /// `utma`
-    #[serde(rename = "utma")]
     Utma,
     /// `variable annuity`
-    #[serde(rename = "variable annuity")]
     VariableAnnuity,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1035,6 +1046,105 @@ impl AccountSubtype {
 impl std::fmt::Display for AccountSubtype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AccountSubtype {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountSubtype {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "401a" => Self::V401a,
+                "401k" => Self::V401k,
+                "403B" => Self::V403b,
+                "457b" => Self::V457b,
+                "529" => Self::V529,
+                "auto" => Self::Auto,
+                "brokerage" => Self::Brokerage,
+                "business" => Self::Business,
+                "cash isa" => Self::CashIsa,
+                "cash management" => Self::CashManagement,
+                "cd" => Self::Cd,
+                "checking" => Self::Checking,
+                "commercial" => Self::Commercial,
+                "construction" => Self::Construction,
+                "consumer" => Self::Consumer,
+                "credit card" => Self::CreditCard,
+                "crypto exchange" => Self::CryptoExchange,
+                "ebt" => Self::Ebt,
+                "education savings account" => Self::EducationSavingsAccount,
+                "fhsa" => Self::Fhsa,
+                "fixed annuity" => Self::FixedAnnuity,
+                "gic" => Self::Gic,
+                "health reimbursement arrangement" => {
+                    Self::HealthReimbursementArrangement
+                }
+                "home equity" => Self::HomeEquity,
+                "hsa" => Self::Hsa,
+                "isa" => Self::Isa,
+                "ira" => Self::Ira,
+                "keogh" => Self::Keogh,
+                "lif" => Self::Lif,
+                "life insurance" => Self::LifeInsurance,
+                "limited purpose checking" => Self::LimitedPurposeChecking,
+                "line of credit" => Self::LineOfCredit,
+                "lira" => Self::Lira,
+                "loan" => Self::Loan,
+                "lrif" => Self::Lrif,
+                "lrsp" => Self::Lrsp,
+                "money market" => Self::MoneyMarket,
+                "mortgage" => Self::Mortgage,
+                "mutual fund" => Self::MutualFund,
+                "non-custodial wallet" => Self::NonCustodialWallet,
+                "non-taxable brokerage account" => Self::NonTaxableBrokerageAccount,
+                "other" => Self::Other,
+                "other insurance" => Self::OtherInsurance,
+                "other annuity" => Self::OtherAnnuity,
+                "overdraft" => Self::Overdraft,
+                "paypal" => Self::Paypal,
+                "payroll" => Self::Payroll,
+                "pension" => Self::Pension,
+                "prepaid" => Self::Prepaid,
+                "prif" => Self::Prif,
+                "profit sharing plan" => Self::ProfitSharingPlan,
+                "qshr" => Self::Qshr,
+                "rdsp" => Self::Rdsp,
+                "resp" => Self::Resp,
+                "retirement" => Self::Retirement,
+                "rlif" => Self::Rlif,
+                "roth" => Self::Roth,
+                "roth 401k" => Self::Roth401k,
+                "roth 403B" => Self::Roth403b,
+                "roth 457b" => Self::Roth457b,
+                "roth pension" => Self::RothPension,
+                "roth profit sharing plan" => Self::RothProfitSharingPlan,
+                "roth thrift savings plan" => Self::RothThriftSavingsPlan,
+                "rrif" => Self::Rrif,
+                "rrsp" => Self::Rrsp,
+                "sarsep" => Self::Sarsep,
+                "savings" => Self::Savings,
+                "sep ira" => Self::SepIra,
+                "simple ira" => Self::SimpleIra,
+                "sipp" => Self::Sipp,
+                "stock plan" => Self::StockPlan,
+                "student" => Self::Student,
+                "thrift savings plan" => Self::ThriftSavingsPlan,
+                "tfsa" => Self::Tfsa,
+                "trust" => Self::Trust,
+                "ugma" => Self::Ugma,
+                "utma" => Self::Utma,
+                "variable annuity" => Self::VariableAnnuity,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -1136,22 +1246,17 @@ pub struct Location {
 }
 
 /// How the transaction came about: `digital` for online, `place` for in person at a physical site, `special` for bank-originated entries such as fees or interest, and `unresolved` when none of those fit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BaseReportTransactionType {
     /// `digital`
-    #[serde(rename = "digital")]
     Digital,
     /// `place`
-    #[serde(rename = "place")]
     Place,
     /// `special`
-    #[serde(rename = "special")]
     Special,
     /// `unresolved`
-    #[serde(rename = "unresolved")]
     Unresolved,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1171,6 +1276,29 @@ impl BaseReportTransactionType {
 impl std::fmt::Display for BaseReportTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BaseReportTransactionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseReportTransactionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "digital" => Self::Digital,
+                "place" => Self::Place,
+                "special" => Self::Special,
+                "unresolved" => Self::Unresolved,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -1194,16 +1322,13 @@ pub struct PersonalFinanceCategory {
 }
 
 /// Which revision of the personal finance category taxonomy produced the labels, `v1` or `v2`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PersonalFinanceCategoryVersion {
     /// `v1`
-    #[serde(rename = "v1")]
     V1,
     /// `v2`
-    #[serde(rename = "v2")]
     V2,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1221,6 +1346,27 @@ impl PersonalFinanceCategoryVersion {
 impl std::fmt::Display for PersonalFinanceCategoryVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for PersonalFinanceCategoryVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonalFinanceCategoryVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "v1" => Self::V1,
+                "v2" => Self::V2,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -1307,22 +1453,17 @@ pub struct AddressData {
 }
 
 /// How the account is held: `individual` by one person, `joint` by several parties together, `association` by a company, partnership or other organization, or `trust` by a trust. Null when unknown.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OwnershipType {
     /// `individual`
-    #[serde(rename = "individual")]
     Individual,
     /// `joint`
-    #[serde(rename = "joint")]
     Joint,
     /// `association`
-    #[serde(rename = "association")]
     Association,
     /// `trust`
-    #[serde(rename = "trust")]
     Trust,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1342,6 +1483,29 @@ impl OwnershipType {
 impl std::fmt::Display for OwnershipType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OwnershipType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OwnershipType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "individual" => Self::Individual,
+                "joint" => Self::Joint,
+                "association" => Self::Association,
+                "trust" => Self::Trust,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -1663,82 +1827,57 @@ pub struct PlaidError {
 }
 
 /// Broad family the error belongs to, for example `INVALID_REQUEST`, `ITEM_ERROR`, `RATE_LIMIT_EXCEEDED` or `API_ERROR`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PlaidErrorType {
     /// `INVALID_REQUEST`
-    #[serde(rename = "INVALID_REQUEST")]
     InvalidRequest,
     /// `INVALID_RESULT`
-    #[serde(rename = "INVALID_RESULT")]
     InvalidResult,
     /// `INVALID_INPUT`
-    #[serde(rename = "INVALID_INPUT")]
     InvalidInput,
     /// `INSTITUTION_ERROR`
-    #[serde(rename = "INSTITUTION_ERROR")]
     InstitutionError,
     /// `RATE_LIMIT_EXCEEDED`
-    #[serde(rename = "RATE_LIMIT_EXCEEDED")]
     RateLimitExceeded,
     /// `API_ERROR`
-    #[serde(rename = "API_ERROR")]
     ApiError,
     /// `ITEM_ERROR`
-    #[serde(rename = "ITEM_ERROR")]
     ItemError,
     /// `ASSET_REPORT_ERROR`
-    #[serde(rename = "ASSET_REPORT_ERROR")]
     AssetReportError,
     /// `BASE_REPORT_ERROR`
-    #[serde(rename = "BASE_REPORT_ERROR")]
     BaseReportError,
     /// `RECAPTCHA_ERROR`
-    #[serde(rename = "RECAPTCHA_ERROR")]
     RecaptchaError,
     /// `OAUTH_ERROR`
-    #[serde(rename = "OAUTH_ERROR")]
     OauthError,
     /// `PAYMENT_ERROR`
-    #[serde(rename = "PAYMENT_ERROR")]
     PaymentError,
     /// `BANK_TRANSFER_ERROR`
-    #[serde(rename = "BANK_TRANSFER_ERROR")]
     BankTransferError,
     /// `INCOME_VERIFICATION_ERROR`
-    #[serde(rename = "INCOME_VERIFICATION_ERROR")]
     IncomeVerificationError,
     /// `MICRODEPOSITS_ERROR`
-    #[serde(rename = "MICRODEPOSITS_ERROR")]
     MicrodepositsError,
     /// `SANDBOX_ERROR`
-    #[serde(rename = "SANDBOX_ERROR")]
     SandboxError,
     /// `PARTNER_ERROR`
-    #[serde(rename = "PARTNER_ERROR")]
     PartnerError,
     /// `SIGNAL_ERROR`
-    #[serde(rename = "SIGNAL_ERROR")]
     SignalError,
     /// `TRANSACTIONS_ERROR`
-    #[serde(rename = "TRANSACTIONS_ERROR")]
     TransactionsError,
     /// `TRANSACTION_ERROR`
-    #[serde(rename = "TRANSACTION_ERROR")]
     TransactionError,
     /// `TRANSFER_ERROR`
-    #[serde(rename = "TRANSFER_ERROR")]
     TransferError,
     /// `CHECK_REPORT_ERROR`
-    #[serde(rename = "CHECK_REPORT_ERROR")]
     CheckReportError,
     /// `CONSUMER_REPORT_ERROR`
-    #[serde(rename = "CONSUMER_REPORT_ERROR")]
     ConsumerReportError,
     /// `USER_ERROR`
-    #[serde(rename = "USER_ERROR")]
     UserError,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1781,29 +1920,65 @@ impl std::fmt::Display for PlaidErrorType {
     }
 }
 
+impl serde::Serialize for PlaidErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlaidErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "INVALID_REQUEST" => Self::InvalidRequest,
+                "INVALID_RESULT" => Self::InvalidResult,
+                "INVALID_INPUT" => Self::InvalidInput,
+                "INSTITUTION_ERROR" => Self::InstitutionError,
+                "RATE_LIMIT_EXCEEDED" => Self::RateLimitExceeded,
+                "API_ERROR" => Self::ApiError,
+                "ITEM_ERROR" => Self::ItemError,
+                "ASSET_REPORT_ERROR" => Self::AssetReportError,
+                "BASE_REPORT_ERROR" => Self::BaseReportError,
+                "RECAPTCHA_ERROR" => Self::RecaptchaError,
+                "OAUTH_ERROR" => Self::OauthError,
+                "PAYMENT_ERROR" => Self::PaymentError,
+                "BANK_TRANSFER_ERROR" => Self::BankTransferError,
+                "INCOME_VERIFICATION_ERROR" => Self::IncomeVerificationError,
+                "MICRODEPOSITS_ERROR" => Self::MicrodepositsError,
+                "SANDBOX_ERROR" => Self::SandboxError,
+                "PARTNER_ERROR" => Self::PartnerError,
+                "SIGNAL_ERROR" => Self::SignalError,
+                "TRANSACTIONS_ERROR" => Self::TransactionsError,
+                "TRANSACTION_ERROR" => Self::TransactionError,
+                "TRANSFER_ERROR" => Self::TransferError,
+                "CHECK_REPORT_ERROR" => Self::CheckReportError,
+                "CONSUMER_REPORT_ERROR" => Self::ConsumerReportError,
+                "USER_ERROR" => Self::UserError,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
 /// Kind of line, such as `home`, `work` or `mobile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhoneNumberType {
     /// `home`
-    #[serde(rename = "home")]
     Home,
     /// `work`
-    #[serde(rename = "work")]
     Work,
     /// `office`
-    #[serde(rename = "office")]
     Office,
     /// `mobile`
-    #[serde(rename = "mobile")]
     Mobile,
     /// `mobile1`
-    #[serde(rename = "mobile1")]
     Mobile1,
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1828,20 +2003,41 @@ impl std::fmt::Display for PhoneNumberType {
     }
 }
 
+impl serde::Serialize for PhoneNumberType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneNumberType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "home" => Self::Home,
+                "work" => Self::Work,
+                "office" => Self::Office,
+                "mobile" => Self::Mobile,
+                "mobile1" => Self::Mobile1,
+                "other" => Self::Other,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
 /// Role of the address: `primary`, `secondary` or `other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailType {
     /// `primary`
-    #[serde(rename = "primary")]
     Primary,
     /// `secondary`
-    #[serde(rename = "secondary")]
     Secondary,
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// A value the spec does not list, kept as the server sent it.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1860,6 +2056,28 @@ impl EmailType {
 impl std::fmt::Display for EmailType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EmailType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmailType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "primary" => Self::Primary,
+                "secondary" => Self::Secondary,
+                "other" => Self::Other,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 

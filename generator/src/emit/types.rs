@@ -184,11 +184,9 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
     }
     let variants = string_enum.variants.iter().map(|variant| {
         let rust_name = ident(&variant.rust_name);
-        let wire = &variant.wire_name;
         let doc = variant_doc(variant);
         quote! {
             #doc
-            #[serde(rename = #wire)]
             #rust_name
         }
     });
@@ -197,15 +195,31 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         let wire = &variant.wire_name;
         quote!(Self::#rust_name => #wire)
     });
+    let decode_arms = string_enum.variants.iter().map(|variant| {
+        let rust_name = ident(&variant.rust_name);
+        let wire = &variant.wire_name;
+        quote!(#wire => Self::#rust_name)
+    });
+    let decode = if string_enum.variants.is_empty() {
+        quote!(Self::#catch_all(value))
+    } else {
+        quote! {
+            match value.as_str() {
+                #(#decode_arms,)*
+                _ => Self::#catch_all(value),
+            }
+        }
+    };
     let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize"]);
+    // Serde by hand: one string read and one `match`, where a derived enum with an untagged
+    // catch-all buffers every value and tries each variant in turn.
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize #(, #derives)*)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash #(, #derives)*)]
         pub enum #name {
             #(#variants,)*
             /// A value the spec does not list, kept as the server sent it.
-            #[serde(untagged)]
             #catch_all(String),
         }
 
@@ -222,6 +236,19 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(#decode)
             }
         }
     }
