@@ -81,7 +81,7 @@ fn medians(samples: &[Measured]) -> (Duration, Option<u64>) {
 
 /// Builds this task in release mode (generation is measured as users run it) and returns the
 /// binary.
-fn release_xtask(root: &Path) -> Result<PathBuf, String> {
+pub(super) fn release_xtask(root: &Path) -> Result<PathBuf, String> {
     let status = Command::new(super::cargo())
         .current_dir(root)
         .args(["build", "--quiet", "--release", "-p", "xtask"])

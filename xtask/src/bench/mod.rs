@@ -16,12 +16,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 const USAGE: &str = "\
-usage: cargo xtask bench [generation] [decode] [client] [compile] [--runs N]
+usage: cargo xtask bench [generation] [decode] [client] [compile] [--runs N] [--time-passes]
 
   with no benchmark named, runs generation, decode and client (a few minutes);
   compile builds generated crates and progenitor's output (tens of minutes) and runs only
   when named
-  --runs N   whole-process runs per measurement, alternating with the baseline (default 7)";
+  --runs N        whole-process runs per measurement, alternating with the baseline
+                  (default 7; 3 for compile, where one run is a build of each crate)
+  --time-passes   with compile: also report rustc's slowest passes for our Plaid crate and
+                  progenitor's (rustc -Z time-passes, on stable through RUSTC_BOOTSTRAP=1)";
 
 /// One line of the table: a measurement, its baseline from the same run, and their ratio.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,15 +72,17 @@ impl Row {
 
 pub fn main(args: &[String]) -> ExitCode {
     let mut selected: Vec<&str> = Vec::new();
-    let mut runs = 7;
+    let mut runs = None;
+    let mut time_passes = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "generation" | "decode" | "client" | "compile" => selected.push(arg),
             "--runs" => match iter.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0) {
-                Some(n) => runs = n,
+                Some(n) => runs = Some(n),
                 None => return usage_error("--runs needs a positive number"),
             },
+            "--time-passes" => time_passes = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -93,8 +98,8 @@ pub fn main(args: &[String]) -> ExitCode {
     for bench in selected {
         eprintln!("==> {bench}");
         let result = match bench {
-            "generation" => generation::run(&root, runs),
-            "compile" => compile::run(&root),
+            "generation" => generation::run(&root, runs.unwrap_or(7)),
+            "compile" => compile::run(&root, runs.unwrap_or(3), time_passes),
             harness => run_harness(&root, harness),
         };
         match result {
