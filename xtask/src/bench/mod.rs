@@ -10,6 +10,7 @@
 mod compile;
 pub mod generation;
 mod measure;
+mod progenitor;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
