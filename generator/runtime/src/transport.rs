@@ -269,10 +269,12 @@ pub(crate) async fn read_response(
     let status = response.status();
     let header_request_id = header_request_id(response.headers());
     let retry_after = crate::retry::retry_after(response.headers());
-    if response.content_length().is_some_and(|length| length > limit as u64) {
+    let length = response.content_length();
+    if length.is_some_and(|length| length > limit as u64) {
         return Err(Error::ResponseTooLarge { status, limit });
     }
-    let mut body = Vec::new();
+    // Sized once when the length is announced (and within the limit, checked above).
+    let mut body = Vec::with_capacity(length.map_or(0, |length| length as usize));
     while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
         if body.len() + chunk.len() > limit {
             return Err(Error::ResponseTooLarge { status, limit });
