@@ -102,10 +102,10 @@ fn print_items(items: impl Iterator<Item = Rendered>) -> Result<String, String> 
         file.attrs.extend(parsed.attrs);
         file.items.extend(parsed.items);
         for mut item in parse(tokens)?.items {
-            if let Some(attrs) = item_attrs(&mut item) {
-                let after_docs = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
-                attrs.splice(after_docs..after_docs, attributes.iter().cloned());
-            }
+            // An item left ungated would break the crate built without its feature.
+            let attrs = item_attrs(&mut item).ok_or("an emitted item of a kind that cannot take a `cfg`")?;
+            let after_docs = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
+            attrs.splice(after_docs..after_docs, attributes.iter().cloned());
             file.items.push(item);
         }
     }
@@ -181,6 +181,18 @@ fn is_definition(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cfg_goes_on_every_item_of_its_rendering_after_the_docs() {
+        let items = [("/// A.\n#[derive(Debug)] struct A; impl A {}", "#[cfg(feature = \"a\")]"), ("struct B;", "")];
+        let render =
+            |(tokens, cfg): &(&str, &str)| Rendered { tokens: tokens.parse().unwrap(), cfg: cfg.parse().unwrap() };
+        let text = format_in_chunks("test.rs", TokenStream::new(), &items, render, 1).unwrap();
+        assert!(text.contains("/// A.\n#[cfg(feature = \"a\")]\n#[derive(Debug)]\nstruct A;"), "{text}");
+        assert!(text.contains("#[cfg(feature = \"a\")]\nimpl A {}"), "{text}");
+        assert!(text.contains("\nstruct B;"), "{text}");
+        assert!(!text.contains("]\nstruct B;"), "{text}");
+    }
 
     #[test]
     fn items_are_separated_but_match_arms_are_not() {
