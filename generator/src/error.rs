@@ -50,7 +50,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn spec(path: &Path, errors: Vec<SpecError>) -> Self {
+    pub fn spec(path: &Path, errors: Vec<SpecError>) -> Self {
         Error::Spec { path: path.to_path_buf(), errors }
     }
 }

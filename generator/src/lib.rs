@@ -21,6 +21,7 @@
 //! dependencies.
 
 pub mod config;
+pub mod diff;
 pub mod emit;
 mod error;
 pub mod filter;

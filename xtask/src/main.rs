@@ -3,12 +3,15 @@
 //! and reports.
 
 mod bench;
+mod drift;
+mod spec_diff;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--config PATH] [--out DIR] [--crate-name NAME]
+       cargo xtask spec-diff OLD NEW [--operation ID]... [--structural] [--format json]   (see `cargo xtask spec-diff --help`)
        cargo xtask bench [generation] [decode] [client] [compile] [--runs N] [--time-passes]   (see `cargo xtask bench --help`)
 
   --check            compare instead of writing; exit 1 with a diff when the output is stale
@@ -21,6 +24,9 @@ usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--config PATH] [-
   --crate-name NAME  the package name (default: the spec's x-crate-name)
   --operation ID     generate only this operation (an operationId, a path, or \"POST /path\")
                      and the schemas it reaches; repeat for several";
+
+/// How many lines of unified diff `--check` prints after its summary.
+const DIFF_LINES: usize = 200;
 
 struct Args {
     check: bool,
@@ -38,6 +44,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => {}
         Some("bench") => return bench::main(&args[1..]),
+        Some("spec-diff") => return spec_diff::main(&args[1..]),
         // The processes `bench generation` measures: the parse floor, and the phases in process.
         Some("bench-floor") => return bench::generation::floor(&args[1..]),
         Some("bench-phases") => return bench::generation::phases(&args[1..]),
@@ -85,14 +92,20 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if args.spec.is_dir() {
-        args.spec = ["openapi.yaml", "openapi.yml", "openapi.json"]
-            .iter()
-            .map(|name| args.spec.join(name))
-            .find(|path| path.is_file())
-            .unwrap_or_else(|| args.spec.join("openapi.yaml"));
-    }
+    args.spec = spec_file(args.spec);
     Ok(args)
+}
+
+/// A spec given as a directory is its `openapi.yaml` (or `.yml`, `.json`).
+fn spec_file(spec: PathBuf) -> PathBuf {
+    if !spec.is_dir() {
+        return spec;
+    }
+    ["openapi.yaml", "openapi.yml", "openapi.json"]
+        .iter()
+        .map(|name| spec.join(name))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| spec.join("openapi.yaml"))
 }
 
 fn codegen(args: &Args) -> ExitCode {
@@ -131,9 +144,11 @@ fn codegen(args: &Args) -> ExitCode {
             println!("{} is up to date with {}", args.out.display(), options.spec_label);
             return ExitCode::SUCCESS;
         }
-        for stale in &report.stale {
-            eprintln!("{}", stale.diff);
+        if let Some(summary) = drift::summary(&args.spec, &args.out, &args.operations, &options.config) {
+            eprintln!("{summary}");
         }
+        let diffs: Vec<&str> = report.stale.iter().map(|stale| stale.diff.as_str()).collect();
+        eprint!("{}", drift::capped_diff(&diffs, DIFF_LINES));
         eprintln!(
             "error: {} file(s) in {} differ from what {} produces; run `cargo xtask codegen` and commit the result",
             report.stale.len(),

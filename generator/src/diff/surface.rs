@@ -1,0 +1,274 @@
+//! The public surface of a generated client, computed from the model: what code using the
+//! client can name or depend on, in a form two specs can be compared by. Types are keyed by
+//! their Rust name, fields and enum values by their wire name, operations by their operationId.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{
+    Api, EnumValue, Extra, Field, FloatBits, IntegerBits, ResponseBody, Shape, TypeId, TypeKind, ValueType,
+};
+
+/// Everything a user of the crate sees.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Surface {
+    pub operations: BTreeMap<String, OperationSurface>,
+    pub types: BTreeMap<String, TypeSurface>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationSurface {
+    /// `POST /cra/monitoring_insights/get`.
+    pub endpoint: String,
+    /// The parameters, by wire name.
+    pub parameters: BTreeMap<String, FieldSurface>,
+    /// The request body's type, and whether it is required.
+    pub body: Option<(String, bool)>,
+    /// The success response's type (`text`, `bytes` or a type), if any.
+    pub response: Option<String>,
+    pub deprecated: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeSurface {
+    pub kind: TypeShape,
+    /// Whether values of the type are sent (requests are validated, and built by callers).
+    pub in_request: bool,
+    /// Whether values of the type are received (responses are decoded leniently).
+    pub in_response: bool,
+    pub deprecated: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeShape {
+    /// Fields by wire name; `extra` says whether undeclared properties are kept.
+    Struct { fields: BTreeMap<String, FieldSurface>, extra: Option<String> },
+    /// The values listed, as they are on the wire.
+    Enum { values: BTreeSet<String> },
+    /// The variants' types, by variant name.
+    Union { variants: BTreeMap<String, String> },
+    /// `pub type Name = …`.
+    Alias { value: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldSurface {
+    /// The value's type, spec-level: `string`, `integer (i64)`, `array of Foo`, `Foo`, …, with
+    /// its validation rules (`string, maxLength 64`).
+    pub ty: String,
+    pub required: bool,
+    pub nullable: bool,
+    /// `format: password` or `x-sensitive`: the field is a `Secret`.
+    pub sensitive: bool,
+    pub deprecated: bool,
+    pub doc: String,
+}
+
+impl Surface {
+    pub fn of(api: &Api) -> Surface {
+        let in_response = response_types(api);
+        let mut types = BTreeMap::new();
+        for (index, def) in api.types.iter().enumerate() {
+            let kind = match &def.kind {
+                TypeKind::Struct(object) => TypeShape::Struct {
+                    fields: object
+                        .fields
+                        .iter()
+                        .map(|field| (field.wire_name.clone(), field_surface(api, field)))
+                        .collect(),
+                    extra: match &object.extra {
+                        Extra::Ignored => None,
+                        Extra::Kept { .. } => Some("any".to_string()),
+                        Extra::Typed { value, .. } => Some(value_text(api, value)),
+                    },
+                },
+                TypeKind::Enum(values) => TypeShape::Enum {
+                    values: values.variants.iter().map(|variant| enum_value_text(&variant.value)).collect(),
+                },
+                TypeKind::Union(union) => TypeShape::Union {
+                    variants: union
+                        .variants
+                        .iter()
+                        .map(|variant| (variant.rust_name.clone(), value_text(api, &variant.value)))
+                        .collect(),
+                },
+            };
+            let surface = TypeSurface {
+                kind,
+                in_request: def.in_request,
+                in_response: in_response.contains(&index),
+                deprecated: def.deprecated,
+                doc: def.doc.clone().unwrap_or_default(),
+            };
+            types.insert(def.name.clone(), surface);
+        }
+        for alias in &api.aliases {
+            let surface = TypeSurface {
+                kind: TypeShape::Alias { value: value_text(api, &alias.value) },
+                in_request: false,
+                in_response: false,
+                deprecated: alias.deprecated,
+                doc: alias.doc.clone().unwrap_or_default(),
+            };
+            types.insert(alias.name.clone(), surface);
+        }
+        let operations = api
+            .operations
+            .iter()
+            .map(|operation| {
+                let parameters = operation
+                    .params_type
+                    .map(|id| match &api.get(id).kind {
+                        TypeKind::Struct(object) => {
+                            object.fields.iter().map(|f| (f.wire_name.clone(), field_surface(api, f))).collect()
+                        }
+                        _ => BTreeMap::new(),
+                    })
+                    .unwrap_or_default();
+                let surface = OperationSurface {
+                    endpoint: format!("{} {}", operation.method.as_str(), operation.path),
+                    parameters,
+                    body: operation.body.as_ref().map(|body| (value_text(api, &body.value), body.required)),
+                    response: operation.response.as_ref().map(|response| match response {
+                        ResponseBody::Json(value) => value_text(api, value),
+                        ResponseBody::Text { .. } => "text".to_string(),
+                        ResponseBody::Bytes { .. } => "bytes".to_string(),
+                    }),
+                    deprecated: operation.deprecated,
+                    doc: [operation.summary.as_deref(), operation.description.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                };
+                (operation.operation_id.clone(), surface)
+            })
+            .collect();
+        Surface { operations, types }
+    }
+}
+
+fn field_surface(api: &Api, field: &Field) -> FieldSurface {
+    FieldSurface {
+        ty: value_text(api, &field.value),
+        required: field.required,
+        nullable: field.value.nullable,
+        sensitive: field.sensitive,
+        deprecated: field.deprecated,
+        doc: field.doc.clone().unwrap_or_default(),
+    }
+}
+
+/// A value's type as text, without its nullability (reported on its own).
+fn value_text(api: &Api, value: &ValueType) -> String {
+    match &value.shape {
+        Shape::String(rules) => {
+            let mut text = "string".to_string();
+            if let Some(n) = rules.min_length {
+                text.push_str(&format!(", minLength {n}"));
+            }
+            if let Some(n) = rules.max_length {
+                text.push_str(&format!(", maxLength {n}"));
+            }
+            if let Some(pattern) = &rules.pattern {
+                text.push_str(&format!(", pattern {pattern}"));
+            }
+            text
+        }
+        Shape::Date => "date".to_string(),
+        Shape::DateTime => "date-time".to_string(),
+        Shape::Binary => "binary".to_string(),
+        Shape::Integer { bits, rules } => {
+            let bits = match bits {
+                IntegerBits::I32 => "i32",
+                IntegerBits::I64 => "i64",
+            };
+            format!("integer ({bits}){}", number_rules(rules))
+        }
+        Shape::Number { bits, rules } => {
+            let bits = match bits {
+                FloatBits::F32 => "f32",
+                FloatBits::F64 => "f64",
+            };
+            format!("number ({bits}){}", number_rules(rules))
+        }
+        Shape::Boolean => "boolean".to_string(),
+        Shape::Any => "any".to_string(),
+        Shape::Array { items, rules } => {
+            let mut text =
+                format!("array of {}{}", value_text(api, items), if items.nullable { " or null" } else { "" });
+            if let Some(n) = rules.min_items {
+                text.push_str(&format!(", minItems {n}"));
+            }
+            if let Some(n) = rules.max_items {
+                text.push_str(&format!(", maxItems {n}"));
+            }
+            text
+        }
+        Shape::Map { values } => {
+            format!("map of {}{}", value_text(api, values), if values.nullable { " or null" } else { "" })
+        }
+        Shape::Named(id) => api.get(*id).name.clone(),
+        Shape::Mapped(ty) => ty.as_str().to_string(),
+    }
+}
+
+fn number_rules(rules: &crate::model::NumberRules) -> String {
+    let mut text = String::new();
+    if let Some(minimum) = rules.minimum {
+        text.push_str(&format!(", {} {minimum}", if rules.exclusive_minimum { ">" } else { ">=" }));
+    }
+    if let Some(maximum) = rules.maximum {
+        text.push_str(&format!(", {} {maximum}", if rules.exclusive_maximum { "<" } else { "<=" }));
+    }
+    text
+}
+
+fn enum_value_text(value: &EnumValue) -> String {
+    match value {
+        EnumValue::String(text) => text.clone(),
+        EnumValue::Integer(number) => number.to_string(),
+        EnumValue::Float(number) => number.to_string(),
+        EnumValue::Boolean(value) => value.to_string(),
+    }
+}
+
+/// The indexes of the types a response (success or error) reaches.
+fn response_types(api: &Api) -> BTreeSet<usize> {
+    let mut pending: Vec<TypeId> = Vec::new();
+    for operation in &api.operations {
+        if let Some(ResponseBody::Json(value)) = &operation.response {
+            collect_named(value, &mut pending);
+        }
+        for error in &operation.errors {
+            collect_named(&error.value, &mut pending);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id.0) {
+            continue;
+        }
+        match &api.get(id).kind {
+            TypeKind::Struct(object) => {
+                object.fields.iter().for_each(|field| collect_named(&field.value, &mut pending));
+                if let Extra::Typed { value, .. } = &object.extra {
+                    collect_named(value, &mut pending);
+                }
+            }
+            TypeKind::Union(union) => union.variants.iter().for_each(|v| collect_named(&v.value, &mut pending)),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    seen
+}
+
+fn collect_named(value: &ValueType, into: &mut Vec<TypeId>) {
+    match &value.shape {
+        Shape::Named(id) => into.push(*id),
+        Shape::Array { items, .. } => collect_named(items, into),
+        Shape::Map { values } => collect_named(values, into),
+        _ => {}
+    }
+}
