@@ -239,10 +239,10 @@ fn response_types(api: &Api) -> BTreeSet<usize> {
     let mut pending: Vec<TypeId> = Vec::new();
     for operation in &api.operations {
         if let Some(ResponseBody::Json(value)) = &operation.response {
-            collect_named(value, &mut pending);
+            value.collect_named(&mut pending);
         }
         for error in &operation.errors {
-            collect_named(&error.value, &mut pending);
+            error.value.collect_named(&mut pending);
         }
     }
     let mut seen = BTreeSet::new();
@@ -252,23 +252,14 @@ fn response_types(api: &Api) -> BTreeSet<usize> {
         }
         match &api.get(id).kind {
             TypeKind::Struct(object) => {
-                object.fields.iter().for_each(|field| collect_named(&field.value, &mut pending));
+                object.fields.iter().for_each(|field| field.value.collect_named(&mut pending));
                 if let Extra::Typed { value, .. } = &object.extra {
-                    collect_named(value, &mut pending);
+                    value.collect_named(&mut pending);
                 }
             }
-            TypeKind::Union(union) => union.variants.iter().for_each(|v| collect_named(&v.value, &mut pending)),
+            TypeKind::Union(union) => union.variants.iter().for_each(|v| v.value.collect_named(&mut pending)),
             TypeKind::Enum(_) => {}
         }
     }
     seen
-}
-
-fn collect_named(value: &ValueType, into: &mut Vec<TypeId>) {
-    match &value.shape {
-        Shape::Named(id) => into.push(*id),
-        Shape::Array { items, .. } => collect_named(items, into),
-        Shape::Map { values } => collect_named(values, into),
-        _ => {}
-    }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use heck::ToSnakeCase;
 
-use super::{Api, Extra, Operation, ResponseBody, Shape, TypeId, TypeKind, ValueType};
+use super::{Api, Extra, Operation, ResponseBody, TypeId, TypeKind};
 
 /// The feature gating component schemas that no operation uses.
 pub const OTHER_TYPES: &str = "other-types";
@@ -75,7 +75,7 @@ pub fn areas(api: &Api) -> Option<Areas> {
         spread(api, roots, &mut |id| reached[id.0].insert(area));
         let mut errors = Vec::new();
         for error in &operation.errors {
-            collect_named(&error.value, &mut errors);
+            error.value.collect_named(&mut errors);
         }
         spread(api, errors, &mut |id| !std::mem::replace(&mut always[id.0], true));
     }
@@ -85,7 +85,7 @@ pub fn areas(api: &Api) -> Option<Areas> {
     other.extend((0..api.types.len()).filter(|&index| reached[index].is_empty() && !always[index]).map(TypeId));
     let mut alias_refs = Vec::new();
     for alias in &api.aliases {
-        collect_named(&alias.value, &mut alias_refs);
+        alias.value.collect_named(&mut alias_refs);
     }
     other.extend(alias_refs.iter().copied());
     if !other.is_empty() {
@@ -112,7 +112,7 @@ pub fn areas(api: &Api) -> Option<Areas> {
         .iter()
         .map(|alias| {
             let mut refs = Vec::new();
-            collect_named(&alias.value, &mut refs);
+            alias.value.collect_named(&mut refs);
             if refs.is_empty() {
                 Vec::new()
             } else {
@@ -154,11 +154,11 @@ fn feature_name(text: &str) -> String {
 fn operation_roots(operation: &Operation, into: &mut Vec<TypeId>) {
     into.extend(operation.params_type);
     if let Some(body) = &operation.body {
-        collect_named(&body.value, into);
+        body.value.collect_named(into);
         into.extend(body.content_type);
     }
     if let Some(ResponseBody::Json(value)) = &operation.response {
-        collect_named(value, into);
+        value.collect_named(into);
     }
 }
 
@@ -173,28 +173,19 @@ fn spread(api: &Api, mut pending: Vec<TypeId>, visit: &mut impl FnMut(TypeId) ->
         match &def.kind {
             TypeKind::Struct(object) => {
                 for field in &object.fields {
-                    collect_named(&field.value, &mut pending);
+                    field.value.collect_named(&mut pending);
                 }
                 if let Extra::Typed { value, .. } = &object.extra {
-                    collect_named(value, &mut pending);
+                    value.collect_named(&mut pending);
                 }
             }
             TypeKind::Union(union) => {
                 for variant in &union.variants {
-                    collect_named(&variant.value, &mut pending);
+                    variant.value.collect_named(&mut pending);
                 }
             }
             TypeKind::Enum(_) => {}
         }
-    }
-}
-
-fn collect_named(value: &ValueType, into: &mut Vec<TypeId>) {
-    match &value.shape {
-        Shape::Named(id) => into.push(*id),
-        Shape::Array { items, .. } => collect_named(items, into),
-        Shape::Map { values } => collect_named(values, into),
-        _ => {}
     }
 }
 

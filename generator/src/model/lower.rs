@@ -244,7 +244,7 @@ fn mark_request_types(api: &mut Api) {
     let mut pending: Vec<TypeId> = Vec::new();
     for operation in &api.operations {
         if let Some(body) = &operation.body {
-            collect_named(&body.value, &mut pending);
+            body.value.collect_named(&mut pending);
         }
         pending.extend(operation.params_type);
     }
@@ -257,27 +257,18 @@ fn mark_request_types(api: &mut Api) {
         match &def.kind {
             TypeKind::Struct(object) => {
                 for field in &object.fields {
-                    collect_named(&field.value, &mut pending);
+                    field.value.collect_named(&mut pending);
                 }
                 if let Extra::Typed { value, .. } = &object.extra {
-                    collect_named(value, &mut pending);
+                    value.collect_named(&mut pending);
                 }
             }
             TypeKind::Union(union) => {
                 for variant in &union.variants {
-                    collect_named(&variant.value, &mut pending);
+                    variant.value.collect_named(&mut pending);
                 }
             }
             TypeKind::Enum(_) => {}
         }
-    }
-}
-
-fn collect_named(value: &ValueType, into: &mut Vec<TypeId>) {
-    match &value.shape {
-        Shape::Named(id) => into.push(*id),
-        Shape::Array { items, .. } => collect_named(items, into),
-        Shape::Map { values } => collect_named(values, into),
-        _ => {}
     }
 }

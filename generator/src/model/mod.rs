@@ -226,6 +226,19 @@ pub struct ValueType {
     pub nullable: bool,
 }
 
+impl ValueType {
+    /// Pushes the named types this value holds directly (itself, or its items or map values),
+    /// not those inside them.
+    pub fn collect_named(&self, into: &mut Vec<TypeId>) {
+        match &self.shape {
+            Shape::Named(id) => into.push(*id),
+            Shape::Array { items, .. } => items.collect_named(into),
+            Shape::Map { values } => values.collect_named(into),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     String(StringRules),
