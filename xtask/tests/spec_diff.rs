@@ -270,3 +270,43 @@ fn long_diffs_are_cut_with_a_count() {
     assert!(stderr.contains("more line(s) of diff cut"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn parameters_bodies_and_response_types_follow_the_method_signature() {
+    let with_parameter = |required: bool| {
+        move |text: &str| {
+            let parameter = format!(
+                "      parameters:\n        - name: region\n          in: query\n          required: {required}\n          schema: {{type: string}}\n"
+            );
+            text.replacen("      operationId: listStores\n", &format!("      operationId: listStores\n{parameter}"), 1)
+        }
+    };
+    expect(
+        "param-required",
+        with_parameter(true),
+        "breaking",
+        "operation `listStores`: parameter `region`",
+        "required",
+    );
+    expect(
+        "param-optional",
+        with_parameter(false),
+        "compatible",
+        "operation `listStores`: parameter `region`",
+        "optional",
+    );
+    expect(
+        "response-type",
+        replace("                items: {type: string}\n", "                items: {type: integer}\n"),
+        "breaking",
+        "operation `listStores`",
+        "now returns `array of integer (i64)` (was `array of string`)",
+    );
+    expect(
+        "body-optional",
+        replace("      requestBody:\n        required: true\n", "      requestBody:\n        required: false\n"),
+        "breaking",
+        "operation `searchPets`",
+        "request body is now optional",
+    );
+}
