@@ -310,3 +310,14 @@ fn parameters_bodies_and_response_types_follow_the_method_signature() {
         "request body is now optional",
     );
 }
+
+#[test]
+fn a_value_made_sensitive_changes_its_type_but_not_the_wire() {
+    let edit = replace(
+        "        name:\n          type: string\n          description: The name to look for.",
+        "        name:\n          type: string\n          x-sensitive: true\n          description: The name to look for.",
+    );
+    expect("sensitive", &edit, "breaking", "type `PetQuery`: field `name`", "now sensitive (a `Secret`)");
+    let (code, report) = spec_diff("sensitive-structural", &edit, &["--structural"]);
+    assert_eq!((code, report["changes"].as_array().unwrap().len()), (0, 0), "{report:#}");
+}

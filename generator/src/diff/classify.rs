@@ -208,8 +208,12 @@ impl Changes {
             self.push(impact, subject, format!("{change}{reason}"));
         }
         if old.sensitive != new.sensitive && !self.ignore.sensitivity {
-            let now = if new.sensitive { "sensitive (a `Secret`)" } else { "no longer sensitive" };
-            self.push(Impact::Breaking, subject, format!("now {now}: its Rust type changes"));
+            let change = if new.sensitive {
+                "now sensitive (a `Secret`): its Rust type changes"
+            } else {
+                "no longer sensitive (no longer a `Secret`): its Rust type changes"
+            };
+            self.push(Impact::Breaking, subject, change);
         }
         if !old.deprecated && new.deprecated {
             self.push(Impact::Compatible, subject, "deprecated");
