@@ -321,3 +321,27 @@ fn a_value_made_sensitive_changes_its_type_but_not_the_wire() {
     let (code, report) = spec_diff("sensitive-structural", &edit, &["--structural"]);
     assert_eq!((code, report["changes"].as_array().unwrap().len()), (0, 0), "{report:#}");
 }
+
+#[test]
+fn validation_rules_matter_in_requests_only() {
+    expect(
+        "rules-request",
+        replace(
+            "          description: The name to look for.",
+            "          maxLength: 20\n          description: The name to look for.",
+        ),
+        "breaking",
+        "type `PetQuery`: field `name`",
+        "rules are now `string, maxLength 20` (were `string`)",
+    );
+    expect(
+        "rules-response",
+        replace(
+            "        age:\n          type: integer\n",
+            "        age:\n          type: integer\n          minimum: 0\n",
+        ),
+        "compatible",
+        "type `Pet`: field `age`",
+        "responses are not checked",
+    );
+}

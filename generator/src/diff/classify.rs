@@ -177,6 +177,15 @@ impl Changes {
         if old.ty != new.ty {
             let change = format!("type is now `{}` (was `{}`)", new.ty, old.ty);
             self.push(Impact::Breaking, subject, change);
+        } else if old.rules != new.rules {
+            // Requests are validated before they are sent; responses are not.
+            let (impact, why) = if request {
+                (Impact::Breaking, "requests are checked against them")
+            } else {
+                (Impact::Compatible, "responses are not checked")
+            };
+            let change = format!("rules are now `{}` (were `{}`); {why}", new.rules, old.rules);
+            self.push(impact, subject, change);
         }
         let was_option = !old.required || old.nullable;
         let is_option = !new.required || new.nullable;

@@ -54,9 +54,10 @@ pub enum TypeShape {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSurface {
-    /// The value's type, spec-level: `string`, `integer (i64)`, `array of Foo`, `Foo`, …, with
-    /// its validation rules (`string, maxLength 64`).
+    /// The value's type, spec-level: `string`, `integer (i64)`, `array of Foo`, `Foo`, ….
     pub ty: String,
+    /// The type with its validation rules: `string, maxLength 64`.
+    pub rules: String,
     pub required: bool,
     pub nullable: bool,
     /// `format: password` or `x-sensitive`: the field is a `Secret`.
@@ -151,7 +152,8 @@ impl Surface {
 
 fn field_surface(api: &Api, field: &Field) -> FieldSurface {
     FieldSurface {
-        ty: value_text(api, &field.value),
+        ty: describe(api, &field.value, false),
+        rules: value_text(api, &field.value),
         required: field.required,
         nullable: field.value.nullable,
         sensitive: field.sensitive,
@@ -160,9 +162,17 @@ fn field_surface(api: &Api, field: &Field) -> FieldSurface {
     }
 }
 
-/// A value's type as text, without its nullability (reported on its own).
+/// A value's type as text with its validation rules, without its nullability (reported on its
+/// own).
 fn value_text(api: &Api, value: &ValueType) -> String {
+    describe(api, value, true)
+}
+
+/// A value's type as text, with or without its validation rules (`string, maxLength 64`).
+fn describe(api: &Api, value: &ValueType, with_rules: bool) -> String {
+    let rules_of = |text: String| if with_rules { text } else { String::new() };
     match &value.shape {
+        Shape::String(rules) if !with_rules || rules.is_empty() => "string".to_string(),
         Shape::String(rules) => {
             let mut text = "string".to_string();
             if let Some(n) = rules.min_length {
@@ -184,20 +194,26 @@ fn value_text(api: &Api, value: &ValueType) -> String {
                 IntegerBits::I32 => "i32",
                 IntegerBits::I64 => "i64",
             };
-            format!("integer ({bits}){}", number_rules(rules))
+            format!("integer ({bits}){}", rules_of(number_rules(rules)))
         }
         Shape::Number { bits, rules } => {
             let bits = match bits {
                 FloatBits::F32 => "f32",
                 FloatBits::F64 => "f64",
             };
-            format!("number ({bits}){}", number_rules(rules))
+            format!("number ({bits}){}", rules_of(number_rules(rules)))
         }
         Shape::Boolean => "boolean".to_string(),
         Shape::Any => "any".to_string(),
         Shape::Array { items, rules } => {
-            let mut text =
-                format!("array of {}{}", value_text(api, items), if items.nullable { " or null" } else { "" });
+            let mut text = format!(
+                "array of {}{}",
+                describe(api, items, with_rules),
+                if items.nullable { " or null" } else { "" }
+            );
+            if !with_rules {
+                return text;
+            }
             if let Some(n) = rules.min_items {
                 text.push_str(&format!(", minItems {n}"));
             }
@@ -207,7 +223,7 @@ fn value_text(api: &Api, value: &ValueType) -> String {
             text
         }
         Shape::Map { values } => {
-            format!("map of {}{}", value_text(api, values), if values.nullable { " or null" } else { "" })
+            format!("map of {}{}", describe(api, values, with_rules), if values.nullable { " or null" } else { "" })
         }
         Shape::Named(id) => api.get(*id).name.clone(),
         Shape::Mapped(ty) => ty.as_str().to_string(),
