@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    Api, EnumValue, Extra, Field, FloatBits, IntegerBits, ResponseBody, Shape, TypeId, TypeKind, ValueType,
+    visit_reachable, Api, EnumValue, Extra, Field, FloatBits, IntegerBits, ResponseBody, Shape, TypeId, TypeKind,
+    ValueType,
 };
 
 /// Everything a user of the crate sees.
@@ -262,20 +263,6 @@ fn response_types(api: &Api) -> BTreeSet<usize> {
         }
     }
     let mut seen = BTreeSet::new();
-    while let Some(id) = pending.pop() {
-        if !seen.insert(id.0) {
-            continue;
-        }
-        match &api.get(id).kind {
-            TypeKind::Struct(object) => {
-                object.fields.iter().for_each(|field| field.value.collect_named(&mut pending));
-                if let Extra::Typed { value, .. } = &object.extra {
-                    value.collect_named(&mut pending);
-                }
-            }
-            TypeKind::Union(union) => union.variants.iter().for_each(|v| v.value.collect_named(&mut pending)),
-            TypeKind::Enum(_) => {}
-        }
-    }
+    visit_reachable(&api.types, pending, &mut |id| seen.insert(id.0));
     seen
 }

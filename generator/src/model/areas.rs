@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use heck::ToSnakeCase;
 
-use super::{Api, Extra, Operation, ResponseBody, TypeId, TypeKind};
+use super::{visit_reachable, Api, Operation, ResponseBody, TypeId};
 
 /// The feature gating component schemas that no operation uses.
 pub const OTHER_TYPES: &str = "other-types";
@@ -72,12 +72,12 @@ pub fn areas(api: &Api) -> Option<Areas> {
     for (operation, &area) in api.operations.iter().zip(&of_operation) {
         let mut roots = Vec::new();
         operation_roots(operation, &mut roots);
-        spread(api, roots, &mut |id| reached[id.0].insert(area));
+        visit_reachable(&api.types, roots, &mut |id| reached[id.0].insert(area));
         let mut errors = Vec::new();
         for error in &operation.errors {
             error.value.collect_named(&mut errors);
         }
-        spread(api, errors, &mut |id| !std::mem::replace(&mut always[id.0], true));
+        visit_reachable(&api.types, errors, &mut |id| !std::mem::replace(&mut always[id.0], true));
     }
 
     // Schemas no operation reaches, and aliases of named types, make up one more area.
@@ -90,7 +90,7 @@ pub fn areas(api: &Api) -> Option<Areas> {
     other.extend(alias_refs.iter().copied());
     if !other.is_empty() {
         features.push(OTHER_TYPES.to_string());
-        spread(api, other, &mut |id| reached[id.0].insert(operation_areas));
+        visit_reachable(&api.types, other, &mut |id| reached[id.0].insert(operation_areas));
     }
 
     let every_area: BTreeSet<usize> = (0..operation_areas).collect();
@@ -159,33 +159,6 @@ fn operation_roots(operation: &Operation, into: &mut Vec<TypeId>) {
     }
     if let Some(ResponseBody::Json(value)) = &operation.response {
         value.collect_named(into);
-    }
-}
-
-/// Visits `roots` and every type they contain; `visit` returns whether the type was new to
-/// it (only then are its fields followed).
-fn spread(api: &Api, mut pending: Vec<TypeId>, visit: &mut impl FnMut(TypeId) -> bool) {
-    while let Some(id) = pending.pop() {
-        let Some(def) = api.types.get(id.0) else { continue };
-        if !visit(id) {
-            continue;
-        }
-        match &def.kind {
-            TypeKind::Struct(object) => {
-                for field in &object.fields {
-                    field.value.collect_named(&mut pending);
-                }
-                if let Extra::Typed { value, .. } = &object.extra {
-                    value.collect_named(&mut pending);
-                }
-            }
-            TypeKind::Union(union) => {
-                for variant in &union.variants {
-                    variant.value.collect_named(&mut pending);
-                }
-            }
-            TypeKind::Enum(_) => {}
-        }
     }
 }
 

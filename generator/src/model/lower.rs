@@ -248,27 +248,9 @@ fn mark_request_types(api: &mut Api) {
         }
         pending.extend(operation.params_type);
     }
-    while let Some(id) = pending.pop() {
-        let def = &mut api.types[id.0];
-        if def.in_request {
-            continue;
-        }
-        def.in_request = true;
-        match &def.kind {
-            TypeKind::Struct(object) => {
-                for field in &object.fields {
-                    field.value.collect_named(&mut pending);
-                }
-                if let Extra::Typed { value, .. } = &object.extra {
-                    value.collect_named(&mut pending);
-                }
-            }
-            TypeKind::Union(union) => {
-                for variant in &union.variants {
-                    variant.value.collect_named(&mut pending);
-                }
-            }
-            TypeKind::Enum(_) => {}
-        }
+    let mut reached = vec![false; api.types.len()];
+    visit_reachable(&api.types, pending, &mut |id| !std::mem::replace(&mut reached[id.0], true));
+    for (def, reached) in api.types.iter_mut().zip(reached) {
+        def.in_request |= reached;
     }
 }

@@ -226,6 +226,33 @@ pub struct ValueType {
     pub nullable: bool,
 }
 
+/// Visits `roots` and every type they contain, through fields, typed additional properties and
+/// union variants; `visit` returns whether the type was new to it (only then is it followed).
+pub fn visit_reachable(types: &[TypeDef], mut pending: Vec<TypeId>, visit: &mut impl FnMut(TypeId) -> bool) {
+    while let Some(id) = pending.pop() {
+        let Some(def) = types.get(id.0) else { continue };
+        if !visit(id) {
+            continue;
+        }
+        match &def.kind {
+            TypeKind::Struct(object) => {
+                for field in &object.fields {
+                    field.value.collect_named(&mut pending);
+                }
+                if let Extra::Typed { value, .. } = &object.extra {
+                    value.collect_named(&mut pending);
+                }
+            }
+            TypeKind::Union(union) => {
+                for variant in &union.variants {
+                    variant.value.collect_named(&mut pending);
+                }
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
 impl ValueType {
     /// Pushes the named types this value holds directly (itself, or its items or map values),
     /// not those inside them.
