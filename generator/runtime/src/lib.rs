@@ -16,7 +16,15 @@
 
 pub mod basic_auth;
 pub mod binary;
+// The command line is driven end to end through generated crates (`tests/tests/cli.rs`); here
+// only its pieces are unit-tested.
+#[cfg(feature = "cli")]
+#[cfg_attr(test, allow(dead_code))]
+pub mod command;
 pub mod error;
+#[cfg(feature = "mock")]
+#[cfg_attr(test, allow(dead_code))]
+pub mod mock_server;
 pub mod params;
 pub mod pattern;
 pub mod retry;
@@ -25,11 +33,16 @@ pub mod settings;
 pub mod token;
 pub mod transport;
 pub mod validation;
+#[cfg(any(feature = "cli", feature = "mock"))]
+pub mod wire_text;
 
 #[path = "stand_in/api_error.rs"]
 pub mod api_error;
 #[path = "stand_in/client.rs"]
 pub mod client;
+#[cfg(feature = "mock")]
+#[path = "stand_in/mock.rs"]
+pub mod mock;
 
 #[cfg(test)]
 mod tests;

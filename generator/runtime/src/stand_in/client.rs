@@ -75,7 +75,7 @@ pub(crate) const REPORT_GET: OperationInfo = OperationInfo {
 };
 
 /// A report, the stand-in operation's response.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// The request id.
     pub request_id: String,

@@ -2,6 +2,8 @@
 
 mod auth;
 mod errors;
+#[cfg(feature = "mock")]
+mod mock;
 mod params;
 mod retry;
 mod transport;
