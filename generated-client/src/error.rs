@@ -91,6 +91,22 @@ pub enum Error {
         /// The builder setter of the credential.
         name: &'static str,
     },
+    /// Only with the `cli` feature: the client was built for a dry run, so the request was
+    /// prepared (validated, with its credentials) and handed back here instead of being sent.
+    #[cfg(feature = "cli")]
+    DryRun(Box<DryRunRequest>),
+}
+
+/// The request a dry run would have sent (see [`Error::DryRun`]). `Debug` shows only its
+/// method and path, since its query, headers and body may carry credentials and personal data.
+#[cfg(feature = "cli")]
+pub struct DryRunRequest(pub reqwest::Request);
+
+#[cfg(feature = "cli")]
+impl fmt::Debug for DryRunRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DryRunRequest({} {})", self.0.method(), self.0.url().path())
+    }
 }
 
 impl Error {
@@ -106,6 +122,8 @@ impl Error {
             | Error::MissingCredentials { .. }
             | Error::Credential { .. }
             | Error::InvalidCredential { .. } => None,
+            #[cfg(feature = "cli")]
+            Error::DryRun(_) => None,
         }
     }
 
@@ -187,6 +205,8 @@ impl Error {
             Error::MissingCredentials { .. } | Error::Credential { .. } | Error::InvalidCredential { .. } => {
                 "credentials"
             }
+            #[cfg(feature = "cli")]
+            Error::DryRun(_) => "dry run",
         }
     }
 }
@@ -457,6 +477,8 @@ impl fmt::Display for Error {
             Error::InvalidCredential { name } => {
                 write!(f, "the `{name}` token contains characters that cannot be sent in an HTTP header")
             }
+            #[cfg(feature = "cli")]
+            Error::DryRun(_) => f.write_str("a dry run: the request was prepared but not sent"),
         }
     }
 }
@@ -500,6 +522,8 @@ impl fmt::Debug for Error {
                 f.debug_struct("Credential").field("name", name).field("source", source).finish()
             }
             Error::InvalidCredential { name } => f.debug_struct("InvalidCredential").field("name", name).finish(),
+            #[cfg(feature = "cli")]
+            Error::DryRun(request) => f.debug_tuple("DryRun").field(request).finish(),
         }
     }
 }

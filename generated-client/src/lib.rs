@@ -20,6 +20,18 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! # Command line and mock server
+//!
+//! With the `cli` feature, the package has a binary, `plaid-client`, with one subcommand per operation
+//! (`--help` lists them, their flags and the exit codes). It reads credentials and the server
+//! as `Client::from_env` does, prints the response as JSON, and with `--dry-run` prints the
+//! request as a curl command instead of sending it, secrets redacted.
+//!
+//! With the `mock` feature, `mock::MockServer` is a local server that speaks this API, for tests:
+//! it answers with typed responses or the spec's examples, checks every request against the
+//! spec and keeps them, decoded, for the test to look at. With both features, the binary's
+//! `mock --port N` serves the spec's examples.
 #![forbid(unsafe_code)]
 #![allow(rustdoc::bare_urls)]
 #![allow(rustdoc::invalid_html_tags)]
@@ -29,11 +41,27 @@
 #[rustfmt::skip]
 mod api_error;
 
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
+
 #[rustfmt::skip]
 mod client;
 
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+mod command;
+
 #[rustfmt::skip]
 mod error;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod mock_server;
 
 #[rustfmt::skip]
 mod retry;
@@ -52,6 +80,10 @@ pub mod types;
 
 #[rustfmt::skip]
 pub mod validation;
+
+#[cfg(any(feature = "cli", feature = "mock"))]
+#[rustfmt::skip]
+mod wire_text;
 pub use api_error::ApiErrorBody;
 pub use client::{Client, ClientBuilder, Environment};
 pub use error::{BuildError, Error, Mismatch, SensitiveBody};

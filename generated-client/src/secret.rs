@@ -70,7 +70,43 @@ impl From<&str> for Secret {
 
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[cfg(feature = "cli")]
+        if redacting::active() {
+            return serializer.serialize_str(redacting::PLACEHOLDER);
+        }
         serializer.serialize_str(self.expose())
+    }
+}
+
+/// The command line's `--dry-run` prints the request it would send; within
+/// [`redacting::redacted`], secrets serialize as a placeholder, so that the printed body shows
+/// where each one goes without showing it.
+#[cfg(feature = "cli")]
+pub(crate) mod redacting {
+    use std::cell::Cell;
+
+    /// What a secret serializes as while redacting.
+    pub(crate) const PLACEHOLDER: &str = "[redacted]";
+
+    thread_local! {
+        static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Whether secrets serialize as [`PLACEHOLDER`] on this thread right now.
+    pub(crate) fn active() -> bool {
+        ACTIVE.with(Cell::get)
+    }
+
+    /// Runs `work` on this thread with secrets serializing as [`PLACEHOLDER`].
+    pub(crate) fn redacted<T>(work: impl FnOnce() -> T) -> T {
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                ACTIVE.with(|active| active.set(self.0));
+            }
+        }
+        let _restore = Restore(ACTIVE.with(|active| active.replace(true)));
+        work()
     }
 }
 

@@ -22,6 +22,10 @@ pub(crate) struct Settings {
     user_agent: Option<String>,
     max_response_size: Option<usize>,
     on_response: Option<ResponseHook>,
+    /// Whether the client prepares requests without sending them (the command line's
+    /// `--dry-run`).
+    #[cfg(feature = "cli")]
+    pub(crate) dry_run: bool,
 }
 
 impl Settings {
@@ -51,6 +55,8 @@ impl Settings {
             retry: self.retry.unwrap_or_default(),
             max_response_size: self.max_response_size.unwrap_or(ClientBuilder::DEFAULT_MAX_RESPONSE_SIZE),
             on_response: self.on_response,
+            #[cfg(feature = "cli")]
+            dry_run: self.dry_run,
         })
     }
 }

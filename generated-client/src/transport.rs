@@ -155,6 +155,10 @@ pub(crate) struct Transport {
     pub retry: RetryPolicy,
     pub max_response_size: usize,
     pub on_response: Option<ResponseHook>,
+    /// Prepare requests and hand them back as [`Error::DryRun`] instead of sending them (the
+    /// command line's `--dry-run`).
+    #[cfg(feature = "cli")]
+    pub dry_run: bool,
 }
 
 impl Transport {
@@ -178,6 +182,12 @@ impl Transport {
     ) -> Result<T, Error> {
         let chosen = credentials.choose(operation)?;
         let request = request.build().map_err(Error::transport)?;
+        #[cfg(feature = "cli")]
+        if self.dry_run {
+            let mut request = request;
+            credentials.apply(chosen, &mut request).await?;
+            return Err(Error::DryRun(Box::new(crate::error::DryRunRequest(request))));
+        }
         let trace = CallTrace::start(operation);
         let started = Instant::now();
         let mut attempt = 1;

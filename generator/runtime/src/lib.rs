@@ -16,14 +16,10 @@
 
 pub mod basic_auth;
 pub mod binary;
-// The command line is driven end to end through generated crates (`tests/tests/cli.rs`); here
-// only its pieces are unit-tested.
 #[cfg(feature = "cli")]
-#[cfg_attr(test, allow(dead_code))]
 pub mod command;
 pub mod error;
 #[cfg(feature = "mock")]
-#[cfg_attr(test, allow(dead_code))]
 pub mod mock_server;
 pub mod params;
 pub mod pattern;

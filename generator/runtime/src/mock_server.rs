@@ -5,6 +5,9 @@
 //!
 //! What varies with the spec (the operations, how each request is decoded and checked, the
 //! typed accessors) is written into `mock.rs` of each crate; this module does the rest.
+// Which of these an API uses depends on its operations (their bodies, parameters, responses
+// and credentials), so a crate generated from a spec leaves some unused.
+#![allow(dead_code)]
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -224,6 +227,39 @@ impl<R: Clone + 'static, T> MockOperationHandle<'_, R, T> {
     }
 }
 
+/// The command line's `mock --port N`: serves the spec's examples on 127.0.0.1 until the
+/// process is stopped, logging each request; `base_url_var` is the variable `from_env` reads
+/// the base URL from.
+#[cfg(feature = "cli")]
+pub(crate) fn serve_examples(port: u16, base_url_var: &str) -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let server = match MockServer::start_on_port(port).await {
+            Ok(server) => server,
+            Err(error) => {
+                eprintln!("error: cannot listen on 127.0.0.1:{port}: {error}");
+                return std::process::ExitCode::FAILURE;
+            }
+        };
+        println!("Serving the spec's examples at {}", server.uri());
+        println!("Point the command line or a client at it with:\n  export {base_url_var}={}", server.uri());
+        println!("Operations:");
+        for route in server.routes() {
+            println!("  {route}");
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        std::future::pending::<()>().await;
+        std::process::ExitCode::SUCCESS
+    })
+}
+
 /// The successful response of a JSON operation.
 pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
@@ -359,8 +395,7 @@ fn match_template(template: &'static str, path: &str) -> Option<PathValues> {
                     if taken == 0 {
                         return None;
                     }
-                    let decoded = percent_encoding::percent_decode_str(&segment[..taken]).decode_utf8().ok()?;
-                    values.push((name, decoded.into_owned()));
+                    values.push((name, percent_decode(&segment[..taken])?));
                     segment = &segment[taken..];
                 }
                 found => {
@@ -375,6 +410,30 @@ fn match_template(template: &'static str, path: &str) -> Option<PathValues> {
         }
     }
     Some(values)
+}
+
+/// A path segment with its `%XX` escapes decoded, if it is UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| text.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).ok()
 }
 
 /// Whether the request carries every credential of one of the operation's alternatives.

@@ -389,15 +389,17 @@ fn body_doc(body: &RequestBody) -> String {
     }
 }
 
+/// Whether a value's Rust type names something in `types`.
+pub(super) fn names_a_type(value: &ValueType) -> bool {
+    match &value.shape {
+        Shape::Named(_) => true,
+        Shape::Array { items: inner, .. } | Shape::Map { values: inner } => names_a_type(inner),
+        _ => false,
+    }
+}
+
 /// Whether an operation's method names something in `types`.
 fn uses_types(operation: &Operation) -> bool {
-    fn names_a_type(value: &ValueType) -> bool {
-        match &value.shape {
-            Shape::Named(_) => true,
-            Shape::Array { items: inner, .. } | Shape::Map { values: inner } => names_a_type(inner),
-            _ => false,
-        }
-    }
     let body = operation.body.as_ref().is_some_and(|body| body.content_type.is_some() || names_a_type(&body.value));
     let response = matches!(&operation.response, Some(ResponseBody::Json(value)) if names_a_type(value));
     operation.params_type.is_some() || body || response

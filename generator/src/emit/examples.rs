@@ -51,7 +51,7 @@ pub fn spec_examples_rs(api: &Api) -> Option<TokenStream> {
 
 /// A raw string literal (`r#"…"#`) holding `text`, with enough `#`s to enclose it, so that JSON
 /// reads as JSON in the test rather than as a wall of escapes.
-fn raw_string(text: &str) -> proc_macro2::Literal {
+pub(super) fn raw_string(text: &str) -> proc_macro2::Literal {
     let mut hashes = 1;
     while text.contains(&format!("\"{}", "#".repeat(hashes))) {
         hashes += 1;

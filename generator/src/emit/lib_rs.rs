@@ -10,12 +10,19 @@ use crate::model::{Api, Credential, CredentialKind, SkippedItem};
 pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     let mut modules: Vec<(&str, bool)> =
         super::runtime::runtime_files(features).iter().map(|file| (file.module, file.module == "validation")).collect();
-    modules.extend([("api_error", false), ("client", false), ("types", true)]);
+    modules.extend([("api_error", false), ("cli", true), ("client", false), ("mock", true), ("types", true)]);
     modules.sort_unstable();
     let modules = modules.iter().map(|(module, public)| {
+        let cfg = match *module {
+            "cli" | "command" => quote!(#[cfg(feature = "cli")]),
+            "mock" | "mock_server" => quote!(#[cfg(feature = "mock")]),
+            "wire_text" => quote!(#[cfg(any(feature = "cli", feature = "mock"))]),
+            _ => TokenStream::new(),
+        };
         let module = super::ident(module);
         let visibility = if *public { quote!(pub) } else { TokenStream::new() };
         quote! {
+            #cfg
             #[rustfmt::skip]
             #visibility mod #module;
         }
@@ -53,6 +60,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     let quick_start = quick_start(api);
     let not_generated = not_generated(api);
     let area_features = area_features(api);
+    let tools = tools(api);
     // With only some areas compiled, some shared helpers go unused.
     let partial = if api.areas.is_some() {
         quote!(#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))])
@@ -66,6 +74,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #![doc = ""]
         #![doc = #generated]
         #quick_start
+        #tools
         #area_features
         #not_generated
         #![forbid(unsafe_code)]
@@ -94,6 +103,26 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         pub use transport::ResponseInfo;
         pub use validation::{Validate, ValidationError};
     }
+}
+
+/// The "Command line and mock server" section: the `cli` and `mock` features.
+fn tools(api: &Api) -> TokenStream {
+    let package = &api.crate_name;
+    let lines = [
+        String::new(),
+        " # Command line and mock server".to_string(),
+        String::new(),
+        format!(" With the `cli` feature, the package has a binary, `{package}`, with one subcommand per operation"),
+        " (`--help` lists them, their flags and the exit codes). It reads credentials and the server".to_string(),
+        " as `Client::from_env` does, prints the response as JSON, and with `--dry-run` prints the".to_string(),
+        " request as a curl command instead of sending it, secrets redacted.".to_string(),
+        String::new(),
+        " With the `mock` feature, `mock::MockServer` is a local server that speaks this API, for tests:".to_string(),
+        " it answers with typed responses or the spec's examples, checks every request against the".to_string(),
+        " spec and keeps them, decoded, for the test to look at. With both features, the binary's".to_string(),
+        " `mock --port N` serves the spec's examples.".to_string(),
+    ];
+    quote!(#(#![doc = #lines])*)
 }
 
 /// The "Cargo features" section: one feature per area of the API, and how to compile only some.

@@ -21,6 +21,9 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
         r#"httpdate = "1""#,
         r#"tokio = { version = "1", default-features = false, features = ["time"] }"#,
         r#"tracing = { version = "0.1", optional = true }"#,
+        r#"clap = { version = "4.5", optional = true, default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"] }"#,
+        r#"serde_urlencoded = { version = "0.7", optional = true }"#,
+        r#"wiremock = { version = "0.6", optional = true }"#,
     ];
     if features.dates {
         dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#);
@@ -42,6 +45,11 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          [lib]\n\
          name = {lib}\n\
          \n\
+         [[bin]]\n\
+         name = {bin_name}\n\
+         path = \"src/main.rs\"\n\
+         required-features = [\"cli\"]\n\
+         \n\
          [features]\n\
          {default_features}\
          # TLS with rustls, trusting the operating system's certificate store (through\n\
@@ -52,6 +60,10 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          native-tls = [\"reqwest/native-tls\"]\n\
          # One span per call (operation, method, path, status, attempts, request id, latency).\n\
          tracing = [\"dep:tracing\"]\n\
+         # The `{bin}` command line: one subcommand per operation.\n\
+         cli = [\"dep:clap\", \"tokio/rt\"]\n\
+         # `mock::MockServer`, a local server that speaks the API, for tests.\n\
+         mock = [\"dep:serde_urlencoded\", \"dep:wiremock\", \"tokio/rt\"]\n\
          {area_features}\
          \n\
          [dependencies]\n\
@@ -64,6 +76,8 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
         default_features = default_features(api),
         area_features = area_features(api),
         lib = toml_string(&api.crate_name.replace('-', "_")),
+        bin = api.crate_name,
+        bin_name = toml_string(&api.crate_name),
         dependencies = dependencies.join("\n"),
         extra = extra_dependencies(api, &dependencies),
     )

@@ -6,6 +6,7 @@
 mod api_error;
 mod auth;
 mod builders;
+mod cli;
 mod client;
 mod client_builder;
 mod docs;
@@ -13,6 +14,7 @@ mod examples;
 mod format;
 mod lib_rs;
 mod manifest;
+mod mock;
 mod multipart;
 mod params;
 mod runtime;
@@ -41,6 +43,9 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
                 ("src/lib.rs", lib_rs::lib_rs(api, &features)),
                 ("src/client.rs", client::client_rs(api)),
                 ("src/api_error.rs", api_error::api_error_rs(api)),
+                ("src/cli.rs", cli::cli_rs(api)),
+                ("src/main.rs", cli::main_rs(api)),
+                ("src/mock.rs", mock::mock_rs(api)),
             ];
             let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
             rust_files

@@ -37,6 +37,11 @@ const PATTERN: RuntimeFile = runtime_file!("pattern");
 const TOKEN: RuntimeFile = runtime_file!("token");
 const BASIC_AUTH: RuntimeFile = runtime_file!("basic_auth");
 const BINARY: RuntimeFile = runtime_file!("binary");
+/// The command line (`cli` feature), the mock server (`mock`) and what they share; every crate
+/// carries them, compiled only with those features.
+const COMMAND: RuntimeFile = runtime_file!("command");
+const MOCK_SERVER: RuntimeFile = runtime_file!("mock_server");
+const WIRE_TEXT: RuntimeFile = runtime_file!("wire_text");
 
 /// The runtime files a crate with these features needs, in module order.
 pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
@@ -47,7 +52,7 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         (features.patterns, PATTERN),
         (features.bearer, TOKEN),
     ];
-    let mut files = vec![ERROR, RETRY, SECRET, SETTINGS, TRANSPORT, VALIDATION];
+    let mut files = vec![COMMAND, ERROR, MOCK_SERVER, RETRY, SECRET, SETTINGS, TRANSPORT, VALIDATION, WIRE_TEXT];
     files.extend(optional.into_iter().filter(|(wanted, _)| *wanted).map(|(_, file)| file));
     files.sort_by_key(|file| file.module);
     files

@@ -487,6 +487,9 @@ pub struct Operation {
     pub response: Option<ResponseBody>,
     /// Examples of the successful JSON response from the spec, by name.
     pub response_examples: Vec<(String, serde_json::Value)>,
+    /// The status of a successful response: the first 2xx the spec lists (`200` for `2XX`, or
+    /// when it lists none).
+    pub success_status: u16,
     /// The JSON error bodies the operation declares, by status.
     pub errors: Vec<ErrorResponse>,
 }

@@ -200,6 +200,10 @@ fn lower_operation(
         body,
         response,
         response_examples: examples,
+        success_status: match first_status {
+            Some(StatusCode::Code(code)) => *code,
+            _ => 200,
+        },
         errors,
     }
 }

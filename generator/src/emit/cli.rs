@@ -1,0 +1,423 @@
+//! `src/cli.rs` and `src/main.rs`: the command line of the `cli` feature. Each operation is a
+//! subcommand named after its operationId in kebab case; its parameters and the scalar
+//! properties of its JSON body are flags, and the whole body can be given with `--body`. The
+//! table of subcommands is data ([`App`] in the runtime's `command.rs`); what is written per
+//! operation is the call: decoding the arguments into the request types and calling the method.
+
+use std::collections::BTreeSet;
+
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, operation_cfg};
+use crate::model::{
+    naming, Access, Api, ApiKeyLocation, BodyEncoding, CredentialKind, Operation, ResponseBody, Shape, TypeKind,
+    ValueType,
+};
+
+/// How a value given as text becomes JSON (the runtime's `TextKind`), and the enum values it
+/// may take.
+pub(super) struct Scalar {
+    pub kind: TokenStream,
+    pub values: Vec<String>,
+}
+
+/// The text form of a value with one, looking through arrays when `list` is allowed: `None` for
+/// objects, maps, unions and bytes. The `bool` says whether it is a list.
+pub(super) fn scalar(api: &Api, value: &ValueType, list: bool) -> Option<(Scalar, bool)> {
+    let kind = |name: &str| {
+        let name = ident(name);
+        Scalar { kind: quote!(TextKind::#name), values: Vec::new() }
+    };
+    let found = match &value.shape {
+        Shape::String(_) | Shape::Date | Shape::DateTime => kind("Text"),
+        Shape::Integer { .. } => kind("Integer"),
+        Shape::Number { .. } => kind("Number"),
+        Shape::Boolean => kind("Boolean"),
+        // A type the config chose: its text is JSON when it reads as JSON, else a string.
+        Shape::Mapped(_) | Shape::Any => kind("Json"),
+        Shape::Named(id) => match &api.get(*id).kind {
+            TypeKind::Enum(values) => {
+                let kind = if values.all_strings() { kind("Text") } else { kind("Json") };
+                Scalar { values: values.variants.iter().map(|v| v.wire_name.clone()).collect(), ..kind }
+            }
+            _ => return None,
+        },
+        Shape::Array { items, .. } if list => return scalar(api, items, false).map(|(scalar, _)| (scalar, true)),
+        Shape::Array { .. } | Shape::Map { .. } | Shape::Binary => return None,
+    };
+    Some((found, false))
+}
+
+/// Flags every subcommand has, which an operation's own flags must not take.
+const GLOBAL_FLAGS: [&str; 6] = ["body", "env", "base-url", "dry-run", "help", "version"];
+
+/// `src/cli.rs`.
+pub fn cli_rs(api: &Api) -> TokenStream {
+    let package = &api.crate_name;
+    let about = format!("Calls the operations of {} from the command line.", api.title);
+    let environment_help = environment_help(api);
+    let environments: Vec<String> = api.servers.iter().map(|server| naming::snake_name(&server.rust_name)).collect();
+    let (secret_query, secret_cookies) = secret_locations(api);
+    let callable: Vec<(usize, &Operation)> =
+        api.operations.iter().enumerate().filter(|(_, operation)| has_subcommand(operation)).collect();
+    let (operations, flag_counts): (Vec<TokenStream>, Vec<usize>) =
+        callable.iter().map(|(index, operation)| operation_entry(api, *index, operation)).unzip();
+    let any_flags = flag_counts.iter().any(|count| *count > 0);
+    let table_imports = match (operations.is_empty(), any_flags) {
+        (true, _) => TokenStream::new(),
+        (false, false) => quote!(
+            use crate::command::{Body, Operation};
+        ),
+        (false, true) => quote! {
+            use crate::command::{Body, Flag, Operation, Target};
+            use crate::wire_text::TextKind;
+        },
+    };
+    let arms = callable.iter().map(|(index, operation)| call_arm(api, *index, operation));
+    let skipped: Vec<String> =
+        api.operations.iter().filter(|operation| !has_subcommand(operation)).map(|o| o.operation_id.clone()).collect();
+    let skipped_doc = if skipped.is_empty() {
+        TokenStream::new()
+    } else {
+        let line = format!(
+            " Operations with a `multipart/form-data` body have no subcommand (call them from Rust): {}.",
+            skipped.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+        );
+        quote!(#![doc = ""] #![doc = #line])
+    };
+    let environment = if environments.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            if let Some(environment) = global.environment.as_deref().and_then(crate::client::Environment::from_name) {
+                builder = builder.environment(environment);
+            }
+        }
+    };
+    let base_url_var = format!("{}_BASE_URL", api.env_prefix);
+    let mock_arm = quote! {
+        #[cfg(feature = "mock")]
+        Ok(command::Invocation::Mock { port }) => crate::mock_server::serve_examples(port, #base_url_var),
+    };
+    let typed_body = |body: &crate::model::RequestBody| {
+        matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) && super::client::names_a_type(&body.value)
+    };
+    let uses_types = callable
+        .iter()
+        .any(|(_, operation)| operation.params_type.is_some() || operation.body.as_ref().is_some_and(typed_body));
+    let types_import = if uses_types {
+        quote!(
+            use crate::types;
+        )
+    } else {
+        TokenStream::new()
+    };
+    let builder_binding = if environments.is_empty() { quote!(let builder) } else { quote!(let mut builder) };
+    quote! {
+        //! The command line (the `cli` feature): one subcommand per operation, named after its
+        //! operationId in kebab case. Parameters and the scalar properties of a JSON body are
+        //! flags; `--body` takes the whole body (JSON text, `@FILE`, or `-` for standard input).
+        //! Credentials and the server come from the environment, as `Client::from_env` reads
+        //! them, or from `--env` and `--base-url`. The response is printed as pretty JSON;
+        //! `--dry-run` prints the request as a curl command instead, secrets redacted. Run the
+        //! binary with `--help` for the list, and for the exit codes.
+        #skipped_doc
+        #![allow(deprecated)]
+
+        use std::ffi::OsString;
+        use std::process::ExitCode;
+
+        use crate::client::{Client, ClientBuilder};
+        use crate::command::{self, App, Call, Failure, Global, Output};
+        #table_imports
+        use crate::error::BuildError;
+        #types_import
+
+        static APP: App = App {
+            name: #package,
+            version: env!("CARGO_PKG_VERSION"),
+            about: #about,
+            environment_help: #environment_help,
+            environments: &[#(#environments),*],
+            secret_query: &[#(#secret_query),*],
+            secret_cookies: &[#(#secret_cookies),*],
+            operations: &[#(#operations),*],
+        };
+
+        /// Runs the command line with the process's arguments: the binary's `main`.
+        pub fn main() -> ExitCode {
+            run(std::env::args_os())
+        }
+
+        /// Runs the command line with these arguments, the first being the program's name, and
+        /// returns its exit code.
+        pub fn run<I, T>(args: I) -> ExitCode
+        where
+            I: IntoIterator<Item = T>,
+            T: Into<OsString> + Clone,
+        {
+            match command::parse(&APP, args) {
+                Ok(command::Invocation::Call(call)) => command::execute(&APP, call, client, send),
+                #mock_arm
+                Err(exit) => exit,
+            }
+        }
+
+        /// The client: `from_env`, then `--env` and `--base-url`.
+        fn client(global: &Global) -> Result<Client, BuildError> {
+            #builder_binding = ClientBuilder::default().from_env()?;
+            #environment
+            if let Some(url) = &global.base_url {
+                builder = builder.base_url(url.as_str());
+            }
+            builder.settings.dry_run = global.dry_run;
+            builder.build()
+        }
+
+        /// Decodes the arguments into the operation's request types and calls it.
+        async fn send(client: Client, call: Call) -> Result<Output, Failure> {
+            match call.operation_id() {
+                #(#arms)*
+                _ => Err(Failure::Invalid("no such operation".to_string())),
+            }
+        }
+    }
+}
+
+/// `src/main.rs`: the binary, named after the package.
+pub fn main_rs(api: &Api) -> TokenStream {
+    let library = ident(&api.crate_name.replace('-', "_"));
+    let doc = format!(" The `{}` command line: see `{library}::cli`.", api.crate_name);
+    quote! {
+        #![doc = #doc]
+
+        fn main() -> std::process::ExitCode {
+            #library::cli::main()
+        }
+    }
+}
+
+/// Whether an operation gets a subcommand: every one but those with a multipart body, whose
+/// files have no form on the command line yet.
+fn has_subcommand(operation: &Operation) -> bool {
+    operation.body.as_ref().is_none_or(|body| body.encoding != BodyEncoding::Multipart)
+}
+
+/// What `--help` says about the environment: the variables `from_env` reads.
+fn environment_help(api: &Api) -> String {
+    let mut variables: Vec<String> = Vec::new();
+    for credential in &api.credentials {
+        match credential.kind {
+            CredentialKind::Basic => {
+                variables.push(format!("{0}_USERNAME, {0}_PASSWORD", credential.env_var));
+            }
+            _ => variables.push(credential.env_var.clone()),
+        }
+    }
+    if !api.servers.is_empty() {
+        variables.push(format!("{}_ENV", api.env_prefix));
+    }
+    if api.servers.iter().any(|server| server.relative) {
+        variables.push(format!("{}_HOST", api.env_prefix));
+    }
+    variables.push(format!("{}_BASE_URL", api.env_prefix));
+    format!(
+        "Credentials and the server are read from the environment: {}. --env and --base-url override the server.",
+        variables.join(", ")
+    )
+}
+
+/// The query parameters and cookies that carry credentials, which `--dry-run` redacts.
+fn secret_locations(api: &Api) -> (Vec<String>, Vec<String>) {
+    let mut query = Vec::new();
+    let mut cookies = Vec::new();
+    for credential in &api.credentials {
+        if let CredentialKind::ApiKey { location, name, .. } = &credential.kind {
+            match location {
+                ApiKeyLocation::Query => query.push(name.clone()),
+                ApiKeyLocation::Cookie => cookies.push(name.clone()),
+                ApiKeyLocation::Header => {}
+            }
+        }
+    }
+    (query, cookies)
+}
+
+/// An operation's entry in the table (names, help, flags and body), and how many flags it has.
+fn operation_entry(api: &Api, index: usize, operation: &Operation) -> (TokenStream, usize) {
+    let cfg = operation_cfg(api, index);
+    let name = operation.operation_id.to_kebab_case();
+    let id = &operation.operation_id;
+    let about = operation
+        .summary
+        .as_deref()
+        .or(operation.description.as_deref())
+        .map(first_sentence)
+        .unwrap_or_else(|| format!("{} {}", operation.method.as_str(), operation.path));
+    let long_about = [operation.summary.as_deref(), operation.description.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(format!("{} {}", operation.method.as_str(), operation.path).as_str()))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| flag.to_string()).collect();
+    let mut flags = Vec::new();
+    if let Some(params) = operation.params_type {
+        if let TypeKind::Struct(object) = &api.get(params).kind {
+            for field in &object.fields {
+                // A parameter has no `--body` to fall back on: values without a text form are JSON.
+                let (scalar, list) = scalar(api, &field.value, true)
+                    .unwrap_or_else(|| (Scalar { kind: quote!(TextKind::Json), values: Vec::new() }, false));
+                flags.push(flag(&mut taken, field, quote!(Target::Parameter), scalar, list, field.required));
+            }
+        }
+    }
+    let body = match &operation.body {
+        None => quote!(Body::None),
+        Some(body) => {
+            let required = body.required;
+            match body.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => {
+                    if let Shape::Named(id) = body.value.shape {
+                        if let TypeKind::Struct(object) = &api.get(id).kind {
+                            for field in object.fields.iter().filter(|field| field.access != Access::ReadOnly) {
+                                if let Some((scalar, list)) = scalar(api, &field.value, true) {
+                                    let required = field.required && body.required;
+                                    flags.push(flag(&mut taken, field, quote!(Target::Body), scalar, list, required));
+                                }
+                            }
+                        }
+                    }
+                    quote!(Body::Json { required: #required })
+                }
+                BodyEncoding::Text => quote!(Body::Text { required: #required }),
+                BodyEncoding::Bytes | BodyEncoding::Multipart => quote!(Body::Bytes { required: #required }),
+            }
+        }
+    };
+    let count = flags.len();
+    let entry = quote! {
+        #cfg
+        Operation {
+            name: #name,
+            id: #id,
+            about: #about,
+            long_about: #long_about,
+            flags: &[#(#flags),*],
+            body: #body,
+        }
+    };
+    (entry, count)
+}
+
+/// One flag, named after the property in kebab case (with a number when that is taken).
+fn flag(
+    taken: &mut BTreeSet<String>,
+    field: &crate::model::Field,
+    target: TokenStream,
+    scalar: Scalar,
+    list: bool,
+    required: bool,
+) -> TokenStream {
+    let base = field.wire_name.to_kebab_case();
+    let base = if base.is_empty() { field.rust_name.to_kebab_case() } else { base };
+    let mut long = base.clone();
+    let mut number = 2;
+    while !taken.insert(long.clone()) {
+        long = format!("{base}-{number}");
+        number += 1;
+    }
+    let name = &field.wire_name;
+    let help = field.doc.as_deref().map(first_sentence).unwrap_or_default();
+    let kind = scalar.kind;
+    let values = scalar.values;
+    quote! {
+        Flag {
+            long: #long,
+            name: #name,
+            target: #target,
+            kind: #kind,
+            list: #list,
+            required: #required,
+            values: &[#(#values),*],
+            help: #help,
+        }
+    }
+}
+
+/// The first sentence of a description, on one line, for short help.
+fn first_sentence(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.find(". ") {
+        Some(end) => line[..=end].to_string(),
+        None => line,
+    }
+}
+
+/// The `match` arm that calls an operation.
+fn call_arm(api: &Api, index: usize, operation: &Operation) -> TokenStream {
+    let cfg = operation_cfg(api, index);
+    let id = &operation.operation_id;
+    let method = ident(&operation.rust_name);
+    let mut arguments = Vec::new();
+    let mut decode = Vec::new();
+    if let Some(params) = operation.params_type {
+        let name = ident(&api.get(params).name);
+        decode.push(quote!(let params: types::#name = call.params()?;));
+        arguments.push(quote!(&params));
+    }
+    if let Some(body) = &operation.body {
+        let required = body.required;
+        match body.encoding {
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+                let ty = super::rust_type::qualified_value_type(api, &body.value);
+                if required {
+                    decode.push(quote!(let body: #ty = call.json_body()?.ok_or_else(command::missing_body)?;));
+                    arguments.push(quote!(&body));
+                } else {
+                    decode.push(quote!(let body: Option<#ty> = call.json_body()?;));
+                    arguments.push(quote!(body.as_ref()));
+                }
+            }
+            BodyEncoding::Text => {
+                if required {
+                    decode.push(quote!(let body = call.text_body()?.ok_or_else(command::missing_body)?;));
+                } else {
+                    decode.push(quote!(let body = call.text_body()?;));
+                }
+                arguments.push(quote!(body));
+            }
+            BodyEncoding::Bytes => {
+                if required {
+                    decode.push(quote!(let body = call.bytes_body().ok_or_else(command::missing_body)?;));
+                    arguments.push(quote!(body));
+                } else {
+                    decode.push(quote!(let body = call.bytes_body().map(crate::Binary::from);));
+                    arguments.push(quote!(body));
+                }
+            }
+        }
+        if body.content_type.is_some() {
+            arguments.push(quote!(None));
+        }
+    }
+    let call = quote!(client.#method(#(#arguments),*).await?);
+    let output = match &operation.response {
+        Some(ResponseBody::Json(_)) => quote!(Output::json(&#call)),
+        Some(ResponseBody::Text { .. }) => quote!(Ok(Output::Text(#call))),
+        Some(ResponseBody::Bytes { .. }) => quote!(Ok(Output::Bytes(#call))),
+        None => quote! {{
+            #call;
+            Ok(Output::Empty)
+        }},
+    };
+    quote! {
+        #cfg
+        #id => {
+            #(#decode)*
+            #output
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! `src/mock.rs`: the typed mock server of the `mock` feature. The server itself is the
+//! runtime's `mock_server.rs`; written here per spec are the operations' table (route,
+//! credentials, success status, the spec's example), one function per operation that decodes a
+//! request into the client's own types and checks it with their validation, and one typed
+//! accessor per operation on `MockServer`.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::cli::scalar;
+use super::client::names_a_type;
+use super::rust_type::qualified_value_type;
+use super::validate::Validation;
+use super::{examples, ident, operation_cfg};
+use crate::model::{
+    Api, ApiKeyLocation, ArrayStyle, BodyEncoding, CredentialKind, Operation, ParameterEncoding, ParameterLocation,
+    ResponseBody, Shape, ValueType,
+};
+
+/// Names `MockServer` has already, which an operation's accessor must not take.
+const TAKEN: [&str; 9] =
+    ["start", "start_on_port", "uri", "take_rejections", "routes", "operation", "client", "client_builder", "drop"];
+
+/// `src/mock.rs`.
+pub fn mock_rs(api: &Api) -> TokenStream {
+    let validation = Validation::new(api);
+    let mut names: BTreeSet<String> = TAKEN.iter().map(|name| name.to_string()).collect();
+    let mut entries = Vec::new();
+    let mut checks = Vec::new();
+    let mut accessors = Vec::new();
+    for (index, operation) in api.operations.iter().enumerate() {
+        let cfg = operation_cfg(api, index);
+        let check = format_ident!("check_{}", operation.rust_name.trim_end_matches('_'));
+        let (request_type, check_fn) = check_function(api, &validation, operation, &check);
+        checks.push(quote!(#cfg #check_fn));
+        entries.push(table_entry(operation, &cfg, &check));
+        let mut name = operation.rust_name.clone();
+        while !names.insert(name.clone()) {
+            name.push_str("_operation");
+        }
+        accessors.push(accessor(api, operation, &cfg, &ident(&name), request_type));
+    }
+    let credentials = api.credentials.iter().map(|credential| match &credential.kind {
+        CredentialKind::ApiKey { location, name, .. } => match location {
+            ApiKeyLocation::Header => quote!(MockCredential::Header(#name)),
+            ApiKeyLocation::Query => quote!(MockCredential::Query(#name)),
+            ApiKeyLocation::Cookie => quote!(MockCredential::Cookie(#name)),
+        },
+        CredentialKind::Bearer { .. } => quote!(MockCredential::Authorization("Bearer")),
+        CredentialKind::Basic => quote!(MockCredential::Authorization("Basic")),
+        CredentialKind::Authorization { .. } => quote!(MockCredential::Authorization("")),
+    });
+    let setters = api.credentials.iter().map(|credential| {
+        let setter = ident(&credential.rust_name);
+        let value = format!("mock-{}", credential.rust_name.replace('_', "-"));
+        match credential.kind {
+            CredentialKind::Basic => quote!(.#setter("mock-user", "mock-password")),
+            _ => quote!(.#setter(#value)),
+        }
+    });
+    let decodes_params =
+        api.operations.iter().any(|operation| mock_params(api, operation).is_some_and(|p| !p.is_empty()));
+    let params_import = if decodes_params {
+        quote! {
+            use crate::mock_server::{Items, Location, MockParam};
+            use crate::wire_text::TextKind;
+        }
+    } else {
+        TokenStream::new()
+    };
+    let types_import = if api.operations.iter().any(uses_types) {
+        quote!(
+            use crate::types;
+        )
+    } else {
+        TokenStream::new()
+    };
+    let library = api.crate_name.replace('-', "_");
+    let example = format!(
+        " ```no_run\n # async fn example() {{\n let mock = {library}::mock::MockServer::start().await;\n let client = mock.client();\n // … call the code under test with `client`, then look at `mock.<operation>().received()`.\n # }}\n ```"
+    );
+    quote! {
+        //! A typed mock server for tests (the `mock` feature): a local HTTP server that speaks
+        //! this API. Each operation answers with the response registered for it
+        //! (`mock.<operation>().respond(&value)`, in the client's own types) or else with the
+        //! spec's example. Every request is checked against the spec as the server receives it:
+        //! the route, the credentials, the parameters and the body, decoded into the types the
+        //! client sends and validated by the same rules as the builders. Accepted requests are
+        //! kept, decoded (`mock.<operation>().received()`); refused ones are answered with an
+        //! error status and make the server panic when it is dropped, unless the test collected
+        //! them with `take_rejections`.
+        //!
+        #![doc = #example]
+        #![allow(deprecated)]
+
+        use std::any::Any;
+
+        pub use crate::mock_server::{MockOperationHandle, MockServer, Received};
+        use crate::mock_server::{self as server, Incoming, MockCredential, MockOperation};
+        #params_import
+        #types_import
+
+        /// The operations the server answers.
+        pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[#(#entries),*];
+
+        /// Where each credential travels, by its number in the operations' `security`.
+        pub(crate) static MOCK_CREDENTIALS: &[MockCredential] = &[#(#credentials),*];
+
+        impl MockServer {
+            /// A client builder pointed at this server, with a made-up value for every
+            /// credential (the server checks that credentials are sent, not what they are).
+            pub fn client_builder(&self) -> crate::ClientBuilder {
+                crate::Client::builder().base_url(self.uri()) #(#setters)*
+            }
+
+            /// A client for this server (see [`MockServer::client_builder`]).
+            ///
+            /// # Panics
+            ///
+            /// Never in practice: the builder has every credential and a valid URL.
+            pub fn client(&self) -> crate::Client {
+                match self.client_builder().build() {
+                    Ok(client) => client,
+                    Err(error) => panic!("the mock server's client cannot be built: {error}"),
+                }
+            }
+
+            #(#accessors)*
+        }
+
+        #(#checks)*
+    }
+}
+
+/// The operation's row of `MOCK_OPERATIONS`.
+fn table_entry(operation: &Operation, cfg: &TokenStream, check: &proc_macro2::Ident) -> TokenStream {
+    let id = &operation.operation_id;
+    let method = operation.method.as_str();
+    let path = &operation.path;
+    let alternatives = operation.security.iter().map(|alternative| {
+        let credentials = alternative.iter().map(|index| proc_macro2::Literal::usize_unsuffixed(*index));
+        quote!(&[#(#credentials),*])
+    });
+    let status = proc_macro2::Literal::u16_unsuffixed(operation.success_status);
+    let content_type = response_content_type(operation);
+    let example = match (&operation.response, operation.response_examples.first()) {
+        (Some(ResponseBody::Json(_)), Some((_, example))) => {
+            let text = examples::raw_string(&serde_json::to_string(example).unwrap_or_default());
+            quote!(Some(#text))
+        }
+        _ => quote!(None),
+    };
+    quote! {
+        #cfg
+        MockOperation {
+            id: #id,
+            method: #method,
+            path: #path,
+            security: &[#(#alternatives),*],
+            check: #check,
+            status: #status,
+            content_type: #content_type,
+            example: #example,
+        }
+    }
+}
+
+fn response_content_type(operation: &Operation) -> String {
+    match &operation.response {
+        Some(ResponseBody::Json(_)) => "application/json".to_string(),
+        Some(ResponseBody::Text { media_type }) | Some(ResponseBody::Bytes { media_type }) => media_type.clone(),
+        None => String::new(),
+    }
+}
+
+/// The function that decodes and checks a request of the operation, and the type of the
+/// request it keeps (`Received<P, B>`).
+fn check_function(
+    api: &Api,
+    validation: &Validation,
+    operation: &Operation,
+    name: &proc_macro2::Ident,
+) -> (TokenStream, TokenStream) {
+    let mut steps = Vec::new();
+    let params_type = match (operation.params_type, mock_params(api, operation)) {
+        (Some(id), Some(params)) => {
+            let ty = ident(&api.get(id).name);
+            steps.push(quote!(let params: types::#ty = request.params(&[#(#params),*])?;));
+            let value = ValueType { shape: Shape::Named(id), nullable: false };
+            if validation.check_root(quote!(params), &value).is_some() {
+                steps.push(quote! {
+                    crate::validation::Validate::validate(&params).map_err(|error| server::invalid("parameters", error))?;
+                });
+            }
+            quote!(types::#ty)
+        }
+        // Parameters written in a style the mock cannot read back (objects) are not decoded.
+        _ => {
+            steps.push(quote!(let params = ();));
+            quote!(())
+        }
+    };
+    let body_type = match &operation.body {
+        None => {
+            steps.push(quote!(let body = ();));
+            quote!(())
+        }
+        Some(body) => {
+            let (ty, read, checked) = match body.encoding {
+                BodyEncoding::Json => (qualified_value_type(api, &body.value), quote!(request.json_body()?), true),
+                BodyEncoding::Form => (qualified_value_type(api, &body.value), quote!(request.form_body()?), true),
+                BodyEncoding::Text => (quote!(String), quote!(request.text_body()?), false),
+                BodyEncoding::Bytes | BodyEncoding::Multipart => (quote!(Vec<u8>), quote!(request.bytes_body()), false),
+            };
+            let validate = checked && validation.check_root(quote!(body), &body.value).is_some();
+            if body.required {
+                steps.push(quote!(let body: #ty = #read.ok_or_else(server::missing_body)?;));
+                if validate {
+                    steps.push(quote! {
+                        crate::validation::Validate::validate(&body).map_err(|error| server::invalid("body", error))?;
+                    });
+                }
+                ty
+            } else {
+                steps.push(quote!(let body: Option<#ty> = #read;));
+                if validate {
+                    steps.push(quote! {
+                        if let Some(body) = &body {
+                            crate::validation::Validate::validate(body).map_err(|error| server::invalid("body", error))?;
+                        }
+                    });
+                }
+                quote!(Option<#ty>)
+            }
+        }
+    };
+    let request_type = quote!(Received<#params_type, #body_type>);
+    let function = quote! {
+        fn #name(request: &Incoming<'_>) -> Result<Box<dyn Any + Send>, String> {
+            #(#steps)*
+            Ok(Box::new(Received::new(params, body)))
+        }
+    };
+    (request_type, function)
+}
+
+/// How the mock reads each parameter back, or `None` when one is written in a style it cannot
+/// read (an object in a query, header or path style).
+fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
+    let params = operation.params_type?;
+    let crate::model::TypeKind::Struct(object) = &api.get(params).kind else { return None };
+    operation
+        .parameters
+        .iter()
+        .map(|parameter| {
+            let field = object.fields.iter().find(|field| field.rust_name == parameter.rust_name)?;
+            let (kind, items) = match parameter.encoding {
+                ParameterEncoding::Json => (quote!(TextKind::Json), quote!(Items::One)),
+                ParameterEncoding::Styled { .. } => return None,
+                ParameterEncoding::Text => {
+                    let (scalar, list) = scalar(api, &field.value, true)?;
+                    let items = match (list, parameter.style) {
+                        (false, _) => quote!(Items::One),
+                        (true, ArrayStyle::Repeat) if parameter.location == ParameterLocation::Query => {
+                            quote!(Items::Repeated)
+                        }
+                        (true, ArrayStyle::Space) => quote!(Items::Joined(' ')),
+                        (true, ArrayStyle::Pipe) => quote!(Items::Joined('|')),
+                        (true, _) => quote!(Items::Joined(',')),
+                    };
+                    (scalar.kind, items)
+                }
+            };
+            let name = &parameter.wire_name;
+            let location = match parameter.location {
+                ParameterLocation::Path => quote!(Location::Path),
+                ParameterLocation::Query => quote!(Location::Query),
+                ParameterLocation::Header => quote!(Location::Header),
+                ParameterLocation::Cookie => quote!(Location::Cookie),
+            };
+            Some(quote!(MockParam { name: #name, location: #location, kind: #kind, items: #items }))
+        })
+        .collect()
+}
+
+/// The typed accessor of an operation on `MockServer`.
+fn accessor(
+    api: &Api,
+    operation: &Operation,
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    request_type: TokenStream,
+) -> TokenStream {
+    let id = &operation.operation_id;
+    let (response_type, encode) = match &operation.response {
+        Some(ResponseBody::Json(value)) => (qualified_value_type(api, value), quote!(server::json_body)),
+        Some(ResponseBody::Text { .. }) => (quote!(String), quote!(server::text_body)),
+        Some(ResponseBody::Bytes { .. }) => (quote!(Vec<u8>), quote!(server::bytes_body)),
+        None => (quote!(()), quote!(server::no_body)),
+    };
+    let doc = format!(
+        " `{id}` (`{} {}`): register its response, read the requests it received.",
+        operation.method.as_str(),
+        operation.path
+    );
+    quote! {
+        #[doc = #doc]
+        #cfg
+        pub fn #name(&self) -> MockOperationHandle<'_, #request_type, #response_type> {
+            self.operation(#id, #encode)
+        }
+    }
+}
+
+/// Whether the module names something in `types` for this operation.
+fn uses_types(operation: &Operation) -> bool {
+    let typed_body = |encoding| matches!(encoding, BodyEncoding::Json | BodyEncoding::Form);
+    operation.params_type.is_some()
+        || operation.body.as_ref().is_some_and(|body| typed_body(body.encoding) && names_a_type(&body.value))
+        || matches!(&operation.response, Some(ResponseBody::Json(value)) if names_a_type(value))
+}
