@@ -246,7 +246,7 @@ fn command(app: &'static App) -> clap::Command {
                 .help("The server to call, one of the spec's environments"),
         );
     }
-    let mut root = clap::Command::new(app.name)
+    let root = clap::Command::new(app.name)
         .version(app.version)
         .about(app.about)
         .subcommand_required(true)
@@ -255,21 +255,18 @@ fn command(app: &'static App) -> clap::Command {
         .args(global)
         .subcommands(app.operations.iter().map(subcommand));
     #[cfg(feature = "mock")]
-    {
-        root = root.subcommand(
-            clap::Command::new("mock")
-                .about("Serve the spec's example responses on 127.0.0.1, checking every request against the spec")
-                .arg(
-                    Arg::new("port")
-                        .long("port")
-                        .value_name("PORT")
-                        .value_parser(clap::value_parser!(u16))
-                        .default_value("0")
-                        .help("The port to listen on (0: any free port)"),
-                ),
-        );
-    }
-    #[allow(clippy::let_and_return)]
+    let root = root.subcommand(
+        clap::Command::new("mock")
+            .about("Serve the spec's example responses on 127.0.0.1, checking every request against the spec")
+            .arg(
+                Arg::new("port")
+                    .long("port")
+                    .value_name("PORT")
+                    .value_parser(clap::value_parser!(u16))
+                    .default_value("0")
+                    .help("The port to listen on (0: any free port)"),
+            ),
+    );
     root
 }
 

@@ -75,7 +75,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
             use crate::wire_text::TextKind;
         },
     };
-    let arms = callable.iter().map(|(index, operation)| call_arm(api, *index, operation));
+    let arms: Vec<TokenStream> = callable.iter().map(|(index, operation)| call_arm(api, *index, operation)).collect();
     let skipped: Vec<String> =
         api.operations.iter().filter(|operation| !has_subcommand(operation)).map(|o| o.operation_id.clone()).collect();
     let skipped_doc = if skipped.is_empty() {
@@ -93,6 +93,29 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         quote! {
             if let Some(environment) = global.environment.as_deref().and_then(crate::client::Environment::from_name) {
                 builder = builder.environment(environment);
+            }
+        }
+    };
+    let send = if callable.is_empty() {
+        quote! {
+            async fn send(_client: Client, _call: Call) -> Result<Output, Failure> {
+                Err(Failure::Invalid("the command line cannot call any operation of this API".to_string()))
+            }
+        }
+    } else {
+        // With only some areas compiled, every arm may be left out.
+        let partial = if api.areas.is_some() {
+            quote!(#[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::match_single_binding))])
+        } else {
+            TokenStream::new()
+        };
+        quote! {
+            #partial
+            async fn send(client: Client, call: Call) -> Result<Output, Failure> {
+                match call.operation_id() {
+                    #(#arms)*
+                    _ => Err(Failure::Invalid("no such operation".to_string())),
+                }
             }
         }
     };
@@ -177,12 +200,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         }
 
         /// Decodes the arguments into the operation's request types and calls it.
-        async fn send(client: Client, call: Call) -> Result<Output, Failure> {
-            match call.operation_id() {
-                #(#arms)*
-                _ => Err(Failure::Invalid("no such operation".to_string())),
-            }
-        }
+        #send
     }
 }
 

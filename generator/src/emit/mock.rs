@@ -184,8 +184,10 @@ fn check_function(
     name: &proc_macro2::Ident,
 ) -> (TokenStream, TokenStream) {
     let mut steps = Vec::new();
+    let mut reads_params = false;
     let params_type = match (operation.params_type, mock_params(api, operation)) {
         (Some(id), Some(params)) => {
+            reads_params = true;
             let ty = ident(&api.get(id).name);
             steps.push(quote!(let params: types::#ty = request.params(&[#(#params),*])?;));
             let value = ValueType { shape: Shape::Named(id), nullable: false };
@@ -237,8 +239,10 @@ fn check_function(
         }
     };
     let request_type = quote!(Received<#params_type, #body_type>);
+    let reads_request = operation.body.is_some() || reads_params;
+    let request = if reads_request { quote!(request) } else { quote!(_request) };
     let function = quote! {
-        fn #name(request: &Incoming<'_>) -> Result<Box<dyn Any + Send>, String> {
+        fn #name(#request: &Incoming<'_>) -> Result<Box<dyn Any + Send>, String> {
             #(#steps)*
             Ok(Box::new(Received::new(params, body)))
         }
