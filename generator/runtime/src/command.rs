@@ -209,7 +209,7 @@ where
         return Err(ExitCode::from(EXIT_INVALID));
     };
     let global = Global {
-        environment: arguments.get_one::<String>("env").cloned(),
+        environment: arguments.try_get_one::<String>("env").ok().flatten().cloned(),
         base_url: arguments.get_one::<String>("base-url").cloned(),
         dry_run: arguments.get_flag("dry-run"),
     };
@@ -304,7 +304,7 @@ fn subcommand(operation: &'static Operation) -> clap::Command {
 
 /// Reads an operation's flags and body into the parameters' JSON object and the body.
 fn read_call(operation: &Operation, arguments: &ArgMatches) -> Result<(Map<String, Value>, Option<Input>), String> {
-    let mut body = match arguments.get_one::<String>("body") {
+    let mut body = match arguments.try_get_one::<String>("body").ok().flatten() {
         None => None,
         Some(given) => {
             let bytes = read_body(given)?;
