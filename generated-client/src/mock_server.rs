@@ -120,7 +120,8 @@ impl std::fmt::Debug for MockServer {
 
 impl MockServer {
     /// Starts a server on a free port of 127.0.0.1. Until a response is registered, every
-    /// operation answers with the spec's example (or `501 Not Implemented` when it has none).
+    /// operation answers with the spec's example: its success status, and the first example of
+    /// its body (`501 Not Implemented` when a body has none).
     pub async fn start() -> MockServer {
         Self::serve(wiremock::MockServer::start().await, false).await
     }
@@ -328,6 +329,11 @@ impl Handler {
             return Ok((reply.status, reply.clone()));
         }
         match operation.example {
+            // A success without a body needs no example.
+            None if operation.content_type.is_empty() => Ok((
+                operation.status,
+                Reply { status: operation.status, content_type: String::new(), body: Vec::new() },
+            )),
             Some(example) => Ok((
                 operation.status,
                 Reply {
