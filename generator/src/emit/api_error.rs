@@ -42,6 +42,8 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
             /// The error bodies the spec declares, decoded by the status each operation lists them for.
             #[derive(Debug, Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
+            // `Error::Api` boxes it, so the size of its largest variant costs nothing.
+            #[allow(clippy::large_enum_variant)]
             pub enum ApiError {
                 #(#[doc = #docs] #names(crate::types::#names),)*
                 /// An error body whose schema is not one of the named types.

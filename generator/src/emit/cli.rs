@@ -50,6 +50,33 @@ pub(super) fn scalar(api: &Api, value: &ValueType, list: bool) -> Option<(Scalar
     Some((found, false))
 }
 
+/// Subcommands the command line has besides the operations.
+const OTHER_SUBCOMMANDS: [&str; 2] = ["help", "mock"];
+
+/// Each operation's subcommand: its operationId in kebab case, numbered when that is taken (by
+/// another operation, or by `help` or `mock`), since clap refuses two of a name.
+fn subcommand_names(operations: &[(usize, &Operation)]) -> Vec<String> {
+    let mut taken: BTreeSet<String> = OTHER_SUBCOMMANDS.iter().map(|name| name.to_string()).collect();
+    operations
+        .iter()
+        .map(|(_, operation)| {
+            let base = operation.operation_id.to_kebab_case();
+            claim(&mut taken, if base.is_empty() { operation.rust_name.to_kebab_case() } else { base })
+        })
+        .collect()
+}
+
+/// `base`, or `base-2`, `base-3`, … whichever is not taken yet; marked taken.
+fn claim(taken: &mut BTreeSet<String>, base: String) -> String {
+    let mut name = base.clone();
+    let mut number = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}-{number}");
+        number += 1;
+    }
+    name
+}
+
 /// Flags every subcommand has, which an operation's own flags must not take.
 const GLOBAL_FLAGS: [&str; 6] = ["body", "env", "base-url", "dry-run", "help", "version"];
 
@@ -62,8 +89,11 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     let (secret_query, secret_cookies) = secret_locations(api);
     let callable: Vec<(usize, &Operation)> =
         api.operations.iter().enumerate().filter(|(_, operation)| has_subcommand(operation)).collect();
-    let (operations, flag_counts): (Vec<TokenStream>, Vec<usize>) =
-        callable.iter().map(|(index, operation)| operation_entry(api, *index, operation)).unzip();
+    let (operations, flag_counts): (Vec<TokenStream>, Vec<usize>) = callable
+        .iter()
+        .zip(subcommand_names(&callable))
+        .map(|((index, operation), name)| operation_entry(api, *index, operation, &name))
+        .unzip();
     let any_flags = flag_counts.iter().any(|count| *count > 0);
     let table_imports = match (operations.is_empty(), any_flags) {
         (true, _) => TokenStream::new(),
@@ -264,9 +294,8 @@ fn secret_locations(api: &Api) -> (Vec<String>, Vec<String>) {
 }
 
 /// An operation's entry in the table (names, help, flags and body), and how many flags it has.
-fn operation_entry(api: &Api, index: usize, operation: &Operation) -> (TokenStream, usize) {
+fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -> (TokenStream, usize) {
     let cfg = operation_cfg(api, index);
-    let name = operation.operation_id.to_kebab_case();
     let id = &operation.operation_id;
     let about = operation
         .summary
@@ -340,13 +369,7 @@ fn flag(
     required: bool,
 ) -> TokenStream {
     let base = field.wire_name.to_kebab_case();
-    let base = if base.is_empty() { field.rust_name.to_kebab_case() } else { base };
-    let mut long = base.clone();
-    let mut number = 2;
-    while !taken.insert(long.clone()) {
-        long = format!("{base}-{number}");
-        number += 1;
-    }
+    let long = claim(taken, if base.is_empty() { field.rust_name.to_kebab_case() } else { base });
     let name = &field.wire_name;
     let help = field.doc.as_deref().map(first_sentence).unwrap_or_default();
     let kind = scalar.kind;
@@ -437,5 +460,55 @@ fn call_arm(api: &Api, index: usize, operation: &Operation) -> TokenStream {
             #(#decode)*
             #output
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// operationIds that kebab-case alike or name a built-in subcommand, and properties named
+    /// like the global flags or like a parameter, all get names of their own.
+    const COLLISIONS: &str = r#"
+openapi: 3.0.3
+info: {title: Collisions, version: "1"}
+paths:
+  /help:
+    get:
+      operationId: help
+      responses: {'204': {description: ok}}
+  /items/{limit}:
+    post:
+      operationId: getItem
+      parameters:
+        - {name: limit, in: path, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                limit: {type: integer}
+                body: {type: string}
+                dry_run: {type: boolean}
+      responses: {'204': {description: ok}}
+  /items:
+    get:
+      operationId: get_item
+      responses: {'204': {description: ok}}
+"#;
+
+    #[test]
+    fn subcommands_and_flags_never_share_a_name() {
+        let options = crate::Options { spec_label: "spec.yaml".to_string(), ..crate::Options::default() };
+        let generated = crate::generate_from_text(Path::new("spec.yaml"), COLLISIONS, &options).unwrap();
+        let cli = &generated.files.get("src/cli.rs").unwrap();
+        let names: Vec<&str> = cli.lines().filter_map(|line| line.trim().strip_prefix("name: \"")).collect();
+        for expected in ["help-2\",", "get-item\",", "get-item-2\","] {
+            assert!(names.contains(&expected), "{expected} in {names:?}");
+        }
+        let flags: Vec<&str> = cli.lines().filter_map(|line| line.trim().strip_prefix("long: \"")).collect();
+        assert_eq!(flags, ["limit\",", "limit-2\",", "body-2\",", "dry-run-2\","]);
     }
 }
