@@ -6,6 +6,7 @@
 //! - `calls_the_mock_server_started_by_the_binary_and_prints_pretty_json`
 //! - `sends_credentials_and_body_flags_and_exits_by_kind_of_failure` (0, 2, 3, 4, 5, 6)
 //! - `dry_run_prints_a_curl_command_with_secrets_redacted_and_sends_nothing`
+//! - `the_body_can_come_from_standard_input`
 //! - `parameters_and_form_bodies_go_where_the_spec_says` (fixture)
 //! - `validation_and_bytes_responses_in_a_fixture` (fixture)
 
@@ -240,6 +241,30 @@ async fn dry_run_prints_a_curl_command_with_secrets_redacted_and_sends_nothing()
     assert!(text.contains(r#""user_token":"[redacted]""#) && text.contains(r#""user_id":"usr_9""#), "{text}");
     assert!(!text.contains("topsecret-value") && !text.contains("token-secret-value"), "{text}");
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[test]
+fn the_body_can_come_from_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(binary("plaid-client"))
+        .args(["cra-monitoring-insights-get", "--body", "-", "--dry-run", "--base-url", "http://127.0.0.1:9"])
+        .envs(CREDENTIALS)
+        .env_remove("PLAID_BASE_URL")
+        .env_remove("PLAID_ENV")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let body = br#"{"user_id": "usr_stdin", "consumer_report_permissible_purpose": "ACCOUNT_REVIEW_CREDIT"}"#;
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains(r#""user_id":"usr_stdin""#), "{}", stdout(&output));
+
+    let not_json = run("plaid-client", &["cra-monitoring-insights-get", "--body", "{user_id"], &CREDENTIALS);
+    assert_eq!(not_json.status.code(), Some(2));
+    assert!(stderr(&not_json).contains("--body is not JSON (line 1, column 2)"), "{}", stderr(&not_json));
 }
 
 #[tokio::test(flavor = "multi_thread")]
