@@ -25,8 +25,7 @@ static APP: App = App {
     about: "Calls the operations of Plaid Cash Flow Updates API (monitoring insights subset) from the command line.",
     environment_help: "Credentials and the server are read from the environment: PLAID_CLIENT_ID, PLAID_SECRET, PLAID_VERSION, PLAID_ENV, PLAID_BASE_URL. --env and --base-url override the server.",
     environments: &["production", "sandbox"],
-    secret_query: &[],
-    secret_cookies: &[],
+    secret_names: &[],
     operations: &[
         Operation {
             name: "cra-monitoring-insights-get",
@@ -86,6 +85,7 @@ static APP: App = App {
                 },
             ],
             body: Body::Json { required: true },
+            secret_params: &[],
         },
     ],
 };

@@ -54,9 +54,8 @@ pub(crate) struct App {
     pub environment_help: &'static str,
     /// The names `--env` accepts (the spec's servers, snake case).
     pub environments: &'static [&'static str],
-    /// Query parameters and cookies that carry credentials, redacted by `--dry-run`.
-    pub secret_query: &'static [&'static str],
-    pub secret_cookies: &'static [&'static str],
+    /// The query parameters and cookies that carry credentials, redacted by `--dry-run`.
+    pub secret_names: &'static [&'static str],
     pub operations: &'static [Operation],
 }
 
@@ -70,6 +69,9 @@ pub(crate) struct Operation {
     pub long_about: &'static str,
     pub flags: &'static [Flag],
     pub body: Body,
+    /// Its sensitive parameters (`format: password`, `x-sensitive`), redacted by `--dry-run`
+    /// wherever they travel but the path.
+    pub secret_params: &'static [&'static str],
 }
 
 /// What `--body` takes.
@@ -463,6 +465,7 @@ where
         }
     };
     let dry_run = call.global.dry_run;
+    let operation = call.operation;
     let result = client(&call.global).map_err(Failure::Build).map(|client| {
         if dry_run {
             // Secrets in the body serialize as a placeholder while the request is prepared.
@@ -474,7 +477,8 @@ where
     match result.and_then(|outcome| outcome) {
         Ok(output) => print_output(output),
         Err(Failure::Call(Error::DryRun(request))) => {
-            println!("{}", curl(app, &request.0));
+            let secrets: Vec<&str> = app.secret_names.iter().chain(operation.secret_params).copied().collect();
+            println!("{}", curl(&request.0, &secrets));
             ExitCode::from(EXIT_OK)
         }
         Err(failure) => report(failure),
@@ -531,17 +535,17 @@ fn report(failure: Failure) -> ExitCode {
 }
 
 /// The request as a curl command, one option per line. Headers the client marks sensitive
-/// (credentials), `Authorization`, credential query parameters and cookies are redacted; secrets
-/// in the body were already serialized as a placeholder.
-pub(crate) fn curl(app: &App, request: &reqwest::Request) -> String {
+/// (credentials), `Authorization`, and the query parameters, headers and cookies named in
+/// `secrets` are redacted; secrets in the body were already serialized as a placeholder.
+pub(crate) fn curl(request: &reqwest::Request, secrets: &[&str]) -> String {
     const REDACTED: &str = "[redacted]";
+    let secret = |name: &str| secrets.iter().any(|secret| secret.eq_ignore_ascii_case(name));
     let mut url = request.url().clone();
-    if url.query_pairs().any(|(name, _)| app.secret_query.contains(&name.as_ref())) {
+    if url.query_pairs().any(|(name, _)| secret(&name)) {
         let pairs: Vec<(String, String)> = url
             .query_pairs()
             .map(|(name, value)| {
-                let value =
-                    if app.secret_query.contains(&name.as_ref()) { REDACTED.into() } else { value.into_owned() };
+                let value = if secret(&name) { REDACTED.into() } else { value.into_owned() };
                 (name.into_owned(), value)
             })
             .collect();
@@ -552,13 +556,14 @@ pub(crate) fn curl(app: &App, request: &reqwest::Request) -> String {
         let value = if value.is_sensitive()
             || name == reqwest::header::AUTHORIZATION
             || name == reqwest::header::PROXY_AUTHORIZATION
+            || secret(name.as_str())
         {
             REDACTED.to_string()
         } else if name == reqwest::header::COOKIE {
             String::from_utf8_lossy(value.as_bytes())
                 .split(';')
                 .map(|pair| match pair.trim().split_once('=') {
-                    Some((cookie, _)) if app.secret_cookies.contains(&cookie) => format!("{cookie}={REDACTED}"),
+                    Some((cookie, _)) if secret(cookie) => format!("{cookie}={REDACTED}"),
                     _ => pair.trim().to_string(),
                 })
                 .collect::<Vec<_>>()
@@ -586,17 +591,6 @@ fn shell_quote(text: &str) -> String {
 mod tests {
     use super::*;
 
-    static APP: App = App {
-        name: "demo",
-        version: "0.1.0",
-        about: "",
-        environment_help: "",
-        environments: &[],
-        secret_query: &["api_key"],
-        secret_cookies: &["session"],
-        operations: &[],
-    };
-
     #[test]
     fn curl_redacts_credentials_and_quotes_for_the_shell() {
         let mut request = reqwest::Request::new(
@@ -607,9 +601,11 @@ mod tests {
         secret.set_sensitive(true);
         request.headers_mut().insert("x-secret", secret);
         request.headers_mut().insert("cookie", reqwest::header::HeaderValue::from_static("session=abc; theme=dark"));
+        request.headers_mut().insert("x-pin", reqwest::header::HeaderValue::from_static("1234"));
         *request.body_mut() = Some(reqwest::Body::from(r#"{"name":"O'Brien"}"#));
-        let text = curl(&APP, &request);
+        let text = curl(&request, &["api_key", "session", "X-Pin"]);
         assert!(!text.contains("k3y") && !text.contains("s3cret") && !text.contains("abc"), "{text}");
+        assert!(text.contains("--header 'x-pin: [redacted]'"), "{text}");
         assert!(text.contains("'https://api.test/items?api_key=%5Bredacted%5D&q=it%27s'"), "{text}");
         assert!(text.contains("--header 'x-secret: [redacted]'"), "{text}");
         assert!(text.contains("--header 'cookie: session=[redacted]; theme=dark'"), "{text}");

@@ -86,7 +86,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     let about = format!("Calls the operations of {} from the command line.", api.title);
     let environment_help = environment_help(api);
     let environments: Vec<String> = api.servers.iter().map(|server| naming::snake_name(&server.rust_name)).collect();
-    let (secret_query, secret_cookies) = secret_locations(api);
+    let secret_names = secret_locations(api);
     let callable: Vec<(usize, &Operation)> =
         api.operations.iter().enumerate().filter(|(_, operation)| has_subcommand(operation)).collect();
     let (operations, flag_counts): (Vec<TokenStream>, Vec<usize>) = callable
@@ -194,8 +194,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
             about: #about,
             environment_help: #environment_help,
             environments: &[#(#environments),*],
-            secret_query: &[#(#secret_query),*],
-            secret_cookies: &[#(#secret_cookies),*],
+            secret_names: &[#(#secret_names),*],
             operations: &[#(#operations),*],
         };
 
@@ -277,20 +276,18 @@ fn environment_help(api: &Api) -> String {
     )
 }
 
-/// The query parameters and cookies that carry credentials, which `--dry-run` redacts.
-fn secret_locations(api: &Api) -> (Vec<String>, Vec<String>) {
-    let mut query = Vec::new();
-    let mut cookies = Vec::new();
-    for credential in &api.credentials {
-        if let CredentialKind::ApiKey { location, name, .. } = &credential.kind {
-            match location {
-                ApiKeyLocation::Query => query.push(name.clone()),
-                ApiKeyLocation::Cookie => cookies.push(name.clone()),
-                ApiKeyLocation::Header => {}
+/// The query parameters and cookies that carry credentials, which `--dry-run` redacts (header
+/// credentials are marked sensitive by the client itself).
+fn secret_locations(api: &Api) -> Vec<String> {
+    api.credentials
+        .iter()
+        .filter_map(|credential| match &credential.kind {
+            CredentialKind::ApiKey { location: ApiKeyLocation::Query | ApiKeyLocation::Cookie, name, .. } => {
+                Some(name.clone())
             }
-        }
-    }
-    (query, cookies)
+            _ => None,
+        })
+        .collect()
 }
 
 /// An operation's entry in the table (names, help, flags and body), and how many flags it has.
@@ -311,8 +308,10 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
         .join("\n\n");
     let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| flag.to_string()).collect();
     let mut flags = Vec::new();
+    let mut secret_params = Vec::new();
     if let Some(params) = operation.params_type {
         if let TypeKind::Struct(object) = &api.get(params).kind {
+            secret_params.extend(object.fields.iter().filter(|field| field.sensitive).map(|field| &field.wire_name));
             for field in &object.fields {
                 // A parameter has no `--body` to fall back on: values without a text form are JSON.
                 let (scalar, list) = scalar(api, &field.value, true)
@@ -354,6 +353,7 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
             long_about: #long_about,
             flags: &[#(#flags),*],
             body: #body,
+            secret_params: &[#(#secret_params),*],
         }
     };
     (entry, count)
