@@ -14,8 +14,7 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 use crate::client::{Client, ClientBuilder};
 use crate::command::{self, App, Call, Failure, Global, Output};
-use crate::command::{Body, Flag, Operation, Target};
-use crate::wire_text::TextKind;
+use crate::command::{Body, Flag, Operation};
 use crate::error::BuildError;
 use crate::types;
 
@@ -36,52 +35,34 @@ static APP: App = App {
                 Flag {
                     long: "client-id",
                     name: "client_id",
-                    target: Target::Body,
-                    kind: TextKind::Text,
-                    list: false,
-                    required: false,
-                    values: &[],
                     help: "Identifier of your Plaid client application.",
+                    ..Flag::BODY
                 },
                 Flag {
                     long: "secret",
                     name: "secret",
-                    target: Target::Body,
-                    kind: TextKind::Text,
-                    list: false,
-                    required: false,
-                    values: &[],
                     help: "Secret key that goes with your client identifier for the environment being called.",
+                    ..Flag::BODY
                 },
                 Flag {
                     long: "user-id",
                     name: "user_id",
-                    target: Target::Body,
-                    kind: TextKind::Text,
-                    list: false,
-                    required: false,
-                    values: &[],
                     help: "Identifier of the user, as returned when the user record was created.",
+                    ..Flag::BODY
                 },
                 Flag {
                     long: "consumer-report-permissible-purpose",
                     name: "consumer_report_permissible_purpose",
-                    target: Target::Body,
-                    kind: TextKind::Text,
-                    list: false,
                     required: true,
                     values: &["ACCOUNT_REVIEW_CREDIT", "WRITTEN_INSTRUCTION_OTHER"],
                     help: "Legal basis under the Fair Credit Reporting Act for pulling this consumer report.",
+                    ..Flag::BODY
                 },
                 Flag {
                     long: "user-token",
                     name: "user_token",
-                    target: Target::Body,
-                    kind: TextKind::Text,
-                    list: false,
-                    required: false,
-                    values: &[],
                     help: "Older style token that names the user whose report is wanted.",
+                    ..Flag::BODY
                 },
             ],
             body: Body::Json { required: true },

@@ -119,6 +119,24 @@ pub(crate) struct Flag {
     pub help: &'static str,
 }
 
+impl Flag {
+    /// An optional flag for a body property that takes text: the generated table states only
+    /// how each flag differs from it.
+    pub(crate) const BODY: Flag = Flag {
+        long: "",
+        name: "",
+        target: Target::Body,
+        kind: TextKind::Text,
+        list: false,
+        required: false,
+        values: &[],
+        help: "",
+    };
+
+    /// An optional flag for a parameter that takes text.
+    pub(crate) const PARAMETER: Flag = Flag { target: Target::Parameter, ..Flag::BODY };
+}
+
 /// The options every subcommand takes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Global {

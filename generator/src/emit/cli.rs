@@ -20,6 +20,8 @@ use crate::model::{
 /// may take.
 pub(super) struct Scalar {
     pub kind: TokenStream,
+    /// Whether the kind is `TextKind::Text`, the default of a flag.
+    pub text: bool,
     pub values: Vec<String>,
 }
 
@@ -27,8 +29,9 @@ pub(super) struct Scalar {
 /// objects, maps, unions and bytes. The `bool` says whether it is a list.
 pub(super) fn scalar(api: &Api, value: &ValueType, list: bool) -> Option<(Scalar, bool)> {
     let kind = |name: &str| {
+        let text = name == "Text";
         let name = ident(name);
-        Scalar { kind: quote!(TextKind::#name), values: Vec::new() }
+        Scalar { kind: quote!(crate::wire_text::TextKind::#name), text, values: Vec::new() }
     };
     let found = match &value.shape {
         Shape::String(_) | Shape::Date | Shape::DateTime => kind("Text"),
@@ -100,10 +103,9 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         (false, false) => quote!(
             use crate::command::{Body, Operation};
         ),
-        (false, true) => quote! {
-            use crate::command::{Body, Flag, Operation, Target};
-            use crate::wire_text::TextKind;
-        },
+        (false, true) => quote!(
+            use crate::command::{Body, Flag, Operation};
+        ),
     };
     let arms: Vec<TokenStream> = callable.iter().map(|(index, operation)| call_arm(api, *index, operation)).collect();
     let skipped: Vec<String> =
@@ -314,9 +316,10 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
             secret_params.extend(object.fields.iter().filter(|field| field.sensitive).map(|field| &field.wire_name));
             for field in &object.fields {
                 // A parameter has no `--body` to fall back on: values without a text form are JSON.
-                let (scalar, list) = scalar(api, &field.value, true)
-                    .unwrap_or_else(|| (Scalar { kind: quote!(TextKind::Json), values: Vec::new() }, false));
-                flags.push(flag(&mut taken, field, quote!(Target::Parameter), scalar, list, field.required));
+                let (scalar, list) = scalar(api, &field.value, true).unwrap_or_else(|| {
+                    (Scalar { kind: quote!(crate::wire_text::TextKind::Json), text: false, values: Vec::new() }, false)
+                });
+                flags.push(flag(&mut taken, field, Target::Parameter, scalar, list, field.required));
             }
         }
     }
@@ -331,7 +334,7 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
                             for field in object.fields.iter().filter(|field| field.access != Access::ReadOnly) {
                                 if let Some((scalar, list)) = scalar(api, &field.value, true) {
                                     let required = field.required && body.required;
-                                    flags.push(flag(&mut taken, field, quote!(Target::Body), scalar, list, required));
+                                    flags.push(flag(&mut taken, field, Target::Body, scalar, list, required));
                                 }
                             }
                         }
@@ -363,7 +366,7 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
 fn flag(
     taken: &mut BTreeSet<String>,
     field: &crate::model::Field,
-    target: TokenStream,
+    target: Target,
     scalar: Scalar,
     list: bool,
     required: bool,
@@ -372,20 +375,38 @@ fn flag(
     let long = claim(taken, if base.is_empty() { field.rust_name.to_kebab_case() } else { base });
     let name = &field.wire_name;
     let help = field.doc.as_deref().map(first_sentence).unwrap_or_default();
-    let kind = scalar.kind;
+    // Only what differs from `Flag::BODY` / `Flag::PARAMETER` (optional text).
+    let kind = (!scalar.text).then(|| {
+        let kind = scalar.kind;
+        quote!(kind: #kind,)
+    });
+    let list = list.then(|| quote!(list: true,));
+    let required = required.then(|| quote!(required: true,));
     let values = scalar.values;
+    let values = (!values.is_empty()).then(|| quote!(values: &[#(#values),*],));
+    let base = match target {
+        Target::Body => quote!(Flag::BODY),
+        Target::Parameter => quote!(Flag::PARAMETER),
+    };
     quote! {
         Flag {
             long: #long,
             name: #name,
-            target: #target,
-            kind: #kind,
-            list: #list,
-            required: #required,
-            values: &[#(#values),*],
+            #kind
+            #list
+            #required
+            #values
             help: #help,
+            ..#base
         }
     }
+}
+
+/// Where a flag's value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Parameter,
+    Body,
 }
 
 /// The first sentence of a description, on one line, for short help.

@@ -65,7 +65,6 @@ pub fn mock_rs(api: &Api) -> TokenStream {
     let params_import = if decodes_params {
         quote! {
             use crate::mock_server::{Items, Location, MockParam};
-            use crate::wire_text::TextKind;
         }
     } else {
         TokenStream::new()
@@ -261,7 +260,7 @@ fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
         .map(|parameter| {
             let field = object.fields.iter().find(|field| field.rust_name == parameter.rust_name)?;
             let (kind, items) = match parameter.encoding {
-                ParameterEncoding::Json => (quote!(TextKind::Json), quote!(Items::One)),
+                ParameterEncoding::Json => (quote!(crate::wire_text::TextKind::Json), quote!(Items::One)),
                 ParameterEncoding::Styled { .. } => return None,
                 ParameterEncoding::Text => {
                     let (scalar, list) = scalar(api, &field.value, true)?;
