@@ -11,13 +11,13 @@
 //! error status and make the server panic when it is dropped, unless the test collected
 //! them with `take_rejections`.
 //!
-/*! ```no_run
- # async fn example() {
- let mock = plaid_client::mock::MockServer::start().await;
- let client = mock.client();
- // … call the code under test with `client`, then look at `mock.<operation>().received()`.
- # }
- ```*/
+//! ```no_run
+//! # async fn example() {
+//! let mock = plaid_client::mock::MockServer::start().await;
+//! let client = mock.client();
+//! // … call the code under test with `client`, then look at `mock.<operation>().received()`.
+//! # }
+//! ```
 #![allow(deprecated)]
 
 use std::any::Any;

@@ -19,20 +19,21 @@ use crate::model::{
 /// How a value given as text becomes JSON (the runtime's `TextKind`), and the enum values it
 /// may take.
 pub(super) struct Scalar {
-    pub kind: TokenStream,
-    /// Whether the kind is `TextKind::Text`, the default of a flag.
-    pub text: bool,
+    /// The `TextKind` variant, e.g. `Integer`.
+    pub kind: proc_macro2::Ident,
     pub values: Vec<String>,
+}
+
+impl Scalar {
+    fn json() -> Self {
+        Scalar { kind: ident("Json"), values: Vec::new() }
+    }
 }
 
 /// The text form of a value with one, looking through arrays when `list` is allowed: `None` for
 /// objects, maps, unions and bytes. The `bool` says whether it is a list.
 pub(super) fn scalar(api: &Api, value: &ValueType, list: bool) -> Option<(Scalar, bool)> {
-    let kind = |name: &str| {
-        let text = name == "Text";
-        let name = ident(name);
-        Scalar { kind: quote!(crate::wire_text::TextKind::#name), text, values: Vec::new() }
-    };
+    let kind = |name: &str| Scalar { kind: ident(name), values: Vec::new() };
     let found = match &value.shape {
         Shape::String(_) | Shape::Date | Shape::DateTime => kind("Text"),
         Shape::Integer { .. } => kind("Integer"),
@@ -92,12 +93,19 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     let secret_names = secret_locations(api);
     let callable: Vec<(usize, &Operation)> =
         api.operations.iter().enumerate().filter(|(_, operation)| has_subcommand(operation)).collect();
-    let (operations, flag_counts): (Vec<TokenStream>, Vec<usize>) = callable
+    let (operations, flag_counts): (Vec<TokenStream>, Vec<(usize, bool)>) = callable
         .iter()
         .zip(subcommand_names(&callable))
         .map(|((index, operation), name)| operation_entry(api, *index, operation, &name))
         .unzip();
-    let any_flags = flag_counts.iter().any(|count| *count > 0);
+    let any_flags = flag_counts.iter().any(|(count, _)| *count > 0);
+    let text_kinds = if flag_counts.iter().any(|(_, kinds)| *kinds) {
+        quote!(
+            use crate::wire_text::TextKind;
+        )
+    } else {
+        TokenStream::new()
+    };
     let table_imports = match (operations.is_empty(), any_flags) {
         (true, _) => TokenStream::new(),
         (false, false) => quote!(
@@ -105,6 +113,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         ),
         (false, true) => quote!(
             use crate::command::{Body, Flag, Operation};
+            #text_kinds
         ),
     };
     let arms: Vec<TokenStream> = callable.iter().map(|(index, operation)| call_arm(api, *index, operation)).collect();
@@ -292,8 +301,9 @@ fn secret_locations(api: &Api) -> Vec<String> {
         .collect()
 }
 
-/// An operation's entry in the table (names, help, flags and body), and how many flags it has.
-fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -> (TokenStream, usize) {
+/// An operation's entry in the table (names, help, flags and body), how many flags it has, and
+/// whether one of them names a `TextKind`.
+fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -> (TokenStream, (usize, bool)) {
     let cfg = operation_cfg(api, index);
     let id = &operation.operation_id;
     let about = operation
@@ -310,15 +320,15 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
         .join("\n\n");
     let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| flag.to_string()).collect();
     let mut flags = Vec::new();
+    let mut names_kind = false;
     let mut secret_params = Vec::new();
     if let Some(params) = operation.params_type {
         if let TypeKind::Struct(object) = &api.get(params).kind {
             secret_params.extend(object.fields.iter().filter(|field| field.sensitive).map(|field| &field.wire_name));
             for field in &object.fields {
                 // A parameter has no `--body` to fall back on: values without a text form are JSON.
-                let (scalar, list) = scalar(api, &field.value, true).unwrap_or_else(|| {
-                    (Scalar { kind: quote!(crate::wire_text::TextKind::Json), text: false, values: Vec::new() }, false)
-                });
+                let (scalar, list) = scalar(api, &field.value, true).unwrap_or_else(|| (Scalar::json(), false));
+                names_kind |= scalar.kind != "Text";
                 flags.push(flag(&mut taken, field, Target::Parameter, scalar, list, field.required));
             }
         }
@@ -334,6 +344,7 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
                             for field in object.fields.iter().filter(|field| field.access != Access::ReadOnly) {
                                 if let Some((scalar, list)) = scalar(api, &field.value, true) {
                                     let required = field.required && body.required;
+                                    names_kind |= scalar.kind != "Text";
                                     flags.push(flag(&mut taken, field, Target::Body, scalar, list, required));
                                 }
                             }
@@ -346,7 +357,7 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
             }
         }
     };
-    let count = flags.len();
+    let count = (flags.len(), names_kind);
     let entry = quote! {
         #cfg
         Operation {
@@ -376,9 +387,9 @@ fn flag(
     let name = &field.wire_name;
     let help = field.doc.as_deref().map(first_sentence).unwrap_or_default();
     // Only what differs from `Flag::BODY` / `Flag::PARAMETER` (optional text).
-    let kind = (!scalar.text).then(|| {
+    let kind = (scalar.kind != "Text").then(|| {
         let kind = scalar.kind;
-        quote!(kind: #kind,)
+        quote!(kind: TextKind::#kind,)
     });
     let list = list.then(|| quote!(list: true,));
     let required = required.then(|| quote!(required: true,));

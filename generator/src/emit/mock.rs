@@ -65,6 +65,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
     let params_import = if decodes_params {
         quote! {
             use crate::mock_server::{Items, Location, MockParam};
+            use crate::wire_text::TextKind;
         }
     } else {
         TokenStream::new()
@@ -77,9 +78,15 @@ pub fn mock_rs(api: &Api) -> TokenStream {
         TokenStream::new()
     };
     let library = api.crate_name.replace('-', "_");
-    let example = format!(
-        " ```no_run\n # async fn example() {{\n let mock = {library}::mock::MockServer::start().await;\n let client = mock.client();\n // … call the code under test with `client`, then look at `mock.<operation>().received()`.\n # }}\n ```"
-    );
+    let example = [
+        " ```no_run".to_string(),
+        " # async fn example() {".to_string(),
+        format!(" let mock = {library}::mock::MockServer::start().await;"),
+        " let client = mock.client();".to_string(),
+        " // … call the code under test with `client`, then look at `mock.<operation>().received()`.".to_string(),
+        " # }".to_string(),
+        " ```".to_string(),
+    ];
     quote! {
         //! A typed mock server for tests (the `mock` feature): a local HTTP server that speaks
         //! this API. Each operation answers with the response registered for it
@@ -91,7 +98,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
         //! error status and make the server panic when it is dropped, unless the test collected
         //! them with `take_rejections`.
         //!
-        #![doc = #example]
+        #(#![doc = #example])*
         #![allow(deprecated)]
 
         use std::any::Any;
@@ -260,7 +267,9 @@ fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
         .map(|parameter| {
             let field = object.fields.iter().find(|field| field.rust_name == parameter.rust_name)?;
             let (kind, items) = match parameter.encoding {
-                ParameterEncoding::Json => (quote!(crate::wire_text::TextKind::Json), quote!(Items::One)),
+                ParameterEncoding::Json => {
+                    (proc_macro2::Ident::new("Json", proc_macro2::Span::call_site()), quote!(Items::One))
+                }
                 ParameterEncoding::Styled { .. } => return None,
                 ParameterEncoding::Text => {
                     let (scalar, list) = scalar(api, &field.value, true)?;
@@ -283,7 +292,7 @@ fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
                 ParameterLocation::Header => quote!(Location::Header),
                 ParameterLocation::Cookie => quote!(Location::Cookie),
             };
-            Some(quote!(MockParam { name: #name, location: #location, kind: #kind, items: #items }))
+            Some(quote!(MockParam { name: #name, location: #location, kind: TextKind::#kind, items: #items }))
         })
         .collect()
 }
