@@ -88,10 +88,16 @@ fn check_cra_monitoring_insights_get(
     request: &Incoming<'_>,
 ) -> Result<Box<dyn Any + Send>, String> {
     let params = ();
+    #[allow(clippy::ptr_arg)]
+    fn validate(
+        body: &types::CraMonitoringInsightsGetRequest,
+    ) -> Result<(), crate::validation::ValidationError> {
+        crate::validation::Validate::validate(body)?;
+        Ok(())
+    }
     let body: types::CraMonitoringInsightsGetRequest = request
         .json_body()?
         .ok_or_else(server::missing_body)?;
-    crate::validation::Validate::validate(&body)
-        .map_err(|error| server::invalid("body", error))?;
+    validate(&body).map_err(|error| server::invalid("body", error))?;
     Ok(Box::new(Received::new(params, body)))
 }

@@ -613,7 +613,7 @@ pub(crate) fn missing_body() -> String {
 
 /// A request value that breaks a rule of the spec.
 pub(crate) fn invalid(part: &str, error: crate::validation::ValidationError) -> String {
-    format!("the {part} break a rule of the spec: {error}")
+    format!("invalid {part}, {error}")
 }
 
 #[cfg(test)]

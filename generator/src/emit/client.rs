@@ -31,6 +31,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         )
     };
     let request_ids = request_id_impls(api);
+    let body_request_id = if request_ids.is_empty() { TokenStream::new() } else { quote!(BodyRequestId,) };
     let operation_infos = api
         .operations
         .iter()
@@ -49,7 +50,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
         use crate::error::{BuildError, Error};
         #api_error_import
-        use crate::transport::{self, Authenticate, BodyRequestId, OperationInfo, Transport};
+        use crate::transport::{self, Authenticate, #body_request_id OperationInfo, Transport};
         #types_import
 
         #environment

@@ -219,24 +219,36 @@ fn check_function(
             let (ty, read, checked) = match body.encoding {
                 BodyEncoding::Json => (qualified_value_type(api, &body.value), quote!(request.json_body()?), true),
                 BodyEncoding::Form => (qualified_value_type(api, &body.value), quote!(request.form_body()?), true),
-                BodyEncoding::Text => (quote!(String), quote!(request.text_body()?), false),
+                BodyEncoding::Text => (quote!(String), quote!(request.text_body()?), true),
                 BodyEncoding::Bytes | BodyEncoding::Multipart => (quote!(Vec<u8>), quote!(request.bytes_body()), false),
             };
-            let validate = checked && validation.check_root(quote!(body), &body.value).is_some();
+            // The same checks as the client's method, in a function of their own so that any
+            // body (an object, an array with `minItems`, a string with `maxLength`) is checked
+            // alike.
+            let checks = if checked { validation.check_root(quote!(body), &body.value) } else { None };
+            let validate = checks.map(|checks| {
+                quote! {
+                    #[allow(clippy::ptr_arg)]
+                    fn validate(body: &#ty) -> Result<(), crate::validation::ValidationError> {
+                        #checks
+                        Ok(())
+                    }
+                }
+            });
+            let validated = validate.is_some();
+            steps.extend(validate);
             if body.required {
                 steps.push(quote!(let body: #ty = #read.ok_or_else(server::missing_body)?;));
-                if validate {
-                    steps.push(quote! {
-                        crate::validation::Validate::validate(&body).map_err(|error| server::invalid("body", error))?;
-                    });
+                if validated {
+                    steps.push(quote!(validate(&body).map_err(|error| server::invalid("body", error))?;));
                 }
                 ty
             } else {
                 steps.push(quote!(let body: Option<#ty> = #read;));
-                if validate {
+                if validated {
                     steps.push(quote! {
                         if let Some(body) = &body {
-                            crate::validation::Validate::validate(body).map_err(|error| server::invalid("body", error))?;
+                            validate(body).map_err(|error| server::invalid("body", error))?;
                         }
                     });
                 }
