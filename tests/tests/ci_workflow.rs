@@ -10,6 +10,7 @@ const GATES: &[&str] = &[
     "cargo clippy --workspace --all-targets -- -D warnings",
     "cargo fmt --check",
     "cargo doc --workspace --no-deps",
+    "cargo doc -p plaid-client --features cli,mock --no-deps",
 ];
 
 #[test]

@@ -4,7 +4,7 @@
 //! command with its secrets redacted.
 //!
 //! What varies with the spec (the operations, their flags, how each is called) is written into
-//! `cli.rs` of each crate as [`App`] and a function that calls the client; this module does the
+//! `cli.rs` of each crate as an `App` and a function that calls the client; this module does the
 //! rest.
 // Which of these an API uses depends on its operations (their bodies, parameters, responses
 // and credentials), so a crate generated from a spec leaves some unused.
