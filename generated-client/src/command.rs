@@ -7,7 +7,7 @@
 //! command with its secrets redacted.
 //!
 //! What varies with the spec (the operations, their flags, how each is called) is written into
-//! `cli.rs` of each crate as [`App`] and a function that calls the client; this module does the
+//! `cli.rs` of each crate as an `App` and a function that calls the client; this module does the
 //! rest.
 // Which of these an API uses depends on its operations (their bodies, parameters, responses
 // and credentials), so a crate generated from a spec leaves some unused.
@@ -465,8 +465,8 @@ impl Call {
     }
 }
 
-/// A required value that is missing although the arguments were checked (a body property the
-/// flags cannot set): reported like a missing flag.
+/// A required body that was not given. Reading the arguments reports it first; this is the
+/// generated call's fallback, where the body's type needs a value.
 pub(crate) fn missing_body() -> Failure {
     Failure::Invalid("--body is required".into())
 }

@@ -462,8 +462,8 @@ impl Call {
     }
 }
 
-/// A required value that is missing although the arguments were checked (a body property the
-/// flags cannot set): reported like a missing flag.
+/// A required body that was not given. Reading the arguments reports it first; this is the
+/// generated call's fallback, where the body's type needs a value.
 pub(crate) fn missing_body() -> Failure {
     Failure::Invalid("--body is required".into())
 }
