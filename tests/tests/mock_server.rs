@@ -109,8 +109,10 @@ async fn bodies_that_are_not_objects_are_checked_by_the_same_rules() {
     let client = mock.client();
     let tags = vec!["red".to_string(), "blue".to_string()];
     assert_eq!(client.put_tags(&tags).await.unwrap(), vec![3, 4]);
-    // A text body's own rules (`maxLength` here) are not modelled yet, by the client or the mock.
     client.set_title("Title").await.unwrap();
+    // A text body's own rules (`maxLength: 10`) are checked before sending.
+    let too_long = client.set_title("A title far too long").await;
+    assert!(matches!(too_long, Err(fixture_bodies::Error::Validation(_))), "{too_long:?}");
     assert_eq!(mock.put_tags().received()[0].body, tags);
     assert_eq!(mock.set_title().received()[0].body, "Title");
 
@@ -118,8 +120,12 @@ async fn bodies_that_are_not_objects_are_checked_by_the_same_rules() {
     let http = fixture_bodies::reqwest::Client::new();
     let empty = http.put(format!("{}/tags", mock.uri())).json(&Vec::<String>::new()).send().await.unwrap();
     assert_eq!(empty.status().as_u16(), 400);
+    let long = http.put(format!("{}/title", mock.uri())).body("A title far too long").send().await.unwrap();
+    assert_eq!(long.status().as_u16(), 400);
     let rejections = mock.take_rejections();
-    assert_eq!(rejections.len(), 1, "{rejections:#?}");
+    assert_eq!(rejections.len(), 2, "{rejections:#?}");
     assert!(rejections[0].contains("`putTags`: invalid body, value: "), "{rejections:#?}");
     assert!(rejections[0].contains("at least 1"), "{rejections:#?}");
+    assert!(rejections[1].contains("`setTitle`") && rejections[1].contains("at most 10 characters"), "{rejections:#?}");
+    assert_eq!(mock.set_title().received().len(), 1);
 }

@@ -252,7 +252,20 @@ fn method(api: &Api, validation: &Validation, index: usize, operation: &Operatio
     let (body_param, request) = match &operation.body {
         Some(body) => {
             let (body_param, attach) = body_parts(api, body);
-            let check = validation.check_root(quote!(body), &body.value);
+            let text = body.encoding == BodyEncoding::Text;
+            let check = match (text, body.required) {
+                // A text body is taken as anything that converts into a `String`: checked once
+                // converted.
+                (true, true) => validation.check_root(quote!(&body), &body.value).map(|check| {
+                    quote! {
+                        let body: String = body.into();
+                        #check
+                    }
+                }),
+                _ => validation.check_root(quote!(body), &body.value),
+            };
+            // An optional JSON body is a `Copy` reference; an optional text body is owned.
+            let optional_binding = if text { quote!(&body) } else { quote!(body) };
             let request = if body.required {
                 quote! {
                     #check
@@ -263,7 +276,7 @@ fn method(api: &Api, validation: &Validation, index: usize, operation: &Operatio
             } else {
                 let check = check.map(|check| {
                     quote! {
-                        if let Some(body) = body {
+                        if let Some(body) = #optional_binding {
                             #check
                         }
                     }

@@ -274,7 +274,7 @@ fn lower_request_body(
         listed.push(header_safe(schemas, media_type, body_pointer)?);
     }
     let (encoding, shape, fallback) = if listed.iter().all(|media_type| is_text(media_type)) {
-        (BodyEncoding::Text, Shape::String(StringRules::default()), "text/plain")
+        (BodyEncoding::Text, Shape::String(text_rules(&body.content)), "text/plain")
     } else {
         (BodyEncoding::Bytes, Shape::Binary, "application/octet-stream")
     };
@@ -293,6 +293,22 @@ fn lower_request_body(
     });
     let media_type = choices.swap_remove(0);
     Some(RequestBody { value: ValueType { shape, nullable: false }, required, encoding, media_type, content_type })
+}
+
+/// The length and pattern rules of a text body: those of the first media type whose schema is
+/// an inline `type: string` (an XML body's object schema describes the XML, not the text).
+fn text_rules(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> StringRules {
+    content
+        .values()
+        .find_map(|media| match media.schema.as_ref()?.as_item()?.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(ref string)) => Some(StringRules {
+                min_length: string.min_length,
+                max_length: string.max_length,
+                pattern: string.pattern.clone(),
+            }),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// A media type that can be sent as a `Content-Type` header (visible ASCII), or an error.
