@@ -293,17 +293,14 @@ impl wiremock::Respond for Handler {
     fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
         let shared = &self.0;
         let line = format!("{} {}", request.method, request.url.path());
-        let (status, reply) = match self.answer(request) {
-            Ok((status, reply)) => (status, reply),
-            Err((status, reason)) => {
-                let message = format!("{line}: {reason}");
-                shared.state().rejections.push(message.clone());
-                let body = format!("mock server: {message}\n").into_bytes();
-                (status, Reply { status, content_type: "text/plain; charset=utf-8".into(), body })
-            }
-        };
+        let reply = self.answer(request).unwrap_or_else(|(status, reason)| {
+            let message = format!("{line}: {reason}");
+            shared.state().rejections.push(message.clone());
+            let body = format!("mock server: {message}\n").into_bytes();
+            Reply { status, content_type: "text/plain; charset=utf-8".into(), body }
+        });
         if shared.log {
-            eprintln!("{line} -> {status}");
+            eprintln!("{line} -> {}", reply.status);
         }
         let template = wiremock::ResponseTemplate::new(reply.status);
         if reply.content_type.is_empty() {
@@ -315,7 +312,7 @@ impl wiremock::Respond for Handler {
 
 impl Handler {
     /// The response to a request, or the status and reason it is refused with.
-    fn answer(&self, request: &wiremock::Request) -> Result<(u16, Reply), (u16, String)> {
+    fn answer(&self, request: &wiremock::Request) -> Result<Reply, (u16, String)> {
         let shared = &self.0;
         let (index, operation, path_params) = route(shared.operations, request.method.as_str(), request.url.path())
             .ok_or((404, "no operation of the spec has this method and path".to_string()))?;
@@ -326,22 +323,18 @@ impl Handler {
         let mut state = shared.state();
         state.received.entry(index).or_default().push(typed);
         if let Some(reply) = state.replies.get(&index) {
-            return Ok((reply.status, reply.clone()));
+            return Ok(reply.clone());
         }
         match operation.example {
             // A success without a body needs no example.
-            None if operation.content_type.is_empty() => Ok((
-                operation.status,
-                Reply { status: operation.status, content_type: String::new(), body: Vec::new() },
-            )),
-            Some(example) => Ok((
-                operation.status,
-                Reply {
-                    status: operation.status,
-                    content_type: "application/json".into(),
-                    body: example.as_bytes().to_vec(),
-                },
-            )),
+            None if operation.content_type.is_empty() => {
+                Ok(Reply { status: operation.status, content_type: String::new(), body: Vec::new() })
+            }
+            Some(example) => Ok(Reply {
+                status: operation.status,
+                content_type: "application/json".into(),
+                body: example.as_bytes().to_vec(),
+            }),
             None => Err((
                 501,
                 format!("`{}` has no example in the spec and no response was registered for it", operation.id),

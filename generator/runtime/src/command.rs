@@ -178,6 +178,8 @@ pub(crate) enum Failure {
     Build(BuildError),
     /// The call failed.
     Call(Error),
+    /// The response arrived but cannot be printed.
+    Output(String),
 }
 
 impl From<Error> for Failure {
@@ -199,7 +201,7 @@ impl Output {
     pub(crate) fn json(value: &impl serde::Serialize) -> Result<Output, Failure> {
         serde_json::to_value(value)
             .map(Output::Json)
-            .map_err(|_| Failure::Invalid("the response cannot be shown as JSON".into()))
+            .map_err(|_| Failure::Output("the response cannot be shown as JSON".into()))
     }
 }
 
@@ -532,6 +534,10 @@ fn report(failure: Failure) -> ExitCode {
         Failure::Build(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(EXIT_CONFIG);
+        }
+        Failure::Output(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_RESPONSE);
         }
         Failure::Call(error) => match error {
             Error::Validation(_) => EXIT_INVALID,

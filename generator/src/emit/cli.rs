@@ -165,12 +165,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         #[cfg(feature = "mock")]
         Ok(command::Invocation::Mock { port }) => crate::mock_server::serve_examples(port, #base_url_var),
     };
-    let typed_body = |body: &crate::model::RequestBody| {
-        matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) && super::client::names_a_type(&body.value)
-    };
-    let uses_types = callable
-        .iter()
-        .any(|(_, operation)| operation.params_type.is_some() || operation.body.as_ref().is_some_and(typed_body));
+    let uses_types = callable.iter().any(|(_, operation)| super::client::request_names_a_type(operation));
     let types_import = if uses_types {
         quote!(
             use crate::types;
@@ -265,15 +260,7 @@ fn has_subcommand(operation: &Operation) -> bool {
 
 /// What `--help` says about the environment: the variables `from_env` reads.
 fn environment_help(api: &Api) -> String {
-    let mut variables: Vec<String> = Vec::new();
-    for credential in &api.credentials {
-        match credential.kind {
-            CredentialKind::Basic => {
-                variables.push(format!("{0}_USERNAME, {0}_PASSWORD", credential.env_var));
-            }
-            _ => variables.push(credential.env_var.clone()),
-        }
-    }
+    let mut variables = super::client_builder::credential_env_vars(api);
     if !api.servers.is_empty() {
         variables.push(format!("{}_ENV", api.env_prefix));
     }

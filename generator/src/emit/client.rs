@@ -412,6 +412,15 @@ pub(super) fn names_a_type(value: &ValueType) -> bool {
     }
 }
 
+/// Whether the operation's parameters or its JSON or form body name something in `types`: what
+/// the command line and the mock decode a request into.
+pub(super) fn request_names_a_type(operation: &Operation) -> bool {
+    operation.params_type.is_some()
+        || operation.body.as_ref().is_some_and(|body| {
+            matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) && names_a_type(&body.value)
+        })
+}
+
 /// Whether an operation's method names something in `types`.
 fn uses_types(operation: &Operation) -> bool {
     let body = operation.body.as_ref().is_some_and(|body| body.content_type.is_some() || names_a_type(&body.value));

@@ -97,15 +97,8 @@ pub fn builder(api: &Api) -> TokenStream {
     let host_var = format!("{}_HOST", api.env_prefix);
     let environment_names: Vec<String> = api.servers.iter().map(|s| naming::snake_name(&s.rust_name)).collect();
     let expected = format!("one of {}", environment_names.join(", "));
-    let mut documented_vars: Vec<String> = Vec::new();
-    for credential in &api.credentials {
-        match credential.kind {
-            CredentialKind::Basic => {
-                documented_vars.push(format!("`{0}_USERNAME`, `{0}_PASSWORD`", credential.env_var));
-            }
-            _ => documented_vars.push(format!("`{}`", credential.env_var)),
-        }
-    }
+    let mut documented_vars: Vec<String> =
+        credential_env_vars(api).iter().map(|variable| format!("`{variable}`")).collect();
     documented_vars.push(format!("`{env_var}` ({})", environment_names.join(" or ")));
     if relative {
         documented_vars.push(format!("`{host_var}`"));
@@ -220,4 +213,18 @@ pub fn builder(api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// The environment variables `from_env` reads credentials from, in order (a basic-auth pair as
+/// its `…_USERNAME` and `…_PASSWORD`).
+pub(super) fn credential_env_vars(api: &Api) -> Vec<String> {
+    api.credentials
+        .iter()
+        .flat_map(|credential| match credential.kind {
+            CredentialKind::Basic => {
+                vec![format!("{}_USERNAME", credential.env_var), format!("{}_PASSWORD", credential.env_var)]
+            }
+            _ => vec![credential.env_var.clone()],
+        })
+        .collect()
 }

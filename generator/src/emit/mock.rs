@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::cli::scalar;
-use super::client::names_a_type;
+use super::client::{names_a_type, request_names_a_type};
 use super::rust_type::qualified_value_type;
 use super::validate::Validation;
 use super::{examples, ident, operation_cfg};
@@ -340,8 +340,6 @@ fn accessor(
 
 /// Whether the module names something in `types` for this operation.
 fn uses_types(operation: &Operation) -> bool {
-    let typed_body = |encoding| matches!(encoding, BodyEncoding::Json | BodyEncoding::Form);
-    operation.params_type.is_some()
-        || operation.body.as_ref().is_some_and(|body| typed_body(body.encoding) && names_a_type(&body.value))
+    request_names_a_type(operation)
         || matches!(&operation.response, Some(ResponseBody::Json(value)) if names_a_type(value))
 }
