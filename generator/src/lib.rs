@@ -106,13 +106,24 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated, Error>
 /// Like [`generate`], for spec text already in memory; `spec_path` labels errors, and references
 /// to other files are resolved relative to its directory.
 pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<Generated, Error> {
-    let load::Loaded { mut document, mut warnings } = load::parse(spec_path, text)?;
+    let load::Loaded { mut document, mut warnings, origins, webhooks, .. } = load::parse(spec_path, text)?;
+    // Pointers of later phases name nodes of the converted tree; the user's file is what counts.
+    let in_users_file = |mut problems: Vec<SpecError>| {
+        origins.translate_all(&mut problems);
+        problems
+    };
     // Before the selection, which leaves out schemas the config may rightly name.
-    warnings.extend(model::unused_mappings(&document, &options.config));
-    filter::select_operations(&mut document, &options.operations).map_err(|errors| Error::spec(spec_path, errors))?;
-    let (api, model_warnings) = model::lower_with_config(&document, options.crate_name.as_deref(), &options.config)
-        .map_err(|errors| Error::spec(spec_path, errors))?;
-    warnings.extend(model_warnings);
+    warnings.extend(in_users_file(model::unused_mappings(&document, &options.config)));
+    filter::select_operations(&mut document, &options.operations)
+        .map_err(|errors| Error::spec(spec_path, in_users_file(errors)))?;
+    let (mut api, model_warnings) = model::lower_with_config(&document, options.crate_name.as_deref(), &options.config)
+        .map_err(|errors| Error::spec(spec_path, in_users_file(errors)))?;
+    warnings.extend(in_users_file(model_warnings));
+    for skipped in &mut api.skipped {
+        skipped.pointer = origins.translate(&skipped.pointer);
+        origins.translate_all(&mut skipped.problems);
+    }
+    api.webhooks = webhooks;
     if options.strict && !warnings.is_empty() {
         return Err(Error::Strict { path: spec_path.to_path_buf(), warnings });
     }

@@ -3,15 +3,21 @@
 //!
 //! Steps, each on one raw tree (`serde_yaml::Value` with string keys, see `raw`):
 //! 1. `raw`: JSON is read as JSON, YAML as YAML; integers beyond 64 bits become floats.
-//! 2. The version is checked, so a Swagger 2.0 or OpenAPI 3.1 file gets a clear error instead
-//!    of a confusing complaint about some missing field.
+//! 2. `normalize`: the version is read; a Swagger 2.0 document is converted to the OpenAPI 3.0
+//!    shape.
 //! 3. `bundle`: `$ref`s to other files are resolved relative to the file they are written in.
-//! 4. `repair`: spec mistakes with one obvious meaning are fixed, each with a warning, and
+//! 4. `normalize` again: the JSON Schema rules of OpenAPI 3.1 on every schema, whatever the
+//!    declared version, and the webhooks read as plain data. From here on the tree is 3.0.
+//! 5. `repair`: spec mistakes with one obvious meaning are fixed, each with a warning, and
 //!    the shapes `openapiv3` reads through untagged enums are checked.
-//! 5. The tree is deserialized into `openapiv3`; should that still fail, the deepest object
+//! 6. The tree is deserialized into `openapiv3`; should that still fail, the deepest object
 //!    that fails on its own is found, so the error names a precise pointer.
+//!
+//! Warnings and errors name nodes by their pointer in the user's own file: what normalizing
+//! moved is translated back through [`Origins`].
 
 mod bundle;
+mod normalize;
 mod raw;
 mod repair;
 mod walk;
@@ -25,13 +31,23 @@ use serde_path_to_error::Segment;
 use serde_yaml::Value;
 
 use crate::error::{Error, SpecError};
+pub use normalize::{Origins, Version, Webhook};
 use walk::{extend_pointer, for_each_child, Obj};
 
 /// A loaded spec: the document, and the repairs made to it (as warnings with pointers).
 #[derive(Debug)]
 pub struct Loaded {
+    /// The document, as OpenAPI 3.0 whatever the version the file declares.
     pub document: OpenAPI,
+    /// Conversions and repairs, each naming its node in the user's file.
     pub warnings: Vec<SpecError>,
+    /// The version the file declares.
+    pub version: Version,
+    /// Where nodes of `document` were written in the user's file, for the pointers of later
+    /// phases' warnings ([`Origins::translate`]).
+    pub origins: Origins,
+    /// The webhooks the document declares (OpenAPI 3.1 `webhooks`, or `x-webhooks`).
+    pub webhooks: Vec<Webhook>,
 }
 
 /// Reads and parses the spec at `path`, with the files it refers to.
@@ -59,9 +75,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, Error> {
         match straight {
             Some(document) if prepared.untouched => {
                 // The tree is not needed; it is dropped on the other core.
-                let Prepared { value, warnings, .. } = prepared;
+                let Prepared { value, warnings, normalizer, .. } = prepared;
                 scope.spawn(move || drop(value));
-                Ok(Loaded { document, warnings })
+                Ok(normalizer.loaded(document, warnings))
             }
             _ => deserialize(path, text, prepared),
         }
@@ -72,42 +88,53 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, Error> {
 struct Prepared {
     value: Value,
     warnings: Vec<SpecError>,
+    normalizer: normalize::Normalizer,
     /// Whether the tree is exactly what `serde_yaml` reads from the text: nothing was repaired,
     /// bundled, normalized or warned about.
     untouched: bool,
 }
 
-/// Steps 1 to 4: the raw tree, checked, bundled and repaired, with the warnings so far.
+/// Steps 1 to 5: the raw tree, normalized, bundled and repaired, with the warnings so far
+/// (each naming its node in the user's file).
 fn prepare(path: &Path, text: &str) -> Result<Prepared, Error> {
     let raw = raw::parse(path, text, "")?;
     let mut warnings = raw.warnings;
     let mut value = raw.value;
-    check_version(&value).map_err(|error| Error::spec(path, vec![error]))?;
+    let mut normalizer = normalize::document(&mut value).map_err(|error| Error::spec(path, vec![error]))?;
     let bundled = bundle::needed(&mut value);
-    warnings.extend(bundle::bundle(path, &mut value).map_err(|errors| Error::spec(path, errors))?);
-    let repairs = repair::repair(&mut value);
+    let bundle_warnings = bundle::bundle(path, &mut value).map_err(|mut errors| {
+        normalizer.origins.translate_all(&mut errors);
+        Error::spec(path, errors)
+    })?;
+    normalizer.finish(&mut value);
+    warnings.append(&mut normalizer.warnings);
+    warnings.extend(bundle_warnings);
+    let mut repairs = repair::repair(&mut value);
+    normalizer.origins.translate_all(&mut repairs.warnings);
+    normalizer.origins.translate_all(&mut repairs.errors);
     warnings.extend(repairs.warnings);
     if !repairs.errors.is_empty() {
         return Err(Error::spec(path, repairs.errors));
     }
-    let untouched = warnings.is_empty() && !bundled && !raw.normalized;
-    Ok(Prepared { value, warnings, untouched })
+    let untouched = warnings.is_empty() && !bundled && !raw.normalized && !normalizer.changed;
+    Ok(Prepared { value, warnings, normalizer, untouched })
 }
 
 /// Step 5: the prepared tree into `openapiv3`. The tree is consumed, its strings moved rather
 /// than copied; should it not deserialize, it is prepared again to find where (spec errors are
 /// the rare case).
 fn deserialize(path: &Path, text: &str, prepared: Prepared) -> Result<Loaded, Error> {
-    let Prepared { value, warnings, .. } = prepared;
+    let Prepared { value, warnings, normalizer, .. } = prepared;
     if let Ok(document) = OpenAPI::deserialize(value) {
-        return Ok(Loaded { document, warnings });
+        return Ok(normalizer.loaded(document, warnings));
     }
-    let Prepared { mut value, warnings, .. } = prepare(path, text)?;
+    let Prepared { mut value, warnings, normalizer, .. } = prepare(path, text)?;
     match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
-        Ok(document) => Ok(Loaded { document, warnings }),
+        Ok(document) => Ok(normalizer.loaded(document, warnings)),
         Err(error) => {
             let found = locate(Obj::Document, &mut value, "#");
-            let error = found.unwrap_or_else(|| spec_error("#", error.path(), error.inner()));
+            let mut error = found.unwrap_or_else(|| spec_error("#", error.path(), error.inner()));
+            error.pointer = normalizer.origins.translate(&error.pointer);
             Err(Error::spec(path, vec![error]))
         }
     }
@@ -154,36 +181,6 @@ fn check<T: DeserializeOwned>(node: &Value, pointer: &str) -> Option<SpecError> 
 fn spec_error(pointer: &str, path: &serde_path_to_error::Path, error: &serde_yaml::Error) -> SpecError {
     let pointer = format!("{pointer}{}", pointer_of(path));
     SpecError::new(pointer, format!("{error}; fix this node so it follows the OpenAPI 3.0 schema"))
-}
-
-fn check_version(document: &Value) -> Result<(), SpecError> {
-    let mapping = document.as_mapping().ok_or_else(|| {
-        SpecError::new("#", "the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`")
-    })?;
-    if mapping.contains_key("swagger") {
-        return Err(SpecError::new(
-            "#/swagger",
-            "this is a Swagger 2.0 document, which is not supported; convert it to OpenAPI 3.0 first",
-        ));
-    }
-    let version = match mapping.get("openapi") {
-        Some(Value::String(version)) => version,
-        Some(_) => return Err(SpecError::new("#/openapi", "`openapi` must be a version string such as \"3.0.3\"")),
-        None => {
-            return Err(SpecError::new(
-                "#",
-                "there is no `openapi` field; an OpenAPI document starts with `openapi: 3.0.x`",
-            ))
-        }
-    };
-    if version.starts_with("3.0.") || version == "3.0" {
-        Ok(())
-    } else {
-        Err(SpecError::new(
-            "#/openapi",
-            format!("OpenAPI {version} is not supported; only OpenAPI 3.0.x documents can be generated from"),
-        ))
-    }
 }
 
 /// Renders a serde path as a JSON pointer (RFC 6901, in URI-fragment form).
@@ -280,16 +277,14 @@ mod tests {
     }
 
     #[test]
-    fn swagger_two_is_rejected_with_a_pointer() {
-        let error = parse_str("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
-        assert!(error.to_string().contains("#/swagger"), "{error}");
-        assert!(error.to_string().contains("Swagger 2.0"), "{error}");
-    }
-
-    #[test]
-    fn openapi_three_one_is_rejected() {
-        let error = parse_str("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
-        assert!(error.to_string().contains("OpenAPI 3.1.0 is not supported"), "{error}");
+    fn swagger_two_and_openapi_three_one_are_read() {
+        let swagger =
+            parse(Path::new("spec.yaml"), "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap();
+        assert_eq!(swagger.version, Version::Swagger2);
+        let three_one = parse(Path::new("spec.yaml"), "openapi: 3.1.0\ninfo: {title: x, version: '1'}\n").unwrap();
+        assert_eq!(three_one.version, Version::OpenApi31);
+        let error = parse_str("openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(error.to_string().contains("#/openapi"), "{error}");
     }
 
     #[test]

@@ -6,8 +6,7 @@
 //! What is repaired (pointers name the node, messages say what changed):
 //! - schemas: `required: true` (a Swagger 2 habit) dropped; `default: null` on a schema that is
 //!   not nullable dropped; `type: array` without `items` gets `items: {}`; `items` under another
-//!   type dropped; `type: [T, "null"]` becomes `type: T` + `nullable: true`; numeric
-//!   `exclusiveMinimum`/`exclusiveMaximum` (the 3.1 form) become bounds; integer bounds outside
+//!   type dropped; integer bounds outside
 //!   the 64-bit range dropped (a bound beyond the type's range constrains nothing) or clamped;
 //!   `{$ref, nullable: true}` becomes `{allOf: [{$ref}], nullable: true}` so the `nullable` is
 //!   not silently lost; keywords of the wrong type (`minLength: "3"`, `nullable: "true"`)
@@ -398,8 +397,9 @@ impl Repairs {
             mapping.remove("multipleOf");
             self.warn(&format!("{pointer}/multipleOf"), "`multipleOf` must be greater than 0; it was dropped");
         }
-        self.exclusive_bound(mapping, pointer, "exclusiveMinimum", "minimum");
-        self.exclusive_bound(mapping, pointer, "exclusiveMaximum", "maximum");
+        // Numeric exclusive bounds (the 3.1 form) were read by `normalize`.
+        self.boolean(mapping, pointer, "exclusiveMinimum");
+        self.boolean(mapping, pointer, "exclusiveMaximum");
         let typ = mapping.get("type").and_then(Value::as_str).map(str::to_string);
         if typ.as_deref() == Some("integer") {
             self.integer_bounds(mapping, pointer);
@@ -563,32 +563,10 @@ impl Repairs {
         match mapping.get("type") {
             None => {}
             Some(Value::String(typ)) if TYPES.contains(&typ.as_str()) => {}
-            Some(Value::String(typ)) if typ == "null" => {
-                mapping.remove("type");
-                mapping.insert(Value::from("nullable"), Value::Bool(true));
-                self.warn(&at, "`type: null` is not OpenAPI 3.0; it was read as `nullable: true`");
-            }
             Some(Value::String(typ)) if typ == "file" => {
                 mapping.insert(Value::from("type"), Value::from("string"));
                 mapping.insert(Value::from("format"), Value::from("binary"));
                 self.warn(&at, "`type: file` is Swagger 2.0; it was read as `type: string, format: binary`");
-            }
-            Some(Value::Sequence(types)) => {
-                let null = types.iter().any(|t| t.as_str() == Some("null"));
-                let others: Vec<String> =
-                    types.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(str::to_string).collect();
-                let all_strings = types.iter().all(Value::is_string);
-                mapping.remove("type");
-                if null {
-                    mapping.insert(Value::from("nullable"), Value::Bool(true));
-                }
-                match others.as_slice() {
-                    [single] if all_strings && TYPES.contains(&single.as_str()) => {
-                        mapping.insert(Value::from("type"), Value::from(single.as_str()));
-                        self.warn(&at, format!("a list of types is not OpenAPI 3.0; it was read as `type: {single}`{}", if null { " with `nullable: true`" } else { "" }));
-                    }
-                    _ => self.warn(&at, "a list of several types is not OpenAPI 3.0; the schema was read without a type (any JSON value)"),
-                }
             }
             Some(other) => {
                 let what = match other {
@@ -598,22 +576,6 @@ impl Repairs {
                 mapping.remove("type");
                 self.warn(&at, format!("{what} is not a type (string, number, integer, boolean, array or object); the schema was read without a type"));
             }
-        }
-    }
-
-    /// `exclusiveMinimum: 5` (the JSON Schema / OpenAPI 3.1 form) means `minimum: 5` +
-    /// `exclusiveMinimum: true` in OpenAPI 3.0.
-    fn exclusive_bound(&mut self, mapping: &mut Mapping, pointer: &str, key: &str, bound: &str) {
-        let at = format!("{pointer}/{key}");
-        match mapping.get(key) {
-            None | Some(Value::Bool(_)) => {}
-            Some(Value::Number(number)) if !mapping.contains_key(bound) => {
-                let number = number.clone();
-                mapping.insert(Value::from(bound), Value::Number(number.clone()));
-                mapping.insert(Value::from(key), Value::Bool(true));
-                self.warn(&at, format!("`{key}: {number}` is the OpenAPI 3.1 form; it was read as `{bound}: {number}` with `{key}: true`"));
-            }
-            Some(_) => self.boolean(mapping, pointer, key),
         }
     }
 

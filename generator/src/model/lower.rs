@@ -101,6 +101,7 @@ pub fn lower_with_config(
         package: config.package.clone(),
         dependencies: config.dependencies.clone(),
         areas: None,
+        webhooks: Vec::new(),
     };
     let mut types = types;
     cycles::box_recursive_fields(&mut types);

@@ -63,6 +63,8 @@ pub struct Api {
     /// The areas of the API, each a cargo feature gating its operations and the types only they
     /// use; `None` when the spec has fewer than two (see [`areas`]).
     pub areas: Option<areas::Areas>,
+    /// The webhooks the spec declares (requests the API sends to the user), as read by `load`.
+    pub webhooks: Vec<crate::load::Webhook>,
 }
 
 /// A part of the spec the generator gave up on instead of refusing the whole spec.

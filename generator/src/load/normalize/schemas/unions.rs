@@ -1,0 +1,95 @@
+//! Unions told apart by constants: generated 3.1 specs often give each member of a `oneOf` a
+//! property fixed with `const` (`type: {const: card}`) instead of a `discriminator`. When every
+//! member is a reference to a component that fixes the same property to a different value, that
+//! property is the discriminator, which lets decoding pick the member by it.
+
+use std::collections::HashMap;
+
+use serde_yaml::{Mapping, Value};
+
+const SCHEMAS: &str = "#/components/schemas/";
+
+/// For each component schema, the properties it fixes with a string `const` (directly or in an
+/// inline `allOf` member), with their values.
+pub(super) fn fixed_properties(document: &Value) -> HashMap<String, Vec<(String, String)>> {
+    let mut fixed = HashMap::new();
+    let Some(Value::Mapping(schemas)) = document.get("components").and_then(|c| c.get("schemas")) else {
+        return fixed;
+    };
+    for (name, schema) in schemas {
+        let Some(name) = name.as_str() else { continue };
+        let mut found = Vec::new();
+        constants(schema, &mut found);
+        if let Some(Value::Sequence(members)) = schema.get("allOf") {
+            for member in members {
+                constants(member, &mut found);
+            }
+        }
+        if !found.is_empty() {
+            fixed.insert(name.to_string(), found);
+        }
+    }
+    fixed
+}
+
+fn constants(schema: &Value, found: &mut Vec<(String, String)>) {
+    let Some(Value::Mapping(properties)) = schema.get("properties") else { return };
+    for (property, definition) in properties {
+        if let (Some(property), Some(Value::String(value))) = (property.as_str(), definition.get("const")) {
+            found.push((property.to_string(), value.clone()));
+        }
+    }
+}
+
+/// Adds a discriminator to a `oneOf`/`anyOf` whose members are references to components that
+/// each fix one property to a different constant.
+pub(super) fn discriminate(mapping: &mut Mapping, fixed: &HashMap<String, Vec<(String, String)>>) {
+    if fixed.is_empty() || mapping.contains_key("discriminator") {
+        return;
+    }
+    let Some(Value::Sequence(members)) = mapping.get("oneOf").or_else(|| mapping.get("anyOf")) else { return };
+    let mut targets = Vec::new();
+    for member in members {
+        match member.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let fixes = reference.strip_prefix(SCHEMAS).and_then(|name| fixed.get(name));
+                targets.push((reference.to_string(), fixes));
+            }
+            // A member that only allows `null` takes no part in the choice.
+            None if only_null(member) => {}
+            None => return,
+        }
+    }
+    if targets.len() < 2 {
+        return;
+    }
+    let Some((_, Some(first))) = targets.first() else { return };
+    'property: for (property, _) in first.iter() {
+        let mut tags: Vec<(String, String)> = Vec::new();
+        for (reference, fixes) in &targets {
+            let value = fixes.and_then(|fixes| fixes.iter().find(|(name, _)| name == property).map(|(_, v)| v));
+            match value {
+                Some(value) if !tags.iter().any(|(tag, _)| tag == value) => {
+                    tags.push((value.clone(), reference.clone()))
+                }
+                _ => continue 'property,
+            }
+        }
+        let mapping_values = tags.into_iter().map(|(tag, reference)| (Value::from(tag), Value::from(reference)));
+        let discriminator = Mapping::from_iter([
+            (Value::from("propertyName"), Value::from(property.as_str())),
+            (Value::from("mapping"), Value::Mapping(Mapping::from_iter(mapping_values))),
+        ]);
+        mapping.insert(Value::from("discriminator"), Value::Mapping(discriminator));
+        return;
+    }
+}
+
+/// Whether a member only allows `null` (`{type: 'null'}`, or 3.0's `{nullable: true}`).
+fn only_null(member: &Value) -> bool {
+    match member.get("type") {
+        Some(Value::String(typ)) => typ == "null",
+        Some(_) => false,
+        None => member.get("nullable") == Some(&Value::Bool(true)),
+    }
+}
