@@ -106,7 +106,7 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated, Error>
 /// Like [`generate`], for spec text already in memory; `spec_path` labels errors, and references
 /// to other files are resolved relative to its directory.
 pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<Generated, Error> {
-    let load::Loaded { mut document, mut warnings, origins, webhooks, .. } = load::parse(spec_path, text)?;
+    let load::Loaded { mut document, mut warnings, origins, webhooks, skipped, .. } = load::parse(spec_path, text)?;
     // Pointers of later phases name nodes of the converted tree; the user's file is what counts.
     let in_users_file = |mut problems: Vec<SpecError>| {
         origins.translate_all(&mut problems);
@@ -119,6 +119,8 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
     let (mut api, model_warnings) = model::lower_with_config(&document, options.crate_name.as_deref(), &options.config)
         .map_err(|errors| Error::spec(spec_path, in_users_file(errors)))?;
     warnings.extend(in_users_file(model_warnings));
+    // Operations too malformed to read were left out by `load`; they are listed like the rest.
+    api.skipped.splice(0..0, skipped.into_iter().map(model::Skipped::from));
     for skipped in &mut api.skipped {
         skipped.pointer = origins.translate(&skipped.pointer);
         origins.translate_all(&mut skipped.problems);

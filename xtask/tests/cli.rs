@@ -113,15 +113,24 @@ fn invalid_yaml_reports_line_and_column() {
 }
 
 #[test]
-fn swagger_two_is_refused() {
-    let (stderr, _) = failing_run("swagger", Some("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n"));
+fn versions_other_than_swagger_two_and_openapi_three_are_refused() {
+    let (stderr, _) = failing_run("swagger", Some("swagger: '1.2'\ninfo: {title: x, version: '1'}\npaths: {}\n"));
     contains_all(&stderr, &["#/swagger", "Swagger 2.0"]);
+    let (stderr, _) = failing_run("v4", Some("openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n"));
+    contains_all(&stderr, &["#/openapi", "4.0.0"]);
 }
 
 #[test]
-fn openapi_three_one_is_refused() {
-    let (stderr, _) = failing_run("v31", Some("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n"));
-    contains_all(&stderr, &["#/openapi", "3.1.0"]);
+fn swagger_two_and_openapi_three_one_generate() {
+    let swagger = "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {description: ok, schema: {type: string, x-nullable: true}}\n";
+    let scratch = Scratch::new("swagger-ok", Some(swagger));
+    let output = scratch.codegen(&[]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let v31 = "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: [string, 'null']}}}\n";
+    let scratch = Scratch::new("v31-ok", Some(v31));
+    let output = scratch.codegen(&[]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(scratch.out().join("src/client.rs").exists(), "the crate is written");
 }
 
 /// Runs codegen on a spec that generates with warnings; returns stderr after checking that the

@@ -17,6 +17,7 @@
 //! moved is translated back through [`Origins`].
 
 mod bundle;
+mod contain;
 mod normalize;
 mod raw;
 mod repair;
@@ -31,6 +32,7 @@ use serde_path_to_error::Segment;
 use serde_yaml::Value;
 
 use crate::error::{Error, SpecError};
+pub use contain::SkippedOperation;
 pub use normalize::{Origins, Version, Webhook};
 use walk::{extend_pointer, for_each_child, Obj};
 
@@ -48,6 +50,9 @@ pub struct Loaded {
     pub origins: Origins,
     /// The webhooks the document declares (OpenAPI 3.1 `webhooks`, or `x-webhooks`).
     pub webhooks: Vec<Webhook>,
+    /// Operations left out of `document` because they are malformed beyond repair (their
+    /// problems are among the warnings).
+    pub skipped: Vec<SkippedOperation>,
 }
 
 /// Reads and parses the spec at `path`, with the files it refers to.
@@ -75,9 +80,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, Error> {
         match straight {
             Some(document) if prepared.untouched => {
                 // The tree is not needed; it is dropped on the other core.
-                let Prepared { value, warnings, normalizer, .. } = prepared;
+                let Prepared { value, warnings, normalizer, skipped, .. } = prepared;
                 scope.spawn(move || drop(value));
-                Ok(normalizer.loaded(document, warnings))
+                Ok(normalizer.loaded(document, warnings, skipped))
             }
             _ => deserialize(path, text, prepared),
         }
@@ -89,6 +94,7 @@ struct Prepared {
     value: Value,
     warnings: Vec<SpecError>,
     normalizer: normalize::Normalizer,
+    skipped: Vec<SkippedOperation>,
     /// Whether the tree is exactly what `serde_yaml` reads from the text: nothing was repaired,
     /// bundled, normalized or warned about.
     untouched: bool,
@@ -110,35 +116,54 @@ fn prepare(path: &Path, text: &str) -> Result<Prepared, Error> {
     warnings.append(&mut normalizer.warnings);
     warnings.extend(bundle_warnings);
     let mut repairs = repair::repair(&mut value);
+    let mut contained = contain::contain(&mut value, repairs.errors);
     normalizer.origins.translate_all(&mut repairs.warnings);
-    normalizer.origins.translate_all(&mut repairs.errors);
+    normalizer.origins.translate_all(&mut contained.warnings);
+    normalizer.origins.translate_all(&mut contained.errors);
     warnings.extend(repairs.warnings);
-    if !repairs.errors.is_empty() {
-        return Err(Error::spec(path, repairs.errors));
+    warnings.extend(contained.warnings);
+    if !contained.errors.is_empty() {
+        return Err(Error::spec(path, contained.errors));
     }
     let untouched = warnings.is_empty() && !bundled && !raw.normalized && !normalizer.changed;
-    Ok(Prepared { value, warnings, normalizer, untouched })
+    Ok(Prepared { value, warnings, normalizer, skipped: contained.skipped, untouched })
 }
 
 /// Step 5: the prepared tree into `openapiv3`. The tree is consumed, its strings moved rather
 /// than copied; should it not deserialize, it is prepared again to find where (spec errors are
 /// the rare case).
 fn deserialize(path: &Path, text: &str, prepared: Prepared) -> Result<Loaded, Error> {
-    let Prepared { value, warnings, normalizer, .. } = prepared;
+    let Prepared { value, warnings, normalizer, skipped, .. } = prepared;
     if let Ok(document) = OpenAPI::deserialize(value) {
-        return Ok(normalizer.loaded(document, warnings));
+        return Ok(normalizer.loaded(document, warnings, skipped));
     }
-    let Prepared { mut value, warnings, normalizer, .. } = prepare(path, text)?;
-    match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
-        Ok(document) => Ok(normalizer.loaded(document, warnings)),
-        Err(error) => {
-            let found = locate(Obj::Document, &mut value, "#");
-            let mut error = found.unwrap_or_else(|| spec_error("#", error.path(), error.inner()));
-            error.pointer = normalizer.origins.translate(&error.pointer);
-            Err(Error::spec(path, vec![error]))
+    let Prepared { mut value, mut warnings, normalizer, mut skipped, .. } = prepare(path, text)?;
+    // What `openapiv3` still refuses costs the operation (or component) it is in, like any
+    // malformed node; each round leaves out one more part.
+    for _ in 0..MAX_LEFT_OUT {
+        let error = match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
+            Ok(document) => return Ok(normalizer.loaded(document, warnings, skipped)),
+            Err(error) => {
+                let found = locate(Obj::Document, &mut value, "#");
+                found.unwrap_or_else(|| spec_error("#", error.path(), error.inner()))
+            }
+        };
+        let mut contained = contain::contain(&mut value, vec![error]);
+        normalizer.origins.translate_all(&mut contained.warnings);
+        normalizer.origins.translate_all(&mut contained.errors);
+        if !contained.errors.is_empty() {
+            return Err(Error::spec(path, contained.errors));
         }
+        warnings.extend(contained.warnings);
+        skipped.extend(contained.skipped);
     }
+    let message =
+        format!("more than {MAX_LEFT_OUT} operations or components cannot be read; fix the first ones reported");
+    Err(Error::spec(path, vec![SpecError::new("#", message)]))
 }
+
+/// How many malformed parts one spec may lose before loading gives up.
+const MAX_LEFT_OUT: usize = 200;
 
 /// Finds the deepest object that does not deserialize on its own: `openapiv3` reads many
 /// objects through untagged enums and flattening, which hide where inside them the problem is.
@@ -289,9 +314,14 @@ mod tests {
 
     #[test]
     fn malformed_node_is_located_by_pointer() {
-        let error =
-            parse_str("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n")
-                .unwrap_err();
-        assert!(error.to_string().contains("at #/paths/~1a/get/responses: `responses` must be a mapping"), "{error}");
+        // In an operation, it costs the operation.
+        let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
+        let loaded = parse(Path::new("spec.yaml"), text).unwrap();
+        let warning = loaded.warnings[0].to_string();
+        assert!(warning.starts_with("at #/paths/~1a/get/responses: `responses` must be a mapping"), "{warning}");
+        assert_eq!(loaded.skipped.len(), 1);
+        // In the document's own shape, it is an error.
+        let error = parse_str("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\nservers: 7\n").unwrap_err();
+        assert!(error.to_string().contains("at #/servers"), "{error}");
     }
 }

@@ -41,6 +41,9 @@ pub(super) fn repair(document: &mut Value) -> Repairs {
             repairs.warn("#", "there is no `paths` object; an empty one was assumed");
         }
     }
+    if let Value::Mapping(root) = document {
+        repairs.documentation(root);
+    }
     repairs.walk(Obj::Document, document, "#");
     repairs
 }
@@ -74,6 +77,48 @@ const SCHEMA_KEYWORDS: [&str; 22] = [
 ];
 
 impl Repairs {
+    /// Where only documentation can stand (`info`, `tags`, `servers`' descriptions), a node of
+    /// the wrong kind, such as a `$ref` under `tags[].description`, is dropped: it can cost
+    /// nothing but a doc comment.
+    fn documentation(&mut self, root: &mut Mapping) {
+        if let Some(Value::Mapping(info)) = root.get_mut("info") {
+            for key in ["description", "termsOfService"] {
+                self.string(info, "#/info", key);
+            }
+            for key in ["title", "version"] {
+                if info.get(key).is_some_and(|value| !value.is_string()) {
+                    self.string(info, "#/info", key);
+                    if !info.contains_key(key) {
+                        info.insert(Value::from(key), Value::from(""));
+                    }
+                }
+            }
+        }
+        if let Some(Value::Sequence(tags)) = root.get_mut("tags") {
+            let before = tags.len();
+            tags.retain(|tag| tag.get("name").is_some_and(Value::is_string));
+            if tags.len() != before {
+                self.warn("#/tags", "a tag without a `name` (a string) was dropped");
+            }
+            for (index, tag) in tags.iter_mut().enumerate() {
+                let Value::Mapping(tag) = tag else { continue };
+                let at = format!("#/tags/{index}");
+                self.string(tag, &at, "description");
+                if tag.get("externalDocs").is_some_and(|docs| !docs.get("url").is_some_and(Value::is_string)) {
+                    tag.remove("externalDocs");
+                    self.warn(&format!("{at}/externalDocs"), "`externalDocs` without a `url` was dropped");
+                }
+            }
+        }
+        if let Some(Value::Sequence(servers)) = root.get_mut("servers") {
+            for (index, server) in servers.iter_mut().enumerate() {
+                if let Value::Mapping(server) = server {
+                    self.string(server, &format!("#/servers/{index}"), "description");
+                }
+            }
+        }
+    }
+
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.warnings.push(SpecError::new(pointer, message));
     }
@@ -876,8 +921,8 @@ mod tests {
     #[test]
     fn malformed_objects_are_located_precisely() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: a, in: query, schema: {type: string}}\n        - {name: b, schema: {type: string}}\n      responses: {}\n";
-        let error = parse(Path::new("spec.yaml"), text).unwrap_err().to_string();
-        assert!(error.contains("at #/paths/~1a/get/parameters/1: this parameter has no `in`"), "{error}");
+        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        assert!(warnings(&loaded)[0].starts_with("at #/paths/~1a/get/parameters/1: this parameter has no `in`"));
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, headers: {X: {schema: {type: string}, style: [1]}}}\n";
         let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
         assert!(
@@ -885,9 +930,18 @@ mod tests {
             "{:?}",
             loaded.warnings
         );
-        // Whatever repair does not know is still located below `#/paths`.
+        // Whatever repair does not know is still located below `#/paths`, and costs the operation.
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      servers: 7\n      responses: {}\n";
-        let error = parse(Path::new("spec.yaml"), text).unwrap_err().to_string();
-        assert!(error.contains("at #/paths/~1a/get/servers: invalid type"), "{error}");
+        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        let warning = &warnings(&loaded)[0];
+        assert!(warning.starts_with("at #/paths/~1a/get/servers: invalid type"), "{warning}");
+        // Where only documentation stands, a node of the wrong kind is dropped.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: 2, description: [1]}\ntags:\n  - {name: a, description: {$ref: 'docs.md'}}\n  - {description: nameless}\npaths: {}\n";
+        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(loaded.document.info.version, "2");
+        assert_eq!(loaded.document.tags.len(), 1);
+        assert!(loaded.document.tags[0].description.is_none());
+        assert_eq!(loaded.warnings.len(), 4, "{:?}", loaded.warnings);
+        assert!(warning.ends_with("so the operation `get /a` (`GET /a`) is skipped"), "{warning}");
     }
 }

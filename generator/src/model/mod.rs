@@ -88,6 +88,21 @@ pub enum SkippedItem {
     Schema,
 }
 
+impl From<crate::load::SkippedOperation> for Skipped {
+    fn from(skipped: crate::load::SkippedOperation) -> Self {
+        let crate::load::SkippedOperation { pointer, path, method, operation_id, problems } = skipped;
+        let item = match method.as_deref().and_then(HttpMethod::from_key) {
+            Some(method) => {
+                let operation_id =
+                    operation_id.unwrap_or_else(|| format!("{} {path}", method.as_str().to_ascii_lowercase()));
+                SkippedItem::Operation { method, path, operation_id }
+            }
+            None => SkippedItem::Path { path },
+        };
+        Skipped { pointer, item, problems }
+    }
+}
+
 impl Api {
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
@@ -644,6 +659,21 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// The method of a path item's key (`get`, `post`, …).
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        Some(match key {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",

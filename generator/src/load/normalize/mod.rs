@@ -107,8 +107,14 @@ impl Normalizer {
     }
 
     /// The loaded spec, with what normalizing found.
-    pub(super) fn loaded(self, document: openapiv3::OpenAPI, warnings: Vec<SpecError>) -> super::Loaded {
-        super::Loaded { document, warnings, version: self.version, origins: self.origins, webhooks: self.webhooks }
+    pub(super) fn loaded(
+        self,
+        document: openapiv3::OpenAPI,
+        warnings: Vec<SpecError>,
+        skipped: Vec<super::SkippedOperation>,
+    ) -> super::Loaded {
+        let Normalizer { version, origins, webhooks, .. } = self;
+        super::Loaded { document, warnings, version, origins, webhooks, skipped }
     }
 }
 
