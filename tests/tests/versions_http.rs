@@ -65,6 +65,7 @@ mod openapi31 {
                     .into_iter()
                     .collect::<std::collections::BTreeMap<_, _>>(),
             )
+            .split((600, "alice".to_string()))
             .build()
             .expect("a valid payment");
         let created = client(&server).create_payment(&body).await.expect("the call succeeds");
@@ -79,7 +80,7 @@ mod openapi31 {
         assert_eq!(
             sent,
             json!({"amount": 1200, "memo": "rent", "method": {"type": "card", "last4": "4242"}, "reference": 7,
-                "metadata": {"category": "home"}})
+                "metadata": {"category": "home"}, "split": [600, "alice"]})
         );
     }
 
@@ -96,9 +97,15 @@ mod openapi31 {
             reference: None,
             metadata: None,
             receipt: None,
+            split: None,
         };
         let error = client(&server).create_payment(&long_memo).await.expect_err("`maxLength` of a type list holds");
         assert!(matches!(&error, Error::Validation(invalid) if invalid.path() == "memo"), "{error:?}");
+        // Each position of a tuple keeps its own rules.
+        let bad_split = NewPayment { memo: None, split: Some((600, "far too long".to_string())), ..long_memo };
+        let error =
+            client(&server).create_payment(&bad_split).await.expect_err("the tuple's second position is checked");
+        assert!(matches!(&error, Error::Validation(invalid) if invalid.path() == "split[1]"), "{error:?}");
         assert!(received(&server).await.is_empty(), "nothing was sent");
     }
 

@@ -226,6 +226,15 @@ fn describe(api: &Api, value: &ValueType, with_rules: bool) -> String {
         Shape::Map { values } => {
             format!("map of {}{}", describe(api, values, with_rules), if values.nullable { " or null" } else { "" })
         }
+        Shape::Tuple(items) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    format!("{}{}", describe(api, item, with_rules), if item.nullable { " or null" } else { "" })
+                })
+                .collect();
+            format!("tuple ({})", items.join(", "))
+        }
         Shape::Named(id) => api.get(*id).name.clone(),
         Shape::Mapped(ty) => ty.as_str().to_string(),
     }

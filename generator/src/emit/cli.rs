@@ -49,7 +49,7 @@ pub(super) fn scalar(api: &Api, value: &ValueType, list: bool) -> Option<(Scalar
             _ => return None,
         },
         Shape::Array { items, .. } if list => return scalar(api, items, false).map(|(scalar, _)| (scalar, true)),
-        Shape::Array { .. } | Shape::Map { .. } | Shape::Binary => return None,
+        Shape::Array { .. } | Shape::Map { .. } | Shape::Tuple(_) | Shape::Binary => return None,
     };
     Some((found, false))
 }

@@ -408,6 +408,7 @@ pub(super) fn names_a_type(value: &ValueType) -> bool {
     match &value.shape {
         Shape::Named(_) => true,
         Shape::Array { items: inner, .. } | Shape::Map { values: inner } => names_a_type(inner),
+        Shape::Tuple(items) => items.iter().any(names_a_type),
         _ => false,
     }
 }

@@ -145,6 +145,7 @@ impl Features {
             Shape::String(rules) => self.patterns |= in_request && rules.pattern.is_some(),
             Shape::Array { items, .. } => self.visit(items, in_request),
             Shape::Map { values } => self.visit(values, in_request),
+            Shape::Tuple(items) => items.iter().for_each(|item| self.visit(item, in_request)),
             // A mapped chrono type needs the dependency a date would bring.
             Shape::Mapped(ty) => self.dates |= ty.crates().iter().any(|name| name == "chrono"),
             _ => {}

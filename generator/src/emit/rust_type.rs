@@ -90,6 +90,10 @@ fn shape_type_from(api: &Api, shape: &Shape, prefix: &TokenStream) -> TokenStrea
             let values = value_type_from(api, values, prefix);
             quote!(std::collections::BTreeMap<String, #values>)
         }
+        Shape::Tuple(items) => {
+            let items = items.iter().map(|item| value_type_from(api, item, prefix));
+            quote!((#(#items,)*))
+        }
         Shape::Named(id) => {
             let name = ident(&api.get(*id).name);
             quote!(#prefix #name)

@@ -202,6 +202,24 @@ impl Validation {
                 let checks: Vec<TokenStream> = [min, max, each].into_iter().flatten().collect();
                 (!checks.is_empty()).then(|| quote!(#(#checks)*))
             }
+            Shape::Tuple(items) => {
+                let checks: Vec<TokenStream> = items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, item)| {
+                        let inner = self.check(item)?;
+                        let position = syn::Index::from(index);
+                        Some(quote! {
+                            {
+                                let value = &value.#position;
+                                let path = path.index(#index);
+                                #inner
+                            }
+                        })
+                    })
+                    .collect();
+                (!checks.is_empty()).then(|| quote!(#(#checks)*))
+            }
             Shape::Map { values } => self.check(values).map(|inner| {
                 quote! {
                     for (key, value) in value {

@@ -33,7 +33,7 @@ use serde_yaml::Value;
 
 use crate::error::{Error, SpecError};
 pub use contain::SkippedOperation;
-pub use normalize::{Origins, Version, Webhook};
+pub use normalize::{Origins, Version, Webhook, TUPLE_ITEMS};
 use walk::{extend_pointer, for_each_child, Obj};
 
 /// A loaded spec: the document, and the repairs made to it (as warnings with pointers).

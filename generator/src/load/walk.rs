@@ -121,6 +121,11 @@ impl Obj {
                 ("oneOf", List(Schema)),
                 ("anyOf", List(Schema)),
                 ("not", One(Schema)),
+                // JSON Schema 2020-12 (OpenAPI 3.1): walked for bundling; `normalize` turns
+                // them into the keywords above.
+                ("prefixItems", List(Schema)),
+                ("$defs", Map(Schema)),
+                ("patternProperties", Map(Schema)),
             ],
             Paths | Responses | Callback | Example | Link | SecurityScheme => &[],
         }

@@ -171,6 +171,7 @@ fn retarget(value: &mut ValueType, renumbered: &[Option<TypeId>]) {
         },
         Shape::Array { items, .. } => retarget(items, renumbered),
         Shape::Map { values } => retarget(values, renumbered),
+        Shape::Tuple(items) => items.iter_mut().for_each(|item| retarget(item, renumbered)),
         _ => {}
     }
 }

@@ -278,6 +278,7 @@ impl ValueType {
             Shape::Named(id) => into.push(*id),
             Shape::Array { items, .. } => items.collect_named(into),
             Shape::Map { values } => values.collect_named(into),
+            Shape::Tuple(items) => items.iter().for_each(|item| item.collect_named(into)),
             _ => {}
         }
     }
@@ -307,6 +308,9 @@ pub enum Shape {
         items: Box<ValueType>,
         rules: ArrayRules,
     },
+    /// A JSON array of a fixed length whose positions have types of their own (a tuple: the
+    /// `prefixItems` of OpenAPI 3.1).
+    Tuple(Vec<ValueType>),
     /// A JSON object with arbitrary keys (`additionalProperties` without `properties`).
     Map {
         values: Box<ValueType>,

@@ -235,7 +235,7 @@ fn is_simple(value: &ValueType, schemas: &SchemaLowering<'_>) -> bool {
         Shape::Array { items, .. } => !matches!(items.shape, Shape::Array { .. }) && is_simple(items, schemas),
         Shape::Named(id) => schemas.is_enum(*id),
         // A mapped type may not implement `Display`; it is written from its JSON form.
-        Shape::Map { .. } | Shape::Any | Shape::Binary | Shape::Mapped(_) => false,
+        Shape::Map { .. } | Shape::Tuple(_) | Shape::Any | Shape::Binary | Shape::Mapped(_) => false,
         _ => true,
     }
 }

@@ -27,6 +27,7 @@ mod webhooks;
 use serde_yaml::Value;
 
 pub use origins::Origins;
+pub use schemas::TUPLE_ITEMS;
 pub use webhooks::Webhook;
 
 use crate::error::SpecError;

@@ -17,6 +17,10 @@ use super::{describe, Normalizer, Version};
 mod defs;
 mod unions;
 
+/// The extension a closed tuple's item schemas travel in to the model (OpenAPI 3.0 has no
+/// tuples): one schema per position, in order.
+pub const TUPLE_ITEMS: &str = "x-prefix-items";
+
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
 /// Keywords that only apply to one type, for splitting a schema with several types.
@@ -338,21 +342,35 @@ impl Rules<'_> {
         mapping.insert(Value::from("format"), Value::from(format));
     }
 
-    /// `prefixItems` (a tuple): items that are all the same schema are a list of it; otherwise
-    /// the items are read as any JSON value.
+    /// `prefixItems` (a tuple): items that are all the same schema are a list of it; a tuple
+    /// closed after its items (`items: false`, or `maxItems` its length) keeps one schema per
+    /// position under [`TUPLE_ITEMS`] for the model; an open one is read as a list of any JSON
+    /// values.
     fn prefix_items(&mut self, mapping: &mut Mapping, pointer: &str) {
         let Some(prefix) = mapping.remove("prefixItems") else { return };
-        let Value::Sequence(prefix) = prefix else { return };
+        let Value::Sequence(mut prefix) = prefix else { return };
         let rest = mapping.remove("items");
+        let closed = matches!(rest, None | Some(Value::Bool(false)))
+            && (rest.is_some() || mapping.get("maxItems").and_then(Value::as_u64) == Some(prefix.len() as u64));
         let same = prefix.first().filter(|first| prefix.iter().all(|item| item == *first)).cloned();
         let items = match (same, rest) {
-            // `items: false` (or absent): nothing beyond the prefix.
             (Some(first), None | Some(Value::Bool(false))) => first,
             (Some(first), Some(rest)) if rest == first => first,
+            _ if closed && !prefix.is_empty() => {
+                // The positions are schemas of their own: the rules apply to them here, since
+                // the walk does not look into an extension.
+                for (index, item) in prefix.iter_mut().enumerate() {
+                    self.walk(Obj::Schema, item, &format!("{pointer}/prefixItems/{index}"));
+                }
+                let original = format!("{}/prefixItems", self.out.original(pointer));
+                self.out.moved(format!("{pointer}/{TUPLE_ITEMS}"), original);
+                mapping.insert(Value::from(TUPLE_ITEMS), Value::Sequence(prefix));
+                Value::Mapping(Mapping::new())
+            }
             _ => {
                 self.lost(
                     &format!("{pointer}/prefixItems"),
-                    "a tuple of different schemas (`prefixItems`) was read as a list of any JSON values".to_string(),
+                    "a tuple that allows more items than it lists (`prefixItems` without `items: false`) was read as a list of any JSON values".to_string(),
                 );
                 Value::Mapping(Mapping::new())
             }

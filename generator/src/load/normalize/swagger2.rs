@@ -1,8 +1,8 @@
 //! Swagger 2.0 → OpenAPI 3.0, in place, before bundling.
 //!
 //! - `swagger: "2.0"` becomes `openapi: 3.0.3`; `host`, `basePath` and `schemes` become `servers`.
-//! - `definitions`, top-level `parameters` and `responses`, and `securityDefinitions` move under
-//!   `components`, and every local `$ref` to them follows.
+//! - `definitions`, top-level `parameters` and `responses`, and `securityDefinitions` (see
+//!   [`security`]) move under `components`, and every local `$ref` to them follows.
 //! - Body and form parameters become the operation's `requestBody` (see [`bodies`]), under the
 //!   media types of `consumes`; other parameters and response headers get a `schema` and the
 //!   style of their `collectionFormat` (see [`parameters`]); responses get `content` under the
@@ -14,6 +14,7 @@
 mod bodies;
 mod parameters;
 mod responses;
+mod security;
 #[cfg(test)]
 mod tests;
 
@@ -189,16 +190,36 @@ impl<'a> Converter<'a> {
         let mut components = self.mapping(root.shift_remove("components"), "#/components");
         let definitions = self.mapping(root.shift_remove("definitions"), "#/definitions");
         self.out.moved("#/components/schemas".into(), "#/definitions".into());
-        merge(&mut components, "schemas", definitions);
+        self.merge(&mut components, "schemas", definitions, "#/definitions");
         let (parameters, bodies) = self.component_parameters();
-        merge(&mut components, "parameters", parameters);
-        merge(&mut components, "requestBodies", bodies);
+        self.merge(&mut components, "parameters", parameters, "#/parameters");
+        self.merge(&mut components, "requestBodies", bodies, "#/parameters");
         let responses = self.component_responses();
-        merge(&mut components, "responses", responses);
+        self.merge(&mut components, "responses", responses, "#/responses");
         let definitions = self.mapping(root.shift_remove("securityDefinitions"), "#/securityDefinitions");
         let schemes = self.security_schemes(definitions);
-        merge(&mut components, "securitySchemes", schemes);
+        self.merge(&mut components, "securitySchemes", schemes, "#/securityDefinitions");
         components
+    }
+
+    /// Adds `entries` (written under `from`) to `components/<section>`; an entry the document
+    /// already has there (a 2.0 file with 3.0 components) wins.
+    fn merge(&mut self, components: &mut Mapping, section: &str, entries: Mapping, from: &str) {
+        let Some(Value::Mapping(existing)) = components.get_mut(section) else {
+            if !entries.is_empty() {
+                components.insert(key(section), Value::Mapping(entries));
+            }
+            return;
+        };
+        for (name, value) in entries {
+            if existing.contains_key(&name) {
+                let at = format!("{from}/{}", escape(name.as_str().unwrap_or_default()));
+                let message = format!("`components/{section}` has an entry of this name; this one was dropped");
+                self.out.warn(&at, message);
+            } else {
+                existing.insert(name, value);
+            }
+        }
     }
 
     /// Top-level parameters: body ones become request bodies, form ones were inlined where
@@ -240,60 +261,6 @@ impl<'a> Converter<'a> {
         }
         responses
     }
-
-    /// `securityDefinitions` as `securitySchemes`.
-    fn security_schemes(&mut self, mut definitions: Mapping) -> Mapping {
-        self.out.moved("#/components/securitySchemes".into(), "#/securityDefinitions".into());
-        for (name, definition) in definitions.iter_mut() {
-            let (Some(name), Value::Mapping(definition)) = (name.as_str(), definition) else { continue };
-            self.security_scheme(definition, &escape(name));
-        }
-        definitions
-    }
-
-    /// One security definition: `basic` is HTTP basic, `oauth2` names one flow where 3.0 lists
-    /// flows, `apiKey` is unchanged (an unknown type is left for the reader to report).
-    fn security_scheme(&mut self, definition: &mut Mapping, name: &str) {
-        let from = format!("#/securityDefinitions/{name}");
-        match definition.get("type").and_then(Value::as_str) {
-            Some("basic") => {
-                definition.insert(key("type"), Value::from("http"));
-                definition.insert(key("scheme"), Value::from("basic"));
-            }
-            Some("oauth2") => {
-                let flow = definition.shift_remove("flow");
-                let (name3, fields): (&str, &[&str]) = match flow.as_ref().and_then(Value::as_str) {
-                    Some("implicit") => ("implicit", &["authorizationUrl"]),
-                    Some("password") => ("password", &["tokenUrl"]),
-                    Some("application") => ("clientCredentials", &["tokenUrl"]),
-                    Some("accessCode") => ("authorizationCode", &["authorizationUrl", "tokenUrl"]),
-                    _ => {
-                        let what = flow.as_ref().map_or("no `flow`".to_string(), |f| format!("flow {}", shown(f)));
-                        self.out.warn(
-                            &from,
-                            format!("oauth2 with {what} names no OAuth 2.0 flow; it was read as declaring none"),
-                        );
-                        definition.insert(key("flows"), Value::Mapping(Mapping::new()));
-                        return;
-                    }
-                };
-                let mut flow = Mapping::new();
-                for field in fields.iter().copied().chain(["refreshUrl"]) {
-                    if let Some(value) = definition.shift_remove(field) {
-                        flow.insert(key(field), value);
-                    }
-                }
-                // 2.0 requires `scopes`; 3.0 does too, and an empty map is what none means.
-                let scopes = definition.shift_remove("scopes").unwrap_or_else(|| Value::Mapping(Mapping::new()));
-                flow.insert(key("scopes"), scopes);
-                let at = format!("#/components/securitySchemes/{name}/flows/{name3}");
-                self.out.moved(at, from);
-                definition
-                    .insert(key("flows"), Value::Mapping(Mapping::from_iter([(key(name3), Value::Mapping(flow))])));
-            }
-            _ => {}
-        }
-    }
 }
 
 /// The root in 3.0 order: `openapi` first, `servers` after `info`, `components` last.
@@ -324,25 +291,6 @@ fn assemble(old: Mapping, servers: Vec<Value>, components: Mapping) -> Mapping {
         root.insert(key("components"), Value::Mapping(components));
     }
     root
-}
-
-/// Adds `entries` under `components/<section>`, keeping entries the document already had there.
-fn merge(components: &mut Mapping, section: &str, entries: Mapping) {
-    if entries.is_empty() {
-        return;
-    }
-    match components.get_mut(section) {
-        Some(Value::Mapping(existing)) => {
-            for (name, value) in entries {
-                if !existing.contains_key(&name) {
-                    existing.insert(name, value);
-                }
-            }
-        }
-        _ => {
-            components.insert(key(section), Value::Mapping(entries));
-        }
-    }
 }
 
 /// Points every local `$ref` to the 2.0 places at the 3.0 ones, wherever an OpenAPI object may

@@ -16,7 +16,7 @@ use openapiv3::{
 use super::naming::{self, Namespace};
 use super::*;
 use crate::error::SpecError;
-use crate::load::escape_pointer_token;
+use crate::load::{escape_pointer_token, TUPLE_ITEMS};
 
 mod enums;
 mod mapped;
@@ -427,6 +427,9 @@ impl<'a> SchemaLowering<'a> {
                 },
             },
             SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
+            SchemaKind::Type(Type::Array(_)) if schema.schema_data.extensions.contains_key(TUPLE_ITEMS) => {
+                return self.tuple(schema, pointer, context);
+            }
             SchemaKind::Type(Type::Array(array)) => {
                 let items = match &array.items {
                     Some(items) => {
@@ -464,6 +467,29 @@ impl<'a> SchemaLowering<'a> {
             SchemaKind::Any(any_schema) => return self.any_schema(any_schema, schema, pointer, context),
         };
         ValueType { shape, nullable }
+    }
+
+    /// A tuple: one value per position, from the item schemas `load` keeps under
+    /// [`TUPLE_ITEMS`].
+    fn tuple(&mut self, schema: &Schema, pointer: &str, context: &str) -> ValueType {
+        let nullable = is_nullable(schema);
+        let items_pointer = format!("{pointer}/{TUPLE_ITEMS}");
+        let items = schema.schema_data.extensions.get(TUPLE_ITEMS).cloned().unwrap_or_default();
+        let Ok(items) = serde_json::from_value::<Vec<ReferenceOr<Schema>>>(items) else {
+            self.errors.push(SpecError::new(items_pointer, "the positions of this tuple are not schemas"));
+            return ValueType { shape: Shape::Any, nullable };
+        };
+        let values = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let item_pointer = format!("{items_pointer}/{index}");
+                self.or_json(&item_pointer, |this| {
+                    this.value_of_ref_or(item, &item_pointer, &format!("{context} item {}", index + 1))
+                })
+            })
+            .collect();
+        ValueType { shape: Shape::Tuple(values), nullable }
     }
 
     /// A schema that mixes keywords of several types, or has no type at all.

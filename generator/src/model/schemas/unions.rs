@@ -169,6 +169,7 @@ impl<'a> SchemaLowering<'a> {
             Shape::Boolean => "Boolean".into(),
             Shape::Array { .. } => "List".into(),
             Shape::Map { .. } => "Map".into(),
+            Shape::Tuple(_) => "Tuple".into(),
             Shape::Named(id) => self.types.get(id.0)?.as_ref()?.name.clone(),
             Shape::Mapped(ty) => ty.label(),
             Shape::Any => return None,

@@ -121,12 +121,14 @@ fn constants_make_a_discriminator() {
 fn tuples_maps_and_unsupported_keywords() {
     let loaded = load(
         "3.1.0",
-        "    Pair: {type: array, prefixItems: [{type: string}, {type: string}], minItems: 2, maxItems: 2}\n    Mixed: {type: array, prefixItems: [{type: string}, {type: integer}]}\n    M: {type: object, patternProperties: {'^a': {type: integer}}, additionalProperties: false}\n    If: {type: object, if: {required: [a]}, then: {required: [b]}, $schema: 'https://json-schema.org/draft/2020-12/schema'}\n    Blob: {type: string, contentMediaType: application/octet-stream}\n    B64: {type: string, contentEncoding: base64}\n",
+        "    Pair: {type: array, prefixItems: [{type: string}, {type: string}], minItems: 2, maxItems: 2}\n    Mixed: {type: array, prefixItems: [{type: string}, {type: integer}]}\n    Tuple: {type: array, prefixItems: [{type: [string, 'null']}, {type: integer}], items: false}\n    M: {type: object, patternProperties: {'^a': {type: integer}}, additionalProperties: false}\n    If: {type: object, if: {required: [a]}, then: {required: [b]}, $schema: 'https://json-schema.org/draft/2020-12/schema'}\n    Blob: {type: string, contentMediaType: application/octet-stream}\n    B64: {type: string, contentEncoding: base64}\n",
     );
     let SchemaKind::Type(Type::Array(pair)) = &schema(&loaded, "Pair").schema_kind else { panic!("an array") };
     assert!(
         matches!(&pair.items, Some(ReferenceOr::Item(s)) if matches!(s.schema_kind, SchemaKind::Type(Type::String(_))))
     );
+    let tuple = &schema(&loaded, "Tuple").schema_data.extensions[super::TUPLE_ITEMS];
+    assert_eq!(tuple, &serde_json::json!([{"type": "string", "nullable": true}, {"type": "integer"}]));
     let SchemaKind::Type(Type::Object(m)) = &schema(&loaded, "M").schema_kind else { panic!("an object") };
     assert!(matches!(&m.additional_properties, Some(openapiv3::AdditionalProperties::Schema(_))));
     let format = |name| match &schema(&loaded, name).schema_kind {
@@ -137,7 +139,7 @@ fn tuples_maps_and_unsupported_keywords() {
     assert_eq!(format("B64"), openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte));
     let warnings = warnings(&loaded);
     for expected in [
-        "at #/components/schemas/Mixed/prefixItems: a tuple of different schemas",
+        "at #/components/schemas/Mixed/prefixItems: a tuple that allows more items",
         "at #/components/schemas/M/patternProperties: the key patterns",
         "at #/components/schemas/If/if: conditional schemas",
         "at #/components/schemas/If/then: conditional schemas",
