@@ -345,3 +345,33 @@ fn validation_rules_matter_in_requests_only() {
         "responses are not checked",
     );
 }
+
+/// A vendor moving from Swagger 2.0 to OpenAPI 3.x: the same API in the new format is no change
+/// for the generated crate, and a real change in the move is reported as usual.
+#[test]
+fn a_move_from_swagger_two_to_openapi_three_reports_only_what_changes() {
+    let old = "swagger: '2.0'\ninfo: {title: Pets, version: '1'}\nhost: api.example.test\nbasePath: /v1\nschemes: [https]\nsecurityDefinitions:\n  key: {type: apiKey, in: header, name: X-Key}\nsecurity: [{key: []}]\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      parameters:\n        - {name: tag, in: query, type: array, items: {type: string}, collectionFormat: multi}\n      responses:\n        '200': {description: ok, schema: {type: array, items: {$ref: '#/definitions/Pet'}}}\n    post:\n      operationId: addPet\n      parameters:\n        - {name: pet, in: body, required: true, schema: {$ref: '#/definitions/Pet'}}\n      responses:\n        '201': {description: ok, schema: {$ref: '#/definitions/Pet'}}\ndefinitions:\n  Pet:\n    type: object\n    required: [name]\n    properties:\n      name: {type: string, maxLength: 40}\n      born: {type: string, format: date, x-nullable: true}\n";
+    let new = "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\nservers: [{url: 'https://api.example.test/v1'}]\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n  schemas:\n    Pet:\n      type: object\n      required: [name]\n      properties:\n        name: {type: string, maxLength: 40}\n        born: {type: [string, 'null'], format: date}\nsecurity: [{key: []}]\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      parameters:\n        - {name: tag, in: query, explode: true, schema: {type: array, items: {type: string}}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}}\n    post:\n      operationId: addPet\n      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}\n      responses:\n        '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}\n";
+    let dir = std::env::temp_dir().join(format!("spec-diff-{}-versions", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |new: &str| {
+        std::fs::write(dir.join("old.yaml"), old).unwrap();
+        std::fs::write(dir.join("new.yaml"), new).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["spec-diff", "old.yaml", "new.yaml", "--format", "json"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let report: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+        (output.status.code().unwrap_or(-1), report)
+    };
+    let (code, report) = run(new);
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(0), "{report:#}");
+    assert_eq!(code, 0);
+    let (code, report) = run(&new.replace("maxLength: 40", "maxLength: 20"));
+    assert_eq!(report["breaking"].as_u64(), Some(1), "{report:#}");
+    assert_eq!(code, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
