@@ -141,3 +141,141 @@ mod openapi31 {
         assert_eq!(hooks, [("payment.settled", "post", Some("PaymentEvent"))]);
     }
 }
+
+mod swagger2 {
+    use super::*;
+    use fixture_swagger2::types::{
+        DownloadNoteParams, ListNotesParams, NewNote, SetLabelParams, SetLabelRequest, SetLabelRequestColor,
+        UploadAttachmentParams, UploadAttachmentRequest,
+    };
+    use fixture_swagger2::{Binary, Client, Environment, Error, RetryPolicy};
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder()
+            .base_url(server.uri())
+            .api_key("k3y")
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("the client builds")
+    }
+
+    #[test]
+    fn the_server_comes_from_host_base_path_and_schemes() {
+        assert_eq!(Environment::Server1.base_url(), "https://api.example.test/v2");
+    }
+
+    #[tokio::test]
+    async fn collection_formats_go_out_as_swagger_two_wrote_them() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/notes"))
+            .and(header("x-api-key", "k3y"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-total-count", "1")
+                    .set_body_json(json!([{"id": "n1", "text": "hi", "archived_at": null}])),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let params = ListNotesParams::builder()
+            .page_size(20)
+            .tag(vec!["a".to_string(), "b c".to_string()])
+            .ids(vec![1_i64, 2])
+            .fields(vec!["id".to_string(), "text".to_string()])
+            .build()
+            .expect("valid parameters");
+        let notes = client(&server).list_notes(&params).await.expect("the call succeeds");
+        assert_eq!(notes[0].id, "n1");
+        assert_eq!(notes[0].archived_at, None, "`x-nullable` read as nullable");
+        let request = only_request(&server).await;
+        // `multi` repeats the name, `csv` (the 2.0 default) joins with commas, `pipes` with `|`.
+        assert_eq!(request.url.query(), Some("page_size=20&tag=a&tag=b+c&ids=1%2C2&fields=id%7Ctext"));
+    }
+
+    #[tokio::test]
+    async fn a_shared_parameter_keeps_its_rules() {
+        let server = MockServer::start().await;
+        let params = ListNotesParams { page_size: Some(101), tag: None, ids: None, fields: None };
+        let error = client(&server).list_notes(&params).await.expect_err("`maximum: 100` holds");
+        assert!(matches!(&error, Error::Validation(invalid) if invalid.path() == "page_size"), "{error:?}");
+        assert!(received(&server).await.is_empty(), "nothing was sent");
+    }
+
+    #[tokio::test]
+    async fn a_body_parameter_is_the_json_body_and_shared_responses_are_errors() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/notes"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "no such list"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let note = NewNote::builder().text("buy milk").pinned(true).build().expect("a valid note");
+        let error = client(&server).create_note(&note).await.expect_err("the server says 404");
+        match error {
+            Error::Api { status, error, .. } => {
+                assert_eq!(status.as_u16(), 404);
+                assert_eq!(error.message.as_deref(), Some("no such list"));
+            }
+            other => panic!("expected the shared 404 response, got {other:?}"),
+        }
+        let request = only_request(&server).await;
+        assert_eq!(request.headers.get("content-type").map(|v| v.to_str().unwrap()), Some("application/json"));
+        assert_eq!(body_json(&request), json!({"text": "buy milk", "pinned": true}));
+    }
+
+    #[tokio::test]
+    async fn form_data_with_a_file_is_multipart_and_without_one_is_url_encoded() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/notes/n1/attachments"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "a1", "size": 3})))
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path("/notes/n1/label"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let note = UploadAttachmentParams::builder().id("n1").build().expect("valid parameters");
+        let upload = UploadAttachmentRequest::builder()
+            .file(Binary(vec![0xff, 0x00, 0x7f]))
+            .caption("scan")
+            .build()
+            .expect("a valid upload");
+        let stored = client.upload_attachment(&note, &upload).await.expect("the upload succeeds");
+        assert_eq!(stored.size, 3);
+        let label = SetLabelParams::builder().id("n1").build().expect("valid parameters");
+        let form = SetLabelRequest::builder().label("urgent").color(SetLabelRequestColor::Red).build().expect("valid");
+        client.set_label(&label, &form).await.expect("the form is accepted");
+
+        let requests = received(&server).await;
+        let (multipart, urlencoded) = (&requests[0], &requests[1]);
+        let content_type = multipart.headers.get("content-type").unwrap().to_str().unwrap();
+        assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+        let contains = |needle: &[u8]| multipart.body.windows(needle.len()).any(|window| window == needle);
+        assert!(contains(b"name=\"file\"; filename=\"file\""), "the file part");
+        assert!(contains(&[0xff, 0x00, 0x7f]), "the file's exact bytes");
+        assert!(contains(b"name=\"caption\"\r\n\r\nscan\r\n"));
+        assert_eq!(
+            urlencoded.headers.get("content-type").map(|v| v.to_str().unwrap()),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert_eq!(urlencoded.body, b"label=urgent&color=red");
+    }
+
+    #[tokio::test]
+    async fn a_file_response_is_bytes() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/notes/n1/raw"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0x00, 0xfe], "application/octet-stream"))
+            .mount(&server)
+            .await;
+        let params = DownloadNoteParams::builder().id("n1").build().expect("valid parameters");
+        let bytes = client(&server).download_note(&params).await.expect("the download succeeds");
+        assert_eq!(bytes, vec![0x00, 0xfe]);
+    }
+}

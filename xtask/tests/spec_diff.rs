@@ -363,8 +363,9 @@ fn a_move_from_swagger_two_to_openapi_three_reports_only_what_changes() {
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let report: serde_json::Value = serde_json::from_str(&stdout)
-            .unwrap_or_else(|error| panic!("not JSON ({error}): {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|error| {
+            panic!("not JSON ({error}): {stdout}\n{}", String::from_utf8_lossy(&output.stderr))
+        });
         (output.status.code().unwrap_or(-1), report)
     };
     let (code, report) = run(new);

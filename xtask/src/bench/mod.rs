@@ -8,6 +8,7 @@
 //! - `compile`: building generated crates against progenitor's output for the same spec.
 
 mod compile;
+mod conversion;
 pub mod generation;
 mod measure;
 mod progenitor;
@@ -17,13 +18,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 const USAGE: &str = "\
-usage: cargo xtask bench [generation] [decode] [client] [compile] [--runs N] [--time-passes]
+usage: cargo xtask bench [generation] [conversion] [decode] [client] [compile] [--runs N] [--time-passes]
 
   with no benchmark named, runs generation, decode and client (a few minutes);
+  conversion generates each Swagger 2.0 and OpenAPI 3.1 spec of ../shared/specs/dev-next
+  against its OpenAPI 3.0 equivalent (about a minute) and runs only when named;
   compile builds generated crates and progenitor's output (tens of minutes) and runs only
   when named
   --runs N        whole-process runs per measurement, alternating with the baseline
-                  (default 7; 3 for compile, where one run is a build of each crate)
+                  (default 7; 5 for conversion; 3 for compile, where one run is a build of
+                  each crate)
   --time-passes   with compile: also report rustc's slowest passes for our Plaid crate and
                   progenitor's (rustc -Z time-passes, on stable through RUSTC_BOOTSTRAP=1)";
 
@@ -78,7 +82,7 @@ pub fn main(args: &[String]) -> ExitCode {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
-            "generation" | "decode" | "client" | "compile" => selected.push(arg),
+            "generation" | "conversion" | "decode" | "client" | "compile" => selected.push(arg),
             "--runs" => match iter.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0) {
                 Some(n) => runs = Some(n),
                 None => return usage_error("--runs needs a positive number"),
@@ -100,6 +104,7 @@ pub fn main(args: &[String]) -> ExitCode {
         eprintln!("==> {bench}");
         let result = match bench {
             "generation" => generation::run(&root, runs.unwrap_or(7)),
+            "conversion" => conversion::run(&root, runs.unwrap_or(5)),
             "compile" => compile::run(&root, runs.unwrap_or(3), time_passes),
             harness => run_harness(&root, harness),
         };

@@ -136,7 +136,7 @@ fn version(document: &Value) -> Result<Version, SpecError> {
             Some(Value::Number(number)) => {
                 // `openapi: 3.0` written without quotes is a number.
                 return match number.as_f64() {
-                    Some(v) if v == 3.0 => Ok(Version::OpenApi30),
+                    Some(3.0) => Ok(Version::OpenApi30),
                     Some(v) if (3.1..4.0).contains(&v) => Ok(Version::OpenApi31),
                     _ => Err(SpecError::new("#/openapi", "`openapi` must be a version string such as \"3.0.3\"")),
                 };
