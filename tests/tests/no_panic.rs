@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, OnceLock};
+use std::sync::{mpsc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use generator::{Error, Options};
@@ -44,8 +44,8 @@ const DEFAULT_CASES: u32 = 256;
 const DEADLINE: Duration = Duration::from_secs(10);
 /// Every this many cases, the spec is generated a second time and the two results compared.
 const DETERMINISM_EVERY: usize = 8;
-/// How many of the Plaid spec's paths the trimmed seed keeps.
-const PLAID_PATHS: usize = 15;
+/// How many of a real spec's paths its trimmed seed keeps.
+const TRIMMED_PATHS: usize = 15;
 /// Subtrees larger than this (in nodes) are not copied, so that repeated copies cannot blow a spec up.
 const MAX_COPIED_NODES: usize = 300;
 
@@ -67,20 +67,30 @@ thread_local! {
     static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
+/// The panics of unnamed threads, as the panic hook saw them: those are the threads the generator spawns (the
+/// test harness names its threads after the tests, and the main thread is `main`). Such a panic cannot say which
+/// generation it belongs to when tests run at the same time; see [`run_generator`].
+static OTHER_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Every generation holds this shared; one that must know which panics are its own holds it alone.
+static ALONE: RwLock<()> = RwLock::new(());
+
 /// Installs (once) a panic hook that keeps the panics of generator threads quiet, remembering them instead: a
 /// failing case is shrunk over many runs, and each would print a panic message and a backtrace.
 fn quiet_generator_panics() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() == Some(GENERATOR_THREAD) {
-                PANIC.with(|panic| *panic.borrow_mut() = Some(info.to_string()));
-            } else {
-                default(info);
-            }
+        std::panic::set_hook(Box::new(move |info| match std::thread::current().name() {
+            Some(GENERATOR_THREAD) => PANIC.with(|panic| *panic.borrow_mut() = Some(info.to_string())),
+            None => other_panics().push(format!("on an unnamed thread: {info}")),
+            Some(_) => default(info),
         }));
     });
+}
+
+fn other_panics() -> MutexGuard<'static, Vec<String>> {
+    OTHER_PANICS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -95,9 +105,38 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Generates from `text` on a thread of its own; `Err` describes a panic or a hang.
+/// Generates from `text` on a thread of its own; `Err` describes a panic (on any thread of the generator, caught
+/// or not) or a hang.
+///
+/// Generations run side by side (the properties are tests of their own), so when an unnamed thread panicked
+/// during one, the spec is generated again with no other generation running: only the panics of that run are
+/// this spec's.
 fn run_generator(text: &str) -> Result<Generated, String> {
     quiet_generator_panics();
+    let (outcome, others_panicked) = {
+        let _shared = ALONE.read().unwrap_or_else(PoisonError::into_inner);
+        let before = other_panics().len();
+        let outcome = generate_on_thread(text);
+        (outcome, other_panics().len() != before)
+    };
+    if !others_panicked {
+        return outcome;
+    }
+    let _alone = ALONE.write().unwrap_or_else(PoisonError::into_inner);
+    let before = other_panics().len();
+    let outcome = generate_on_thread(text);
+    let panics = other_panics().split_off(before);
+    if panics.is_empty() {
+        return outcome;
+    }
+    let panics = panics.join("\n");
+    match outcome {
+        Err(problem) => Err(format!("{problem}\nand a thread of the generator panicked {panics}")),
+        Ok(_) => Err(format!("a thread of the generator panicked (the generator caught it) {panics}")),
+    }
+}
+
+fn generate_on_thread(text: &str) -> Result<Generated, String> {
     let (sender, receiver) = mpsc::channel();
     let text = text.to_owned();
     let thread = std::thread::Builder::new()
@@ -285,7 +324,305 @@ struct Seed {
     text: String,
 }
 
-/// The fixture specs, sorted by name, and the trimmed Plaid spec when it is there.
+/// A Swagger 2.0 seed: body, form and file parameters, collection formats, shared parameters and responses,
+/// definitions with composition and a string discriminator, and each kind of security definition.
+const SWAGGER2_SEED: &str = r##"swagger: "2.0"
+info: {title: Store (Swagger 2.0 seed), version: "2"}
+host: store.example.test
+basePath: /api
+schemes: [https, http]
+consumes: [application/json]
+produces: [application/json]
+securityDefinitions:
+  basic: {type: basic}
+  key: {type: apiKey, in: query, name: api_key}
+  oauth:
+    type: oauth2
+    flow: accessCode
+    authorizationUrl: https://store.example.test/authorize
+    tokenUrl: https://store.example.test/token
+    scopes: {read: Read things, write: Write things}
+security:
+  - key: []
+parameters:
+  Limit: {name: limit, in: query, type: integer, format: int32, minimum: 1, maximum: 50, default: 10}
+  ItemId: {name: itemId, in: path, required: true, type: string}
+responses:
+  Problem:
+    description: Something went wrong.
+    schema: {$ref: "#/definitions/Problem"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      tags: [items]
+      parameters:
+        - $ref: "#/parameters/Limit"
+        - {name: tags, in: query, type: array, items: {type: string}, collectionFormat: csv}
+        - {name: ids, in: query, type: array, items: {type: integer, format: int64}, collectionFormat: multi}
+        - {name: sizes, in: query, type: array, items: {type: string, enum: [s, m, l]}, collectionFormat: pipes}
+        - {name: X-Trace, in: header, type: array, items: {type: string}, collectionFormat: tsv}
+      responses:
+        "200":
+          description: The items.
+          headers:
+            X-Next: {type: string, description: The next page.}
+          schema:
+            type: array
+            items: {$ref: "#/definitions/Item"}
+        default: {$ref: "#/responses/Problem"}
+    post:
+      operationId: createItem
+      tags: [items]
+      security:
+        - oauth: [write]
+      parameters:
+        - name: item
+          in: body
+          required: true
+          schema: {$ref: "#/definitions/NewItem"}
+      responses:
+        "201":
+          description: Created.
+          schema: {$ref: "#/definitions/Item"}
+  /items/{itemId}:
+    parameters:
+      - $ref: "#/parameters/ItemId"
+    get:
+      operationId: getItem
+      tags: [items]
+      parameters:
+        - {name: fields, in: query, type: array, items: {type: string}, collectionFormat: ssv}
+      responses:
+        "200":
+          description: The item.
+          schema: {$ref: "#/definitions/Item"}
+        "404": {$ref: "#/responses/Problem"}
+    delete:
+      operationId: deleteItem
+      tags: [items]
+      security:
+        - basic: []
+      responses:
+        "204": {description: Deleted.}
+  /items/{itemId}/photo:
+    parameters:
+      - $ref: "#/parameters/ItemId"
+    post:
+      operationId: uploadPhoto
+      tags: [photos]
+      consumes: [multipart/form-data]
+      parameters:
+        - {name: file, in: formData, required: true, type: file, description: The photo.}
+        - {name: caption, in: formData, type: string, maxLength: 200}
+      responses:
+        "200":
+          description: Stored.
+          schema: {$ref: "#/definitions/Photo"}
+  /items/{itemId}/rating:
+    parameters:
+      - $ref: "#/parameters/ItemId"
+    put:
+      operationId: rateItem
+      tags: [items]
+      consumes: [application/x-www-form-urlencoded]
+      parameters:
+        - {name: stars, in: formData, required: true, type: integer, minimum: 1, maximum: 5}
+        - {name: comment, in: formData, type: string}
+        - {name: labels, in: formData, type: array, items: {type: string}, collectionFormat: csv}
+      responses:
+        "204": {description: Rated.}
+  /export:
+    get:
+      operationId: exportItems
+      tags: [export]
+      produces: [text/csv]
+      responses:
+        "200":
+          description: The items as CSV.
+          schema: {type: string}
+definitions:
+  NewItem:
+    type: object
+    required: [name, kind]
+    properties:
+      name: {type: string, minLength: 1}
+      kind: {type: string, enum: [book, tool]}
+      price: {type: number, format: double, minimum: 0}
+      notes: {type: string, x-nullable: true}
+      attributes:
+        type: object
+        additionalProperties: {type: string}
+  Item:
+    allOf:
+      - $ref: "#/definitions/NewItem"
+      - type: object
+        required: [id]
+        properties:
+          id: {type: string, readOnly: true}
+          created: {type: string, format: date-time}
+          photos:
+            type: array
+            items: {$ref: "#/definitions/Photo"}
+  Photo:
+    type: object
+    discriminator: kind
+    required: [kind, url]
+    properties:
+      kind: {type: string}
+      url: {type: string, format: uri}
+      size: {type: integer, format: int64}
+  Problem:
+    type: object
+    properties:
+      code: {type: integer, format: int32}
+      message: {type: string}
+"##;
+
+/// An OpenAPI 3.1 seed: type lists, `const`, `$defs` and references into them, `prefixItems`,
+/// `patternProperties`, references with siblings, webhooks, `nullable` (the 3.0 keyword, as real 3.1 files
+/// still write it), `null` in unions and enums, numeric exclusive bounds and `examples`.
+const OPENAPI31_SEED: &str = r##"openapi: 3.1.0
+jsonSchemaDialect: https://spec.openapis.org/oas/3.1/dialect/base
+info: {title: Events (OpenAPI 3.1 seed), version: "3", summary: A 3.1 seed., license: {name: MIT, identifier: MIT}}
+servers:
+  - url: https://events.example.test/v3
+security:
+  - token: []
+paths:
+  /events:
+    get:
+      operationId: listEvents
+      parameters:
+        - name: kind
+          in: query
+          schema: {type: [string, "null"], enum: [created, deleted, null]}
+        - name: after
+          in: query
+          schema: {type: integer, exclusiveMinimum: 0}
+      responses:
+        "200":
+          description: The events.
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: "#/components/schemas/Event"}
+    post:
+      operationId: createEvent
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewEvent"}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Event"}
+  /events/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string, examples: [ev_1]}}
+    get:
+      operationId: getEvent
+      responses:
+        "200":
+          description: The event.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Event"
+                description: The event, as stored.
+        "404":
+          description: No such event.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Problem"}
+webhooks:
+  event.created:
+    post:
+      operationId: eventCreated
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Event"}
+      responses:
+        "200": {description: Received.}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer, bearerFormat: JWT}
+  schemas:
+    NewEvent:
+      type: object
+      required: [kind, payload]
+      properties:
+        kind: {$ref: "#/components/schemas/NewEvent/$defs/Kind"}
+        payload:
+          oneOf:
+            - $ref: "#/components/schemas/Created"
+            - $ref: "#/components/schemas/Deleted"
+        note:
+          type: [string, "null"]
+          maxLength: 500
+        score:
+          type: [number, string]
+          exclusiveMaximum: 100
+        position:
+          type: array
+          prefixItems:
+            - {type: number}
+            - {type: number}
+          items: false
+        labels:
+          type: object
+          patternProperties:
+            "^[a-z]+$": {type: string}
+        parent:
+          $ref: "#/components/schemas/Event"
+          nullable: true
+        tags:
+          type: array
+          items: {type: string}
+          examples: [[a, b]]
+      $defs:
+        Kind:
+          type: string
+          enum: [created, deleted]
+    Created:
+      type: object
+      required: [type, name]
+      properties:
+        type: {const: created}
+        name: {type: string}
+    Deleted:
+      type: object
+      required: [type]
+      properties:
+        type: {const: deleted}
+        reason:
+          anyOf:
+            - {type: string}
+            - {type: "null"}
+    Event:
+      allOf:
+        - $ref: "#/components/schemas/NewEvent"
+        - type: object
+          required: [id]
+          properties:
+            id: {type: string, readOnly: true}
+            at: {type: string, format: date-time}
+            previous: {type: [integer, "null"], format: int64, minimum: 0}
+    Problem:
+      type: object
+      properties:
+        title: {type: string}
+        status: {type: integer, const: 404}
+"##;
+
+/// The fixture specs, sorted by name; the Swagger 2.0 and OpenAPI 3.1 seeds above; and, when
+/// `../shared/specs` is there beside the workspace, trimmed copies of the Plaid spec (3.0) and of two specs of
+/// `dev-next/`: Adyen's session authentication (3.1) and etcd's (2.0).
 fn seeds() -> &'static [Seed] {
     static SEEDS: OnceLock<Vec<Seed>> = OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -309,12 +646,26 @@ fn seeds() -> &'static [Seed] {
             })
             .collect();
         assert!(!seeds.is_empty(), "no fixture specs under {}", fixtures.display());
-        let plaid = root.join("../shared/specs/plaid-2020-09-14.yml");
-        if let Ok(text) = std::fs::read_to_string(&plaid) {
-            let full: Value = serde_yaml::from_str(&text).expect("the Plaid spec is YAML");
-            let value = trim_plaid(&full);
+        for (name, text) in [("swagger 2.0 (inline)", SWAGGER2_SEED), ("openapi 3.1 (inline)", OPENAPI31_SEED)] {
+            let value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("the {name} seed is not YAML: {e}"));
+            seeds.push(Seed { name: name.to_owned(), value, text: text.to_owned() });
+        }
+        let specs = root.join("../shared/specs");
+        let real = [
+            ("plaid-2020-09-14.yml", "plaid (trimmed)"),
+            ("dev-next/adyen-session-authentication-v1.json", "adyen 3.1 (trimmed)"),
+            ("dev-next/etcd-rpc-swagger.json", "etcd 2.0 (trimmed)"),
+        ];
+        for (file, name) in real {
+            let Ok(text) = std::fs::read_to_string(specs.join(file)) else { continue };
+            let full: Value = if file.ends_with(".json") {
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file} is not JSON: {e}"))
+            } else {
+                serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file} is not YAML: {e}"))
+            };
+            let value = trim(&full);
             let text = serde_yaml::to_string(&value).expect("a YAML value serializes");
-            seeds.push(Seed { name: "plaid (trimmed)".to_owned(), value, text });
+            seeds.push(Seed { name: name.to_owned(), value, text });
         }
         seeds
     })
@@ -331,52 +682,83 @@ fn refers_to_other_files(spec: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// The Plaid spec cut down to a sample of its paths and only the components they reach, so that a debug build
-/// generates from it quickly.
-fn trim_plaid(full: &Value) -> Value {
-    let mut out = Mapping::new();
-    for key in ["openapi", "info", "servers", "security"] {
-        if let Some(value) = full.get(key) {
-            out.insert(key.into(), value.clone());
-        }
+/// The sections of a document that hold named, referable entries: `components/*` (OpenAPI 3) and, in Swagger
+/// 2.0, `definitions`, `parameters` and `responses`.
+const SWAGGER2_SECTIONS: [&str; 3] = ["definitions", "parameters", "responses"];
+
+/// The entry a local reference points into: its section (`components/schemas`, `definitions`, …) and name.
+fn ref_target(reference: &str) -> Option<(String, String)> {
+    let tokens: Vec<&str> = reference.strip_prefix("#/")?.split('/').collect();
+    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+    match tokens.as_slice() {
+        ["components", kind, name, ..] => Some((format!("components/{kind}"), unescape(name))),
+        [section, name, ..] if SWAGGER2_SECTIONS.contains(section) => Some(((*section).to_owned(), unescape(name))),
+        _ => None,
     }
+}
+
+/// A real spec cut down to a sample of its paths and only the entries of its sections they reach (webhooks are
+/// left out), so that a debug build generates from it quickly.
+fn trim(full: &Value) -> Value {
     let all_paths = full["paths"].as_mapping().cloned().unwrap_or_default();
-    let step = (all_paths.len() / PLAID_PATHS).max(1);
-    let kept: Mapping = all_paths.into_iter().step_by(step).take(PLAID_PATHS).collect();
+    let step = (all_paths.len() / TRIMMED_PATHS).max(1);
+    let kept: Mapping = all_paths.into_iter().step_by(step).take(TRIMMED_PATHS).collect();
     let kept = Value::Mapping(kept);
 
     let mut pending = Vec::new();
     collect_refs(&kept, &mut pending);
     let mut reached = BTreeSet::new();
     while let Some(reference) = pending.pop() {
-        let Some((kind, name)) = reference.strip_prefix("#/components/").and_then(|rest| rest.split_once('/')) else {
-            continue;
-        };
-        let name = name.replace("~1", "/").replace("~0", "~");
-        if reached.insert((kind.to_owned(), name.clone())) {
-            if let Some(node) = full["components"][kind].get(name.as_str()) {
+        let Some((section, name)) = ref_target(&reference) else { continue };
+        let node = section.split('/').try_fold(full, |node, key| node.get(key)).and_then(|entries| entries.get(&name));
+        if reached.insert((section, name)) {
+            if let Some(node) = node {
                 collect_refs(node, &mut pending);
             }
         }
     }
-    let mut components = Mapping::new();
-    if let Some(schemes) = full["components"].get("securitySchemes") {
-        components.insert("securitySchemes".into(), schemes.clone());
-    }
-    // In the order of the original, so the seed reads like the spec it came from.
-    for (kind, entries) in full["components"].as_mapping().into_iter().flatten() {
-        let (Some(kind), Some(entries)) = (kind.as_str(), entries.as_mapping()) else { continue };
+    // The entries of a section that were reached, in the order of the original, so the seed reads like the spec
+    // it came from.
+    let picked = |section: &str, entries: &Value| -> Option<Value> {
         let picked: Mapping = entries
+            .as_mapping()?
             .iter()
-            .filter(|(name, _)| name.as_str().is_some_and(|name| reached.contains(&(kind.to_owned(), name.to_owned()))))
+            .filter(|(name, _)| name.as_str().is_some_and(|name| reached.contains(&(section.to_owned(), name.to_owned()))))
             .map(|(name, node)| (name.clone(), node.clone()))
             .collect();
-        if !picked.is_empty() {
-            components.insert(kind.into(), Value::Mapping(picked));
+        (!picked.is_empty()).then_some(Value::Mapping(picked))
+    };
+    let mut out = Mapping::new();
+    for (key, value) in full.as_mapping().into_iter().flatten() {
+        match key.as_str() {
+            Some("paths") => {
+                out.insert(key.clone(), kept.clone());
+            }
+            Some("webhooks") => {}
+            Some("components") => {
+                let mut components = Mapping::new();
+                for (kind, entries) in value.as_mapping().into_iter().flatten() {
+                    let Some(kind) = kind.as_str() else { continue };
+                    let entries = match kind {
+                        "securitySchemes" => Some(entries.clone()),
+                        _ => picked(&format!("components/{kind}"), entries),
+                    };
+                    if let Some(entries) = entries {
+                        components.insert(kind.into(), entries);
+                    }
+                }
+                out.insert(key.clone(), Value::Mapping(components));
+            }
+            Some(section) if SWAGGER2_SECTIONS.contains(&section) => {
+                if let Some(entries) = picked(section, value) {
+                    out.insert(key.clone(), entries);
+                }
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
         }
     }
-    out.insert("paths".into(), kept);
-    out.insert("components".into(), Value::Mapping(components));
     Value::Mapping(out)
 }
 
@@ -476,6 +858,7 @@ fn parent_key_is(path: &[Seg], name: &str) -> bool {
 /// keywords whose value is a mapping of something else.
 fn in_schema(path: &[Seg]) -> bool {
     let under_schemas = (key_is(path.first(), "components") && key_is(path.get(1), "schemas") && path.len() >= 3)
+        || (key_is(path.first(), "definitions") && path.len() >= 2)
         || path.iter().any(|seg| key_is(Some(seg), "schema"));
     let not_a_schema =
         ["properties", "discriminator", "mapping", "example", "examples", "default", "externalDocs", "xml"]
@@ -497,21 +880,53 @@ fn escape_pointer(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 
-fn schema_ref(name: &str) -> Value {
-    Value::String(format!("#/components/schemas/{}", escape_pointer(name)))
+/// Where a document keeps its named schemas: `components/schemas`, or `definitions` in Swagger 2.0.
+#[derive(Clone, Copy)]
+struct Schemas {
+    section: &'static [&'static str],
 }
 
-fn ref_to(name: &str) -> Value {
-    let mut mapping = Mapping::new();
-    mapping.insert("$ref".into(), schema_ref(name));
-    Value::Mapping(mapping)
-}
+impl Schemas {
+    fn of(doc: &Value) -> Schemas {
+        let section: &[&str] = if doc.get("swagger").is_some() { &["definitions"] } else { &["components", "schemas"] };
+        Schemas { section }
+    }
 
-fn schema_names(doc: &Value) -> Vec<String> {
-    doc["components"]["schemas"]
-        .as_mapping()
-        .map(|schemas| schemas.keys().filter_map(|key| key.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
+    fn section_path(self) -> NodePath {
+        self.section.iter().map(|key| Seg::Key((*key).into())).collect()
+    }
+
+    fn path(self, name: &str) -> NodePath {
+        let mut path = self.section_path();
+        path.push(Seg::Key(name.into()));
+        path
+    }
+
+    /// The `$ref` text of the named schema.
+    fn reference(self, name: &str) -> Value {
+        Value::String(format!("#/{}/{}", self.section.join("/"), escape_pointer(name)))
+    }
+
+    fn ref_to(self, name: &str) -> Value {
+        mapping_of(&[("$ref", self.reference(name))])
+    }
+
+    fn names(self, doc: &Value) -> Vec<String> {
+        node(doc, &self.section_path())
+            .and_then(Value::as_mapping)
+            .map(|schemas| schemas.keys().filter_map(|key| key.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The name of the schema `path` is (or is inside of).
+    fn name_at(self, path: &[Seg]) -> Option<String> {
+        let inside = path.len() > self.section.len()
+            && self.section.iter().zip(path).all(|(key, seg)| key_is(Some(seg), key));
+        match path.get(self.section.len()) {
+            Some(Seg::Key(Value::String(name))) if inside => Some(name.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// Renames a key of `mapping`, keeping its place.
@@ -729,7 +1144,8 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
     // Schema keywords mostly go where schemas are; one time in four, anywhere.
     let in_schemas: Vec<&NodePath> = mappings.iter().copied().filter(|path| in_schema(path)).collect();
     let schema_targets = if in_schemas.is_empty() || pick_n >> 30 == 3 { &mappings } else { &in_schemas };
-    let schemas = schema_names(doc);
+    let home = Schemas::of(doc);
+    let schemas = home.names(doc);
     match mutation.kind {
         Kind::DeleteKey => {
             let entries: Vec<&NodePath> =
@@ -740,7 +1156,7 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
         }
         Kind::DeleteSchema => {
             if let Some(name) = pick(&schemas, at) {
-                if let Some(Value::Mapping(mapping)) = doc.get_mut("components").and_then(|c| c.get_mut("schemas")) {
+                if let Some(Value::Mapping(mapping)) = node_mut(doc, &home.section_path()) {
                     mapping.shift_remove(name.as_str());
                 }
             }
@@ -791,23 +1207,19 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
         }
         Kind::SelfCycle => {
             // A mapping inside a component schema (or the schema itself) now refers to that schema.
-            let inside: Vec<&NodePath> = mappings
-                .iter()
-                .copied()
-                .filter(|path| path.len() >= 3 && key_is(path.first(), "components") && key_is(path.get(1), "schemas"))
-                .collect();
+            let inside: Vec<&NodePath> =
+                mappings.iter().copied().filter(|path| home.name_at(path).is_some()).collect();
             if let Some(path) = pick(&inside, at) {
-                let Seg::Key(Value::String(name)) = &path[2] else { return };
-                let name = name.clone();
+                let Some(name) = home.name_at(path) else { return };
                 match pick_n % 4 {
-                    0 => set(doc, path, ref_to(&name)),
+                    0 => set(doc, path, home.ref_to(&name)),
                     1 => {
-                        let properties = mapping_of(&[("next", ref_to(&name))]);
+                        let properties = mapping_of(&[("next", home.ref_to(&name))]);
                         insert(doc, path, "properties", properties);
                         insert(doc, path, "required", strings(&["next"]));
                     }
-                    2 => insert(doc, path, "allOf", Value::Sequence(vec![ref_to(&name)])),
-                    _ => insert(doc, path, "items", ref_to(&name)),
+                    2 => insert(doc, path, "allOf", Value::Sequence(vec![home.ref_to(&name)])),
+                    _ => insert(doc, path, "items", home.ref_to(&name)),
                 }
             }
         }
@@ -822,17 +1234,15 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
                 pick_n as usize % schemas.len()
             };
             let (a, b) = (schemas[a].clone(), schemas[b].clone());
-            let path_of =
-                |name: &str| vec![Seg::Key("components".into()), Seg::Key("schemas".into()), Seg::Key(name.into())];
             for (from, to) in [(&a, &b), (&b, &a)] {
-                let path = path_of(from);
+                let path = home.path(from);
                 match (pick_n / 7) % 3 {
-                    0 => set(doc, &path, ref_to(to)),
+                    0 => set(doc, &path, home.ref_to(to)),
                     1 => {
-                        insert(doc, &path, "allOf", Value::Sequence(vec![ref_to(to)]));
+                        insert(doc, &path, "allOf", Value::Sequence(vec![home.ref_to(to)]));
                     }
                     _ => {
-                        let properties = mapping_of(&[("other", ref_to(to))]);
+                        let properties = mapping_of(&[("other", home.ref_to(to))]);
                         set(
                             doc,
                             &path,
@@ -915,7 +1325,7 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
                 .filter(|path| node(doc, path).is_some_and(|n| n.get("oneOf").is_some() || n.get("anyOf").is_some()))
                 .collect();
             let targets = if unions.is_empty() || pick_n % 4 == 3 { schema_targets } else { &unions };
-            let existing = pick(&schemas, pick_n).map(|name| schema_ref(name)).unwrap_or_else(|| Value::from("#"));
+            let existing = pick(&schemas, pick_n).map(|name| home.reference(name)).unwrap_or_else(|| Value::from("#"));
             let discriminator = match (pick_n / 4) % 6 {
                 0 => mapping_of(&[
                     ("propertyName", "kind".into()),
@@ -969,7 +1379,7 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
                         .collect();
                     pick(&small, choice / 4).and_then(|path| node(doc, path)).cloned().unwrap_or(Value::Null)
                 }
-                2 => pick(&schemas, choice / 4).map(|name| ref_to(name)).unwrap_or_else(|| scalar(choice / 4)),
+                2 => pick(&schemas, choice / 4).map(|name| home.ref_to(name)).unwrap_or_else(|| scalar(choice / 4)),
                 _ => Value::from(weird_name(choice / 4)),
             };
             if let Some(path) = pick(&mappings, at) {

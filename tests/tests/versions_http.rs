@@ -26,7 +26,7 @@ mod openapi31 {
     use super::*;
     use fixture_openapi31::types::{
         BankTransfer, Card, CardType, GetPaymentParams, NewPayment, NewPaymentMethod, NewPaymentReference,
-        PaymentMethod, Status,
+        PaymentChannel, PaymentMethod, Status,
     };
     use fixture_openapi31::{Client, Error, RetryPolicy};
 
@@ -116,7 +116,7 @@ mod openapi31 {
             .and(path("/payments/p2"))
             .respond_with(
                 ResponseTemplate::new(200).set_body_json(json!({"id": "p2", "amount": 5, "status": "disputed",
-                "fee": {"amount": 1, "currency": "EUR"}, "note": null})),
+                "fee": {"amount": 1, "currency": "EUR"}, "note": null, "channel": 2})),
             )
             .mount(&server)
             .await;
@@ -126,6 +126,8 @@ mod openapi31 {
         let payment = client.get_payment(&params).await.expect("the call succeeds");
         assert_eq!(payment.status, Status::Unknown("disputed".into()));
         assert_eq!(payment.fee.map(|fee| fee.currency), Some("EUR".to_string()));
+        // An enum written as a union of constants, its variants named by the members' titles.
+        assert_eq!(payment.channel, Some(PaymentChannel::PointOfSale));
         client.ping(None).await.expect("an operation without responses succeeds on 2xx");
         let ping = received(&server).await.pop().expect("the ping was sent");
         assert!(ping.body.is_empty(), "no body was sent");

@@ -64,16 +64,20 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 /// Parses spec text. `path` labels errors, and references to other files are resolved relative
 /// to its directory.
 ///
-/// A YAML spec is also read straight into `openapiv3` on a second thread while the raw tree is
-/// built, checked and repaired; when that changed nothing (no repair, no warning, no other
-/// file), the straight reading is the same document and is used, so loading costs about one
-/// parse instead of a parse and a conversion.
+/// A YAML spec that may be OpenAPI 3.0 is also read straight into `openapiv3` on a second thread
+/// while the raw tree is built, checked and repaired; when that changed nothing (no repair, no
+/// warning, no other file), the straight reading is the same document and is used, so loading
+/// costs about one parse instead of a parse and a conversion. The straight reading refuses what
+/// `openapiv3` would panic on (see `strict` below); the tree reports it.
 pub fn parse(path: &Path, text: &str) -> Result<Loaded, Error> {
-    if !raw::reads_as_yaml(path, text) {
+    if !raw::reads_as_yaml(path, text) || !may_be_openapi_30(text) {
         return deserialize(path, text, prepare(path, text)?);
     }
     std::thread::scope(|scope| {
-        let straight = scope.spawn(|| serde_yaml::from_str::<OpenAPI>(text).ok());
+        let straight = scope.spawn(|| {
+            let deserializer = strict::Strict::new(serde_yaml::Deserializer::from_str(text));
+            OpenAPI::deserialize(deserializer).ok()
+        });
         let prepared = prepare(path, text);
         let straight = straight.join().ok().flatten();
         let prepared = prepared?;
@@ -87,6 +91,271 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, Error> {
             _ => deserialize(path, text, prepared),
         }
     })
+}
+
+/// Whether YAML text may declare OpenAPI 3.0, the only version whose tree can come out
+/// untouched. Conservative: false only when a line at the left margin, where the document's own
+/// keys are, says `swagger:`, or says `openapi:` with a 3.x version other than 3.0 (the first
+/// such line decides).
+fn may_be_openapi_30(text: &str) -> bool {
+    for line in text.lines() {
+        if line.starts_with("swagger:") {
+            return false;
+        }
+        if let Some(value) = line.strip_prefix("openapi:") {
+            let version = value.split_whitespace().next().unwrap_or("").trim_matches(['"', '\'']);
+            let minor = version.strip_prefix("3.").and_then(|rest| rest.split('.').next());
+            return !minor.is_some_and(|minor| minor.parse::<u32>().is_ok_and(|minor| minor > 0));
+        }
+    }
+    true
+}
+
+/// `serde_yaml`'s deserializer for the straight reading, refusing a mapping that has a key twice
+/// and a number that is not finite (`.inf`, `.nan`). `openapiv3`'s `ReferenceOr` buffers an
+/// object, and when that does not deserialize, reads the copy again through `serde_json::Value`
+/// for its error message; but that keeps the last of duplicate keys and turns non-finite numbers
+/// into `null`, so the object may deserialize after all, and `openapiv3` panics ("somehow this
+/// parsed successfully the second time"). Refused here, they fail the straight reading instead;
+/// the tree rejects non-finite numbers and warns about duplicate keys, so the straight reading
+/// would not have been used anyway. Everything else is handed on unchanged.
+mod strict {
+    use std::borrow::Cow;
+    use std::collections::HashSet;
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+
+    /// A deserializer, visitor, seed or access, handing on only wrapped ones. `keys` is set while
+    /// a mapping key is read: the keys the mapping had before it.
+    pub(super) struct Strict<'k, 'de, T> {
+        inner: T,
+        keys: Option<&'k mut Keys<'de>>,
+    }
+
+    impl<T> Strict<'_, '_, T> {
+        pub(super) fn new(inner: T) -> Self {
+            Strict { inner, keys: None }
+        }
+    }
+
+    /// The keys of one mapping so far (the first few compared one by one).
+    #[derive(Default)]
+    pub(super) struct Keys<'de> {
+        few: Vec<Cow<'de, str>>,
+        many: HashSet<Cow<'de, str>>,
+    }
+
+    impl<'de> Keys<'de> {
+        fn add<E: de::Error>(&mut self, key: Cow<'de, str>) -> Result<(), E> {
+            let new = if self.many.is_empty() && self.few.len() < 16 {
+                !self.few.contains(&key) && {
+                    self.few.push(key);
+                    true
+                }
+            } else {
+                self.many.extend(self.few.drain(..));
+                self.many.insert(key)
+            };
+            if new {
+                Ok(())
+            } else {
+                Err(E::custom("a mapping has the same key twice"))
+            }
+        }
+    }
+
+    macro_rules! forward_deserialize {
+        ($($method:ident($($arg:ident: $ty:ty),*))*) => {$(
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+                self.inner.$method($($arg,)* Strict { inner: visitor, keys: self.keys })
+            }
+        )*};
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
+        type Error = D::Error;
+
+        forward_deserialize! {
+            deserialize_any() deserialize_bool() deserialize_i8() deserialize_i16() deserialize_i32()
+            deserialize_i64() deserialize_i128() deserialize_u8() deserialize_u16() deserialize_u32()
+            deserialize_u64() deserialize_u128() deserialize_f32() deserialize_f64() deserialize_char()
+            deserialize_str() deserialize_string() deserialize_bytes() deserialize_byte_buf()
+            deserialize_option() deserialize_unit() deserialize_seq() deserialize_map()
+            deserialize_identifier() deserialize_ignored_any()
+            deserialize_unit_struct(name: &'static str)
+            deserialize_newtype_struct(name: &'static str)
+            deserialize_tuple(len: usize)
+            deserialize_tuple_struct(name: &'static str, len: usize)
+            deserialize_struct(name: &'static str, fields: &'static [&'static str])
+            deserialize_enum(name: &'static str, variants: &'static [&'static str])
+        }
+
+        fn is_human_readable(&self) -> bool {
+            self.inner.is_human_readable()
+        }
+    }
+
+    macro_rules! forward_visit {
+        ($($method:ident($ty:ty))*) => {$(
+            fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
+                self.inner.$method(value)
+            }
+        )*};
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for Strict<'_, 'de, V> {
+        type Value = V::Value;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.inner.expecting(formatter)
+        }
+
+        forward_visit! {
+            visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64) visit_i128(i128)
+            visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64) visit_u128(u128) visit_char(char)
+            visit_bytes(&[u8]) visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
+        }
+
+        fn visit_f32<E: de::Error>(self, value: f32) -> Result<V::Value, E> {
+            if !value.is_finite() {
+                return Err(E::custom("a number is not finite"));
+            }
+            self.inner.visit_f32(value)
+        }
+
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<V::Value, E> {
+            if !value.is_finite() {
+                return Err(E::custom("a number is not finite"));
+            }
+            self.inner.visit_f64(value)
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<V::Value, E> {
+            if let Some(keys) = self.keys {
+                keys.add(Cow::Owned(value.to_owned()))?;
+            }
+            self.inner.visit_str(value)
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<V::Value, E> {
+            if let Some(keys) = self.keys {
+                keys.add(Cow::Borrowed(value))?;
+            }
+            self.inner.visit_borrowed_str(value)
+        }
+
+        fn visit_string<E: de::Error>(self, value: String) -> Result<V::Value, E> {
+            if let Some(keys) = self.keys {
+                keys.add(Cow::Owned(value.clone()))?;
+            }
+            self.inner.visit_string(value)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_none()
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_unit()
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+            self.inner.visit_some(Strict { inner: deserializer, keys: self.keys })
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+            self.inner.visit_newtype_struct(Strict { inner: deserializer, keys: self.keys })
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_seq(Strict::new(seq))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_map(StrictMap { inner: map, keys: Keys::default() })
+        }
+
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_enum(Strict::new(data))
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Strict<'_, 'de, S> {
+        type Value = S::Value;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+            self.inner.deserialize(Strict { inner: deserializer, keys: self.keys })
+        }
+    }
+
+    impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Strict<'_, 'de, A> {
+        type Error = A::Error;
+
+        fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
+            self.inner.next_element_seed(Strict::new(seed))
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.inner.size_hint()
+        }
+    }
+
+    /// A mapping: each key is checked against the ones before it.
+    struct StrictMap<'de, A> {
+        inner: A,
+        keys: Keys<'de>,
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'de, A> {
+        type Error = A::Error;
+
+        fn next_key_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
+            self.inner.next_key_seed(Strict { inner: seed, keys: Some(&mut self.keys) })
+        }
+
+        fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+            self.inner.next_value_seed(Strict::new(seed))
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.inner.size_hint()
+        }
+    }
+
+    impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for Strict<'_, 'de, A> {
+        type Error = A::Error;
+        type Variant = Strict<'de, 'de, A::Variant>;
+
+        fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self::Variant), A::Error> {
+            let (value, variant) = self.inner.variant_seed(Strict::new(seed))?;
+            Ok((value, Strict::new(variant)))
+        }
+    }
+
+    impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Strict<'_, 'de, A> {
+        type Error = A::Error;
+
+        fn unit_variant(self) -> Result<(), A::Error> {
+            self.inner.unit_variant()
+        }
+
+        fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+            self.inner.newtype_variant_seed(Strict::new(seed))
+        }
+
+        fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+            self.inner.tuple_variant(len, Strict::new(visitor))
+        }
+
+        fn struct_variant<V: Visitor<'de>>(
+            self,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, A::Error> {
+            self.inner.struct_variant(fields, Strict::new(visitor))
+        }
+    }
 }
 
 /// The spec as the OpenAPI 3.0 tree `openapiv3` is given: normalized from whatever version it

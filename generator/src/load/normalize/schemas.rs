@@ -132,6 +132,7 @@ impl Rules<'_> {
         }
         let wrote_nullable = mapping.get("nullable") == Some(&Value::Bool(true));
         self.extension_nullable(mapping, pointer);
+        unions::enum_of_constants(mapping);
         self.type_list(mapping, pointer);
         self.constant(mapping, pointer);
         self.examples(mapping);

@@ -23,7 +23,7 @@ mod mapped;
 mod objects;
 mod unions;
 
-use enums::{build_enum, enum_values};
+use enums::{build_enum, enum_values, EnumEntry};
 pub use mapped::unused_mappings;
 use mapped::{mapped_alias_doc, Mappings};
 use objects::AllOfParts;
@@ -213,7 +213,10 @@ impl<'a> SchemaLowering<'a> {
     pub fn add_string_enum(&mut self, context: &str, doc: String, values: &[String], pointer: String) -> TypeId {
         let id = TypeId(self.types.len());
         let name = self.type_names.claim(naming::type_name(context));
-        let values = values.iter().map(|value| (EnumValue::String(value.clone()), None)).collect();
+        let values = values
+            .iter()
+            .map(|value| EnumEntry { value: EnumValue::String(value.clone()), name: None, doc: None })
+            .collect();
         self.types.push(Some(TypeDef {
             name,
             pointer,

@@ -148,3 +148,20 @@ fn tuples_maps_and_unsupported_keywords() {
     }
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
 }
+
+#[test]
+fn a_union_of_constants_is_an_enum_with_named_values() {
+    let loaded = load(
+        "3.1.0",
+        "    Kind:\n      oneOf:\n        - {const: 0, title: GUILD_TEXT, description: A text channel.}\n        - {const: 2, title: GUILD_VOICE}\n        - {type: 'null'}\n      format: int32\n",
+    );
+    assert!(warnings(&loaded).is_empty(), "{:?}", warnings(&loaded));
+    let kind = schema(&loaded, "Kind");
+    assert!(kind.schema_data.nullable);
+    assert!(
+        matches!(&kind.schema_kind, SchemaKind::Type(Type::Integer(i)) if i.enumeration == [Some(0), Some(2)]),
+        "{kind:?}"
+    );
+    assert_eq!(kind.schema_data.extensions["x-enum-varnames"], serde_json::json!(["GUILD_TEXT", "GUILD_VOICE"]));
+    assert_eq!(kind.schema_data.extensions["x-enum-descriptions"], serde_json::json!(["A text channel.", ""]));
+}

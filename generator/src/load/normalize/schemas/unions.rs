@@ -1,7 +1,12 @@
-//! Unions told apart by constants: generated 3.1 specs often give each member of a `oneOf` a
-//! property fixed with `const` (`type: {const: card}`) instead of a `discriminator`. When every
-//! member is a reference to a component that fixes the same property to a different value, that
-//! property is the discriminator, which lets decoding pick the member by it.
+//! Unions of constants:
+//! - an enum written as a union with one member per value (`oneOf: [{const: 0, title:
+//!   GUILD_TEXT, description: …}, …]`), the 3.1 way to document each value, is an `enum` whose
+//!   variants are named and documented by the members (`x-enum-varnames`,
+//!   `x-enum-descriptions`);
+//! - generated 3.1 specs often give each member of a `oneOf` a property fixed with `const`
+//!   (`type: {const: card}`) instead of a `discriminator`. When every member is a reference to a
+//!   component that fixes the same property to a different value, that property is the
+//!   discriminator, which lets decoding pick the member by it.
 
 use std::collections::HashMap;
 
@@ -92,4 +97,64 @@ fn only_null(member: &Value) -> bool {
         Some(_) => false,
         None => member.get("nullable") == Some(&Value::Bool(true)),
     }
+}
+
+/// Keywords a member of an enum written as a union may have besides `const`.
+const CONSTANT_MEMBER_KEYS: [&str; 6] = ["const", "title", "description", "type", "deprecated", "format"];
+
+/// `oneOf`/`anyOf` whose members each allow one constant (and `null`) → an `enum` of those values,
+/// named and documented by the members' titles and descriptions.
+pub(super) fn enum_of_constants(mapping: &mut Mapping) {
+    let keyword = if mapping.contains_key("oneOf") { "oneOf" } else { "anyOf" };
+    let Some(Value::Sequence(members)) = mapping.get(keyword) else { return };
+    let mut values = Vec::new();
+    let (mut names, mut docs) = (Vec::new(), Vec::new());
+    let mut null = false;
+    for member in members {
+        if only_null(member) {
+            null = true;
+            continue;
+        }
+        let Value::Mapping(member) = member else { return };
+        let plain = member
+            .keys()
+            .all(|key| key.as_str().is_some_and(|key| CONSTANT_MEMBER_KEYS.contains(&key) || key.starts_with("x-")));
+        match member.get("const") {
+            Some(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) if plain => values.push(value.clone()),
+            _ => return,
+        }
+        let text = |key: &str| Value::from(member.get(key).and_then(Value::as_str).unwrap_or_default());
+        names.push(text("title"));
+        docs.push(text("description"));
+    }
+    if values.len() < 2 {
+        return;
+    }
+    let typ = common_type(&values);
+    mapping.remove(keyword);
+    if let (Some(typ), false) = (typ, mapping.contains_key("type")) {
+        mapping.insert(Value::from("type"), Value::from(typ));
+    }
+    if null {
+        mapping.insert(Value::from("nullable"), Value::Bool(true));
+    }
+    for (key, texts) in [("x-enum-varnames", names), ("x-enum-descriptions", docs)] {
+        if texts.iter().any(|text| text.as_str().is_some_and(|text| !text.is_empty())) {
+            mapping.insert(Value::from(key), Value::Sequence(texts));
+        }
+    }
+    mapping.insert(Value::from("enum"), Value::Sequence(values));
+}
+
+/// The JSON type all the values share, if they share one.
+fn common_type(values: &[Value]) -> Option<&'static str> {
+    let type_of = |value: &Value| match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(number) if number.is_i64() || number.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        _ => None,
+    };
+    let first = type_of(values.first()?)?;
+    values.iter().all(|value| type_of(value) == Some(first)).then_some(first)
 }
