@@ -2,18 +2,23 @@
 //!
 //! Two property tests, run by proptest with a fixed RNG seed so that every run tries the same cases:
 //!
-//! - `mutated_specs_never_panic` starts from every fixture spec (and from a trimmed Plaid spec when
-//!   `../shared/specs/plaid-2020-09-14.yml` exists beside the workspace), applies 1–8 structural mutations at
-//!   random nodes — deleted keys, nodes swapped for other types, unknown `type`s, dangling and cyclic `$ref`s,
+//! - `mutated_specs_never_panic` starts from every fixture spec, from a Swagger 2.0 and an OpenAPI 3.1 seed
+//!   written here, and from trimmed copies of real specs when `../shared/specs` exists beside the workspace (Plaid,
+//!   3.0; from `dev-next/`, Adyen's session authentication, 3.1, and etcd, 2.0), applies 1–8 structural mutations
+//!   at random nodes — deleted keys, nodes swapped for other types, unknown `type`s, dangling and cyclic `$ref`s,
 //!   awkward names, duplicate enum values, `nullable` and composition wrappers, required properties that do not
-//!   exist, bogus discriminators, odd defaults, constraints and doc text — and generates from the result.
-//! - `arbitrary_text_never_panics` feeds random text, YAML-ish token soup after an `openapi: 3.0.0` line, and the
-//!   seed texts cut, spliced and re-indented at random byte offsets.
+//!   exist, bogus discriminators, odd defaults, constraints and doc text, 3.1 constructs (type lists, `const`,
+//!   `$defs`, `prefixItems`, references with siblings, …) and 2.0 ones (`in: body`, `formData`, `collectionFormat`,
+//!   security definitions, …) — and generates from the result.
+//! - `arbitrary_text_never_panics` feeds random text, YAML-ish token soup after an `openapi: 3.0.0`,
+//!   `openapi: 3.1.0` or `swagger: '2.0'` header, and the seed texts cut, spliced and re-indented at random byte
+//!   offsets.
 //!
 //! Every generation runs on its own thread under `catch_unwind` with a deadline and must end in `Ok`, a syntax
-//! error, or spec errors that each carry a JSON pointer (`#…`) and a message. A panic, `Error::Internal` (the
-//! generator emitted invalid Rust), or a call past the deadline fails the test and prints the spec. A sample of
-//! the cases is generated twice to check that the output is deterministic.
+//! error, or spec errors that each carry a JSON pointer (`#…`) and a message. A panic on any thread of the
+//! generator (even one the generator catches), `Error::Internal` (the generator emitted invalid Rust), or a call
+//! past the deadline fails the test and prints the spec. A sample of the cases is generated twice to check that
+//! the output is deterministic.
 //!
 //! `NO_PANIC_CASES` sets the number of cases of each property (default 256), `NO_PANIC_SEED` (a number) the RNG
 //! seed. The spec of the case being run is kept in `target/tmp/no_panic-*-current.yaml`, so even a crash that
@@ -723,7 +728,9 @@ fn trim(full: &Value) -> Value {
         let picked: Mapping = entries
             .as_mapping()?
             .iter()
-            .filter(|(name, _)| name.as_str().is_some_and(|name| reached.contains(&(section.to_owned(), name.to_owned()))))
+            .filter(|(name, _)| {
+                name.as_str().is_some_and(|name| reached.contains(&(section.to_owned(), name.to_owned())))
+            })
             .map(|(name, node)| (name.clone(), node.clone()))
             .collect();
         (!picked.is_empty()).then_some(Value::Mapping(picked))
@@ -920,8 +927,8 @@ impl Schemas {
 
     /// The name of the schema `path` is (or is inside of).
     fn name_at(self, path: &[Seg]) -> Option<String> {
-        let inside = path.len() > self.section.len()
-            && self.section.iter().zip(path).all(|(key, seg)| key_is(Some(seg), key));
+        let inside =
+            path.len() > self.section.len() && self.section.iter().zip(path).all(|(key, seg)| key_is(Some(seg), key));
         match path.get(self.section.len()) {
             Some(Seg::Key(Value::String(name))) if inside => Some(name.clone()),
             _ => None,
@@ -936,10 +943,14 @@ fn rename_key(mapping: &mut Mapping, old: &Value, new: Value) {
     }
 }
 
-/// Replaces every string equal to `old` (a `$ref` or a discriminator mapping target) with `new`.
+/// Replaces every string equal to `old` (a `$ref` or a discriminator mapping target) with `new`, and `old` with
+/// `new` where a string starts with `old/` (a reference into the entry, such as its `$defs`).
 fn rewrite_strings(node: &mut Value, old: &str, new: &str) {
     match node {
         Value::String(text) if text == old => *text = new.to_owned(),
+        Value::String(text) if text.strip_prefix(old).is_some_and(|rest| rest.starts_with('/')) => {
+            text.replace_range(..old.len(), new);
+        }
         Value::Mapping(mapping) => mapping.values_mut().for_each(|value| rewrite_strings(value, old, new)),
         Value::Sequence(items) => items.iter_mut().for_each(|item| rewrite_strings(item, old, new)),
         _ => {}
@@ -995,6 +1006,13 @@ enum Kind {
     SetConstraint,
     /// Sets a description, title, summary, pattern or format to text that is hard to embed in code.
     SetText,
+    /// Adds a JSON Schema 2020-12 (OpenAPI 3.1) construct: type lists, `const`, `$defs` and references into
+    /// them, `prefixItems`, `patternProperties`, `examples`, numeric exclusive bounds, references with siblings,
+    /// `null` in unions, keywords 3.0 has nothing for; or changes the declared version.
+    Keyword31,
+    /// Adds a Swagger 2.0 construct: `in: body` and `formData` parameters, `type: file`, `collectionFormat`,
+    /// `consumes`/`produces`, `x-nullable`, a discriminator that is a property name, security definitions.
+    Swagger2,
 }
 
 /// Every kind of mutation with its weight: the ones that break the document's shape (most end in a
@@ -1018,6 +1036,8 @@ const KINDS: &[(Kind, usize)] = &[
     (Kind::SetDefault, 2),
     (Kind::SetConstraint, 2),
     (Kind::SetText, 2),
+    (Kind::Keyword31, 3),
+    (Kind::Swagger2, 3),
 ];
 
 /// One mutation: `at` chooses the node, `pick` the variant.
@@ -1207,8 +1227,7 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
         }
         Kind::SelfCycle => {
             // A mapping inside a component schema (or the schema itself) now refers to that schema.
-            let inside: Vec<&NodePath> =
-                mappings.iter().copied().filter(|path| home.name_at(path).is_some()).collect();
+            let inside: Vec<&NodePath> = mappings.iter().copied().filter(|path| home.name_at(path).is_some()).collect();
             if let Some(path) = pick(&inside, at) {
                 let Some(name) = home.name_at(path) else { return };
                 match pick_n % 4 {
@@ -1366,7 +1385,8 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
                 "maximum", "exclusiveMinimum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
                 "uniqueItems", "nullable", "discriminator", "in", "name", "schema", "content", "style", "explode",
                 "parameters", "requestBody", "responses", "title", "description", "security", "servers",
-                "deprecated", "operationId", "x-crate-name",
+                "deprecated", "operationId", "x-crate-name", "const", "$defs", "prefixItems", "patternProperties",
+                "examples", "collectionFormat", "x-nullable", "consumes", "produces", "webhooks",
             ];
             let key = KEYS[pick_n as usize % KEYS.len()];
             let choice = pick_n / KEYS.len() as u32;
@@ -1422,7 +1442,300 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
                 insert(doc, path, key, Value::from(odd_text(pick_n / KEYS.len() as u32)));
             }
         }
+        Kind::Keyword31 => keyword31(doc, schema_targets, home, &schemas, at, pick_n),
+        Kind::Swagger2 => swagger2(doc, &paths, schema_targets, home, &schemas, at, pick_n),
     }
+}
+
+/// Adds a JSON Schema 2020-12 construct (OpenAPI 3.1) to a schema, or changes the declared version.
+fn keyword31(doc: &mut Value, targets: &[&NodePath], home: Schemas, schemas: &[String], at: u32, pick_n: u32) {
+    let Some(path) = pick(targets, at).map(|path| (*path).clone()) else { return };
+    let choice = pick_n as usize / 16;
+    let typed = |name: &str| mapping_of(&[("type", name.into())]);
+    let some_reference = || pick(schemas, choice as u32).map(|name| home.reference(name)).unwrap_or("#/nope".into());
+    match pick_n % 16 {
+        0 => insert(doc, &path, "type", strings(&["string", "null"])),
+        1 => insert(doc, &path, "type", strings(&["integer", "string", "null"])),
+        2 => {
+            let lists = [
+                strings(&[]),
+                strings(&["null"]),
+                strings(&["object", "array"]),
+                strings(&["string", "string"]),
+                Value::Sequence(vec!["number".into(), 3.into()]),
+                strings(&["boolean", "null", "integer", "number", "object", "array", "string"]),
+            ];
+            insert(doc, &path, "type", lists[choice % lists.len()].clone());
+        }
+        3 => insert(doc, &path, "const", any_value(choice as u32)),
+        4 => {
+            // A `$defs` entry, and a property that refers to it by a pointer into this schema.
+            let inner = mapping_of(&[("type", "string".into()), ("enum", strings(&["a", "b"]))]);
+            insert(doc, &path, "$defs", mapping_of(&[("Inner", inner)]));
+            let property = mapping_of(&[("$ref", format!("{}/$defs/Inner", pointer_of(&path)).into())]);
+            match node_mut(doc, &path).and_then(|node| node.get_mut("properties")) {
+                Some(Value::Mapping(properties)) => {
+                    properties.insert("inner".into(), property);
+                }
+                _ => insert(doc, &path, "properties", mapping_of(&[("inner", property)])),
+            }
+        }
+        5 => {
+            // A reference into a schema, which may have no such part.
+            const INTO: &[&str] = &[
+                "/$defs/Inner",
+                "/$defs",
+                "/$defs/",
+                "/properties/id",
+                "/$defs/Inner/$defs/Deeper",
+                "/allOf/0",
+                "/items",
+            ];
+            let target = some_reference();
+            let reference = format!("{}{}", target.as_str().unwrap_or("#"), INTO[choice % INTO.len()]);
+            set(doc, &path, mapping_of(&[("$ref", reference.into())]));
+        }
+        6 => {
+            let items =
+                vec![typed("string"), typed("integer"), home.ref_to(schemas.first().map_or("", String::as_str))];
+            insert(doc, &path, "prefixItems", Value::Sequence(items[..1 + choice % 3].to_vec()));
+            if choice % 2 == 0 {
+                insert(doc, &path, "items", false.into());
+            }
+            if choice % 3 == 0 {
+                insert(doc, &path, "type", "array".into());
+            }
+        }
+        7 => {
+            let patterns = mapping_of(&[("^x-", typed("string")), ("[", typed("integer")), ("", true.into())]);
+            insert(doc, &path, "patternProperties", patterns);
+        }
+        8 => insert(
+            doc,
+            &path,
+            "examples",
+            Value::Sequence(vec![any_value(choice as u32), any_value(choice as u32 / 3)]),
+        ),
+        9 => {
+            let key = if choice % 2 == 0 { "exclusiveMinimum" } else { "exclusiveMaximum" };
+            insert(doc, &path, key, odd_number(choice as u32 / 2));
+        }
+        10 => {
+            // A reference with siblings.
+            let siblings = [
+                ("description", Value::from("beside a reference")),
+                ("nullable", true.into()),
+                ("type", "object".into()),
+                ("default", any_value(choice as u32 / 9)),
+                ("readOnly", true.into()),
+                ("properties", mapping_of(&[("extra", typed("string"))])),
+                ("required", strings(&["extra"])),
+                ("x-nullable", true.into()),
+                ("const", "fixed".into()),
+            ];
+            let (key, value) = siblings[choice % siblings.len()].clone();
+            if node(doc, &path).is_some_and(|node| node.get("$ref").is_some()) {
+                insert(doc, &path, key, value);
+            } else {
+                set(doc, &path, mapping_of(&[("$ref", some_reference()), (key, value)]));
+            }
+        }
+        11 => {
+            // `null` as a member of a union, or a value of an enum.
+            let Some(inner) = node(doc, &path).cloned() else { return };
+            let null = typed("null");
+            match choice % 3 {
+                0 => set(doc, &path, mapping_of(&[("anyOf", Value::Sequence(vec![inner, null]))])),
+                1 => set(doc, &path, mapping_of(&[("oneOf", Value::Sequence(vec![null, inner]))])),
+                _ => insert(doc, &path, "enum", Value::Sequence(vec!["a".into(), Value::Null])),
+            }
+        }
+        12 => {
+            // What OpenAPI 3.0 has nothing for, or what only identifies a schema.
+            #[rustfmt::skip]
+            const KEYS: &[&str] = &[
+                "if", "then", "else", "dependentSchemas", "dependentRequired", "unevaluatedProperties",
+                "unevaluatedItems", "contains", "minContains", "propertyNames", "$dynamicRef", "$anchor", "$id",
+                "$schema", "$comment", "contentSchema",
+            ];
+            let key = KEYS[choice % KEYS.len()];
+            let value = match choice / KEYS.len() % 3 {
+                0 => typed("string"),
+                1 => any_value(choice as u32),
+                _ => false.into(),
+            };
+            insert(doc, &path, key, value);
+        }
+        13 => {
+            const VALUES: &[&str] = &["base64", "base64url", "application/json", "image/png", "", "7bit"];
+            let key = if choice % 2 == 0 { "contentEncoding" } else { "contentMediaType" };
+            insert(doc, &path, key, VALUES[choice / 2 % VALUES.len()].into());
+        }
+        14 => set(doc, &path, Value::Bool(choice % 2 == 0)),
+        _ => {
+            const VERSIONS: &[&str] = &["3.1.0", "3.1.1", "3.0.3", "3.2.0", "3.1", "2.0"];
+            insert(doc, &[], "openapi", VERSIONS[choice % VERSIONS.len()].into());
+            if choice / VERSIONS.len() % 2 == 0 {
+                remove_at(doc, &[Seg::Key("swagger".into())]);
+            }
+        }
+    }
+}
+
+/// Adds a Swagger 2.0 construct: a body, form or file parameter, `collectionFormat`, `consumes` or `produces`,
+/// `x-nullable`, a discriminator that is a property name, a security definition.
+fn swagger2(
+    doc: &mut Value,
+    paths: &[NodePath],
+    targets: &[&NodePath],
+    home: Schemas,
+    schemas: &[String],
+    at: u32,
+    pick_n: u32,
+) {
+    let choice = pick_n as usize / 10;
+    let typed = |name: &str| mapping_of(&[("type", name.into())]);
+    let some_schema = || pick(schemas, choice as u32).map(|name| home.ref_to(name)).unwrap_or_else(|| typed("object"));
+    // The entries of `parameters` lists and sections, and the operations (a mapping under a path and a method).
+    let parameters: Vec<NodePath> =
+        paths.iter().filter(|path| parent_key_is(path, "parameters") && is_mapping_at(doc, path)).cloned().collect();
+    let operations: Vec<NodePath> = paths
+        .iter()
+        .filter(|path| {
+            path.len() == 3
+                && (key_is(path.first(), "paths") || key_is(path.first(), "webhooks"))
+                && is_mapping_at(doc, path)
+        })
+        .cloned()
+        .collect();
+    match pick_n % 10 {
+        0 => {
+            if let Some(path) = pick(&parameters, at) {
+                insert(doc, path, "in", "body".into());
+                if choice % 3 != 0 {
+                    insert(doc, path, "schema", some_schema());
+                }
+            }
+        }
+        1 => {
+            if let Some(path) = pick(&parameters, at) {
+                insert(doc, path, "in", "formData".into());
+                if choice % 2 == 0 {
+                    insert(doc, path, "type", "file".into());
+                }
+            }
+        }
+        2 => {
+            const FORMATS: &[&str] = &["csv", "ssv", "tsv", "pipes", "multi", "", "CSV", "bogus"];
+            if let Some(path) = pick(&parameters, at) {
+                insert(doc, path, "collectionFormat", FORMATS[choice % FORMATS.len()].into());
+                if choice / FORMATS.len() % 2 == 0 {
+                    insert(doc, path, "type", "array".into());
+                    insert(doc, path, "items", typed("string"));
+                }
+            }
+        }
+        3 | 4 => {
+            let media = [
+                strings(&["multipart/form-data"]),
+                strings(&["application/x-www-form-urlencoded"]),
+                strings(&[]),
+                "application/json".into(),
+                strings(&["application/xml", "text/plain"]),
+                strings(&["*/*"]),
+                Value::Null,
+                strings(&["application/octet-stream"]),
+            ];
+            let key = if pick_n % 10 == 3 { "consumes" } else { "produces" };
+            let target = pick(&operations, at).cloned().unwrap_or_default();
+            insert(doc, &target, key, media[choice % media.len()].clone());
+        }
+        5 => {
+            let values = [true.into(), false.into(), "yes".into(), Value::Null];
+            if let Some(path) = pick(targets, at) {
+                insert(doc, path, "x-nullable", values[choice % values.len()].clone());
+            }
+        }
+        6 => {
+            if let Some(path) = pick(targets, at) {
+                insert(doc, path, "type", "file".into());
+            }
+        }
+        7 => {
+            let names: [Value; 3] = ["kind".into(), "".into(), weird_name(choice as u32).into()];
+            if let Some(path) = pick(targets, at) {
+                insert(doc, path, "discriminator", names[choice % names.len()].clone());
+            }
+        }
+        8 => {
+            let parameter = match choice % 4 {
+                0 => mapping_of(&[
+                    ("name", "payload".into()),
+                    ("in", "body".into()),
+                    ("required", true.into()),
+                    ("schema", some_schema()),
+                ]),
+                1 => mapping_of(&[("name", "upload".into()), ("in", "formData".into()), ("type", "file".into())]),
+                2 => mapping_of(&[
+                    ("name", "list".into()),
+                    ("in", "query".into()),
+                    ("type", "array".into()),
+                    ("items", typed("integer")),
+                    ("collectionFormat", "multi".into()),
+                ]),
+                _ => mapping_of(&[("name", "second".into()), ("in", "body".into()), ("schema", typed("string"))]),
+            };
+            if let Some(path) = pick(&operations, at) {
+                match node_mut(doc, path).and_then(|operation| operation.get_mut("parameters")) {
+                    Some(Value::Sequence(list)) => list.push(parameter),
+                    _ => insert(doc, path, "parameters", Value::Sequence(vec![parameter])),
+                }
+            }
+        }
+        _ => {
+            // A security definition, which the document requires.
+            let scopes = mapping_of(&[("read", "Read".into())]);
+            let schemes = [
+                typed("basic"),
+                mapping_of(&[("type", "apiKey".into()), ("in", "query".into()), ("name", "key".into())]),
+                mapping_of(&[
+                    ("type", "oauth2".into()),
+                    ("flow", "implicit".into()),
+                    ("authorizationUrl", "https://auth.example.test".into()),
+                    ("scopes", scopes),
+                ]),
+                mapping_of(&[("type", "oauth2".into()), ("flow", "password".into()), ("tokenUrl", "".into())]),
+                mapping_of(&[("type", "oauth2".into()), ("flow", "bogus".into())]),
+                typed("weird"),
+                mapping_of(&[("type", "apiKey".into()), ("in", "body".into())]),
+            ];
+            let name = weird_name((choice / schemes.len()) as u32);
+            let scheme = schemes[choice % schemes.len()].clone();
+            match doc.get_mut("securityDefinitions") {
+                Some(Value::Mapping(definitions)) => {
+                    definitions.insert(name.as_str().into(), scheme);
+                }
+                _ => insert(doc, &[], "securityDefinitions", mapping_of(&[(&name, scheme)])),
+            }
+            let requirement = mapping_of(&[(&name, strings(&["read"]))]);
+            match doc.get_mut("security") {
+                Some(Value::Sequence(requirements)) => requirements.push(requirement),
+                _ => insert(doc, &[], "security", Value::Sequence(vec![requirement])),
+            }
+        }
+    }
+}
+
+/// The JSON pointer (URI fragment) of a node.
+fn pointer_of(path: &[Seg]) -> String {
+    let mut pointer = "#".to_owned();
+    for seg in path {
+        match seg {
+            Seg::Key(key) => pointer.push_str(&format!("/{}", escape_pointer(key.as_str().unwrap_or_default()))),
+            Seg::Index(index) => pointer.push_str(&format!("/{index}")),
+        }
+    }
+    pointer
 }
 
 fn set(doc: &mut Value, path: &[Seg], value: Value) {
@@ -1448,7 +1761,17 @@ fn remove_at(doc: &mut Value, path: &[Seg]) {
 /// renamed component follow it) or a string value (operationId, enum value, parameter name, required name,
 /// discriminator property).
 fn rename(doc: &mut Value, paths: &[NodePath], at: u32, pick_n: u32) {
-    let is_component = |path: &NodePath| path.len() == 3 && key_is(path.first(), "components");
+    // How references to the entry at `path` begin, if it is a component or a Swagger 2.0 definition, parameter or
+    // response.
+    let section_of = |path: &NodePath| match path.as_slice() {
+        [Seg::Key(Value::String(first)), Seg::Key(Value::String(kind)), Seg::Key(_)] if first == "components" => {
+            Some(format!("#/components/{kind}/"))
+        }
+        [Seg::Key(Value::String(section)), Seg::Key(_)] if SWAGGER2_SECTIONS.contains(&section.as_str()) => {
+            Some(format!("#/{section}/"))
+        }
+        _ => None,
+    };
     // (path, whether the name is the key the node sits under rather than the node's string value)
     let sites: Vec<(&NodePath, bool)> = paths
         .iter()
@@ -1456,8 +1779,8 @@ fn rename(doc: &mut Value, paths: &[NodePath], at: u32, pick_n: u32) {
             let keyed = matches!(path.last(), Some(Seg::Key(_)));
             let key_site = keyed
                 && (parent_key_is(path, "properties")
-                    || is_component(path)
-                    || (path.len() == 2 && key_is(path.first(), "paths")));
+                    || section_of(path).is_some()
+                    || (path.len() == 2 && (key_is(path.first(), "paths") || key_is(path.first(), "webhooks"))));
             let value_site = node(doc, path).is_some_and(Value::is_string)
                 && (last_key_is(path, "operationId")
                     || last_key_is(path, "name")
@@ -1480,9 +1803,9 @@ fn rename(doc: &mut Value, paths: &[NodePath], at: u32, pick_n: u32) {
     if let Some(Value::Mapping(mapping)) = node_mut(doc, parent) {
         rename_key(mapping, old, Value::from(name.clone()));
     }
-    if let (true, Some(Seg::Key(Value::String(kind))), Some(old)) = (is_component(path), path.get(1), old.as_str()) {
-        let old_ref = format!("#/components/{kind}/{}", escape_pointer(old));
-        let new_ref = format!("#/components/{kind}/{}", escape_pointer(&name));
+    if let (Some(section), Some(old)) = (section_of(path), old.as_str()) {
+        let old_ref = format!("{section}{}", escape_pointer(old));
+        let new_ref = format!("{section}{}", escape_pointer(&name));
         rewrite_strings(doc, &old_ref, &new_ref);
     }
 }
@@ -1517,12 +1840,25 @@ const TOKENS: &[&str] = &[
     "oneOf", "anyOf", "not", "discriminator", "propertyName", "mapping", "$ref", "'#/components/schemas/A'",
     "'#/components/schemas/B'", "nullable", "additionalProperties", "format", "date-time", "int64", "x", "é", "🦀",
     "\u{feff}", "\\", "\r", "\u{0}",
+    // Swagger 2.0 and OpenAPI 3.1
+    "swagger", "'2.0'", "3.1.0", "definitions", "'#/definitions/A'", "body", "formData", "file", "collectionFormat",
+    "multi", "consumes", "produces", "securityDefinitions", "x-nullable", "const", "$defs",
+    "'#/components/schemas/A/$defs/B'", "prefixItems", "patternProperties", "webhooks", "[string, 'null']", "'null'",
+    "examples",
 ];
 
 const PREFIXES: &[&str] = &[
     "openapi: 3.0.0\n",
     "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      ",
     "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      ",
+    "openapi: 3.1.0\n",
+    "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      ",
+    "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      ",
+    "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  w:\n    post:\n      ",
+    "swagger: '2.0'\n",
+    "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      ",
+    "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    post:\n      parameters:\n        - ",
+    "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  A:\n    ",
 ];
 
 #[derive(Clone, Debug)]
@@ -1677,4 +2013,13 @@ components:
       type: object
 ",
     );
+}
+
+#[test]
+fn duplicate_key_is_a_warning_without_a_panic() {
+    // A key twice in an object `openapiv3` reads as a `ReferenceOr` (a response here; a schema, parameter, path
+    // item… alike): the straight reading of the YAML buffered the object, failed on the duplicate field, then
+    // re-read it through `serde_json::Value`, which keeps the last value, and hit the same `expect` as above, on
+    // the loader's second thread.
+    assert_clean("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  responses:\n    R:\n      description: a\n      description: b\n");
 }

@@ -13,6 +13,7 @@ use serde_yaml::{Mapping, Value};
 use super::super::escape_pointer_token;
 use super::super::walk::{extend_pointer, for_each_child, Obj};
 use super::{describe, Normalizer, Version};
+use crate::error::SpecError;
 
 mod defs;
 mod unions;
@@ -77,8 +78,9 @@ const IGNORED: [&str; 7] = ["$schema", "$id", "$anchor", "$dynamicAnchor", "$com
 pub(super) fn normalize(document: &mut Value, out: &mut Normalizer) {
     let fixed = unions::fixed_properties(document);
     let hoisted = defs::hoist(document, out);
-    let mut rules = Rules { out, hoisted, fixed };
+    let mut rules = Rules { out, hoisted, fixed, foreign: Vec::new() };
     rules.walk(Obj::Document, document, "#");
+    rules.report_foreign();
 }
 
 struct Rules<'a> {
@@ -88,6 +90,9 @@ struct Rules<'a> {
     hoisted: HashMap<String, String>,
     /// Component schemas whose properties are fixed by `const`: name → (property, value).
     fixed: HashMap<String, Vec<(String, String)>>,
+    /// Constructs of another version read so far: the construct, its first warning, and how
+    /// many more places have it.
+    foreign: Vec<(String, SpecError, usize)>,
 }
 
 impl Rules<'_> {
@@ -97,6 +102,10 @@ impl Rules<'_> {
 
     fn walk(&mut self, obj: Obj, node: &mut Value, pointer: &str) {
         if obj == Obj::Schema {
+            if *node == Value::Bool(true) && self.version() == Version::OpenApi31 {
+                // `true` is the JSON Schema that allows anything.
+                *node = Value::Mapping(Mapping::new());
+            }
             self.schema(node, pointer);
         }
         for_each_child(obj, node, &mut |steps, child, value| {
@@ -104,13 +113,32 @@ impl Rules<'_> {
         });
     }
 
-    /// A construct the declared version does not have, read anyway.
+    /// A construct the declared version does not have, read anyway. Such constructs come by
+    /// the hundred in real files: one warning per construct names the first place and counts
+    /// the others.
     fn foreign(&mut self, pointer: &str, construct: &str, reading: &str, native: Version) {
-        if self.version() != native {
-            let version = self.version().label();
-            let original = self.out.original(pointer);
-            self.out
-                .warn(&original, format!("{construct} is {}, not {version}; it was read as {reading}", native.label()));
+        if self.version() == native {
+            return;
+        }
+        if let Some((_, _, more)) = self.foreign.iter_mut().find(|(known, _, _)| known == construct) {
+            *more += 1;
+            return;
+        }
+        let version = self.version().label();
+        let original = self.out.original(pointer);
+        let message = format!("{construct} is {}, not {version}; it was read as {reading}", native.label());
+        self.foreign.push((construct.to_string(), SpecError::new(original, message), 0));
+    }
+
+    /// The warnings of [`Rules::foreign`], in the order first found.
+    fn report_foreign(&mut self) {
+        for (_, mut warning, more) in std::mem::take(&mut self.foreign) {
+            match more {
+                0 => {}
+                1 => warning.message.push_str(" (and so is 1 more place in this file)"),
+                n => warning.message.push_str(&format!(" (and so are {n} more places in this file)")),
+            }
+            self.out.warnings.push(warning);
         }
     }
 
@@ -131,6 +159,10 @@ impl Rules<'_> {
             mapping.remove(key);
         }
         let wrote_nullable = mapping.get("nullable") == Some(&Value::Bool(true));
+        if mapping.get("items") == Some(&Value::Bool(true)) {
+            // `items: true`: items of any kind.
+            mapping.insert(Value::from("items"), Value::Mapping(Mapping::new()));
+        }
         self.extension_nullable(mapping, pointer);
         unions::enum_of_constants(mapping);
         self.type_list(mapping, pointer);
@@ -437,8 +469,11 @@ impl Rules<'_> {
 
     /// Keywords 3.0 cannot say: the schema is read without them.
     fn unsupported(&mut self, mapping: &mut Mapping, pointer: &str) {
+        let mut reported: Vec<&str> = Vec::new();
         for (key, what) in UNSUPPORTED {
-            if mapping.remove(key).is_some() {
+            // `if`, `then` and `else` are one construct: one warning.
+            if mapping.remove(key).is_some() && !reported.contains(&what) {
+                reported.push(what);
                 let message =
                     format!("{what} cannot be expressed in the generated code; the schema was read without it");
                 self.lost(&format!("{pointer}/{}", escape_pointer_token(key)), message);

@@ -43,7 +43,8 @@ fn type_lists_read_as_nullable_types_or_unions() {
         warnings[0].starts_with("at #/components/schemas/A/type: a list of types is OpenAPI 3.1, not OpenAPI 3.0"),
         "{warnings:#?}"
     );
-    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(warnings[0].ends_with("(and so is 1 more place in this file)"), "{warnings:#?}");
+    assert_eq!(warnings.len(), 2, "one warning per construct: {warnings:#?}");
 }
 
 #[test]
@@ -142,11 +143,10 @@ fn tuples_maps_and_unsupported_keywords() {
         "at #/components/schemas/Mixed/prefixItems: a tuple that allows more items",
         "at #/components/schemas/M/patternProperties: the key patterns",
         "at #/components/schemas/If/if: conditional schemas",
-        "at #/components/schemas/If/then: conditional schemas",
     ] {
         assert!(warnings.iter().any(|w| w.starts_with(expected)), "{expected}\n{warnings:#?}");
     }
-    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
 }
 
 #[test]
