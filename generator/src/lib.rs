@@ -119,7 +119,12 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
     let (mut api, model_warnings) = model::lower_with_config(&document, options.crate_name.as_deref(), &options.config)
         .map_err(|errors| Error::spec(spec_path, in_users_file(errors)))?;
     warnings.extend(in_users_file(model_warnings));
-    // Operations too malformed to read were left out by `load`; they are listed like the rest.
+    // Operations too malformed to read were left out by `load`; they are listed like the rest,
+    // and when they were all there was, nothing is left of the client: that is a failure.
+    if api.operations.is_empty() && !skipped.is_empty() {
+        let problems = skipped.into_iter().flat_map(|skipped| skipped.problems);
+        return Err(Error::spec(spec_path, in_users_file(problems.collect())));
+    }
     api.skipped.splice(0..0, skipped.into_iter().map(model::Skipped::from));
     for skipped in &mut api.skipped {
         skipped.pointer = origins.translate(&skipped.pointer);

@@ -186,4 +186,19 @@ mod tests {
         assert!(warnings.iter().any(|w| w.ends_with("so the operations of `/b` are skipped")), "{warnings:#?}");
         assert_eq!(loaded.skipped.len(), 3, "{:?}", loaded.skipped);
     }
+
+    #[test]
+    fn skipped_operations_are_listed_and_none_left_is_an_error() {
+        let options = crate::Options { crate_name: Some("t".into()), ..Default::default() };
+        let good = "  /ok:\n    get:\n      responses: {'204': {description: ok}}\n";
+        let bad = "  /a:\n    get:\n      operationId: getA\n      parameters: [{name: x}]\n      responses: {'200': {description: ok}}\n";
+        let spec = |paths: &str| format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+        let generated = crate::generate_from_text(Path::new("spec.yaml"), &spec(&format!("{good}{bad}")), &options)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!((generated.summary.operations_generated, generated.summary.operations_skipped), (1, 1));
+        let lib = generated.files.iter().find(|file| file.path == "src/lib.rs").expect("a crate root");
+        assert!(lib.contents.contains("getA"), "the crate docs list the skipped operation");
+        let error = crate::generate_from_text(Path::new("spec.yaml"), &spec(bad), &options).unwrap_err();
+        assert!(error.to_string().contains("this parameter has no `in`"), "{error}");
+    }
 }
