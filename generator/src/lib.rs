@@ -130,7 +130,7 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
         skipped.pointer = origins.translate(&skipped.pointer);
         origins.translate_all(&mut skipped.problems);
     }
-    api.webhooks = webhooks;
+    api.webhooks = model::Webhook::resolve(&api, webhooks);
     if options.strict && !warnings.is_empty() {
         return Err(Error::Strict { path: spec_path.to_path_buf(), warnings });
     }

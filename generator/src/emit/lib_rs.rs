@@ -59,6 +59,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     );
     let quick_start = quick_start(api);
     let not_generated = not_generated(api);
+    let webhooks = webhooks(api);
     let area_features = area_features(api);
     let tools = tools(api);
     // With only some areas compiled, some shared helpers go unused.
@@ -76,6 +77,7 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #quick_start
         #tools
         #area_features
+        #webhooks
         #not_generated
         #![forbid(unsafe_code)]
         #partial
@@ -159,6 +161,28 @@ fn area_features(api: &Api) -> TokenStream {
         } else {
             format!(" - `{feature}`: {count} operation{}", if count == 1 { "" } else { "s" })
         });
+    }
+    quote!(#(#![doc = #lines])*)
+}
+
+/// The "Webhooks" section: the requests the API sends to the user, with the types of their
+/// payloads, one line each.
+fn webhooks(api: &Api) -> TokenStream {
+    if api.webhooks.is_empty() {
+        return TokenStream::new();
+    }
+    let mut lines = vec![
+        String::new(),
+        " # Webhooks".to_string(),
+        String::new(),
+        " The API sends these requests to you; a receiver can decode their payloads with the types named here."
+            .to_string(),
+        String::new(),
+    ];
+    for hook in &api.webhooks {
+        let payload = hook.payload_type.as_ref().map_or_else(String::new, |ty| format!(", payload `types::{ty}`"));
+        let summary = hook.summary.as_deref().map_or_else(String::new, |summary| format!(": {}", one_line(summary)));
+        lines.push(format!(" - `{}` (`{}`{payload}){summary}", one_line(&hook.name), hook.method.as_str()));
     }
     quote!(#(#![doc = #lines])*)
 }

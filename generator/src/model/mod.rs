@@ -63,8 +63,37 @@ pub struct Api {
     /// The areas of the API, each a cargo feature gating its operations and the types only they
     /// use; `None` when the spec has fewer than two (see [`areas`]).
     pub areas: Option<areas::Areas>,
-    /// The webhooks the spec declares (requests the API sends to the user), as read by `load`.
-    pub webhooks: Vec<crate::load::Webhook>,
+    /// The webhooks the spec declares: requests the API sends to the user.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook the API sends (OpenAPI 3.1 `webhooks`, or `x-webhooks`): plain data for the
+/// crate docs, until events are generated from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// Its name in the spec (an event name such as `invoice.created`).
+    pub name: String,
+    pub method: HttpMethod,
+    pub summary: Option<String>,
+    /// The Rust type of its JSON payload, when that is a component schema with a type.
+    pub payload_type: Option<String>,
+}
+
+impl Webhook {
+    /// The webhooks `load` read, with their payloads' types in `api`.
+    pub fn resolve(api: &Api, webhooks: Vec<crate::load::Webhook>) -> Vec<Webhook> {
+        webhooks
+            .into_iter()
+            .filter_map(|hook| {
+                let method = HttpMethod::from_key(&hook.method)?;
+                let payload_type = hook.payload_schema.and_then(|schema| {
+                    let pointer = format!("#/components/schemas/{}", crate::load::escape_pointer_token(&schema));
+                    api.types.iter().find(|def| def.pointer == pointer).map(|def| def.name.clone())
+                });
+                Some(Webhook { name: hook.name, method, summary: hook.summary, payload_type })
+            })
+            .collect()
+    }
 }
 
 /// A part of the spec the generator gave up on instead of refusing the whole spec.
