@@ -252,14 +252,7 @@ impl Repairs {
         if mapping.get("nullable") != Some(&Value::Bool(true)) {
             return;
         }
-        let Some(reference) = mapping.remove("$ref") else { return };
-        let member = Value::Mapping(Mapping::from_iter([(Value::from("$ref"), reference)]));
-        let mut wrapped = Mapping::new();
-        wrapped.insert(Value::from("allOf"), Value::Sequence(vec![member]));
-        for (key, value) in std::mem::take(mapping) {
-            wrapped.insert(key, value);
-        }
-        *mapping = wrapped;
+        reference_as_all_of(mapping);
         self.warn(
             pointer,
             "`nullable: true` next to `$ref` is ignored by OpenAPI 3.0; it was kept by reading the schema as `allOf: [{$ref}]` with `nullable: true`",
@@ -772,6 +765,16 @@ impl Repairs {
             }
         }
     }
+}
+
+/// `{$ref: X, …siblings}` → `{allOf: [{$ref: X}], …siblings}`: a schema of its own, whose
+/// keywords apply together with the reference (OpenAPI 3.0 ignores the siblings of a `$ref`).
+pub(super) fn reference_as_all_of(mapping: &mut Mapping) {
+    let Some(reference) = mapping.remove("$ref") else { return };
+    let member = Value::Mapping(Mapping::from_iter([(Value::from("$ref"), reference)]));
+    let mut wrapped = Mapping::from_iter([(Value::from("allOf"), Value::Sequence(vec![member]))]);
+    wrapped.extend(std::mem::take(mapping));
+    *mapping = wrapped;
 }
 
 /// Whether a schema admits `null`: `nullable: true`, `null` among its `enum` values, or a

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use serde_yaml::{Mapping, Value};
 
 use super::super::escape_pointer_token;
+use super::super::repair::reference_as_all_of;
 use super::super::walk::{extend_pointer, for_each_child, Obj};
 use super::{describe, Normalizer, Version};
 use crate::error::SpecError;
@@ -211,15 +212,8 @@ impl Rules<'_> {
             // Documentation only: the referenced type keeps its own docs, as in 3.0.
             return;
         }
-        let Some(reference) = mapping.remove("$ref") else { return };
-        let member = Value::Mapping(Mapping::from_iter([(Value::from("$ref"), reference)]));
-        let mut wrapped = Mapping::new();
-        wrapped.insert(Value::from("allOf"), Value::Sequence(vec![member]));
-        for (key, value) in std::mem::take(mapping) {
-            wrapped.insert(key, value);
-        }
-        // The wrapper is a schema of its own now: the other rules apply to its keywords.
-        *mapping = wrapped;
+        // The wrapper is a schema of its own: the other rules apply to its keywords.
+        reference_as_all_of(mapping);
     }
 
     /// `x-nullable: true` / `x-isnullable: true` (Swagger 2.0 vendor habits) mean `nullable`.
