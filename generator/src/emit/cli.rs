@@ -173,7 +173,6 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let builder_binding = if environments.is_empty() { quote!(let builder) } else { quote!(let mut builder) };
     quote! {
         //! The command line (the `cli` feature): one subcommand per operation, named after its
         //! operationId in kebab case. Parameters and the scalar properties of a JSON body are
@@ -225,7 +224,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
 
         /// The client: `from_env`, then `--env` and `--base-url`.
         fn client(global: &Global) -> Result<Client, BuildError> {
-            #builder_binding = ClientBuilder::default().from_env()?;
+            let mut builder = ClientBuilder::default().from_env()?;
             #environment
             if let Some(url) = &global.base_url {
                 builder = builder.base_url(url.as_str());
