@@ -165,7 +165,10 @@ impl Rules<'_> {
             mapping.insert(Value::from("items"), Value::Mapping(Mapping::new()));
         }
         self.extension_nullable(mapping, pointer);
-        unions::enum_of_constants(mapping);
+        if unions::enum_of_constants(mapping) {
+            self.foreign(pointer, "a union of `const` values", "an `enum`", Version::OpenApi31);
+            self.out.changed = true;
+        }
         self.type_list(mapping, pointer);
         self.constant(mapping, pointer);
         self.examples(mapping);
@@ -314,6 +317,8 @@ impl Rules<'_> {
             return;
         }
         let Some(Value::Sequence(examples)) = mapping.remove("examples") else { return };
+        // Silent, but the tree is no longer what the text says (see `Normalizer::changed`).
+        self.out.changed = true;
         if let (false, Some(first)) = (mapping.contains_key("example"), examples.into_iter().next()) {
             mapping.insert(Value::from("example"), first);
         }
@@ -367,6 +372,7 @@ impl Rules<'_> {
             _ => return,
         };
         mapping.insert(Value::from("format"), Value::from(format));
+        self.out.changed = true;
     }
 
     /// `prefixItems` (a tuple): items that are all the same schema are a list of it; a tuple
@@ -375,6 +381,7 @@ impl Rules<'_> {
     /// values.
     fn prefix_items(&mut self, mapping: &mut Mapping, pointer: &str) {
         let Some(prefix) = mapping.remove("prefixItems") else { return };
+        self.out.changed = true;
         let Value::Sequence(mut prefix) = prefix else { return };
         let rest = mapping.remove("items");
         let closed = matches!(rest, None | Some(Value::Bool(false)))

@@ -165,3 +165,16 @@ fn a_union_of_constants_is_an_enum_with_named_values() {
     assert_eq!(kind.schema_data.extensions["x-enum-varnames"], serde_json::json!(["GUILD_TEXT", "GUILD_VOICE"]));
     assert_eq!(kind.schema_data.extensions["x-enum-descriptions"], serde_json::json!(["A text channel.", ""]));
 }
+
+#[test]
+fn silent_rules_on_a_three_zero_file_keep_the_tree_from_being_bypassed() {
+    // No warning is due, but the tree differs from what `openapiv3` reads from the text.
+    let loaded = load(
+        "3.0.3",
+        "    A: {type: string, examples: [first, second]}\n    B: {type: string, contentEncoding: base64}\n",
+    );
+    assert!(warnings(&loaded).is_empty(), "{:?}", warnings(&loaded));
+    assert_eq!(schema(&loaded, "A").schema_data.example, Some(serde_json::json!("first")));
+    let SchemaKind::Type(Type::String(b)) = &schema(&loaded, "B").schema_kind else { panic!("a string") };
+    assert_eq!(b.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte));
+}

@@ -104,9 +104,10 @@ const CONSTANT_MEMBER_KEYS: [&str; 6] = ["const", "title", "description", "type"
 
 /// `oneOf`/`anyOf` whose members each allow one constant (and `null`) → an `enum` of those values,
 /// named and documented by the members' titles and descriptions.
-pub(super) fn enum_of_constants(mapping: &mut Mapping) {
+/// Returns whether it did.
+pub(super) fn enum_of_constants(mapping: &mut Mapping) -> bool {
     let keyword = if mapping.contains_key("oneOf") { "oneOf" } else { "anyOf" };
-    let Some(Value::Sequence(members)) = mapping.get(keyword) else { return };
+    let Some(Value::Sequence(members)) = mapping.get(keyword) else { return false };
     let mut values = Vec::new();
     let (mut names, mut docs) = (Vec::new(), Vec::new());
     let mut null = false;
@@ -115,20 +116,20 @@ pub(super) fn enum_of_constants(mapping: &mut Mapping) {
             null = true;
             continue;
         }
-        let Value::Mapping(member) = member else { return };
+        let Value::Mapping(member) = member else { return false };
         let plain = member
             .keys()
             .all(|key| key.as_str().is_some_and(|key| CONSTANT_MEMBER_KEYS.contains(&key) || key.starts_with("x-")));
         match member.get("const") {
             Some(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) if plain => values.push(value.clone()),
-            _ => return,
+            _ => return false,
         }
         let text = |key: &str| Value::from(member.get(key).and_then(Value::as_str).unwrap_or_default());
         names.push(text("title"));
         docs.push(text("description"));
     }
     if values.len() < 2 {
-        return;
+        return false;
     }
     let typ = common_type(&values);
     mapping.remove(keyword);
@@ -144,6 +145,7 @@ pub(super) fn enum_of_constants(mapping: &mut Mapping) {
         }
     }
     mapping.insert(Value::from("enum"), Value::Sequence(values));
+    true
 }
 
 /// The JSON type all the values share, if they share one.
