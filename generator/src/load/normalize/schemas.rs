@@ -225,10 +225,8 @@ impl Rules<'_> {
             let Some(value) = mapping.remove(key) else { continue };
             if value == Value::Bool(true) {
                 mapping.insert(Value::from("nullable"), Value::Bool(true));
-                if self.version() != Version::Swagger2 {
-                    let message = format!("`{key}` is a Swagger 2.0 extension; it was read as `nullable: true`");
-                    self.lost(&format!("{pointer}/{key}"), message);
-                }
+                let construct = format!("the `{key}` extension");
+                self.foreign(&format!("{pointer}/{key}"), &construct, "`nullable: true`", Version::Swagger2);
             }
         }
     }
