@@ -1496,8 +1496,7 @@ fn keyword31(doc: &mut Value, targets: &[&NodePath], home: Schemas, schemas: &[S
             set(doc, &path, mapping_of(&[("$ref", reference.into())]));
         }
         6 => {
-            let items =
-                vec![typed("string"), typed("integer"), home.ref_to(schemas.first().map_or("", String::as_str))];
+            let items = [typed("string"), typed("integer"), home.ref_to(schemas.first().map_or("", String::as_str))];
             insert(doc, &path, "prefixItems", Value::Sequence(items[..1 + choice % 3].to_vec()));
             if choice % 2 == 0 {
                 insert(doc, &path, "items", false.into());
