@@ -150,6 +150,10 @@ impl Rules<'_> {
 
     fn schema(&mut self, node: &mut Value, pointer: &str) {
         let Value::Mapping(mapping) = node else { return };
+        if !mapping.iter().any(|(key, value)| self.concerns(key, value)) {
+            // Most schemas of most specs: no rule has anything to do.
+            return;
+        }
         if mapping.contains_key("$ref") {
             self.reference(mapping);
             if mapping.contains_key("$ref") {
@@ -183,6 +187,22 @@ impl Rules<'_> {
             self.foreign(pointer, "`nullable`", "allowing `null`", Version::OpenApi30);
         }
         unions::discriminate(mapping, &self.fixed);
+    }
+
+    /// Whether a rule acts on this keyword with this value (one look at each key instead of
+    /// each rule's lookups, which on a large spec cost as much as reading it).
+    fn concerns(&self, key: &Value, value: &Value) -> bool {
+        let Some(key) = key.as_str() else { return false };
+        match key {
+            "type" => !value.as_str().is_some_and(|typ| TYPES.contains(&typ)),
+            "items" => value.is_bool(),
+            "exclusiveMinimum" | "exclusiveMaximum" => value.is_number() || self.version() == Version::OpenApi31,
+            "discriminator" => value.is_string(),
+            "nullable" => self.version() == Version::OpenApi31,
+            "$ref" | "oneOf" | "anyOf" | "const" | "examples" | "contentEncoding" | "contentMediaType"
+            | "prefixItems" | "patternProperties" | "propertyNames" | "x-nullable" | "x-isnullable" => true,
+            _ => IGNORED.contains(&key) || UNSUPPORTED.iter().any(|(unsupported, _)| *unsupported == key),
+        }
     }
 
     /// `$ref` into a hoisted `$defs` entry is pointed at its new place; in 3.1 the keywords

@@ -15,6 +15,9 @@ const SCHEMAS: &str = "#/components/schemas/";
 /// Moves every `$defs` entry to `components/schemas`; returns where each was → its reference.
 pub(super) fn hoist(document: &mut Value, out: &mut Normalizer) -> HashMap<String, String> {
     let mut moved = HashMap::new();
+    if !has_defs(document) {
+        return moved;
+    }
     // Definitions can hold definitions: each round hoists one level.
     for _ in 0..8 {
         let mut found = Vec::new();
@@ -59,6 +62,15 @@ pub(super) fn redirect(moved: &HashMap<String, String>, reference: &str) -> Opti
         changed = true;
     }
     changed.then_some(current)
+}
+
+/// Whether a `$defs` key stands anywhere (a quick look before the walk that builds pointers).
+fn has_defs(node: &Value) -> bool {
+    match node {
+        Value::Mapping(mapping) => mapping.iter().any(|(key, value)| key.as_str() == Some("$defs") || has_defs(value)),
+        Value::Sequence(items) => items.iter().any(has_defs),
+        _ => false,
+    }
 }
 
 /// Takes the `$defs` out of every schema under `node`, with the pointer each had.
