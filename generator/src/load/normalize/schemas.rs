@@ -444,6 +444,12 @@ impl Rules<'_> {
             );
         }
         let Some(Value::Mapping(patterns)) = mapping.remove("patternProperties") else { return };
+        if let (1, Some(Value::String(pattern))) = (patterns.len(), patterns.keys().next()) {
+            // The map's values are the one pattern's schema: later warnings name it there.
+            let original =
+                format!("{}/patternProperties/{}", self.out.original(pointer), escape_pointer_token(pattern));
+            self.out.moved(format!("{pointer}/additionalProperties"), original);
+        }
         let mut schemas: Vec<Value> = Vec::new();
         for (_, schema) in patterns {
             if !schemas.contains(&schema) {
