@@ -14,23 +14,23 @@ impl ErrorFields for crate::types::PlaidError {
     fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, " error_type={}", self.error_type)?;
         write!(f, " error_code={}", self.error_code)?;
-        if let Some(value) = &self.error_code_reason {
+        if let Some(value) = self.error_code_reason.as_option() {
             write!(f, " error_code_reason={}", value)?;
         }
         write!(f, " error_message={}", self.error_message)?;
-        if let Some(value) = &self.display_message {
+        if let Some(value) = self.display_message.as_ref() {
             write!(f, " display_message={}", value)?;
         }
-        if let Some(value) = &self.request_id {
+        if let Some(value) = self.request_id.as_ref() {
             write!(f, " request_id={}", value)?;
         }
-        if let Some(value) = &self.status {
+        if let Some(value) = self.status.as_option() {
             write!(f, " status={}", value)?;
         }
-        if let Some(value) = &self.documentation_url {
+        if let Some(value) = self.documentation_url.as_ref() {
             write!(f, " documentation_url={}", value)?;
         }
-        if let Some(value) = &self.suggested_action {
+        if let Some(value) = self.suggested_action.as_option() {
             write!(f, " suggested_action={}", value)?;
         }
         Ok(())

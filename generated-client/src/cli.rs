@@ -95,7 +95,7 @@ where
 
 /// The client: `from_env`, then `--env` and `--base-url`.
 fn client(global: &Global) -> Result<Client, BuildError> {
-    let mut builder = ClientBuilder::default().from_env()?;
+    let mut builder = ClientBuilder::default().allow_base_url_from_env().from_env()?;
     if let Some(environment) = global
         .environment
         .as_deref()

@@ -5,7 +5,8 @@
 #![allow(deprecated)]
 
 use crate::error::{BuildError, Error};
-use crate::transport::{self, Authenticate, BodyRequestId, OperationInfo, Transport};
+use crate::response::{self, BodyRequestId, ApiResponse};
+use crate::transport::{Authenticate, OperationInfo, Transport};
 use crate::types;
 
 /// The servers the API is served from, as listed in the spec.
@@ -41,13 +42,16 @@ impl Environment {
     }
 }
 
-/// A client for the API. Cloning is cheap: clones share one connection pool.
+/// A client for the API. Cloning is cheap: clones share one connection pool, the
+/// credentials and the cap on concurrent calls, so a configured copy for some calls
+/// (`with_timeout`, `with_retry_policy`, `with_deadline`) costs next to nothing.
 #[derive(Debug, Clone)]
 pub struct Client {
-    transport: Transport,
+    /// Where requests go, and the timeout, retries and deadline of this copy.
+    pub(crate) transport: Transport,
     /// The credentials, added to each attempt of the operations whose security accepts
     /// them. `Debug` does not show secret values.
-    credentials: Credentials,
+    credentials: std::sync::Arc<Credentials>,
 }
 
 impl Client {
@@ -58,7 +62,7 @@ impl Client {
 
     /// The URL every operation path is appended to.
     pub fn base_url(&self) -> &str {
-        &self.transport.base_url
+        self.transport.base_url()
     }
 
     /// Fetch the Cash Flow Updates report for a user
@@ -75,6 +79,16 @@ impl Client {
         &self,
         body: &types::CraMonitoringInsightsGetRequest,
     ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
+        self.cra_monitoring_insights_get_with_response(body)
+            .await
+            .map(ApiResponse::into_value)
+    }
+
+    /// Like [`Client::cra_monitoring_insights_get`], returning the response's status, headers, request id and body as received together with the value (see [`ApiResponse`]), for keeping a response exactly as it arrived. The body is not copied.
+    pub async fn cra_monitoring_insights_get_with_response(
+        &self,
+        body: &types::CraMonitoringInsightsGetRequest,
+    ) -> Result<ApiResponse<types::CraMonitoringInsightsGetResponse>, Error> {
         crate::validation::Validate::validate(body)?;
         let request = self
             .transport
@@ -82,10 +96,10 @@ impl Client {
         let request = request.json(body);
         self.transport
             .send(
-                &self.credentials,
+                &*self.credentials,
                 &CRA_MONITORING_INSIGHTS_GET,
                 request,
-                transport::decode,
+                response::decode,
             )
             .await
     }
@@ -157,6 +171,7 @@ const CRA_MONITORING_INSIGHTS_GET: OperationInfo = OperationInfo {
     idempotent: true,
     decode_error: crate::api_error::decode_error_body,
     security: &[&[0, 1, 2]],
+    request_id_property: Some("request_id"),
 };
 
 impl BodyRequestId for crate::types::CraMonitoringInsightsGetResponse {
@@ -200,7 +215,9 @@ impl ClientBuilder {
     }
 
     /// Sends requests to another base URL, such as a local mock server or a proxy. The
-    /// URL is used as given: it replaces the environment, host and server path.
+    /// URL is used as given: it replaces the environment, host and server path. Plain
+    /// `http://` is accepted only to this machine (`localhost`, `127.0.0.0/8`, `::1`)
+    /// unless [`ClientBuilder::allow_insecure_http`] is called.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self.environment = None;
@@ -233,7 +250,7 @@ impl ClientBuilder {
     ///
     /// Sent as the `Plaid-Version` header; defaults to `2020-09-14`.
     ///
-    /// The spec's `plaidVersion` security scheme. Every operation needs it: `build()` fails without it.
+    /// The spec's `plaidVersion` security scheme. Every operation sends it: without a value set here, the default is sent.
     /// [`ClientBuilder::from_env`] reads it from `PLAID_VERSION`.
     pub fn plaid_version(mut self, value: impl Into<String>) -> Self {
         self.plaid_version = Some(value.into());
@@ -244,7 +261,8 @@ impl ClientBuilder {
     /// builder had; one that is not set leaves it as it was. A credential every operation
     /// needs must be set on the builder or in its variable.
     ///
-    /// Reads `PLAID_CLIENT_ID`, `PLAID_SECRET`, `PLAID_VERSION`, `PLAID_ENV` (production or sandbox), or `PLAID_BASE_URL`.
+    /// Reads `PLAID_CLIENT_ID`, `PLAID_SECRET`, `PLAID_VERSION`, `PLAID_ENV` (production or sandbox).
+    /// `PLAID_BASE_URL`, a base URL that replaces the environment, is read only after [`ClientBuilder::allow_base_url_from_env`]; otherwise it is ignored, so that a stray variable cannot send requests and credentials elsewhere.
     pub fn from_env(mut self) -> Result<Self, BuildError> {
         if let Some(value) = crate::settings::read_env("PLAID_CLIENT_ID") {
             self = self.client_id(value);
@@ -263,7 +281,12 @@ impl ClientBuilder {
         if let Some(value) = crate::settings::read_env("PLAID_VERSION") {
             self = self.plaid_version(value);
         }
-        if let Some(url) = crate::settings::read_env("PLAID_BASE_URL") {
+        let base_url = if self.settings.base_url_from_env {
+            crate::settings::read_env("PLAID_BASE_URL")
+        } else {
+            None
+        };
+        if let Some(url) = base_url {
             self = self.base_url(url);
         } else if let Some(name) = crate::settings::read_env("PLAID_ENV") {
             let environment = Environment::from_name(&name)
@@ -276,7 +299,10 @@ impl ClientBuilder {
         Ok(self)
     }
 
-    /// Checks the configuration and creates the client.
+    /// Checks the configuration and creates the client: fails when no server is chosen,
+    /// the base URL is not an absolute `https://` URL (or `http://` to this machine, see
+    /// [`ClientBuilder::allow_insecure_http`]), or a credential that every operation
+    /// needs and that has no default is missing.
     pub fn build(self) -> Result<Client, BuildError> {
         let base_url = match (self.base_url, self.environment) {
             (Some(url), _) => url,
@@ -311,6 +337,9 @@ impl ClientBuilder {
                 Some(crate::settings::header_value("plaid_version", value, false)?)
             },
         };
-        Ok(Client { transport, credentials })
+        Ok(Client {
+            transport,
+            credentials: std::sync::Arc::new(credentials),
+        })
     }
 }

@@ -41,6 +41,9 @@
 #[rustfmt::skip]
 mod api_error;
 
+#[rustfmt::skip]
+mod build_error;
+
 #[cfg(feature = "cli")]
 #[rustfmt::skip]
 pub mod cli;
@@ -55,6 +58,12 @@ mod command;
 #[rustfmt::skip]
 mod error;
 
+#[rustfmt::skip]
+mod mapped_serde;
+
+#[rustfmt::skip]
+mod mismatch;
+
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
@@ -64,6 +73,15 @@ pub mod mock;
 mod mock_server;
 
 #[rustfmt::skip]
+mod nullable;
+
+#[rustfmt::skip]
+mod redact;
+
+#[rustfmt::skip]
+mod response;
+
+#[rustfmt::skip]
 mod retry;
 
 #[rustfmt::skip]
@@ -71,6 +89,9 @@ mod secret;
 
 #[rustfmt::skip]
 mod settings;
+
+#[rustfmt::skip]
+mod trace;
 
 #[rustfmt::skip]
 mod transport;
@@ -87,11 +108,13 @@ mod wire_text;
 pub use api_error::ApiErrorBody;
 pub use client::{Client, ClientBuilder, Environment};
 pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+pub use nullable::Nullable;
 
 /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
 /// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export
 /// so that they always match.
 pub use reqwest;
+pub use response::{ApiResponse, ResponseParts};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use transport::ResponseInfo;

@@ -7,10 +7,18 @@
 //! when the schema allows additional properties, and enum values this crate does not know
 //! land in a catch-all variant. Types sent in requests have builders that check the spec's
 //! rules before anything is sent.
+//!
+//! A property that may be left out is an `Option`; one that may also be `null` is a
+//! [`Nullable`](crate::Nullable), which tells the two apart (`Absent`, `Null` or a
+//! `Value`), so that an update can clear a value by sending `null` and a response says
+//! exactly what the server sent.
+//!
+//! `Debug` never prints what the spec or codegen.toml marks sensitive (`[redacted]` in its
+//! place), nor the values of properties a schema does not declare (only their names).
 #![allow(deprecated)]
 
 /// Body of a call that fetches the newest Cash Flow Updates report for one user. Name the user with `user_id` (or `user_token` on older integrations) and state the legal reason for pulling the report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,6 +36,21 @@ pub struct CraMonitoringInsightsGetRequest {
     pub user_token: Option<crate::secret::Secret>,
 }
 
+impl std::fmt::Debug for CraMonitoringInsightsGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("user_id", &self.user_id)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .field("user_token", &crate::redact::Redacted)
+            .finish()
+    }
+}
+
 impl CraMonitoringInsightsGetRequest {
     /// Starts a [`CraMonitoringInsightsGetRequestBuilder`]; `build` checks required fields and constraints.
     pub fn builder() -> CraMonitoringInsightsGetRequestBuilder {
@@ -36,7 +59,7 @@ impl CraMonitoringInsightsGetRequest {
 }
 
 /// Builds a [`CraMonitoringInsightsGetRequest`], checking it against the spec before handing it out.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CraMonitoringInsightsGetRequestBuilder {
     client_id: Option<String>,
     secret: Option<crate::secret::Secret>,
@@ -45,6 +68,21 @@ pub struct CraMonitoringInsightsGetRequestBuilder {
         MonitoringConsumerReportPermissiblePurpose,
     >,
     user_token: Option<crate::secret::Secret>,
+}
+
+impl std::fmt::Debug for CraMonitoringInsightsGetRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsGetRequestBuilder")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("user_id", &self.user_id)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .field("user_token", &crate::redact::Redacted)
+            .finish()
+    }
 }
 
 impl CraMonitoringInsightsGetRequestBuilder {
@@ -181,7 +219,7 @@ impl crate::validation::Validate for MonitoringConsumerReportPermissiblePurpose 
 }
 
 /// A user's Cash Flow Updates report, broken down by linked Item.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsGetResponse {
     /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
     pub request_id: String,
@@ -195,8 +233,19 @@ pub struct CraMonitoringInsightsGetResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for CraMonitoringInsightsGetResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsGetResponse")
+            .field("request_id", &self.request_id)
+            .field("user_insights_id", &self.user_insights_id)
+            .field("items", &self.items)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Monitoring output for one Item, that is, one login the user linked at one financial institution.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsItem {
     /// Moment the insights for this Item were last computed, as a UTC ISO 8601 timestamp.
     pub date_generated: chrono::DateTime<chrono::Utc>,
@@ -219,18 +268,43 @@ pub struct CraMonitoringInsightsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for CraMonitoringInsightsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsItem")
+            .field("date_generated", &self.date_generated)
+            .field("item_id", &self.item_id)
+            .field("institution_id", &self.institution_id)
+            .field("institution_name", &self.institution_name)
+            .field("status", &self.status)
+            .field("insights", &self.insights)
+            .field("accounts", &self.accounts)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Tells whether insights for this Item are ready and, when they are not, why.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringInsightsItemStatus {
     /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
     pub status_code: MonitoringItemStatusCode,
     /// Human-readable explanation of why fresh insights are missing. Only set when `status_code` is something other than `AVAILABLE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub reason: crate::Nullable<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for MonitoringInsightsItemStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringInsightsItemStatus")
+            .field("status_code", &self.status_code)
+            .field("reason", &self.reason)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
@@ -287,7 +361,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringItemStatusCode {
 }
 
 /// Income and borrowing signals computed for the Item. Null when nothing has been computed for it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringInsights {
     /// Signals about money flowing in to the Item's accounts.
     pub income: MonitoringIncomeInsights,
@@ -299,8 +373,18 @@ pub struct MonitoringInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for MonitoringInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringInsights")
+            .field("income", &self.income)
+            .field("loans", &self.loans)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Signals about money flowing in to the Item's accounts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringIncomeInsights {
     /// Sum of all income seen over a trailing 30-day window.
     pub total_monthly_income: TotalMonthlyIncomeInsights,
@@ -318,14 +402,36 @@ pub struct MonitoringIncomeInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for MonitoringIncomeInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringIncomeInsights")
+            .field("total_monthly_income", &self.total_monthly_income)
+            .field("income_sources_counts", &self.income_sources_counts)
+            .field("forecasted_monthly_income", &self.forecasted_monthly_income)
+            .field("historical_annual_income", &self.historical_annual_income)
+            .field("income_sources", &self.income_sources)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Sum of all income seen over a trailing 30-day window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalMonthlyIncomeInsights {
     /// Deprecated. Income sum for the 30 days leading up to enrollment in monitoring.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_amount: Option<rust_decimal::Decimal>,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
+    pub baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     /// Income sum for the latest 30 days.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
@@ -333,13 +439,23 @@ pub struct TotalMonthlyIncomeInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for TotalMonthlyIncomeInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalMonthlyIncomeInsights")
+            .field("baseline_amount", &self.baseline_amount)
+            .field("current_amount", &self.current_amount)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// How many separate income streams have been spotted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IncomeSourcesCounts {
     /// Deprecated. Number of income streams spotted at enrollment time.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_count: Option<f64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub baseline_count: crate::Nullable<f64>,
     /// Number of income streams spotted as of this report.
     pub current_count: f64,
     /// Properties the schema does not declare, kept as sent so that they survive a
@@ -348,29 +464,67 @@ pub struct IncomeSourcesCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for IncomeSourcesCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IncomeSourcesCounts")
+            .field("baseline_count", &self.baseline_count)
+            .field("current_count", &self.current_count)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Projected average net income per month, derived from deposits that land in the accounts. Taxes and other payroll deductions taken out before deposit are generally not reflected.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForecastedMonthlyIncome {
     /// Deprecated. Monthly projection as it stood at enrollment time.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_amount: Option<rust_decimal::Decimal>,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
+    pub baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     /// Monthly projection as it stands for this report.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for ForecastedMonthlyIncome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForecastedMonthlyIncome")
+            .field("baseline_amount", &self.baseline_amount)
+            .field("current_amount", &self.current_amount)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Income actually received over roughly the last twelve months.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistoricalAnnualIncome {
     /// Deprecated. Twelve-month income figure as it stood at enrollment time.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_amount: Option<rust_decimal::Decimal>,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
+    pub baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     /// Twelve-month income figure as it stands for this report.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
@@ -378,8 +532,18 @@ pub struct HistoricalAnnualIncome {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for HistoricalAnnualIncome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HistoricalAnnualIncome")
+            .field("baseline_amount", &self.baseline_amount)
+            .field("current_amount", &self.current_amount)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// A single recurring stream of income recognized in the transactions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringIncomeSource {
     /// Stable identifier for this income stream.
     pub income_source_id: String,
@@ -393,6 +557,18 @@ pub struct MonitoringIncomeSource {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for MonitoringIncomeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringIncomeSource")
+            .field("income_source_id", &self.income_source_id)
+            .field("income_description", &crate::redact::Redacted)
+            .field("income_category", &self.income_category)
+            .field("last_transaction_date", &self.last_transaction_date)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Kind of income a stream represents. `SALARY` is pay from an employer, `UNEMPLOYMENT` is jobless benefit, `CASH` is a legacy value kept only for older integrations, `GIG_ECONOMY` is earnings through gig or freelance platforms, `RENTAL` is rent collected, `CHILD_SUPPORT` is child support received, `MILITARY` is armed forces pay, `RETIREMENT` is pension or other retirement payouts, `LONG_TERM_DISABILITY` is disability benefit, `BANK_INTEREST` is interest credited by a bank, `CASH_DEPOSIT` is cash paid in, `TRANSFER_FROM_APPLICATION` is money moved in from a payment app, `TAX_REFUND` is a refund from a tax authority, `BENEFIT_OTHER` is any other government benefit, and `OTHER` is anything not covered above.
@@ -497,7 +673,7 @@ impl<'de> serde::Deserialize<'de> for CreditBankIncomeCategory {
 }
 
 /// Signals about borrowing and repayment activity on the Item.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringLoanInsights {
     /// How many loan repayments have been spotted.
     pub loan_payments_counts: LoanPaymentsCounts,
@@ -511,13 +687,24 @@ pub struct MonitoringLoanInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for MonitoringLoanInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringLoanInsights")
+            .field("loan_payments_counts", &self.loan_payments_counts)
+            .field("loan_disbursements_count", &self.loan_disbursements_count)
+            .field("loan_payment_merchants_counts", &self.loan_payment_merchants_counts)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// How many loan repayments have been spotted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoanPaymentsCounts {
     /// Deprecated. Repayments spotted in the 30 days leading up to enrollment.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_count: Option<f64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub baseline_count: crate::Nullable<f64>,
     /// Repayments spotted in the latest 30 days.
     pub current_count: f64,
     /// Properties the schema does not declare, kept as sent so that they survive a
@@ -526,13 +713,23 @@ pub struct LoanPaymentsCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for LoanPaymentsCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoanPaymentsCounts")
+            .field("baseline_count", &self.baseline_count)
+            .field("current_count", &self.current_count)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// How many different lenders have been receiving repayments.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoanPaymentsMerchantCounts {
     /// Deprecated. Distinct lenders repaid in the 30 days leading up to enrollment.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_count: Option<f64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub baseline_count: crate::Nullable<f64>,
     /// Distinct lenders repaid in the latest 30 days.
     pub current_count: f64,
     /// Properties the schema does not declare, kept as sent so that they survive a
@@ -541,8 +738,18 @@ pub struct LoanPaymentsMerchantCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for LoanPaymentsMerchantCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoanPaymentsMerchantCounts")
+            .field("baseline_count", &self.baseline_count)
+            .field("current_count", &self.current_count)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// One account on the Item together with its balances, history, owners and derived figures.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccount {
     /// Plaid's identifier for the account. It normally stays fixed, but a new one can be issued if the institution starts reporting the account in a way Plaid cannot tie back to the old record.
     pub account_id: String,
@@ -587,35 +794,84 @@ pub struct BaseReportAccount {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportAccount")
+            .field("account_id", &self.account_id)
+            .field("balances", &self.balances)
+            .field("consumer_disputes", &self.consumer_disputes)
+            .field("mask", &crate::redact::Redacted)
+            .field("metadata", &self.metadata)
+            .field("name", &crate::redact::Redacted)
+            .field("official_name", &self.official_name)
+            .field("type_", &self.type_)
+            .field("subtype", &self.subtype)
+            .field("days_available", &self.days_available)
+            .field("transactions", &self.transactions)
+            .field("owners", &self.owners)
+            .field("ownership_type", &self.ownership_type)
+            .field("historical_balances", &self.historical_balances)
+            .field("account_insights", &self.account_insights)
+            .field("attributes", &self.attributes)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Balance figures for the account at the time the report was built.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountBalances {
     /// Money the institution says could be spent or withdrawn right now. Null when the institution does not report it.
+    #[serde(
+        default,
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
     pub available: Option<rust_decimal::Decimal>,
     /// Total held in the account, or owed on it for credit and loan accounts, possibly counting items that have not settled yet.
+    #[serde(
+        default,
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
     pub current: Option<rust_decimal::Decimal>,
     /// Spending ceiling: the credit line for credit accounts or an arranged overdraft for deposit accounts. Null where no such limit applies.
+    #[serde(
+        default,
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
     pub limit: Option<rust_decimal::Decimal>,
     /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
     pub iso_currency_code: Option<String>,
     /// Non-standard code for the currency of the balance, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
     pub unofficial_currency_code: Option<String>,
     /// When the institution last refreshed this balance, as a UTC ISO 8601 timestamp, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_datetime: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_updated_datetime: crate::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Mean balance across the whole report window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub average_balance: Option<rust_decimal::Decimal>,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
+    pub average_balance: crate::Nullable<rust_decimal::Decimal>,
     /// Mean balance for each calendar month in the report window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_monthly_balances: Option<Vec<BaseReportAverageMonthlyBalances>>,
     /// Mean balance across the last 30 days of the report window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub most_recent_thirty_day_average_balance: Option<rust_decimal::Decimal>,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    )]
+    pub most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
 }
 
 /// Mean balance for a single calendar month.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAverageMonthlyBalances {
     /// First day of the month in question, written as YYYY-MM-DD.
     pub start_date: String,
@@ -629,10 +885,25 @@ pub struct BaseReportAverageMonthlyBalances {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportAverageMonthlyBalances {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportAverageMonthlyBalances")
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("average_balance", &self.average_balance)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// A sum of money paired with the currency it is stated in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditAmountWithCurrency {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -644,8 +915,19 @@ pub struct CreditAmountWithCurrency {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for CreditAmountWithCurrency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreditAmountWithCurrency")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// A dispute the consumer raised about reported data, which was accepted as valid.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsumerDispute {
     /// Deprecated. Unique identifier of the dispute, handy when troubleshooting.
     #[deprecated]
@@ -660,6 +942,18 @@ pub struct ConsumerDispute {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for ConsumerDispute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsumerDispute")
+            .field("consumer_dispute_id", &self.consumer_dispute_id)
+            .field("dispute_field_create_date", &self.dispute_field_create_date)
+            .field("category", &self.category)
+            .field("statement", &crate::redact::Redacted)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Which kind of data is being disputed: a `TRANSACTION`, a `BALANCE`, `IDENTITY` details, or `OTHER` data.
@@ -1149,11 +1443,15 @@ impl<'de> serde::Deserialize<'de> for AccountSubtype {
 }
 
 /// A single transaction recorded on an account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportTransaction {
     /// Identifier of the account the transaction was recorded on.
     pub account_id: String,
     /// Settled amount in the transaction's own currency. Positive means money left the account; negative means money came in.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the transaction. Null whenever `unofficial_currency_code` carries a value.
     pub iso_currency_code: Option<String>,
@@ -1161,54 +1459,81 @@ pub struct BaseReportTransaction {
     pub unofficial_currency_code: Option<String>,
     /// Deprecated. Older free-text label for the merchant or transaction that is no longer maintained; read `merchant_name` or `original_description` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// Raw description text exactly as the institution sent it.
     pub original_description: Option<String>,
     /// Category aimed at credit underwriting that says what the transaction was for. Null when no category was assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_category: Option<CreditCategory>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub credit_category: crate::Nullable<CreditCategory>,
     /// Number printed on the paper check; only filled in for check transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub check_number: crate::Nullable<String>,
     /// Posting date for settled transactions, or the date it happened for pending ones, written as YYYY-MM-DD.
     pub date: chrono::NaiveDate,
     /// Date the purchase or transfer really took place, written as YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_transacted: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub date_transacted: crate::Nullable<String>,
     /// Where the transaction physically happened, when known. Usually blank for online purchases and often blank for small local merchants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Tidied-up name of the merchant on the other side, as worked out by Plaid. Null when there is no merchant, such as for transfers between the user's own accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub merchant_name: crate::Nullable<String>,
     /// True while the transaction has not settled yet; its details may still change until it does.
     pub pending: bool,
     /// Name of the person owning the account the transaction sits on. Rarely populated, mainly for sub-accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_owner: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub account_owner: crate::Nullable<String>,
     /// Unique identifier of the transaction. Compare it case-sensitively.
     pub transaction_id: String,
     /// How the transaction came about: `digital` for online, `place` for in person at a physical site, `special` for bank-originated entries such as fees or interest, and `unresolved` when none of those fit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_type: Option<BaseReportTransactionType>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub transaction_type: crate::Nullable<BaseReportTransactionType>,
     /// Legacy category path for the transaction, going from broadest to most specific. Superseded by the personal finance category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub category: crate::Nullable<Vec<String>>,
     /// Identifier of the legacy category for the transaction. Superseded by the personal finance category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category_id: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub category_id: crate::Nullable<String>,
     /// Personal finance category assigned to the transaction, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub personal_finance_category: Option<PersonalFinanceCategory>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub personal_finance_category: crate::Nullable<PersonalFinanceCategory>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportTransaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportTransaction")
+            .field("account_id", &self.account_id)
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("name", &crate::redact::Redacted)
+            .field("original_description", &crate::redact::Redacted)
+            .field("credit_category", &self.credit_category)
+            .field("check_number", &self.check_number)
+            .field("date", &self.date)
+            .field("date_transacted", &self.date_transacted)
+            .field("location", &self.location)
+            .field("merchant_name", &self.merchant_name)
+            .field("pending", &self.pending)
+            .field("account_owner", &crate::redact::Redacted)
+            .field("transaction_id", &self.transaction_id)
+            .field("transaction_type", &self.transaction_type)
+            .field("category", &self.category)
+            .field("category_id", &self.category_id)
+            .field("personal_finance_category", &self.personal_finance_category)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Category aimed at credit underwriting that says what the transaction was for. Null when no category was assigned.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditCategory {
     /// Broad, top-level credit category of the transaction.
     pub primary: String,
@@ -1220,8 +1545,18 @@ pub struct CreditCategory {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for CreditCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreditCategory")
+            .field("primary", &self.primary)
+            .field("detailed", &self.detailed)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Where the transaction physically happened, when known. Usually blank for online purchases and often blank for small local merchants.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Street address of the place of purchase.
     pub address: Option<String>,
@@ -1243,6 +1578,22 @@ pub struct Location {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Location")
+            .field("address", &crate::redact::Redacted)
+            .field("city", &self.city)
+            .field("region", &self.region)
+            .field("postal_code", &crate::redact::Redacted)
+            .field("country", &self.country)
+            .field("lat", &crate::redact::Redacted)
+            .field("lon", &crate::redact::Redacted)
+            .field("store_number", &self.store_number)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// How the transaction came about: `digital` for online, `place` for in person at a physical site, `special` for bank-originated entries such as fees or interest, and `unresolved` when none of those fit.
@@ -1303,15 +1654,15 @@ impl<'de> serde::Deserialize<'de> for BaseReportTransactionType {
 }
 
 /// Category from the personal finance taxonomy describing the purpose of the transaction. Null when none was assigned.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonalFinanceCategory {
     /// Broad, top-level personal finance category.
     pub primary: String,
     /// Specific personal finance category; it also works as a unique key for the category.
     pub detailed: String,
     /// How sure Plaid is that the category is right, one of `VERY_HIGH`, `HIGH`, `MEDIUM`, `LOW` or `UNKNOWN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence_level: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub confidence_level: crate::Nullable<String>,
     /// Which revision of the personal finance category taxonomy produced the labels, `v1` or `v2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<PersonalFinanceCategoryVersion>,
@@ -1319,6 +1670,18 @@ pub struct PersonalFinanceCategory {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for PersonalFinanceCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonalFinanceCategory")
+            .field("primary", &self.primary)
+            .field("detailed", &self.detailed)
+            .field("confidence_level", &self.confidence_level)
+            .field("version", &self.version)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Which revision of the personal finance category taxonomy produced the labels, `v1` or `v2`.
@@ -1371,7 +1734,7 @@ impl<'de> serde::Deserialize<'de> for PersonalFinanceCategoryVersion {
 }
 
 /// Identity details for one owner of an account, as held on file by the institution.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Owner {
     /// Names on file for the owner, which may be a person or a business.
     pub names: Vec<String>,
@@ -1387,8 +1750,20 @@ pub struct Owner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Owner")
+            .field("names", &crate::redact::Redacted)
+            .field("phone_numbers", &crate::redact::Redacted)
+            .field("emails", &crate::redact::Redacted)
+            .field("addresses", &crate::redact::Redacted)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// A phone number associated with an account owner.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumber {
     /// The phone number itself.
     pub data: String,
@@ -1403,8 +1778,19 @@ pub struct PhoneNumber {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneNumber")
+            .field("data", &crate::redact::Redacted)
+            .field("primary", &self.primary)
+            .field("type_", &self.type_)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// An email address associated with an account owner.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     /// The email address itself.
     pub data: String,
@@ -1419,8 +1805,19 @@ pub struct Email {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Email")
+            .field("data", &crate::redact::Redacted)
+            .field("primary", &self.primary)
+            .field("type_", &self.type_)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// A postal address associated with an account owner.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// The individual parts of a postal address.
     pub data: AddressData,
@@ -1433,8 +1830,18 @@ pub struct Address {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Address")
+            .field("data", &crate::redact::Redacted)
+            .field("primary", &self.primary)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// The individual parts of a postal address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddressData {
     /// City or town.
     pub city: Option<String>,
@@ -1450,6 +1857,19 @@ pub struct AddressData {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for AddressData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddressData")
+            .field("city", &self.city)
+            .field("region", &self.region)
+            .field("street", &self.street)
+            .field("postal_code", &self.postal_code)
+            .field("country", &self.country)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// How the account is held: `individual` by one person, `joint` by several parties together, `association` by a company, partnership or other organization, or `trust` by a trust. Null when unknown.
@@ -1510,11 +1930,15 @@ impl<'de> serde::Deserialize<'de> for OwnershipType {
 }
 
 /// The account's balance on one earlier date.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportHistoricalBalance {
     /// The date this balance applies to, written as YYYY-MM-DD.
     pub date: chrono::NaiveDate,
     /// Balance on that date, worked out backward from today's current balance by undoing the posted inflows and outflows since then.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub current: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
     pub iso_currency_code: Option<String>,
@@ -1526,16 +1950,28 @@ pub struct BaseReportHistoricalBalance {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportHistoricalBalance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportHistoricalBalance")
+            .field("date", &self.date)
+            .field("current", &self.current)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Deprecated. Summary statistics computed from the account's transactions; rely on `attributes` instead, as this object is due to be removed.
 #[deprecated]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountInsights {
     /// Date of the first transaction seen on the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oldest_transaction_date: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub oldest_transaction_date: crate::Nullable<chrono::NaiveDate>,
     /// Date of the latest transaction seen on the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub most_recent_transaction_date: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub most_recent_transaction_date: crate::Nullable<chrono::NaiveDate>,
     /// How many days of data exist for the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_available: Option<i64>,
@@ -1566,8 +2002,35 @@ pub struct BaseReportAccountInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportAccountInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportAccountInsights")
+            .field("oldest_transaction_date", &self.oldest_transaction_date)
+            .field("most_recent_transaction_date", &self.most_recent_transaction_date)
+            .field("days_available", &self.days_available)
+            .field(
+                "average_days_between_transactions",
+                &self.average_days_between_transactions,
+            )
+            .field(
+                "longest_gaps_between_transactions",
+                &self.longest_gaps_between_transactions,
+            )
+            .field("number_of_inflows", &self.number_of_inflows)
+            .field("average_inflow_amounts", &self.average_inflow_amounts)
+            .field("number_of_outflows", &self.number_of_outflows)
+            .field("average_outflow_amounts", &self.average_outflow_amounts)
+            .field(
+                "number_of_days_no_transactions",
+                &self.number_of_days_no_transactions,
+            )
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// The longest stretch without transactions inside one period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportLongestGapInsights {
     /// First day of the period, written as YYYY-MM-DD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1576,16 +2039,27 @@ pub struct BaseReportLongestGapInsights {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<chrono::NaiveDate>,
     /// Length in days of the longest stretch without transactions in this period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub days: crate::Nullable<i64>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportLongestGapInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportLongestGapInsights")
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("days", &self.days)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Number of transactions moving in one direction during one period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportNumberFlowInsights {
     /// First day of the period, written as YYYY-MM-DD.
     pub start_date: chrono::NaiveDate,
@@ -1599,8 +2073,19 @@ pub struct BaseReportNumberFlowInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportNumberFlowInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportNumberFlowInsights")
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("count", &self.count)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Mean size of transactions moving in one direction during one period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAverageFlowInsights {
     /// First day of the period, written as YYYY-MM-DD.
     pub start_date: chrono::NaiveDate,
@@ -1614,15 +2099,26 @@ pub struct BaseReportAverageFlowInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for BaseReportAverageFlowInsights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportAverageFlowInsights")
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("total_amount", &self.total_amount)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Figures derived from the account's transactions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAttributes {
     /// Whether this looks like the user's main account of its type. Across all of the user's Items, no more than one account per type gets true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_primary_account: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub is_primary_account: crate::Nullable<bool>,
     /// Confidence between 0 and 1 that this is the user's main account; larger values mean more confidence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_account_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_account_score: crate::Nullable<f64>,
     /// Net number of insufficient-funds or overdraft fees across the whole report window, leaving out fees that were later refunded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count: Option<i64>,
@@ -1636,39 +2132,77 @@ pub struct BaseReportAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count_90d: Option<i64>,
     /// Sum of money that came into the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_inflow_amount: Option<TotalInflowAmount>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_inflow_amount: crate::Nullable<TotalInflowAmount>,
     /// Sum of money that came into the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_inflow_amount_30d: Option<TotalInflowAmount30d>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_inflow_amount_30d: crate::Nullable<TotalInflowAmount30d>,
     /// Sum of money that came into the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_inflow_amount_60d: Option<TotalInflowAmount60d>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_inflow_amount_60d: crate::Nullable<TotalInflowAmount60d>,
     /// Sum of money that came into the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_inflow_amount_90d: Option<TotalInflowAmount90d>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_inflow_amount_90d: crate::Nullable<TotalInflowAmount90d>,
     /// Sum of money that went out of the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_outflow_amount: Option<TotalOutflowAmount>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_outflow_amount: crate::Nullable<TotalOutflowAmount>,
     /// Sum of money that went out of the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_outflow_amount_30d: Option<TotalOutflowAmount30d>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_outflow_amount_30d: crate::Nullable<TotalOutflowAmount30d>,
     /// Sum of money that went out of the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_outflow_amount_60d: Option<TotalOutflowAmount60d>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_outflow_amount_60d: crate::Nullable<TotalOutflowAmount60d>,
     /// Sum of money that went out of the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_outflow_amount_90d: Option<TotalOutflowAmount90d>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub total_outflow_amount_90d: crate::Nullable<TotalOutflowAmount90d>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for BaseReportAttributes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportAttributes")
+            .field("is_primary_account", &self.is_primary_account)
+            .field("primary_account_score", &self.primary_account_score)
+            .field(
+                "nsf_overdraft_transactions_count",
+                &self.nsf_overdraft_transactions_count,
+            )
+            .field(
+                "nsf_overdraft_transactions_count_30d",
+                &self.nsf_overdraft_transactions_count_30d,
+            )
+            .field(
+                "nsf_overdraft_transactions_count_60d",
+                &self.nsf_overdraft_transactions_count_60d,
+            )
+            .field(
+                "nsf_overdraft_transactions_count_90d",
+                &self.nsf_overdraft_transactions_count_90d,
+            )
+            .field("total_inflow_amount", &self.total_inflow_amount)
+            .field("total_inflow_amount_30d", &self.total_inflow_amount_30d)
+            .field("total_inflow_amount_60d", &self.total_inflow_amount_60d)
+            .field("total_inflow_amount_90d", &self.total_inflow_amount_90d)
+            .field("total_outflow_amount", &self.total_outflow_amount)
+            .field("total_outflow_amount_30d", &self.total_outflow_amount_30d)
+            .field("total_outflow_amount_60d", &self.total_outflow_amount_60d)
+            .field("total_outflow_amount_90d", &self.total_outflow_amount_90d)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that came into the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1678,12 +2212,27 @@ pub struct TotalInflowAmount {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TotalInflowAmount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalInflowAmount")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that came into the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1693,12 +2242,27 @@ pub struct TotalInflowAmount30d {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TotalInflowAmount30d {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalInflowAmount30d")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that came into the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1708,12 +2272,27 @@ pub struct TotalInflowAmount60d {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TotalInflowAmount60d {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalInflowAmount60d")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that came into the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1723,12 +2302,27 @@ pub struct TotalInflowAmount90d {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TotalInflowAmount90d {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalInflowAmount90d")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that went out of the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1738,12 +2332,27 @@ pub struct TotalOutflowAmount {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TotalOutflowAmount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalOutflowAmount")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that went out of the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1753,12 +2362,27 @@ pub struct TotalOutflowAmount30d {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TotalOutflowAmount30d {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalOutflowAmount30d")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that went out of the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1768,12 +2392,27 @@ pub struct TotalOutflowAmount60d {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TotalOutflowAmount60d {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalOutflowAmount60d")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Sum of money that went out of the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
+    #[serde(
+        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
+        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
     pub iso_currency_code: Option<String>,
@@ -1785,16 +2424,27 @@ pub struct TotalOutflowAmount90d {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for TotalOutflowAmount90d {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotalOutflowAmount90d")
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
 /// Error body returned when a call fails. Branch on `error_type` and `error_code` rather than on the HTTP status alone, since the status only gives a coarse grouping.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlaidError {
     /// Broad family the error belongs to, for example `INVALID_REQUEST`, `ITEM_ERROR`, `RATE_LIMIT_EXCEEDED` or `API_ERROR`.
     pub error_type: PlaidErrorType,
     /// Specific machine-readable code for the error, safe to match on in code.
     pub error_code: String,
     /// Finer-grained reason behind the error code. Currently only given for some OAuth-related Item errors and null otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub error_code_reason: crate::Nullable<String>,
     /// Explanation aimed at developers. The wording can change over time, so do not parse it.
     pub error_message: String,
     /// Text that can be shown to the end user, or null when the error is not something the user can act on. The wording can change over time.
@@ -1806,14 +2456,14 @@ pub struct PlaidError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causes: Option<Vec<serde_json::Value>>,
     /// HTTP status code of the error; only included in the body when the error arrives through a webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub status: crate::Nullable<i64>,
     /// Address of a Plaid documentation page that explains this error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Recommended next steps to clear the error, when Plaid has any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suggested_action: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub suggested_action: crate::Nullable<String>,
     /// Account subtypes that the Link configuration asked for. Only filled in for certain `NO_ACCOUNTS` errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_account_subtypes: Option<Vec<String>>,
@@ -1824,6 +2474,26 @@ pub struct PlaidError {
     /// round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for PlaidError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlaidError")
+            .field("error_type", &self.error_type)
+            .field("error_code", &self.error_code)
+            .field("error_code_reason", &self.error_code_reason)
+            .field("error_message", &self.error_message)
+            .field("display_message", &self.display_message)
+            .field("request_id", &self.request_id)
+            .field("causes", &self.causes)
+            .field("status", &self.status)
+            .field("documentation_url", &self.documentation_url)
+            .field("suggested_action", &self.suggested_action)
+            .field("required_account_subtypes", &self.required_account_subtypes)
+            .field("provided_account_subtypes", &self.provided_account_subtypes)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
 }
 
 /// Broad family the error belongs to, for example `INVALID_REQUEST`, `ITEM_ERROR`, `RATE_LIMIT_EXCEEDED` or `API_ERROR`.
@@ -2104,3 +2774,22 @@ pub type CreditIsoCurrencyCode = Option<String>;
 
 /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
 pub type CreditUnofficialCurrencyCode = Option<String>;
+
+/// (De)serializes the values codegen.toml maps with `rust_decimal::serde::float`, wherever this crate's types hold them.
+pub(crate) struct WithRustDecimalSerdeFloat;
+
+impl crate::mapped_serde::SerdeWith<rust_decimal::Decimal>
+for WithRustDecimalSerdeFloat {
+    fn serialize<S: serde::Serializer>(
+        value: &rust_decimal::Decimal,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rust_decimal::serde::float::serialize(value, serializer)
+    }
+
+    fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<rust_decimal::Decimal, D::Error> {
+        rust_decimal::serde::float::deserialize(deserializer)
+    }
+}

@@ -101,16 +101,28 @@ fn mapping_everything_at_once_generates_valid_rust_on_every_spec() {
             every_format += &format!("{} = \"String\"\n", quoted(format));
         }
         let mut every_field = String::from("[fields.\"*\"]\n");
+        let mut every_field_with = every_field.clone();
+        let mut every_sensitive = String::from("[sensitive.\"*\"]\n");
         for property in &properties {
             every_field += &format!("{} = \"Option<serde_json::Value>\"\n", quoted(property));
+            every_field_with += &format!("{} = {{ type = \"u64\", with = \"serde_json::value\" }}\n", quoted(property));
+            every_sensitive += &format!("{} = true\n", quoted(property));
+        }
+        let mut every_format_with = String::from("[formats]\n");
+        for format in &formats {
+            every_format_with += &format!("{} = {{ type = \"String\", with = \"crate::module\" }}\n", quoted(format));
         }
         let derives = "[derives]\n\"*\" = [\"Eq\", \"Hash\", \"std::cmp::PartialOrd\", \"Debug\"]\n";
         for (what, text) in [
             ("every schema mapped", every_schema.clone()),
             ("every format mapped", every_format.clone()),
             ("every property mapped", every_field.clone()),
+            ("every property mapped with a module", every_field_with.clone()),
+            ("every format mapped with a module", every_format_with.clone()),
+            ("every property sensitive", every_sensitive.clone()),
             ("derives on every type", derives.to_string()),
-            ("all of it", format!("{every_schema}{every_format}{every_field}{derives}")),
+            ("all of it", format!("{every_schema}{every_format}{every_field}{derives}{every_sensitive}")),
+            ("all of it, with modules", format!("{every_schema}{every_format_with}{every_field_with}{derives}")),
         ] {
             generate_cleanly(&spec, config(&text), what);
         }
@@ -127,6 +139,8 @@ fn config_text() -> impl Strategy<Value = String> {
         "[fields.\"*\"]",
         "[fields.Order]",
         "[derives]",
+        "[sensitive]",
+        "[sensitive.\"*\"]",
         "[dependencies]",
         "[nonsense]",
         "[package.deeper]",
@@ -155,6 +169,9 @@ fn config_text() -> impl Strategy<Value = String> {
     ]);
     let value = prop::sample::select(vec![
         "\"rust_decimal::Decimal\"",
+        "{ type = \"rust_decimal::Decimal\", with = \"rust_decimal::serde::float\" }",
+        "{ type = \"u8\", with = \"float\" }",
+        "{ with = \"a::b\" }",
         "\"std::net::IpAddr\"",
         "\"Vec<\"",
         "\"&str\"",

@@ -229,8 +229,10 @@ async fn row04_missing_required_field_names_its_path() {
     // object and the mismatch names the field: together they name `items[0].status.status_code`.
     assert_eq!(path, "items[0].status", "the exact path the client reports");
     assert_eq!(*mismatch, Mismatch::MissingField { field: "status_code".to_string() });
-    // The body is parsed once; when that fails there is no decoded value to take the request id from.
-    assert_eq!(*request_id, None, "no header carries a request id");
+    // No header carries a request id, and there is no decoded value to take it from: it is read from the bytes
+    // of the body (its top-level `request_id`), so that a support ticket can quote it.
+    assert_eq!(request_id.as_deref(), Some(EXAMPLE_REQUEST_ID), "the body's request id");
+    assert_eq!(err.sensitive_body().map(|body| body.bytes().to_vec()), Some(serde_json::to_vec(&body).unwrap()));
     let message = err.to_string();
     assert!(
         message.contains("items[0].status: the required property `status_code` is missing"),
@@ -681,6 +683,11 @@ impl Drop for RestoreEnv {
     }
 }
 
+/// `from_env` on a builder that lets it take the base URL from `PLAID_BASE_URL`.
+fn from_env_with_base_url() -> Result<Client, BuildError> {
+    Client::builder().allow_base_url_from_env().from_env()?.build()
+}
+
 /// Row 17: `Client::from_env`. Environment variables are global to the process, so every case is in this one
 /// test, one after the other.
 #[tokio::test]
@@ -689,11 +696,18 @@ async fn row17_client_from_env() {
     answer_with(&server, ResponseTemplate::new(200).set_body_json(spec_example())).await;
     let _restore = RestoreEnv::save_and_clear();
 
-    // All set: the call goes to PLAID_BASE_URL with the credentials from the environment.
+    // PLAID_BASE_URL is ignored unless the code allows it: alone it chooses no server, and it never
+    // replaces the environment the code or PLAID_ENV chose.
     std::env::set_var("PLAID_CLIENT_ID", CLIENT_ID);
     std::env::set_var("PLAID_SECRET", SECRET);
     std::env::set_var("PLAID_BASE_URL", server.uri());
-    let client = Client::from_env().expect("the client builds from the environment");
+    let err = Client::from_env().unwrap_err();
+    assert!(matches!(err, BuildError::MissingBaseUrl), "{err:?}");
+    let client = Client::builder().environment(Environment::Sandbox).from_env().unwrap().build().unwrap();
+    assert_eq!(client.base_url(), Environment::Sandbox.base_url());
+
+    // All set and allowed: the call goes to PLAID_BASE_URL with the credentials from the environment.
+    let client = from_env_with_base_url().expect("the client builds from the environment");
     assert_eq!(client.base_url(), server.uri());
     assert_client_has_no_secret(&client);
     let report = client.cra_monitoring_insights_get(&request()).await.expect("the call succeeds");
@@ -706,7 +720,7 @@ async fn row17_client_from_env() {
 
     // PLAID_VERSION overrides the default version header.
     std::env::set_var("PLAID_VERSION", "2099-01-01");
-    let client = Client::from_env().expect("the client builds from the environment");
+    let client = from_env_with_base_url().expect("the client builds from the environment");
     client.cra_monitoring_insights_get(&request()).await.expect("the call succeeds");
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 2);
@@ -733,7 +747,7 @@ async fn row17_client_from_env() {
     // A missing PLAID_SECRET, while everything else is set.
     std::env::set_var("PLAID_BASE_URL", server.uri());
     std::env::remove_var("PLAID_SECRET");
-    let err = Client::from_env().unwrap_err();
+    let err = from_env_with_base_url().unwrap_err();
     let BuildError::MissingEnv { var } = &err else { panic!("expected MissingEnv, got {err:?}") };
     assert_eq!(*var, "PLAID_SECRET");
     assert!(err.to_string().contains("PLAID_SECRET"), "the message names the variable: {err}");

@@ -162,8 +162,20 @@ fn runtime_files_are_the_runtime_source_verbatim() {
     }
     let mut checked = 0;
     for crate_dir in crates {
-        for entry in fs::read_dir(crate_dir.join("src")).unwrap() {
-            let path = entry.unwrap().path();
+        // `src/` and its folders (a runtime module may have submodules, e.g. `mock_server/`).
+        let mut files = Vec::new();
+        let mut folders = vec![crate_dir.join("src")];
+        while let Some(folder) = folders.pop() {
+            for entry in fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        for path in files {
             let text = fs::read_to_string(&path).unwrap();
             let first = text.lines().next().unwrap_or_default();
             let Some(rest) = first.split("the generator's runtime/src/").nth(1) else { continue };

@@ -1,5 +1,6 @@
 //! The `api_call` tracing span of the generated client (its default `tracing` feature): what it records about a
-//! call, and what it must never record (credentials, request bodies, response bodies).
+//! call, under OpenTelemetry's names for HTTP client spans, that the request runs inside it, and what it must
+//! never record (credentials, header values, request bodies, response bodies).
 //!
 //! The subscriber is installed with `set_default`, which is thread-local, so the tests run on tokio's
 //! current-thread runtime (`#[tokio::test]`), where the client's futures are polled on the test's own thread.
@@ -25,6 +26,8 @@ const USER_ID: &str = "usr_tracing_c0ffee";
 const EXAMPLE_REQUEST_ID: &str = "Tz8qW3mKp5Lx2Rb";
 const ERROR_REQUEST_ID: &str = "req-trace-500";
 const ERROR_MESSAGE: &str = "the ledger service fell over";
+/// The value of a response header, which must not be traced either.
+const HEADER_VALUE: &str = "hdr-value-6f2b0c";
 
 /// Everything the subscriber writes, kept in memory.
 #[derive(Clone, Default)]
@@ -101,10 +104,25 @@ fn request() -> CraMonitoringInsightsGetRequest {
 #[track_caller]
 fn assert_nothing_sensitive(output: &str) {
     assert!(!output.contains(SECRET), "the secret leaks into the trace:\n{output}");
-    for body_content in [USER_ID, "ACCOUNT_REVIEW_CREDIT", "First Platypus Bank", "Quokka Credit Union", ERROR_MESSAGE]
+    for body_content in
+        [USER_ID, "ACCOUNT_REVIEW_CREDIT", "First Platypus Bank", "Quokka Credit Union", ERROR_MESSAGE, HEADER_VALUE]
     {
         assert!(!output.contains(body_content), "body content `{body_content}` leaks into the trace:\n{output}");
     }
+}
+
+/// The fields every `api_call` span of the operation has from its start: OpenTelemetry's span kind and name,
+/// the method, the path template and the server, and the operation id.
+fn common_fields(server: &MockServer) -> Vec<String> {
+    vec![
+        "otel.kind=\"client\"".to_string(),
+        format!("otel.name=POST {OPERATION_PATH}"),
+        format!("operation=\"{OPERATION_ID}\""),
+        "http.request.method=\"POST\"".to_string(),
+        format!("url.template=\"{OPERATION_PATH}\""),
+        "server.address=\"127.0.0.1\"".to_string(),
+        format!("server.port={}", server.address().port()),
+    ]
 }
 
 /// The line the subscriber writes when the (only) `api_call` span of `output` closes: it shows every field the
@@ -124,7 +142,9 @@ async fn api_call_span_records_the_call_and_nothing_sensitive() {
     let ok_server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(OPERATION_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(spec_example()))
+        .respond_with(
+            ResponseTemplate::new(200).insert_header("x-session-hint", HEADER_VALUE).set_body_json(spec_example()),
+        )
         .expect(1)
         .mount(&ok_server)
         .await;
@@ -152,58 +172,36 @@ async fn api_call_span_records_the_call_and_nothing_sensitive() {
     let all = captured.text();
     let failure = &all[success.len()..];
 
-    // The successful call: one span, with its operation, method, path template, status, attempts and request id.
-    for expected in [
-        "api_call",
-        OPERATION_ID,
-        "http.method=\"POST\"",
-        OPERATION_PATH,
-        "http.status=200",
-        "attempts=1",
-        EXAMPLE_REQUEST_ID,
-        "latency_ms=",
-        "call succeeded",
-        "close",
-    ] {
+    // The successful call: one span, named and described as OpenTelemetry names an HTTP client's span.
+    for expected in ["attempts=1", "latency_ms=", "call succeeded", "close"] {
         assert!(success.contains(expected), "the success trace lacks `{expected}`:\n{success}");
     }
     assert!(!success.contains("retrying"), "{success}");
     let closed = span_close_line(&success);
-    for field in [
-        format!("operation=\"{OPERATION_ID}\""),
-        "http.method=\"POST\"".to_string(),
-        format!("http.path=\"{OPERATION_PATH}\""),
-        "http.status=200".to_string(),
-        "attempts=1".to_string(),
-        format!("request_id=\"{EXAMPLE_REQUEST_ID}\""),
-    ] {
+    for field in common_fields(&ok_server) {
         assert!(closed.contains(&field), "the span lacks `{field}`: {closed}");
     }
+    for field in ["http.response.status_code=200".to_string(), format!("request_id=\"{EXAMPLE_REQUEST_ID}\"")] {
+        assert!(closed.contains(&field), "the span lacks `{field}`: {closed}");
+    }
+    for absent in ["http.request.resend_count", "error.type", "otel.status_code"] {
+        assert!(!closed.contains(absent), "a successful first attempt has no `{absent}`: {closed}");
+    }
 
-    // The failing call: its retries, and the final status, attempts and request id.
-    for expected in [
-        "api_call",
-        OPERATION_ID,
-        "http.method=\"POST\"",
-        OPERATION_PATH,
-        "http.status=500",
-        "attempts=3",
-        ERROR_REQUEST_ID,
-        "retrying",
-        "api error 500",
-        "call failed",
-        "close",
-    ] {
+    // The failing call: its retries, and the final status, resend count, error type and request id.
+    for expected in ["retrying", "error.type=500", "attempts=3", "call failed", "close"] {
         assert!(failure.contains(expected), "the failure trace lacks `{expected}`:\n{failure}");
     }
     assert_eq!(failure.matches("retrying").count(), 2, "two retries:\n{failure}");
     let closed = span_close_line(failure);
+    for field in common_fields(&failing_server) {
+        assert!(closed.contains(&field), "the span lacks `{field}`: {closed}");
+    }
     for field in [
-        format!("operation=\"{OPERATION_ID}\""),
-        "http.method=\"POST\"".to_string(),
-        format!("http.path=\"{OPERATION_PATH}\""),
-        "http.status=500".to_string(),
-        "attempts=3".to_string(),
+        "http.response.status_code=500".to_string(),
+        "http.request.resend_count=2".to_string(),
+        "error.type=\"500\"".to_string(),
+        "otel.status_code=\"ERROR\"".to_string(),
         format!("request_id=\"{ERROR_REQUEST_ID}\""),
     ] {
         assert!(closed.contains(&field), "the span lacks `{field}`: {closed}");
@@ -239,4 +237,36 @@ async fn no_span_for_a_request_that_fails_validation() {
     assert!(!output.contains("api_call"), "{output}");
     assert_nothing_sensitive(&output);
     assert_eq!(server.received_requests().await.unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn the_request_runs_inside_the_span() {
+    // A token source is asked within each attempt: what it sees as the current span, and the events it emits,
+    // belong to the call's span when the request future runs inside it.
+    let (captured, _guard) = capture();
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let spans = seen.clone();
+    let client = fixture_security::Client::builder()
+        .environment(fixture_security::Environment::Relative)
+        .host(server.uri())
+        .oauth_source(move || {
+            let current = tracing::Span::current().metadata().map(|metadata| metadata.name());
+            spans.lock().unwrap().push(current);
+            async {
+                tracing::info!("token-source-marker");
+                Ok::<_, fixture_security::TokenError>(fixture_security::Secret::new(SECRET))
+            }
+        })
+        .build()
+        .expect("the client builds");
+
+    client.with_alternatives().await.expect("the call succeeds");
+
+    assert_eq!(*seen.lock().unwrap(), [Some("api_call")]);
+    let output = captured.text();
+    let marker = output.lines().find(|line| line.contains("token-source-marker")).expect("the source's event");
+    assert!(marker.contains("api_call{") && marker.contains("otel.kind=\"client\""), "outside the span: {marker}");
+    assert!(!output.contains(SECRET), "the token leaks into the trace:\n{output}");
 }

@@ -16,17 +16,24 @@
 
 pub mod basic_auth;
 pub mod binary;
+pub mod build_error;
 #[cfg(feature = "cli")]
 pub mod command;
 pub mod error;
+pub mod mapped_serde;
+pub mod mismatch;
 #[cfg(feature = "mock")]
 pub mod mock_server;
+pub mod nullable;
 pub mod params;
 pub mod pattern;
+pub mod redact;
+pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod settings;
 pub mod token;
+pub mod trace;
 pub mod transport;
 pub mod validation;
 #[cfg(any(feature = "cli", feature = "mock"))]
@@ -47,6 +54,8 @@ pub use api_error::ApiErrorBody;
 pub use binary::Binary;
 pub use client::{Client, ClientBuilder};
 pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+pub use nullable::Nullable;
+pub use response::{ApiResponse, ResponseParts};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use token::{TokenError, TokenFuture, TokenSource};

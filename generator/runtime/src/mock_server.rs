@@ -1,22 +1,36 @@
 //! The typed mock server of the `mock` feature: a local HTTP server (wiremock underneath) that
-//! answers each operation with a response registered in its own type, or with the spec's
-//! example, checks every request against the spec (route, credentials, parameters, body) and
-//! keeps the requests it accepted, decoded, for the test to look at.
+//! answers each operation with replies registered in its own types (one for every request, or
+//! a sequence, each with headers and a delay), or with the spec's example; checks every request
+//! against the spec (route, credentials and their values, parameters, body); and keeps the
+//! requests it accepted, decoded, for the test to look at.
 //!
 //! What varies with the spec (the operations, how each request is decoded and checked, the
-//! typed accessors) is written into `mock.rs` of each crate; this module does the rest.
+//! credentials, the typed accessors) is written into `mock.rs` of each crate; this module and
+//! its submodules do the rest: `request` (routing and decoding), `credentials` (where each
+//! travels and the values expected) and `reply` ([`MockReply`] and what the server sends).
 // Which of these an API uses depends on its operations (their bodies, parameters, responses
 // and credentials), so a crate generated from a spec leaves some unused.
 #![allow(dead_code)]
 
+mod credentials;
+mod reply;
+mod request;
+
 use std::any::Any;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use serde_json::{Map, Value};
-
-use crate::wire_text::{decode_json, TextKind};
+use self::credentials::Expectations;
+pub use self::reply::MockReply;
+use self::reply::{Outgoing, Reply};
+// The crate's `mock` module uses what its spec needs of these.
+#[allow(unused_imports)]
+pub(crate) use self::{
+    credentials::{Expected, MockCredential, MockValue, Travels},
+    reply::{bytes_body, json_body, no_body, text_body},
+    request::{invalid, missing_body, Incoming, Items, Location, MockParam},
+};
 
 /// What the mock server knows about an operation.
 pub(crate) struct MockOperation {
@@ -38,16 +52,6 @@ pub(crate) struct MockOperation {
     pub example: Option<&'static str>,
 }
 
-/// Where a credential travels, so that the mock can check it is there.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum MockCredential {
-    Header(&'static str),
-    Query(&'static str),
-    Cookie(&'static str),
-    /// `Authorization: <scheme> …`, e.g. `Bearer`.
-    Authorization(&'static str),
-}
-
 /// A request the mock server accepted: its parameters and body, decoded into the types the
 /// client sends (`()` for an operation without parameters or without a body).
 #[derive(Debug, Clone, PartialEq)]
@@ -65,23 +69,22 @@ impl<P, B> Received<P, B> {
     }
 }
 
-/// A response to give.
-#[derive(Debug, Clone)]
-struct Reply {
-    status: u16,
-    content_type: String,
-    body: Vec<u8>,
-}
-
 /// What the server keeps between requests.
 #[derive(Default)]
 struct State {
-    /// Registered responses, by operation index; otherwise the example is served.
-    replies: BTreeMap<usize, Reply>,
+    /// The reply of every request, by operation index, once the queue is empty; otherwise the
+    /// example is served.
+    standing: BTreeMap<usize, Reply>,
+    /// Replies answered first, one per accepted request, by operation index.
+    queued: BTreeMap<usize, VecDeque<Reply>>,
     /// Accepted requests, by operation index, each a `Received<P, B>`.
     received: BTreeMap<usize, Vec<Box<dyn Any + Send>>>,
     /// Why requests were refused, in order.
     rejections: Vec<String>,
+    /// Credential values a test expects instead of the made-up ones, by credential.
+    expected: BTreeMap<usize, Expected>,
+    /// Whether any credential value is accepted (the command line's `mock`).
+    any_credential_value: bool,
 }
 
 /// Shared between the server's handler and the test.
@@ -96,6 +99,12 @@ struct Shared {
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl State {
+    fn expectations(&self, credentials: &'static [MockCredential]) -> Expectations<'_> {
+        Expectations { credentials, changed: &self.expected, any_value: self.any_credential_value }
     }
 }
 
@@ -145,14 +154,14 @@ impl MockServer {
     }
 
     /// The server's base URL, e.g. `http://127.0.0.1:38071`: give it to
-    /// `ClientBuilder::base_url`, or use `client` on this server.
+    /// `ClientBuilder::base_url`, or use [`MockServer::client`].
     pub fn uri(&self) -> String {
         self.server.uri()
     }
 
-    /// Why requests were refused so far (a missing credential, a body that breaks the spec, a
-    /// route the spec does not have, an operation with nothing to answer), forgotten once
-    /// taken.
+    /// Why requests were refused so far (a missing or wrong credential, a body that breaks the
+    /// spec, a route the spec does not have, an operation with nothing to answer), forgotten
+    /// once taken. A reason names what is wrong, never a credential's value.
     pub fn take_rejections(&self) -> Vec<String> {
         std::mem::take(&mut self.shared.state().rejections)
     }
@@ -169,8 +178,40 @@ impl MockServer {
     /// The handle of the operation with this `operationId` (the typed accessors of the crate's
     /// `mock` module call this).
     pub(crate) fn operation<R, T>(&self, id: &'static str, encode: fn(&T) -> Vec<u8>) -> MockOperationHandle<'_, R, T> {
-        let index = self.shared.operations.iter().position(|operation| operation.id == id).unwrap_or(usize::MAX);
+        let index = self.shared.operations.iter().position(|operation| operation.id == id);
         MockOperationHandle { server: self, index, encode, types: PhantomData }
+    }
+
+    /// Expects this value for the credential at `index` of `MOCK_CREDENTIALS` from now on (the
+    /// crate's `expect_…` methods call this); [`MockServer::client`] sends it too.
+    pub(crate) fn expect_credential(&self, index: usize, value: Expected) -> &Self {
+        self.shared.state().expected.insert(index, value);
+        self
+    }
+
+    /// The value the mock's client sets for a credential sent as one text (an API key, a
+    /// token, an `Authorization` value); `None` for one left to the client's default.
+    pub(crate) fn client_credential(&self, index: usize) -> Option<String> {
+        match self.shared.state().expectations(self.shared.credentials).client_value(index)? {
+            Expected::Text(value) => Some(value.expose().to_string()),
+            Expected::Basic { .. } => None,
+        }
+    }
+
+    /// The username and password the mock's client sets for HTTP basic authentication.
+    pub(crate) fn client_basic_credential(&self, index: usize) -> Option<(String, String)> {
+        match self.shared.state().expectations(self.shared.credentials).client_value(index)? {
+            Expected::Basic { username, password } => {
+                Some((username.expose().to_string(), password.expose().to_string()))
+            }
+            Expected::Text(_) => None,
+        }
+    }
+
+    /// Accepts any value of a credential that is present, for clients with real credentials
+    /// (the command line's `mock`).
+    pub(crate) fn accept_any_credential_value(&self) {
+        self.shared.state().any_credential_value = true;
     }
 }
 
@@ -183,54 +224,108 @@ impl Drop for MockServer {
     }
 }
 
-/// One operation of a [`MockServer`]: register its response, read the requests it received.
+/// One operation of a [`MockServer`]: register its replies, read the requests it received.
 /// `R` is the typed request ([`Received`]), `T` the successful response's type.
+///
+/// Each accepted request takes the first queued reply ([`respond_sequence`], [`respond_once`]);
+/// once the queue is empty, the operation answers with its standing reply ([`respond`],
+/// [`respond_with`], [`respond_with_status`]), or else with the spec's example. A refused
+/// request takes no reply.
+///
+/// [`respond_sequence`]: MockOperationHandle::respond_sequence
+/// [`respond_once`]: MockOperationHandle::respond_once
+/// [`respond`]: MockOperationHandle::respond
+/// [`respond_with`]: MockOperationHandle::respond_with
+/// [`respond_with_status`]: MockOperationHandle::respond_with_status
 pub struct MockOperationHandle<'a, R, T> {
     server: &'a MockServer,
-    index: usize,
+    index: Option<usize>,
     encode: fn(&T) -> Vec<u8>,
     types: PhantomData<fn(&T) -> R>,
 }
 
 impl<R: Clone + 'static, T> MockOperationHandle<'_, R, T> {
-    /// Answers every later request with this successful response (the spec's status for it).
+    /// Answers every later request with this successful response (the spec's status for it),
+    /// once the queued replies are used up.
     pub fn respond(&self, value: &T) -> &Self {
-        let Some(operation) = self.server.shared.operations.get(self.index) else { return self };
-        let reply = Reply {
-            status: operation.status,
-            content_type: operation.content_type.to_string(),
-            body: (self.encode)(value),
-        };
-        self.server.shared.state().replies.insert(self.index, reply);
-        self
+        let body = (self.encode)(value);
+        self.set_standing(|operation| MockReply::success(body).prepare(operation, bytes_body))
     }
 
     /// Answers every later request with this status and JSON body, such as one of the API's
-    /// error bodies.
+    /// error bodies, once the queued replies are used up.
+    ///
+    /// # Panics
+    ///
+    /// When `status` is not an HTTP status (100 to 999).
+    #[track_caller]
     pub fn respond_with_status(&self, status: u16, body: &impl serde::Serialize) -> &Self {
-        let body = serde_json::to_vec(body).unwrap_or_default();
-        let reply = Reply { status, content_type: "application/json".to_string(), body };
-        self.server.shared.state().replies.insert(self.index, reply);
+        let reply = MockReply::json(status, body);
+        self.set_standing(|operation| reply.prepare(operation, self.encode))
+    }
+
+    /// Answers every later request with this reply (its headers and delay included), once the
+    /// queued replies are used up.
+    pub fn respond_with(&self, reply: MockReply<T>) -> &Self {
+        self.set_standing(|operation| reply.prepare(operation, self.encode))
+    }
+
+    /// Goes back to answering with the spec's example once the queued replies are used up.
+    pub fn respond_with_example(&self) -> &Self {
+        if let Some(index) = self.index {
+            self.server.shared.state().standing.remove(&index);
+        }
         self
     }
 
-    /// Goes back to answering with the spec's example.
-    pub fn respond_with_example(&self) -> &Self {
-        self.server.shared.state().replies.remove(&self.index);
+    /// Queues replies for the next requests, one each, in order, after any already queued;
+    /// once they are used up, the operation answers with its standing reply (the spec's example
+    /// unless [`respond`](Self::respond) or [`respond_with`](Self::respond_with) set one).
+    pub fn respond_sequence(&self, replies: impl IntoIterator<Item = MockReply<T>>) -> &Self {
+        let Some((index, operation)) = self.operation() else { return self };
+        let prepared: Vec<Reply> = replies.into_iter().map(|reply| reply.prepare(operation, self.encode)).collect();
+        self.server.shared.state().queued.entry(index).or_default().extend(prepared);
         self
+    }
+
+    /// Queues one reply for the next request not answered by an earlier queued one (see
+    /// [`respond_sequence`](Self::respond_sequence)).
+    pub fn respond_once(&self, reply: MockReply<T>) -> &Self {
+        self.respond_sequence([reply])
+    }
+
+    /// How many queued replies are still to be sent.
+    pub fn queued(&self) -> usize {
+        let Some(index) = self.index else { return 0 };
+        self.server.shared.state().queued.get(&index).map_or(0, VecDeque::len)
     }
 
     /// The requests the server accepted for this operation, in order, decoded.
     pub fn received(&self) -> Vec<R> {
+        let Some(index) = self.index else { return Vec::new() };
         let state = self.server.shared.state();
-        let received = state.received.get(&self.index).map(Vec::as_slice).unwrap_or_default();
+        let received = state.received.get(&index).map(Vec::as_slice).unwrap_or_default();
         received.iter().filter_map(|request| request.downcast_ref::<R>()).cloned().collect()
+    }
+
+    fn operation(&self) -> Option<(usize, &'static MockOperation)> {
+        let index = self.index?;
+        Some((index, self.server.shared.operations.get(index)?))
+    }
+
+    fn set_standing(&self, prepare: impl FnOnce(&MockOperation) -> Reply) -> &Self {
+        if let Some((index, operation)) = self.operation() {
+            let reply = prepare(operation);
+            self.server.shared.state().standing.insert(index, reply);
+        }
+        self
     }
 }
 
 /// The command line's `mock --port N`: serves the spec's examples on 127.0.0.1 until the
-/// process is stopped, logging each request; `base_url_var` is the variable `from_env` reads
-/// the base URL from.
+/// process is stopped, logging each request, and accepting any credential value (it is for
+/// trying a client with whatever credentials it has); `base_url_var` is the variable
+/// `from_env` reads the base URL from.
 #[cfg(feature = "cli")]
 pub(crate) fn serve_examples(port: u16, base_url_var: &str) -> std::process::ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -248,6 +343,7 @@ pub(crate) fn serve_examples(port: u16, base_url_var: &str) -> std::process::Exi
                 return std::process::ExitCode::FAILURE;
             }
         };
+        server.accept_any_credential_value();
         println!("Serving the spec's examples at {}", server.uri());
         println!("Point the command line or a client at it with:\n  export {base_url_var}={}", server.uri());
         println!("Operations:");
@@ -261,28 +357,6 @@ pub(crate) fn serve_examples(port: u16, base_url_var: &str) -> std::process::Exi
     })
 }
 
-/// The successful response of a JSON operation.
-pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
-/// The successful response of a text operation (a `fn(&T)` with `T = String`).
-#[allow(clippy::ptr_arg)]
-pub(crate) fn text_body(value: &String) -> Vec<u8> {
-    value.as_bytes().to_vec()
-}
-
-/// The successful response of a bytes operation (a `fn(&T)` with `T = Vec<u8>`).
-#[allow(clippy::ptr_arg)]
-pub(crate) fn bytes_body(value: &Vec<u8>) -> Vec<u8> {
-    value.to_vec()
-}
-
-/// The successful response of an operation without a body.
-pub(crate) fn no_body(_: &()) -> Vec<u8> {
-    Vec::new()
-}
-
 /// Answers the requests of a [`MockServer`].
 struct Handler(Arc<Shared>);
 
@@ -290,339 +364,34 @@ impl wiremock::Respond for Handler {
     fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
         let shared = &self.0;
         let line = format!("{} {}", request.method, request.url.path());
-        let reply = self.answer(request).unwrap_or_else(|(status, reason)| {
+        let outgoing = self.answer(request).unwrap_or_else(|(status, reason)| {
             let message = format!("{line}: {reason}");
             shared.state().rejections.push(message.clone());
-            let body = format!("mock server: {message}\n").into_bytes();
-            Reply { status, content_type: "text/plain; charset=utf-8".into(), body }
+            Outgoing::text(status, format!("mock server: {message}\n"))
         });
         if shared.log {
-            eprintln!("{line} -> {}", reply.status);
+            eprintln!("{line} -> {}", outgoing.status());
         }
-        let template = wiremock::ResponseTemplate::new(reply.status);
-        if reply.content_type.is_empty() {
-            return template;
-        }
-        template.set_body_raw(reply.body, &reply.content_type)
+        outgoing.template()
     }
 }
 
 impl Handler {
     /// The response to a request, or the status and reason it is refused with.
-    fn answer(&self, request: &wiremock::Request) -> Result<Reply, (u16, String)> {
+    fn answer(&self, request: &wiremock::Request) -> Result<Outgoing, (u16, String)> {
         let shared = &self.0;
-        let (index, operation, path_params) = route(shared.operations, request.method.as_str(), request.url.path())
-            .ok_or((404, "no operation of the spec has this method and path".to_string()))?;
-        let incoming = Incoming { request, path_params };
-        check_credentials(shared.credentials, operation, &incoming)
+        let (index, operation, path_params) =
+            request::route(shared.operations, request.method.as_str(), request.url.path())
+                .ok_or((404, "no operation of the spec has this method and path".to_string()))?;
+        let incoming = Incoming::new(request, path_params);
+        credentials::check(&shared.state().expectations(shared.credentials), operation, &incoming)
             .map_err(|reason| (401, format!("`{}`: {reason}", operation.id)))?;
         let typed = (operation.check)(&incoming).map_err(|reason| (400, format!("`{}`: {reason}", operation.id)))?;
         let mut state = shared.state();
         state.received.entry(index).or_default().push(typed);
-        if let Some(reply) = state.replies.get(&index) {
-            return Ok(reply.clone());
-        }
-        match operation.example {
-            // A success without a body needs no example.
-            None if operation.content_type.is_empty() => {
-                Ok(Reply { status: operation.status, content_type: String::new(), body: Vec::new() })
-            }
-            Some(example) => Ok(Reply {
-                status: operation.status,
-                content_type: "application/json".into(),
-                body: example.as_bytes().to_vec(),
-            }),
-            None => Err((
-                501,
-                format!("`{}` has no example in the spec and no response was registered for it", operation.id),
-            )),
-        }
-    }
-}
-
-/// The operation whose method and path template match, preferring templates with more literal
-/// text (`/items/search` over `/items/{id}`), with the values of its path parameters.
-fn route<'o>(
-    operations: &'o [MockOperation],
-    method: &str,
-    path: &str,
-) -> Option<(usize, &'o MockOperation, PathValues)> {
-    operations
-        .iter()
-        .enumerate()
-        .filter(|(_, operation)| operation.method.eq_ignore_ascii_case(method))
-        .filter_map(|(index, operation)| match_template(operation.path, path).map(|values| (index, operation, values)))
-        .max_by_key(|(_, operation, _)| literal_length(operation.path))
-}
-
-fn literal_length(template: &str) -> usize {
-    let mut length = 0;
-    let mut in_name = false;
-    for character in template.chars() {
-        match character {
-            '{' => in_name = true,
-            '}' => in_name = false,
-            _ if !in_name => length += 1,
-            _ => {}
-        }
-    }
-    length
-}
-
-/// The values of a path's parameters, by name.
-type PathValues = Vec<(&'static str, String)>;
-
-/// Matches a path against a template segment by segment; a `{name}` takes the text up to the
-/// literal that follows it in its segment.
-fn match_template(template: &'static str, path: &str) -> Option<PathValues> {
-    let template_segments: Vec<&'static str> = template.trim_end_matches('/').split('/').collect();
-    let path_segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if template_segments.len() != path_segments.len() {
-        return None;
-    }
-    let mut values = Vec::new();
-    for (pattern, mut segment) in template_segments.into_iter().zip(path_segments) {
-        let mut rest = pattern;
-        while !rest.is_empty() {
-            match rest.find('{') {
-                Some(0) => {
-                    let end = rest.find('}')?;
-                    let name = &rest[1..end];
-                    rest = &rest[end + 1..];
-                    let next_literal = rest.split('{').next().unwrap_or_default();
-                    let taken = if next_literal.is_empty() { segment.len() } else { segment.find(next_literal)? };
-                    if taken == 0 {
-                        return None;
-                    }
-                    values.push((name, percent_decode(&segment[..taken])?));
-                    segment = &segment[taken..];
-                }
-                found => {
-                    let literal = &rest[..found.unwrap_or(rest.len())];
-                    segment = segment.strip_prefix(literal)?;
-                    rest = &rest[literal.len()..];
-                }
-            }
-        }
-        if !segment.is_empty() {
-            return None;
-        }
-    }
-    Some(values)
-}
-
-/// A path segment with its `%XX` escapes decoded, if it is UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        let escaped = (bytes[at] == b'%')
-            .then(|| text.get(at + 1..at + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                decoded.push(byte);
-                at += 3;
-            }
-            None => {
-                decoded.push(bytes[at]);
-                at += 1;
-            }
-        }
-    }
-    String::from_utf8(decoded).ok()
-}
-
-/// Whether the request carries every credential of one of the operation's alternatives.
-fn check_credentials(
-    credentials: &[MockCredential],
-    operation: &MockOperation,
-    incoming: &Incoming<'_>,
-) -> Result<(), String> {
-    if operation.security.is_empty() || operation.security.iter().any(|alternative| alternative.is_empty()) {
-        return Ok(());
-    }
-    let present = |credential: &MockCredential| match *credential {
-        MockCredential::Header(name) => incoming.header(name).is_some_and(|value| !value.is_empty()),
-        MockCredential::Query(name) => !incoming.query(name).is_empty(),
-        MockCredential::Cookie(name) => incoming.cookie(name).is_some(),
-        MockCredential::Authorization(scheme) => incoming
-            .header("authorization")
-            .is_some_and(|value| value.len() > scheme.len() && value[..scheme.len()].eq_ignore_ascii_case(scheme)),
-    };
-    let accepted = operation
-        .security
-        .iter()
-        .any(|alternative| alternative.iter().all(|index| credentials.get(*index).is_some_and(present)));
-    if accepted {
-        return Ok(());
-    }
-    let describe = |credential: &MockCredential| match *credential {
-        MockCredential::Header(name) => format!("the `{name}` header"),
-        MockCredential::Query(name) => format!("the `{name}` query parameter"),
-        MockCredential::Cookie(name) => format!("the `{name}` cookie"),
-        MockCredential::Authorization(scheme) => format!("an `Authorization: {scheme}` header"),
-    };
-    let alternatives: Vec<String> = operation
-        .security
-        .iter()
-        .map(|alternative| {
-            alternative
-                .iter()
-                .filter_map(|index| credentials.get(*index))
-                .map(describe)
-                .collect::<Vec<_>>()
-                .join(" and ")
-        })
-        .collect();
-    Err(format!("missing credentials: expected {}", alternatives.join(", or ")))
-}
-
-/// Where a parameter travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    Path,
-    Query,
-    Header,
-    Cookie,
-}
-
-/// How an array parameter is written on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Items {
-    /// A single value.
-    One,
-    /// `name=a&name=b`.
-    Repeated,
-    /// One value with this separator, e.g. `a,b`.
-    Joined(char),
-}
-
-/// A parameter the mock decodes.
-pub(crate) struct MockParam {
-    pub name: &'static str,
-    pub location: Location,
-    pub kind: TextKind,
-    pub items: Items,
-}
-
-/// A request being checked, with the values of its path parameters.
-pub(crate) struct Incoming<'r> {
-    request: &'r wiremock::Request,
-    path_params: PathValues,
-}
-
-impl Incoming<'_> {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.request.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-
-    fn query(&self, name: &str) -> Vec<String> {
-        self.request.url.query_pairs().filter(|(key, _)| key == name).map(|(_, value)| value.into_owned()).collect()
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.request.headers.get_all("cookie").iter().filter_map(|value| value.to_str().ok()).find_map(|cookies| {
-            cookies.split(';').find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                (key == name).then(|| value.to_string())
-            })
-        })
-    }
-
-    /// The parameters, decoded into the operation's parameter type.
-    pub(crate) fn params<T: serde::de::DeserializeOwned>(&self, params: &[MockParam]) -> Result<T, String> {
-        let mut object = Map::new();
-        for param in params {
-            let texts: Vec<String> = match param.location {
-                Location::Path => {
-                    self.path_params.iter().filter(|(name, _)| *name == param.name).map(|(_, v)| v.clone()).collect()
-                }
-                Location::Query => self.query(param.name),
-                Location::Header => self.header(param.name).map(str::to_string).into_iter().collect(),
-                Location::Cookie => self.cookie(param.name).into_iter().collect(),
-            };
-            if texts.is_empty() {
-                continue;
-            }
-            let convert = |text: &str| {
-                param.kind.to_json(text).map_err(|expected| format!("parameter `{}`: expected {expected}", param.name))
-            };
-            let value = match param.items {
-                Items::One => convert(&texts[0])?,
-                Items::Repeated => Value::Array(texts.iter().map(|text| convert(text)).collect::<Result<_, _>>()?),
-                Items::Joined(separator) => {
-                    Value::Array(texts[0].split(separator).map(convert).collect::<Result<_, _>>()?)
-                }
-            };
-            object.insert(param.name.to_string(), value);
-        }
-        decode_json(Value::Object(object)).map_err(|(path, mismatch)| format!("parameters: {path}: {mismatch}"))
-    }
-
-    /// A JSON body, decoded; `None` when the request has none.
-    pub(crate) fn json_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
-        if self.request.body.is_empty() {
-            return Ok(None);
-        }
-        let value: Value = serde_json::from_slice(&self.request.body)
-            .map_err(|error| format!("the body is not JSON (line {}, column {})", error.line(), error.column()))?;
-        decode_json(value).map(Some).map_err(|(path, mismatch)| {
-            let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
-            format!("the body{at}: {mismatch}")
-        })
-    }
-
-    /// A form body (`application/x-www-form-urlencoded`), decoded; `None` when there is none.
-    pub(crate) fn form_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
-        if self.request.body.is_empty() {
-            return Ok(None);
-        }
-        serde_urlencoded::from_bytes(&self.request.body)
-            .map(Some)
-            .map_err(|_| "the form body does not match the spec".to_string())
-    }
-
-    /// A text body; `None` when there is none.
-    pub(crate) fn text_body(&self) -> Result<Option<String>, String> {
-        if self.request.body.is_empty() {
-            return Ok(None);
-        }
-        String::from_utf8(self.request.body.clone()).map(Some).map_err(|_| "the body is not UTF-8 text".to_string())
-    }
-
-    /// The body's bytes; `None` when there are none.
-    pub(crate) fn bytes_body(&self) -> Option<Vec<u8>> {
-        (!self.request.body.is_empty()).then(|| self.request.body.clone())
-    }
-}
-
-/// A required body that is missing.
-pub(crate) fn missing_body() -> String {
-    "the body is required but the request has none".to_string()
-}
-
-/// A request value that breaks a rule of the spec.
-pub(crate) fn invalid(part: &str, error: crate::validation::ValidationError) -> String {
-    format!("invalid {part}, {error}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{literal_length, match_template};
-
-    #[test]
-    fn templates_match_segments_and_literals_around_names() {
-        assert_eq!(match_template("/items/{id}", "/items/42"), Some(vec![("id", "42".to_string())]));
-        assert_eq!(
-            match_template("/s/{store}/r/{receipt}.pdf", "/s/a%20b/r/7.pdf"),
-            Some(vec![("store", "a b".to_string()), ("receipt", "7".to_string())])
-        );
-        assert_eq!(match_template("/items/{id}", "/items"), None);
-        assert_eq!(match_template("/items/{id}", "/items/"), None);
-        assert_eq!(match_template("/r/{id}.pdf", "/r/7.txt"), None);
-        assert!(literal_length("/items/search") > literal_length("/items/{id}"));
+        let queued = state.queued.get_mut(&index).and_then(VecDeque::pop_front);
+        let reply = queued.or_else(|| state.standing.get(&index).cloned()).unwrap_or_else(Reply::example);
+        drop(state);
+        reply.resolve(operation)
     }
 }

@@ -6,27 +6,35 @@ use std::time::Duration;
 /// How the client retries failed requests.
 ///
 /// A failure is retried when trying again cannot do harm: a connection that could not be
-/// opened, or a `429 Too Many Requests`, since in both cases the server did not act on
-/// the request. Timeouts and `500`, `502`, `503` and `504` responses are retried only
-/// for idempotent operations, where a second delivery changes nothing. The wait doubles
-/// with every attempt, with random jitter so that many clients do not retry in step,
-/// and a `Retry-After` header from the server takes precedence.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// opened (but not a TLS failure, which would fail the same way again), or a
+/// `429 Too Many Requests`, since in both cases the server did not act on the request.
+/// Timeouts and `500`, `502`, `503` and `504` responses are retried only for idempotent
+/// operations, where a second delivery changes nothing. The wait doubles with every attempt,
+/// with random jitter so that many clients do not retry in step, and a `Retry-After` header
+/// from the server takes precedence. A `429` without `Retry-After` waits longer than other
+/// failures (see [`RetryPolicy::rate_limit_backoff`]): a server that is shedding load needs
+/// seconds, not milliseconds. The call's deadline (`ClientBuilder::deadline`) bounds it all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
+    rate_limit_backoff: Duration,
+    max_rate_limit_backoff: Duration,
     max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// Two retries, waiting about 0.5 s and then 1 s, at most 8 s per wait, and
-    /// honouring a `Retry-After` of up to 60 s.
+    /// Two retries, waiting about 0.5 s and then 1 s, at most 8 s per wait; after a `429`
+    /// without `Retry-After`, about 5 s and then 10 s, at most 30 s per wait; and honouring a
+    /// `Retry-After` of up to 60 s.
     fn default() -> Self {
         RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
+            rate_limit_backoff: Duration::from_secs(5),
+            max_rate_limit_backoff: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(60),
         }
     }
@@ -56,6 +64,21 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the wait before the first retry after a `429 Too Many Requests` that has no
+    /// `Retry-After` header (default 5 s); it doubles for each retry after that, up to
+    /// [`RetryPolicy::max_rate_limit_backoff`].
+    pub fn rate_limit_backoff(mut self, backoff: Duration) -> Self {
+        self.rate_limit_backoff = backoff;
+        self
+    }
+
+    /// Sets the longest wait between two attempts after a `429` without `Retry-After`
+    /// (default 30 s).
+    pub fn max_rate_limit_backoff(mut self, backoff: Duration) -> Self {
+        self.max_rate_limit_backoff = backoff;
+        self
+    }
+
     /// Sets the longest `Retry-After` the client waits for; a server that asks for more
     /// gets its error returned instead.
     pub fn max_retry_after(mut self, wait: Duration) -> Self {
@@ -72,8 +95,12 @@ impl RetryPolicy {
         if let Some(wait) = error.retry_after() {
             return (wait <= self.max_retry_after).then_some(wait);
         }
+        let (initial, max) = match error.status() {
+            Some(reqwest::StatusCode::TOO_MANY_REQUESTS) => (self.rate_limit_backoff, self.max_rate_limit_backoff),
+            _ => (self.initial_backoff, self.max_backoff),
+        };
         let exponent = attempt.saturating_sub(1).min(16);
-        let backoff = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let backoff = initial.saturating_mul(1 << exponent).min(max);
         Some(jitter(backoff))
     }
 }

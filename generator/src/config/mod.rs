@@ -6,6 +6,7 @@
 //! unknown keys, type paths that do not parse, crates no dependency provides. Each error names
 //! the file, and the line and column when there is one.
 
+mod mapping;
 mod package;
 mod paths;
 
@@ -14,8 +15,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use mapping::Mapping;
 pub use package::{Dependency, Edition, Package, Publish, RustVersion, Version};
-pub use paths::{DerivePath, RustType};
+pub use paths::{DerivePath, RustType, WithPath};
 
 use crate::Error;
 
@@ -44,15 +46,21 @@ pub struct Config {
     /// `[formats]`: a schema `format` (`decimal`, `uuid`, `double`) → the Rust type of every
     /// value with that format.
     #[serde(default)]
-    pub formats: BTreeMap<String, RustType>,
+    pub formats: BTreeMap<String, Mapping>,
     /// `[schemas]`: a component schema's name → the Rust type used wherever it is referenced;
     /// the schema gets no type of its own, only an alias.
     #[serde(default)]
-    pub schemas: BTreeMap<String, RustType>,
+    pub schemas: BTreeMap<String, Mapping>,
     /// `[fields]`: schema name (or `*` for every schema) → property name → the Rust type of that
     /// field, written `Schema.property = "…"` under `[fields]`.
     #[serde(default)]
-    pub fields: BTreeMap<String, BTreeMap<String, RustType>>,
+    pub fields: BTreeMap<String, BTreeMap<String, Mapping>>,
+    /// `[sensitive]`: schema name (or `*`) → property name → whether the field's value is hidden
+    /// from `Debug` output and error messages (personal data the spec does not mark), written
+    /// `Schema.property = true`. `false` exempts a property from a `*` entry; it cannot unmark
+    /// what the spec marks (`x-sensitive`, `format: password`).
+    #[serde(default)]
+    pub sensitive: BTreeMap<String, BTreeMap<String, bool>>,
     /// `[derives]`: schema name (or `*`) → derive macros added to its generated types.
     #[serde(default)]
     pub derives: BTreeMap<String, Vec<DerivePath>>,
@@ -134,16 +142,19 @@ impl Config {
 
     /// Every type and derive with where it is in the file and the crates it names.
     fn named_crates(&self) -> Vec<(String, &[String], &str)> {
-        let mut named: Vec<(String, &[String], &str)> = Vec::new();
-        for (format, ty) in &self.formats {
-            named.push((format!("[formats] {format}"), ty.crates(), ty.as_str()));
-        }
-        for (schema, ty) in &self.schemas {
-            named.push((format!("[schemas] {schema}"), ty.crates(), ty.as_str()));
-        }
+        let mut mappings: Vec<(String, &Mapping)> = Vec::new();
+        mappings.extend(self.formats.iter().map(|(format, mapping)| (format!("[formats] {format}"), mapping)));
+        mappings.extend(self.schemas.iter().map(|(schema, mapping)| (format!("[schemas] {schema}"), mapping)));
         for (schema, properties) in &self.fields {
-            for (property, ty) in properties {
-                named.push((format!("[fields] {schema}.{property}"), ty.crates(), ty.as_str()));
+            mappings.extend(
+                properties.iter().map(|(property, mapping)| (format!("[fields] {schema}.{property}"), mapping)),
+            );
+        }
+        let mut named: Vec<(String, &[String], &str)> = Vec::new();
+        for (place, mapping) in mappings {
+            named.push((place.clone(), mapping.ty.crates(), mapping.ty.as_str()));
+            if let Some(with) = &mapping.with {
+                named.push((place, with.crates(), with.as_str()));
             }
         }
         for (schema, derives) in &self.derives {
@@ -152,6 +163,15 @@ impl Config {
             }
         }
         named
+    }
+}
+
+impl Config {
+    /// What the file asks for that is allowed but probably unwanted, each a sentence naming the
+    /// entry and what to do instead: dependency features that change how a shared crate behaves
+    /// in the user's whole build (cargo unifies features).
+    pub fn warnings(&self) -> Vec<String> {
+        self.dependencies.iter().flat_map(|(name, dependency)| dependency.feature_warnings(name)).collect()
     }
 }
 
@@ -195,15 +215,19 @@ decimal = "rust_decimal::Decimal"
 Id = "std::net::IpAddr"
 
 [fields]
-"*".amount = "rust_decimal::Decimal"
+"*".amount = { type = "rust_decimal::Decimal", with = "rust_decimal::serde::float" }
 Account.balance = "Option<rust_decimal::Decimal>"
+
+[sensitive]
+"*".email = true
+Account.email = false
 
 [derives]
 "*" = ["Eq"]
 Account = ["Hash", "serde_json::Foo"]
 
 [dependencies]
-rust_decimal = { version = "1", features = ["serde-float"] }
+rust_decimal = { version = "1", features = ["serde-with-float"] }
 "#,
         )
         .unwrap();
@@ -212,7 +236,13 @@ rust_decimal = { version = "1", features = ["serde-float"] }
         assert_eq!(config.package.publish, Publish::To(vec!["internal".into()]));
         assert_eq!(config.formats["decimal"].as_str(), "rust_decimal::Decimal");
         assert_eq!(config.fields["*"]["amount"].as_str(), "rust_decimal::Decimal");
+        assert_eq!(
+            config.fields["*"]["amount"].with.as_ref().map(WithPath::as_str),
+            Some("rust_decimal::serde::float")
+        );
         assert_eq!(config.fields["Account"]["balance"].crates(), ["rust_decimal"]);
+        assert_eq!((config.sensitive["*"]["email"], config.sensitive["Account"]["email"]), (true, false));
+        assert!(config.warnings().is_empty());
         assert_eq!(config.derives["Account"].len(), 2);
         assert!(config.dependencies["rust_decimal"].value().is_table());
     }
@@ -245,6 +275,9 @@ rust_decimal = { version = "1", features = ["serde-float"] }
             ("[package]\nedition = \"2022\"\n", 2, "2022"),
             ("[package]\npublish = \"yes\"\n", 2, "`publish` is"),
             ("\n[dependencies]\nfoo = 1.5\n", 3, "a dependency is"),
+            ("[fields]\nA.b = { type = \"u8\", with = \"float\" }\n", 2, "not in scope"),
+            ("[fields]\nA.b = { with = \"a::b\" }\n", 2, "needs `type`"),
+            ("[sensitive]\nA.b = \"yes\"\n", 2, "expected a boolean"),
         ] {
             let error = parse(text).unwrap_err();
             assert!(error.starts_with(&format!("spec/codegen.toml:{line}:")), "{text}: {error}");
@@ -262,10 +295,25 @@ rust_decimal = { version = "1", features = ["serde-float"] }
         for available in ["std::net::IpAddr", "serde_json::Value", "chrono::NaiveTime", "crate::Binary"] {
             assert!(parse(&format!("[schemas]\nX = \"{available}\"\n")).is_ok(), "{available}");
         }
+        let error =
+            parse("[formats]\ndecimal = { type = \"String\", with = \"rust_decimal::serde::str\" }\n").unwrap_err();
+        assert!(
+            error.contains("[formats] decimal: `rust_decimal::serde::str` uses the crate `rust_decimal`"),
+            "{error}"
+        );
         let error = parse("[dependencies]\nserde_json = \"1\"\n").unwrap_err();
         assert!(error.contains("may already depend on `serde_json`") && error.contains("package = "), "{error}");
         let error = parse("[dependencies]\n\"a b\" = \"1\"\n").unwrap_err();
         assert!(error.contains("`a b` is not a crate name"), "{error}");
+    }
+
+    #[test]
+    fn features_that_change_shared_crates_are_warnings() {
+        let config =
+            parse("[dependencies]\nrust_decimal = { version = \"1\", features = [\"serde-float\"] }\n").unwrap();
+        let warnings = config.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("`serde-float`") && warnings[0].contains("serde-with-float"), "{warnings:?}");
     }
 
     #[test]

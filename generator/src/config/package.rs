@@ -174,6 +174,83 @@ impl Dependency {
     }
 }
 
+/// Features of shared crates that change how that crate behaves for every crate of the user's
+/// build (cargo turns a feature on for all who depend on the crate): crate, feature, what it
+/// changes, what to use instead.
+const SHARED_BEHAVIOUR_FEATURES: &[(&str, &str, &str, &str)] = &[
+    (
+        "rust_decimal",
+        "serde-float",
+        "makes every `rust_decimal::Decimal` in the build serialize as a JSON number rather than a string",
+        "turn on `serde-with-float` instead and map the values with `{ type = \"rust_decimal::Decimal\", with = \"rust_decimal::serde::float\" }`",
+    ),
+    (
+        "rust_decimal",
+        "serde-str",
+        "makes every `rust_decimal::Decimal` in the build deserialize from strings only",
+        "turn on `serde-with-str` instead and map the values with `with = \"rust_decimal::serde::str\"`",
+    ),
+    (
+        "rust_decimal",
+        "serde-bincode",
+        "turns on `serde-str`, which makes every `rust_decimal::Decimal` in the build deserialize from strings only",
+        "turn on `serde-with-str` instead and map the values with `with = \"rust_decimal::serde::str\"`",
+    ),
+    (
+        "rust_decimal",
+        "serde-arbitrary-precision",
+        "changes how every `rust_decimal::Decimal` in the build serializes, and turns on serde_json's `arbitrary_precision`, which changes how every `serde_json` number is held",
+        "turn on `serde-with-float` or `serde-with-str` and map the values with `with = \"rust_decimal::serde::float\"` or `\"rust_decimal::serde::str\"`",
+    ),
+    (
+        "rust_decimal",
+        "serde-with-arbitrary-precision",
+        "turns on serde_json's `arbitrary_precision`, which changes how every `serde_json` number in the build is held",
+        "turn on `serde-with-float` or `serde-with-str` and map the values with `with = \"rust_decimal::serde::float\"` or `\"rust_decimal::serde::str\"`",
+    ),
+    (
+        "serde_json",
+        "arbitrary_precision",
+        "changes how every `serde_json` number in the build is held (as text) and written",
+        "leave it off and map the values that need exact numbers to a type with a `with` module",
+    ),
+    (
+        "serde_json",
+        "preserve_order",
+        "changes every `serde_json::Map` in the build to keep insertion order",
+        "leave it off; the generated crate keeps unknown properties either way",
+    ),
+];
+
+impl Dependency {
+    /// The crate this entry stands for: its `package`, or its name.
+    fn package<'a>(&'a self, name: &'a str) -> &'a str {
+        self.0.get("package").and_then(toml::Value::as_str).unwrap_or(name)
+    }
+
+    /// The features the entry turns on.
+    fn features(&self) -> Vec<&str> {
+        let listed = self.0.get("features").and_then(toml::Value::as_array);
+        listed.into_iter().flatten().filter_map(toml::Value::as_str).collect()
+    }
+
+    /// A warning for each feature the entry (under `name`) turns on that changes a shared crate's
+    /// behaviour in the user's whole build, saying what to do instead.
+    pub(super) fn feature_warnings(&self, name: &str) -> Vec<String> {
+        let package = self.package(name).replace('-', "_");
+        let features = self.features();
+        SHARED_BEHAVIOUR_FEATURES
+            .iter()
+            .filter(|(krate, feature, _, _)| *krate == package && features.contains(feature))
+            .map(|(krate, feature, changes, instead)| {
+                format!(
+                    "codegen.toml [dependencies] {name}: the feature `{feature}` of `{krate}` {changes}, since cargo turns a feature on for every crate of a build, not only the generated one; {instead}"
+                )
+            })
+            .collect()
+    }
+}
+
 impl TryFrom<toml::Value> for Dependency {
     type Error = String;
 
@@ -202,6 +279,24 @@ pub(super) fn is_bare_key(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn features_that_change_shared_crates_are_named_with_what_to_use_instead() {
+        let dependency = |text: &str| Dependency::try_from(toml::from_str::<toml::Value>(text).unwrap()["d"].clone());
+        let float = dependency("d = { version = \"1\", features = [\"serde-float\", \"maths\"] }").unwrap();
+        let warnings = float.feature_warnings("rust_decimal");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].starts_with("codegen.toml [dependencies] rust_decimal: the feature `serde-float`"));
+        assert!(warnings[0].contains("`serde-with-float`") && warnings[0].contains("rust_decimal::serde::float"));
+        let renamed = dependency(
+            "d = { version = \"1\", package = \"serde_json\", features = [\"preserve_order\", \"arbitrary_precision\"] }",
+        )
+        .unwrap();
+        assert_eq!(renamed.feature_warnings("json").len(), 2);
+        let with = dependency("d = { version = \"1\", features = [\"serde-with-float\"] }").unwrap();
+        assert!(with.feature_warnings("rust_decimal").is_empty());
+        assert!(dependency("d = \"1\"").unwrap().feature_warnings("rust_decimal").is_empty());
+    }
 
     #[test]
     fn versions() {

@@ -123,6 +123,62 @@ impl TryFrom<String> for DerivePath {
     }
 }
 
+/// A module named by a mapping's `with` in `codegen.toml` (`rust_decimal::serde::float`): it
+/// has `serialize(&T, S)` and `deserialize(D) -> T` for the mapped type `T`, as serde's own
+/// `#[serde(with = "…")]` expects. Known to parse as a path from a crate in reach.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct WithPath {
+    text: String,
+    crates: Vec<String>,
+}
+
+impl WithPath {
+    /// Checks `text` and keeps it; the error says what is wrong, lower-case.
+    pub fn new(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let path =
+            syn::parse_str::<syn::Path>(text).map_err(|error| format!("`{text}` is not a module path: {error}"))?;
+        if path.segments.iter().any(|segment| !segment.arguments.is_none()) {
+            return Err(format!("`{text}` is not a module path: a module takes no generic arguments"));
+        }
+        let mut crates = Vec::new();
+        check_path_root(&path, &[], &mut crates)
+            .map_err(|problem| format!("`{text}` cannot be a `with` module: {problem}"))?;
+        Ok(WithPath { text: path.to_token_stream().to_string().replace(' ', ""), crates })
+    }
+
+    /// The path as written in the config (without spaces).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The crate the path starts from (`rust_decimal`), if it is not `crate`.
+    pub fn crates(&self) -> &[String] {
+        &self.crates
+    }
+
+    /// The path as tokens.
+    pub fn tokens(&self) -> TokenStream {
+        syn::parse_str::<syn::Path>(&self.text)
+            .expect("the text parsed as a path when it was checked")
+            .into_token_stream()
+    }
+
+    /// The path's segments (`["rust_decimal", "serde", "float"]`), to name things after it.
+    pub fn segments(&self) -> Vec<&str> {
+        self.text.split("::").filter(|segment| !segment.is_empty()).collect()
+    }
+}
+
+impl TryFrom<String> for WithPath {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        WithPath::new(&text)
+    }
+}
+
 /// Accepts the types a serde struct field can hold: paths (with their generic arguments),
 /// tuples and arrays of them. Collects the crates named.
 fn check_type(ty: &Type, crates: &mut Vec<String>) -> Result<(), String> {
@@ -240,6 +296,24 @@ mod tests {
             ("fn(u8)", "pointers"),
         ] {
             let error = RustType::new(bad).unwrap_err();
+            assert!(error.contains(reason), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn with_paths() {
+        let with = WithPath::new(" rust_decimal :: serde::float ").unwrap();
+        assert_eq!((with.as_str(), with.crates()), ("rust_decimal::serde::float", &["rust_decimal".to_string()][..]));
+        assert_eq!(with.segments(), ["rust_decimal", "serde", "float"]);
+        assert_eq!(WithPath::new("::chrono::serde::ts_seconds").unwrap().crates(), ["chrono"]);
+        for (bad, reason) in [
+            ("float", "not in scope"),
+            ("a::b<T>", "generic"),
+            ("a b", "not a module path"),
+            ("super::float", "relative"),
+            ("", "not a module path"),
+        ] {
+            let error = WithPath::new(bad).unwrap_err();
             assert!(error.contains(reason), "{bad}: {error}");
         }
     }

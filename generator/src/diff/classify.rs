@@ -12,8 +12,8 @@ use super::{Change, Impact};
 pub struct Ignore {
     /// Descriptions, summaries and titles (documentation only).
     pub docs: bool,
-    /// Whether a value is marked sensitive (`format: password`, `x-sensitive`): how the client
-    /// holds a value, not what the API sends.
+    /// Whether a value is marked sensitive (`format: password`, `x-sensitive`, codegen.toml's
+    /// `[sensitive]`): how the client holds and prints a value, not what the API sends.
     pub sensitivity: bool,
 }
 
@@ -199,30 +199,34 @@ impl Changes {
         };
         if describe(old) != describe(new) {
             let change = format!("now {} (was {})", describe(new), describe(old));
-            let impact = if response && was_option != is_option {
-                // The Rust field changes between `T` and `Option<T>`: reading code breaks.
-                Impact::Breaking
+            let (old_form, new_form) = (old.rust_form(), new.rust_form());
+            let reason = if response && old_form != new_form {
+                // The Rust field changes between `T`, `Option<T>` and `Nullable<T>`.
+                format!("; code reading it sees its type change from `{old_form}` to `{new_form}`")
             } else if request && was_option && !is_option {
-                Impact::Breaking
+                "; requests without it fail validation".to_string()
             } else {
-                Impact::Compatible
+                String::new()
             };
-            let reason = match impact {
-                Impact::Breaking if response && was_option != is_option => {
-                    "; code reading it sees `Option` appear or go"
-                }
-                Impact::Breaking => "; requests without it fail validation",
-                _ => "",
-            };
+            let impact = if reason.is_empty() { Impact::Compatible } else { Impact::Breaking };
             self.push(impact, subject, format!("{change}{reason}"));
         }
-        if old.sensitive != new.sensitive && !self.ignore.sensitivity {
-            let change = if new.sensitive {
-                "now sensitive (a `Secret`): its Rust type changes"
-            } else {
-                "no longer sensitive (no longer a `Secret`): its Rust type changes"
-            };
-            self.push(Impact::Breaking, subject, change);
+        if !self.ignore.sensitivity {
+            if old.secret != new.secret {
+                let change = if new.secret {
+                    "now sensitive (a `Secret`): its Rust type changes"
+                } else {
+                    "no longer sensitive (no longer a `Secret`): its Rust type changes"
+                };
+                self.push(Impact::Breaking, subject, change);
+            } else if old.sensitive != new.sensitive {
+                let change = if new.sensitive {
+                    "now sensitive: `Debug` hides its value"
+                } else {
+                    "no longer sensitive: `Debug` shows its value"
+                };
+                self.push(Impact::Compatible, subject, change);
+            }
         }
         if !old.deprecated && new.deprecated {
             self.push(Impact::Compatible, subject, "deprecated");

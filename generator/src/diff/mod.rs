@@ -5,7 +5,8 @@
 //! The rules know what the generated code does: responses keep unknown fields and enum values,
 //! so a new response field or enum value is compatible; requests are built with builders and
 //! validated, so a new optional request field is compatible and a new required one breaks; a
-//! field whose Rust type changes between `T` and `Option<T>` breaks the code reading it.
+//! field whose Rust type changes between `T`, `Option<T>` and `Nullable<T>` breaks the code
+//! reading it.
 
 mod classify;
 pub mod surface;
@@ -180,6 +181,34 @@ mod tests {
             .map(|&impact| Change { impact, subject: "s".to_string(), change: "c".to_string() })
             .collect();
         Report { changes }
+    }
+
+    fn lowered(spec: &str, config: &str) -> Api {
+        let document: openapiv3::OpenAPI = serde_yaml::from_str(spec).expect("a valid document");
+        let config = crate::config::Config::parse(std::path::Path::new("codegen.toml"), config).expect("a config");
+        crate::model::lower_with_config(&document, Some("t"), &config).expect("lowers").0
+    }
+
+    const PET: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pet:\n    get:\n      operationId: getPet\n      responses:\n        '200':\n          description: A pet.\n          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n        owner: {type: string}\n";
+
+    #[test]
+    fn nullable_optional_fields_and_sensitivity_from_the_config() {
+        let old = lowered(PET, "");
+        let nullable = lowered(&PET.replace("name: {type: string}", "name: {type: string, nullable: true}"), "");
+        let report = compare(&old, &nullable, Ignore::default());
+        assert_eq!(report.changes.len(), 1, "{report:?}");
+        assert_eq!(report.changes[0].impact, Impact::Breaking);
+        assert!(report.changes[0].change.contains("from `Option<T>` to `Nullable<T>`"), "{report:?}");
+
+        let marked = lowered(PET, "[sensitive]\nPet.owner = true\n");
+        let report = compare(&old, &marked, Ignore::default());
+        assert_eq!(report.changes.len(), 1, "{report:?}");
+        assert_eq!(report.changes[0].impact, Impact::Compatible, "only `Debug` changes");
+        assert_eq!(report.changes[0].change, "now sensitive: `Debug` hides its value");
+        let secret = lowered(&PET.replace("owner: {type: string}", "owner: {type: string, x-sensitive: true}"), "");
+        let report = compare(&old, &secret, Ignore::default());
+        assert_eq!(report.changes[0].impact, Impact::Breaking, "a string becomes a `Secret`");
+        assert!(compare(&old, &marked, Ignore { sensitivity: true, ..Ignore::default() }).changes.is_empty());
     }
 
     #[test]

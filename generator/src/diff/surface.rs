@@ -61,8 +61,12 @@ pub struct FieldSurface {
     pub rules: String,
     pub required: bool,
     pub nullable: bool,
-    /// `format: password` or `x-sensitive`: the field is a `Secret`.
+    /// `format: password`, `x-sensitive` or codegen.toml's `[sensitive]`: `Debug` and error
+    /// messages hide the value.
     pub sensitive: bool,
+    /// A string the spec marks secret (`format: password`, `x-sensitive`): the field is a
+    /// `Secret`.
+    pub secret: bool,
     pub deprecated: bool,
     pub doc: String,
 }
@@ -158,8 +162,24 @@ fn field_surface(api: &Api, field: &Field) -> FieldSurface {
         required: field.required,
         nullable: field.value.nullable,
         sensitive: field.sensitive,
+        secret: field.secret && matches!(field.value.shape, Shape::String(_)),
         deprecated: field.deprecated,
         doc: field.doc.clone().unwrap_or_default(),
+    }
+}
+
+impl FieldSurface {
+    /// The form of the Rust field: `T` (required, never `null`), `Nullable<T>` (optional and
+    /// nullable, absent told from `null`; not for any JSON, which holds `null` itself) or
+    /// `Option<T>`.
+    pub fn rust_form(&self) -> &'static str {
+        if self.required && !self.nullable {
+            "T"
+        } else if !self.required && self.nullable && self.ty != "any" {
+            "Nullable<T>"
+        } else {
+            "Option<T>"
+        }
     }
 }
 

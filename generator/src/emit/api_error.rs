@@ -33,6 +33,7 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
         }
     } else {
         let names: Vec<_> = variants.iter().map(|id| ident(&api.get(*id).name)).collect();
+        let labels: Vec<String> = variants.iter().map(|id| api.get(*id).name.clone()).collect();
         let docs = variants.iter().map(|id| format!(" A [`crate::types::{}`].", api.get(*id).name));
         let fields = variants.iter().map(|id| error_fields(api, *id));
         quote! {
@@ -40,7 +41,11 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
             pub type ApiErrorBody = ApiError;
 
             /// The error bodies the spec declares, decoded by the status each operation lists them for.
-            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            ///
+            /// `Debug` shows the variant and the fields the spec declares with scalar values, as
+            /// errors do; the other fields, which may quote the request, only through the
+            /// variant's own value.
+            #[derive(Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
             // `Error::Api` boxes it, so the size of its largest variant costs nothing.
             #[allow(clippy::large_enum_variant)]
@@ -56,6 +61,18 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
                         #(ApiError::#names(error) => error.fmt_fields(f),)*
                         ApiError::Other(_) => f.write_str(" (body not shown)"),
                     }
+                }
+            }
+
+            impl fmt::Debug for ApiError {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    let variant = match self {
+                        #(ApiError::#names(_) => #labels,)*
+                        ApiError::Other(_) => "Other",
+                    };
+                    write!(f, "{variant} {{")?;
+                    self.fmt_fields(f)?;
+                    f.write_str(" }")
                 }
             }
 
@@ -90,7 +107,7 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
             quote!(
                 use std::fmt;
                 use crate::error::ErrorFields;
-                use crate::transport::BodyRequestId;
+                use crate::response::BodyRequestId;
             ),
             TokenStream::new(),
         )
@@ -122,8 +139,9 @@ fn error_fields(api: &Api, id: TypeId) -> TokenStream {
                 let field_name = ident(&field.rust_name);
                 let label = format!(" {}={{}}", field.wire_name.replace(['{', '}'], ""));
                 if field.is_option() {
+                    let value = super::rust_type::present(field, quote!(self.#field_name));
                     quote! {
-                        if let Some(value) = &self.#field_name {
+                        if let Some(value) = #value {
                             write!(f, #label, value)?;
                         }
                     }

@@ -50,10 +50,14 @@ pub fn setters(credential: &Credential) -> TokenStream {
     let name = ident(&credential.rust_name);
     let doc = doc_attrs(credential.doc.as_deref());
     let separator = if credential.doc.is_some() { quote!(#[doc = ""]) } else { TokenStream::new() };
-    let required = if credential.required {
-        " Every operation needs it: `build()` fails without it."
-    } else {
-        " Sent by the operations whose security accepts it; calling one that needs it without it fails before sending."
+    let has_default = matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
+    let required = match (credential.required, has_default) {
+        (true, true) => " Every operation sends it: without a value set here, the default is sent.",
+        (true, false) => " Every operation needs it: `build()` fails without it.",
+        (false, true) => " Sent by the operations whose security accepts it: without a value set here, the default is sent.",
+        (false, false) => {
+            " Sent by the operations whose security accepts it; calling one that needs it without it fails before sending."
+        }
     };
     let scheme = format!(" The spec's `{}` security scheme.{required}", credential.scheme);
     let env = match credential.kind {

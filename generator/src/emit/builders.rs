@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::rust_type::field_plain_type;
-use super::{deprecated_attr, ident};
+use super::{debug, deprecated_attr, ident};
 use crate::model::{naming, Access, Api, Extra, Struct, TypeDef};
 
 pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
@@ -18,7 +18,9 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let slots = object.fields.iter().map(|field| {
         let rust_name = ident(&field.rust_name);
         let plain = field_plain_type(api, field);
-        if field.required && field.value.nullable {
+        if field.tri_state {
+            quote!(#rust_name: crate::Nullable<#plain>)
+        } else if field.required && field.value.nullable {
             quote!(#rust_name: Option<Option<#plain>>)
         } else {
             quote!(#rust_name: Option<#plain>)
@@ -35,7 +37,19 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         } else {
             deprecated
         };
-        if field.required && field.value.nullable {
+        if field.tri_state {
+            let how = if field.doc.is_some() { quote!(#[doc = ""]) } else { TokenStream::new() };
+            quote! {
+                #doc
+                #how
+                #[doc = " A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out."]
+                #deprecated
+                pub fn #rust_name(mut self, value: impl Into<crate::Nullable<#plain>>) -> Self {
+                    self.#rust_name = value.into();
+                    self
+                }
+            }
+        } else if field.required && field.value.nullable {
             quote! {
                 #doc
                 #deprecated
@@ -60,6 +74,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         let wire = &field.wire_name;
         let boxed = match (field.boxed, field.required && field.value.nullable) {
             (false, _) => TokenStream::new(),
+            // `Option::map` and `Nullable::map` alike.
             (true, false) => quote!(.map(Box::new)),
             (true, true) => quote!(.map(|value| value.map(Box::new))),
         };
@@ -73,6 +88,13 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
             quote!(#rust_name: self.#rust_name #boxed)
         }
     });
+    // Sensitive values set so far must not show in the builder's `Debug` either.
+    let (derive_debug, debug_impl) = match &def.builder_name {
+        Some(builder) if debug::builder_needs_impl(def, object) => {
+            (TokenStream::new(), debug::builder_impl(def, object, builder))
+        }
+        _ => (quote!(Debug,), TokenStream::new()),
+    };
     let extra = match &object.extra {
         Extra::Ignored => TokenStream::new(),
         Extra::Kept { field } | Extra::Typed { field, .. } => {
@@ -90,10 +112,12 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         }
 
         #[doc = #builder_doc]
-        #[derive(Debug, Clone, Default)]
+        #[derive(#derive_debug Clone, Default)]
         pub struct #builder_name {
             #(#slots,)*
         }
+
+        #debug_impl
 
 
         impl #builder_name {

@@ -224,7 +224,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
 
         /// The client: `from_env`, then `--env` and `--base-url`.
         fn client(global: &Global) -> Result<Client, BuildError> {
-            let mut builder = ClientBuilder::default().from_env()?;
+            let mut builder = ClientBuilder::default().allow_base_url_from_env().from_env()?;
             #environment
             if let Some(url) = &global.base_url {
                 builder = builder.base_url(url.as_str());

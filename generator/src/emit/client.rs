@@ -32,6 +32,11 @@ pub fn client_rs(api: &Api) -> TokenStream {
     };
     let request_ids = request_id_impls(api);
     let body_request_id = if request_ids.is_empty() { TokenStream::new() } else { quote!(BodyRequestId,) };
+    let decode_import = if api.operations.iter().any(|o| matches!(o.response, Some(ResponseBody::Json(_)))) {
+        quote!(self,)
+    } else {
+        TokenStream::new()
+    };
     let operation_infos = api
         .operations
         .iter()
@@ -50,18 +55,22 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
         use crate::error::{BuildError, Error};
         #api_error_import
-        use crate::transport::{self, Authenticate, #body_request_id OperationInfo, Transport};
+        use crate::response::{#decode_import #body_request_id ApiResponse};
+        use crate::transport::{Authenticate, OperationInfo, Transport};
         #types_import
 
         #environment
 
-        /// A client for the API. Cloning is cheap: clones share one connection pool.
+        /// A client for the API. Cloning is cheap: clones share one connection pool, the
+        /// credentials and the cap on concurrent calls, so a configured copy for some calls
+        /// (`with_timeout`, `with_retry_policy`, `with_deadline`) costs next to nothing.
         #[derive(Debug, Clone)]
         pub struct Client {
-            transport: Transport,
+            /// Where requests go, and the timeout, retries and deadline of this copy.
+            pub(crate) transport: Transport,
             /// The credentials, added to each attempt of the operations whose security accepts
             /// them. `Debug` does not show secret values.
-            credentials: Credentials,
+            credentials: std::sync::Arc<Credentials>,
         }
 
         impl Client {
@@ -72,7 +81,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
             /// The URL every operation path is appended to.
             pub fn base_url(&self) -> &str {
-                &self.transport.base_url
+                self.transport.base_url()
             }
 
             #(#methods)*
@@ -102,6 +111,10 @@ fn operation_info(api: &Api, operation: &Operation, cfg: &TokenStream, shared_er
         let credentials = alternative.iter().map(|index| proc_macro2::Literal::usize_unsuffixed(*index));
         quote!(&[#(#credentials),*])
     });
+    let request_id_property = match api.success_request_id_property(operation) {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
     let (decode_error, decoder) = if shared_errors {
         (quote!(crate::api_error::decode_error_body), TokenStream::new())
     } else {
@@ -118,6 +131,7 @@ fn operation_info(api: &Api, operation: &Operation, cfg: &TokenStream, shared_er
             idempotent: #idempotent,
             decode_error: #decode_error,
             security: &[#(#alternatives),*],
+            request_id_property: #request_id_property,
         };
         #decoder
     }
@@ -134,20 +148,20 @@ fn decode_success(api: &Api, response: &ValueType, info: &proc_macro2::Ident) ->
         _ => None,
     };
     let Some((id, union)) = by_status else {
-        return quote!(self.transport.send(&self.credentials, &#info, request, transport::decode).await);
+        return quote!(self.transport.send(&*self.credentials, &#info, request, response::decode).await);
     };
     let name = ident(&api.get(id).name);
     let arms = union.variants.iter().filter(|v| !v.tags.is_empty()).map(|variant| {
         let codes =
             variant.tags.iter().filter_map(|tag| tag.parse::<u16>().ok()).map(proc_macro2::Literal::u16_unsuffixed);
         let rust_name = ident(&variant.rust_name);
-        quote!(#(#codes)|* => transport::decode(success).map(types::#name::#rust_name))
+        quote!(#(#codes)|* => response::decode(status, body).map(types::#name::#rust_name))
     });
     quote! {
         self.transport
-            .send(&self.credentials, &#info, request, |success| match success.status.as_u16() {
+            .send(&*self.credentials, &#info, request, |status, body| match status.as_u16() {
                 #(#arms,)*
-                _ => transport::decode(success),
+                _ => response::decode(status, body),
             })
             .await
     }
@@ -295,24 +309,48 @@ fn method(api: &Api, validation: &Validation, index: usize, operation: &Operatio
         }
         None => (TokenStream::new(), quote!(#params_check #build)),
     };
-    let (output, finish) = match &operation.response {
-        Some(ResponseBody::Json(response)) => (value_type(api, response), decode_success(api, response, &info)),
+    // The `…_with_response` method sends; the plain one returns only its value.
+    let send_raw = quote!(self.transport.send(&*self.credentials, &#info, request, crate::response::no_value).await);
+    let (output, value, finish, unwrap, body_note) = match &operation.response {
+        Some(ResponseBody::Json(response)) => {
+            let ty = value_type(api, response);
+            (ty.clone(), ty, decode_success(api, response, &info), quote!(ApiResponse::into_value), None)
+        }
         Some(ResponseBody::Bytes { .. }) => (
             quote!(Vec<u8>),
-            quote!(self.transport.send(&self.credentials, &#info, request, |success| Ok(success.body)).await),
+            quote!(()),
+            send_raw,
+            quote!(ApiResponse::into_body),
+            Some(" The body is not decoded: the value is `()`, and the bytes are [`ApiResponse::body`]."),
         ),
         Some(ResponseBody::Text { .. }) => (
             quote!(String),
-            quote! {
-                // Text is taken as UTF-8; bytes that are not are replaced rather than refused.
-                let text = |body: Vec<u8>| {
-                    String::from_utf8(body).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
-                };
-                self.transport.send(&self.credentials, &#info, request, |success| Ok(text(success.body))).await
-            },
+            quote!(()),
+            send_raw,
+            // Text is taken as UTF-8; bytes that are not are replaced rather than refused.
+            quote!(ApiResponse::into_text),
+            Some(" The body is not decoded: the value is `()`, and the text is [`ApiResponse::text`]."),
         ),
-        None => (quote!(()), quote!(self.transport.send(&self.credentials, &#info, request, |_| Ok(())).await)),
+        None => (quote!(()), quote!(()), send_raw, quote!(ApiResponse::into_value), None),
     };
+    let with_response = ident(&operation.with_response_name);
+    let mut arguments = Vec::new();
+    if operation.params_type.is_some() {
+        arguments.push(quote!(params));
+    }
+    if let Some(body) = &operation.body {
+        arguments.push(quote!(body));
+        if body.content_type.is_some() {
+            arguments.push(quote!(content_type));
+        }
+    }
+    let with_response_doc = format!(
+        " Like [`Client::{}`], returning the response's status, headers, request id and body as \
+         received together with the value (see [`ApiResponse`]), for keeping a response exactly as it \
+         arrived. The body is not copied.",
+        operation.rust_name
+    );
+    let body_note = body_note.map(|note| quote!(#[doc = ""] #[doc = #note]));
     let separator = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
     quote! {
         #doc
@@ -328,6 +366,15 @@ fn method(api: &Api, validation: &Validation, index: usize, operation: &Operatio
         #cfg
         #deprecated
         pub async fn #name(&self, #params_param #body_param) -> Result<#output, Error> {
+            self.#with_response(#(#arguments),*).await.map(#unwrap)
+        }
+
+        #[doc = #with_response_doc]
+        #body_note
+        #feature
+        #cfg
+        #deprecated
+        pub async fn #with_response(&self, #params_param #body_param) -> Result<ApiResponse<#value>, Error> {
             #request
             #finish
         }
@@ -453,8 +500,8 @@ fn credentials_doc(api: &Api, operation: &Operation) -> String {
 }
 
 /// `BodyRequestId` for every named type a response decodes into (successes and declared
-/// errors): a top-level `request_id` (or `requestId`) text property is the response's request
-/// id when no header gives one.
+/// errors): the property [`Api::request_id_field`] names is the response's request id when no
+/// header gives one.
 fn request_id_impls(api: &Api) -> TokenStream {
     let mut ids: Vec<crate::model::TypeId> = Vec::new();
     let mut add = |value: &ValueType| {
@@ -479,15 +526,7 @@ fn request_id_impls(api: &Api) -> TokenStream {
         let def = api.get(*id);
         let name = ident(&def.name);
         let cfg = type_cfg(api, *id);
-        let field = match &def.kind {
-            TypeKind::Struct(object) => object.fields.iter().find(|field| {
-                matches!(field.wire_name.as_str(), "request_id" | "requestId")
-                    && matches!(field.value.shape, Shape::String(_))
-                    && !field.boxed
-            }),
-            _ => None,
-        };
-        match field {
+        match api.request_id_field(*id) {
             Some(field) => {
                 let field_name = ident(&field.rust_name);
                 let read = if field.is_option() {

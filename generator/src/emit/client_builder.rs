@@ -103,8 +103,12 @@ pub fn builder(api: &Api) -> TokenStream {
     if relative {
         documented_vars.push(format!("`{host_var}`"));
     }
-    documented_vars.push(format!("or `{base_url_var}`"));
     let from_env_doc = format!(" Reads {}.", documented_vars.join(", "));
+    let base_url_doc = format!(
+        " `{base_url_var}`, a base URL that replaces the environment, is read only after \
+         [`ClientBuilder::allow_base_url_from_env`]; otherwise it is ignored, so that a stray \
+         variable cannot send requests and credentials elsewhere."
+    );
     let default_environment = match api.servers.as_slice() {
         [only] => {
             let name = ident(&only.rust_name);
@@ -171,7 +175,9 @@ pub fn builder(api: &Api) -> TokenStream {
             }
 
             /// Sends requests to another base URL, such as a local mock server or a proxy. The
-            /// URL is used as given: it replaces the environment, host and server path.
+            /// URL is used as given: it replaces the environment, host and server path. Plain
+            /// `http://` is accepted only to this machine (`localhost`, `127.0.0.0/8`, `::1`)
+            /// unless [`ClientBuilder::allow_insecure_http`] is called.
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.base_url = Some(url.into());
                 self.environment = None;
@@ -187,10 +193,12 @@ pub fn builder(api: &Api) -> TokenStream {
             /// needs must be set on the builder or in its variable.
             ///
             #[doc = #from_env_doc]
+            #[doc = #base_url_doc]
             pub fn from_env(mut self) -> Result<Self, BuildError> {
                 #(#env_reads)*
                 #host_env
-                if let Some(url) = crate::settings::read_env(#base_url_var) {
+                let base_url = if self.settings.base_url_from_env { crate::settings::read_env(#base_url_var) } else { None };
+                if let Some(url) = base_url {
                     self = self.base_url(url);
                 } else if let Some(name) = crate::settings::read_env(#env_var) {
                     let environment = Environment::from_name(&name)
@@ -200,7 +208,10 @@ pub fn builder(api: &Api) -> TokenStream {
                 Ok(self)
             }
 
-            /// Checks the configuration and creates the client.
+            /// Checks the configuration and creates the client: fails when no server is chosen,
+            /// the base URL is not an absolute `https://` URL (or `http://` to this machine, see
+            /// [`ClientBuilder::allow_insecure_http`]), or a credential that every operation
+            /// needs and that has no default is missing.
             pub fn build(self) -> Result<Client, BuildError> {
                 let base_url = match (self.base_url, #default_environment) {
                     (Some(url), _) => url,
@@ -209,7 +220,7 @@ pub fn builder(api: &Api) -> TokenStream {
                 };
                 let transport = self.settings.into_transport(base_url)?;
                 #build_credentials
-                Ok(Client { transport, credentials })
+                Ok(Client { transport, credentials: std::sync::Arc::new(credentials) })
             }
         }
     }

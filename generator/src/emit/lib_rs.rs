@@ -8,8 +8,11 @@ use super::Features;
 use crate::model::{Api, Credential, CredentialKind, SkippedItem};
 
 pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
-    let mut modules: Vec<(&str, bool)> =
-        super::runtime::runtime_files(features).iter().map(|file| (file.module, file.module == "validation")).collect();
+    let mut modules: Vec<(&str, bool)> = super::runtime::runtime_files(features)
+        .iter()
+        .filter(|file| !file.is_submodule())
+        .map(|file| (file.module, file.module == "validation"))
+        .collect();
     modules.extend([("api_error", false), ("cli", true), ("client", false), ("mock", true), ("types", true)]);
     modules.sort_unstable();
     let modules = modules.iter().map(|(module, public)| {
@@ -95,10 +98,12 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         #binary_export
         pub use client::{Client, ClientBuilder, Environment};
         pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+        pub use nullable::Nullable;
         /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
         /// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export
         /// so that they always match.
         pub use reqwest;
+        pub use response::{ApiResponse, ResponseParts};
         pub use retry::RetryPolicy;
         pub use secret::Secret;
         #token_export

@@ -19,7 +19,7 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
         r#"subtle = "2""#,
         r#"fastrand = "2""#,
         r#"httpdate = "1""#,
-        r#"tokio = { version = "1", default-features = false, features = ["time"] }"#,
+        r#"tokio = { version = "1", default-features = false, features = ["sync", "time"] }"#,
         r#"tracing = { version = "0.1", optional = true }"#,
         r#"clap = { version = "4.5", optional = true, default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"] }"#,
         r#"serde_urlencoded = { version = "0.7", optional = true }"#,

@@ -2,26 +2,42 @@
 //! runtime's `mock_server.rs`; written here per spec are the operations' table (route,
 //! credentials, success status, the spec's example), one function per operation that decodes a
 //! request into the client's own types and checks it with their validation, and one typed
-//! accessor per operation on `MockServer`.
+//! accessor per operation on `MockServer`; `credentials` writes what concerns credentials.
+
+mod credentials;
 
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use self::credentials::{client_builder, credential_entry, expect_method};
 use super::cli::scalar;
 use super::client::{names_a_type, request_names_a_type};
 use super::rust_type::qualified_value_type;
 use super::validate::Validation;
 use super::{examples, ident, operation_cfg};
 use crate::model::{
-    Api, ApiKeyLocation, ArrayStyle, BodyEncoding, CredentialKind, Operation, ParameterEncoding, ParameterLocation,
-    ResponseBody, Shape, ValueType,
+    Api, ArrayStyle, BodyEncoding, Operation, ParameterEncoding, ParameterLocation, ResponseBody, Shape, ValueType,
 };
 
 /// Names `MockServer` has already, which an operation's accessor must not take.
-const TAKEN: [&str; 9] =
-    ["start", "start_on_port", "uri", "take_rejections", "routes", "operation", "client", "client_builder", "drop"];
+const TAKEN: [&str; 14] = [
+    "accept_any_credential_value",
+    "client",
+    "client_basic_credential",
+    "client_builder",
+    "client_credential",
+    "drop",
+    "expect_credential",
+    "operation",
+    "routes",
+    "serve",
+    "start",
+    "start_on_port",
+    "take_rejections",
+    "uri",
+];
 
 /// `src/mock.rs`.
 pub fn mock_rs(api: &Api) -> TokenStream {
@@ -42,24 +58,34 @@ pub fn mock_rs(api: &Api) -> TokenStream {
         }
         accessors.push(accessor(api, operation, &cfg, &ident(&name), request_type));
     }
-    let credentials = api.credentials.iter().map(|credential| match &credential.kind {
-        CredentialKind::ApiKey { location, name, .. } => match location {
-            ApiKeyLocation::Header => quote!(MockCredential::Header(#name)),
-            ApiKeyLocation::Query => quote!(MockCredential::Query(#name)),
-            ApiKeyLocation::Cookie => quote!(MockCredential::Cookie(#name)),
-        },
-        CredentialKind::Bearer { .. } => quote!(MockCredential::Authorization("Bearer")),
-        CredentialKind::Basic => quote!(MockCredential::Authorization("Basic")),
-        CredentialKind::Authorization { .. } => quote!(MockCredential::Authorization("")),
-    });
-    let setters = api.credentials.iter().map(|credential| {
-        let setter = ident(&credential.rust_name);
-        let value = format!("mock-{}", credential.rust_name.replace('_', "-"));
-        match credential.kind {
-            CredentialKind::Basic => quote!(.#setter("mock-user", "mock-password")),
-            _ => quote!(.#setter(#value)),
-        }
-    });
+    // After the accessors, so that no operation's accessor changes name for a credential.
+    let expect_names: Vec<String> = api
+        .credentials
+        .iter()
+        .map(|credential| {
+            let mut name = format!("expect_{}", credential.rust_name.trim_end_matches('_'));
+            while !names.insert(name.clone()) {
+                name.push_str("_credential");
+            }
+            name
+        })
+        .collect();
+    let credentials =
+        api.credentials.iter().zip(&expect_names).map(|(credential, name)| credential_entry(credential, name));
+    let expectations = api
+        .credentials
+        .iter()
+        .zip(&expect_names)
+        .enumerate()
+        .map(|(index, (credential, name))| expect_method(credential, index, &ident(name)));
+    let client_builder = client_builder(api);
+    let credential_import = if api.credentials.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(
+            use crate::mock_server::{MockValue, Travels};
+        )
+    };
     let decodes_params =
         api.operations.iter().any(|operation| mock_params(api, operation).is_some_and(|p| !p.is_empty()));
     let params_import = if decodes_params {
@@ -89,36 +115,50 @@ pub fn mock_rs(api: &Api) -> TokenStream {
     ];
     quote! {
         //! A typed mock server for tests (the `mock` feature): a local HTTP server that speaks
-        //! this API. Each operation answers with the response registered for it
-        //! (`mock.<operation>().respond(&value)`, in the client's own types) or else with the
-        //! spec's example. Every request is checked against the spec as the server receives it:
-        //! the route, the credentials, the parameters and the body, decoded into the types the
-        //! client sends and validated by the same rules as the builders. Accepted requests are
-        //! kept, decoded (`mock.<operation>().received()`); refused ones are answered with an
-        //! error status and make the server panic when it is dropped, unless the test collected
-        //! them with `take_rejections`.
+        //! this API. Each operation answers with replies registered in the client's own types:
+        //! one for every request (`mock.<operation>().respond(&value)`, or `respond_with` a
+        //! [`MockReply`] with response headers and a delay), or a sequence, one reply per
+        //! request (`respond_sequence([…])`, e.g. a `429` with `Retry-After`, then the value),
+        //! after which it falls back to the reply for every request, or else the spec's example.
+        //!
+        //! Every request is checked against the spec as the server receives it: the route, the
+        //! credentials (present, with the values the server expects: the made-up ones
+        //! [`MockServer::client`] sends, or those a test sets with the `expect_…` methods), the
+        //! parameters and the body, decoded into the types the client sends and validated by
+        //! the same rules as the builders. Accepted requests are kept, decoded
+        //! (`mock.<operation>().received()`); refused ones are answered with an error status
+        //! and a reason that never shows a credential, and make the server panic when it is
+        //! dropped, unless the test collected them with `take_rejections`.
+        //!
+        //! [`MockServer::client`] does not retry; a test of retries builds its client from
+        //! [`MockServer::client_builder`] with a `retry_policy`.
         //!
         #(#![doc = #example])*
         #![allow(deprecated)]
 
         use std::any::Any;
 
-        pub use crate::mock_server::{MockOperationHandle, MockServer, Received};
+        pub use crate::mock_server::{MockOperationHandle, MockReply, MockServer, Received};
         use crate::mock_server::{self as server, Incoming, MockCredential, MockOperation};
+        #credential_import
         #params_import
         #types_import
 
         /// The operations the server answers.
         pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[#(#entries),*];
 
-        /// Where each credential travels, by its number in the operations' `security`.
+        /// Where each credential travels, by its number in the operations' `security`, and the
+        /// value the server expects (and the mock's client sends) until a test expects another.
         pub(crate) static MOCK_CREDENTIALS: &[MockCredential] = &[#(#credentials),*];
 
         impl MockServer {
-            /// A client builder pointed at this server, with a made-up value for every
-            /// credential (the server checks that credentials are sent, not what they are).
+            /// A client builder pointed at this server that sends the credential values the
+            /// server expects (made-up ones, unless an `expect_…` method set others; a
+            /// credential with a default is left to the client, which sends its default) and
+            /// never retries (`RetryPolicy::none()`): a test of retries sets its own policy
+            /// with `.retry_policy(…)`.
             pub fn client_builder(&self) -> crate::ClientBuilder {
-                crate::Client::builder().base_url(self.uri()) #(#setters)*
+                #client_builder
             }
 
             /// A client for this server (see [`MockServer::client_builder`]).
@@ -132,6 +172,8 @@ pub fn mock_rs(api: &Api) -> TokenStream {
                     Err(error) => panic!("the mock server's client cannot be built: {error}"),
                 }
             }
+
+            #(#expectations)*
 
             #(#accessors)*
         }
@@ -325,7 +367,7 @@ fn accessor(
         None => (quote!(()), quote!(server::no_body)),
     };
     let doc = format!(
-        " `{id}` (`{} {}`): register its response, read the requests it received.",
+        " `{id}` (`{} {}`): register its replies, read the requests it received.",
         operation.method.as_str(),
         operation.path
     );

@@ -9,6 +9,7 @@ mod builders;
 mod cli;
 mod client;
 mod client_builder;
+mod debug;
 mod docs;
 mod examples;
 mod format;
@@ -94,6 +95,8 @@ pub struct Features {
     pub bearer: bool,
     /// Some credential is HTTP basic authentication (`src/basic_auth.rs`).
     pub basic_auth: bool,
+    /// Some mapping of codegen.toml names a `with` module (`src/mapped_serde.rs`).
+    pub mapped_serde: bool,
 }
 
 impl Features {
@@ -103,6 +106,7 @@ impl Features {
             path_parameters: api.operations.iter().any(|o| o.path.contains('{')),
             bearer: auth::has_bearer(api),
             basic_auth: auth::has_basic(api),
+            mapped_serde: !api.serde_markers.is_empty(),
             ..Features::default()
         };
         for def in &api.types {

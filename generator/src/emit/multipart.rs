@@ -20,8 +20,9 @@ pub fn form_expr(api: &Api, body: &ValueType) -> TokenStream {
         let rust_name = ident(&field.rust_name);
         let add = add_parts(&field.wire_name, &ValueType { nullable: false, ..field.value.clone() });
         if field.is_option() {
+            let value = super::rust_type::present(field, quote!(body.#rust_name));
             quote! {
-                if let Some(value) = &body.#rust_name {
+                if let Some(value) = #value {
                     #add
                 }
             }

@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
+use super::rust_type::{field_adapter, value_adapter};
 use crate::model::{
     Api, ArrayStyle, Field, Operation, Parameter, ParameterEncoding, ParameterLocation, ParameterStyle, Shape, TypeDef,
     TypeKind, ValueType,
@@ -16,15 +17,15 @@ use crate::model::{
 /// parameters, a `params` variable holds the params struct.
 pub fn build_request(api: &Api, operation: &Operation, http_method: &TokenStream) -> TokenStream {
     let fields = params_fields(api, operation);
-    let (bindings, path) = path_expr(operation, fields);
+    let (bindings, path) = path_expr(api, operation, fields);
     let query: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Query)
-        .map(|(parameter, field)| query_pairs(parameter, field))
+        .map(|(parameter, field)| query_pairs(api, parameter, field))
         .collect();
     let headers: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Header)
-        .map(|(parameter, field)| header(parameter, field))
+        .map(|(parameter, field)| header(api, parameter, field))
         .collect();
     let cookies: Vec<TokenStream> = parameters_in(operation, fields, ParameterLocation::Cookie)
-        .map(|(parameter, field)| cookie(parameter, field))
+        .map(|(parameter, field)| cookie(api, parameter, field))
         .collect();
     let query = if query.is_empty() {
         TokenStream::new()
@@ -98,15 +99,32 @@ pub fn helpers(api: &Api) -> ParamHelpers {
     helpers
 }
 
-/// `serde_json::Value` of the value bound to `expr`. Serializing the crate's own types to a
-/// JSON value cannot fail (every map key is a string).
-fn json(expr: TokenStream) -> TokenStream {
-    quote!(serde_json::to_value(#expr).unwrap_or_default())
+/// `serde_json::Value` of the value bound to `expr`, through codegen.toml's `with` modules when
+/// `adapter` carries them. Serializing the crate's own types to a JSON value cannot fail (every
+/// map key is a string).
+fn json(adapter: &Option<TokenStream>, expr: TokenStream) -> TokenStream {
+    match adapter {
+        Some(adapter) => {
+            quote!(crate::mapped_serde::serialize::<#adapter, _, _>(#expr, serde_json::value::Serializer).unwrap_or_default())
+        }
+        None => quote!(serde_json::to_value(#expr).unwrap_or_default()),
+    }
 }
 
 /// The JSON text of the value bound to `expr`, for parameters described by `content`.
-fn json_text(expr: TokenStream) -> TokenStream {
-    quote!(serde_json::to_string(#expr).unwrap_or_default())
+fn json_text(adapter: &Option<TokenStream>, expr: TokenStream) -> TokenStream {
+    match adapter {
+        Some(_) => {
+            let value = json(adapter, expr);
+            quote!(#value.to_string())
+        }
+        None => quote!(serde_json::to_string(#expr).unwrap_or_default()),
+    }
+}
+
+/// The `with` adapter of a parameter's value once present (the `value` the writers bind).
+fn present_adapter(api: &Api, field: &Field) -> Option<TokenStream> {
+    value_adapter(api, &ValueType { nullable: false, ..field.value.clone() })
 }
 
 fn params_fields<'a>(api: &'a Api, operation: &Operation) -> &'a [Field] {
@@ -130,7 +148,7 @@ fn parameters_in<'a>(
 
 /// The path, with placeholders replaced by percent-encoded parameter values bound to local
 /// variables first, joined from its pieces (spec text never becomes a format string).
-fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStream) {
+fn path_expr(api: &Api, operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStream) {
     let path = &operation.path;
     if !path.contains('{') {
         return (TokenStream::new(), quote!(#path));
@@ -153,12 +171,12 @@ fn path_expr(operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStre
                         quote!(crate::params::encode(#text))
                     }
                     ParameterEncoding::Json => {
-                        let text = json_text(quote!(&params.#rust_name));
+                        let text = json_text(&field_adapter(api, field), quote!(&params.#rust_name));
                         quote!(crate::params::encode(&#text))
                     }
                     // The helpers percent-encode the values and keep the style's punctuation.
                     ParameterEncoding::Styled { style, explode } => {
-                        let value = json(quote!(&params.#rust_name));
+                        let value = json(&field_adapter(api, field), quote!(&params.#rust_name));
                         let wire = &parameter.wire_name;
                         match style {
                             ParameterStyle::Label => quote!(crate::params::label_text(&#value, #explode)),
@@ -203,19 +221,20 @@ fn push_text(pieces: &mut Vec<TokenStream>, text: &str) {
     }
 }
 
-fn query_pairs(parameter: &Parameter, field: &Field) -> TokenStream {
+fn query_pairs(api: &Api, parameter: &Parameter, field: &Field) -> TokenStream {
     let wire = &parameter.wire_name;
+    let adapter = present_adapter(api, field);
     let push = match (&field.value.shape, parameter.encoding, parameter.style) {
         (_, ParameterEncoding::Json, _) => {
-            let text = json_text(quote!(value));
+            let text = json_text(&adapter, quote!(value));
             quote!(query.push((#wire.to_owned(), #text));)
         }
         (_, ParameterEncoding::Styled { style: ParameterStyle::DeepObject, .. }, _) => {
-            let value = json(quote!(value));
+            let value = json(&adapter, quote!(value));
             quote!(crate::params::deep_object_pairs(#wire.to_owned(), &#value, &mut query);)
         }
         (_, ParameterEncoding::Styled { explode, .. }, style) => {
-            let value = json(quote!(value));
+            let value = json(&adapter, quote!(value));
             let separator = separator(style);
             quote!(crate::params::form_pairs(#wire, &#value, #explode, #separator, &mut query);)
         }
@@ -235,13 +254,14 @@ fn query_pairs(parameter: &Parameter, field: &Field) -> TokenStream {
     with_value(field, push)
 }
 
-fn header(parameter: &Parameter, field: &Field) -> TokenStream {
+fn header(api: &Api, parameter: &Parameter, field: &Field) -> TokenStream {
     let wire = &parameter.wire_name;
+    let adapter = present_adapter(api, field);
     let text = match parameter.encoding {
         ParameterEncoding::Text => joined_text(&ValueType { nullable: false, ..field.value.clone() }, parameter.style),
-        ParameterEncoding::Json => json_text(quote!(value)),
+        ParameterEncoding::Json => json_text(&adapter, quote!(value)),
         ParameterEncoding::Styled { explode, .. } => {
-            let value = json(quote!(value));
+            let value = json(&adapter, quote!(value));
             quote!(crate::params::simple_text(&#value, #explode, false))
         }
     };
@@ -250,14 +270,15 @@ fn header(parameter: &Parameter, field: &Field) -> TokenStream {
 
 /// Pushes `name=value` onto `cookies`, the value percent-encoded (arrays and objects
 /// comma-separated, as the `form` style without explode writes them).
-fn cookie(parameter: &Parameter, field: &Field) -> TokenStream {
+fn cookie(api: &Api, parameter: &Parameter, field: &Field) -> TokenStream {
     let wire = &parameter.wire_name;
+    let adapter = present_adapter(api, field);
     let value = match parameter.encoding {
         ParameterEncoding::Json => {
-            let text = json_text(quote!(value));
+            let text = json_text(&adapter, quote!(value));
             quote!(serde_json::Value::String(#text))
         }
-        _ => json(quote!(value)),
+        _ => json(&adapter, quote!(value)),
     };
     let text = quote!(crate::params::simple_text(&#value, false, true));
     with_value(field, quote!(cookies.push(#wire.to_owned() + "=" + &#text);))

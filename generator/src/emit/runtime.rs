@@ -17,6 +17,12 @@ impl RuntimeFile {
     pub fn path(&self) -> String {
         format!("src/{}.rs", self.module)
     }
+
+    /// Whether the file is a submodule (`mock_server/reply`), declared by its parent rather
+    /// than by `lib.rs`.
+    pub fn is_submodule(&self) -> bool {
+        self.module.contains('/')
+    }
 }
 
 macro_rules! runtime_file {
@@ -25,11 +31,17 @@ macro_rules! runtime_file {
     };
 }
 
-/// Errors, `Error::Api`'s display, `SensitiveBody`.
+/// Errors and `Error::Api`'s display; `BuildError`; `Mismatch` and `SensitiveBody`.
 const ERROR: RuntimeFile = runtime_file!("error");
+const BUILD_ERROR: RuntimeFile = runtime_file!("build_error");
+const MISMATCH: RuntimeFile = runtime_file!("mismatch");
+/// `ApiResponse`, reading and decoding responses, request ids.
+const RESPONSE: RuntimeFile = runtime_file!("response");
 const RETRY: RuntimeFile = runtime_file!("retry");
 const SECRET: RuntimeFile = runtime_file!("secret");
 const SETTINGS: RuntimeFile = runtime_file!("settings");
+/// The `api_call` tracing span.
+const TRACE: RuntimeFile = runtime_file!("trace");
 const TRANSPORT: RuntimeFile = runtime_file!("transport");
 const VALIDATION: RuntimeFile = runtime_file!("validation");
 const PARAMS: RuntimeFile = runtime_file!("params");
@@ -41,7 +53,18 @@ const BINARY: RuntimeFile = runtime_file!("binary");
 /// carries them, compiled only with those features.
 const COMMAND: RuntimeFile = runtime_file!("command");
 const MOCK_SERVER: RuntimeFile = runtime_file!("mock_server");
+/// The mock server's submodules, which `mock_server.rs` declares itself.
+const MOCK_SERVER_PARTS: [RuntimeFile; 3] = [
+    runtime_file!("mock_server/credentials"),
+    runtime_file!("mock_server/reply"),
+    runtime_file!("mock_server/request"),
+];
 const WIRE_TEXT: RuntimeFile = runtime_file!("wire_text");
+/// Optional nullable properties (`Nullable`), and `Debug` in place of values it must not show.
+const NULLABLE: RuntimeFile = runtime_file!("nullable");
+const REDACT: RuntimeFile = runtime_file!("redact");
+/// codegen.toml's `with` modules, carried through `Option`, `Vec`, maps and the like.
+const MAPPED_SERDE: RuntimeFile = runtime_file!("mapped_serde");
 
 /// The runtime files a crate with these features needs, in module order.
 pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
@@ -51,8 +74,25 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         (features.params.any() || features.path_parameters, PARAMS),
         (features.patterns, PATTERN),
         (features.bearer, TOKEN),
+        (features.mapped_serde, MAPPED_SERDE),
     ];
-    let mut files = vec![COMMAND, ERROR, MOCK_SERVER, RETRY, SECRET, SETTINGS, TRANSPORT, VALIDATION, WIRE_TEXT];
+    let mut files = vec![
+        BUILD_ERROR,
+        COMMAND,
+        ERROR,
+        MISMATCH,
+        MOCK_SERVER,
+        RESPONSE,
+        RETRY,
+        SECRET,
+        SETTINGS,
+        TRACE,
+        TRANSPORT,
+        VALIDATION,
+        WIRE_TEXT,
+    ];
+    files.extend(MOCK_SERVER_PARTS);
+    files.extend([NULLABLE, REDACT]);
     files.extend(optional.into_iter().filter(|(wanted, _)| *wanted).map(|(_, file)| file));
     files.sort_by_key(|file| file.module);
     files

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::model::{Api, Field, FloatBits, IntegerBits, Shape, ValueType};
+use crate::model::{Api, Field, FloatBits, IntegerBits, Mapping, Shape, ValueType, MAX_WITH_TUPLE};
 
 /// The type of a value, `Option<…>` when it may be `null`, written as code inside the `types`
 /// module writes it.
@@ -31,14 +31,27 @@ fn value_type_from(api: &Api, value: &ValueType, prefix: &TokenStream) -> TokenS
     }
 }
 
-/// The type of a struct field: `Option<…>` when the property may be absent or `null`, boxed when
-/// the field makes its struct recursive.
+/// The type of a struct field: `Nullable<…>` when an absent property and `null` differ (see
+/// [`Field::tri_state`]), `Option<…>` when the property may be absent or `null`, boxed when the
+/// field makes its struct recursive.
 pub fn field_type(api: &Api, field: &Field) -> TokenStream {
     let inner = field_inner_type(api, field);
-    if field.is_option() {
+    if field.tri_state {
+        quote!(crate::Nullable<#inner>)
+    } else if field.is_option() {
         quote!(Option<#inner>)
     } else {
         inner
+    }
+}
+
+/// An `Option<&T>` of the value of a field that [`Field::is_option`], read through `expr` (such
+/// as `self.name`): `as_option()` of a `Nullable`, `as_ref()` of an `Option`.
+pub fn present(field: &Field, expr: TokenStream) -> TokenStream {
+    if field.tri_state {
+        quote!(#expr.as_option())
+    } else {
+        quote!(#expr.as_ref())
     }
 }
 
@@ -60,9 +73,59 @@ pub fn field_plain_type(api: &Api, field: &Field) -> TokenStream {
     shape_type(api, &field.value.shape)
 }
 
-/// Whether a field holds a sensitive string, typed as `Secret` so that `Debug` hides it.
+/// Whether a field holds a string the spec marks secret, typed as `Secret` (zeroized, compared
+/// in constant time, hidden from `Debug`).
 pub fn is_secret(field: &Field) -> bool {
-    field.sensitive && matches!(field.value.shape, Shape::String(_))
+    field.secret && matches!(field.value.shape, Shape::String(_))
+}
+
+/// The adapter (a type implementing the runtime's `mapped_serde::SerdeWith`) that (de)serializes
+/// a field through codegen.toml's `with` modules, or `None` when its value holds none.
+pub fn field_adapter(api: &Api, field: &Field) -> Option<TokenStream> {
+    let inner = shape_adapter(api, &field.value.shape)?;
+    let inner = if field.boxed { quote!(crate::mapped_serde::BoxOf<#inner>) } else { inner };
+    Some(if field.tri_state {
+        quote!(crate::mapped_serde::NullableOf<#inner>)
+    } else if field.is_option() {
+        quote!(crate::mapped_serde::OptionOf<#inner>)
+    } else {
+        inner
+    })
+}
+
+/// The adapter for a value (`Option` when it is nullable), or `None` when it holds no `with`.
+pub fn value_adapter(api: &Api, value: &ValueType) -> Option<TokenStream> {
+    let inner = shape_adapter(api, &value.shape)?;
+    Some(if value.nullable { quote!(crate::mapped_serde::OptionOf<#inner>) } else { inner })
+}
+
+fn shape_adapter(api: &Api, shape: &Shape) -> Option<TokenStream> {
+    match shape {
+        Shape::Mapped(Mapping { with: Some(with), .. }) => {
+            let marker = api.serde_markers.iter().find(|marker| marker.module == *with)?;
+            let marker = ident(&marker.name);
+            Some(quote!(crate::types::#marker))
+        }
+        Shape::Array { items, .. } => value_adapter(api, items).map(|items| quote!(crate::mapped_serde::VecOf<#items>)),
+        Shape::Map { values } => value_adapter(api, values).map(|values| quote!(crate::mapped_serde::MapOf<#values>)),
+        Shape::Tuple(items) if (1..=MAX_WITH_TUPLE).contains(&items.len()) => {
+            let adapters: Vec<Option<TokenStream>> = items.iter().map(|item| value_adapter(api, item)).collect();
+            if adapters.iter().all(Option::is_none) {
+                return None;
+            }
+            let adapters =
+                adapters.into_iter().map(|adapter| adapter.unwrap_or_else(|| quote!(crate::mapped_serde::Own)));
+            let tuple = ident(&format!("Tuple{}Of", items.len()));
+            Some(quote!(crate::mapped_serde::#tuple<#(#adapters),*>))
+        }
+        _ => None,
+    }
+}
+
+/// A path written as the text of a serde attribute (`serialize_with = "…"`), which serde parses
+/// back: the tokens' text without the spaces printing puts between them.
+pub fn attribute_path(path: TokenStream) -> String {
+    path.to_string().chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 pub fn shape_type(api: &Api, shape: &Shape) -> TokenStream {

@@ -7,22 +7,26 @@ use crate::Error;
 
 use super::docs::doc_attrs;
 use super::format::Rendered;
-use super::rust_type::{field_type, value_type};
-use super::{builders, cfg_any, deprecated_attr, format, ident, unions, validate};
+use super::rust_type::{attribute_path, field_adapter, field_type, value_adapter, value_type};
+use super::{builders, cfg_any, debug, deprecated_attr, format, ident, unions, validate};
 use crate::model::{
-    Access, Alias, Api, EnumValue, Extra, Field, StringEnum, Struct, TypeDef, TypeId, TypeKind, Variant,
+    Access, Alias, Api, EnumValue, Extra, Field, SerdeMarker, Shape, StringEnum, Struct, TypeDef, TypeId, TypeKind,
+    Variant,
 };
 
 /// One item of `src/types.rs`.
 enum Item<'a> {
     Type(TypeId, &'a TypeDef),
     Alias(usize, &'a Alias),
+    /// A `with` module's marker, through which fields (de)serialize the values it is named for.
+    Marker(&'a SerdeMarker),
 }
 
 impl<'a> Item<'a> {
     fn all(api: &'a Api) -> Vec<Item<'a>> {
         let types = api.types.iter().enumerate().map(|(index, def)| Item::Type(TypeId(index), def));
-        types.chain(api.aliases.iter().enumerate().map(|(index, alias)| Item::Alias(index, alias))).collect()
+        let aliases = api.aliases.iter().enumerate().map(|(index, alias)| Item::Alias(index, alias));
+        types.chain(aliases).chain(api.serde_markers.iter().map(Item::Marker)).collect()
     }
 
     /// The item's tokens, under the `cfg` of the area features that need it.
@@ -37,6 +41,7 @@ impl<'a> Item<'a> {
                 tokens: alias_item(api, alias),
                 cfg: cfg_any(&areas.map(|areas| areas.of_alias(index)).unwrap_or_default()),
             },
+            Item::Marker(marker) => Rendered { tokens: marker_item(marker), cfg: TokenStream::new() },
         }
     }
 }
@@ -56,6 +61,14 @@ fn types_header() -> TokenStream {
         //! when the schema allows additional properties, and enum values this crate does not know
         //! land in a catch-all variant. Types sent in requests have builders that check the spec's
         //! rules before anything is sent.
+        //!
+        //! A property that may be left out is an `Option`; one that may also be `null` is a
+        //! [`Nullable`](crate::Nullable), which tells the two apart (`Absent`, `Null` or a
+        //! `Value`), so that an update can clear a value by sending `null` and a response says
+        //! exactly what the server sent.
+        //!
+        //! `Debug` never prints what the spec or codegen.toml marks sensitive (`[redacted]` in its
+        //! place), nor the values of properties a schema does not declare (only their names).
         #![allow(deprecated)]
     }
 }
@@ -94,10 +107,43 @@ fn types_rs(api: &Api) -> TokenStream {
     let header = types_header();
     let items = api.types.iter().map(|def| type_items(api, &validation, def));
     let aliases = api.aliases.iter().map(|alias| alias_item(api, alias));
+    let markers = api.serde_markers.iter().map(marker_item);
     quote! {
         #header
         #(#items)*
         #(#aliases)*
+        #(#markers)*
+    }
+}
+
+/// The marker of a `with` module: a zero-sized type implementing the runtime's `SerdeWith` for
+/// each type the module is named for, by calling the module.
+fn marker_item(marker: &SerdeMarker) -> TokenStream {
+    let name = ident(&marker.name);
+    let module = marker.module.tokens();
+    let doc = format!(
+        " (De)serializes the values codegen.toml maps with `{}`, wherever this crate's types hold them.",
+        marker.module.as_str()
+    );
+    let impls = marker.types.iter().map(|ty| {
+        let ty = ty.tokens();
+        quote! {
+            impl crate::mapped_serde::SerdeWith<#ty> for #name {
+                fn serialize<S: serde::Serializer>(value: &#ty, serializer: S) -> Result<S::Ok, S::Error> {
+                    #module::serialize(value, serializer)
+                }
+
+                fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<#ty, D::Error> {
+                    #module::deserialize(deserializer)
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        pub(crate) struct #name;
+
+        #(#impls)*
     }
 }
 
@@ -108,14 +154,22 @@ fn struct_item(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let fields = object.fields.iter().map(|field| struct_field(api, field));
     let extra = extra_field(api, &object.extra);
     let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
+    // Sensitive fields and undeclared properties must not show in `Debug`: it is written out.
+    let (derive_debug, debug_impl) = if debug::struct_needs_impl(def, object) {
+        (TokenStream::new(), debug::struct_impl(def, object))
+    } else {
+        (quote!(Debug,), TokenStream::new())
+    };
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize #(, #derives)*)]
+        #[derive(#derive_debug Clone, PartialEq, serde::Serialize, serde::Deserialize #(, #derives)*)]
         pub struct #name {
             #(#fields,)*
             #extra
         }
+
+        #debug_impl
     }
 }
 
@@ -136,16 +190,36 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let optional = if field.required {
-        TokenStream::new()
-    } else {
-        quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-    };
+    // `default` and `skip_serializing_if` for what may be absent, `deserialize_with` to keep a
+    // `null` sent for any JSON, and the `with` module's adapter: one `#[serde(…)]`.
+    let mut serde: Vec<TokenStream> = Vec::new();
+    if field.tri_state {
+        serde.push(quote!(default));
+        serde.push(quote!(skip_serializing_if = "crate::Nullable::is_absent"));
+    } else if !field.required {
+        serde.push(quote!(default));
+        serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        if matches!(field.value.shape, Shape::Any) {
+            // `null` is a JSON value like any other: sent, it is kept as `Some(Value::Null)`.
+            serde.push(quote!(deserialize_with = "crate::nullable::any_present"));
+        }
+    }
+    if let Some(adapter) = field_adapter(api, field) {
+        // A required nullable field that is absent decodes as `None`, as it does without `with`.
+        if field.required && field.value.nullable {
+            serde.push(quote!(default));
+        }
+        let serialize = attribute_path(quote!(crate::mapped_serde::serialize::<#adapter, _, _>));
+        let deserialize = attribute_path(quote!(crate::mapped_serde::deserialize::<#adapter, _, _>));
+        serde.push(quote!(serialize_with = #serialize));
+        serde.push(quote!(deserialize_with = #deserialize));
+    }
+    let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde),*)]) };
     quote! {
         #doc
         #deprecated
         #rename
-        #optional
+        #serde
         pub #name: #ty
     }
 }
@@ -164,10 +238,17 @@ fn extra_field(api: &Api, extra: &Extra) -> TokenStream {
         }
         Extra::Typed { field, value } => {
             let name = ident(field);
+            let with = value_adapter(api, value).map(|adapter| {
+                let adapter = quote!(crate::mapped_serde::MapOf<#adapter>);
+                let serialize = attribute_path(quote!(crate::mapped_serde::serialize::<#adapter, _, _>));
+                let deserialize = attribute_path(quote!(crate::mapped_serde::deserialize::<#adapter, _, _>));
+                quote!(#[serde(serialize_with = #serialize, deserialize_with = #deserialize)])
+            });
             let value = value_type(api, value);
             quote! {
                 /// Properties beyond the declared ones, by name.
                 #[serde(flatten)]
+                #with
                 pub #name: std::collections::BTreeMap<String, #value>,
             }
         }
@@ -211,12 +292,13 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         }
     };
     let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize"]);
+    let (derive_debug, debug_impl) = enum_debug(def);
     // Serde by hand: one string read and one `match`, where a derived enum with an untagged
     // catch-all buffers every value and tries each variant in turn.
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Eq, Hash #(, #derives)*)]
+        #[derive(#derive_debug Clone, PartialEq, Eq, Hash #(, #derives)*)]
         pub enum #name {
             #(#variants,)*
             /// A value the spec does not list, kept as the server sent it.
@@ -251,6 +333,8 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
                 Ok(#decode)
             }
         }
+
+        #debug_impl
     }
 }
 
@@ -258,6 +342,15 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
 /// `#[derive(…)]`, leaving out the traits it derives or implements already (`present`, by name).
 pub(super) fn extra_derives(def: &TypeDef, present: &[&str]) -> Vec<TokenStream> {
     def.derives.iter().filter(|derive| !present.contains(&derive.name())).map(|derive| derive.tokens()).collect()
+}
+
+/// `Debug,` to derive, or (for a schema marked sensitive) a `Debug` impl that prints no value.
+fn enum_debug(def: &TypeDef) -> (TokenStream, TokenStream) {
+    if def.sensitive {
+        (TokenStream::new(), debug::whole_value_redacted(def))
+    } else {
+        (quote!(Debug,), TokenStream::new())
+    }
 }
 
 fn variant_doc(variant: &Variant) -> TokenStream {
@@ -316,10 +409,11 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
     });
     // Serialize and Deserialize are implemented below.
     let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
+    let (derive_debug, debug_impl) = enum_debug(def);
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq #(, #derives)*)]
+        #[derive(#derive_debug Clone, PartialEq #(, #derives)*)]
         pub enum #name {
             #(#variants,)*
             /// A value the spec does not list, kept as the server sent it.
@@ -365,6 +459,8 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
                 })
             }
         }
+
+        #debug_impl
     }
 }
 

@@ -6,8 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::rust_type::value_type;
-use super::{deprecated_attr, ident};
+use super::rust_type::{attribute_path, value_adapter, value_type};
+use super::{debug, deprecated_attr, ident};
 use crate::model::{Api, Selection, TypeDef, Union, UnionVariant};
 
 pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
@@ -30,18 +30,25 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
             },
         };
         let doc = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = #doc]) };
+        let with = variant_adapter(api, variant).map(|adapter| {
+            let serialize = attribute_path(quote!(crate::mapped_serde::serialize::<#adapter, _, _>));
+            quote!(#[serde(serialize_with = #serialize)])
+        });
         quote! {
             #doc
+            #with
             #rust_name(#ty)
         }
     });
     let choose = choose_variant(api, union);
     // Deserialize is implemented below.
     let derives = super::types::extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
+    // The catch-all holds JSON no schema describes, so `Debug` is written out to hide it.
+    let debug = debug::union_impl(def, union);
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, serde::Serialize #(, #derives)*)]
+        #[derive(Clone, PartialEq, serde::Serialize #(, #derives)*)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)] // values are held inline, as decoded; no box per value
         pub enum #name {
@@ -55,6 +62,26 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 #choose
             }
+        }
+
+        #debug
+    }
+}
+
+/// The adapter through which a variant's value is (de)serialized, when it holds a `with` module.
+fn variant_adapter(api: &Api, variant: &UnionVariant) -> Option<TokenStream> {
+    let adapter = value_adapter(api, &variant.value)?;
+    Some(if variant.boxed { quote!(crate::mapped_serde::BoxOf<#adapter>) } else { adapter })
+}
+
+/// An expression decoding the variant's type from the `serde_json::Value` `value` (moved), as a
+/// `Result` whose error is `serde_json::Error`.
+fn decode_value(api: &Api, variant: &UnionVariant, value: TokenStream) -> TokenStream {
+    match variant_adapter(api, variant) {
+        Some(adapter) => quote!(crate::mapped_serde::deserialize::<#adapter, _, _>(#value)),
+        None => {
+            let ty = variant_type(api, variant);
+            quote!(serde_json::from_value::<#ty>(#value))
         }
     }
 }
@@ -73,8 +100,8 @@ fn choose_variant(api: &Api, union: &Union) -> TokenStream {
     let catch_all = ident(&union.catch_all);
     let decode = |variant: &UnionVariant| {
         let rust_name = ident(&variant.rust_name);
-        let ty = variant_type(api, variant);
-        quote!(serde_json::from_value::<#ty>(value).map(Self::#rust_name).map_err(serde::de::Error::custom))
+        let decoded = decode_value(api, variant, quote!(value));
+        quote!(#decoded.map(Self::#rust_name).map_err(serde::de::Error::custom))
     };
     match &union.selection {
         Selection::Discriminator(property) => {
@@ -109,9 +136,9 @@ fn choose_variant(api: &Api, union: &Union) -> TokenStream {
         Selection::FirstMatch | Selection::Status => {
             let attempts = union.variants.iter().map(|variant| {
                 let rust_name = ident(&variant.rust_name);
-                let ty = variant_type(api, variant);
+                let decoded = decode_value(api, variant, quote!(value.clone()));
                 quote! {
-                    if let Ok(decoded) = serde_json::from_value::<#ty>(value.clone()) {
+                    if let Ok(decoded) = #decoded {
                         return Ok(Self::#rust_name(decoded));
                     }
                 }

@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
-use super::rust_type::is_secret;
+use super::rust_type::{is_secret, present};
 use crate::model::{Api, Extra, FloatBits, IntegerBits, NumberRules, Shape, TypeDef, TypeKind, ValueType};
 
 pub struct Validation {
@@ -75,12 +75,13 @@ impl Validation {
                 let fields = object.fields.iter().filter_map(|field| {
                     let rust_name = ident(&field.rust_name);
                     let wire = &field.wire_name;
-                    let present = ValueType { shape: field.value.shape.clone(), nullable: false };
-                    let inner = self.check(&present)?;
+                    let some = ValueType { shape: field.value.shape.clone(), nullable: false };
+                    let inner = self.check(&some)?;
                     let inner = if is_secret(field) { quote!(let value = value.expose(); #inner) } else { inner };
                     Some(if field.is_option() {
+                        let value = present(field, quote!(self.#rust_name));
                         quote! {
-                            if let Some(value) = &self.#rust_name {
+                            if let Some(value) = #value {
                                 let path = path.field(#wire);
                                 #inner
                             }

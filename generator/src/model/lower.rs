@@ -6,7 +6,7 @@ use openapiv3::OpenAPI;
 
 use super::naming::Namespace;
 use super::operations::lower_operations;
-use super::schemas::SchemaLowering;
+use super::schemas::{serde_markers, SchemaLowering};
 use super::security;
 use super::*;
 use crate::config::{Config, EVERY_SCHEMA};
@@ -102,6 +102,7 @@ pub fn lower_with_config(
         dependencies: config.dependencies.clone(),
         areas: None,
         webhooks: Vec::new(),
+        serde_markers: Vec::new(),
     };
     let mut types = types;
     cycles::box_recursive_fields(&mut types);
@@ -109,6 +110,9 @@ pub fn lower_with_config(
     api.types = types;
     mark_request_types(&mut api);
     name_builders(&mut api);
+    let (markers, marker_warnings) = serde_markers(&api);
+    api.serde_markers = markers;
+    warnings.extend(marker_warnings);
     security::mark_required(&mut api);
     security::warn_unused(&api, &mut warnings);
     api.areas = areas::areas(&api);

@@ -16,9 +16,9 @@ mod security;
 
 use std::collections::BTreeMap;
 
-pub use crate::config::{Dependency, DerivePath, Package, RustType};
+pub use crate::config::{Dependency, DerivePath, Mapping, Package, RustType, WithPath};
 pub use lower::{lower, lower_with_config, lower_with_warnings};
-pub use schemas::unused_mappings;
+pub use schemas::{unused_mappings, MAX_WITH_TUPLE};
 
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,6 +65,20 @@ pub struct Api {
     pub areas: Option<areas::Areas>,
     /// The webhooks the spec declares: requests the API sends to the user.
     pub webhooks: Vec<Webhook>,
+    /// One marker type per `with` module the config's mappings name, through which fields holding
+    /// those values are (de)serialized; sorted by module path.
+    pub serde_markers: Vec<SerdeMarker>,
+}
+
+/// A zero-sized type standing for a `with` module of codegen.toml: it implements the runtime's
+/// `SerdeWith<T>` for each mapped type `T` the module is named with, by calling the module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerdeMarker {
+    /// The Rust name of the marker, in the `types` module's namespace.
+    pub name: String,
+    pub module: WithPath,
+    /// The mapped types the module (de)serializes, each once, in order of first use.
+    pub types: Vec<RustType>,
 }
 
 /// A webhook the API sends (OpenAPI 3.1 `webhooks`, or `x-webhooks`): plain data for the
@@ -165,6 +179,9 @@ pub struct TypeDef {
     /// Derive macros the config adds (`[derives]`), in order, each once; the emitters leave out
     /// the ones they derive or implement anyway.
     pub derives: Vec<DerivePath>,
+    /// Whether the schema itself is marked sensitive (`x-sensitive: true`): no value of the type
+    /// appears in `Debug` output, wherever it is held.
+    pub sensitive: bool,
     pub kind: TypeKind,
 }
 
@@ -242,8 +259,17 @@ pub struct Field {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub required: bool,
-    /// Whether the value must not appear in `Debug` output (`format: password` or `x-sensitive`).
+    /// Whether the value must not appear in `Debug` output or error messages: `format: password`
+    /// or `x-sensitive` on the property, the schema it references or its items, or codegen.toml's
+    /// `[sensitive]`.
     pub sensitive: bool,
+    /// Whether the spec itself marks the value secret (`format: password` or `x-sensitive` on the
+    /// property or the schema it references): a string is then held as a `Secret`.
+    pub secret: bool,
+    /// Whether an absent property and an explicit `null` are told apart: an optional nullable
+    /// property of a schema, held as `Nullable<T>` (absent, null or a value). Parameters never
+    /// are (a query cannot say `null`).
+    pub tri_state: bool,
     /// `readOnly` (set by the server, never sent) or `writeOnly` (sent, never returned).
     pub access: Access,
     /// Set by [`cycles`] when the field's type would otherwise contain itself.
@@ -259,7 +285,10 @@ pub enum Access {
 }
 
 impl Field {
-    /// Whether the Rust field is an `Option`: the property may be absent or `null`.
+    /// Whether the property may be absent or `null`: the Rust field is an `Option`, or a
+    /// `Nullable` when it is [`tri_state`](Field::tri_state). Code reading either kind writes
+    /// `field.as_option()` for `Nullable` and `field.as_ref()` for `Option` (see
+    /// `emit::rust_type::present`).
     pub fn is_option(&self) -> bool {
         !self.required || self.value.nullable
     }
@@ -346,8 +375,9 @@ pub enum Shape {
     },
     Named(TypeId),
     /// A Rust type the config chose for this value (by its format, its schema or its field),
-    /// used as written. Its constraints are not checked by the client.
-    Mapped(RustType),
+    /// used as written, (de)serialized by the mapping's `with` module when it names one. Its
+    /// constraints are not checked by the client.
+    Mapped(Mapping),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -512,6 +542,9 @@ pub struct Operation {
     pub operation_id: String,
     /// The method name, e.g. `cra_monitoring_insights_get`.
     pub rust_name: String,
+    /// The name of the method that also returns the response's status, headers, request id
+    /// and raw body, e.g. `cra_monitoring_insights_get_with_response` (collision-free).
+    pub with_response_name: String,
     pub method: HttpMethod,
     pub path: String,
     pub pointer: String,

@@ -87,6 +87,9 @@ pub const CLIENT_METHODS: &[&str] = &[
     "type_id",
     "eq",
     "ne",
+    "with_timeout",
+    "with_retry_policy",
+    "with_deadline",
 ];
 
 /// Names of the std operator-trait methods whose signature (`fn(self, T) -> Self`) a setter
@@ -110,6 +113,10 @@ pub const CLIENT_BUILDER_NAMES: &[&str] = &[
     "retry_policy",
     "user_agent",
     "max_response_size",
+    "deadline",
+    "max_concurrent_calls",
+    "allow_insecure_http",
+    "allow_base_url_from_env",
     "on_response",
     "with_reqwest_client",
     "from_env",

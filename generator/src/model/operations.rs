@@ -63,6 +63,11 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
             }
         }
     }
+    // Claimed after every operation's own name, so that those never change because of these.
+    for operation in &mut lowered.operations {
+        operation.with_response_name =
+            names.claim(format!("{}_with_response", operation.rust_name.trim_end_matches('_')));
+    }
     lowered
 }
 
@@ -181,6 +186,7 @@ fn lower_operation(
     Operation {
         operation_id,
         rust_name,
+        with_response_name: String::new(),
         method,
         path: path.to_string(),
         pointer,
@@ -410,6 +416,38 @@ fn resolve_component<'d, T>(
         ));
     }
     found
+}
+
+impl Api {
+    /// The field of a named response type that holds the response's request id: a top-level
+    /// text property called `request_id` or `requestId`, stored inline.
+    pub fn request_id_field(&self, id: TypeId) -> Option<&Field> {
+        match &self.get(id).kind {
+            TypeKind::Struct(object) => object.fields.iter().find(|field| {
+                matches!(field.wire_name.as_str(), "request_id" | "requestId")
+                    && matches!(field.value.shape, Shape::String(_))
+                    && !field.boxed
+            }),
+            _ => None,
+        }
+    }
+
+    /// The property of an operation's successful JSON body that holds its request id: the
+    /// response type's, or for responses that differ by status, the first variant's that has
+    /// one. The client reads it from the bytes of a body that fails to decode.
+    pub fn success_request_id_property(&self, operation: &Operation) -> Option<&str> {
+        let Some(ResponseBody::Json(ValueType { shape: Shape::Named(id), .. })) = &operation.response else {
+            return None;
+        };
+        if let Some(field) = self.request_id_field(*id) {
+            return Some(&field.wire_name);
+        }
+        let TypeKind::Union(union) = &self.get(*id).kind else { return None };
+        union.variants.iter().find_map(|variant| match variant.value.shape {
+            Shape::Named(id) => self.request_id_field(id).map(|field| field.wire_name.as_str()),
+            _ => None,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ const BUILDER_NAMES: &[&str] = &[
     "on_response",
     "retry",
     "retry_policy",
+    "settings",
     "timeout",
     "user_agent",
     "with_reqwest_client",

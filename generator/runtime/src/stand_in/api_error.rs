@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::error::ErrorFields;
-use crate::transport::BodyRequestId;
+use crate::response::BodyRequestId;
 
 /// The error body the API sends.
 pub type ApiErrorBody = ErrorObject;

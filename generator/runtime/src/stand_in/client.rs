@@ -1,15 +1,19 @@
-//! Stand-in for the `client` module a generated crate writes from its spec: a client with one
-//! operation and one API-key credential, enough to drive the runtime in tests.
+//! Stand-in for the `client` module a generated crate writes from its spec: a client with two
+//! operations (one JSON, one bytes) and one API-key credential, enough to drive the runtime in
+//! tests.
+
+use std::sync::Arc;
 
 use crate::error::{BuildError, Error};
+use crate::response::{self, ApiResponse, BodyRequestId};
 use crate::settings::{header_value, Settings};
-use crate::transport::{self, Authenticate, OperationInfo, Transport};
+use crate::transport::{Authenticate, OperationInfo, Transport};
 
 /// A client for the stand-in API.
 #[derive(Debug, Clone)]
 pub struct Client {
-    transport: Transport,
-    credentials: Credentials,
+    pub(crate) transport: Transport,
+    credentials: Arc<Credentials>,
 }
 
 /// Configures a [`Client`].
@@ -40,7 +44,10 @@ impl ClientBuilder {
             Some(key) => Some(header_value("api_key", key.expose(), true)?),
             None => None,
         };
-        Ok(Client { transport: self.settings.into_transport(base_url)?, credentials: Credentials { api_key } })
+        Ok(Client {
+            transport: self.settings.into_transport(base_url)?,
+            credentials: Arc::new(Credentials { api_key }),
+        })
     }
 }
 
@@ -72,6 +79,18 @@ pub(crate) const REPORT_GET: OperationInfo = OperationInfo {
     idempotent: true,
     decode_error: crate::api_error::decode_error_body,
     security: &[&[0]],
+    request_id_property: Some("request_id"),
+};
+
+/// The second stand-in operation: `GET /report/pdf`, whose body is bytes.
+pub(crate) const REPORT_PDF: OperationInfo = OperationInfo {
+    id: "reportPdf",
+    method: "GET",
+    path: "/report/pdf",
+    idempotent: true,
+    decode_error: crate::api_error::decode_error_body,
+    security: &[&[0]],
+    request_id_property: None,
 };
 
 /// A report, the stand-in operation's response.
@@ -85,7 +104,7 @@ pub struct Report {
     pub owner: String,
 }
 
-impl transport::BodyRequestId for Report {
+impl BodyRequestId for Report {
     fn body_request_id(&self) -> Option<&str> {
         Some(&self.request_id)
     }
@@ -97,9 +116,30 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// The URL every operation path is appended to.
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+
     /// Fetches the report.
     pub async fn report_get(&self, body: &serde_json::Value) -> Result<Report, Error> {
+        self.report_get_with_response(body).await.map(ApiResponse::into_value)
+    }
+
+    /// Fetches the report, with the response's status, headers, request id and body.
+    pub async fn report_get_with_response(&self, body: &serde_json::Value) -> Result<ApiResponse<Report>, Error> {
         let request = self.transport.request(reqwest::Method::POST, REPORT_GET.path).json(body);
-        self.transport.send(&self.credentials, &REPORT_GET, request, transport::decode).await
+        self.transport.send(&*self.credentials, &REPORT_GET, request, response::decode).await
+    }
+
+    /// Fetches the report as a PDF.
+    pub async fn report_pdf(&self) -> Result<Vec<u8>, Error> {
+        self.report_pdf_with_response().await.map(ApiResponse::into_body)
+    }
+
+    /// Fetches the report as a PDF, with the response's status, headers and request id.
+    pub async fn report_pdf_with_response(&self) -> Result<ApiResponse<()>, Error> {
+        let request = self.transport.request(reqwest::Method::GET, REPORT_PDF.path);
+        self.transport.send(&*self.credentials, &REPORT_PDF, request, response::no_value).await
     }
 }

@@ -1,8 +1,9 @@
 //! Decode errors and unexpected bodies: what they name, and that no value from a body reaches
 //! `Display` or `Debug`.
 
+use crate::client::REPORT_GET;
 use crate::error::{Error, Mismatch, SensitiveBody};
-use crate::transport::{decode, Success};
+use crate::response::{decode, Success};
 
 /// A value that must never appear in error text.
 const SENTINEL: &str = "SENTINEL-8d1c-owner-name";
@@ -21,8 +22,13 @@ enum Kind {
 }
 
 fn decode_error(body: &str) -> Error {
-    let success = Success { status: reqwest::StatusCode::OK, body: body.as_bytes().to_vec(), request_id: None };
-    decode::<Vec<Account>>(success).expect_err("the body does not decode")
+    let success = Success {
+        status: reqwest::StatusCode::OK,
+        headers: reqwest::header::HeaderMap::new(),
+        request_id: None,
+        body: body.as_bytes().to_vec(),
+    };
+    success.decoded(&REPORT_GET, decode::<Vec<Account>>).expect_err("the body does not decode")
 }
 
 fn assert_hidden(error: &Error) {
@@ -87,7 +93,8 @@ fn mismatches_of_every_kind_keep_only_the_kind() {
 #[test]
 fn a_kept_body_is_cut_at_a_character_boundary() {
     let body = "é".repeat(400);
-    let kept = SensitiveBody::new(body.as_bytes());
+    let kept = SensitiveBody::new(body.as_bytes().to_vec());
+    assert_eq!(kept.bytes(), body.as_bytes());
     assert!(kept.excerpt().ends_with('…') && kept.excerpt().len() <= 512 + '…'.len_utf8());
     assert_eq!(kept.len(), body.len());
     assert_eq!(format!("{kept:?}"), "SensitiveBody(800 bytes, not shown)");
@@ -116,4 +123,55 @@ fn an_api_error_shows_only_its_declared_scalar_fields() {
     );
     assert_hidden(&error);
     assert!(format!("{error:?}").contains("code=INVALID_FIELD"), "{error:?}");
+}
+
+fn api_error_with_details() -> Error {
+    let body = serde_json::json!({
+        "code": "RATE_LIMITED",
+        "message": "slow down",
+        "details": {"echo": SENTINEL},
+        "owner_name": SENTINEL,
+    });
+    Error::Api {
+        status: reqwest::StatusCode::TOO_MANY_REQUESTS,
+        error: Box::new(serde_json::from_value(body).expect("an error object")),
+        request_id: None,
+        retry_after: Some(std::time::Duration::from_secs(3)),
+    }
+}
+
+#[test]
+fn the_api_error_body_and_retry_after_are_public() {
+    let error = api_error_with_details();
+    assert_eq!(error.api_error().map(|body| body.code.as_str()), Some("RATE_LIMITED"));
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(3)));
+    assert_eq!(decode_error("[]x").api_error(), None);
+}
+
+#[test]
+fn a_passed_deadline_shows_its_last_error_as_that_error_shows_itself() {
+    let error = Error::DeadlineExceeded {
+        deadline: std::time::Duration::from_secs(2),
+        attempts: 3,
+        last_error: Some(Box::new(api_error_with_details())),
+    };
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(429));
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(3)));
+    assert!(error.api_error().is_some());
+    assert_eq!(
+        error.to_string(),
+        "the call's deadline of 2s passed after 3 attempt(s); the last failure: the API returned an error \
+         (HTTP 429 Too Many Requests): code=RATE_LIMITED message=slow down"
+    );
+    assert_hidden(&error);
+    assert!(format!("{error:#?}").contains("code=RATE_LIMITED"), "{error:#?}");
+    let source = std::error::Error::source(&error).expect("the last error");
+    assert!(!format!("{source} {source:?}").contains(SENTINEL));
+    let nested = Error::DeadlineExceeded {
+        deadline: std::time::Duration::ZERO,
+        attempts: 1,
+        last_error: Some(Box::new(decode_error(&format!("[\"{SENTINEL}\"]")))),
+    };
+    assert_hidden(&nested);
+    assert!(nested.sensitive_body().is_some_and(|body| body.bytes().ends_with(format!("{SENTINEL}\"]").as_bytes())));
 }

@@ -1,10 +1,13 @@
 //! Unit tests of the runtime, against the stand-ins where a module needs generated code.
 
 mod auth;
+mod controls;
 mod errors;
 #[cfg(feature = "mock")]
 mod mock;
+mod nullable;
 mod params;
+mod response;
 mod retry;
 mod transport;
 mod validation;

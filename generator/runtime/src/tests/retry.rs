@@ -42,7 +42,7 @@ fn server_error() -> Error {
         status: reqwest::StatusCode::SERVICE_UNAVAILABLE,
         request_id: None,
         retry_after: None,
-        body: crate::error::SensitiveBody::new(b""),
+        body: crate::error::SensitiveBody::new(Vec::new()),
     }
 }
 
@@ -65,4 +65,46 @@ fn jitter_spreads_waits() {
     let waits: std::collections::BTreeSet<Duration> =
         (0..50).filter_map(|_| policy.delay(1, &server_error(), true)).collect();
     assert!(waits.len() > 10, "waits should differ: {waits:?}");
+}
+
+fn too_many_requests(retry_after: Option<Duration>) -> Error {
+    Error::UnexpectedStatus {
+        status: reqwest::StatusCode::TOO_MANY_REQUESTS,
+        request_id: None,
+        retry_after,
+        body: crate::error::SensitiveBody::new(Vec::new()),
+    }
+}
+
+#[test]
+fn a_429_without_retry_after_waits_for_the_rate_limit_backoff() {
+    let policy = RetryPolicy::default()
+        .max_retries(5)
+        .initial_backoff(Duration::from_millis(100))
+        .rate_limit_backoff(Duration::from_secs(4))
+        .max_rate_limit_backoff(Duration::from_secs(10));
+    for _ in 0..100 {
+        let first = policy.delay(1, &too_many_requests(None), false).expect("a 429 is always retried");
+        let second = policy.delay(2, &too_many_requests(None), false).expect("retried");
+        let capped = policy.delay(5, &too_many_requests(None), false).expect("retried");
+        assert!(first >= Duration::from_secs(2) && first <= Duration::from_secs(4), "{first:?}");
+        assert!(second >= Duration::from_secs(4) && second <= Duration::from_secs(8), "{second:?}");
+        assert!(capped >= Duration::from_secs(5) && capped <= Duration::from_secs(10), "{capped:?}");
+        let server = policy.delay(1, &server_error(), true).expect("retried");
+        assert!(server <= Duration::from_millis(100), "a 5xx keeps the ordinary backoff: {server:?}");
+    }
+    let asked = policy.delay(1, &too_many_requests(Some(Duration::from_secs(1))), false);
+    assert_eq!(asked, Some(Duration::from_secs(1)), "Retry-After takes precedence");
+}
+
+#[test]
+fn the_default_waits_longer_after_a_429_than_after_a_5xx() {
+    let policy = RetryPolicy::default();
+    let rate_limited = policy.delay(1, &too_many_requests(None), true).expect("retried");
+    let server = policy.delay(1, &server_error(), true).expect("retried");
+    assert!(
+        rate_limited >= Duration::from_millis(2500) && server <= Duration::from_millis(500),
+        "{rate_limited:?} {server:?}"
+    );
+    assert_eq!(RetryPolicy::none().delay(1, &too_many_requests(None), true), None);
 }

@@ -175,3 +175,49 @@ fn settings_check_the_base_url_and_read_the_environment() {
     assert_eq!(crate::settings::read_env("CLIENT_RUNTIME_TEST_SURELY_UNSET"), None);
     assert!(crate::settings::cookie_value("session", "a;b").is_err());
 }
+
+#[tokio::test]
+async fn the_call_runs_inside_its_span_named_as_opentelemetry_names_http_clients() {
+    let captured = traced();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).insert_header("x-request-id", "req-span-1").set_body_json(json!({
+            "code": "CONFLICT", "message": "already there", "details": {"echo": SENTINEL}
+        })))
+        .mount(&server)
+        .await;
+    // The hook runs inside the call, after its last attempt: what it traces belongs to the span.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key("key-123")
+        .on_response(|_: &ResponseInfo<'_>| tracing::info!("hook-marker-5e1"))
+        .build()
+        .expect("a client");
+    client.report_get(&json!({})).await.expect_err("a 409");
+    let trace = captured.text();
+    let hook_line = trace.lines().find(|line| line.contains("hook-marker-5e1")).expect("the hook's event");
+    assert!(hook_line.contains("api_call{"), "the event is outside the span: {hook_line}");
+    let port = server.address().port();
+    for field in [
+        "otel.name=POST /report/get".to_string(),
+        "otel.kind=\"client\"".to_string(),
+        "operation=\"reportGet\"".to_string(),
+        "http.request.method=\"POST\"".to_string(),
+        "url.template=\"/report/get\"".to_string(),
+        "server.address=\"127.0.0.1\"".to_string(),
+        format!("server.port={port}"),
+    ] {
+        assert!(hook_line.contains(&field), "the span lacks `{field}`: {hook_line}");
+    }
+    let failed = trace.lines().find(|line| line.contains("call failed") && line.contains("req-span-1"));
+    let failed = failed.expect("the end of the call");
+    for field in [
+        "http.response.status_code=409",
+        "error.type=\"409\"",
+        "otel.status_code=\"ERROR\"",
+        "request_id=\"req-span-1\"",
+    ] {
+        assert!(failed.contains(field), "the span lacks `{field}`: {failed}");
+    }
+    assert!(!trace.contains(SENTINEL) && !trace.contains("key-123"), "{trace}");
+}

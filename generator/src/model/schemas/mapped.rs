@@ -17,52 +17,75 @@ use crate::config::{Config, EVERY_SCHEMA};
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
 
-/// The config's type mappings, arranged for lookup while lowering.
-pub(super) struct Mappings<'a> {
-    formats: &'a BTreeMap<String, RustType>,
-    schemas: &'a BTreeMap<String, RustType>,
-    /// `[fields]` entries of named schemas, by the pointer of the property they name
+/// Entries of the config keyed `Schema.property` or `"*".property` (`[fields]`, `[sensitive]`),
+/// arranged for lookup while lowering.
+struct ByProperty<'a, T> {
+    /// Entries of named schemas, by the pointer of the property they name
     /// (`#/components/schemas/Account/properties/balance`).
-    fields: HashMap<String, &'a RustType>,
-    /// `[fields."*"]`: by property name.
-    every_schema: Option<&'a BTreeMap<String, RustType>>,
+    named: HashMap<String, &'a T>,
+    /// `"*"`: by property name.
+    every_schema: Option<&'a BTreeMap<String, T>>,
+}
+
+impl<'a, T> ByProperty<'a, T> {
+    fn new(section: &'a BTreeMap<String, BTreeMap<String, T>>) -> Self {
+        let mut named = HashMap::new();
+        for (schema, properties) in section.iter().filter(|(schema, _)| *schema != EVERY_SCHEMA) {
+            for (property, entry) in properties {
+                named.insert(property_pointer(&schema_pointer(schema), property), entry);
+            }
+        }
+        ByProperty { named, every_schema: section.get(EVERY_SCHEMA) }
+    }
+
+    /// The entry for a property: by the struct it is a field of (`object_pointer`), then by the
+    /// schema that declares it (`declared_at`, the property's pointer, which differs for
+    /// properties an `allOf` brings in), then by its name alone (`*`).
+    fn get(&self, object_pointer: &str, declared_at: &str, name: &str) -> Option<&'a T> {
+        self.named
+            .get(&property_pointer(object_pointer, name))
+            .or_else(|| self.named.get(declared_at))
+            .copied()
+            .or_else(|| self.every_schema.and_then(|properties| properties.get(name)))
+    }
+}
+
+/// The config's type mappings and sensitive properties, arranged for lookup while lowering.
+pub(super) struct Mappings<'a> {
+    formats: &'a BTreeMap<String, Mapping>,
+    schemas: &'a BTreeMap<String, Mapping>,
+    fields: ByProperty<'a, Mapping>,
+    sensitive: ByProperty<'a, bool>,
 }
 
 impl<'a> Mappings<'a> {
     pub(super) fn new(config: &'a Config) -> Self {
-        let mut fields = HashMap::new();
-        for (schema, properties) in config.fields.iter().filter(|(schema, _)| *schema != EVERY_SCHEMA) {
-            for (property, ty) in properties {
-                fields.insert(property_pointer(&schema_pointer(schema), property), ty);
-            }
-        }
         Mappings {
             formats: &config.formats,
             schemas: &config.schemas,
-            fields,
-            every_schema: config.fields.get(EVERY_SCHEMA),
+            fields: ByProperty::new(&config.fields),
+            sensitive: ByProperty::new(&config.sensitive),
         }
     }
 
     /// The type the config gives the component schema `name`.
-    pub(super) fn schema(&self, name: &str) -> Option<&'a RustType> {
+    pub(super) fn schema(&self, name: &str) -> Option<&'a Mapping> {
         self.schemas.get(name)
     }
 
     /// The type the config gives values with the schema's `format`.
-    pub(super) fn format(&self, schema: &Schema) -> Option<&'a RustType> {
+    pub(super) fn format(&self, schema: &Schema) -> Option<&'a Mapping> {
         format_name(schema).and_then(|format| self.formats.get(format))
     }
 
-    /// The type the config gives a property: by the struct it is a field of (`object_pointer`),
-    /// then by the schema that declares it (`declared_at`, the property's pointer, which differs
-    /// for properties an `allOf` brings in), then by its name alone (`*`).
-    fn field(&self, object_pointer: &str, declared_at: &str, name: &str) -> Option<&'a RustType> {
-        self.fields
-            .get(&property_pointer(object_pointer, name))
-            .or_else(|| self.fields.get(declared_at))
-            .copied()
-            .or_else(|| self.every_schema.and_then(|properties| properties.get(name)))
+    /// The type the config gives a property (see [`ByProperty::get`]).
+    fn field(&self, object_pointer: &str, declared_at: &str, name: &str) -> Option<&'a Mapping> {
+        self.fields.get(object_pointer, declared_at, name)
+    }
+
+    /// Whether `[sensitive]` marks a property (see [`ByProperty::get`]).
+    pub(super) fn sensitive(&self, object_pointer: &str, declared_at: &str, name: &str) -> bool {
+        self.sensitive.get(object_pointer, declared_at, name).copied().unwrap_or(false)
     }
 }
 
@@ -119,7 +142,7 @@ impl<'a> SchemaLowering<'a> {
 
     /// Warns about the constraints of `schema` (at `pointer`) that a value of the mapped type
     /// `ty` is not checked against.
-    pub(super) fn warn_unchecked(&mut self, schema: &Schema, pointer: &str, ty: &RustType) {
+    pub(super) fn warn_unchecked(&mut self, schema: &Schema, pointer: &str, ty: &Mapping) {
         let rules = unchecked_rules(schema);
         if rules.is_empty() {
             return;
@@ -138,16 +161,24 @@ impl<'a> SchemaLowering<'a> {
 }
 
 /// The documentation of the alias a mapped component schema gets.
-pub(super) fn mapped_alias_doc(description: Option<String>, ty: &RustType) -> String {
-    let note = format!("codegen.toml maps this schema to `{}`.", ty.as_str());
+pub(super) fn mapped_alias_doc(description: Option<String>, ty: &Mapping) -> String {
+    let note = match &ty.with {
+        Some(with) => format!(
+            "codegen.toml maps this schema to `{}`, which this crate's types (de)serialize with `{}`.",
+            ty.as_str(),
+            with.as_str()
+        ),
+        None => format!("codegen.toml maps this schema to `{}`.", ty.as_str()),
+    };
     match description {
         Some(doc) => format!("{doc}\n\n{note}"),
         None => note,
     }
 }
 
-/// Entries of the config that name a schema or property the spec does not have: likely typos,
-/// reported as warnings. Looks at the whole document, before any `--operation` selection.
+/// Entries of the config that name a schema or property the spec does not have (likely typos),
+/// and dependency features that change shared crates (see [`Config::warnings`]), reported as
+/// warnings. Looks at the whole document, before any `--operation` selection.
 pub fn unused_mappings(document: &OpenAPI, config: &Config) -> Vec<SpecError> {
     let empty = IndexMap::new();
     let components = document.components.as_ref().map_or(&empty, |c| &c.schemas);
@@ -161,16 +192,24 @@ pub fn unused_mappings(document: &OpenAPI, config: &Config) -> Vec<SpecError> {
     for schema in config.schemas.keys().filter(|schema| !components.contains_key(*schema)) {
         warnings.push(missing("schemas", schema));
     }
-    for (schema, properties) in config.fields.iter().filter(|(schema, _)| *schema != EVERY_SCHEMA) {
+    // `[fields]` and `[sensitive]`, both keyed `Schema.property`.
+    let fields = config.fields.iter().map(|(schema, properties)| ("fields", schema, properties.keys().collect()));
+    let sensitive =
+        config.sensitive.iter().map(|(schema, properties)| ("sensitive", schema, properties.keys().collect()));
+    for (section, schema, properties) in fields.chain(sensitive) {
+        let properties: Vec<&String> = properties;
+        if schema == EVERY_SCHEMA {
+            continue;
+        }
         let Some(target) = components.get(schema) else {
-            warnings.push(missing("fields", schema));
+            warnings.push(missing(section, schema));
             continue;
         };
-        for property in properties.keys().filter(|property| !declares(target, property, components, 0)) {
+        for property in properties.into_iter().filter(|property| !declares(target, property, components, 0)) {
             warnings.push(SpecError::new(
                 property_pointer(&schema_pointer(schema), property),
                 format!(
-                    "codegen.toml [fields] names `{schema}.{property}`, but `{schema}` has no property `{property}`"
+                    "codegen.toml [{section}] names `{schema}.{property}`, but `{schema}` has no property `{property}`"
                 ),
             ));
         }
@@ -178,6 +217,7 @@ pub fn unused_mappings(document: &OpenAPI, config: &Config) -> Vec<SpecError> {
     for schema in config.derives.keys().filter(|s| *s != EVERY_SCHEMA && !components.contains_key(*s)) {
         warnings.push(missing("derives", schema));
     }
+    warnings.extend(config.warnings().into_iter().map(|message| SpecError::new("#", message)));
     warnings
 }
 

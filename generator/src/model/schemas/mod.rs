@@ -19,15 +19,19 @@ use crate::error::SpecError;
 use crate::load::{escape_pointer_token, TUPLE_ITEMS};
 
 mod enums;
+#[cfg(test)]
+mod field_tests;
 mod mapped;
 mod objects;
 mod unions;
+mod with;
 
 use enums::{build_enum, enum_values, EnumEntry};
 pub use mapped::unused_mappings;
 use mapped::{mapped_alias_doc, Mappings};
 use objects::AllOfParts;
 use unions::{is_null_member, nullable_single, union_members};
+pub use with::{serde_markers, MAX_WITH_TUPLE};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -37,7 +41,7 @@ enum Slot<'a> {
     Named(TypeId),
     Transparent,
     /// The config maps the schema to this type: references to it are that type.
-    Mapped(&'a RustType),
+    Mapped(&'a Mapping),
 }
 
 pub(super) struct SchemaLowering<'a> {
@@ -203,6 +207,7 @@ impl<'a> SchemaLowering<'a> {
             in_request: false,
             builder_name: None,
             derives: Vec::new(),
+            sensitive: false,
             kind: TypeKind::Struct(Struct { fields, extra: Extra::Ignored }),
         }));
         id
@@ -225,6 +230,7 @@ impl<'a> SchemaLowering<'a> {
             in_request: false,
             builder_name: None,
             derives: Vec::new(),
+            sensitive: false,
             kind: TypeKind::Enum(build_enum(values)),
         }));
         id
@@ -604,6 +610,7 @@ impl<'a> SchemaLowering<'a> {
             in_request: false,
             builder_name: None,
             derives: Vec::new(),
+            sensitive: is_sensitive(schema),
             kind,
         }
     }

@@ -91,16 +91,24 @@ impl<'a> SchemaLowering<'a> {
                 None => self.or_json(pointer, |this| this.value_of_boxed(property, pointer, &context)),
             };
             let notes = self.field_annotations(property, pointer);
+            // A read-only property is absent from requests and a write-only one from responses,
+            // so neither can be required of a type that serves both.
+            let required = parts.required.contains(wire_name) && notes.access == Access::ReadWrite;
+            // Absent and `null` differ for an optional nullable property. JSON of any shape holds
+            // `null` itself, so an optional one stays an `Option` that keeps a `null` it is sent.
+            let tri_state = !required && value.nullable && !matches!(value.shape, Shape::Any);
+            let sensitive =
+                notes.secret || notes.holds_sensitive || self.mappings.sensitive(object_pointer, pointer, wire_name);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name,
                 doc: notes.doc,
                 deprecated: notes.deprecated,
-                // A read-only property is absent from requests and a write-only one from
-                // responses, so neither can be required of a type that serves both.
-                required: parts.required.contains(wire_name) && notes.access == Access::ReadWrite,
+                required,
                 access: notes.access,
-                sensitive: notes.sensitive,
+                sensitive,
+                secret: notes.secret,
+                tri_state,
                 boxed: false,
                 value,
             });
@@ -134,7 +142,13 @@ impl<'a> SchemaLowering<'a> {
             }
         };
         let Some(schema) = schema else {
-            return FieldNotes { doc: None, deprecated: false, sensitive: false, access: Access::ReadWrite };
+            return FieldNotes {
+                doc: None,
+                deprecated: false,
+                secret: false,
+                holds_sensitive: false,
+                access: Access::ReadWrite,
+            };
         };
         // An `allOf` wrapper often carries its annotations in a member: `[{$ref}, {readOnly: true}]`.
         let all_of: &[ReferenceOr<Schema>] = match &schema.schema_kind {
@@ -164,8 +178,9 @@ impl<'a> SchemaLowering<'a> {
             _ => Access::ReadWrite,
         };
         let deprecated = data.deprecated || members.iter().any(|member| member.schema_data.deprecated);
-        let sensitive = members.iter().any(|member| is_sensitive(member));
-        FieldNotes { doc, deprecated, sensitive, access }
+        let secret = members.iter().any(|member| is_sensitive(member));
+        let holds_sensitive = holds_sensitive(schema, self.components, 0);
+        FieldNotes { doc, deprecated, secret, holds_sensitive, access }
     }
 }
 
@@ -173,8 +188,62 @@ impl<'a> SchemaLowering<'a> {
 pub(super) struct FieldNotes {
     doc: Option<String>,
     deprecated: bool,
-    sensitive: bool,
+    /// `format: password` or `x-sensitive` on the property or the schema it references.
+    secret: bool,
+    /// The same on what it holds: the items of an array, the values of a map, the schemas an
+    /// `allOf` refers to, at any depth.
+    holds_sensitive: bool,
     access: Access,
+}
+
+/// Whether something a schema holds or refers to (array items, map values, `allOf` members, at
+/// any depth up to a limit) is marked sensitive.
+fn holds_sensitive(schema: &Schema, components: &IndexMap<String, ReferenceOr<Schema>>, depth: usize) -> bool {
+    fn marked(
+        reference_or: Option<&Schema>,
+        reference: Option<&str>,
+        components: &IndexMap<String, ReferenceOr<Schema>>,
+        depth: usize,
+    ) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        if let Some(schema) = reference_or {
+            return is_sensitive(schema) || holds_sensitive(schema, components, depth + 1);
+        }
+        let target =
+            reference.and_then(|reference| reference.strip_prefix(SCHEMA_PREFIX)).and_then(|name| components.get(name));
+        match target {
+            Some(ReferenceOr::Item(schema)) => is_sensitive(schema) || holds_sensitive(schema, components, depth + 1),
+            Some(ReferenceOr::Reference { reference }) => marked(None, Some(reference), components, depth + 1),
+            None => false,
+        }
+    }
+    let boxed = |item: &ReferenceOr<Box<Schema>>| match item {
+        ReferenceOr::Item(schema) => marked(Some(schema), None, components, depth),
+        ReferenceOr::Reference { reference } => marked(None, Some(reference), components, depth),
+    };
+    let plain = |item: &ReferenceOr<Schema>| match item {
+        ReferenceOr::Item(schema) => marked(Some(schema), None, components, depth),
+        ReferenceOr::Reference { reference } => marked(None, Some(reference), components, depth),
+    };
+    let additional = |additional: Option<&AdditionalProperties>| match additional {
+        Some(AdditionalProperties::Schema(schema)) => plain(schema),
+        _ => false,
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(boxed),
+        SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
+            additional(object.additional_properties.as_ref())
+        }
+        SchemaKind::AllOf { all_of } => all_of.iter().any(plain),
+        SchemaKind::Any(any) => {
+            any.items.as_ref().is_some_and(boxed)
+                || (any.properties.is_empty() && additional(any.additional_properties.as_ref()))
+                || any.all_of.iter().any(plain)
+        }
+        _ => false,
+    }
 }
 
 /// What an `allOf` member contributes.
@@ -606,6 +675,7 @@ impl<'a> SchemaLowering<'a> {
             in_request: false,
             builder_name: None,
             derives: Vec::new(),
+            sensitive: schemas.iter().any(|(schema, _)| is_sensitive(schema)),
             kind,
         });
         id

@@ -47,6 +47,7 @@ impl<'a> SchemaLowering<'a> {
             in_request: false,
             builder_name: None,
             derives: Vec::new(),
+            sensitive: false,
             kind: TypeKind::Union(union),
         }));
         id

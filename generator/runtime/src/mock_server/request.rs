@@ -1,0 +1,257 @@
+//! The request side of the mock server: which operation a method and path reach (with the
+//! values of the path's parameters), and a request's parameters and body decoded into the
+//! client's own types.
+
+use serde_json::{Map, Value};
+
+use super::MockOperation;
+use crate::wire_text::{decode_json, TextKind};
+
+/// The operation whose method and path template match, preferring templates with more literal
+/// text (`/items/search` over `/items/{id}`), with the values of its path parameters.
+pub(super) fn route<'o>(
+    operations: &'o [MockOperation],
+    method: &str,
+    path: &str,
+) -> Option<(usize, &'o MockOperation, PathValues)> {
+    operations
+        .iter()
+        .enumerate()
+        .filter(|(_, operation)| operation.method.eq_ignore_ascii_case(method))
+        .filter_map(|(index, operation)| match_template(operation.path, path).map(|values| (index, operation, values)))
+        .max_by_key(|(_, operation, _)| literal_length(operation.path))
+}
+
+fn literal_length(template: &str) -> usize {
+    let mut length = 0;
+    let mut in_name = false;
+    for character in template.chars() {
+        match character {
+            '{' => in_name = true,
+            '}' => in_name = false,
+            _ if !in_name => length += 1,
+            _ => {}
+        }
+    }
+    length
+}
+
+/// The values of a path's parameters, by name.
+pub(super) type PathValues = Vec<(&'static str, String)>;
+
+/// Matches a path against a template segment by segment; a `{name}` takes the text up to the
+/// literal that follows it in its segment.
+fn match_template(template: &'static str, path: &str) -> Option<PathValues> {
+    let template_segments: Vec<&'static str> = template.trim_end_matches('/').split('/').collect();
+    let path_segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if template_segments.len() != path_segments.len() {
+        return None;
+    }
+    let mut values = Vec::new();
+    for (pattern, mut segment) in template_segments.into_iter().zip(path_segments) {
+        let mut rest = pattern;
+        while !rest.is_empty() {
+            match rest.find('{') {
+                Some(0) => {
+                    let end = rest.find('}')?;
+                    let name = &rest[1..end];
+                    rest = &rest[end + 1..];
+                    let next_literal = rest.split('{').next().unwrap_or_default();
+                    let taken = if next_literal.is_empty() { segment.len() } else { segment.find(next_literal)? };
+                    if taken == 0 {
+                        return None;
+                    }
+                    values.push((name, percent_decode(&segment[..taken])?));
+                    segment = &segment[taken..];
+                }
+                found => {
+                    let literal = &rest[..found.unwrap_or(rest.len())];
+                    segment = segment.strip_prefix(literal)?;
+                    rest = &rest[literal.len()..];
+                }
+            }
+        }
+        if !segment.is_empty() {
+            return None;
+        }
+    }
+    Some(values)
+}
+
+/// A path segment with its `%XX` escapes decoded, if it is UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| text.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// How an array parameter is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Items {
+    /// A single value.
+    One,
+    /// `name=a&name=b`.
+    Repeated,
+    /// One value with this separator, e.g. `a,b`.
+    Joined(char),
+}
+
+/// A parameter the mock decodes.
+pub(crate) struct MockParam {
+    pub name: &'static str,
+    pub location: Location,
+    pub kind: TextKind,
+    pub items: Items,
+}
+
+/// A request being checked, with the values of its path parameters.
+pub(crate) struct Incoming<'r> {
+    request: &'r wiremock::Request,
+    path_params: PathValues,
+}
+
+impl<'r> Incoming<'r> {
+    pub(super) fn new(request: &'r wiremock::Request, path_params: PathValues) -> Self {
+        Incoming { request, path_params }
+    }
+
+    /// The first value of a header, if it is text.
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
+        self.request.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// Every value of a query parameter, decoded.
+    pub(super) fn query(&self, name: &str) -> Vec<String> {
+        self.request.url.query_pairs().filter(|(key, _)| key == name).map(|(_, value)| value.into_owned()).collect()
+    }
+
+    /// A cookie's value.
+    pub(super) fn cookie(&self, name: &str) -> Option<String> {
+        self.request.headers.get_all("cookie").iter().filter_map(|value| value.to_str().ok()).find_map(|cookies| {
+            cookies.split(';').find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                (key == name).then(|| value.to_string())
+            })
+        })
+    }
+
+    /// The parameters, decoded into the operation's parameter type.
+    pub(crate) fn params<T: serde::de::DeserializeOwned>(&self, params: &[MockParam]) -> Result<T, String> {
+        let mut object = Map::new();
+        for param in params {
+            let texts: Vec<String> = match param.location {
+                Location::Path => {
+                    self.path_params.iter().filter(|(name, _)| *name == param.name).map(|(_, v)| v.clone()).collect()
+                }
+                Location::Query => self.query(param.name),
+                Location::Header => self.header(param.name).map(str::to_string).into_iter().collect(),
+                Location::Cookie => self.cookie(param.name).into_iter().collect(),
+            };
+            if texts.is_empty() {
+                continue;
+            }
+            let convert = |text: &str| {
+                param.kind.to_json(text).map_err(|expected| format!("parameter `{}`: expected {expected}", param.name))
+            };
+            let value = match param.items {
+                Items::One => convert(&texts[0])?,
+                Items::Repeated => Value::Array(texts.iter().map(|text| convert(text)).collect::<Result<_, _>>()?),
+                Items::Joined(separator) => {
+                    Value::Array(texts[0].split(separator).map(convert).collect::<Result<_, _>>()?)
+                }
+            };
+            object.insert(param.name.to_string(), value);
+        }
+        decode_json(Value::Object(object)).map_err(|(path, mismatch)| format!("parameters: {path}: {mismatch}"))
+    }
+
+    /// A JSON body, decoded; `None` when the request has none.
+    pub(crate) fn json_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
+        if self.request.body.is_empty() {
+            return Ok(None);
+        }
+        let value: Value = serde_json::from_slice(&self.request.body)
+            .map_err(|error| format!("the body is not JSON (line {}, column {})", error.line(), error.column()))?;
+        decode_json(value).map(Some).map_err(|(path, mismatch)| {
+            let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
+            format!("the body{at}: {mismatch}")
+        })
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`), decoded; `None` when there is none.
+    pub(crate) fn form_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
+        if self.request.body.is_empty() {
+            return Ok(None);
+        }
+        serde_urlencoded::from_bytes(&self.request.body)
+            .map(Some)
+            .map_err(|_| "the form body does not match the spec".to_string())
+    }
+
+    /// A text body; `None` when there is none.
+    pub(crate) fn text_body(&self) -> Result<Option<String>, String> {
+        if self.request.body.is_empty() {
+            return Ok(None);
+        }
+        String::from_utf8(self.request.body.clone()).map(Some).map_err(|_| "the body is not UTF-8 text".to_string())
+    }
+
+    /// The body's bytes; `None` when there are none.
+    pub(crate) fn bytes_body(&self) -> Option<Vec<u8>> {
+        (!self.request.body.is_empty()).then(|| self.request.body.clone())
+    }
+}
+
+/// A required body that is missing.
+pub(crate) fn missing_body() -> String {
+    "the body is required but the request has none".to_string()
+}
+
+/// A request value that breaks a rule of the spec.
+pub(crate) fn invalid(part: &str, error: crate::validation::ValidationError) -> String {
+    format!("invalid {part}, {error}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{literal_length, match_template};
+
+    #[test]
+    fn templates_match_segments_and_literals_around_names() {
+        assert_eq!(match_template("/items/{id}", "/items/42"), Some(vec![("id", "42".to_string())]));
+        assert_eq!(
+            match_template("/s/{store}/r/{receipt}.pdf", "/s/a%20b/r/7.pdf"),
+            Some(vec![("store", "a b".to_string()), ("receipt", "7".to_string())])
+        );
+        assert_eq!(match_template("/items/{id}", "/items"), None);
+        assert_eq!(match_template("/items/{id}", "/items/"), None);
+        assert_eq!(match_template("/r/{id}.pdf", "/r/7.txt"), None);
+        assert!(literal_length("/items/search") > literal_length("/items/{id}"));
+    }
+}

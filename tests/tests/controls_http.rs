@@ -1,0 +1,418 @@
+//! The generated Plaid client's call controls and raw responses over real HTTP on 127.0.0.1: the deadline of a
+//! call across its attempts and waits, per-call copies of the client, the longer backoff after a `429`, TLS
+//! failures that are not retried, responses with their status, headers, request id and exact bytes (also when
+//! the body does not decode), and which base URLs a client accepts (plain http only to this machine, the
+//! environment's base URL only when the code allows it).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use plaid_client::types::{CraMonitoringInsightsGetRequest, MonitoringConsumerReportPermissiblePurpose};
+use plaid_client::{BuildError, Client, ClientBuilder, Environment, Error, RetryPolicy};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const CLIENT_ID: &str = "client-controls";
+const SECRET: &str = "sk-controls-0c4e51d2";
+const OPERATION_PATH: &str = "/cra/monitoring_insights/get";
+/// The `request_id` of the spec's 200 example.
+const EXAMPLE_REQUEST_ID: &str = "Tz8qW3mKp5Lx2Rb";
+
+fn spec_example() -> Value {
+    let path = pipeline_tests::workspace_root().join("spec/openapi.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is valid YAML");
+    let example = &spec["paths"][OPERATION_PATH]["post"]["responses"]["200"]["content"]["application/json"]["example"];
+    serde_json::to_value(example).expect("the example converts to JSON")
+}
+
+fn request() -> CraMonitoringInsightsGetRequest {
+    CraMonitoringInsightsGetRequest::builder()
+        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
+        .user_id("usr_controls_1")
+        .build()
+        .expect("the request is valid")
+}
+
+fn builder_for(base_url: impl Into<String>) -> ClientBuilder {
+    Client::builder()
+        .base_url(base_url)
+        .client_id(CLIENT_ID)
+        .secret(SECRET)
+        .timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(2))
+}
+
+/// Waits of a few milliseconds for everything but a `429`.
+fn quick_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_retries(max_retries)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(20))
+}
+
+/// Answers every request with `response` and records when each arrived.
+#[derive(Clone)]
+struct Timed {
+    response: ResponseTemplate,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl Timed {
+    fn new(response: ResponseTemplate) -> Self {
+        Timed { response, arrivals: Arc::default() }
+    }
+
+    fn arrivals(&self) -> Vec<Instant> {
+        self.arrivals.lock().unwrap().clone()
+    }
+}
+
+impl Respond for Timed {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        self.arrivals.lock().unwrap().push(Instant::now());
+        self.response.clone()
+    }
+}
+
+async fn answer_with(server: &MockServer, response: impl Respond + 'static) {
+    Mock::given(method("POST")).and(path(OPERATION_PATH)).respond_with(response).mount(server).await;
+}
+
+async fn requests_seen(server: &MockServer) -> usize {
+    server.received_requests().await.expect("request recording is on").len()
+}
+
+#[track_caller]
+fn assert_no_secret(error: &Error) {
+    let shown = format!("{error} {error:?} {error:#?}");
+    assert!(!shown.contains(SECRET), "the secret leaks: {shown}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The deadline
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_deadline_bounds_a_call_across_its_retries() {
+    let server = MockServer::start().await;
+    // Each attempt takes 40 ms and each wait 10-20 ms: without the deadline the call would end after 11 attempts.
+    answer_with(&server, ResponseTemplate::new(503).set_delay(Duration::from_millis(40))).await;
+    let client = builder_for(server.uri()).retry_policy(quick_retries(10)).deadline(Duration::from_millis(150)).build();
+    let client = client.expect("the client builds");
+
+    let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+
+    let Error::DeadlineExceeded { deadline, attempts, .. } = &err else { panic!("expected DeadlineExceeded: {err:?}") };
+    assert_eq!(*deadline, Duration::from_millis(150));
+    assert!(*attempts >= 2 && *attempts < 11, "the deadline ended the call across retries: {attempts} attempts");
+    assert!(err.is_timeout() && err.kind() == "deadline exceeded", "{err:?}");
+    assert_eq!(requests_seen(&server).await, *attempts as usize);
+    assert_no_secret(&err);
+}
+
+#[tokio::test]
+async fn a_retry_whose_wait_would_cross_the_deadline_is_not_started() {
+    let server = MockServer::start().await;
+    answer_with(&server, ResponseTemplate::new(503)).await;
+    // The first wait is 1 to 2 s, the deadline 500 ms after the start.
+    let policy = RetryPolicy::default().initial_backoff(Duration::from_secs(2));
+    let client = builder_for(server.uri()).retry_policy(policy).deadline(Duration::from_millis(500)).build().unwrap();
+
+    let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+
+    // One attempt: had the wait started, a second attempt would have begun (and been cut) after it.
+    let Error::DeadlineExceeded { attempts: 1, last_error: Some(last), .. } = &err else { panic!("{err:?}") };
+    assert_eq!(last.status().map(|status| status.as_u16()), Some(503));
+    assert_eq!(err.status(), last.status(), "the last response's status is the error's");
+    assert_eq!(requests_seen(&server).await, 1);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per-call copies of the client
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_per_call_timeout_and_retry_policy_change_only_that_call() {
+    let server = MockServer::start().await;
+    let slow = ResponseTemplate::new(200).set_body_json(spec_example()).set_delay(Duration::from_millis(600));
+    answer_with(&server, slow).await;
+    let client = builder_for(server.uri()).retry_policy(quick_retries(2)).build().unwrap();
+
+    // 100 ms per attempt and no retry: one request, and a timeout.
+    let err = client
+        .with_timeout(Duration::from_millis(100))
+        .with_retry_policy(RetryPolicy::none())
+        .cra_monitoring_insights_get(&request())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Transport(source) if source.is_timeout()), "{err:?}");
+    assert_eq!(requests_seen(&server).await, 1);
+
+    // 100 ms per attempt with the client's own retries: three requests.
+    let err = client.with_timeout(Duration::from_millis(100)).cra_monitoring_insights_get(&request()).await;
+    assert!(err.unwrap_err().is_timeout());
+    assert_eq!(requests_seen(&server).await, 4);
+
+    // The client itself keeps its 5 s: the slow answer arrives.
+    let report = client.cra_monitoring_insights_get(&request()).await.expect("the call succeeds");
+    assert_eq!(report.request_id, EXAMPLE_REQUEST_ID);
+
+    // A per-call deadline.
+    let err = client.with_deadline(Duration::from_millis(100)).cra_monitoring_insights_get(&request()).await;
+    assert!(matches!(err, Err(Error::DeadlineExceeded { attempts: 1, .. })), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rate limiting
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_429_without_retry_after_waits_for_the_longer_rate_limit_backoff() {
+    let policy = quick_retries(1).rate_limit_backoff(Duration::from_millis(800));
+    let too_many = MockServer::start().await;
+    let rate_limited = Timed::new(ResponseTemplate::new(429));
+    answer_with(&too_many, rate_limited.clone()).await;
+    let overloaded = MockServer::start().await;
+    let server_error = Timed::new(ResponseTemplate::new(503));
+    answer_with(&overloaded, server_error.clone()).await;
+
+    let client = builder_for(too_many.uri()).retry_policy(policy).build().unwrap();
+    let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+    assert_eq!(err.status().map(|status| status.as_u16()), Some(429));
+    let client = builder_for(overloaded.uri()).retry_policy(policy).build().unwrap();
+    let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+    assert_eq!(err.status().map(|status| status.as_u16()), Some(503));
+
+    let gap = |arrivals: Vec<Instant>| {
+        assert_eq!(arrivals.len(), 2, "one retry");
+        arrivals[1] - arrivals[0]
+    };
+    // The wait is a random point between half and all of the backoff.
+    let after_429 = gap(rate_limited.arrivals());
+    assert!(after_429 >= Duration::from_millis(400), "the configured 429 backoff: {after_429:?}");
+    let after_503 = gap(server_error.arrivals());
+    assert!(after_503 < after_429, "a 5xx waits less ({after_503:?}) than a 429 ({after_429:?})");
+
+    // With a deadline between the two waits, the 503 is retried and the 429 is not.
+    let deadline = |uri: String| builder_for(uri).retry_policy(policy).deadline(Duration::from_millis(300)).build();
+    let err = deadline(too_many.uri()).unwrap().cra_monitoring_insights_get(&request()).await.unwrap_err();
+    assert!(matches!(err, Error::DeadlineExceeded { attempts: 1, .. }), "{err:?}");
+    let err = deadline(overloaded.uri()).unwrap().cra_monitoring_insights_get(&request()).await.unwrap_err();
+    assert!(matches!(&err, Error::UnexpectedStatus { .. }) && requests_seen(&overloaded).await == 4, "{err:?}");
+}
+
+#[test]
+fn the_default_rate_limit_backoff_is_seconds() {
+    // Documented defaults, through the public builder methods: changing them changes the policy.
+    let default = RetryPolicy::default();
+    assert_eq!(
+        default,
+        default.rate_limit_backoff(Duration::from_secs(5)).max_rate_limit_backoff(Duration::from_secs(30))
+    );
+    assert_ne!(default, default.rate_limit_backoff(Duration::from_millis(500)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// TLS
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A plain TCP server that answers anything with a plain-HTTP `400` and counts its connections.
+async fn plain_tcp_server() -> (u16, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 1024];
+                let _ = stream.read(&mut buffer).await;
+                let _ = stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    (port, connections)
+}
+
+#[tokio::test]
+async fn a_tls_failure_is_not_retried() {
+    let (port, connections) = plain_tcp_server().await;
+    // https to this machine is allowed like http; the server does not speak TLS.
+    let client = builder_for(format!("https://127.0.0.1:{port}")).retry_policy(quick_retries(3)).build().unwrap();
+
+    let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+
+    assert!(matches!(&err, Error::Transport(source) if source.is_connect()), "{err:?}");
+    assert!(err.is_tls(), "recognised as a TLS failure: {err:?}");
+    assert_eq!(err.kind(), "tls");
+    assert!(!err.is_retryable());
+    assert!(err.to_string().contains("TLS"), "{err}");
+    assert_eq!(connections.load(Ordering::SeqCst), 1, "exactly one connection: no retry");
+    assert_no_secret(&err);
+
+    // A refused connection is still retried (and is not a TLS failure).
+    let refused = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        listener.local_addr().unwrap().port()
+    };
+    let client = builder_for(format!("https://127.0.0.1:{refused}")).retry_policy(quick_retries(1)).build().unwrap();
+    let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
+    assert!(!err.is_tls() && err.is_retryable() && err.kind() == "connect", "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses with their metadata
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_response_comes_with_its_status_headers_request_id_and_exact_bytes() {
+    let server = MockServer::start().await;
+    // Pretty-printed, so that a re-encoded body would differ.
+    let body = serde_json::to_string_pretty(&spec_example()).unwrap();
+    let response = ResponseTemplate::new(200)
+        .insert_header("x-ratelimit-remaining", "41")
+        .set_body_raw(body.clone(), "application/json");
+    answer_with(&server, response).await;
+    let client = builder_for(server.uri()).build().unwrap();
+
+    let response = client.cra_monitoring_insights_get_with_response(&request()).await.expect("the call succeeds");
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "41");
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.request_id(), Some(EXAMPLE_REQUEST_ID), "from the body, as no header carries one");
+    assert_eq!(response.body(), body.as_bytes(), "byte for byte");
+    assert_eq!(response.value().request_id, EXAMPLE_REQUEST_ID);
+    let shown = format!("{response:?}");
+    assert!(!shown.contains("First Platypus Bank") && !shown.contains("\"41\""), "Debug shows no value: {shown}");
+    let parts = response.into_parts();
+    assert_eq!(
+        (parts.body.len(), parts.value.items.len()),
+        (body.len(), spec_example()["items"].as_array().unwrap().len())
+    );
+
+    // A request id header wins over the body's.
+    server.reset().await;
+    let with_header = ResponseTemplate::new(200).insert_header("x-request-id", "hdr-77").set_body_json(spec_example());
+    answer_with(&server, with_header).await;
+    let response = client.cra_monitoring_insights_get_with_response(&request()).await.unwrap();
+    assert_eq!(response.request_id(), Some("hdr-77"));
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_decode_keeps_its_bytes_and_request_id() {
+    let server = MockServer::start().await;
+    let mut example = spec_example();
+    example["items"][0]["status"].as_object_mut().unwrap().remove("status_code").expect("the example has it");
+    let body = serde_json::to_string_pretty(&example).unwrap();
+    answer_with(&server, ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json")).await;
+    let client = builder_for(server.uri()).build().unwrap();
+
+    let err = client.cra_monitoring_insights_get_with_response(&request()).await.unwrap_err();
+
+    let Error::Decode { path, request_id, .. } = &err else { panic!("expected Error::Decode: {err:?}") };
+    assert_eq!(path, "items[0].status");
+    assert_eq!(request_id.as_deref(), Some(EXAMPLE_REQUEST_ID), "read from the bytes: no header carries one");
+    assert!(err.to_string().contains(EXAMPLE_REQUEST_ID), "{err}");
+    assert!(!format!("{err} {err:?}").contains("First Platypus Bank"));
+    assert_eq!(err.sensitive_body().unwrap().bytes(), body.as_bytes(), "the whole body, byte for byte");
+    assert_eq!(err.into_sensitive_body().unwrap().into_bytes(), body.into_bytes());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Which base URLs are accepted
+// ---------------------------------------------------------------------------------------------------------------
+
+#[test]
+fn plain_http_is_refused_except_to_this_machine_or_when_allowed() {
+    let credentials = |builder: ClientBuilder| builder.client_id(CLIENT_ID).secret(SECRET);
+    for url in ["http://api.example.com", "http://192.168.1.20:8080", "http://[2001:db8::1]/v1"] {
+        let err = credentials(Client::builder().base_url(url)).build().unwrap_err();
+        assert!(matches!(&err, BuildError::InsecureBaseUrl { url: given } if given == url), "{url}: {err:?}");
+        assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+        let client = credentials(Client::builder().base_url(url).allow_insecure_http()).build();
+        assert_eq!(client.unwrap_or_else(|e| panic!("{url}: {e}")).base_url(), url);
+    }
+    for url in ["http://127.0.0.1:9", "http://localhost:8080", "http://[::1]:9", "https://api.example.com"] {
+        credentials(Client::builder().base_url(url)).build().unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+}
+
+const ENV_VARS: [&str; 5] = ["PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_BASE_URL", "PLAID_ENV", "PLAID_VERSION"];
+
+/// Puts the `PLAID_*` variables back as they were, even when the test fails.
+struct RestoreEnv(Vec<(&'static str, Option<std::ffi::OsString>)>);
+
+impl Drop for RestoreEnv {
+    fn drop(&mut self) {
+        for (name, value) in &self.0 {
+            match value {
+                Some(value) => std::env::set_var(name, value),
+                None => std::env::remove_var(name),
+            }
+        }
+    }
+}
+
+/// The only test of this file that touches the environment (which is global to the process).
+#[tokio::test]
+async fn the_base_url_from_the_environment_needs_the_codes_consent() {
+    let _restore = RestoreEnv(ENV_VARS.iter().map(|&name| (name, std::env::var_os(name))).collect());
+    for name in ENV_VARS {
+        std::env::remove_var(name);
+    }
+    let server = MockServer::start().await;
+    answer_with(&server, ResponseTemplate::new(200).set_body_json(spec_example())).await;
+    std::env::set_var("PLAID_CLIENT_ID", CLIENT_ID);
+    std::env::set_var("PLAID_SECRET", SECRET);
+    std::env::set_var("PLAID_BASE_URL", server.uri());
+
+    // Ignored: the environment the code chose stays, and without one no server is chosen.
+    let client = Client::builder().environment(Environment::Production).from_env().unwrap().build().unwrap();
+    assert_eq!(client.base_url(), Environment::Production.base_url());
+    assert!(matches!(Client::from_env(), Err(BuildError::MissingBaseUrl)));
+
+    // Honoured when the code allows it.
+    let allowed = Client::builder().environment(Environment::Production).allow_base_url_from_env().from_env();
+    let client = allowed.unwrap().build().unwrap();
+    assert_eq!(client.base_url(), server.uri());
+    client.cra_monitoring_insights_get(&request()).await.expect("the call reaches the local server");
+    assert_eq!(requests_seen(&server).await, 1);
+
+    // Still checked: plain http elsewhere is refused.
+    std::env::set_var("PLAID_BASE_URL", "http://plaid.example.com");
+    let err = Client::builder().allow_base_url_from_env().from_env().unwrap().build().unwrap_err();
+    assert!(matches!(err, BuildError::InsecureBaseUrl { .. }), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The error body in `Debug`
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_debug_of_an_api_error_enum_shows_only_declared_scalar_fields() {
+    const SENTINEL: &str = "SENTINEL-debug-9a7e-echoed-input";
+    let server = MockServer::start().await;
+    let body =
+        serde_json::json!({"title": "Unprocessable", "status": 422, "detail": SENTINEL, "echo": {"input": SENTINEL}});
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(422).set_body_json(body)).mount(&server).await;
+    let client = fixture_responses::Client::builder().base_url(server.uri()).build().unwrap();
+
+    let err = client.get_widget().await.unwrap_err();
+
+    let body = err.api_error().expect("a declared error body");
+    assert!(matches!(body, fixture_responses::ApiError::Problem(_)), "{body:?}");
+    assert_eq!(format!("{body:?}"), "Problem { title=Unprocessable status=422 }");
+    for shown in [format!("{err:?}"), format!("{err:#?}"), format!("{body:#?}"), err.to_string()] {
+        assert!(!shown.contains(SENTINEL), "a body value shows: {shown}");
+        assert!(shown.contains("title=Unprocessable"), "{shown}");
+    }
+}
