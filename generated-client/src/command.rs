@@ -548,7 +548,8 @@ fn report(failure: Failure) -> ExitCode {
                 EXIT_CONFIG
             }
             Error::Api { .. } | Error::UnexpectedStatus { .. } => EXIT_API,
-            Error::Transport(_) => EXIT_TRANSPORT,
+            // No answer in time is a failure to reach the server, like a timeout.
+            Error::Transport(_) | Error::DeadlineExceeded { .. } => EXIT_TRANSPORT,
             _ => EXIT_RESPONSE,
         },
     };

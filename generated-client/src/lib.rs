@@ -25,7 +25,8 @@
 //!
 //! With the `cli` feature, the package has a binary, `plaid-client`, with one subcommand per operation
 //! (`--help` lists them, their flags and the exit codes). It reads credentials and the server
-//! as `Client::from_env` does, prints the response as JSON, and with `--dry-run` prints the
+//! as `Client::from_env` does (and, being a tool for trying the API out, honours the base-URL
+//! variable as if `allow_base_url_from_env` had been called), prints the response as JSON, and with `--dry-run` prints the
 //! request as a curl command instead of sending it, secrets redacted.
 //!
 //! With the `mock` feature, `mock::MockServer` is a local server that speaks this API, for tests:

@@ -5,8 +5,13 @@
 //!
 //! Responses decode leniently: properties a type does not declare are ignored, or kept
 //! when the schema allows additional properties, and enum values this crate does not know
-//! land in a catch-all variant. Types sent in requests have builders that check the spec's
-//! rules before anything is sent.
+//! land in a catch-all variant.
+//!
+//! Every struct has a builder (`Type::builder()`, one setter per property, then `build()`).
+//! For types sent in requests, `build()` checks the spec's rules before anything is sent.
+//! For the others it checks only that required properties are set: use it to make values
+//! in tests and fixtures, where it keeps compiling when the spec adds optional properties
+//! (a struct literal would not).
 //!
 //! A property that may be left out is an `Option`; one that may also be `null` is a
 //! [`Nullable`](crate::Nullable), which tells the two apart (`Absent`, `Null` or a
@@ -119,8 +124,7 @@ impl CraMonitoringInsightsGetRequestBuilder {
         self
     }
 
-    /// Checks that every required field is set and every value follows the spec's
-    /// constraints, and returns the value.
+    /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
     pub fn build(
         self,
     ) -> Result<CraMonitoringInsightsGetRequest, crate::validation::ValidationError> {
@@ -128,14 +132,10 @@ impl CraMonitoringInsightsGetRequestBuilder {
             client_id: self.client_id,
             secret: self.secret,
             user_id: self.user_id,
-            consumer_report_permissible_purpose: self
-                .consumer_report_permissible_purpose
-                .ok_or_else(|| {
-                    crate::validation::ValidationError::missing(
-                        &crate::validation::FieldPath::root()
-                            .field("consumer_report_permissible_purpose"),
-                    )
-                })?,
+            consumer_report_permissible_purpose: crate::validation::required(
+                self.consumer_report_permissible_purpose,
+                "consumer_report_permissible_purpose",
+            )?,
             user_token: self.user_token,
         };
         crate::validation::Validate::validate(&value)?;
@@ -244,6 +244,57 @@ impl std::fmt::Debug for CraMonitoringInsightsGetResponse {
     }
 }
 
+impl CraMonitoringInsightsGetResponse {
+    /// Starts a [`CraMonitoringInsightsGetResponseBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CraMonitoringInsightsGetResponseBuilder {
+        <CraMonitoringInsightsGetResponseBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CraMonitoringInsightsGetResponse`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct CraMonitoringInsightsGetResponseBuilder {
+    request_id: Option<String>,
+    user_insights_id: Option<String>,
+    items: Option<Vec<CraMonitoringInsightsItem>>,
+}
+
+impl CraMonitoringInsightsGetResponseBuilder {
+    /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Identifier of this specific monitoring insights report. Compare it case-sensitively.
+    pub fn user_insights_id(mut self, value: impl Into<String>) -> Self {
+        self.user_insights_id = Some(value.into());
+        self
+    }
+
+    /// One entry for every Item of the user that is enrolled in Cash Flow Updates, each carrying its own status and insights.
+    pub fn items(mut self, value: impl Into<Vec<CraMonitoringInsightsItem>>) -> Self {
+        self.items = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CraMonitoringInsightsGetResponse, crate::validation::ValidationError> {
+        let value = CraMonitoringInsightsGetResponse {
+            request_id: crate::validation::required(self.request_id, "request_id")?,
+            user_insights_id: crate::validation::required(
+                self.user_insights_id,
+                "user_insights_id",
+            )?,
+            items: crate::validation::required(self.items, "items")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Monitoring output for one Item, that is, one login the user linked at one financial institution.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsItem {
@@ -283,6 +334,98 @@ impl std::fmt::Debug for CraMonitoringInsightsItem {
     }
 }
 
+impl CraMonitoringInsightsItem {
+    /// Starts a [`CraMonitoringInsightsItemBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CraMonitoringInsightsItemBuilder {
+        <CraMonitoringInsightsItemBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CraMonitoringInsightsItem`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct CraMonitoringInsightsItemBuilder {
+    date_generated: Option<chrono::DateTime<chrono::Utc>>,
+    item_id: Option<String>,
+    institution_id: Option<String>,
+    institution_name: Option<String>,
+    status: Option<MonitoringInsightsItemStatus>,
+    insights: Option<Option<MonitoringInsights>>,
+    accounts: Option<Vec<BaseReportAccount>>,
+}
+
+impl CraMonitoringInsightsItemBuilder {
+    /// Moment the insights for this Item were last computed, as a UTC ISO 8601 timestamp.
+    pub fn date_generated(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.date_generated = Some(value.into());
+        self
+    }
+
+    /// Identifier of the Item these insights were computed for.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+
+    /// Plaid's identifier for the bank or other institution behind the Item.
+    pub fn institution_id(mut self, value: impl Into<String>) -> Self {
+        self.institution_id = Some(value.into());
+        self
+    }
+
+    /// Human-readable name of the bank or other institution behind the Item.
+    pub fn institution_name(mut self, value: impl Into<String>) -> Self {
+        self.institution_name = Some(value.into());
+        self
+    }
+
+    /// Tells whether insights for this Item are ready and, when they are not, why.
+    pub fn status(mut self, value: impl Into<MonitoringInsightsItemStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Income and borrowing signals computed for the Item. Null when nothing has been computed for it.
+    pub fn insights(mut self, value: Option<MonitoringInsights>) -> Self {
+        self.insights = Some(value);
+        self
+    }
+
+    /// Accounts held on this Item, each with balances, transactions and derived figures.
+    pub fn accounts(mut self, value: impl Into<Vec<BaseReportAccount>>) -> Self {
+        self.accounts = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CraMonitoringInsightsItem, crate::validation::ValidationError> {
+        let value = CraMonitoringInsightsItem {
+            date_generated: crate::validation::required(
+                self.date_generated,
+                "date_generated",
+            )?,
+            item_id: crate::validation::required(self.item_id, "item_id")?,
+            institution_id: crate::validation::required(
+                self.institution_id,
+                "institution_id",
+            )?,
+            institution_name: crate::validation::required(
+                self.institution_name,
+                "institution_name",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            insights: crate::validation::required(self.insights, "insights")?,
+            accounts: self.accounts,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Tells whether insights for this Item are ready and, when they are not, why.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringInsightsItemStatus {
@@ -304,6 +447,48 @@ impl std::fmt::Debug for MonitoringInsightsItemStatus {
             .field("reason", &self.reason)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl MonitoringInsightsItemStatus {
+    /// Starts a [`MonitoringInsightsItemStatusBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> MonitoringInsightsItemStatusBuilder {
+        <MonitoringInsightsItemStatusBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`MonitoringInsightsItemStatus`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct MonitoringInsightsItemStatusBuilder {
+    status_code: Option<MonitoringItemStatusCode>,
+    reason: crate::Nullable<String>,
+}
+
+impl MonitoringInsightsItemStatusBuilder {
+    /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
+    pub fn status_code(mut self, value: impl Into<MonitoringItemStatusCode>) -> Self {
+        self.status_code = Some(value.into());
+        self
+    }
+
+    /// Human-readable explanation of why fresh insights are missing. Only set when `status_code` is something other than `AVAILABLE`.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn reason(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.reason = value.into();
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<MonitoringInsightsItemStatus, crate::validation::ValidationError> {
+        let value = MonitoringInsightsItemStatus {
+            status_code: crate::validation::required(self.status_code, "status_code")?,
+            reason: self.reason,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -383,6 +568,46 @@ impl std::fmt::Debug for MonitoringInsights {
     }
 }
 
+impl MonitoringInsights {
+    /// Starts a [`MonitoringInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> MonitoringInsightsBuilder {
+        <MonitoringInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`MonitoringInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct MonitoringInsightsBuilder {
+    income: Option<MonitoringIncomeInsights>,
+    loans: Option<MonitoringLoanInsights>,
+}
+
+impl MonitoringInsightsBuilder {
+    /// Signals about money flowing in to the Item's accounts.
+    pub fn income(mut self, value: impl Into<MonitoringIncomeInsights>) -> Self {
+        self.income = Some(value.into());
+        self
+    }
+
+    /// Signals about borrowing and repayment activity on the Item.
+    pub fn loans(mut self, value: impl Into<MonitoringLoanInsights>) -> Self {
+        self.loans = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<MonitoringInsights, crate::validation::ValidationError> {
+        let value = MonitoringInsights {
+            income: crate::validation::required(self.income, "income")?,
+            loans: crate::validation::required(self.loans, "loans")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Signals about money flowing in to the Item's accounts.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringIncomeInsights {
@@ -412,6 +637,100 @@ impl std::fmt::Debug for MonitoringIncomeInsights {
             .field("income_sources", &self.income_sources)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl MonitoringIncomeInsights {
+    /// Starts a [`MonitoringIncomeInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> MonitoringIncomeInsightsBuilder {
+        <MonitoringIncomeInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`MonitoringIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct MonitoringIncomeInsightsBuilder {
+    total_monthly_income: Option<TotalMonthlyIncomeInsights>,
+    income_sources_counts: Option<IncomeSourcesCounts>,
+    forecasted_monthly_income: Option<ForecastedMonthlyIncome>,
+    historical_annual_income: Option<HistoricalAnnualIncome>,
+    income_sources: Option<Vec<MonitoringIncomeSource>>,
+}
+
+impl MonitoringIncomeInsightsBuilder {
+    /// Sum of all income seen over a trailing 30-day window.
+    pub fn total_monthly_income(
+        mut self,
+        value: impl Into<TotalMonthlyIncomeInsights>,
+    ) -> Self {
+        self.total_monthly_income = Some(value.into());
+        self
+    }
+
+    /// How many separate income streams have been spotted.
+    pub fn income_sources_counts(
+        mut self,
+        value: impl Into<IncomeSourcesCounts>,
+    ) -> Self {
+        self.income_sources_counts = Some(value.into());
+        self
+    }
+
+    /// Projected average net income per month, derived from deposits that land in the accounts. Taxes and other payroll deductions taken out before deposit are generally not reflected.
+    pub fn forecasted_monthly_income(
+        mut self,
+        value: impl Into<ForecastedMonthlyIncome>,
+    ) -> Self {
+        self.forecasted_monthly_income = Some(value.into());
+        self
+    }
+
+    /// Income actually received over roughly the last twelve months.
+    pub fn historical_annual_income(
+        mut self,
+        value: impl Into<HistoricalAnnualIncome>,
+    ) -> Self {
+        self.historical_annual_income = Some(value.into());
+        self
+    }
+
+    /// Every distinct stream of income spotted on the Item, one entry per stream.
+    pub fn income_sources(
+        mut self,
+        value: impl Into<Vec<MonitoringIncomeSource>>,
+    ) -> Self {
+        self.income_sources = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<MonitoringIncomeInsights, crate::validation::ValidationError> {
+        let value = MonitoringIncomeInsights {
+            total_monthly_income: crate::validation::required(
+                self.total_monthly_income,
+                "total_monthly_income",
+            )?,
+            income_sources_counts: crate::validation::required(
+                self.income_sources_counts,
+                "income_sources_counts",
+            )?,
+            forecasted_monthly_income: crate::validation::required(
+                self.forecasted_monthly_income,
+                "forecasted_monthly_income",
+            )?,
+            historical_annual_income: crate::validation::required(
+                self.historical_annual_income,
+                "historical_annual_income",
+            )?,
+            income_sources: crate::validation::required(
+                self.income_sources,
+                "income_sources",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -449,6 +768,55 @@ impl std::fmt::Debug for TotalMonthlyIncomeInsights {
     }
 }
 
+impl TotalMonthlyIncomeInsights {
+    /// Starts a [`TotalMonthlyIncomeInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalMonthlyIncomeInsightsBuilder {
+        <TotalMonthlyIncomeInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalMonthlyIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalMonthlyIncomeInsightsBuilder {
+    baseline_amount: crate::Nullable<rust_decimal::Decimal>,
+    current_amount: Option<rust_decimal::Decimal>,
+}
+
+impl TotalMonthlyIncomeInsightsBuilder {
+    /// Deprecated. Income sum for the 30 days leading up to enrollment in monitoring.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    #[deprecated]
+    pub fn baseline_amount(
+        mut self,
+        value: impl Into<crate::Nullable<rust_decimal::Decimal>>,
+    ) -> Self {
+        self.baseline_amount = value.into();
+        self
+    }
+
+    /// Income sum for the latest 30 days.
+    pub fn current_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.current_amount = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalMonthlyIncomeInsights, crate::validation::ValidationError> {
+        let value = TotalMonthlyIncomeInsights {
+            baseline_amount: self.baseline_amount,
+            current_amount: crate::validation::required(
+                self.current_amount,
+                "current_amount",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// How many separate income streams have been spotted.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IncomeSourcesCounts {
@@ -471,6 +839,52 @@ impl std::fmt::Debug for IncomeSourcesCounts {
             .field("current_count", &self.current_count)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl IncomeSourcesCounts {
+    /// Starts a [`IncomeSourcesCountsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> IncomeSourcesCountsBuilder {
+        <IncomeSourcesCountsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`IncomeSourcesCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct IncomeSourcesCountsBuilder {
+    baseline_count: crate::Nullable<f64>,
+    current_count: Option<f64>,
+}
+
+impl IncomeSourcesCountsBuilder {
+    /// Deprecated. Number of income streams spotted at enrollment time.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    #[deprecated]
+    pub fn baseline_count(mut self, value: impl Into<crate::Nullable<f64>>) -> Self {
+        self.baseline_count = value.into();
+        self
+    }
+
+    /// Number of income streams spotted as of this report.
+    pub fn current_count(mut self, value: impl Into<f64>) -> Self {
+        self.current_count = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<IncomeSourcesCounts, crate::validation::ValidationError> {
+        let value = IncomeSourcesCounts {
+            baseline_count: self.baseline_count,
+            current_count: crate::validation::required(
+                self.current_count,
+                "current_count",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -508,6 +922,55 @@ impl std::fmt::Debug for ForecastedMonthlyIncome {
     }
 }
 
+impl ForecastedMonthlyIncome {
+    /// Starts a [`ForecastedMonthlyIncomeBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> ForecastedMonthlyIncomeBuilder {
+        <ForecastedMonthlyIncomeBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`ForecastedMonthlyIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct ForecastedMonthlyIncomeBuilder {
+    baseline_amount: crate::Nullable<rust_decimal::Decimal>,
+    current_amount: Option<rust_decimal::Decimal>,
+}
+
+impl ForecastedMonthlyIncomeBuilder {
+    /// Deprecated. Monthly projection as it stood at enrollment time.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    #[deprecated]
+    pub fn baseline_amount(
+        mut self,
+        value: impl Into<crate::Nullable<rust_decimal::Decimal>>,
+    ) -> Self {
+        self.baseline_amount = value.into();
+        self
+    }
+
+    /// Monthly projection as it stands for this report.
+    pub fn current_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.current_amount = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<ForecastedMonthlyIncome, crate::validation::ValidationError> {
+        let value = ForecastedMonthlyIncome {
+            baseline_amount: self.baseline_amount,
+            current_amount: crate::validation::required(
+                self.current_amount,
+                "current_amount",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Income actually received over roughly the last twelve months.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistoricalAnnualIncome {
@@ -542,6 +1005,55 @@ impl std::fmt::Debug for HistoricalAnnualIncome {
     }
 }
 
+impl HistoricalAnnualIncome {
+    /// Starts a [`HistoricalAnnualIncomeBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> HistoricalAnnualIncomeBuilder {
+        <HistoricalAnnualIncomeBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`HistoricalAnnualIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct HistoricalAnnualIncomeBuilder {
+    baseline_amount: crate::Nullable<rust_decimal::Decimal>,
+    current_amount: Option<rust_decimal::Decimal>,
+}
+
+impl HistoricalAnnualIncomeBuilder {
+    /// Deprecated. Twelve-month income figure as it stood at enrollment time.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    #[deprecated]
+    pub fn baseline_amount(
+        mut self,
+        value: impl Into<crate::Nullable<rust_decimal::Decimal>>,
+    ) -> Self {
+        self.baseline_amount = value.into();
+        self
+    }
+
+    /// Twelve-month income figure as it stands for this report.
+    pub fn current_amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.current_amount = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<HistoricalAnnualIncome, crate::validation::ValidationError> {
+        let value = HistoricalAnnualIncome {
+            baseline_amount: self.baseline_amount,
+            current_amount: crate::validation::required(
+                self.current_amount,
+                "current_amount",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// A single recurring stream of income recognized in the transactions.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringIncomeSource {
@@ -568,6 +1080,88 @@ impl std::fmt::Debug for MonitoringIncomeSource {
             .field("last_transaction_date", &self.last_transaction_date)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl MonitoringIncomeSource {
+    /// Starts a [`MonitoringIncomeSourceBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> MonitoringIncomeSourceBuilder {
+        <MonitoringIncomeSourceBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`MonitoringIncomeSource`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct MonitoringIncomeSourceBuilder {
+    income_source_id: Option<String>,
+    income_description: Option<String>,
+    income_category: Option<CreditBankIncomeCategory>,
+    last_transaction_date: Option<chrono::NaiveDate>,
+}
+
+impl std::fmt::Debug for MonitoringIncomeSourceBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringIncomeSourceBuilder")
+            .field("income_source_id", &self.income_source_id)
+            .field("income_description", &crate::redact::Redacted)
+            .field("income_category", &self.income_category)
+            .field("last_transaction_date", &self.last_transaction_date)
+            .finish()
+    }
+}
+
+impl MonitoringIncomeSourceBuilder {
+    /// Stable identifier for this income stream.
+    pub fn income_source_id(mut self, value: impl Into<String>) -> Self {
+        self.income_source_id = Some(value.into());
+        self
+    }
+
+    /// Label for the stream, normally the transaction text that shows up most often on its deposits.
+    pub fn income_description(mut self, value: impl Into<String>) -> Self {
+        self.income_description = Some(value.into());
+        self
+    }
+
+    /// Kind of income a stream represents. `SALARY` is pay from an employer, `UNEMPLOYMENT` is jobless benefit, `CASH` is a legacy value kept only for older integrations, `GIG_ECONOMY` is earnings through gig or freelance platforms, `RENTAL` is rent collected, `CHILD_SUPPORT` is child support received, `MILITARY` is armed forces pay, `RETIREMENT` is pension or other retirement payouts, `LONG_TERM_DISABILITY` is disability benefit, `BANK_INTEREST` is interest credited by a bank, `CASH_DEPOSIT` is cash paid in, `TRANSFER_FROM_APPLICATION` is money moved in from a payment app, `TAX_REFUND` is a refund from a tax authority, `BENEFIT_OTHER` is any other government benefit, and `OTHER` is anything not covered above.
+    pub fn income_category(
+        mut self,
+        value: impl Into<CreditBankIncomeCategory>,
+    ) -> Self {
+        self.income_category = Some(value.into());
+        self
+    }
+
+    /// Date of the newest deposit attributed to this stream.
+    pub fn last_transaction_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.last_transaction_date = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<MonitoringIncomeSource, crate::validation::ValidationError> {
+        let value = MonitoringIncomeSource {
+            income_source_id: crate::validation::required(
+                self.income_source_id,
+                "income_source_id",
+            )?,
+            income_description: crate::validation::required(
+                self.income_description,
+                "income_description",
+            )?,
+            income_category: crate::validation::required(
+                self.income_category,
+                "income_category",
+            )?,
+            last_transaction_date: crate::validation::required(
+                self.last_transaction_date,
+                "last_transaction_date",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -698,6 +1292,66 @@ impl std::fmt::Debug for MonitoringLoanInsights {
     }
 }
 
+impl MonitoringLoanInsights {
+    /// Starts a [`MonitoringLoanInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> MonitoringLoanInsightsBuilder {
+        <MonitoringLoanInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`MonitoringLoanInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct MonitoringLoanInsightsBuilder {
+    loan_payments_counts: Option<LoanPaymentsCounts>,
+    loan_disbursements_count: Option<f64>,
+    loan_payment_merchants_counts: Option<LoanPaymentsMerchantCounts>,
+}
+
+impl MonitoringLoanInsightsBuilder {
+    /// How many loan repayments have been spotted.
+    pub fn loan_payments_counts(mut self, value: impl Into<LoanPaymentsCounts>) -> Self {
+        self.loan_payments_counts = Some(value.into());
+        self
+    }
+
+    /// How many loan payouts landed in the accounts during the latest 30 days.
+    pub fn loan_disbursements_count(mut self, value: impl Into<f64>) -> Self {
+        self.loan_disbursements_count = Some(value.into());
+        self
+    }
+
+    /// How many different lenders have been receiving repayments.
+    pub fn loan_payment_merchants_counts(
+        mut self,
+        value: impl Into<LoanPaymentsMerchantCounts>,
+    ) -> Self {
+        self.loan_payment_merchants_counts = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<MonitoringLoanInsights, crate::validation::ValidationError> {
+        let value = MonitoringLoanInsights {
+            loan_payments_counts: crate::validation::required(
+                self.loan_payments_counts,
+                "loan_payments_counts",
+            )?,
+            loan_disbursements_count: crate::validation::required(
+                self.loan_disbursements_count,
+                "loan_disbursements_count",
+            )?,
+            loan_payment_merchants_counts: crate::validation::required(
+                self.loan_payment_merchants_counts,
+                "loan_payment_merchants_counts",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// How many loan repayments have been spotted.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoanPaymentsCounts {
@@ -723,6 +1377,52 @@ impl std::fmt::Debug for LoanPaymentsCounts {
     }
 }
 
+impl LoanPaymentsCounts {
+    /// Starts a [`LoanPaymentsCountsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> LoanPaymentsCountsBuilder {
+        <LoanPaymentsCountsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`LoanPaymentsCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct LoanPaymentsCountsBuilder {
+    baseline_count: crate::Nullable<f64>,
+    current_count: Option<f64>,
+}
+
+impl LoanPaymentsCountsBuilder {
+    /// Deprecated. Repayments spotted in the 30 days leading up to enrollment.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    #[deprecated]
+    pub fn baseline_count(mut self, value: impl Into<crate::Nullable<f64>>) -> Self {
+        self.baseline_count = value.into();
+        self
+    }
+
+    /// Repayments spotted in the latest 30 days.
+    pub fn current_count(mut self, value: impl Into<f64>) -> Self {
+        self.current_count = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<LoanPaymentsCounts, crate::validation::ValidationError> {
+        let value = LoanPaymentsCounts {
+            baseline_count: self.baseline_count,
+            current_count: crate::validation::required(
+                self.current_count,
+                "current_count",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// How many different lenders have been receiving repayments.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoanPaymentsMerchantCounts {
@@ -745,6 +1445,52 @@ impl std::fmt::Debug for LoanPaymentsMerchantCounts {
             .field("current_count", &self.current_count)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl LoanPaymentsMerchantCounts {
+    /// Starts a [`LoanPaymentsMerchantCountsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> LoanPaymentsMerchantCountsBuilder {
+        <LoanPaymentsMerchantCountsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`LoanPaymentsMerchantCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct LoanPaymentsMerchantCountsBuilder {
+    baseline_count: crate::Nullable<f64>,
+    current_count: Option<f64>,
+}
+
+impl LoanPaymentsMerchantCountsBuilder {
+    /// Deprecated. Distinct lenders repaid in the 30 days leading up to enrollment.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    #[deprecated]
+    pub fn baseline_count(mut self, value: impl Into<crate::Nullable<f64>>) -> Self {
+        self.baseline_count = value.into();
+        self
+    }
+
+    /// Distinct lenders repaid in the latest 30 days.
+    pub fn current_count(mut self, value: impl Into<f64>) -> Self {
+        self.current_count = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<LoanPaymentsMerchantCounts, crate::validation::ValidationError> {
+        let value = LoanPaymentsMerchantCounts {
+            baseline_count: self.baseline_count,
+            current_count: crate::validation::required(
+                self.current_count,
+                "current_count",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -818,6 +1564,201 @@ impl std::fmt::Debug for BaseReportAccount {
     }
 }
 
+impl BaseReportAccount {
+    /// Starts a [`BaseReportAccountBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportAccountBuilder {
+        <BaseReportAccountBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportAccount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct BaseReportAccountBuilder {
+    account_id: Option<String>,
+    balances: Option<BaseReportAccountBalances>,
+    consumer_disputes: Option<Vec<ConsumerDispute>>,
+    mask: Option<Option<String>>,
+    metadata: Option<BaseReportAccountMetadata>,
+    name: Option<String>,
+    official_name: Option<Option<String>>,
+    type_: Option<AccountType>,
+    subtype: Option<Option<AccountSubtype>>,
+    days_available: Option<f64>,
+    transactions: Option<Vec<BaseReportTransaction>>,
+    owners: Option<Vec<Owner>>,
+    ownership_type: Option<Option<OwnershipType>>,
+    historical_balances: Option<Vec<BaseReportHistoricalBalance>>,
+    account_insights: Option<BaseReportAccountInsights>,
+    attributes: Option<BaseReportAttributes>,
+}
+
+impl std::fmt::Debug for BaseReportAccountBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportAccountBuilder")
+            .field("account_id", &self.account_id)
+            .field("balances", &self.balances)
+            .field("consumer_disputes", &self.consumer_disputes)
+            .field("mask", &crate::redact::Redacted)
+            .field("metadata", &self.metadata)
+            .field("name", &crate::redact::Redacted)
+            .field("official_name", &self.official_name)
+            .field("type_", &self.type_)
+            .field("subtype", &self.subtype)
+            .field("days_available", &self.days_available)
+            .field("transactions", &self.transactions)
+            .field("owners", &self.owners)
+            .field("ownership_type", &self.ownership_type)
+            .field("historical_balances", &self.historical_balances)
+            .field("account_insights", &self.account_insights)
+            .field("attributes", &self.attributes)
+            .finish()
+    }
+}
+
+impl BaseReportAccountBuilder {
+    /// Plaid's identifier for the account. It normally stays fixed, but a new one can be issued if the institution starts reporting the account in a way Plaid cannot tie back to the old record.
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Balance figures for the account at the time the report was built.
+    pub fn balances(mut self, value: impl Into<BaseReportAccountBalances>) -> Self {
+        self.balances = Some(value.into());
+        self
+    }
+
+    /// Disputes about this account's data that the consumer filed and that were upheld as valid.
+    pub fn consumer_disputes(mut self, value: impl Into<Vec<ConsumerDispute>>) -> Self {
+        self.consumer_disputes = Some(value.into());
+        self
+    }
+
+    /// Final few characters of the account number as the institution reports them, or null if none were given. Two accounts can share a mask.
+    pub fn mask(mut self, value: Option<String>) -> Self {
+        self.mask = Some(value);
+        self
+    }
+
+    /// Date coverage of the data the institution supplied for the account.
+    pub fn metadata(mut self, value: impl Into<BaseReportAccountMetadata>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Account name, as set by the account holder or by the institution.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Formal product name the institution uses for the account, when it supplies one.
+    pub fn official_name(mut self, value: Option<String>) -> Self {
+        self.official_name = Some(value);
+        self
+    }
+
+    /// Broad class of the account: `depository` for checking and savings style accounts, `credit` for cards and revolving lines, `loan` for borrowing, `investment` or `brokerage` for holdings of securities, and `other` for anything else.
+    pub fn type_(mut self, value: impl Into<AccountType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Narrower kind of account within its `type`, for example `checking`, `savings` or `credit card`. Null when the institution does not say.
+    pub fn subtype(mut self, value: Option<AccountSubtype>) -> Self {
+        self.subtype = Some(value);
+        self
+    }
+
+    /// Span of transaction history, in days, that this report holds for the account, usually counted from its oldest transaction.
+    pub fn days_available(mut self, value: impl Into<f64>) -> Self {
+        self.days_available = Some(value.into());
+        self
+    }
+
+    /// Posted and pending transactions on this account within the report window.
+    pub fn transactions(mut self, value: impl Into<Vec<BaseReportTransaction>>) -> Self {
+        self.transactions = Some(value.into());
+        self
+    }
+
+    /// Identity details the institution holds for the people or businesses owning this account. Shared accounts can list several owners.
+    pub fn owners(mut self, value: impl Into<Vec<Owner>>) -> Self {
+        self.owners = Some(value.into());
+        self
+    }
+
+    /// How the account is held: `individual` by one person, `joint` by several parties together, `association` by a company, partnership or other organization, or `trust` by a trust. Null when unknown.
+    pub fn ownership_type(mut self, value: Option<OwnershipType>) -> Self {
+        self.ownership_type = Some(value);
+        self
+    }
+
+    /// Balances reconstructed for earlier dates, one entry per day. Not offered for investment or brokerage accounts.
+    pub fn historical_balances(
+        mut self,
+        value: impl Into<Vec<BaseReportHistoricalBalance>>,
+    ) -> Self {
+        self.historical_balances = Some(value.into());
+        self
+    }
+
+    /// Deprecated. Summary statistics computed from the account's transactions; rely on `attributes` instead, as this object is due to be removed.
+    #[deprecated]
+    pub fn account_insights(
+        mut self,
+        value: impl Into<BaseReportAccountInsights>,
+    ) -> Self {
+        self.account_insights = Some(value.into());
+        self
+    }
+
+    /// Figures derived from the account's transactions.
+    pub fn attributes(mut self, value: impl Into<BaseReportAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<BaseReportAccount, crate::validation::ValidationError> {
+        let value = BaseReportAccount {
+            account_id: crate::validation::required(self.account_id, "account_id")?,
+            balances: crate::validation::required(self.balances, "balances")?,
+            consumer_disputes: crate::validation::required(
+                self.consumer_disputes,
+                "consumer_disputes",
+            )?,
+            mask: crate::validation::required(self.mask, "mask")?,
+            metadata: crate::validation::required(self.metadata, "metadata")?,
+            name: crate::validation::required(self.name, "name")?,
+            official_name: crate::validation::required(
+                self.official_name,
+                "official_name",
+            )?,
+            type_: crate::validation::required(self.type_, "type")?,
+            subtype: crate::validation::required(self.subtype, "subtype")?,
+            days_available: crate::validation::required(
+                self.days_available,
+                "days_available",
+            )?,
+            transactions: crate::validation::required(
+                self.transactions,
+                "transactions",
+            )?,
+            owners: crate::validation::required(self.owners, "owners")?,
+            ownership_type: crate::validation::required(
+                self.ownership_type,
+                "ownership_type",
+            )?,
+            historical_balances: self.historical_balances,
+            account_insights: self.account_insights,
+            attributes: self.attributes,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Balance figures for the account at the time the report was built.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountBalances {
@@ -870,6 +1811,126 @@ pub struct BaseReportAccountBalances {
     pub most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
 }
 
+impl BaseReportAccountBalances {
+    /// Starts a [`BaseReportAccountBalancesBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportAccountBalancesBuilder {
+        <BaseReportAccountBalancesBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportAccountBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportAccountBalancesBuilder {
+    available: Option<Option<rust_decimal::Decimal>>,
+    current: Option<Option<rust_decimal::Decimal>>,
+    limit: Option<Option<rust_decimal::Decimal>>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+    last_updated_datetime: crate::Nullable<chrono::DateTime<chrono::Utc>>,
+    average_balance: crate::Nullable<rust_decimal::Decimal>,
+    average_monthly_balances: Option<Vec<BaseReportAverageMonthlyBalances>>,
+    most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
+}
+
+impl BaseReportAccountBalancesBuilder {
+    /// Money the institution says could be spent or withdrawn right now. Null when the institution does not report it.
+    pub fn available(mut self, value: Option<rust_decimal::Decimal>) -> Self {
+        self.available = Some(value);
+        self
+    }
+
+    /// Total held in the account, or owed on it for credit and loan accounts, possibly counting items that have not settled yet.
+    pub fn current(mut self, value: Option<rust_decimal::Decimal>) -> Self {
+        self.current = Some(value);
+        self
+    }
+
+    /// Spending ceiling: the credit line for credit accounts or an arranged overdraft for deposit accounts. Null where no such limit applies.
+    pub fn limit(mut self, value: Option<rust_decimal::Decimal>) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Non-standard code for the currency of the balance, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// When the institution last refreshed this balance, as a UTC ISO 8601 timestamp, if known.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn last_updated_datetime(
+        mut self,
+        value: impl Into<crate::Nullable<chrono::DateTime<chrono::Utc>>>,
+    ) -> Self {
+        self.last_updated_datetime = value.into();
+        self
+    }
+
+    /// Mean balance across the whole report window.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn average_balance(
+        mut self,
+        value: impl Into<crate::Nullable<rust_decimal::Decimal>>,
+    ) -> Self {
+        self.average_balance = value.into();
+        self
+    }
+
+    /// Mean balance for each calendar month in the report window.
+    pub fn average_monthly_balances(
+        mut self,
+        value: impl Into<Vec<BaseReportAverageMonthlyBalances>>,
+    ) -> Self {
+        self.average_monthly_balances = Some(value.into());
+        self
+    }
+
+    /// Mean balance across the last 30 days of the report window.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn most_recent_thirty_day_average_balance(
+        mut self,
+        value: impl Into<crate::Nullable<rust_decimal::Decimal>>,
+    ) -> Self {
+        self.most_recent_thirty_day_average_balance = value.into();
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportAccountBalances, crate::validation::ValidationError> {
+        let value = BaseReportAccountBalances {
+            available: crate::validation::required(self.available, "available")?,
+            current: crate::validation::required(self.current, "current")?,
+            limit: crate::validation::required(self.limit, "limit")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            last_updated_datetime: self.last_updated_datetime,
+            average_balance: self.average_balance,
+            average_monthly_balances: self.average_monthly_balances,
+            most_recent_thirty_day_average_balance: self
+                .most_recent_thirty_day_average_balance,
+        };
+        Ok(value)
+    }
+}
+
 /// Mean balance for a single calendar month.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAverageMonthlyBalances {
@@ -893,6 +1954,60 @@ impl std::fmt::Debug for BaseReportAverageMonthlyBalances {
             .field("average_balance", &self.average_balance)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl BaseReportAverageMonthlyBalances {
+    /// Starts a [`BaseReportAverageMonthlyBalancesBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportAverageMonthlyBalancesBuilder {
+        <BaseReportAverageMonthlyBalancesBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportAverageMonthlyBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportAverageMonthlyBalancesBuilder {
+    start_date: Option<String>,
+    end_date: Option<String>,
+    average_balance: Option<CreditAmountWithCurrency>,
+}
+
+impl BaseReportAverageMonthlyBalancesBuilder {
+    /// First day of the month in question, written as YYYY-MM-DD.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Last day of the month in question, written as YYYY-MM-DD.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// A sum of money paired with the currency it is stated in.
+    pub fn average_balance(
+        mut self,
+        value: impl Into<CreditAmountWithCurrency>,
+    ) -> Self {
+        self.average_balance = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportAverageMonthlyBalances, crate::validation::ValidationError> {
+        let value = BaseReportAverageMonthlyBalances {
+            start_date: crate::validation::required(self.start_date, "start_date")?,
+            end_date: crate::validation::required(self.end_date, "end_date")?,
+            average_balance: crate::validation::required(
+                self.average_balance,
+                "average_balance",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -926,6 +2041,60 @@ impl std::fmt::Debug for CreditAmountWithCurrency {
     }
 }
 
+impl CreditAmountWithCurrency {
+    /// Starts a [`CreditAmountWithCurrencyBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CreditAmountWithCurrencyBuilder {
+        <CreditAmountWithCurrencyBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CreditAmountWithCurrency`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct CreditAmountWithCurrencyBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl CreditAmountWithCurrencyBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CreditAmountWithCurrency, crate::validation::ValidationError> {
+        let value = CreditAmountWithCurrency {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// A dispute the consumer raised about reported data, which was accepted as valid.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsumerDispute {
@@ -953,6 +2122,81 @@ impl std::fmt::Debug for ConsumerDispute {
             .field("statement", &crate::redact::Redacted)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl ConsumerDispute {
+    /// Starts a [`ConsumerDisputeBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> ConsumerDisputeBuilder {
+        <ConsumerDisputeBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`ConsumerDispute`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct ConsumerDisputeBuilder {
+    consumer_dispute_id: Option<String>,
+    dispute_field_create_date: Option<chrono::NaiveDate>,
+    category: Option<ConsumerDisputeCategory>,
+    statement: Option<String>,
+}
+
+impl std::fmt::Debug for ConsumerDisputeBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsumerDisputeBuilder")
+            .field("consumer_dispute_id", &self.consumer_dispute_id)
+            .field("dispute_field_create_date", &self.dispute_field_create_date)
+            .field("category", &self.category)
+            .field("statement", &crate::redact::Redacted)
+            .finish()
+    }
+}
+
+impl ConsumerDisputeBuilder {
+    /// Deprecated. Unique identifier of the dispute, handy when troubleshooting.
+    #[deprecated]
+    pub fn consumer_dispute_id(mut self, value: impl Into<String>) -> Self {
+        self.consumer_dispute_id = Some(value.into());
+        self
+    }
+
+    /// Date tied to the disputed data, such as a transaction's date, written as YYYY-MM-DD.
+    pub fn dispute_field_create_date(
+        mut self,
+        value: impl Into<chrono::NaiveDate>,
+    ) -> Self {
+        self.dispute_field_create_date = Some(value.into());
+        self
+    }
+
+    /// Which kind of data is being disputed: a `TRANSACTION`, a `BALANCE`, `IDENTITY` details, or `OTHER` data.
+    pub fn category(mut self, value: impl Into<ConsumerDisputeCategory>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// The consumer's own written account of the dispute.
+    pub fn statement(mut self, value: impl Into<String>) -> Self {
+        self.statement = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<ConsumerDispute, crate::validation::ValidationError> {
+        let value = ConsumerDispute {
+            consumer_dispute_id: crate::validation::required(
+                self.consumer_dispute_id,
+                "consumer_dispute_id",
+            )?,
+            dispute_field_create_date: crate::validation::required(
+                self.dispute_field_create_date,
+                "dispute_field_create_date",
+            )?,
+            category: crate::validation::required(self.category, "category")?,
+            statement: crate::validation::required(self.statement, "statement")?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -1020,6 +2264,45 @@ pub struct BaseReportAccountMetadata {
     pub start_date: Option<chrono::NaiveDate>,
     /// Latest date covered by the institution's data for this account, written as YYYY-MM-DD.
     pub end_date: Option<chrono::NaiveDate>,
+}
+
+impl BaseReportAccountMetadata {
+    /// Starts a [`BaseReportAccountMetadataBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportAccountMetadataBuilder {
+        <BaseReportAccountMetadataBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportAccountMetadata`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportAccountMetadataBuilder {
+    start_date: Option<Option<chrono::NaiveDate>>,
+    end_date: Option<Option<chrono::NaiveDate>>,
+}
+
+impl BaseReportAccountMetadataBuilder {
+    /// Earliest date covered by the institution's data for this account, written as YYYY-MM-DD.
+    pub fn start_date(mut self, value: Option<chrono::NaiveDate>) -> Self {
+        self.start_date = Some(value);
+        self
+    }
+
+    /// Latest date covered by the institution's data for this account, written as YYYY-MM-DD.
+    pub fn end_date(mut self, value: Option<chrono::NaiveDate>) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportAccountMetadata, crate::validation::ValidationError> {
+        let value = BaseReportAccountMetadata {
+            start_date: crate::validation::required(self.start_date, "start_date")?,
+            end_date: crate::validation::required(self.end_date, "end_date")?,
+        };
+        Ok(value)
+    }
 }
 
 /// Broad class of the account: `depository` for checking and savings style accounts, `credit` for cards and revolving lines, `loan` for borrowing, `investment` or `brokerage` for holdings of securities, and `other` for anything else.
@@ -1532,6 +2815,250 @@ impl std::fmt::Debug for BaseReportTransaction {
     }
 }
 
+impl BaseReportTransaction {
+    /// Starts a [`BaseReportTransactionBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportTransactionBuilder {
+        <BaseReportTransactionBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportTransaction`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct BaseReportTransactionBuilder {
+    account_id: Option<String>,
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+    name: crate::Nullable<String>,
+    original_description: Option<Option<String>>,
+    credit_category: crate::Nullable<CreditCategory>,
+    check_number: crate::Nullable<String>,
+    date: Option<chrono::NaiveDate>,
+    date_transacted: crate::Nullable<String>,
+    location: Option<Location>,
+    merchant_name: crate::Nullable<String>,
+    pending: Option<bool>,
+    account_owner: crate::Nullable<String>,
+    transaction_id: Option<String>,
+    transaction_type: crate::Nullable<BaseReportTransactionType>,
+    category: crate::Nullable<Vec<String>>,
+    category_id: crate::Nullable<String>,
+    personal_finance_category: crate::Nullable<PersonalFinanceCategory>,
+}
+
+impl std::fmt::Debug for BaseReportTransactionBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseReportTransactionBuilder")
+            .field("account_id", &self.account_id)
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("unofficial_currency_code", &self.unofficial_currency_code)
+            .field("name", &crate::redact::Redacted)
+            .field("original_description", &crate::redact::Redacted)
+            .field("credit_category", &self.credit_category)
+            .field("check_number", &self.check_number)
+            .field("date", &self.date)
+            .field("date_transacted", &self.date_transacted)
+            .field("location", &self.location)
+            .field("merchant_name", &self.merchant_name)
+            .field("pending", &self.pending)
+            .field("account_owner", &crate::redact::Redacted)
+            .field("transaction_id", &self.transaction_id)
+            .field("transaction_type", &self.transaction_type)
+            .field("category", &self.category)
+            .field("category_id", &self.category_id)
+            .field("personal_finance_category", &self.personal_finance_category)
+            .finish()
+    }
+}
+
+impl BaseReportTransactionBuilder {
+    /// Identifier of the account the transaction was recorded on.
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Settled amount in the transaction's own currency. Positive means money left the account; negative means money came in.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the transaction. Null whenever `unofficial_currency_code` carries a value.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Non-standard code for the currency of the transaction, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Deprecated. Older free-text label for the merchant or transaction that is no longer maintained; read `merchant_name` or `original_description` instead.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    #[deprecated]
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Raw description text exactly as the institution sent it.
+    pub fn original_description(mut self, value: Option<String>) -> Self {
+        self.original_description = Some(value);
+        self
+    }
+
+    /// Category aimed at credit underwriting that says what the transaction was for. Null when no category was assigned.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn credit_category(
+        mut self,
+        value: impl Into<crate::Nullable<CreditCategory>>,
+    ) -> Self {
+        self.credit_category = value.into();
+        self
+    }
+
+    /// Number printed on the paper check; only filled in for check transactions.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn check_number(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.check_number = value.into();
+        self
+    }
+
+    /// Posting date for settled transactions, or the date it happened for pending ones, written as YYYY-MM-DD.
+    pub fn date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Date the purchase or transfer really took place, written as YYYY-MM-DD.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn date_transacted(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.date_transacted = value.into();
+        self
+    }
+
+    /// Where the transaction physically happened, when known. Usually blank for online purchases and often blank for small local merchants.
+    pub fn location(mut self, value: impl Into<Location>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Tidied-up name of the merchant on the other side, as worked out by Plaid. Null when there is no merchant, such as for transfers between the user's own accounts.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn merchant_name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.merchant_name = value.into();
+        self
+    }
+
+    /// True while the transaction has not settled yet; its details may still change until it does.
+    pub fn pending(mut self, value: impl Into<bool>) -> Self {
+        self.pending = Some(value.into());
+        self
+    }
+
+    /// Name of the person owning the account the transaction sits on. Rarely populated, mainly for sub-accounts.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn account_owner(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.account_owner = value.into();
+        self
+    }
+
+    /// Unique identifier of the transaction. Compare it case-sensitively.
+    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+        self.transaction_id = Some(value.into());
+        self
+    }
+
+    /// How the transaction came about: `digital` for online, `place` for in person at a physical site, `special` for bank-originated entries such as fees or interest, and `unresolved` when none of those fit.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn transaction_type(
+        mut self,
+        value: impl Into<crate::Nullable<BaseReportTransactionType>>,
+    ) -> Self {
+        self.transaction_type = value.into();
+        self
+    }
+
+    /// Legacy category path for the transaction, going from broadest to most specific. Superseded by the personal finance category.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn category(mut self, value: impl Into<crate::Nullable<Vec<String>>>) -> Self {
+        self.category = value.into();
+        self
+    }
+
+    /// Identifier of the legacy category for the transaction. Superseded by the personal finance category.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn category_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.category_id = value.into();
+        self
+    }
+
+    /// Personal finance category assigned to the transaction, if any.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn personal_finance_category(
+        mut self,
+        value: impl Into<crate::Nullable<PersonalFinanceCategory>>,
+    ) -> Self {
+        self.personal_finance_category = value.into();
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportTransaction, crate::validation::ValidationError> {
+        let value = BaseReportTransaction {
+            account_id: crate::validation::required(self.account_id, "account_id")?,
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            name: self.name,
+            original_description: crate::validation::required(
+                self.original_description,
+                "original_description",
+            )?,
+            credit_category: self.credit_category,
+            check_number: self.check_number,
+            date: crate::validation::required(self.date, "date")?,
+            date_transacted: self.date_transacted,
+            location: self.location,
+            merchant_name: self.merchant_name,
+            pending: crate::validation::required(self.pending, "pending")?,
+            account_owner: self.account_owner,
+            transaction_id: crate::validation::required(
+                self.transaction_id,
+                "transaction_id",
+            )?,
+            transaction_type: self.transaction_type,
+            category: self.category,
+            category_id: self.category_id,
+            personal_finance_category: self.personal_finance_category,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Category aimed at credit underwriting that says what the transaction was for. Null when no category was assigned.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditCategory {
@@ -1552,6 +3079,44 @@ impl std::fmt::Debug for CreditCategory {
             .field("detailed", &self.detailed)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl CreditCategory {
+    /// Starts a [`CreditCategoryBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CreditCategoryBuilder {
+        <CreditCategoryBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CreditCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct CreditCategoryBuilder {
+    primary: Option<String>,
+    detailed: Option<String>,
+}
+
+impl CreditCategoryBuilder {
+    /// Broad, top-level credit category of the transaction.
+    pub fn primary(mut self, value: impl Into<String>) -> Self {
+        self.primary = Some(value.into());
+        self
+    }
+
+    /// Fine-grained credit category of the transaction; it also works as a unique key for the category.
+    pub fn detailed(mut self, value: impl Into<String>) -> Self {
+        self.detailed = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<CreditCategory, crate::validation::ValidationError> {
+        let value = CreditCategory {
+            primary: crate::validation::required(self.primary, "primary")?,
+            detailed: crate::validation::required(self.detailed, "detailed")?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -1593,6 +3158,110 @@ impl std::fmt::Debug for Location {
             .field("store_number", &self.store_number)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl Location {
+    /// Starts a [`LocationBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> LocationBuilder {
+        <LocationBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`Location`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct LocationBuilder {
+    address: Option<Option<String>>,
+    city: Option<Option<String>>,
+    region: Option<Option<String>>,
+    postal_code: Option<Option<String>>,
+    country: Option<Option<String>>,
+    lat: Option<Option<f64>>,
+    lon: Option<Option<f64>>,
+    store_number: Option<Option<String>>,
+}
+
+impl std::fmt::Debug for LocationBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocationBuilder")
+            .field("address", &crate::redact::Redacted)
+            .field("city", &self.city)
+            .field("region", &self.region)
+            .field("postal_code", &crate::redact::Redacted)
+            .field("country", &self.country)
+            .field("lat", &crate::redact::Redacted)
+            .field("lon", &crate::redact::Redacted)
+            .field("store_number", &self.store_number)
+            .finish()
+    }
+}
+
+impl LocationBuilder {
+    /// Street address of the place of purchase.
+    pub fn address(mut self, value: Option<String>) -> Self {
+        self.address = Some(value);
+        self
+    }
+
+    /// City of the place of purchase.
+    pub fn city(mut self, value: Option<String>) -> Self {
+        self.city = Some(value);
+        self
+    }
+
+    /// State, province or other region of the place of purchase.
+    pub fn region(mut self, value: Option<String>) -> Self {
+        self.region = Some(value);
+        self
+    }
+
+    /// Postal or ZIP code of the place of purchase.
+    pub fn postal_code(mut self, value: Option<String>) -> Self {
+        self.postal_code = Some(value);
+        self
+    }
+
+    /// Two-letter ISO 3166-1 country code of the place of purchase.
+    pub fn country(mut self, value: Option<String>) -> Self {
+        self.country = Some(value);
+        self
+    }
+
+    /// Latitude of the place of purchase, in decimal degrees.
+    pub fn lat(mut self, value: Option<f64>) -> Self {
+        self.lat = Some(value);
+        self
+    }
+
+    /// Longitude of the place of purchase, in decimal degrees.
+    pub fn lon(mut self, value: Option<f64>) -> Self {
+        self.lon = Some(value);
+        self
+    }
+
+    /// The merchant's own number for the branch or outlet where the purchase happened.
+    pub fn store_number(mut self, value: Option<String>) -> Self {
+        self.store_number = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<Location, crate::validation::ValidationError> {
+        let value = Location {
+            address: crate::validation::required(self.address, "address")?,
+            city: crate::validation::required(self.city, "city")?,
+            region: crate::validation::required(self.region, "region")?,
+            postal_code: crate::validation::required(self.postal_code, "postal_code")?,
+            country: crate::validation::required(self.country, "country")?,
+            lat: crate::validation::required(self.lat, "lat")?,
+            lon: crate::validation::required(self.lon, "lon")?,
+            store_number: crate::validation::required(
+                self.store_number,
+                "store_number",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -1684,6 +3353,67 @@ impl std::fmt::Debug for PersonalFinanceCategory {
     }
 }
 
+impl PersonalFinanceCategory {
+    /// Starts a [`PersonalFinanceCategoryBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> PersonalFinanceCategoryBuilder {
+        <PersonalFinanceCategoryBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`PersonalFinanceCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct PersonalFinanceCategoryBuilder {
+    primary: Option<String>,
+    detailed: Option<String>,
+    confidence_level: crate::Nullable<String>,
+    version: Option<PersonalFinanceCategoryVersion>,
+}
+
+impl PersonalFinanceCategoryBuilder {
+    /// Broad, top-level personal finance category.
+    pub fn primary(mut self, value: impl Into<String>) -> Self {
+        self.primary = Some(value.into());
+        self
+    }
+
+    /// Specific personal finance category; it also works as a unique key for the category.
+    pub fn detailed(mut self, value: impl Into<String>) -> Self {
+        self.detailed = Some(value.into());
+        self
+    }
+
+    /// How sure Plaid is that the category is right, one of `VERY_HIGH`, `HIGH`, `MEDIUM`, `LOW` or `UNKNOWN`.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn confidence_level(
+        mut self,
+        value: impl Into<crate::Nullable<String>>,
+    ) -> Self {
+        self.confidence_level = value.into();
+        self
+    }
+
+    /// Which revision of the personal finance category taxonomy produced the labels, `v1` or `v2`.
+    pub fn version(mut self, value: impl Into<PersonalFinanceCategoryVersion>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<PersonalFinanceCategory, crate::validation::ValidationError> {
+        let value = PersonalFinanceCategory {
+            primary: crate::validation::required(self.primary, "primary")?,
+            detailed: crate::validation::required(self.detailed, "detailed")?,
+            confidence_level: self.confidence_level,
+            version: self.version,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Which revision of the personal finance category taxonomy produced the labels, `v1` or `v2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PersonalFinanceCategoryVersion {
@@ -1762,6 +3492,74 @@ impl std::fmt::Debug for Owner {
     }
 }
 
+impl Owner {
+    /// Starts a [`OwnerBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> OwnerBuilder {
+        <OwnerBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`Owner`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct OwnerBuilder {
+    names: Option<Vec<String>>,
+    phone_numbers: Option<Vec<PhoneNumber>>,
+    emails: Option<Vec<Email>>,
+    addresses: Option<Vec<Address>>,
+}
+
+impl std::fmt::Debug for OwnerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnerBuilder")
+            .field("names", &crate::redact::Redacted)
+            .field("phone_numbers", &crate::redact::Redacted)
+            .field("emails", &crate::redact::Redacted)
+            .field("addresses", &crate::redact::Redacted)
+            .finish()
+    }
+}
+
+impl OwnerBuilder {
+    /// Names on file for the owner, which may be a person or a business.
+    pub fn names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.names = Some(value.into());
+        self
+    }
+
+    /// Phone numbers on file for the owner.
+    pub fn phone_numbers(mut self, value: impl Into<Vec<PhoneNumber>>) -> Self {
+        self.phone_numbers = Some(value.into());
+        self
+    }
+
+    /// Email addresses on file for the owner.
+    pub fn emails(mut self, value: impl Into<Vec<Email>>) -> Self {
+        self.emails = Some(value.into());
+        self
+    }
+
+    /// Postal addresses on file for the owner.
+    pub fn addresses(mut self, value: impl Into<Vec<Address>>) -> Self {
+        self.addresses = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<Owner, crate::validation::ValidationError> {
+        let value = Owner {
+            names: crate::validation::required(self.names, "names")?,
+            phone_numbers: crate::validation::required(
+                self.phone_numbers,
+                "phone_numbers",
+            )?,
+            emails: crate::validation::required(self.emails, "emails")?,
+            addresses: crate::validation::required(self.addresses, "addresses")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// A phone number associated with an account owner.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumber {
@@ -1786,6 +3584,62 @@ impl std::fmt::Debug for PhoneNumber {
             .field("type_", &self.type_)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl PhoneNumber {
+    /// Starts a [`PhoneNumberBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> PhoneNumberBuilder {
+        <PhoneNumberBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`PhoneNumber`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct PhoneNumberBuilder {
+    data: Option<String>,
+    primary: Option<bool>,
+    type_: Option<PhoneNumberType>,
+}
+
+impl std::fmt::Debug for PhoneNumberBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneNumberBuilder")
+            .field("data", &crate::redact::Redacted)
+            .field("primary", &self.primary)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+
+impl PhoneNumberBuilder {
+    /// The phone number itself.
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// True when the institution marks this as the owner's main number.
+    pub fn primary(mut self, value: impl Into<bool>) -> Self {
+        self.primary = Some(value.into());
+        self
+    }
+
+    /// Kind of line, such as `home`, `work` or `mobile`.
+    pub fn type_(mut self, value: impl Into<PhoneNumberType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<PhoneNumber, crate::validation::ValidationError> {
+        let value = PhoneNumber {
+            data: crate::validation::required(self.data, "data")?,
+            primary: crate::validation::required(self.primary, "primary")?,
+            type_: crate::validation::required(self.type_, "type")?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -1816,6 +3670,62 @@ impl std::fmt::Debug for Email {
     }
 }
 
+impl Email {
+    /// Starts a [`EmailBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> EmailBuilder {
+        <EmailBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`Email`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct EmailBuilder {
+    data: Option<String>,
+    primary: Option<bool>,
+    type_: Option<EmailType>,
+}
+
+impl std::fmt::Debug for EmailBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailBuilder")
+            .field("data", &crate::redact::Redacted)
+            .field("primary", &self.primary)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+
+impl EmailBuilder {
+    /// The email address itself.
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// True when the institution marks this as the owner's main email address.
+    pub fn primary(mut self, value: impl Into<bool>) -> Self {
+        self.primary = Some(value.into());
+        self
+    }
+
+    /// Role of the address: `primary`, `secondary` or `other`.
+    pub fn type_(mut self, value: impl Into<EmailType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<Email, crate::validation::ValidationError> {
+        let value = Email {
+            data: crate::validation::required(self.data, "data")?,
+            primary: crate::validation::required(self.primary, "primary")?,
+            type_: crate::validation::required(self.type_, "type")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// A postal address associated with an account owner.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
@@ -1837,6 +3747,53 @@ impl std::fmt::Debug for Address {
             .field("primary", &self.primary)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl Address {
+    /// Starts a [`AddressBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> AddressBuilder {
+        <AddressBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`Address`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Clone, Default)]
+pub struct AddressBuilder {
+    data: Option<AddressData>,
+    primary: Option<bool>,
+}
+
+impl std::fmt::Debug for AddressBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddressBuilder")
+            .field("data", &crate::redact::Redacted)
+            .field("primary", &self.primary)
+            .finish()
+    }
+}
+
+impl AddressBuilder {
+    /// The individual parts of a postal address.
+    pub fn data(mut self, value: impl Into<AddressData>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// True when the institution marks this as the owner's main postal address.
+    pub fn primary(mut self, value: impl Into<bool>) -> Self {
+        self.primary = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<Address, crate::validation::ValidationError> {
+        let value = Address {
+            data: crate::validation::required(self.data, "data")?,
+            primary: self.primary,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -1869,6 +3826,68 @@ impl std::fmt::Debug for AddressData {
             .field("country", &self.country)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl AddressData {
+    /// Starts a [`AddressDataBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> AddressDataBuilder {
+        <AddressDataBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`AddressData`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct AddressDataBuilder {
+    city: Option<Option<String>>,
+    region: Option<Option<String>>,
+    street: Option<String>,
+    postal_code: Option<Option<String>>,
+    country: Option<Option<String>>,
+}
+
+impl AddressDataBuilder {
+    /// City or town.
+    pub fn city(mut self, value: Option<String>) -> Self {
+        self.city = Some(value);
+        self
+    }
+
+    /// State, province or similar region, often abbreviated.
+    pub fn region(mut self, value: Option<String>) -> Self {
+        self.region = Some(value);
+        self
+    }
+
+    /// Street line, possibly with apartment or unit details.
+    pub fn street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// ZIP or other postal code for the address.
+    pub fn postal_code(mut self, value: Option<String>) -> Self {
+        self.postal_code = Some(value);
+        self
+    }
+
+    /// Two-letter ISO 3166-1 country code.
+    pub fn country(mut self, value: Option<String>) -> Self {
+        self.country = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<AddressData, crate::validation::ValidationError> {
+        let value = AddressData {
+            city: crate::validation::required(self.city, "city")?,
+            region: crate::validation::required(self.region, "region")?,
+            street: crate::validation::required(self.street, "street")?,
+            postal_code: crate::validation::required(self.postal_code, "postal_code")?,
+            country: crate::validation::required(self.country, "country")?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -1962,6 +3981,68 @@ impl std::fmt::Debug for BaseReportHistoricalBalance {
     }
 }
 
+impl BaseReportHistoricalBalance {
+    /// Starts a [`BaseReportHistoricalBalanceBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportHistoricalBalanceBuilder {
+        <BaseReportHistoricalBalanceBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportHistoricalBalance`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportHistoricalBalanceBuilder {
+    date: Option<chrono::NaiveDate>,
+    current: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl BaseReportHistoricalBalanceBuilder {
+    /// The date this balance applies to, written as YYYY-MM-DD.
+    pub fn date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Balance on that date, worked out backward from today's current balance by undoing the posted inflows and outflows since then.
+    pub fn current(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.current = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Non-standard code for the currency of the balance, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportHistoricalBalance, crate::validation::ValidationError> {
+        let value = BaseReportHistoricalBalance {
+            date: crate::validation::required(self.date, "date")?,
+            current: crate::validation::required(self.current, "current")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Deprecated. Summary statistics computed from the account's transactions; rely on `attributes` instead, as this object is due to be removed.
 #[deprecated]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2029,6 +4110,135 @@ impl std::fmt::Debug for BaseReportAccountInsights {
     }
 }
 
+impl BaseReportAccountInsights {
+    /// Starts a [`BaseReportAccountInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportAccountInsightsBuilder {
+        <BaseReportAccountInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportAccountInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportAccountInsightsBuilder {
+    oldest_transaction_date: crate::Nullable<chrono::NaiveDate>,
+    most_recent_transaction_date: crate::Nullable<chrono::NaiveDate>,
+    days_available: Option<i64>,
+    average_days_between_transactions: Option<f64>,
+    longest_gaps_between_transactions: Option<Vec<BaseReportLongestGapInsights>>,
+    number_of_inflows: Option<Vec<BaseReportNumberFlowInsights>>,
+    average_inflow_amounts: Option<Vec<BaseReportAverageFlowInsights>>,
+    number_of_outflows: Option<Vec<BaseReportNumberFlowInsights>>,
+    average_outflow_amounts: Option<Vec<BaseReportAverageFlowInsights>>,
+    number_of_days_no_transactions: Option<i64>,
+}
+
+impl BaseReportAccountInsightsBuilder {
+    /// Date of the first transaction seen on the account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn oldest_transaction_date(
+        mut self,
+        value: impl Into<crate::Nullable<chrono::NaiveDate>>,
+    ) -> Self {
+        self.oldest_transaction_date = value.into();
+        self
+    }
+
+    /// Date of the latest transaction seen on the account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn most_recent_transaction_date(
+        mut self,
+        value: impl Into<crate::Nullable<chrono::NaiveDate>>,
+    ) -> Self {
+        self.most_recent_transaction_date = value.into();
+        self
+    }
+
+    /// How many days of data exist for the account.
+    pub fn days_available(mut self, value: impl Into<i64>) -> Self {
+        self.days_available = Some(value.into());
+        self
+    }
+
+    /// Mean number of days separating one transaction from the next.
+    pub fn average_days_between_transactions(mut self, value: impl Into<f64>) -> Self {
+        self.average_days_between_transactions = Some(value.into());
+        self
+    }
+
+    /// For each period, the longest stretch without a transaction.
+    pub fn longest_gaps_between_transactions(
+        mut self,
+        value: impl Into<Vec<BaseReportLongestGapInsights>>,
+    ) -> Self {
+        self.longest_gaps_between_transactions = Some(value.into());
+        self
+    }
+
+    /// Count of incoming transactions for each period. Empty unless the account is a depository account.
+    pub fn number_of_inflows(
+        mut self,
+        value: impl Into<Vec<BaseReportNumberFlowInsights>>,
+    ) -> Self {
+        self.number_of_inflows = Some(value.into());
+        self
+    }
+
+    /// Mean incoming transaction amount for each period, counting USD transactions only. Empty unless the account is a depository account.
+    pub fn average_inflow_amounts(
+        mut self,
+        value: impl Into<Vec<BaseReportAverageFlowInsights>>,
+    ) -> Self {
+        self.average_inflow_amounts = Some(value.into());
+        self
+    }
+
+    /// Count of outgoing transactions for each period. Empty unless the account is a depository account.
+    pub fn number_of_outflows(
+        mut self,
+        value: impl Into<Vec<BaseReportNumberFlowInsights>>,
+    ) -> Self {
+        self.number_of_outflows = Some(value.into());
+        self
+    }
+
+    /// Mean outgoing transaction amount for each period, counting USD transactions only. Empty unless the account is a depository account.
+    pub fn average_outflow_amounts(
+        mut self,
+        value: impl Into<Vec<BaseReportAverageFlowInsights>>,
+    ) -> Self {
+        self.average_outflow_amounts = Some(value.into());
+        self
+    }
+
+    /// How many days passed with no transaction at all.
+    pub fn number_of_days_no_transactions(mut self, value: impl Into<i64>) -> Self {
+        self.number_of_days_no_transactions = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportAccountInsights, crate::validation::ValidationError> {
+        let value = BaseReportAccountInsights {
+            oldest_transaction_date: self.oldest_transaction_date,
+            most_recent_transaction_date: self.most_recent_transaction_date,
+            days_available: self.days_available,
+            average_days_between_transactions: self.average_days_between_transactions,
+            longest_gaps_between_transactions: self.longest_gaps_between_transactions,
+            number_of_inflows: self.number_of_inflows,
+            average_inflow_amounts: self.average_inflow_amounts,
+            number_of_outflows: self.number_of_outflows,
+            average_outflow_amounts: self.average_outflow_amounts,
+            number_of_days_no_transactions: self.number_of_days_no_transactions,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// The longest stretch without transactions inside one period.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportLongestGapInsights {
@@ -2058,6 +4268,56 @@ impl std::fmt::Debug for BaseReportLongestGapInsights {
     }
 }
 
+impl BaseReportLongestGapInsights {
+    /// Starts a [`BaseReportLongestGapInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportLongestGapInsightsBuilder {
+        <BaseReportLongestGapInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportLongestGapInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportLongestGapInsightsBuilder {
+    start_date: Option<chrono::NaiveDate>,
+    end_date: Option<chrono::NaiveDate>,
+    days: crate::Nullable<i64>,
+}
+
+impl BaseReportLongestGapInsightsBuilder {
+    /// First day of the period, written as YYYY-MM-DD.
+    pub fn start_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Last day of the period, written as YYYY-MM-DD.
+    pub fn end_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// Length in days of the longest stretch without transactions in this period.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn days(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.days = value.into();
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportLongestGapInsights, crate::validation::ValidationError> {
+        let value = BaseReportLongestGapInsights {
+            start_date: self.start_date,
+            end_date: self.end_date,
+            days: self.days,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Number of transactions moving in one direction during one period.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportNumberFlowInsights {
@@ -2084,6 +4344,54 @@ impl std::fmt::Debug for BaseReportNumberFlowInsights {
     }
 }
 
+impl BaseReportNumberFlowInsights {
+    /// Starts a [`BaseReportNumberFlowInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportNumberFlowInsightsBuilder {
+        <BaseReportNumberFlowInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportNumberFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportNumberFlowInsightsBuilder {
+    start_date: Option<chrono::NaiveDate>,
+    end_date: Option<chrono::NaiveDate>,
+    count: Option<i64>,
+}
+
+impl BaseReportNumberFlowInsightsBuilder {
+    /// First day of the period, written as YYYY-MM-DD.
+    pub fn start_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Last day of the period, written as YYYY-MM-DD.
+    pub fn end_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// How many transactions fell in the period.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportNumberFlowInsights, crate::validation::ValidationError> {
+        let value = BaseReportNumberFlowInsights {
+            start_date: crate::validation::required(self.start_date, "start_date")?,
+            end_date: crate::validation::required(self.end_date, "end_date")?,
+            count: crate::validation::required(self.count, "count")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Mean size of transactions moving in one direction during one period.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAverageFlowInsights {
@@ -2107,6 +4415,57 @@ impl std::fmt::Debug for BaseReportAverageFlowInsights {
             .field("total_amount", &self.total_amount)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl BaseReportAverageFlowInsights {
+    /// Starts a [`BaseReportAverageFlowInsightsBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportAverageFlowInsightsBuilder {
+        <BaseReportAverageFlowInsightsBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportAverageFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportAverageFlowInsightsBuilder {
+    start_date: Option<chrono::NaiveDate>,
+    end_date: Option<chrono::NaiveDate>,
+    total_amount: Option<CreditAmountWithCurrency>,
+}
+
+impl BaseReportAverageFlowInsightsBuilder {
+    /// First day of the period, written as YYYY-MM-DD.
+    pub fn start_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Last day of the period, written as YYYY-MM-DD.
+    pub fn end_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// A sum of money paired with the currency it is stated in.
+    pub fn total_amount(mut self, value: impl Into<CreditAmountWithCurrency>) -> Self {
+        self.total_amount = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportAverageFlowInsights, crate::validation::ValidationError> {
+        let value = BaseReportAverageFlowInsights {
+            start_date: crate::validation::required(self.start_date, "start_date")?,
+            end_date: crate::validation::required(self.end_date, "end_date")?,
+            total_amount: crate::validation::required(
+                self.total_amount,
+                "total_amount",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -2195,6 +4554,204 @@ impl std::fmt::Debug for BaseReportAttributes {
     }
 }
 
+impl BaseReportAttributes {
+    /// Starts a [`BaseReportAttributesBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> BaseReportAttributesBuilder {
+        <BaseReportAttributesBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`BaseReportAttributes`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct BaseReportAttributesBuilder {
+    is_primary_account: crate::Nullable<bool>,
+    primary_account_score: crate::Nullable<f64>,
+    nsf_overdraft_transactions_count: Option<i64>,
+    nsf_overdraft_transactions_count_30d: Option<i64>,
+    nsf_overdraft_transactions_count_60d: Option<i64>,
+    nsf_overdraft_transactions_count_90d: Option<i64>,
+    total_inflow_amount: crate::Nullable<TotalInflowAmount>,
+    total_inflow_amount_30d: crate::Nullable<TotalInflowAmount30d>,
+    total_inflow_amount_60d: crate::Nullable<TotalInflowAmount60d>,
+    total_inflow_amount_90d: crate::Nullable<TotalInflowAmount90d>,
+    total_outflow_amount: crate::Nullable<TotalOutflowAmount>,
+    total_outflow_amount_30d: crate::Nullable<TotalOutflowAmount30d>,
+    total_outflow_amount_60d: crate::Nullable<TotalOutflowAmount60d>,
+    total_outflow_amount_90d: crate::Nullable<TotalOutflowAmount90d>,
+}
+
+impl BaseReportAttributesBuilder {
+    /// Whether this looks like the user's main account of its type. Across all of the user's Items, no more than one account per type gets true.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn is_primary_account(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.is_primary_account = value.into();
+        self
+    }
+
+    /// Confidence between 0 and 1 that this is the user's main account; larger values mean more confidence.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn primary_account_score(
+        mut self,
+        value: impl Into<crate::Nullable<f64>>,
+    ) -> Self {
+        self.primary_account_score = value.into();
+        self
+    }
+
+    /// Net number of insufficient-funds or overdraft fees across the whole report window, leaving out fees that were later refunded.
+    pub fn nsf_overdraft_transactions_count(mut self, value: impl Into<i64>) -> Self {
+        self.nsf_overdraft_transactions_count = Some(value.into());
+        self
+    }
+
+    /// Net number of insufficient-funds or overdraft fees in the last 30 days, leaving out fees that were later refunded.
+    pub fn nsf_overdraft_transactions_count_30d(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.nsf_overdraft_transactions_count_30d = Some(value.into());
+        self
+    }
+
+    /// Net number of insufficient-funds or overdraft fees in the last 60 days, leaving out fees that were later refunded.
+    pub fn nsf_overdraft_transactions_count_60d(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.nsf_overdraft_transactions_count_60d = Some(value.into());
+        self
+    }
+
+    /// Net number of insufficient-funds or overdraft fees in the last 90 days, leaving out fees that were later refunded.
+    pub fn nsf_overdraft_transactions_count_90d(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.nsf_overdraft_transactions_count_90d = Some(value.into());
+        self
+    }
+
+    /// Sum of money that came into the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_inflow_amount(
+        mut self,
+        value: impl Into<crate::Nullable<TotalInflowAmount>>,
+    ) -> Self {
+        self.total_inflow_amount = value.into();
+        self
+    }
+
+    /// Sum of money that came into the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_inflow_amount_30d(
+        mut self,
+        value: impl Into<crate::Nullable<TotalInflowAmount30d>>,
+    ) -> Self {
+        self.total_inflow_amount_30d = value.into();
+        self
+    }
+
+    /// Sum of money that came into the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_inflow_amount_60d(
+        mut self,
+        value: impl Into<crate::Nullable<TotalInflowAmount60d>>,
+    ) -> Self {
+        self.total_inflow_amount_60d = value.into();
+        self
+    }
+
+    /// Sum of money that came into the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_inflow_amount_90d(
+        mut self,
+        value: impl Into<crate::Nullable<TotalInflowAmount90d>>,
+    ) -> Self {
+        self.total_inflow_amount_90d = value.into();
+        self
+    }
+
+    /// Sum of money that went out of the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_outflow_amount(
+        mut self,
+        value: impl Into<crate::Nullable<TotalOutflowAmount>>,
+    ) -> Self {
+        self.total_outflow_amount = value.into();
+        self
+    }
+
+    /// Sum of money that went out of the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_outflow_amount_30d(
+        mut self,
+        value: impl Into<crate::Nullable<TotalOutflowAmount30d>>,
+    ) -> Self {
+        self.total_outflow_amount_30d = value.into();
+        self
+    }
+
+    /// Sum of money that went out of the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_outflow_amount_60d(
+        mut self,
+        value: impl Into<crate::Nullable<TotalOutflowAmount60d>>,
+    ) -> Self {
+        self.total_outflow_amount_60d = value.into();
+        self
+    }
+
+    /// Sum of money that went out of the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn total_outflow_amount_90d(
+        mut self,
+        value: impl Into<crate::Nullable<TotalOutflowAmount90d>>,
+    ) -> Self {
+        self.total_outflow_amount_90d = value.into();
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<BaseReportAttributes, crate::validation::ValidationError> {
+        let value = BaseReportAttributes {
+            is_primary_account: self.is_primary_account,
+            primary_account_score: self.primary_account_score,
+            nsf_overdraft_transactions_count: self.nsf_overdraft_transactions_count,
+            nsf_overdraft_transactions_count_30d: self
+                .nsf_overdraft_transactions_count_30d,
+            nsf_overdraft_transactions_count_60d: self
+                .nsf_overdraft_transactions_count_60d,
+            nsf_overdraft_transactions_count_90d: self
+                .nsf_overdraft_transactions_count_90d,
+            total_inflow_amount: self.total_inflow_amount,
+            total_inflow_amount_30d: self.total_inflow_amount_30d,
+            total_inflow_amount_60d: self.total_inflow_amount_60d,
+            total_inflow_amount_90d: self.total_inflow_amount_90d,
+            total_outflow_amount: self.total_outflow_amount,
+            total_outflow_amount_30d: self.total_outflow_amount_30d,
+            total_outflow_amount_60d: self.total_outflow_amount_60d,
+            total_outflow_amount_90d: self.total_outflow_amount_90d,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Sum of money that came into the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount {
@@ -2222,6 +4779,58 @@ impl std::fmt::Debug for TotalInflowAmount {
             .field("unofficial_currency_code", &self.unofficial_currency_code)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl TotalInflowAmount {
+    /// Starts a [`TotalInflowAmountBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalInflowAmountBuilder {
+        <TotalInflowAmountBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalInflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalInflowAmountBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalInflowAmountBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<TotalInflowAmount, crate::validation::ValidationError> {
+        let value = TotalInflowAmount {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -2255,6 +4864,60 @@ impl std::fmt::Debug for TotalInflowAmount30d {
     }
 }
 
+impl TotalInflowAmount30d {
+    /// Starts a [`TotalInflowAmount30dBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalInflowAmount30dBuilder {
+        <TotalInflowAmount30dBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalInflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalInflowAmount30dBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalInflowAmount30dBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalInflowAmount30d, crate::validation::ValidationError> {
+        let value = TotalInflowAmount30d {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Sum of money that came into the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount60d {
@@ -2282,6 +4945,60 @@ impl std::fmt::Debug for TotalInflowAmount60d {
             .field("unofficial_currency_code", &self.unofficial_currency_code)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl TotalInflowAmount60d {
+    /// Starts a [`TotalInflowAmount60dBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalInflowAmount60dBuilder {
+        <TotalInflowAmount60dBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalInflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalInflowAmount60dBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalInflowAmount60dBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalInflowAmount60d, crate::validation::ValidationError> {
+        let value = TotalInflowAmount60d {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -2315,6 +5032,60 @@ impl std::fmt::Debug for TotalInflowAmount90d {
     }
 }
 
+impl TotalInflowAmount90d {
+    /// Starts a [`TotalInflowAmount90dBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalInflowAmount90dBuilder {
+        <TotalInflowAmount90dBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalInflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalInflowAmount90dBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalInflowAmount90dBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalInflowAmount90d, crate::validation::ValidationError> {
+        let value = TotalInflowAmount90d {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Sum of money that went out of the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount {
@@ -2342,6 +5113,60 @@ impl std::fmt::Debug for TotalOutflowAmount {
             .field("unofficial_currency_code", &self.unofficial_currency_code)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl TotalOutflowAmount {
+    /// Starts a [`TotalOutflowAmountBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalOutflowAmountBuilder {
+        <TotalOutflowAmountBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalOutflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalOutflowAmountBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalOutflowAmountBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalOutflowAmount, crate::validation::ValidationError> {
+        let value = TotalOutflowAmount {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -2375,6 +5200,60 @@ impl std::fmt::Debug for TotalOutflowAmount30d {
     }
 }
 
+impl TotalOutflowAmount30d {
+    /// Starts a [`TotalOutflowAmount30dBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalOutflowAmount30dBuilder {
+        <TotalOutflowAmount30dBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalOutflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalOutflowAmount30dBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalOutflowAmount30dBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalOutflowAmount30d, crate::validation::ValidationError> {
+        let value = TotalOutflowAmount30d {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Sum of money that went out of the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount60d {
@@ -2405,6 +5284,60 @@ impl std::fmt::Debug for TotalOutflowAmount60d {
     }
 }
 
+impl TotalOutflowAmount60d {
+    /// Starts a [`TotalOutflowAmount60dBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalOutflowAmount60dBuilder {
+        <TotalOutflowAmount60dBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalOutflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalOutflowAmount60dBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalOutflowAmount60dBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalOutflowAmount60d, crate::validation::ValidationError> {
+        let value = TotalOutflowAmount60d {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Sum of money that went out of the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount90d {
@@ -2432,6 +5365,60 @@ impl std::fmt::Debug for TotalOutflowAmount90d {
             .field("unofficial_currency_code", &self.unofficial_currency_code)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl TotalOutflowAmount90d {
+    /// Starts a [`TotalOutflowAmount90dBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> TotalOutflowAmount90dBuilder {
+        <TotalOutflowAmount90dBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`TotalOutflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct TotalOutflowAmount90dBuilder {
+    amount: Option<rust_decimal::Decimal>,
+    iso_currency_code: Option<Option<String>>,
+    unofficial_currency_code: Option<Option<String>>,
+}
+
+impl TotalOutflowAmount90dBuilder {
+    /// The sum itself, rounded to no more than two decimal places.
+    pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
+    pub fn iso_currency_code(mut self, value: Option<String>) -> Self {
+        self.iso_currency_code = Some(value);
+        self
+    }
+
+    /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
+    pub fn unofficial_currency_code(mut self, value: Option<String>) -> Self {
+        self.unofficial_currency_code = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<TotalOutflowAmount90d, crate::validation::ValidationError> {
+        let value = TotalOutflowAmount90d {
+            amount: crate::validation::required(self.amount, "amount")?,
+            iso_currency_code: crate::validation::required(
+                self.iso_currency_code,
+                "iso_currency_code",
+            )?,
+            unofficial_currency_code: crate::validation::required(
+                self.unofficial_currency_code,
+                "unofficial_currency_code",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 
@@ -2493,6 +5480,142 @@ impl std::fmt::Debug for PlaidError {
             .field("provided_account_subtypes", &self.provided_account_subtypes)
             .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
             .finish()
+    }
+}
+
+impl PlaidError {
+    /// Starts a [`PlaidErrorBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> PlaidErrorBuilder {
+        <PlaidErrorBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`PlaidError`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+#[derive(Debug, Clone, Default)]
+pub struct PlaidErrorBuilder {
+    error_type: Option<PlaidErrorType>,
+    error_code: Option<String>,
+    error_code_reason: crate::Nullable<String>,
+    error_message: Option<String>,
+    display_message: Option<Option<String>>,
+    request_id: Option<String>,
+    causes: Option<Vec<serde_json::Value>>,
+    status: crate::Nullable<i64>,
+    documentation_url: Option<String>,
+    suggested_action: crate::Nullable<String>,
+    required_account_subtypes: Option<Vec<String>>,
+    provided_account_subtypes: Option<Vec<String>>,
+}
+
+impl PlaidErrorBuilder {
+    /// Broad family the error belongs to, for example `INVALID_REQUEST`, `ITEM_ERROR`, `RATE_LIMIT_EXCEEDED` or `API_ERROR`.
+    pub fn error_type(mut self, value: impl Into<PlaidErrorType>) -> Self {
+        self.error_type = Some(value.into());
+        self
+    }
+
+    /// Specific machine-readable code for the error, safe to match on in code.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    /// Finer-grained reason behind the error code. Currently only given for some OAuth-related Item errors and null otherwise.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn error_code_reason(
+        mut self,
+        value: impl Into<crate::Nullable<String>>,
+    ) -> Self {
+        self.error_code_reason = value.into();
+        self
+    }
+
+    /// Explanation aimed at developers. The wording can change over time, so do not parse it.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    /// Text that can be shown to the end user, or null when the error is not something the user can act on. The wording can change over time.
+    pub fn display_message(mut self, value: Option<String>) -> Self {
+        self.display_message = Some(value);
+        self
+    }
+
+    /// Identifier of the failed call, for use with support. Left out of errors delivered by webhook.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// For calls spanning several Items, a list of the underlying errors for individual Items, where those can be pinned down.
+    pub fn causes(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.causes = Some(value.into());
+        self
+    }
+
+    /// HTTP status code of the error; only included in the body when the error arrives through a webhook.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn status(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Address of a Plaid documentation page that explains this error.
+    pub fn documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(value.into());
+        self
+    }
+
+    /// Recommended next steps to clear the error, when Plaid has any.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn suggested_action(
+        mut self,
+        value: impl Into<crate::Nullable<String>>,
+    ) -> Self {
+        self.suggested_action = value.into();
+        self
+    }
+
+    /// Account subtypes that the Link configuration asked for. Only filled in for certain `NO_ACCOUNTS` errors.
+    pub fn required_account_subtypes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.required_account_subtypes = Some(value.into());
+        self
+    }
+
+    /// Account subtypes that were found but did not match the requested filter. Only filled in for certain `NO_ACCOUNTS` errors.
+    pub fn provided_account_subtypes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.provided_account_subtypes = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<PlaidError, crate::validation::ValidationError> {
+        let value = PlaidError {
+            error_type: crate::validation::required(self.error_type, "error_type")?,
+            error_code: crate::validation::required(self.error_code, "error_code")?,
+            error_code_reason: self.error_code_reason,
+            error_message: crate::validation::required(
+                self.error_message,
+                "error_message",
+            )?,
+            display_message: crate::validation::required(
+                self.display_message,
+                "display_message",
+            )?,
+            request_id: self.request_id,
+            causes: self.causes,
+            status: self.status,
+            documentation_url: self.documentation_url,
+            suggested_action: self.suggested_action,
+            required_account_subtypes: self.required_account_subtypes,
+            provided_account_subtypes: self.provided_account_subtypes,
+            extra: Default::default(),
+        };
+        Ok(value)
     }
 }
 

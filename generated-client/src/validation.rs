@@ -179,6 +179,12 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+/// The value a builder holds for the required property `name`, or the error naming it.
+pub fn required<T>(value: Option<T>, name: &'static str) -> Result<T, ValidationError> {
+    value.ok_or_else(|| ValidationError::missing(&FieldPath::root().field(name)))
+}
+
 /// Checks `minLength` (counted in characters, as JSON Schema does).
 pub fn min_length(value: &str, min: usize, path: &FieldPath<'_>) -> Result<(), ValidationError> {
     let actual = value.chars().count();

@@ -1,5 +1,7 @@
-//! Builders for the structs sent in requests: one setter per field, and a `build` that checks
-//! required fields and the spec's constraints.
+//! A builder for every struct: one setter per field and a `build` that checks required fields.
+//! A request type's `build` also checks the spec's constraints, so nothing invalid is sent; any
+//! other type's builder is how tests and fixtures make values that keep compiling when the spec
+//! adds optional fields (a struct literal would not).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -12,8 +14,27 @@ use crate::model::{naming, Access, Api, Extra, Struct, TypeDef};
 pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let builder_name = format_ident!("{}", def.builder_name.as_deref().unwrap_or("Builder"));
-    let builder_doc = format!(" Builds a [`{}`], checking it against the spec before handing it out.", def.name);
-    let start_doc = format!(" Starts a [`{builder_name}`]; `build` checks required fields and constraints.");
+    let (builder_doc, start_doc, build_doc, check) = if def.in_request {
+        (
+            format!(" Builds a [`{}`], checking it against the spec before handing it out.", def.name),
+            format!(" Starts a [`{builder_name}`]; `build` checks required fields and constraints."),
+            " Checks that every required field is set and every value follows the spec's constraints, and returns the value.",
+            quote!(crate::validation::Validate::validate(&value)?;),
+        )
+    } else {
+        (
+            format!(
+                " Builds a [`{}`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.",
+                def.name
+            ),
+            format!(" Starts a [`{builder_name}`]; `build` checks that required fields are set."),
+            " Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.",
+            TokenStream::new(),
+        )
+    };
+    // A request-only type leaves out what the server sets; a value that is also received (or a
+    // fixture) may need it.
+    let skips_read_only = def.in_request && !def.in_response;
 
     let slots = object.fields.iter().map(|field| {
         let rust_name = ident(&field.rust_name);
@@ -26,7 +47,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
             quote!(#rust_name: Option<#plain>)
         }
     });
-    let setters = object.fields.iter().filter(|field| field.access != Access::ReadOnly).map(|field| {
+    let setters = object.fields.iter().filter(|field| !(skips_read_only && field.access == Access::ReadOnly)).map(|field| {
         let rust_name = ident(&field.rust_name);
         let plain = field_plain_type(api, field);
         let doc = doc_attrs(field.doc.as_deref());
@@ -72,20 +93,16 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let inits = object.fields.iter().map(|field| {
         let rust_name = ident(&field.rust_name);
         let wire = &field.wire_name;
-        let boxed = match (field.boxed, field.required && field.value.nullable) {
-            (false, _) => TokenStream::new(),
-            // `Option::map` and `Nullable::map` alike.
-            (true, false) => quote!(.map(Box::new)),
-            (true, true) => quote!(.map(|value| value.map(Box::new))),
-        };
-        if field.required {
-            quote! {
-                #rust_name: self.#rust_name #boxed.ok_or_else(|| {
-                    crate::validation::ValidationError::missing(&crate::validation::FieldPath::root().field(#wire))
-                })?
+        match (field.required, field.boxed) {
+            (true, false) => quote!(#rust_name: crate::validation::required(self.#rust_name, #wire)?),
+            // A required nullable value is an `Option` once it is known to be set.
+            (true, true) if field.value.nullable => {
+                quote!(#rust_name: crate::validation::required(self.#rust_name, #wire)?.map(Box::new))
             }
-        } else {
-            quote!(#rust_name: self.#rust_name #boxed)
+            (true, true) => quote!(#rust_name: Box::new(crate::validation::required(self.#rust_name, #wire)?)),
+            // `Option::map` and `Nullable::map` alike.
+            (false, true) => quote!(#rust_name: self.#rust_name.map(Box::new)),
+            (false, false) => quote!(#rust_name: self.#rust_name),
         }
     });
     // Sensitive values set so far must not show in the builder's `Debug` either.
@@ -123,14 +140,13 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         impl #builder_name {
             #(#setters)*
 
-            /// Checks that every required field is set and every value follows the spec's
-            /// constraints, and returns the value.
+            #[doc = #build_doc]
             pub fn build(self) -> Result<#name, crate::validation::ValidationError> {
                 let value = #name {
                     #(#inits,)*
                     #extra
                 };
-                crate::validation::Validate::validate(&value)?;
+                #check
                 Ok(value)
             }
         }

@@ -47,7 +47,7 @@ pub fn struct_impl(def: &TypeDef, object: &Struct) -> TokenStream {
     }
 }
 
-/// `Debug` for the request builder of a struct with sensitive fields: the values set so far,
+/// `Debug` for the builder of a struct with sensitive fields: the values set so far,
 /// the sensitive ones redacted.
 pub fn builder_impl(def: &TypeDef, object: &Struct, builder_name: &str) -> TokenStream {
     let name = ident(builder_name);

@@ -58,7 +58,8 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          # TLS with the platform's native library (OpenSSL, Secure Transport, SChannel) instead:\n\
          # turn off default features and enable this one.\n\
          native-tls = [\"reqwest/native-tls\"]\n\
-         # One span per call (operation, method, path, status, attempts, request id, latency).\n\
+         # One `api_call` span per call, with OpenTelemetry's HTTP client attributes (method, URL\n\
+         # template, server, status, resend count, error type) and the request id.\n\
          tracing = [\"dep:tracing\"]\n\
          # The `{bin}` command line: one subcommand per operation.\n\
          cli = [\"dep:clap\", \"tokio/rt\"]\n\

@@ -59,8 +59,13 @@ fn types_header() -> TokenStream {
         //!
         //! Responses decode leniently: properties a type does not declare are ignored, or kept
         //! when the schema allows additional properties, and enum values this crate does not know
-        //! land in a catch-all variant. Types sent in requests have builders that check the spec's
-        //! rules before anything is sent.
+        //! land in a catch-all variant.
+        //!
+        //! Every struct has a builder (`Type::builder()`, one setter per property, then `build()`).
+        //! For types sent in requests, `build()` checks the spec's rules before anything is sent.
+        //! For the others it checks only that required properties are set: use it to make values
+        //! in tests and fixtures, where it keeps compiling when the spec adds optional properties
+        //! (a struct literal would not).
         //!
         //! A property that may be left out is an `Option`; one that may also be `null` is a
         //! [`Nullable`](crate::Nullable), which tells the two apart (`Absent`, `Null` or a
@@ -80,7 +85,7 @@ fn type_items(api: &Api, validation: &validate::Validation, def: &TypeDef) -> To
         TypeKind::Union(union) => unions::union_item(api, def, union),
     };
     let builder = match &def.kind {
-        TypeKind::Struct(object) if def.in_request => builders::builder(api, def, object),
+        TypeKind::Struct(object) => builders::builder(api, def, object),
         _ => TokenStream::new(),
     };
     let validate = if def.in_request { validation.impl_validate(def) } else { TokenStream::new() };

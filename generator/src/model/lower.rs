@@ -199,9 +199,8 @@ fn add_derives(types: &mut [TypeDef], derives: &BTreeMap<String, Vec<DerivePath>
     }
 }
 
-/// Names the request builder of every struct sent in requests, in the same namespace as the
-/// types: a schema that is already called `FooBuilder` keeps its name, and `Foo`'s builder
-/// becomes `FooBuilder2`.
+/// Names the builder of every struct, in the same namespace as the types: a schema that is
+/// already called `FooBuilder` keeps its name, and `Foo`'s builder becomes `FooBuilder2`.
 fn name_builders(api: &mut Api) {
     let taken: Vec<String> = api
         .types
@@ -211,7 +210,7 @@ fn name_builders(api: &mut Api) {
         .collect();
     let mut names = Namespace::with_taken(taken.iter().map(String::as_str));
     for def in &mut api.types {
-        if def.in_request && matches!(def.kind, TypeKind::Struct(_)) {
+        if matches!(def.kind, TypeKind::Struct(_)) {
             def.builder_name = Some(names.claim(format!("{}Builder", def.name)));
         }
     }
@@ -245,18 +244,34 @@ fn shared_error_type(operations: &[Operation]) -> Option<TypeId> {
     shared
 }
 
-/// Marks every type reachable from a request body: those get builders and validation.
+/// Marks every type reachable from a request (those get validation) and every type reachable
+/// from a response.
 fn mark_request_types(api: &mut Api) {
-    let mut pending: Vec<TypeId> = Vec::new();
+    let mut sent: Vec<TypeId> = Vec::new();
+    let mut received: Vec<TypeId> = Vec::new();
     for operation in &api.operations {
         if let Some(body) = &operation.body {
-            body.value.collect_named(&mut pending);
+            body.value.collect_named(&mut sent);
         }
-        pending.extend(operation.params_type);
+        sent.extend(operation.params_type);
+        if let Some(ResponseBody::Json(value)) = &operation.response {
+            value.collect_named(&mut received);
+        }
+        for error in &operation.errors {
+            error.value.collect_named(&mut received);
+        }
     }
-    let mut reached = vec![false; api.types.len()];
-    visit_reachable(&api.types, pending, &mut |id| !std::mem::replace(&mut reached[id.0], true));
-    for (def, reached) in api.types.iter_mut().zip(reached) {
-        def.in_request |= reached;
+    let in_request = reachable(&api.types, sent);
+    let in_response = reachable(&api.types, received);
+    for ((def, sent), received) in api.types.iter_mut().zip(in_request).zip(in_response) {
+        def.in_request |= sent;
+        def.in_response |= received;
     }
+}
+
+/// Which types `roots` reach, by index.
+fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> Vec<bool> {
+    let mut reached = vec![false; types.len()];
+    visit_reachable(types, roots, &mut |id| !std::mem::replace(&mut reached[id.0], true));
+    reached
 }

@@ -173,8 +173,11 @@ pub struct TypeDef {
     /// Whether values of this type are sent in a request body: such types get a builder (objects)
     /// and client-side validation.
     pub in_request: bool,
-    /// The name of the type's request builder (`{Name}Builder`, or numbered when a schema
-    /// already has that name), for structs that travel in requests; decided after all type names.
+    /// Whether values of this type arrive in a response body (success or error).
+    pub in_response: bool,
+    /// The name of the struct's builder (`{Name}Builder`, or numbered when a schema already has
+    /// that name); decided after all type names. Every struct has one: a request type's builder
+    /// checks the spec's rules, any other's is for building values in tests and fixtures.
     pub builder_name: Option<String>,
     /// Derive macros the config adds (`[derives]`), in order, each once; the emitters leave out
     /// the ones they derive or implement anyway.

@@ -1,6 +1,24 @@
 //! A stand-in for a service that depends on `plaid-client`: it sees only the crate's public API,
-//! as any user's crate does, and its tests (`tests/with_mock.rs`) run against the generated mock
-//! server instead of Plaid's sandbox.
+//! as any user's crate does, and its tests (`tests/with_mock.rs`, `tests/webhook_flow.rs`) run
+//! against the generated mock server instead of Plaid's sandbox.
+//!
+//! Besides a plain call ([`institutions_with_reports`]), it holds the flow a lending team runs
+//! on Cash Flow Updates: a webhook ([`CashFlowWebhook`]) announces new insights, the user's
+//! report is fetched within a deadline and kept byte for byte ([`InsightsFetcher`],
+//! [`ReportStore`]), and failures are sorted by what to do next ([`FlowError`]).
+
+mod failure;
+mod flow;
+mod store;
+mod webhook;
+
+pub use failure::{FlowError, PermanentReason, MISCONFIGURED_CODES, PRODUCT_NOT_READY, UNKNOWN_USER_CODES};
+pub use flow::{InsightsFetcher, StoredReceipt, WebhookOutcome};
+pub use store::{InMemoryReportStore, ReportStore, StoreError, StoredReport};
+pub use webhook::{
+    CashFlowWebhook, IgnoreReason, MalformedWebhook, WebhookAction, CASH_FLOW_INSIGHTS_UPDATED, CASH_FLOW_UPDATES,
+    INSIGHTS_UPDATED,
+};
 
 use plaid_client::types::{CraMonitoringInsightsGetRequest, MonitoringConsumerReportPermissiblePurpose};
 use plaid_client::{Client, Error};

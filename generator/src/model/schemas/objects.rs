@@ -673,6 +673,7 @@ impl<'a> SchemaLowering<'a> {
             doc: description(first),
             deprecated: first.schema_data.deprecated,
             in_request: false,
+            in_response: false,
             builder_name: None,
             derives: Vec::new(),
             sensitive: schemas.iter().any(|(schema, _)| is_sensitive(schema)),

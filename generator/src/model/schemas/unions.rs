@@ -45,6 +45,7 @@ impl<'a> SchemaLowering<'a> {
             doc: Some(doc),
             deprecated: false,
             in_request: false,
+            in_response: false,
             builder_name: None,
             derives: Vec::new(),
             sensitive: false,
