@@ -218,6 +218,22 @@ impl Client {
         client.transport.deadline = Some(deadline);
         client
     }
+
+    /// The limit of each attempt.
+    pub fn timeout(&self) -> Duration {
+        self.transport.timeout
+    }
+
+    /// How calls are retried.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.transport.retry
+    }
+
+    /// The limit of each whole call, if one was set: code that wraps a client can keep its
+    /// caller's deadline and add its own only when there is none.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.transport.deadline
+    }
 }
 
 /// A credential as a header value, marked sensitive unless the spec says otherwise.

@@ -161,8 +161,13 @@ async fn a_per_call_timeout_and_retry_policy_change_only_that_call() {
     let report = client.cra_monitoring_insights_get(&request()).await.expect("the call succeeds");
     assert_eq!(report.request_id, EXAMPLE_REQUEST_ID);
 
-    // A per-call deadline.
-    let err = client.with_deadline(Duration::from_millis(100)).cra_monitoring_insights_get(&request()).await;
+    // A per-call deadline; the copies say what they were given, the client what it was built with.
+    let hurried = client.with_deadline(Duration::from_millis(100));
+    assert_eq!((client.deadline(), hurried.deadline()), (None, Some(Duration::from_millis(100))));
+    assert_eq!(client.with_timeout(Duration::from_secs(2)).timeout(), Duration::from_secs(2));
+    assert_eq!(client.with_retry_policy(RetryPolicy::none()).retry_policy(), RetryPolicy::none());
+    assert_eq!(client.retry_policy(), quick_retries(2));
+    let err = hurried.cra_monitoring_insights_get(&request()).await;
     assert!(matches!(err, Err(Error::DeadlineExceeded { attempts: 1, .. })), "{err:?}");
 }
 
@@ -308,12 +313,15 @@ async fn a_response_comes_with_its_status_headers_request_id_and_exact_bytes() {
 }
 
 #[tokio::test]
-async fn a_body_that_does_not_decode_keeps_its_bytes_and_request_id() {
+async fn a_body_that_does_not_decode_keeps_its_bytes_headers_and_request_id() {
     let server = MockServer::start().await;
     let mut example = spec_example();
     example["items"][0]["status"].as_object_mut().unwrap().remove("status_code").expect("the example has it");
     let body = serde_json::to_string_pretty(&example).unwrap();
-    answer_with(&server, ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json")).await;
+    let reply = ResponseTemplate::new(200)
+        .insert_header("x-ratelimit-remaining", "41")
+        .set_body_raw(body.clone(), "application/json");
+    answer_with(&server, reply).await;
     let client = builder_for(server.uri()).build().unwrap();
 
     let err = client.cra_monitoring_insights_get_with_response(&request()).await.unwrap_err();
@@ -324,6 +332,9 @@ async fn a_body_that_does_not_decode_keeps_its_bytes_and_request_id() {
     assert!(err.to_string().contains(EXAMPLE_REQUEST_ID), "{err}");
     assert!(!format!("{err} {err:?}").contains("First Platypus Bank"));
     assert_eq!(err.sensitive_body().unwrap().bytes(), body.as_bytes(), "the whole body, byte for byte");
+    let kept = err.sensitive_body().unwrap();
+    assert_eq!(kept.headers().get("x-ratelimit-remaining").unwrap(), "41", "the headers, for storing it whole");
+    assert_eq!(kept.headers().get("content-type").unwrap(), "application/json");
     assert_eq!(err.into_sensitive_body().unwrap().into_bytes(), body.into_bytes());
 }
 

@@ -140,7 +140,8 @@ impl fmt::Display for Mismatch {
 }
 
 /// A response body that was not what the spec describes, kept whole (byte for byte, as it
-/// arrived) for debugging or for storing. `Debug` and `Display` print only its size.
+/// arrived) with the response's headers, for debugging or for storing. `Debug` and `Display`
+/// print only its size.
 ///
 /// **It may hold personal or financial data**: read it with [`SensitiveBody::bytes`] or
 /// [`SensitiveBody::excerpt`] only where such data may go.
@@ -153,6 +154,7 @@ struct BodyText {
     bytes: Vec<u8>,
     excerpt: String,
     decoder_message: Option<String>,
+    headers: reqwest::header::HeaderMap,
 }
 
 impl SensitiveBody {
@@ -167,7 +169,18 @@ impl SensitiveBody {
         if end < body.len() {
             excerpt.push('…');
         }
-        SensitiveBody(Box::new(BodyText { bytes: body, excerpt, decoder_message: None }))
+        SensitiveBody(Box::new(BodyText {
+            bytes: body,
+            excerpt,
+            decoder_message: None,
+            headers: reqwest::header::HeaderMap::new(),
+        }))
+    }
+
+    /// Keeps the headers of the response the body came with.
+    pub(crate) fn with_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        self.0.headers = headers;
+        self
     }
 
     /// Keeps the decoder's message too (it quotes the value it rejected).
@@ -196,6 +209,12 @@ impl SensitiveBody {
     /// or financial data.**
     pub fn decoder_message(&self) -> Option<&str> {
         self.0.decoder_message.as_deref()
+    }
+
+    /// The headers of the response, as received, so that a response that did not decode can
+    /// be stored whole. They may carry values of the caller's session (cookies, for one).
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.0.headers
     }
 
     /// The size of the whole body, in bytes.

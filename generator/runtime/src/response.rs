@@ -187,7 +187,9 @@ impl Success {
                     path: failure.path,
                     mismatch: failure.mismatch,
                     request_id,
-                    body: SensitiveBody::new(self.body).with_decoder_message(failure.message),
+                    body: SensitiveBody::new(self.body)
+                        .with_headers(self.headers)
+                        .with_decoder_message(failure.message),
                 })
             }
         }
@@ -229,7 +231,7 @@ pub(crate) async fn read_response(
             status,
             request_id: header_request_id,
             retry_after,
-            body: SensitiveBody::new(body),
+            body: SensitiveBody::new(body).with_headers(headers),
         },
     })
 }

@@ -90,6 +90,9 @@ pub const CLIENT_METHODS: &[&str] = &[
     "with_timeout",
     "with_retry_policy",
     "with_deadline",
+    "timeout",
+    "retry_policy",
+    "deadline",
 ];
 
 /// Names of the std operator-trait methods whose signature (`fn(self, T) -> Self`) a setter

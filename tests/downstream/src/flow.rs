@@ -7,7 +7,7 @@ use std::time::Duration;
 use plaid_client::types::{CraMonitoringInsightsGetRequest, MonitoringConsumerReportPermissiblePurpose};
 use plaid_client::Client;
 
-use crate::failure::FlowError;
+use crate::failure::{FlowError, PermanentReason};
 use crate::store::{ReportStore, StoredReport};
 use crate::webhook::{CashFlowWebhook, IgnoreReason, WebhookAction};
 
@@ -84,7 +84,11 @@ impl<S: ReportStore> InsightsFetcher<S> {
             .consumer_report_permissible_purpose(self.purpose.clone())
             .build()
             .map_err(plaid_client::Error::from)?;
-        let response = self.client.cra_monitoring_insights_get_with_response(&request).await?;
+        let response = match self.client.cra_monitoring_insights_get_with_response(&request).await {
+            Ok(response) => response,
+            Err(error @ plaid_client::Error::Decode { .. }) => return Err(self.keep_unreadable(user_id, error).await),
+            Err(error) => return Err(error.into()),
+        };
         let parts = response.into_parts();
         let receipt = StoredReceipt {
             user_insights_id: parts.value.user_insights_id.clone(),
@@ -93,12 +97,36 @@ impl<S: ReportStore> InsightsFetcher<S> {
         };
         let report = StoredReport {
             user_id: user_id.to_string(),
-            user_insights_id: parts.value.user_insights_id,
+            user_insights_id: Some(parts.value.user_insights_id),
             request_id: parts.request_id,
             status: parts.status.as_u16(),
             body: parts.body,
         };
         self.store.save(report).await.map_err(FlowError::Store)?;
         Ok(receipt)
+    }
+
+    /// Keeps a successful answer that is not a report this client can read, byte for byte, since
+    /// what Plaid sent must be on record either way; the fetch still fails, so that someone
+    /// looks at it.
+    async fn keep_unreadable(&self, user_id: &str, error: plaid_client::Error) -> FlowError {
+        let status = error.status().map_or(0, |status| status.as_u16());
+        let request_id = error.request_id().map(str::to_string);
+        let failure = FlowError::Permanent(PermanentReason::UnreadableReport {
+            status: Some(status),
+            request_id: request_id.clone(),
+        });
+        let Some(body) = error.into_sensitive_body() else { return failure };
+        let report = StoredReport {
+            user_id: user_id.to_string(),
+            user_insights_id: None,
+            request_id,
+            status,
+            body: body.into_bytes(),
+        };
+        match self.store.save(report).await {
+            Ok(()) => failure,
+            Err(store) => FlowError::Store(store),
+        }
     }
 }

@@ -12,8 +12,9 @@ use std::sync::{Mutex, PoisonError};
 pub struct StoredReport {
     /// The Plaid user the report is about.
     pub user_id: String,
-    /// Plaid's identifier of this report.
-    pub user_insights_id: String,
+    /// Plaid's identifier of this report; `None` when the body could not be read as a report
+    /// (it is kept all the same, as received, and the fetch fails).
+    pub user_insights_id: Option<String>,
     /// Plaid's identifier of the call that returned it, for support requests.
     pub request_id: Option<String>,
     /// The HTTP status it came with.

@@ -72,6 +72,19 @@ impl<T> MockReply<T> {
         Self::new(Content::Raw { status: checked_status(status), content_type: "application/json", body })
     }
 
+    /// A response with this status and exactly these bytes as its body, of this media type
+    /// (e.g. `application/json`): a body written the way a server writes it (its spacing, its
+    /// key order), to test code that keeps responses byte for byte, or one that does not match
+    /// the spec, to test how a decoding failure is handled.
+    ///
+    /// # Panics
+    ///
+    /// When `status` is not an HTTP status (100 to 999).
+    #[track_caller]
+    pub fn bytes(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        Self::new(Content::Raw { status: checked_status(status), content_type, body: body.into() })
+    }
+
     /// A response with this status and no body, e.g. `429 Too Many Requests` or
     /// `503 Service Unavailable`.
     ///

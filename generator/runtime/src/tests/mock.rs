@@ -172,6 +172,24 @@ async fn a_delayed_reply_trips_the_clients_timeout() {
     assert_eq!(patient.report_get(&json!({})).await.unwrap(), report("in-time"));
 }
 
+#[tokio::test]
+async fn a_reply_of_bytes_arrives_exactly_as_written() {
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    // Spacing and key order no encoder of `Report` would produce.
+    let written = "{ \"owner\":\"o\",\n  \"amount\": 1.50, \"request_id\": \"r-raw\" }";
+    mock.report_get().respond_with(MockReply::bytes(200, "application/json", written));
+    let response = client.report_get_with_response(&json!({})).await.unwrap();
+    assert_eq!(response.body(), written.as_bytes());
+    assert_eq!(response.value().request_id, "r-raw");
+
+    // And a body that does not decode reaches the error whole.
+    mock.report_get().respond_with(MockReply::bytes(200, "application/json", "{\"amount\": \"lots\"}"));
+    let error = client.report_get(&json!({})).await.unwrap_err();
+    assert_eq!(error.sensitive_body().unwrap().bytes(), b"{\"amount\": \"lots\"}");
+    assert_eq!(error.sensitive_body().unwrap().headers().get("content-type").unwrap(), "application/json");
+}
+
 #[test]
 #[should_panic(expected = "`bad name` is not a valid header name")]
 fn a_reply_refuses_a_header_that_cannot_be_sent() {
