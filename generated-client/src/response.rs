@@ -190,7 +190,9 @@ impl Success {
                     path: failure.path,
                     mismatch: failure.mismatch,
                     request_id,
-                    body: SensitiveBody::new(self.body).with_headers(self.headers).with_decoder_message(failure.message),
+                    body: SensitiveBody::new(self.body)
+                        .with_headers(self.headers)
+                        .with_decoder_message(failure.message),
                 })
             }
         }

@@ -9,9 +9,9 @@
 //!
 //! Every struct has a builder (`Type::builder()`, one setter per property, then `build()`).
 //! For types sent in requests, `build()` checks the spec's rules before anything is sent.
-//! For the others it checks only that required properties are set: use it to make values
-//! in tests and fixtures, where it keeps compiling when the spec adds optional properties
-//! (a struct literal would not).
+//! The builders of the other types, with the `fixtures` feature (which `mock` turns on),
+//! check only that required properties are set: use them to make values in tests, where
+//! they keep compiling when the spec adds optional properties (a struct literal would not).
 //!
 //! A property that may be left out is an `Option`; one that may also be `null` is a
 //! [`Nullable`](crate::Nullable), which tells the two apart (`Absent`, `Null` or a
@@ -244,6 +244,7 @@ impl std::fmt::Debug for CraMonitoringInsightsGetResponse {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsGetResponse {
     /// Starts a [`CraMonitoringInsightsGetResponseBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> CraMonitoringInsightsGetResponseBuilder {
@@ -251,7 +252,8 @@ impl CraMonitoringInsightsGetResponse {
     }
 }
 
-/// Builds a [`CraMonitoringInsightsGetResponse`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`CraMonitoringInsightsGetResponse`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CraMonitoringInsightsGetResponseBuilder {
     request_id: Option<String>,
@@ -259,6 +261,7 @@ pub struct CraMonitoringInsightsGetResponseBuilder {
     items: Option<Vec<CraMonitoringInsightsItem>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsGetResponseBuilder {
     /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
@@ -334,6 +337,7 @@ impl std::fmt::Debug for CraMonitoringInsightsItem {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsItem {
     /// Starts a [`CraMonitoringInsightsItemBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> CraMonitoringInsightsItemBuilder {
@@ -341,7 +345,8 @@ impl CraMonitoringInsightsItem {
     }
 }
 
-/// Builds a [`CraMonitoringInsightsItem`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`CraMonitoringInsightsItem`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CraMonitoringInsightsItemBuilder {
     date_generated: Option<chrono::DateTime<chrono::Utc>>,
@@ -353,6 +358,7 @@ pub struct CraMonitoringInsightsItemBuilder {
     accounts: Option<Vec<BaseReportAccount>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsItemBuilder {
     /// Moment the insights for this Item were last computed, as a UTC ISO 8601 timestamp.
     pub fn date_generated(
@@ -450,6 +456,7 @@ impl std::fmt::Debug for MonitoringInsightsItemStatus {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringInsightsItemStatus {
     /// Starts a [`MonitoringInsightsItemStatusBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> MonitoringInsightsItemStatusBuilder {
@@ -457,13 +464,15 @@ impl MonitoringInsightsItemStatus {
     }
 }
 
-/// Builds a [`MonitoringInsightsItemStatus`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`MonitoringInsightsItemStatus`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringInsightsItemStatusBuilder {
     status_code: Option<MonitoringItemStatusCode>,
     reason: crate::Nullable<String>,
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringInsightsItemStatusBuilder {
     /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
     pub fn status_code(mut self, value: impl Into<MonitoringItemStatusCode>) -> Self {
@@ -568,6 +577,7 @@ impl std::fmt::Debug for MonitoringInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringInsights {
     /// Starts a [`MonitoringInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> MonitoringInsightsBuilder {
@@ -575,13 +585,15 @@ impl MonitoringInsights {
     }
 }
 
-/// Builds a [`MonitoringInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`MonitoringInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringInsightsBuilder {
     income: Option<MonitoringIncomeInsights>,
     loans: Option<MonitoringLoanInsights>,
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringInsightsBuilder {
     /// Signals about money flowing in to the Item's accounts.
     pub fn income(mut self, value: impl Into<MonitoringIncomeInsights>) -> Self {
@@ -640,6 +652,7 @@ impl std::fmt::Debug for MonitoringIncomeInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringIncomeInsights {
     /// Starts a [`MonitoringIncomeInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> MonitoringIncomeInsightsBuilder {
@@ -647,7 +660,8 @@ impl MonitoringIncomeInsights {
     }
 }
 
-/// Builds a [`MonitoringIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`MonitoringIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringIncomeInsightsBuilder {
     total_monthly_income: Option<TotalMonthlyIncomeInsights>,
@@ -657,6 +671,7 @@ pub struct MonitoringIncomeInsightsBuilder {
     income_sources: Option<Vec<MonitoringIncomeSource>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringIncomeInsightsBuilder {
     /// Sum of all income seen over a trailing 30-day window.
     pub fn total_monthly_income(
@@ -768,6 +783,7 @@ impl std::fmt::Debug for TotalMonthlyIncomeInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalMonthlyIncomeInsights {
     /// Starts a [`TotalMonthlyIncomeInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalMonthlyIncomeInsightsBuilder {
@@ -775,13 +791,15 @@ impl TotalMonthlyIncomeInsights {
     }
 }
 
-/// Builds a [`TotalMonthlyIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalMonthlyIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalMonthlyIncomeInsightsBuilder {
     baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     current_amount: Option<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalMonthlyIncomeInsightsBuilder {
     /// Deprecated. Income sum for the 30 days leading up to enrollment in monitoring.
     ///
@@ -842,6 +860,7 @@ impl std::fmt::Debug for IncomeSourcesCounts {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl IncomeSourcesCounts {
     /// Starts a [`IncomeSourcesCountsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> IncomeSourcesCountsBuilder {
@@ -849,13 +868,15 @@ impl IncomeSourcesCounts {
     }
 }
 
-/// Builds a [`IncomeSourcesCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`IncomeSourcesCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct IncomeSourcesCountsBuilder {
     baseline_count: crate::Nullable<f64>,
     current_count: Option<f64>,
 }
 
+#[cfg(feature = "fixtures")]
 impl IncomeSourcesCountsBuilder {
     /// Deprecated. Number of income streams spotted at enrollment time.
     ///
@@ -922,6 +943,7 @@ impl std::fmt::Debug for ForecastedMonthlyIncome {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl ForecastedMonthlyIncome {
     /// Starts a [`ForecastedMonthlyIncomeBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> ForecastedMonthlyIncomeBuilder {
@@ -929,13 +951,15 @@ impl ForecastedMonthlyIncome {
     }
 }
 
-/// Builds a [`ForecastedMonthlyIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`ForecastedMonthlyIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct ForecastedMonthlyIncomeBuilder {
     baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     current_amount: Option<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "fixtures")]
 impl ForecastedMonthlyIncomeBuilder {
     /// Deprecated. Monthly projection as it stood at enrollment time.
     ///
@@ -1005,6 +1029,7 @@ impl std::fmt::Debug for HistoricalAnnualIncome {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl HistoricalAnnualIncome {
     /// Starts a [`HistoricalAnnualIncomeBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> HistoricalAnnualIncomeBuilder {
@@ -1012,13 +1037,15 @@ impl HistoricalAnnualIncome {
     }
 }
 
-/// Builds a [`HistoricalAnnualIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`HistoricalAnnualIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct HistoricalAnnualIncomeBuilder {
     baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     current_amount: Option<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "fixtures")]
 impl HistoricalAnnualIncomeBuilder {
     /// Deprecated. Twelve-month income figure as it stood at enrollment time.
     ///
@@ -1083,6 +1110,7 @@ impl std::fmt::Debug for MonitoringIncomeSource {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringIncomeSource {
     /// Starts a [`MonitoringIncomeSourceBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> MonitoringIncomeSourceBuilder {
@@ -1090,7 +1118,8 @@ impl MonitoringIncomeSource {
     }
 }
 
-/// Builds a [`MonitoringIncomeSource`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`MonitoringIncomeSource`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct MonitoringIncomeSourceBuilder {
     income_source_id: Option<String>,
@@ -1099,6 +1128,7 @@ pub struct MonitoringIncomeSourceBuilder {
     last_transaction_date: Option<chrono::NaiveDate>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for MonitoringIncomeSourceBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringIncomeSourceBuilder")
@@ -1110,6 +1140,7 @@ impl std::fmt::Debug for MonitoringIncomeSourceBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringIncomeSourceBuilder {
     /// Stable identifier for this income stream.
     pub fn income_source_id(mut self, value: impl Into<String>) -> Self {
@@ -1292,6 +1323,7 @@ impl std::fmt::Debug for MonitoringLoanInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringLoanInsights {
     /// Starts a [`MonitoringLoanInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> MonitoringLoanInsightsBuilder {
@@ -1299,7 +1331,8 @@ impl MonitoringLoanInsights {
     }
 }
 
-/// Builds a [`MonitoringLoanInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`MonitoringLoanInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringLoanInsightsBuilder {
     loan_payments_counts: Option<LoanPaymentsCounts>,
@@ -1307,6 +1340,7 @@ pub struct MonitoringLoanInsightsBuilder {
     loan_payment_merchants_counts: Option<LoanPaymentsMerchantCounts>,
 }
 
+#[cfg(feature = "fixtures")]
 impl MonitoringLoanInsightsBuilder {
     /// How many loan repayments have been spotted.
     pub fn loan_payments_counts(mut self, value: impl Into<LoanPaymentsCounts>) -> Self {
@@ -1377,6 +1411,7 @@ impl std::fmt::Debug for LoanPaymentsCounts {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl LoanPaymentsCounts {
     /// Starts a [`LoanPaymentsCountsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> LoanPaymentsCountsBuilder {
@@ -1384,13 +1419,15 @@ impl LoanPaymentsCounts {
     }
 }
 
-/// Builds a [`LoanPaymentsCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`LoanPaymentsCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct LoanPaymentsCountsBuilder {
     baseline_count: crate::Nullable<f64>,
     current_count: Option<f64>,
 }
 
+#[cfg(feature = "fixtures")]
 impl LoanPaymentsCountsBuilder {
     /// Deprecated. Repayments spotted in the 30 days leading up to enrollment.
     ///
@@ -1448,6 +1485,7 @@ impl std::fmt::Debug for LoanPaymentsMerchantCounts {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl LoanPaymentsMerchantCounts {
     /// Starts a [`LoanPaymentsMerchantCountsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> LoanPaymentsMerchantCountsBuilder {
@@ -1455,13 +1493,15 @@ impl LoanPaymentsMerchantCounts {
     }
 }
 
-/// Builds a [`LoanPaymentsMerchantCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`LoanPaymentsMerchantCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct LoanPaymentsMerchantCountsBuilder {
     baseline_count: crate::Nullable<f64>,
     current_count: Option<f64>,
 }
 
+#[cfg(feature = "fixtures")]
 impl LoanPaymentsMerchantCountsBuilder {
     /// Deprecated. Distinct lenders repaid in the 30 days leading up to enrollment.
     ///
@@ -1564,6 +1604,7 @@ impl std::fmt::Debug for BaseReportAccount {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccount {
     /// Starts a [`BaseReportAccountBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportAccountBuilder {
@@ -1571,7 +1612,8 @@ impl BaseReportAccount {
     }
 }
 
-/// Builds a [`BaseReportAccount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportAccount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct BaseReportAccountBuilder {
     account_id: Option<String>,
@@ -1592,6 +1634,7 @@ pub struct BaseReportAccountBuilder {
     attributes: Option<BaseReportAttributes>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for BaseReportAccountBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAccountBuilder")
@@ -1615,6 +1658,7 @@ impl std::fmt::Debug for BaseReportAccountBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccountBuilder {
     /// Plaid's identifier for the account. It normally stays fixed, but a new one can be issued if the institution starts reporting the account in a way Plaid cannot tie back to the old record.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -1811,6 +1855,7 @@ pub struct BaseReportAccountBalances {
     pub most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccountBalances {
     /// Starts a [`BaseReportAccountBalancesBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportAccountBalancesBuilder {
@@ -1818,7 +1863,8 @@ impl BaseReportAccountBalances {
     }
 }
 
-/// Builds a [`BaseReportAccountBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportAccountBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAccountBalancesBuilder {
     available: Option<Option<rust_decimal::Decimal>>,
@@ -1832,6 +1878,7 @@ pub struct BaseReportAccountBalancesBuilder {
     most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccountBalancesBuilder {
     /// Money the institution says could be spent or withdrawn right now. Null when the institution does not report it.
     pub fn available(mut self, value: Option<rust_decimal::Decimal>) -> Self {
@@ -1957,6 +2004,7 @@ impl std::fmt::Debug for BaseReportAverageMonthlyBalances {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAverageMonthlyBalances {
     /// Starts a [`BaseReportAverageMonthlyBalancesBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportAverageMonthlyBalancesBuilder {
@@ -1964,7 +2012,8 @@ impl BaseReportAverageMonthlyBalances {
     }
 }
 
-/// Builds a [`BaseReportAverageMonthlyBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportAverageMonthlyBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAverageMonthlyBalancesBuilder {
     start_date: Option<String>,
@@ -1972,6 +2021,7 @@ pub struct BaseReportAverageMonthlyBalancesBuilder {
     average_balance: Option<CreditAmountWithCurrency>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAverageMonthlyBalancesBuilder {
     /// First day of the month in question, written as YYYY-MM-DD.
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
@@ -2041,6 +2091,7 @@ impl std::fmt::Debug for CreditAmountWithCurrency {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl CreditAmountWithCurrency {
     /// Starts a [`CreditAmountWithCurrencyBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> CreditAmountWithCurrencyBuilder {
@@ -2048,7 +2099,8 @@ impl CreditAmountWithCurrency {
     }
 }
 
-/// Builds a [`CreditAmountWithCurrency`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`CreditAmountWithCurrency`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CreditAmountWithCurrencyBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -2056,6 +2108,7 @@ pub struct CreditAmountWithCurrencyBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl CreditAmountWithCurrencyBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -2125,6 +2178,7 @@ impl std::fmt::Debug for ConsumerDispute {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl ConsumerDispute {
     /// Starts a [`ConsumerDisputeBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> ConsumerDisputeBuilder {
@@ -2132,7 +2186,8 @@ impl ConsumerDispute {
     }
 }
 
-/// Builds a [`ConsumerDispute`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`ConsumerDispute`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct ConsumerDisputeBuilder {
     consumer_dispute_id: Option<String>,
@@ -2141,6 +2196,7 @@ pub struct ConsumerDisputeBuilder {
     statement: Option<String>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for ConsumerDisputeBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConsumerDisputeBuilder")
@@ -2152,6 +2208,7 @@ impl std::fmt::Debug for ConsumerDisputeBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl ConsumerDisputeBuilder {
     /// Deprecated. Unique identifier of the dispute, handy when troubleshooting.
     #[deprecated]
@@ -2266,6 +2323,7 @@ pub struct BaseReportAccountMetadata {
     pub end_date: Option<chrono::NaiveDate>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccountMetadata {
     /// Starts a [`BaseReportAccountMetadataBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportAccountMetadataBuilder {
@@ -2273,13 +2331,15 @@ impl BaseReportAccountMetadata {
     }
 }
 
-/// Builds a [`BaseReportAccountMetadata`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportAccountMetadata`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAccountMetadataBuilder {
     start_date: Option<Option<chrono::NaiveDate>>,
     end_date: Option<Option<chrono::NaiveDate>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccountMetadataBuilder {
     /// Earliest date covered by the institution's data for this account, written as YYYY-MM-DD.
     pub fn start_date(mut self, value: Option<chrono::NaiveDate>) -> Self {
@@ -2815,6 +2875,7 @@ impl std::fmt::Debug for BaseReportTransaction {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportTransaction {
     /// Starts a [`BaseReportTransactionBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportTransactionBuilder {
@@ -2822,7 +2883,8 @@ impl BaseReportTransaction {
     }
 }
 
-/// Builds a [`BaseReportTransaction`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportTransaction`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct BaseReportTransactionBuilder {
     account_id: Option<String>,
@@ -2846,6 +2908,7 @@ pub struct BaseReportTransactionBuilder {
     personal_finance_category: crate::Nullable<PersonalFinanceCategory>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for BaseReportTransactionBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportTransactionBuilder")
@@ -2872,6 +2935,7 @@ impl std::fmt::Debug for BaseReportTransactionBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportTransactionBuilder {
     /// Identifier of the account the transaction was recorded on.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
@@ -3082,6 +3146,7 @@ impl std::fmt::Debug for CreditCategory {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl CreditCategory {
     /// Starts a [`CreditCategoryBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> CreditCategoryBuilder {
@@ -3089,13 +3154,15 @@ impl CreditCategory {
     }
 }
 
-/// Builds a [`CreditCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`CreditCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CreditCategoryBuilder {
     primary: Option<String>,
     detailed: Option<String>,
 }
 
+#[cfg(feature = "fixtures")]
 impl CreditCategoryBuilder {
     /// Broad, top-level credit category of the transaction.
     pub fn primary(mut self, value: impl Into<String>) -> Self {
@@ -3161,6 +3228,7 @@ impl std::fmt::Debug for Location {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl Location {
     /// Starts a [`LocationBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> LocationBuilder {
@@ -3168,7 +3236,8 @@ impl Location {
     }
 }
 
-/// Builds a [`Location`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`Location`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct LocationBuilder {
     address: Option<Option<String>>,
@@ -3181,6 +3250,7 @@ pub struct LocationBuilder {
     store_number: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for LocationBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LocationBuilder")
@@ -3196,6 +3266,7 @@ impl std::fmt::Debug for LocationBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl LocationBuilder {
     /// Street address of the place of purchase.
     pub fn address(mut self, value: Option<String>) -> Self {
@@ -3353,6 +3424,7 @@ impl std::fmt::Debug for PersonalFinanceCategory {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl PersonalFinanceCategory {
     /// Starts a [`PersonalFinanceCategoryBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> PersonalFinanceCategoryBuilder {
@@ -3360,7 +3432,8 @@ impl PersonalFinanceCategory {
     }
 }
 
-/// Builds a [`PersonalFinanceCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`PersonalFinanceCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct PersonalFinanceCategoryBuilder {
     primary: Option<String>,
@@ -3369,6 +3442,7 @@ pub struct PersonalFinanceCategoryBuilder {
     version: Option<PersonalFinanceCategoryVersion>,
 }
 
+#[cfg(feature = "fixtures")]
 impl PersonalFinanceCategoryBuilder {
     /// Broad, top-level personal finance category.
     pub fn primary(mut self, value: impl Into<String>) -> Self {
@@ -3492,6 +3566,7 @@ impl std::fmt::Debug for Owner {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl Owner {
     /// Starts a [`OwnerBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> OwnerBuilder {
@@ -3499,7 +3574,8 @@ impl Owner {
     }
 }
 
-/// Builds a [`Owner`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`Owner`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct OwnerBuilder {
     names: Option<Vec<String>>,
@@ -3508,6 +3584,7 @@ pub struct OwnerBuilder {
     addresses: Option<Vec<Address>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for OwnerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OwnerBuilder")
@@ -3519,6 +3596,7 @@ impl std::fmt::Debug for OwnerBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl OwnerBuilder {
     /// Names on file for the owner, which may be a person or a business.
     pub fn names(mut self, value: impl Into<Vec<String>>) -> Self {
@@ -3587,6 +3665,7 @@ impl std::fmt::Debug for PhoneNumber {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl PhoneNumber {
     /// Starts a [`PhoneNumberBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> PhoneNumberBuilder {
@@ -3594,7 +3673,8 @@ impl PhoneNumber {
     }
 }
 
-/// Builds a [`PhoneNumber`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`PhoneNumber`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct PhoneNumberBuilder {
     data: Option<String>,
@@ -3602,6 +3682,7 @@ pub struct PhoneNumberBuilder {
     type_: Option<PhoneNumberType>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for PhoneNumberBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PhoneNumberBuilder")
@@ -3612,6 +3693,7 @@ impl std::fmt::Debug for PhoneNumberBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl PhoneNumberBuilder {
     /// The phone number itself.
     pub fn data(mut self, value: impl Into<String>) -> Self {
@@ -3670,6 +3752,7 @@ impl std::fmt::Debug for Email {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl Email {
     /// Starts a [`EmailBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> EmailBuilder {
@@ -3677,7 +3760,8 @@ impl Email {
     }
 }
 
-/// Builds a [`Email`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`Email`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct EmailBuilder {
     data: Option<String>,
@@ -3685,6 +3769,7 @@ pub struct EmailBuilder {
     type_: Option<EmailType>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for EmailBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmailBuilder")
@@ -3695,6 +3780,7 @@ impl std::fmt::Debug for EmailBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl EmailBuilder {
     /// The email address itself.
     pub fn data(mut self, value: impl Into<String>) -> Self {
@@ -3750,6 +3836,7 @@ impl std::fmt::Debug for Address {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl Address {
     /// Starts a [`AddressBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> AddressBuilder {
@@ -3757,13 +3844,15 @@ impl Address {
     }
 }
 
-/// Builds a [`Address`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`Address`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct AddressBuilder {
     data: Option<AddressData>,
     primary: Option<bool>,
 }
 
+#[cfg(feature = "fixtures")]
 impl std::fmt::Debug for AddressBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AddressBuilder")
@@ -3773,6 +3862,7 @@ impl std::fmt::Debug for AddressBuilder {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl AddressBuilder {
     /// The individual parts of a postal address.
     pub fn data(mut self, value: impl Into<AddressData>) -> Self {
@@ -3829,6 +3919,7 @@ impl std::fmt::Debug for AddressData {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl AddressData {
     /// Starts a [`AddressDataBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> AddressDataBuilder {
@@ -3836,7 +3927,8 @@ impl AddressData {
     }
 }
 
-/// Builds a [`AddressData`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`AddressData`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressDataBuilder {
     city: Option<Option<String>>,
@@ -3846,6 +3938,7 @@ pub struct AddressDataBuilder {
     country: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl AddressDataBuilder {
     /// City or town.
     pub fn city(mut self, value: Option<String>) -> Self {
@@ -3981,6 +4074,7 @@ impl std::fmt::Debug for BaseReportHistoricalBalance {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportHistoricalBalance {
     /// Starts a [`BaseReportHistoricalBalanceBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportHistoricalBalanceBuilder {
@@ -3988,7 +4082,8 @@ impl BaseReportHistoricalBalance {
     }
 }
 
-/// Builds a [`BaseReportHistoricalBalance`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportHistoricalBalance`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportHistoricalBalanceBuilder {
     date: Option<chrono::NaiveDate>,
@@ -3997,6 +4092,7 @@ pub struct BaseReportHistoricalBalanceBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportHistoricalBalanceBuilder {
     /// The date this balance applies to, written as YYYY-MM-DD.
     pub fn date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
@@ -4110,6 +4206,7 @@ impl std::fmt::Debug for BaseReportAccountInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccountInsights {
     /// Starts a [`BaseReportAccountInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportAccountInsightsBuilder {
@@ -4117,7 +4214,8 @@ impl BaseReportAccountInsights {
     }
 }
 
-/// Builds a [`BaseReportAccountInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportAccountInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAccountInsightsBuilder {
     oldest_transaction_date: crate::Nullable<chrono::NaiveDate>,
@@ -4132,6 +4230,7 @@ pub struct BaseReportAccountInsightsBuilder {
     number_of_days_no_transactions: Option<i64>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAccountInsightsBuilder {
     /// Date of the first transaction seen on the account.
     ///
@@ -4268,6 +4367,7 @@ impl std::fmt::Debug for BaseReportLongestGapInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportLongestGapInsights {
     /// Starts a [`BaseReportLongestGapInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportLongestGapInsightsBuilder {
@@ -4275,7 +4375,8 @@ impl BaseReportLongestGapInsights {
     }
 }
 
-/// Builds a [`BaseReportLongestGapInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportLongestGapInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportLongestGapInsightsBuilder {
     start_date: Option<chrono::NaiveDate>,
@@ -4283,6 +4384,7 @@ pub struct BaseReportLongestGapInsightsBuilder {
     days: crate::Nullable<i64>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportLongestGapInsightsBuilder {
     /// First day of the period, written as YYYY-MM-DD.
     pub fn start_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
@@ -4344,6 +4446,7 @@ impl std::fmt::Debug for BaseReportNumberFlowInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportNumberFlowInsights {
     /// Starts a [`BaseReportNumberFlowInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportNumberFlowInsightsBuilder {
@@ -4351,7 +4454,8 @@ impl BaseReportNumberFlowInsights {
     }
 }
 
-/// Builds a [`BaseReportNumberFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportNumberFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportNumberFlowInsightsBuilder {
     start_date: Option<chrono::NaiveDate>,
@@ -4359,6 +4463,7 @@ pub struct BaseReportNumberFlowInsightsBuilder {
     count: Option<i64>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportNumberFlowInsightsBuilder {
     /// First day of the period, written as YYYY-MM-DD.
     pub fn start_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
@@ -4418,6 +4523,7 @@ impl std::fmt::Debug for BaseReportAverageFlowInsights {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAverageFlowInsights {
     /// Starts a [`BaseReportAverageFlowInsightsBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportAverageFlowInsightsBuilder {
@@ -4425,7 +4531,8 @@ impl BaseReportAverageFlowInsights {
     }
 }
 
-/// Builds a [`BaseReportAverageFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportAverageFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAverageFlowInsightsBuilder {
     start_date: Option<chrono::NaiveDate>,
@@ -4433,6 +4540,7 @@ pub struct BaseReportAverageFlowInsightsBuilder {
     total_amount: Option<CreditAmountWithCurrency>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAverageFlowInsightsBuilder {
     /// First day of the period, written as YYYY-MM-DD.
     pub fn start_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
@@ -4554,6 +4662,7 @@ impl std::fmt::Debug for BaseReportAttributes {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAttributes {
     /// Starts a [`BaseReportAttributesBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> BaseReportAttributesBuilder {
@@ -4561,7 +4670,8 @@ impl BaseReportAttributes {
     }
 }
 
-/// Builds a [`BaseReportAttributes`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`BaseReportAttributes`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAttributesBuilder {
     is_primary_account: crate::Nullable<bool>,
@@ -4580,6 +4690,7 @@ pub struct BaseReportAttributesBuilder {
     total_outflow_amount_90d: crate::Nullable<TotalOutflowAmount90d>,
 }
 
+#[cfg(feature = "fixtures")]
 impl BaseReportAttributesBuilder {
     /// Whether this looks like the user's main account of its type. Across all of the user's Items, no more than one account per type gets true.
     ///
@@ -4782,6 +4893,7 @@ impl std::fmt::Debug for TotalInflowAmount {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmount {
     /// Starts a [`TotalInflowAmountBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalInflowAmountBuilder {
@@ -4789,7 +4901,8 @@ impl TotalInflowAmount {
     }
 }
 
-/// Builds a [`TotalInflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalInflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmountBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -4797,6 +4910,7 @@ pub struct TotalInflowAmountBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmountBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -4864,6 +4978,7 @@ impl std::fmt::Debug for TotalInflowAmount30d {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmount30d {
     /// Starts a [`TotalInflowAmount30dBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalInflowAmount30dBuilder {
@@ -4871,7 +4986,8 @@ impl TotalInflowAmount30d {
     }
 }
 
-/// Builds a [`TotalInflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalInflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmount30dBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -4879,6 +4995,7 @@ pub struct TotalInflowAmount30dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmount30dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -4948,6 +5065,7 @@ impl std::fmt::Debug for TotalInflowAmount60d {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmount60d {
     /// Starts a [`TotalInflowAmount60dBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalInflowAmount60dBuilder {
@@ -4955,7 +5073,8 @@ impl TotalInflowAmount60d {
     }
 }
 
-/// Builds a [`TotalInflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalInflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmount60dBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -4963,6 +5082,7 @@ pub struct TotalInflowAmount60dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmount60dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -5032,6 +5152,7 @@ impl std::fmt::Debug for TotalInflowAmount90d {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmount90d {
     /// Starts a [`TotalInflowAmount90dBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalInflowAmount90dBuilder {
@@ -5039,7 +5160,8 @@ impl TotalInflowAmount90d {
     }
 }
 
-/// Builds a [`TotalInflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalInflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmount90dBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -5047,6 +5169,7 @@ pub struct TotalInflowAmount90dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalInflowAmount90dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -5116,6 +5239,7 @@ impl std::fmt::Debug for TotalOutflowAmount {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmount {
     /// Starts a [`TotalOutflowAmountBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalOutflowAmountBuilder {
@@ -5123,7 +5247,8 @@ impl TotalOutflowAmount {
     }
 }
 
-/// Builds a [`TotalOutflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalOutflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmountBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -5131,6 +5256,7 @@ pub struct TotalOutflowAmountBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmountBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -5200,6 +5326,7 @@ impl std::fmt::Debug for TotalOutflowAmount30d {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmount30d {
     /// Starts a [`TotalOutflowAmount30dBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalOutflowAmount30dBuilder {
@@ -5207,7 +5334,8 @@ impl TotalOutflowAmount30d {
     }
 }
 
-/// Builds a [`TotalOutflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalOutflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmount30dBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -5215,6 +5343,7 @@ pub struct TotalOutflowAmount30dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmount30dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -5284,6 +5413,7 @@ impl std::fmt::Debug for TotalOutflowAmount60d {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmount60d {
     /// Starts a [`TotalOutflowAmount60dBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalOutflowAmount60dBuilder {
@@ -5291,7 +5421,8 @@ impl TotalOutflowAmount60d {
     }
 }
 
-/// Builds a [`TotalOutflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalOutflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmount60dBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -5299,6 +5430,7 @@ pub struct TotalOutflowAmount60dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmount60dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -5368,6 +5500,7 @@ impl std::fmt::Debug for TotalOutflowAmount90d {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmount90d {
     /// Starts a [`TotalOutflowAmount90dBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> TotalOutflowAmount90dBuilder {
@@ -5375,7 +5508,8 @@ impl TotalOutflowAmount90d {
     }
 }
 
-/// Builds a [`TotalOutflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`TotalOutflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmount90dBuilder {
     amount: Option<rust_decimal::Decimal>,
@@ -5383,6 +5517,7 @@ pub struct TotalOutflowAmount90dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl TotalOutflowAmount90dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
     pub fn amount(mut self, value: impl Into<rust_decimal::Decimal>) -> Self {
@@ -5483,6 +5618,7 @@ impl std::fmt::Debug for PlaidError {
     }
 }
 
+#[cfg(feature = "fixtures")]
 impl PlaidError {
     /// Starts a [`PlaidErrorBuilder`]; `build` checks that required fields are set.
     pub fn builder() -> PlaidErrorBuilder {
@@ -5490,7 +5626,8 @@ impl PlaidError {
     }
 }
 
-/// Builds a [`PlaidError`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.
+/// Builds a [`PlaidError`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct PlaidErrorBuilder {
     error_type: Option<PlaidErrorType>,
@@ -5507,6 +5644,7 @@ pub struct PlaidErrorBuilder {
     provided_account_subtypes: Option<Vec<String>>,
 }
 
+#[cfg(feature = "fixtures")]
 impl PlaidErrorBuilder {
     /// Broad family the error belongs to, for example `INVALID_REQUEST`, `ITEM_ERROR`, `RATE_LIMIT_EXCEEDED` or `API_ERROR`.
     pub fn error_type(mut self, value: impl Into<PlaidErrorType>) -> Self {

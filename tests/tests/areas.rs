@@ -138,7 +138,9 @@ fn areas_fall_back_to_path_segments_and_one_area_has_no_features() {
     let one_area = one_tag.replace("/stores/get", "/pets/store");
     let files = generate(&one_area, "areas-client");
     assert!(!files.get("Cargo.toml").unwrap().contains("full ="));
-    assert!(!files.get("src/types.rs").unwrap().contains("#[cfg(feature"));
+    // (The builders of response-only types are behind `fixtures`, which is not an area.)
+    let types = files.get("src/types.rs").unwrap().replace(r#"#[cfg(feature = "fixtures")]"#, "");
+    assert!(!types.contains("#[cfg(feature"));
     assert!(!files.get("src/client.rs").unwrap().contains("#[cfg(feature"));
 }
 

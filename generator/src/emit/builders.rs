@@ -24,7 +24,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     } else {
         (
             format!(
-                " Builds a [`{}`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties.",
+                " Builds a [`{}`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).",
                 def.name
             ),
             format!(" Starts a [`{builder_name}`]; `build` checks that required fields are set."),
@@ -32,6 +32,8 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
             TokenStream::new(),
         )
     };
+    // Only tests build values of the other types, so their builders are compiled only for them.
+    let gate = if def.in_request { TokenStream::new() } else { quote!(#[cfg(feature = "fixtures")]) };
     // A request-only type leaves out what the server sets; a value that is also received (or a
     // fixture) may need it.
     let skips_read_only = def.in_request && !def.in_response;
@@ -120,7 +122,9 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         }
     };
 
+    let debug_impl = if debug_impl.is_empty() { debug_impl } else { quote!(#gate #debug_impl) };
     quote! {
+        #gate
         impl #name {
             #[doc = #start_doc]
             pub fn builder() -> #builder_name {
@@ -129,6 +133,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         }
 
         #[doc = #builder_doc]
+        #gate
         #[derive(#derive_debug Clone, Default)]
         pub struct #builder_name {
             #(#slots,)*
@@ -136,7 +141,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
 
         #debug_impl
 
-
+        #gate
         impl #builder_name {
             #(#setters)*
 

@@ -64,7 +64,9 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          # The `{bin}` command line: one subcommand per operation.\n\
          cli = [\"dep:clap\", \"tokio/rt\"]\n\
          # `mock::MockServer`, a local server that speaks the API, for tests.\n\
-         mock = [\"dep:serde_urlencoded\", \"dep:wiremock\", \"tokio/rt\"]\n\
+         mock = [\"dep:serde_urlencoded\", \"dep:wiremock\", \"tokio/rt\", \"fixtures\"]\n\
+         # Builders for the types that are only received, to make response values in tests.\n\
+         fixtures = []\n\
          {area_features}\
          \n\
          [dependencies]\n\

@@ -63,9 +63,9 @@ fn types_header() -> TokenStream {
         //!
         //! Every struct has a builder (`Type::builder()`, one setter per property, then `build()`).
         //! For types sent in requests, `build()` checks the spec's rules before anything is sent.
-        //! For the others it checks only that required properties are set: use it to make values
-        //! in tests and fixtures, where it keeps compiling when the spec adds optional properties
-        //! (a struct literal would not).
+        //! The builders of the other types, with the `fixtures` feature (which `mock` turns on),
+        //! check only that required properties are set: use them to make values in tests, where
+        //! they keep compiling when the spec adds optional properties (a struct literal would not).
         //!
         //! A property that may be left out is an `Option`; one that may also be `null` is a
         //! [`Nullable`](crate::Nullable), which tells the two apart (`Absent`, `Null` or a

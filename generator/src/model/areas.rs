@@ -19,7 +19,7 @@ pub const OTHER_TYPES: &str = "other-types";
 
 /// Feature names the generated crate uses for other things; an area with one of these names
 /// gets `_api` appended.
-const TAKEN: &[&str] = &["default", "full", "rustls", "native-tls", "tracing", OTHER_TYPES, "cli", "mock"];
+const TAKEN: &[&str] = &["default", "full", "rustls", "native-tls", "tracing", OTHER_TYPES, "cli", "mock", "fixtures"];
 
 /// The area features of a crate, and which items each gates.
 #[derive(Debug, Clone, PartialEq, Eq)]
