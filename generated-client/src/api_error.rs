@@ -12,26 +12,35 @@ pub type ApiErrorBody = crate::types::PlaidError;
 
 impl ErrorFields for crate::types::PlaidError {
     fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, " error_type={}", self.error_type)?;
-        write!(f, " error_code={}", self.error_code)?;
+        f.write_str(" error_type=")?;
+        write!(f, "{}", self.error_type)?;
+        f.write_str(" error_code=")?;
+        write!(f, "{}", self.error_code)?;
         if let Some(value) = self.error_code_reason.as_option() {
-            write!(f, " error_code_reason={}", value)?;
+            f.write_str(" error_code_reason=")?;
+            write!(f, "{}", value)?;
         }
-        write!(f, " error_message={}", self.error_message)?;
+        f.write_str(" error_message=")?;
+        write!(f, "{}", self.error_message)?;
         if let Some(value) = self.display_message.as_ref() {
-            write!(f, " display_message={}", value)?;
+            f.write_str(" display_message=")?;
+            write!(f, "{}", value)?;
         }
         if let Some(value) = self.request_id.as_ref() {
-            write!(f, " request_id={}", value)?;
+            f.write_str(" request_id=")?;
+            write!(f, "{}", value)?;
         }
         if let Some(value) = self.status.as_option() {
-            write!(f, " status={}", value)?;
+            f.write_str(" status=")?;
+            write!(f, "{}", value)?;
         }
         if let Some(value) = self.documentation_url.as_ref() {
-            write!(f, " documentation_url={}", value)?;
+            f.write_str(" documentation_url=")?;
+            write!(f, "{}", value)?;
         }
         if let Some(value) = self.suggested_action.as_option() {
-            write!(f, " suggested_action={}", value)?;
+            f.write_str(" suggested_action=")?;
+            write!(f, "{}", value)?;
         }
         Ok(())
     }

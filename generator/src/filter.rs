@@ -1,11 +1,14 @@
 //! Between load and model: `--operation` keeps the named operations and only the component
 //! schemas they reach, so a crate for five endpoints compiles five endpoints' worth of code.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
+use serde::Serialize;
 
 use crate::error::SpecError;
+use crate::load::unescape_pointer_token;
 
 /// Keeps the operations `selectors` name (an `operationId`, a path such as
 /// `/cra/monitoring_insights/get` for all its methods, or `METHOD /path`) and the schemas they
@@ -60,31 +63,53 @@ pub fn select_operations(document: &mut OpenAPI, selectors: &[String]) -> Result
         ReferenceOr::Item(item) => item.iter().next().is_some(),
         ReferenceOr::Reference { .. } => false,
     });
-    keep_reachable_schemas(document);
-    Ok(())
+    keep_reachable_schemas(document).map_err(|error| vec![error])
 }
 
 /// Drops the component schemas that no remaining operation reaches, following `$ref`s through
-/// schemas, parameters, request bodies and responses.
-fn keep_reachable_schemas(document: &mut OpenAPI) {
-    let Ok(paths) = serde_json::to_value(&document.paths) else { return };
-    let Some(components) = document.components.as_mut() else { return };
-    let Ok(sections) = serde_json::to_value(&*components) else { return };
-    let mut reached: BTreeSet<String> = BTreeSet::new();
+/// schemas, parameters, request bodies and responses. Fails when a part of the document does not
+/// convert to JSON, since what it refers to would then be unknown.
+fn keep_reachable_schemas(document: &mut OpenAPI) -> Result<(), SpecError> {
+    let paths = to_json(&document.paths, "#/paths")?;
+    let Some(components) = document.components.as_mut() else { return Ok(()) };
+    let sections = to_json(&*components, "#/components")?;
+    // Components by section and name, unescaped, as `components` holds them.
+    let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
     let mut pending: Vec<String> = Vec::new();
     collect_refs(&paths, &mut pending);
     while let Some(reference) = pending.pop() {
-        if !reached.insert(reference.clone()) {
-            continue;
-        }
-        let mut parts = reference.trim_start_matches("#/components/").splitn(2, '/');
-        let (Some(section), Some(name)) = (parts.next(), parts.next()) else { continue };
-        let name = name.replace("~1", "/").replace("~0", "~");
-        if let Some(target) = sections.get(section).and_then(|s| s.get(&name)) {
-            collect_refs(target, &mut pending);
+        let Some((section, name)) = component_of(&reference) else { continue };
+        if let Some(target) = sections.get(section).and_then(|s| s.get(name.as_ref())) {
+            if reached.insert((section.to_string(), name.into_owned())) {
+                collect_refs(target, &mut pending);
+            }
         }
     }
-    components.schemas.retain(|name, _| reached.contains(&format!("#/components/schemas/{name}")));
+    let schemas: BTreeSet<&str> =
+        reached.iter().filter(|(section, _)| section == "schemas").map(|(_, name)| name.as_str()).collect();
+    components.schemas.retain(|name, _| schemas.contains(name.as_str()));
+    Ok(())
+}
+
+/// The section of `components` a local reference points into, and the name of the component
+/// there, unescaped (`#/components/schemas/a~1b/properties/c` is the schema `a/b`).
+fn component_of(reference: &str) -> Option<(&str, Cow<'_, str>)> {
+    let mut tokens = reference.strip_prefix("#/components/")?.split('/');
+    let section = tokens.next()?;
+    let name = tokens.next()?;
+    Some((section, unescape_pointer_token(name)))
+}
+
+/// A part of the document (at `pointer`) as JSON, to look for references in.
+fn to_json<T: Serialize>(part: &T, pointer: &str) -> Result<serde_json::Value, SpecError> {
+    serde_json::to_value(part).map_err(|error| {
+        SpecError::new(
+            pointer,
+            format!(
+                "cannot find the schemas the selected operations use: this part of the spec does not convert to JSON ({error}); generate without `--operation`"
+            ),
+        )
+    })
 }
 
 fn collect_refs(value: &serde_json::Value, into: &mut Vec<String>) {
@@ -99,5 +124,32 @@ fn collect_refs(value: &serde_json::Value, into: &mut Vec<String>) {
         }
         serde_json::Value::Array(items) => items.iter().for_each(|item| collect_refs(item, into)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_that_does_not_convert_to_json_is_an_error_naming_it() {
+        struct Unconvertible;
+        impl Serialize for Unconvertible {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no JSON here"))
+            }
+        }
+        let error = to_json(&Unconvertible, "#/components").unwrap_err();
+        assert_eq!(error.pointer, "#/components");
+        assert!(error.message.contains("(no JSON here)") && error.message.contains("without `--operation`"), "{error}");
+    }
+
+    #[test]
+    fn references_name_components_unescaped() {
+        assert_eq!(component_of("#/components/schemas/a~1b"), Some(("schemas", Cow::Borrowed("a/b"))));
+        assert_eq!(component_of("#/components/schemas/x~0y/properties/c"), Some(("schemas", Cow::Borrowed("x~y"))));
+        assert_eq!(component_of("#/components/responses/Bad"), Some(("responses", Cow::Borrowed("Bad"))));
+        assert_eq!(component_of("#/paths/~1a"), None);
+        assert_eq!(component_of("#/components/schemas"), None);
     }
 }

@@ -5,12 +5,13 @@
 //! - `areas_follow_tags_and_types_follow_their_operations`: which `cfg` each item gets.
 //! - `areas_fall_back_to_path_segments_and_one_area_has_no_features`.
 //! - `every_area_compiles_alone`: the generated crate is checked with a real `cargo clippy
-//!   --no-default-features --features …` for each area, none, and all (`-D warnings`).
+//!   --no-default-features --features …` for each area, none, and all (`-D warnings`), in the
+//!   target directory the other compiled crates share.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use generator::{GeneratedFiles, Options};
+use pipeline_tests::scratch::ScratchCrate;
 
 /// Two tagged areas (`pets`, `stores`), a type both use, a shared error body, and a schema no
 /// operation uses that refers to a type of one area.
@@ -146,33 +147,14 @@ fn areas_fall_back_to_path_segments_and_one_area_has_no_features() {
 
 #[test]
 fn every_area_compiles_alone() {
-    let files = generate(TAGGED, "areas-client");
-    let dir = std::env::temp_dir().join(format!("areas-compile-{}", std::process::id()));
-    files.write_to(&dir).expect("the crate is written");
-    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("the lock file is copied");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    let scratch = ScratchCrate::write(&generate(TAGGED, "areas-client"), "areas-compile");
     for features in [None, Some("rustls"), Some("rustls,pets"), Some("rustls,stores"), Some("rustls,other-types")] {
-        let mut command = Command::new(env!("CARGO"));
-        command.args(["clippy", "--offline", "--quiet", "--all-targets"]);
-        if let Some(features) = features {
-            command.args(["--no-default-features", "--features", features]);
+        let flags = match features {
+            Some(features) => vec!["--no-default-features", "--features", features],
+            None => Vec::new(),
+        };
+        if let Err(stderr) = scratch.clippy(&flags) {
+            panic!("features {features:?} do not compile:\n{stderr}");
         }
-        let output = command
-            .args(["--", "-D", "warnings"])
-            .current_dir(&dir)
-            // The corpus check's target directory (.ci/corpus), shared with the names test.
-            .env("CARGO_TARGET_DIR", target.join("corpus"))
-            .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "features {features:?} do not compile:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
     }
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn workspace() -> PathBuf {
-    pipeline_tests::workspace_root()
 }

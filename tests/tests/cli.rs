@@ -11,18 +11,18 @@
 //! - `validation_and_bytes_responses_in_a_fixture` (fixture)
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
+use pipeline_tests::http::received;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Builds a package's binary (with `cli` and `mock`) once, and returns its path.
 fn binary(package: &'static str) -> PathBuf {
     static BUILT: OnceLock<std::sync::Mutex<Vec<&'static str>>> = OnceLock::new();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let root = pipeline_tests::workspace_root();
     let built = BUILT.get_or_init(Default::default);
     let mut built = built.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if !built.contains(&package) {
@@ -34,7 +34,7 @@ fn binary(package: &'static str) -> PathBuf {
         assert!(status.success(), "building the {package} binary failed");
         built.push(package);
     }
-    target.join("debug").join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
+    pipeline_tests::target_dir().join("debug").join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// Runs a binary with these arguments and environment variables (and no others of the API's).
@@ -70,7 +70,7 @@ const CALL: [&str; 5] = [
 
 /// The spec's example response for the endpoint, which the generated mock serves.
 fn example_report() -> serde_json::Value {
-    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml")).unwrap();
+    let spec = std::fs::read_to_string(pipeline_tests::workspace_root().join("spec/openapi.yaml")).unwrap();
     let spec: serde_yaml::Value = serde_yaml::from_str(&spec).unwrap();
     let example = &spec["paths"]["/cra/monitoring_insights/get"]["post"]["responses"]["200"]["content"]
         ["application/json"]["example"];
@@ -161,7 +161,7 @@ async fn sends_credentials_and_body_flags_and_exits_by_kind_of_failure() {
 
     let ok = tokio::task::block_in_place(|| call("ok", &CREDENTIALS));
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
-    let sent = server.received_requests().await.unwrap();
+    let sent = received(&server).await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].headers["plaid-client-id"], "client-123");
     assert_eq!(sent[0].headers["plaid-secret"], "topsecret-value");
@@ -211,7 +211,7 @@ async fn sends_credentials_and_body_flags_and_exits_by_kind_of_failure() {
     assert!(stderr(&bad_enum).contains("ACCOUNT_REVIEW_CREDIT"), "{}", stderr(&bad_enum));
 
     // Only the first call reached the server.
-    assert_eq!(server.received_requests().await.unwrap().iter().filter(|r| r.url.path().starts_with("/ok")).count(), 1);
+    assert_eq!(received(&server).await.iter().filter(|r| r.url.path().starts_with("/ok")).count(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -236,7 +236,7 @@ async fn dry_run_prints_a_curl_command_with_secrets_redacted_and_sends_nothing()
     assert!(text.contains("--header 'plaid-client-id: client-123'"), "{text}");
     assert!(text.contains(r#""user_token":"[redacted]""#) && text.contains(r#""user_id":"usr_9""#), "{text}");
     assert!(!text.contains("topsecret-value") && !text.contains("token-secret-value"), "{text}");
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(received(&server).await.is_empty());
 }
 
 #[test]
@@ -317,7 +317,7 @@ async fn parameters_and_form_bodies_go_where_the_spec_says() {
     assert_eq!(login.status.code(), Some(0), "{}", stderr(&login));
     assert!(login.stdout.is_empty());
 
-    let sent = server.received_requests().await.unwrap();
+    let sent = received(&server).await;
     assert_eq!(sent[0].url.path(), "/stores/st%201/items/7");
     assert_eq!(sent[0].url.query(), Some("fields=a&fields=b&tags=x%2Cy&sizes=1%7C2&sort=asc&limit=5&type=true"));
     assert_eq!(sent[0].headers["x-trace-id"], "t-1");
@@ -355,5 +355,5 @@ async fn validation_and_bytes_responses_in_a_fixture() {
     assert_eq!(receipt.status.code(), Some(0), "{}", stderr(&receipt));
     assert_eq!(receipt.stdout, b"%PDF-1.7 bytes");
     // The two invalid calls sent nothing.
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(received(&server).await.len(), 1);
 }

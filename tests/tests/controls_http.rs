@@ -1,58 +1,21 @@
 //! The generated Plaid client's call controls and raw responses over real HTTP on 127.0.0.1: the deadline of a
 //! call across its attempts and waits, per-call copies of the client, the longer backoff after a `429`, TLS
 //! failures that are not retried, responses with their status, headers, request id and exact bytes (also when
-//! the body does not decode), and which base URLs a client accepts (plain http only to this machine, the
-//! environment's base URL only when the code allows it).
+//! the body does not decode), and which base URLs a client accepts (plain http only to this machine; the
+//! environment's `PLAID_BASE_URL`, taken only when the code allows it, is the fault matrix's row 17).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use plaid_client::types::{CraMonitoringInsightsGetRequest, MonitoringConsumerReportPermissiblePurpose};
-use plaid_client::{BuildError, Client, ClientBuilder, Environment, Error, RetryPolicy};
-use serde_json::Value;
+use pipeline_tests::http::{closed_port, requests_seen};
+use pipeline_tests::plaid::{
+    answer_with, assert_no_secret, builder_for, quick_retries, request, spec_example, EXAMPLE_REQUEST_ID,
+};
+use plaid_client::{BuildError, Error, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-const CLIENT_ID: &str = "client-controls";
-const SECRET: &str = "sk-controls-0c4e51d2";
-const OPERATION_PATH: &str = "/cra/monitoring_insights/get";
-/// The `request_id` of the spec's 200 example.
-const EXAMPLE_REQUEST_ID: &str = "Tz8qW3mKp5Lx2Rb";
-
-fn spec_example() -> Value {
-    let path = pipeline_tests::workspace_root().join("spec/openapi.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is valid YAML");
-    let example = &spec["paths"][OPERATION_PATH]["post"]["responses"]["200"]["content"]["application/json"]["example"];
-    serde_json::to_value(example).expect("the example converts to JSON")
-}
-
-fn request() -> CraMonitoringInsightsGetRequest {
-    CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
-        .user_id("usr_controls_1")
-        .build()
-        .expect("the request is valid")
-}
-
-fn builder_for(base_url: impl Into<String>) -> ClientBuilder {
-    Client::builder()
-        .base_url(base_url)
-        .client_id(CLIENT_ID)
-        .secret(SECRET)
-        .timeout(Duration::from_secs(5))
-        .connect_timeout(Duration::from_secs(2))
-}
-
-/// Waits of a few milliseconds for everything but a `429`.
-fn quick_retries(max_retries: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .max_retries(max_retries)
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(20))
-}
 
 /// Answers every request with `response` and records when each arrived.
 #[derive(Clone)]
@@ -78,20 +41,6 @@ impl Respond for Timed {
     }
 }
 
-async fn answer_with(server: &MockServer, response: impl Respond + 'static) {
-    Mock::given(method("POST")).and(path(OPERATION_PATH)).respond_with(response).mount(server).await;
-}
-
-async fn requests_seen(server: &MockServer) -> usize {
-    server.received_requests().await.expect("request recording is on").len()
-}
-
-#[track_caller]
-fn assert_no_secret(error: &Error) {
-    let shown = format!("{error} {error:?} {error:#?}");
-    assert!(!shown.contains(SECRET), "the secret leaks: {shown}");
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The deadline
 // ---------------------------------------------------------------------------------------------------------------
@@ -99,10 +48,9 @@ fn assert_no_secret(error: &Error) {
 #[tokio::test]
 async fn the_deadline_bounds_a_call_across_its_retries() {
     let server = MockServer::start().await;
-    // Each attempt takes 40 ms and each wait 10-20 ms: without the deadline the call would end after 11 attempts.
+    // Each attempt takes 40 ms and each wait 5-50 ms: without the deadline the call would end after 11 attempts.
     answer_with(&server, ResponseTemplate::new(503).set_delay(Duration::from_millis(40))).await;
-    let client = builder_for(server.uri()).retry_policy(quick_retries(10)).deadline(Duration::from_millis(150)).build();
-    let client = client.expect("the client builds");
+    let client = builder_for(server.uri(), quick_retries(10)).deadline(Duration::from_millis(150)).build().unwrap();
 
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
 
@@ -120,7 +68,7 @@ async fn a_retry_whose_wait_would_cross_the_deadline_is_not_started() {
     answer_with(&server, ResponseTemplate::new(503)).await;
     // The first wait is 1 to 2 s, the deadline 500 ms after the start.
     let policy = RetryPolicy::default().initial_backoff(Duration::from_secs(2));
-    let client = builder_for(server.uri()).retry_policy(policy).deadline(Duration::from_millis(500)).build().unwrap();
+    let client = builder_for(server.uri(), policy).deadline(Duration::from_millis(500)).build().unwrap();
 
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
 
@@ -140,7 +88,7 @@ async fn a_per_call_timeout_and_retry_policy_change_only_that_call() {
     let server = MockServer::start().await;
     let slow = ResponseTemplate::new(200).set_body_json(spec_example()).set_delay(Duration::from_millis(600));
     answer_with(&server, slow).await;
-    let client = builder_for(server.uri()).retry_policy(quick_retries(2)).build().unwrap();
+    let client = builder_for(server.uri(), quick_retries(2)).build().unwrap();
 
     // 100 ms per attempt and no retry: one request, and a timeout.
     let err = client
@@ -185,10 +133,10 @@ async fn a_429_without_retry_after_waits_for_the_longer_rate_limit_backoff() {
     let server_error = Timed::new(ResponseTemplate::new(503));
     answer_with(&overloaded, server_error.clone()).await;
 
-    let client = builder_for(too_many.uri()).retry_policy(policy).build().unwrap();
+    let client = builder_for(too_many.uri(), policy).build().unwrap();
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
     assert_eq!(err.status().map(|status| status.as_u16()), Some(429));
-    let client = builder_for(overloaded.uri()).retry_policy(policy).build().unwrap();
+    let client = builder_for(overloaded.uri(), policy).build().unwrap();
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
     assert_eq!(err.status().map(|status| status.as_u16()), Some(503));
 
@@ -203,7 +151,7 @@ async fn a_429_without_retry_after_waits_for_the_longer_rate_limit_backoff() {
     assert!(after_503 < after_429, "a 5xx waits less ({after_503:?}) than a 429 ({after_429:?})");
 
     // With a deadline between the two waits, the 503 is retried and the 429 is not.
-    let deadline = |uri: String| builder_for(uri).retry_policy(policy).deadline(Duration::from_millis(300)).build();
+    let deadline = |uri: String| builder_for(uri, policy).deadline(Duration::from_millis(300)).build();
     let err = deadline(too_many.uri()).unwrap().cra_monitoring_insights_get(&request()).await.unwrap_err();
     assert!(matches!(err, Error::DeadlineExceeded { attempts: 1, .. }), "{err:?}");
     let err = deadline(overloaded.uri()).unwrap().cra_monitoring_insights_get(&request()).await.unwrap_err();
@@ -251,7 +199,7 @@ async fn plain_tcp_server() -> (u16, Arc<AtomicUsize>) {
 async fn a_tls_failure_is_not_retried() {
     let (port, connections) = plain_tcp_server().await;
     // https to this machine is allowed like http; the server does not speak TLS.
-    let client = builder_for(format!("https://127.0.0.1:{port}")).retry_policy(quick_retries(3)).build().unwrap();
+    let client = builder_for(format!("https://127.0.0.1:{port}"), quick_retries(3)).build().unwrap();
 
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
 
@@ -264,11 +212,7 @@ async fn a_tls_failure_is_not_retried() {
     assert_no_secret(&err);
 
     // A refused connection is still retried (and is not a TLS failure).
-    let refused = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-        listener.local_addr().unwrap().port()
-    };
-    let client = builder_for(format!("https://127.0.0.1:{refused}")).retry_policy(quick_retries(1)).build().unwrap();
+    let client = builder_for(format!("https://127.0.0.1:{}", closed_port()), quick_retries(1)).build().unwrap();
     let err = client.cra_monitoring_insights_get(&request()).await.unwrap_err();
     assert!(!err.is_tls() && err.is_retryable() && err.kind() == "connect", "{err:?}");
 }
@@ -286,7 +230,7 @@ async fn a_response_comes_with_its_status_headers_request_id_and_exact_bytes() {
         .insert_header("x-ratelimit-remaining", "41")
         .set_body_raw(body.clone(), "application/json");
     answer_with(&server, response).await;
-    let client = builder_for(server.uri()).build().unwrap();
+    let client = builder_for(server.uri(), RetryPolicy::default()).build().unwrap();
 
     let response = client.cra_monitoring_insights_get_with_response(&request()).await.expect("the call succeeds");
 
@@ -322,7 +266,7 @@ async fn a_body_that_does_not_decode_keeps_its_bytes_headers_and_request_id() {
         .insert_header("x-ratelimit-remaining", "41")
         .set_body_raw(body.clone(), "application/json");
     answer_with(&server, reply).await;
-    let client = builder_for(server.uri()).build().unwrap();
+    let client = builder_for(server.uri(), RetryPolicy::default()).build().unwrap();
 
     let err = client.cra_monitoring_insights_get_with_response(&request()).await.unwrap_err();
 
@@ -344,64 +288,16 @@ async fn a_body_that_does_not_decode_keeps_its_bytes_headers_and_request_id() {
 
 #[test]
 fn plain_http_is_refused_except_to_this_machine_or_when_allowed() {
-    let credentials = |builder: ClientBuilder| builder.client_id(CLIENT_ID).secret(SECRET);
     for url in ["http://api.example.com", "http://192.168.1.20:8080", "http://[2001:db8::1]/v1"] {
-        let err = credentials(Client::builder().base_url(url)).build().unwrap_err();
+        let err = builder_for(url, RetryPolicy::none()).build().unwrap_err();
         assert!(matches!(&err, BuildError::InsecureBaseUrl { url: given } if given == url), "{url}: {err:?}");
         assert!(err.to_string().contains("allow_insecure_http"), "{err}");
-        let client = credentials(Client::builder().base_url(url).allow_insecure_http()).build();
+        let client = builder_for(url, RetryPolicy::none()).allow_insecure_http().build();
         assert_eq!(client.unwrap_or_else(|e| panic!("{url}: {e}")).base_url(), url);
     }
     for url in ["http://127.0.0.1:9", "http://localhost:8080", "http://[::1]:9", "https://api.example.com"] {
-        credentials(Client::builder().base_url(url)).build().unwrap_or_else(|e| panic!("{url}: {e}"));
+        builder_for(url, RetryPolicy::none()).build().unwrap_or_else(|e| panic!("{url}: {e}"));
     }
-}
-
-const ENV_VARS: [&str; 5] = ["PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_BASE_URL", "PLAID_ENV", "PLAID_VERSION"];
-
-/// Puts the `PLAID_*` variables back as they were, even when the test fails.
-struct RestoreEnv(Vec<(&'static str, Option<std::ffi::OsString>)>);
-
-impl Drop for RestoreEnv {
-    fn drop(&mut self) {
-        for (name, value) in &self.0 {
-            match value {
-                Some(value) => std::env::set_var(name, value),
-                None => std::env::remove_var(name),
-            }
-        }
-    }
-}
-
-/// The only test of this file that touches the environment (which is global to the process).
-#[tokio::test]
-async fn the_base_url_from_the_environment_needs_the_codes_consent() {
-    let _restore = RestoreEnv(ENV_VARS.iter().map(|&name| (name, std::env::var_os(name))).collect());
-    for name in ENV_VARS {
-        std::env::remove_var(name);
-    }
-    let server = MockServer::start().await;
-    answer_with(&server, ResponseTemplate::new(200).set_body_json(spec_example())).await;
-    std::env::set_var("PLAID_CLIENT_ID", CLIENT_ID);
-    std::env::set_var("PLAID_SECRET", SECRET);
-    std::env::set_var("PLAID_BASE_URL", server.uri());
-
-    // Ignored: the environment the code chose stays, and without one no server is chosen.
-    let client = Client::builder().environment(Environment::Production).from_env().unwrap().build().unwrap();
-    assert_eq!(client.base_url(), Environment::Production.base_url());
-    assert!(matches!(Client::from_env(), Err(BuildError::MissingBaseUrl)));
-
-    // Honoured when the code allows it.
-    let allowed = Client::builder().environment(Environment::Production).allow_base_url_from_env().from_env();
-    let client = allowed.unwrap().build().unwrap();
-    assert_eq!(client.base_url(), server.uri());
-    client.cra_monitoring_insights_get(&request()).await.expect("the call reaches the local server");
-    assert_eq!(requests_seen(&server).await, 1);
-
-    // Still checked: plain http elsewhere is refused.
-    std::env::set_var("PLAID_BASE_URL", "http://plaid.example.com");
-    let err = Client::builder().allow_base_url_from_env().from_env().unwrap().build().unwrap_err();
-    assert!(matches!(err, BuildError::InsecureBaseUrl { .. }), "{err:?}");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,55 +1,29 @@
 //! The clients generated for the `parameters`, `one_of`, `multi_file` and `type_mappings` fixtures against a local mock server: how each kind of
 //! parameter and body goes over the wire, and that an invalid request is refused before anything is sent.
 
+use pipeline_tests::http::{answer, header_values, only_request, pairs, query_pairs, received, server_answering_once};
 use serde_json::{json, Value};
 use wiremock::http::Url;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-/// Every request the server received.
-async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("request recording is on")
-}
-
-/// The single request the server received.
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
-    requests.remove(0)
-}
-
-/// The decoded query pairs of a request, in order.
-fn query_pairs(request: &Request) -> Vec<(String, String)> {
-    request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-/// The values a request has for header `name`.
-fn header_values(request: &Request, name: &str) -> Vec<String> {
-    request.headers.get_all(name).iter().map(|v| v.to_str().expect("header value is text").to_string()).collect()
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
 mod parameters {
     use super::*;
     use fixture_parameters::types::{DownloadReceiptParams, GetItemParams, GetItemSort, Item, LoginRequest};
-    use fixture_parameters::{Client, Error, RetryPolicy};
+    use fixture_parameters::{Client, Error};
 
     fn client(server: &MockServer) -> Client {
-        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+        pipeline_tests::fixture_client!(fixture_parameters, server)
     }
 
     #[tokio::test]
     async fn get_item_sends_every_parameter_in_its_style() {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/stores/s%2F1/items/42"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42, "name": "Widget"})))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = server_answering_once(
+            "GET",
+            "/stores/s%2F1/items/42",
+            ResponseTemplate::new(200).set_body_json(json!({"id": 42, "name": "Widget"})),
+        )
+        .await;
         let params = GetItemParams::builder()
             .store_id("s/1")
             .item_id(42_i64)
@@ -89,13 +63,12 @@ mod parameters {
 
     #[tokio::test]
     async fn unset_optional_parameters_are_absent() {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/stores/main/items/7"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7})))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = server_answering_once(
+            "GET",
+            "/stores/main/items/7",
+            ResponseTemplate::new(200).set_body_json(json!({"id": 7})),
+        )
+        .await;
         let params = GetItemParams::builder().store_id("main").item_id(7_i64).limit(1).build().unwrap();
 
         let item = client(&server).get_item(&params).await.expect("the call succeeds");
@@ -137,16 +110,15 @@ mod parameters {
 
     #[tokio::test]
     async fn download_receipt_returns_the_exact_bytes() {
-        let server = MockServer::start().await;
         let mut pdf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".to_vec();
         pdf.extend((0..=255u8).rev());
         pdf.extend_from_slice(b"\r\n%%EOF\n\0");
-        Mock::given(method("GET"))
-            .and(path("/stores/s1/receipts/r%209.pdf"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(pdf.clone(), "application/pdf"))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = server_answering_once(
+            "GET",
+            "/stores/s1/receipts/r%209.pdf",
+            ResponseTemplate::new(200).set_body_raw(pdf.clone(), "application/pdf"),
+        )
+        .await;
         let params = DownloadReceiptParams::builder().store_id("s1").receipt_id("r 9").build().unwrap();
 
         let bytes = client(&server).download_receipt(&params).await.expect("the call succeeds");
@@ -201,11 +173,11 @@ mod parameters {
 mod one_of {
     use super::*;
     use fixture_one_of::types::{Adoption, Cat, Circle, Dog, Expr, ExprLiteral, Pet, Shape, Sum, TagId};
-    use fixture_one_of::{Client, Error, RetryPolicy};
+    use fixture_one_of::{Client, Error};
     use wiremock::matchers::body_json;
 
     fn client(server: &MockServer) -> Client {
-        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+        pipeline_tests::fixture_client!(fixture_one_of, server)
     }
 
     /// Answers with the body it received, as a server storing the record would.
@@ -254,14 +226,13 @@ mod one_of {
 
     #[tokio::test]
     async fn a_cat_and_an_unknown_pet_in_responses() {
-        let server = MockServer::start().await;
         let unknown = json!({"petType": "parrot", "words": ["hello"]});
-        Mock::given(method("POST"))
-            .and(path("/pets/adopt"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"pet": unknown, "tag": "t-1"})))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = server_answering_once(
+            "POST",
+            "/pets/adopt",
+            ResponseTemplate::new(200).set_body_json(json!({"pet": unknown, "tag": "t-1"})),
+        )
+        .await;
         let cat = Adoption::builder().pet(Pet::Cat(Cat { pet_type: "cat".into(), lives: 9 })).build().unwrap();
 
         let returned = client(&server).adopt_pet(&cat).await.expect("an unknown pet in a response still decodes");
@@ -294,25 +265,16 @@ mod one_of {
 
 mod security {
     use super::*;
-    use fixture_names::Client;
 
     /// Credentials from `securitySchemes` go with every operation, except one whose `security`
     /// is `[]`; a non-sensitive scheme's `x-default` is sent when none is set.
     #[tokio::test]
     async fn credentials_are_sent_except_where_the_spec_exempts_the_operation() {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/widgets/fetch"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": "w"})))
-            .mount(&server)
+        answer(&server, "POST", "/widgets/fetch", ResponseTemplate::new(200).set_body_json(json!({"value": "w"})))
             .await;
-        Mock::given(method("GET")).and(path("/health")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .api_key("key-789")
-            .retry_policy(fixture_names::RetryPolicy::none())
-            .build()
-            .expect("the client builds");
+        answer(&server, "GET", "/health", ResponseTemplate::new(204)).await;
+        let client = pipeline_tests::fixture_client!(fixture_names, server, api_key("key-789"));
 
         #[allow(deprecated)]
         let body = fixture_names::types::Type::builder().build().expect("every field is optional");
@@ -334,25 +296,21 @@ mod security {
 mod multipart {
     use super::*;
     use fixture_multipart::types::Upload;
-    use fixture_multipart::{Binary, Client};
+    use fixture_multipart::Binary;
 
     /// A `multipart/form-data` body: the binary property as a file part with its exact bytes,
     /// scalars as text parts, a list as repeated parts, an object as JSON text.
     #[tokio::test]
     async fn upload_sends_one_part_per_property() {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/documents/upload"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"id": "doc-1", "size": 4, "checksum": "abc"})),
-            )
-            .mount(&server)
-            .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .retry_policy(fixture_multipart::RetryPolicy::none())
-            .build()
-            .expect("the client builds");
+        answer(
+            &server,
+            "POST",
+            "/documents/upload",
+            ResponseTemplate::new(200).set_body_json(json!({"id": "doc-1", "size": 4, "checksum": "abc"})),
+        )
+        .await;
+        let client = pipeline_tests::fixture_client!(fixture_multipart, server);
         let upload = Upload::builder()
             .file(Binary(vec![0x25, 0x50, 0x44, 0x46, 0x00, 0xff]))
             .title("Lease")
@@ -381,7 +339,7 @@ mod multipart {
     #[tokio::test]
     async fn an_invalid_upload_is_refused_before_sending() {
         let server = MockServer::start().await;
-        let client = Client::builder().base_url(server.uri()).build().expect("the client builds");
+        let client = pipeline_tests::fixture_client!(fixture_multipart, server);
         let upload = Upload { file: Binary::from("x"), title: "t".repeat(41), pages: None, labels: None, meta: None };
         let error = client.upload_document(&upload).await.unwrap_err();
         assert!(matches!(error, fixture_multipart::Error::Validation(_)), "{error:?}");
@@ -394,11 +352,7 @@ mod responses {
     use fixture_responses::{ApiError, Client, Error};
 
     fn client(server: &MockServer) -> Client {
-        Client::builder()
-            .base_url(server.uri())
-            .retry_policy(fixture_responses::RetryPolicy::none())
-            .build()
-            .expect("the client builds")
+        pipeline_tests::fixture_client!(fixture_responses, server)
     }
 
     /// Each error status decodes into the schema the operation declares for it: the exact code
@@ -412,11 +366,7 @@ mod responses {
         ];
         for (status, body, expected) in cases {
             let server = MockServer::start().await;
-            Mock::given(method("POST"))
-                .and(path("/widgets/get"))
-                .respond_with(ResponseTemplate::new(status).set_body_json(&body))
-                .mount(&server)
-                .await;
+            answer(&server, "POST", "/widgets/get", ResponseTemplate::new(status).set_body_json(&body)).await;
             let error = client(&server).get_widget().await.unwrap_err();
             let Error::Api { status: got, error, .. } = error else { panic!("expected Error::Api, got {error:?}") };
             assert_eq!(got.as_u16(), status);
@@ -446,11 +396,7 @@ mod responses {
         use fixture_responses::types::RefreshWidgetSuccess;
         for (status, body) in [(200, json!({"id": "w-1"})), (202, json!({"job_id": "j-1", "id": "w-1"}))] {
             let server = MockServer::start().await;
-            Mock::given(method("POST"))
-                .and(path("/widgets/refresh"))
-                .respond_with(ResponseTemplate::new(status).set_body_json(&body))
-                .mount(&server)
-                .await;
+            answer(&server, "POST", "/widgets/refresh", ResponseTemplate::new(status).set_body_json(&body)).await;
             let success = client(&server).refresh_widget().await.expect("a success");
             match (status, success) {
                 (200, RefreshWidgetSuccess::Widget(widget)) => assert_eq!(widget.id, "w-1"),
@@ -463,15 +409,9 @@ mod responses {
     #[tokio::test]
     async fn a_201_is_a_success_and_a_body_of_the_wrong_shape_is_an_unexpected_status() {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/widgets/create"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "w-1"})))
-            .mount(&server)
+        answer(&server, "POST", "/widgets/create", ResponseTemplate::new(201).set_body_json(json!({"id": "w-1"})))
             .await;
-        Mock::given(method("POST"))
-            .and(path("/widgets/get"))
-            .respond_with(ResponseTemplate::new(404).set_body_json(json!({"unrelated": true})))
-            .mount(&server)
+        answer(&server, "POST", "/widgets/get", ResponseTemplate::new(404).set_body_json(json!({"unrelated": true})))
             .await;
         let client = client(&server);
         assert_eq!(client.create_widget().await.expect("201 is a success").id, "w-1");
@@ -485,10 +425,10 @@ mod responses {
 mod multi_file {
     use super::*;
     use fixture_multi_file::types::{GetPetParams, ListPetsParams, NewPet, Owner, Pet};
-    use fixture_multi_file::{Client, RetryPolicy};
+    use fixture_multi_file::Client;
 
     fn client(server: &MockServer) -> Client {
-        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+        pipeline_tests::fixture_client!(fixture_multi_file, server)
     }
 
     #[tokio::test]
@@ -496,20 +436,15 @@ mod multi_file {
         let server = MockServer::start().await;
         let rex = json!({"id": 1, "name": "Rex", "owner": {"name": "Ann", "pets": [{"id": 2, "name": "Tom"}]},
                          "friends": [{"id": 3, "name": "Kit"}]});
-        Mock::given(method("GET"))
-            .and(path("/pets"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [rex.clone()], "next": null})))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/pets/1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(rex.clone()))
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/pets"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 9, "name": "Bo"})))
-            .mount(&server)
+        answer(
+            &server,
+            "GET",
+            "/pets",
+            ResponseTemplate::new(200).set_body_json(json!({"items": [rex.clone()], "next": null})),
+        )
+        .await;
+        answer(&server, "GET", "/pets/1", ResponseTemplate::new(200).set_body_json(rex.clone())).await;
+        answer(&server, "POST", "/pets", ResponseTemplate::new(201).set_body_json(json!({"id": 9, "name": "Bo"})))
             .await;
         let client = client(&server);
 
@@ -545,23 +480,19 @@ mod multi_file {
 mod type_mappings {
     use super::*;
     use fixture_type_mappings::types::{Order, SearchOrdersParams};
-    use fixture_type_mappings::{Client, RetryPolicy};
+    use fixture_type_mappings::Client;
     use rust_decimal::Decimal;
 
     fn client(server: &MockServer) -> Client {
-        Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+        pipeline_tests::fixture_client!(fixture_type_mappings, server)
     }
 
     #[tokio::test]
     async fn a_mapped_query_parameter_is_sent_as_its_json_text_and_money_comes_back_exact() {
-        let server = MockServer::start().await;
         let order = json!({"id": "ord_1", "total": 1234.56, "lines": [], "placed_from": "192.0.2.1"});
-        Mock::given(method("GET"))
-            .and(path("/orders/search"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!([order])))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server =
+            server_answering_once("GET", "/orders/search", ResponseTemplate::new(200).set_body_json(json!([order])))
+                .await;
         let params = SearchOrdersParams::builder().min_total(Decimal::new(1250, 2)).build().expect("valid");
         let orders: Vec<Order> = client(&server).search_orders(&params).await.expect("the call succeeds");
         assert_eq!(orders[0].total, Decimal::new(123456, 2));
@@ -570,15 +501,10 @@ mod type_mappings {
 
     #[tokio::test]
     async fn a_body_with_mapped_types_is_sent_as_the_json_the_spec_describes() {
-        let server = MockServer::start().await;
         let sent = json!({"id": "ord_2", "total": 10.05, "lines": [{"sku": "A", "quantity": 1, "unit_price": 10.05}],
                           "placed_from": "::1", "tags": ["a", "b"]});
-        Mock::given(method("POST"))
-            .and(path("/orders"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(sent.clone()))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server =
+            server_answering_once("POST", "/orders", ResponseTemplate::new(200).set_body_json(sent.clone())).await;
         let order: Order = serde_json::from_value(sent.clone()).unwrap();
         let stored = client(&server).create_order(&order).await.expect("the call succeeds");
         assert_eq!(stored, order);

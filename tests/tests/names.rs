@@ -4,13 +4,14 @@
 //! - `fuzzed_names_never_panic`: a proptest over such names; generation ends in `Ok` or in spec
 //!   errors with pointers, never a panic or invalid Rust (`NAMES_CASES` sets the case count).
 //! - `adversarial_names_compile`: a few fixed specs built from the same names, generated and
-//!   compiled with a real `cargo check --offline`, sharing the workspace's target directory.
+//!   compiled with a real `cargo check --offline`, in the target directory the other compiled
+//!   crates share.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use generator::{Error, Options};
+use pipeline_tests::scratch::ScratchCrate;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -175,11 +176,6 @@ fn fuzzed_names_never_panic() {
         .unwrap_or_else(|error| panic!("{error}"));
 }
 
-/// The workspace root, whose `Cargo.lock` pins the generated crates' dependencies.
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
-}
-
 #[test]
 fn adversarial_names_compile() {
     let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
@@ -209,29 +205,13 @@ fn adversarial_names_compile() {
         // Non-ASCII and punctuation only.
         (spec("日本 API ✓", None, &owned(&["日本", "-", "%s"]), &owned(&["é", "_", "ValidationError"]), "http"), None),
     ];
-    let root = std::env::temp_dir().join(format!("names-compile-{}", std::process::id()));
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
     for (index, (text, cli_name)) in specs.iter().enumerate() {
         let files = match generate(text, cli_name.clone()) {
             Ok(files) => files,
             Err(error) => panic!("spec {index} does not generate: {error}\n{text}"),
         };
-        let dir = root.join(format!("spec{index}"));
-        files.write_to(&dir).expect("the crate is written");
-        std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("the lock file is copied");
-        let output = Command::new(env!("CARGO"))
-            .args(["check", "--offline", "--quiet", "--all-targets"])
-            .current_dir(&dir)
-            // The corpus check's target directory (.ci/corpus): CI builds the dependencies of
-            // generated crates once for both.
-            .env("CARGO_TARGET_DIR", target.join("corpus"))
-            .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "spec {index} does not compile:\n{}\n{text}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        if let Err(stderr) = ScratchCrate::write(&files, &format!("names-compile-spec{index}")).check() {
+            panic!("spec {index} does not compile:\n{stderr}\n{text}");
+        }
     }
-    let _ = std::fs::remove_dir_all(&root);
 }

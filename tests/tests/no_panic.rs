@@ -613,11 +613,11 @@ components:
       allOf:
         - $ref: "#/components/schemas/NewEvent"
         - type: object
-          required: [id]
           properties:
             id: {type: string, readOnly: true}
             at: {type: string, format: date-time}
             previous: {type: [integer, "null"], format: int64, minimum: 0}
+          required: [id]
     Problem:
       type: object
       properties:
@@ -1156,6 +1156,17 @@ fn odd_number(n: u32) -> Value {
     values[n as usize % values.len()].clone()
 }
 
+/// The paths among `mappings` whose node has a `type`, or `fallback` when none has.
+fn typed_or<'p>(doc: &Value, mappings: &[&'p NodePath], fallback: &[&'p NodePath]) -> Vec<&'p NodePath> {
+    let typed: Vec<&NodePath> =
+        mappings.iter().copied().filter(|path| node(doc, path).is_some_and(|n| n.get("type").is_some())).collect();
+    if typed.is_empty() {
+        fallback.to_vec()
+    } else {
+        typed
+    }
+}
+
 /// Applies one mutation; one that finds nothing to act on does nothing.
 fn apply(doc: &mut Value, mutation: &Mutation) {
     let paths = all_paths(doc);
@@ -1407,14 +1418,9 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
             }
         }
         Kind::SetDefault => {
-            let typed: Vec<&NodePath> = mappings
-                .iter()
-                .copied()
-                .filter(|path| node(doc, path).is_some_and(|n| n.get("type").is_some()))
-                .collect();
-            let targets = if typed.is_empty() { schema_targets } else { &typed };
+            let targets = typed_or(doc, &mappings, schema_targets);
             let key = if pick_n % 3 == 2 { "example" } else { "default" };
-            if let Some(path) = pick(targets, at) {
+            if let Some(path) = pick(&targets, at) {
                 insert(doc, path, key, any_value(pick_n / 3));
             }
         }
@@ -1424,14 +1430,9 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
                 "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
                 "minItems", "maxItems", "minProperties", "maxProperties",
             ];
-            let typed: Vec<&NodePath> = mappings
-                .iter()
-                .copied()
-                .filter(|path| node(doc, path).is_some_and(|n| n.get("type").is_some()))
-                .collect();
-            let targets = if typed.is_empty() { schema_targets } else { &typed };
+            let targets = typed_or(doc, &mappings, schema_targets);
             let key = KEYS[pick_n as usize % KEYS.len()];
-            if let Some(path) = pick(targets, at) {
+            if let Some(path) = pick(&targets, at) {
                 insert(doc, path, key, odd_number(pick_n / KEYS.len() as u32));
             }
         }

@@ -4,28 +4,25 @@
 //! client's error bodies keep their explicit nulls.
 
 use fixture_profiles::types::{Preferences, ProfileUpdate, UpdateProfileParams};
-use fixture_profiles::{Client, Error, Nullable, RetryPolicy};
+use fixture_profiles::{Client, Error, Nullable};
+use pipeline_tests::http::{answer, received};
+use pipeline_tests::plaid::{exchange, Exchange};
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+    pipeline_tests::fixture_client!(fixture_profiles, server)
 }
 
 /// Serves `reply` to the PATCH and returns what each request sent.
 async fn patch_server(reply: Value) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path("/profiles/prof_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(reply))
-        .mount(&server)
-        .await;
+    answer(&server, "PATCH", "/profiles/prof_1", ResponseTemplate::new(200).set_body_json(reply)).await;
     server
 }
 
 async fn sent_bodies(server: &MockServer) -> Vec<Value> {
-    let requests: Vec<Request> = server.received_requests().await.expect("requests are recorded");
+    let requests: Vec<Request> = received(server).await;
     requests.iter().map(|request| serde_json::from_slice(&request.body).expect("a JSON body")).collect()
 }
 
@@ -102,7 +99,6 @@ async fn a_value_set_to_null_is_not_checked_and_a_value_is() {
 
 #[tokio::test]
 async fn a_plaid_error_with_explicit_nulls_reaches_the_caller_as_sent() {
-    let server = MockServer::start().await;
     let body = json!({
         "error_type": "INVALID_REQUEST",
         "error_code": "MISSING_FIELDS",
@@ -113,26 +109,9 @@ async fn a_plaid_error_with_explicit_nulls_reaches_the_caller_as_sent() {
         "status": null,
         "suggested_action": null
     });
-    Mock::given(method("POST"))
-        .and(path("/cra/monitoring_insights/get"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(body.clone()))
-        .mount(&server)
-        .await;
-    let client = plaid_client::Client::builder()
-        .base_url(server.uri())
-        .client_id("id")
-        .secret("secret")
-        .retry_policy(plaid_client::RetryPolicy::none())
-        .build()
-        .unwrap();
-    let request = plaid_client::types::CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(
-            plaid_client::types::MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit,
-        )
-        .user_id("usr_1")
-        .build()
-        .unwrap();
-    let error = client.cra_monitoring_insights_get(&request).await.expect_err("a 400");
+    let response = ResponseTemplate::new(400).set_body_json(body.clone());
+    let Exchange { result, .. } = exchange(response, plaid_client::RetryPolicy::none()).await;
+    let error = result.expect_err("a 400");
     let plaid = error.api_error().expect("the declared error body");
     assert!(plaid.suggested_action.is_null() && plaid.status.is_null() && plaid.error_code_reason.is_null());
     assert_eq!(serde_json::to_value(plaid).unwrap(), body);

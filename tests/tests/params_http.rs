@@ -9,13 +9,14 @@ use fixture_object_params::types::{
     PointId, ProductFilter, ProductFilterPrice, ProductFilterSize, ProductFilterVariantsItem, SearchProductsBounds,
     SearchProductsPage, SearchProductsParams, SearchProductsTheme, SearchProductsWhere, SearchProductsXContext,
 };
-use fixture_object_params::{Client, RetryPolicy};
+use fixture_object_params::Client;
+use pipeline_tests::http::{header_values, only_request, pairs, query_pairs, sent_by};
 use serde_json::json;
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("the client builds")
+    pipeline_tests::fixture_client!(fixture_object_params, server)
 }
 
 /// A server that answers every request with `status` (and an empty JSON object for 200).
@@ -25,27 +26,6 @@ async fn mock_server(status: u16) -> MockServer {
     let response = if status == 200 { response.set_body_json(json!({})) } else { response };
     Mock::given(method("GET")).respond_with(response).mount(&server).await;
     server
-}
-
-/// The single request the server received.
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("request recording is on");
-    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
-    requests.remove(0)
-}
-
-/// The decoded query pairs of a request, in order.
-fn query_pairs(request: &Request) -> Vec<(String, String)> {
-    request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
-/// The values a request has for header `name`.
-fn header_values(request: &Request, name: &str) -> Vec<String> {
-    request.headers.get_all(name).iter().map(|v| v.to_str().expect("header value is text").to_string()).collect()
 }
 
 fn filter() -> ProductFilter {
@@ -142,24 +122,19 @@ async fn absent_optional_parameters_send_nothing() {
 
 #[tokio::test]
 async fn union_parameters_are_written_as_their_variant() {
-    let server = mock_server(200).await;
-    let params = GetPointParams::builder()
-        .point_id(PointId::String("550e8400-e29b-41d4-a716-446655440000".into()))
-        .consistency(GetPointConsistency::GetPointConsistencyVariant2(GetPointConsistencyVariant2::Majority))
-        .build()
-        .unwrap();
-    client(&server).get_point(&params).await.expect("the call succeeds");
-    let request = only_request(&server).await;
-    assert_eq!(request.url.path(), "/points/550e8400-e29b-41d4-a716-446655440000");
-    assert_eq!(query_pairs(&request), pairs(&[("consistency", "majority")]));
-
-    let server = mock_server(200).await;
-    let params =
-        GetPointParams::builder().point_id(PointId::Integer(42)).consistency(GetPointConsistency::Integer(3)).build();
-    client(&server).get_point(&params.unwrap()).await.expect("the call succeeds");
-    let request = only_request(&server).await;
-    assert_eq!(request.url.path(), "/points/42");
-    assert_eq!(query_pairs(&request), pairs(&[("consistency", "3")]));
+    let uuid = "550e8400-e29b-41d4-a716-446655440000";
+    let majority = GetPointConsistency::GetPointConsistencyVariant2(GetPointConsistencyVariant2::Majority);
+    let cases = [
+        (PointId::String(uuid.into()), majority, format!("/points/{uuid}"), "majority"),
+        (PointId::Integer(42), GetPointConsistency::Integer(3), "/points/42".to_string(), "3"),
+    ];
+    for (point_id, consistency, expected_path, expected_consistency) in cases {
+        let server = mock_server(200).await;
+        let params = GetPointParams::builder().point_id(point_id).consistency(consistency).build().unwrap();
+        let request = sent_by(&server, client(&server).get_point(&params)).await;
+        assert_eq!(request.url.path(), expected_path);
+        assert_eq!(query_pairs(&request), pairs(&[("consistency", expected_consistency)]));
+    }
 }
 
 #[tokio::test]
@@ -170,8 +145,7 @@ async fn label_and_matrix_path_parameters() {
         .layers(GetTileLayers { base: Some("road map".into()), overlay: Some("traffic".into()) })
         .build()
         .unwrap();
-    client(&server).get_tile(&params).await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client(&server).get_tile(&params)).await;
     assert_eq!(request.url.path(), "/tiles/.3.4.5/;layers=base,road%20map,overlay,traffic");
 }
 
@@ -187,8 +161,7 @@ async fn path_mistakes_of_real_specs_are_tolerated() {
         .order_id("o9")
         .build()
         .unwrap();
-    client(&server).get_code_order(&params).await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client(&server).get_code_order(&params)).await;
     assert_eq!(request.url.path(), "/codes/A%2F1/users/u1/orders/o9");
     assert_eq!(query_pairs(&request), pairs(&[("shortCode", "B 2")]));
 }

@@ -6,20 +6,11 @@
 //! the schema it references and on array items) and for builders and unions.
 
 use fixture_profiles::types::{GetProfileParams, Preferences, ProfileUpdate};
-use plaid_client::types::{CraMonitoringInsightsGetRequest, MonitoringConsumerReportPermissiblePurpose};
+use pipeline_tests::plaid::{exchange, spec_example, Exchange};
+use plaid_client::RetryPolicy;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// The `example` of the 200 response of the Plaid operation, as JSON.
-fn spec_example() -> Value {
-    let path = pipeline_tests::workspace_root().join("spec/openapi.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is valid YAML");
-    let example = &spec["paths"]["/cra/monitoring_insights/get"]["post"]["responses"]["200"]["content"]
-        ["application/json"]["example"];
-    serde_json::to_value(example).expect("the example converts to JSON")
-}
 
 /// Sets the value at a JSON pointer that exists in `value`.
 #[track_caller]
@@ -78,26 +69,9 @@ fn assert_hidden(what: &str, debug: &str) {
 
 #[tokio::test]
 async fn a_reports_personal_data_and_undeclared_values_never_show_in_debug() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/cra/monitoring_insights/get"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(report_with_sentinels()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = plaid_client::Client::builder()
-        .base_url(server.uri())
-        .client_id("client-id")
-        .secret("secret")
-        .retry_policy(plaid_client::RetryPolicy::none())
-        .build()
-        .expect("the client builds");
-    let request = CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
-        .user_id("usr_1")
-        .build()
-        .expect("a valid request");
-    let report = client.cra_monitoring_insights_get(&request).await.expect("the call succeeds");
+    let response = ResponseTemplate::new(200).set_body_json(report_with_sentinels());
+    let Exchange { result, .. } = exchange(response, RetryPolicy::none()).await;
+    let report = result.expect("the call succeeds");
 
     // The values are all there, unchanged, for code that reads them.
     let account = &report.items[0].accounts.as_ref().unwrap()[0];
@@ -164,11 +138,7 @@ async fn what_a_spec_marks_never_shows_in_debug_at_any_depth() {
         .respond_with(ResponseTemplate::new(200).set_body_json(profile()))
         .mount(&server)
         .await;
-    let client = fixture_profiles::Client::builder()
-        .base_url(server.uri())
-        .retry_policy(fixture_profiles::RetryPolicy::none())
-        .build()
-        .expect("the client builds");
+    let client = pipeline_tests::fixture_client!(fixture_profiles, server);
     let params = GetProfileParams::builder().id("prof_1").build().expect("valid parameters");
     let profile = client.get_profile(&params).await.expect("the call succeeds");
     assert_eq!(profile.password.as_ref().map(|password| password.expose()), Some("SENTINEL-PASSWORD"));

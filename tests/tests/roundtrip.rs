@@ -1,25 +1,12 @@
 //! Decoding and re-encoding the spec's own example through the generated types: nothing the server sends may be
 //! lost or altered on the way through the client.
 
+use pipeline_tests::plaid::spec_example;
 use plaid_client::types::{
     BaseReportTransaction, CraMonitoringInsightsGetResponse, MonitoringItemStatusCode, PlaidError, PlaidErrorType,
 };
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-
-/// The `example` of the 200 response of `POST /cra/monitoring_insights/get`, as JSON.
-fn spec_example() -> Value {
-    let path = pipeline_tests::workspace_root().join("spec/openapi.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is valid YAML");
-    let example = &spec["paths"]["/cra/monitoring_insights/get"]["post"]["responses"]["200"]["content"]
-        ["application/json"]["example"];
-    assert!(example.is_mapping(), "the 200 response has an example object, got {example:?}");
-    let example = serde_json::to_value(example).expect("the example converts to JSON");
-    // Guard against a spec edit silently shrinking the example this file relies on.
-    assert!(example["items"].as_array().is_some_and(|items| items.len() >= 2), "the example has several items");
-    example
-}
 
 fn decode(value: &Value) -> CraMonitoringInsightsGetResponse {
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the value does not decode: {e}"))

@@ -12,9 +12,11 @@ use std::time::Duration;
 use fixture_security::{
     BuildError, Client, ClientBuilder, Environment, Error, RetryPolicy, Secret, TokenError, TokenFuture, TokenSource,
 };
+use pipeline_tests::http::{answer, header, only_request, pairs, query_pairs, received, sent_by, Sequence};
+use pipeline_tests::{assert_debug_shows_none, assert_shows_none, assert_text_shows_none, RestoreEnv};
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "bearer-token-7f3a";
 const PASSWORD: &str = "pass-word-91c2";
@@ -28,11 +30,7 @@ const SECRETS: &[&str] = &[TOKEN, PASSWORD, QUERY_KEY, HEADER_KEY, COOKIE, "opaq
 /// `/api/v1/pets` with a message.
 async fn mock_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/pets"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "hi"})))
-        .mount(&server)
-        .await;
+    answer(&server, "GET", "/api/v1/pets", ResponseTemplate::new(200).set_body_json(json!({"message": "hi"}))).await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     server
 }
@@ -42,25 +40,16 @@ fn builder(server: &MockServer) -> ClientBuilder {
     Client::builder().environment(Environment::Relative).host(server.uri()).retry_policy(RetryPolicy::none())
 }
 
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("request recording is on");
-    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
-    requests.remove(0)
-}
-
-fn header(request: &Request, name: &str) -> Option<String> {
-    request.headers.get(name).map(|value| value.to_str().expect("header value is text").to_string())
-}
-
-fn assert_no_secret(text: &str) {
-    for secret in SECRETS {
-        assert!(!text.contains(secret), "a credential leaked into: {text}");
-    }
-}
-
+/// Asserts that no credential shows in `value`'s `Display` or `Debug` forms.
+#[track_caller]
 fn assert_quiet(value: &(impl Display + Debug)) {
-    assert_no_secret(&value.to_string());
-    assert_no_secret(&format!("{value:?}"));
+    assert_shows_none(value, SECRETS);
+}
+
+/// Asserts that no credential shows in the `Debug` forms of a client or a builder.
+#[track_caller]
+fn assert_quiet_debug(value: &impl Debug) {
+    assert_debug_shows_none(value, SECRETS);
 }
 
 #[tokio::test]
@@ -89,18 +78,16 @@ fn a_relative_server_without_a_host_is_a_clear_build_error() {
 async fn the_document_security_sends_a_bearer_token() {
     let server = mock_server().await;
     let client = builder(&server).bearer_auth(TOKEN).build().expect("builds");
-    client.list_pets().await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.list_pets()).await;
     assert_eq!(header(&request, "authorization").as_deref(), Some(format!("Bearer {TOKEN}").as_str()));
-    assert_quiet_client(&client);
+    assert_quiet_debug(&client);
 }
 
 #[tokio::test]
 async fn an_operation_with_empty_security_sends_nothing() {
     let server = mock_server().await;
     let client = builder(&server).bearer_auth(TOKEN).header_key(HEADER_KEY).build().expect("builds");
-    client.get_public().await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.get_public()).await;
     assert_eq!(header(&request, "authorization"), None);
     assert_eq!(header(&request, "x-api-key"), None);
 }
@@ -109,19 +96,17 @@ async fn an_operation_with_empty_security_sends_nothing() {
 async fn basic_auth_is_base64_of_username_and_password() {
     let server = mock_server().await;
     let client = builder(&server).basic_auth("aladdin", "opensesame").build().expect("builds");
-    client.with_basic().await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.with_basic()).await;
     assert_eq!(header(&request, "authorization").as_deref(), Some("Basic YWxhZGRpbjpvcGVuc2VzYW1l"));
 
     // Padding: 7 bytes and 4 bytes.
     for (username, password, expected) in [("user", "pw", "Basic dXNlcjpwdw=="), ("ab", "c", "Basic YWI6Yw==")] {
         let server = server_204().await;
         let client = builder(&server).basic_auth(username, password).build().expect("builds");
-        client.with_basic().await.expect("the call succeeds");
-        assert_eq!(header(&only_request(&server).await, "authorization").as_deref(), Some(expected));
+        assert_eq!(header(&sent_by(&server, client.with_basic()).await, "authorization").as_deref(), Some(expected));
     }
     let client = Client::builder().base_url("http://127.0.0.1:9").basic_auth("user", PASSWORD).build().unwrap();
-    assert_quiet_client(&client);
+    assert_quiet_debug(&client);
 }
 
 async fn server_204() -> MockServer {
@@ -135,11 +120,8 @@ async fn a_query_key_is_appended_after_the_parameters() {
     let server = mock_server().await;
     let client = builder(&server).query_key(QUERY_KEY).build().expect("builds");
     let params = fixture_security::types::WithQueryKeyParams::builder().limit(5).build().expect("valid");
-    client.with_query_key(&params).await.expect("the call succeeds");
-    let request = only_request(&server).await;
-    let pairs: Vec<(String, String)> =
-        request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    assert_eq!(pairs, vec![("limit".to_string(), "5".to_string()), ("api_key".to_string(), QUERY_KEY.to_string())]);
+    let request = sent_by(&server, client.with_query_key(&params)).await;
+    assert_eq!(query_pairs(&request), pairs(&[("limit", "5"), ("api_key", QUERY_KEY)]));
 }
 
 #[tokio::test]
@@ -156,7 +138,7 @@ async fn a_transport_error_does_not_show_a_query_key() {
     assert_quiet(&err);
     let mut source = std::error::Error::source(&err);
     while let Some(error) = source {
-        assert_no_secret(&error.to_string());
+        assert_text_shows_none(&error.to_string(), SECRETS);
         source = error.source();
     }
 }
@@ -165,8 +147,7 @@ async fn a_transport_error_does_not_show_a_query_key() {
 async fn a_combination_sends_the_header_and_the_cookie_together() {
     let server = mock_server().await;
     let client = builder(&server).header_key(HEADER_KEY).session_cookie(COOKIE).build().expect("builds");
-    client.with_combination().await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.with_combination()).await;
     assert_eq!(header(&request, "x-api-key").as_deref(), Some(HEADER_KEY));
     assert_eq!(header(&request, "cookie").as_deref(), Some(format!("session={COOKIE}").as_str()));
 }
@@ -176,8 +157,7 @@ async fn cookie_parameters_and_a_cookie_credential_share_one_header() {
     let server = mock_server().await;
     let client = builder(&server).session_cookie(COOKIE).build().expect("builds");
     let params = fixture_security::types::WithCookieParameterParams::builder().theme("dark").build().expect("valid");
-    client.with_cookie_parameter(&params).await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.with_cookie_parameter(&params)).await;
     assert_eq!(request.headers.get_all("cookie").iter().count(), 1, "one Cookie header");
     assert_eq!(header(&request, "cookie").as_deref(), Some(format!("theme=dark; session={COOKIE}").as_str()));
 }
@@ -195,7 +175,7 @@ async fn half_a_combination_is_a_clear_error_and_nothing_is_sent() {
     let text = err.to_string();
     assert!(text.contains("`withCombination`") && text.contains("`header_key` and `session_cookie`"), "{text}");
     assert_quiet(&err);
-    assert!(server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+    assert!(received(&server).await.is_empty(), "nothing may be sent");
 }
 
 #[tokio::test]
@@ -203,8 +183,7 @@ async fn the_first_alternative_whose_credentials_are_all_given_is_sent() {
     // OAuth2 first, when given.
     let server = mock_server().await;
     let client = builder(&server).oauth(TOKEN).header_key(HEADER_KEY).query_key(QUERY_KEY).build().unwrap();
-    client.with_alternatives().await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.with_alternatives()).await;
     assert_eq!(header(&request, "authorization").as_deref(), Some(format!("Bearer {TOKEN}").as_str()));
     assert_eq!(header(&request, "x-api-key"), None);
     assert_eq!(request.url.query(), None);
@@ -213,8 +192,7 @@ async fn the_first_alternative_whose_credentials_are_all_given_is_sent() {
     let server = mock_server().await;
     let client =
         builder(&server).header_key(HEADER_KEY).query_key(QUERY_KEY).basic_auth("u", PASSWORD).build().unwrap();
-    client.with_alternatives().await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.with_alternatives()).await;
     assert_eq!(header(&request, "x-api-key").as_deref(), Some(HEADER_KEY));
     assert_eq!(request.url.query(), Some(format!("api_key={QUERY_KEY}").as_str()));
     assert_eq!(header(&request, "authorization"), None);
@@ -222,8 +200,7 @@ async fn the_first_alternative_whose_credentials_are_all_given_is_sent() {
     // An incomplete combination is skipped: basic auth.
     let server = mock_server().await;
     let client = builder(&server).header_key(HEADER_KEY).basic_auth("u", PASSWORD).build().unwrap();
-    client.with_alternatives().await.expect("the call succeeds");
-    let request = only_request(&server).await;
+    let request = sent_by(&server, client.with_alternatives()).await;
     assert!(header(&request, "authorization").unwrap().starts_with("Basic "));
     assert_eq!(header(&request, "x-api-key"), None);
 
@@ -244,21 +221,22 @@ async fn optional_credentials_are_sent_when_given() {
     assert_eq!(header(&only_request(&server).await, "x-api-key"), None);
 
     let server = mock_server().await;
-    builder(&server).header_key(HEADER_KEY).build().unwrap().optional_auth().await.expect("the call succeeds");
-    assert_eq!(header(&only_request(&server).await, "x-api-key").as_deref(), Some(HEADER_KEY));
+    assert_eq!(
+        header(
+            &sent_by(&server, builder(&server).header_key(HEADER_KEY).build().unwrap().optional_auth()).await,
+            "x-api-key"
+        )
+        .as_deref(),
+        Some(HEADER_KEY)
+    );
 }
 
 #[tokio::test]
 async fn a_token_source_is_asked_before_every_call_and_every_retry() {
     let server = MockServer::start().await;
-    // The first attempt fails with 503, the retry succeeds.
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    // The first attempt fails with 503, the retry and every later request succeed.
+    let responses = Sequence::new([ResponseTemplate::new(503), ResponseTemplate::new(204)]);
+    Mock::given(method("GET")).respond_with(responses).mount(&server).await;
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
     let client = Client::builder()
@@ -273,11 +251,11 @@ async fn a_token_source_is_asked_before_every_call_and_every_retry() {
         .expect("builds");
     client.with_alternatives().await.expect("the retry succeeds");
     client.with_alternatives().await.expect("the second call succeeds");
-    let requests = server.received_requests().await.unwrap();
+    let requests = received(&server).await;
     let tokens: Vec<String> = requests.iter().map(|r| header(r, "authorization").unwrap()).collect();
     assert_eq!(tokens, ["Bearer refreshed-token-1", "Bearer refreshed-token-2", "Bearer refreshed-token-3"]);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
-    assert_quiet_client(&client);
+    assert_quiet_debug(&client);
 }
 
 /// A token source written as a type, caching its token, as an OAuth2 client would.
@@ -316,7 +294,7 @@ async fn a_failing_token_source_is_a_credential_error_and_nothing_is_sent() {
     let Error::Credential { name, .. } = &err else { panic!("expected Credential: {err:?}") };
     assert_eq!(*name, "bearer_auth");
     assert!(err.to_string().contains("`bearer_auth`"), "{err}");
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(received(&server).await.is_empty());
 
     // A token that cannot be a header value is refused, not sent.
     let client = builder(&server)
@@ -326,24 +304,25 @@ async fn a_failing_token_source_is_a_credential_error_and_nothing_is_sent() {
     let err = client.list_pets().await.unwrap_err();
     assert!(matches!(err, Error::InvalidCredential { name: "bearer_auth" }), "{err:?}");
     assert_quiet(&err);
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(received(&server).await.is_empty());
 }
 
 #[tokio::test]
 async fn other_http_schemes_send_the_authorization_value_as_given() {
     let server = mock_server().await;
     let client = builder(&server).negotiate(NEGOTIATE).build().unwrap();
-    client.with_negotiate().await.expect("the call succeeds");
-    assert_eq!(header(&only_request(&server).await, "authorization").as_deref(), Some(NEGOTIATE));
-    assert_quiet_client(&client);
+    assert_eq!(header(&sent_by(&server, client.with_negotiate()).await, "authorization").as_deref(), Some(NEGOTIATE));
+    assert_quiet_debug(&client);
 }
 
 #[tokio::test]
 async fn a_scheme_named_like_a_builder_method_gets_another_setter() {
     let server = mock_server().await;
     let client = builder(&server).timeout(Duration::from_secs(5)).timeout_2(HEADER_KEY).build().unwrap();
-    client.with_timeout_key().await.expect("the call succeeds");
-    assert_eq!(header(&only_request(&server).await, "x-timeout-key").as_deref(), Some(HEADER_KEY));
+    assert_eq!(
+        header(&sent_by(&server, client.with_timeout_key()).await, "x-timeout-key").as_deref(),
+        Some(HEADER_KEY)
+    );
 }
 
 #[test]
@@ -371,24 +350,26 @@ fn builders_and_clients_do_not_show_credentials() {
         .session_cookie(COOKIE)
         .oauth_source(|| async { Ok::<_, TokenError>(Secret::new(TOKEN)) })
         .negotiate(NEGOTIATE);
-    assert_no_secret(&format!("{builder:?}"));
-    assert_quiet_client(&builder.build().unwrap());
-}
-
-fn assert_quiet_client(client: &Client) {
-    assert_no_secret(&format!("{client:?}"));
+    assert_quiet_debug(&builder);
+    assert_quiet_debug(&builder.build().unwrap());
 }
 
 #[test]
 fn from_env_reads_every_kind_of_credential_and_the_host() {
+    let _restore = RestoreEnv::save_and_clear(&[
+        "FIXTURE_SECURITY_BEARER_AUTH",
+        "FIXTURE_SECURITY_BASIC_AUTH_USERNAME",
+        "FIXTURE_SECURITY_BASIC_AUTH_PASSWORD",
+        "FIXTURE_SECURITY_QUERY_KEY",
+        "FIXTURE_SECURITY_HOST",
+    ]);
     std::env::set_var("FIXTURE_SECURITY_BEARER_AUTH", TOKEN);
     std::env::set_var("FIXTURE_SECURITY_BASIC_AUTH_USERNAME", "user");
     std::env::set_var("FIXTURE_SECURITY_BASIC_AUTH_PASSWORD", PASSWORD);
     std::env::set_var("FIXTURE_SECURITY_QUERY_KEY", QUERY_KEY);
     std::env::set_var("FIXTURE_SECURITY_HOST", "https://api.example.test/");
     let builder = Client::builder().from_env().expect("reads");
-    let debug = format!("{builder:?}");
-    assert_no_secret(&debug);
+    assert_quiet_debug(&builder);
     let client = builder.build().expect("builds");
     assert_eq!(client.base_url(), "https://api.example.test/api/v1");
 
@@ -396,7 +377,4 @@ fn from_env_reads_every_kind_of_credential_and_the_host() {
     std::env::remove_var("FIXTURE_SECURITY_BASIC_AUTH_PASSWORD");
     let err = Client::builder().from_env().unwrap_err();
     assert!(matches!(err, BuildError::MissingEnv { var: "FIXTURE_SECURITY_BASIC_AUTH_PASSWORD" }), "{err:?}");
-    for var in ["BEARER_AUTH", "BASIC_AUTH_USERNAME", "QUERY_KEY", "HOST"] {
-        std::env::remove_var(format!("FIXTURE_SECURITY_{var}"));
-    }
 }

@@ -7,23 +7,19 @@
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use plaid_client::types::{CraMonitoringInsightsGetRequest, MonitoringConsumerReportPermissiblePurpose};
-use plaid_client::{Client, Error, RetryPolicy};
-use serde_json::{json, Value};
+use pipeline_tests::http::requests_seen;
+use pipeline_tests::plaid::{
+    client_for, exchange, invalid_request, plaid_error, quick_retries, spec_example, Exchange, EXAMPLE_REQUEST_ID,
+    OPERATION_ID, OPERATION_PATH, SECRET, USER_ID,
+};
+use plaid_client::{Error, RetryPolicy};
+use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const CLIENT_ID: &str = "client-tracing-42";
-const SECRET: &str = "sk-tracing-9b8e1f0c";
-const OPERATION_ID: &str = "craMonitoringInsightsGet";
-const OPERATION_PATH: &str = "/cra/monitoring_insights/get";
-const USER_ID: &str = "usr_tracing_c0ffee";
-/// The `request_id` of the spec's 200 example.
-const EXAMPLE_REQUEST_ID: &str = "Tz8qW3mKp5Lx2Rb";
 const ERROR_REQUEST_ID: &str = "req-trace-500";
 const ERROR_MESSAGE: &str = "the ledger service fell over";
 /// The value of a response header, which must not be traced either.
@@ -71,35 +67,6 @@ fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
     (captured, guard)
 }
 
-fn spec_example() -> Value {
-    let path = pipeline_tests::workspace_root().join("spec/openapi.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is valid YAML");
-    let example = &spec["paths"][OPERATION_PATH]["post"]["responses"]["200"]["content"]["application/json"]["example"];
-    serde_json::to_value(example).expect("the example converts to JSON")
-}
-
-fn client_for(base_url: impl Into<String>) -> Client {
-    Client::builder()
-        .base_url(base_url)
-        .client_id(CLIENT_ID)
-        .secret(SECRET)
-        .timeout(Duration::from_secs(5))
-        .retry_policy(
-            RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(50)),
-        )
-        .build()
-        .expect("the client builds")
-}
-
-fn request() -> CraMonitoringInsightsGetRequest {
-    CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
-        .user_id(USER_ID)
-        .build()
-        .expect("the request is valid")
-}
-
 /// Asserts that the captured output holds no credential and no body content.
 #[track_caller]
 fn assert_nothing_sensitive(output: &str) {
@@ -139,35 +106,17 @@ async fn api_call_span_records_the_call_and_nothing_sensitive() {
     let (captured, _guard) = capture();
 
     // A successful call.
-    let ok_server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPERATION_PATH))
-        .respond_with(
-            ResponseTemplate::new(200).insert_header("x-session-hint", HEADER_VALUE).set_body_json(spec_example()),
-        )
-        .expect(1)
-        .mount(&ok_server)
-        .await;
-    let report = client_for(ok_server.uri()).cra_monitoring_insights_get(&request()).await.expect("the call succeeds");
-    assert_eq!(report.request_id, EXAMPLE_REQUEST_ID);
+    let ok = ResponseTemplate::new(200).insert_header("x-session-hint", HEADER_VALUE).set_body_json(spec_example());
+    let Exchange { server: ok_server, result, .. } = exchange(ok, quick_retries(2)).await;
+    assert_eq!(result.expect("the call succeeds").request_id, EXAMPLE_REQUEST_ID);
     let success = captured.text();
 
     // A call that fails with 500 on every attempt (one attempt and two retries).
-    let failing_server = MockServer::start().await;
-    let error_body = json!({
-        "error_type": "API_ERROR",
-        "error_code": "INTERNAL_SERVER_ERROR",
-        "error_message": ERROR_MESSAGE,
-        "display_message": null,
-        "request_id": ERROR_REQUEST_ID
-    });
-    Mock::given(method("POST"))
-        .and(path(OPERATION_PATH))
-        .respond_with(ResponseTemplate::new(500).set_body_json(error_body))
-        .expect(3)
-        .mount(&failing_server)
-        .await;
-    let err = client_for(failing_server.uri()).cra_monitoring_insights_get(&request()).await.unwrap_err();
+    let mut error_body = plaid_error("API_ERROR", "INTERNAL_SERVER_ERROR", ERROR_REQUEST_ID);
+    error_body["error_message"] = json!(ERROR_MESSAGE);
+    let failing = ResponseTemplate::new(500).set_body_json(error_body);
+    let Exchange { server: failing_server, result, .. } = exchange(failing, quick_retries(2)).await;
+    let err = result.unwrap_err();
     assert!(matches!(&err, Error::Api { status, .. } if status.as_u16() == 500), "{err:?}");
     let all = captured.text();
     let failure = &all[success.len()..];
@@ -210,10 +159,8 @@ async fn api_call_span_records_the_call_and_nothing_sensitive() {
     // The client id is not a secret (it may or may not show); the secret and the bodies must not.
     assert_nothing_sensitive(&all);
 
-    assert_eq!(ok_server.received_requests().await.unwrap().len(), 1);
-    assert_eq!(failing_server.received_requests().await.unwrap().len(), 3);
-    ok_server.verify().await;
-    failing_server.verify().await;
+    assert_eq!(requests_seen(&ok_server).await, 1);
+    assert_eq!(requests_seen(&failing_server).await, 3);
 }
 
 #[tokio::test]
@@ -221,22 +168,15 @@ async fn no_span_for_a_request_that_fails_validation() {
     // Validation happens before the call starts, so nothing is traced (and nothing sent).
     let (captured, _guard) = capture();
     let server = MockServer::start().await;
-    let client = client_for(server.uri());
-    let invalid = CraMonitoringInsightsGetRequest {
-        client_id: None,
-        secret: None,
-        user_id: Some(USER_ID.to_string()),
-        consumer_report_permissible_purpose: MonitoringConsumerReportPermissiblePurpose::Unknown("NOPE".into()),
-        user_token: None,
-    };
+    let client = client_for(server.uri(), RetryPolicy::none());
 
-    let err = client.cra_monitoring_insights_get(&invalid).await.unwrap_err();
+    let err = client.cra_monitoring_insights_get(&invalid_request()).await.unwrap_err();
 
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
     let output = captured.text();
     assert!(!output.contains("api_call"), "{output}");
     assert_nothing_sensitive(&output);
-    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+    assert_eq!(requests_seen(&server).await, 0);
 }
 
 #[tokio::test]

@@ -1,11 +1,19 @@
 //! Request builders and client-side validation of the generated request type.
 
-use plaid_client::types::{CraMonitoringInsightsGetRequest, MonitoringConsumerReportPermissiblePurpose};
+use plaid_client::types::{
+    CraMonitoringInsightsGetRequest, CraMonitoringInsightsGetRequestBuilder, MonitoringConsumerReportPermissiblePurpose,
+};
 use plaid_client::validation::Problem;
 use plaid_client::Validate;
 use serde_json::json;
 
 const PURPOSE_FIELD: &str = "consumer_report_permissible_purpose";
+
+/// A builder with its one required field set: the purpose is an account review.
+fn account_review() -> CraMonitoringInsightsGetRequestBuilder {
+    CraMonitoringInsightsGetRequest::builder()
+        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
+}
 
 #[test]
 fn builder_without_required_field_fails_naming_it() {
@@ -24,11 +32,7 @@ fn empty_builder_fails_on_the_required_field() {
 
 #[test]
 fn builder_with_required_field_serializes_only_the_set_fields() {
-    let request = CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
-        .user_id("usr_123")
-        .build()
-        .expect("all required fields are set");
+    let request = account_review().user_id("usr_123").build().expect("all required fields are set");
     assert_eq!(
         request.consumer_report_permissible_purpose,
         MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit
@@ -82,10 +86,7 @@ fn builder_with_every_field_serializes_every_field() {
 
 #[test]
 fn built_request_passes_validation() {
-    let request = CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
-        .build()
-        .unwrap();
+    let request = account_review().build().unwrap();
     assert_eq!(request.validate(), Ok(()));
 }
 
@@ -136,10 +137,7 @@ fn unknown_wire_value_deserializes_to_the_catch_all_and_is_caught_by_validation(
 
 #[test]
 fn debug_of_request_and_builder_hides_the_secret() {
-    let builder = CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
-        .user_id("usr_123")
-        .secret("s3cr3t-value");
+    let builder = account_review().user_id("usr_123").secret("s3cr3t-value");
     let builder_debug = format!("{builder:?}");
     let builder_pretty = format!("{builder:#?}");
     let request = builder.build().unwrap();
@@ -158,11 +156,7 @@ fn debug_of_request_and_builder_hides_the_secret() {
 
 #[test]
 fn the_user_token_is_a_secret_in_debug_but_sent_as_is() {
-    let request = CraMonitoringInsightsGetRequest::builder()
-        .consumer_report_permissible_purpose(MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit)
-        .user_token("user-sandbox-0f1e2d3c")
-        .build()
-        .expect("a valid request");
+    let request = account_review().user_token("user-sandbox-0f1e2d3c").build().expect("a valid request");
     let debug = format!("{request:?}");
     assert!(!debug.contains("user-sandbox-0f1e2d3c") && debug.contains("[redacted]"), "{debug}");
     let json = serde_json::to_value(&request).unwrap();

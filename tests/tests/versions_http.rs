@@ -2,22 +2,11 @@
 //! 3.1) and the `swagger2` fixture (Swagger 2.0) — against a local mock server: what the
 //! normalising step read from each construct goes over the wire as the spec means it.
 
+use pipeline_tests::http::{answer, header, only_request, received, server_answering_once};
 use serde_json::{json, Value};
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
-/// Every request the server received.
-async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("request recording is on")
-}
-
-/// The single request the server received.
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
-    requests.remove(0)
-}
-
+/// The body of a request, as JSON.
 fn body_json(request: &Request) -> Value {
     serde_json::from_slice(&request.body).expect("the body is JSON")
 }
@@ -28,15 +17,10 @@ mod openapi31 {
         BankTransfer, Card, CardType, GetPaymentParams, NewPayment, NewPaymentMethod, NewPaymentReference,
         PaymentChannel, PaymentMethod, Status,
     };
-    use fixture_openapi31::{Client, Error, RetryPolicy};
+    use fixture_openapi31::{Client, Error};
 
     fn client(server: &MockServer) -> Client {
-        Client::builder()
-            .base_url(server.uri())
-            .bearer("t0ken")
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .expect("the client builds")
+        pipeline_tests::fixture_client!(fixture_openapi31, server, bearer("t0ken"))
     }
 
     fn card() -> NewPaymentMethod {
@@ -45,16 +29,10 @@ mod openapi31 {
 
     #[tokio::test]
     async fn a_body_with_type_lists_const_and_unions_goes_out_as_json() {
-        let server = MockServer::start().await;
         let payment = json!({"id": "p1", "amount": 1200, "status": "pending", "settled_at": null, "fee": null,
             "method": {"type": "bank_transfer", "iban": "DE00"}});
-        Mock::given(method("POST"))
-            .and(path("/payments"))
-            .and(header("authorization", "Bearer t0ken"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(&payment))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server =
+            server_answering_once("POST", "/payments", ResponseTemplate::new(201).set_body_json(&payment)).await;
         let body = NewPayment::builder()
             .amount(1200)
             .memo("rent")
@@ -76,9 +54,10 @@ mod openapi31 {
         assert!(
             matches!(created.method, Some(PaymentMethod::BankTransfer(BankTransfer { ref iban, .. })) if iban == "DE00")
         );
-        let sent = body_json(&only_request(&server).await);
+        let request = only_request(&server).await;
+        assert_eq!(header(&request, "authorization").as_deref(), Some("Bearer t0ken"));
         assert_eq!(
-            sent,
+            body_json(&request),
             json!({"amount": 1200, "memo": "rent", "method": {"type": "card", "last4": "4242"}, "reference": 7,
                 "metadata": {"category": "home"}, "split": [600, "alice"]})
         );
@@ -116,15 +95,15 @@ mod openapi31 {
     #[tokio::test]
     async fn unknown_enum_values_from_defs_are_kept_and_an_optional_body_may_be_left_out() {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/payments/p2"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"id": "p2", "amount": 5, "status": "disputed",
+        answer(
+            &server,
+            "GET",
+            "/payments/p2",
+            ResponseTemplate::new(200).set_body_json(json!({"id": "p2", "amount": 5, "status": "disputed",
                 "fee": {"amount": 1, "currency": "EUR"}, "note": null, "channel": 2})),
-            )
-            .mount(&server)
-            .await;
-        Mock::given(method("POST")).and(path("/pings")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        )
+        .await;
+        answer(&server, "POST", "/pings", ResponseTemplate::new(204)).await;
         let client = client(&server);
         let params = GetPaymentParams::builder().id("p2").build().expect("valid parameters");
         let payment = client.get_payment(&params).await.expect("the call succeeds");
@@ -154,15 +133,10 @@ mod swagger2 {
         DownloadNoteParams, ListNotesParams, NewNote, SetLabelParams, SetLabelRequest, SetLabelRequestColor,
         UploadAttachmentParams, UploadAttachmentRequest,
     };
-    use fixture_swagger2::{Binary, Client, Environment, Error, RetryPolicy};
+    use fixture_swagger2::{Binary, Client, Environment, Error};
 
     fn client(server: &MockServer) -> Client {
-        Client::builder()
-            .base_url(server.uri())
-            .api_key("k3y")
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .expect("the client builds")
+        pipeline_tests::fixture_client!(fixture_swagger2, server, api_key("k3y"))
     }
 
     #[test]
@@ -172,18 +146,9 @@ mod swagger2 {
 
     #[tokio::test]
     async fn collection_formats_go_out_as_swagger_two_wrote_them() {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/notes"))
-            .and(header("x-api-key", "k3y"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .insert_header("x-total-count", "1")
-                    .set_body_json(json!([{"id": "n1", "text": "hi", "archived_at": null}])),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
+        let notes = json!([{"id": "n1", "text": "hi", "archived_at": null}]);
+        let response = ResponseTemplate::new(200).insert_header("x-total-count", "1").set_body_json(notes);
+        let server = server_answering_once("GET", "/notes", response).await;
         let params = ListNotesParams::builder()
             .page_size(20)
             .tag(vec!["a".to_string(), "b c".to_string()])
@@ -195,6 +160,7 @@ mod swagger2 {
         assert_eq!(notes[0].id, "n1");
         assert_eq!(notes[0].archived_at.as_option(), None, "`x-nullable` read as nullable");
         let request = only_request(&server).await;
+        assert_eq!(header(&request, "x-api-key").as_deref(), Some("k3y"));
         // `multi` repeats the name, `csv` (the 2.0 default) joins with commas, `pipes` with `|`.
         assert_eq!(request.url.query(), Some("page_size=20&tag=a&tag=b+c&ids=1%2C2&fields=id%7Ctext"));
     }
@@ -210,13 +176,12 @@ mod swagger2 {
 
     #[tokio::test]
     async fn a_body_parameter_is_the_json_body_and_shared_responses_are_errors() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/notes"))
-            .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "no such list"})))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = server_answering_once(
+            "POST",
+            "/notes",
+            ResponseTemplate::new(404).set_body_json(json!({"message": "no such list"})),
+        )
+        .await;
         let note = NewNote::builder().text("buy milk").pinned(true).build().expect("a valid note");
         let error = client(&server).create_note(&note).await.expect_err("the server says 404");
         match error {
@@ -234,16 +199,14 @@ mod swagger2 {
     #[tokio::test]
     async fn form_data_with_a_file_is_multipart_and_without_one_is_url_encoded() {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/notes/n1/attachments"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "a1", "size": 3})))
-            .mount(&server)
-            .await;
-        Mock::given(method("PUT"))
-            .and(path("/notes/n1/label"))
-            .respond_with(ResponseTemplate::new(204))
-            .mount(&server)
-            .await;
+        answer(
+            &server,
+            "POST",
+            "/notes/n1/attachments",
+            ResponseTemplate::new(201).set_body_json(json!({"id": "a1", "size": 3})),
+        )
+        .await;
+        answer(&server, "PUT", "/notes/n1/label", ResponseTemplate::new(204)).await;
         let client = client(&server);
         let note = UploadAttachmentParams::builder().id("n1").build().expect("valid parameters");
         let upload = UploadAttachmentRequest::builder()
@@ -275,11 +238,13 @@ mod swagger2 {
     #[tokio::test]
     async fn a_file_response_is_bytes() {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/notes/n1/raw"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0x00, 0xfe], "application/octet-stream"))
-            .mount(&server)
-            .await;
+        answer(
+            &server,
+            "GET",
+            "/notes/n1/raw",
+            ResponseTemplate::new(200).set_body_raw(vec![0x00, 0xfe], "application/octet-stream"),
+        )
+        .await;
         let params = DownloadNoteParams::builder().id("n1").build().expect("valid parameters");
         let bytes = client(&server).download_note(&params).await.expect("the download succeeds");
         assert_eq!(bytes, vec![0x00, 0xfe]);

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use mapping::Mapping;
-pub use package::{Dependency, Edition, Package, Publish, RustVersion, Version};
+pub use package::{
+    Dependency, Edition, Needed, OwnDependency, Package, Publish, RustVersion, Version, OWN_DEPENDENCIES,
+};
 pub use paths::{DerivePath, RustType, WithPath};
 
 use crate::Error;
@@ -27,14 +29,9 @@ pub const FILE_NAME: &str = "codegen.toml";
 /// The key in `[fields]` and `[derives]` that stands for every schema.
 pub const EVERY_SCHEMA: &str = "*";
 
-/// Dependencies the generated crate may already have; a second entry under the same name would
-/// make its `Cargo.toml` invalid.
-const GENERATOR_DEPENDENCIES: &[&str] =
-    &["chrono", "regex", "reqwest", "serde", "serde_json", "serde_path_to_error", "tokio", "tracing"];
-
-/// Crates every generated crate can name in a type: the standard library, and serde, serde_json
-/// and chrono, which it depends on (chrono as soon as a mapped type names it).
-const AVAILABLE_CRATES: &[&str] = &["std", "core", "serde", "serde_json", "chrono"];
+/// Crates every generated crate can name in a type besides its own dependencies that are always
+/// there ([`OwnDependency::nameable`]).
+const STANDARD_CRATES: &[&str] = &["std", "core"];
 
 /// The parsed `codegen.toml`. `Config::default()` is what generation uses without a file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -112,17 +109,16 @@ impl Config {
                     "`{name}` is not a crate name; a dependency's name is ASCII letters, digits, `-` and `_`"
                 ));
             }
-            if GENERATOR_DEPENDENCIES.contains(&name.replace('-', "_").as_str()) {
-                return Err(format!(
-                    "[dependencies] {name}: the generated crate may already depend on `{name}`; to use other features of it, add it under another name with `package = \"{name}\"`"
-                ));
+            if let Some(own) = OwnDependency::named(name) {
+                return Err(own_dependency_clash(name, own));
             }
         }
         let declared: Vec<String> = self.dependencies.keys().map(|name| name.replace('-', "_")).collect();
+        let available = |name: &String| {
+            STANDARD_CRATES.contains(&name.as_str()) || OwnDependency::named(name).is_some_and(OwnDependency::nameable)
+        };
         for (place, crates, text) in self.named_crates() {
-            if let Some(missing) =
-                crates.iter().find(|name| !AVAILABLE_CRATES.contains(&name.as_str()) && !declared.contains(name))
-            {
+            if let Some(missing) = crates.iter().find(|name| !available(name) && !declared.contains(name)) {
                 return Err(format!(
                     "{place}: `{text}` uses the crate `{missing}`, which the generated crate does not depend on; add it under [dependencies]"
                 ));
@@ -173,6 +169,23 @@ impl Config {
     pub fn warnings(&self) -> Vec<String> {
         self.dependencies.iter().flat_map(|(name, dependency)| dependency.feature_warnings(name)).collect()
     }
+}
+
+/// Why `[dependencies] {name}` cannot be: the generated crate's `Cargo.toml` lists `own` itself
+/// (always, or when the spec needs it), and a crate cannot be listed twice under one name.
+fn own_dependency_clash(name: &str, own: &OwnDependency) -> String {
+    let krate = own.name;
+    let (has, naming) = if own.nameable() {
+        (
+            "already depends on",
+            format!("the types codegen.toml maps may name `{krate}` without this entry, so remove it; "),
+        )
+    } else {
+        ("may depend on", String::new())
+    };
+    format!(
+        "[dependencies] {name}: the generated crate {has} `{krate}` itself, and its Cargo.toml cannot list the crate twice; {naming}to use other features or another version of it, add it under another name with `package = \"{krate}\"`"
+    )
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -302,9 +315,26 @@ rust_decimal = { version = "1", features = ["serde-with-float"] }
             "{error}"
         );
         let error = parse("[dependencies]\nserde_json = \"1\"\n").unwrap_err();
-        assert!(error.contains("may already depend on `serde_json`") && error.contains("package = "), "{error}");
+        assert!(error.contains("already depends on `serde_json`") && error.contains("package = "), "{error}");
         let error = parse("[dependencies]\n\"a b\" = \"1\"\n").unwrap_err();
         assert!(error.contains("`a b` is not a crate name"), "{error}");
+    }
+
+    #[test]
+    fn every_dependency_of_the_generated_crate_is_refused_by_name() {
+        // The first two were always refused; the others were once left out of Cargo.toml silently.
+        for name in
+            ["reqwest", "serde-json", "fastrand", "httpdate", "secrecy", "percent_encoding", "base64", "wiremock"]
+        {
+            let error = parse(&format!("[dependencies]\n{name} = \"1\"\n")).unwrap_err();
+            assert!(
+                error.starts_with(&format!("spec/codegen.toml: [dependencies] {name}: the generated crate")),
+                "{name}: {error}"
+            );
+            assert!(error.contains("package = "), "{name}: {error}");
+        }
+        let renamed = "[dependencies]\nrandom = { version = \"2\", package = \"fastrand\" }\n";
+        assert!(parse(renamed).is_ok());
     }
 
     #[test]

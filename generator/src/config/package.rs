@@ -271,6 +271,105 @@ impl TryFrom<toml::Value> for Dependency {
     }
 }
 
+/// When the generated crate has one of its own dependencies, or turns on one of their features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needed {
+    Always,
+    /// Some value is a date or a date-time, or a type codegen.toml maps names `chrono`.
+    Dates,
+    /// Some value of a request has a `pattern` to check.
+    Patterns,
+    /// Some operation sends a `multipart/form-data` body.
+    Multipart,
+    /// Some path, query, header or cookie value is percent-encoded.
+    Encoding,
+    /// Some credential is HTTP basic authentication.
+    BasicAuth,
+}
+
+/// A dependency of the generated crate's own, as its `Cargo.toml` lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnDependency {
+    /// The key under `[dependencies]`, which is the crate's name.
+    pub name: &'static str,
+    pub version: &'static str,
+    /// Compiled only when a feature of the generated crate turns it on (`dep:…`).
+    pub optional: bool,
+    pub default_features: bool,
+    /// The features turned on, each with when.
+    pub features: &'static [(&'static str, Needed)],
+    /// When the crate has the dependency at all.
+    pub needed: Needed,
+}
+
+/// Every dependency a generated crate may have of its own: `Cargo.toml` lists those its spec
+/// needs (in name order), and `codegen.toml` may add none of them under the same name.
+pub const OWN_DEPENDENCIES: &[OwnDependency] = &[
+    own("reqwest", "0.13", Needed::Always).no_default_features().features(&[
+        ("form", Needed::Always),
+        ("json", Needed::Always),
+        ("multipart", Needed::Multipart),
+        ("query", Needed::Always),
+    ]),
+    own("secrecy", "0.10", Needed::Always),
+    own("serde", "1", Needed::Always).features(&[("derive", Needed::Always)]),
+    own("serde_json", "1", Needed::Always),
+    own("serde_path_to_error", "0.1", Needed::Always),
+    own("subtle", "2", Needed::Always),
+    own("fastrand", "2", Needed::Always),
+    own("httpdate", "1", Needed::Always),
+    own("tokio", "1", Needed::Always)
+        .no_default_features()
+        .features(&[("sync", Needed::Always), ("time", Needed::Always)]),
+    own("tracing", "0.1", Needed::Always).optional(),
+    own("clap", "4.5", Needed::Always).optional().no_default_features().features(&[
+        ("std", Needed::Always),
+        ("help", Needed::Always),
+        ("usage", Needed::Always),
+        ("error-context", Needed::Always),
+        ("suggestions", Needed::Always),
+    ]),
+    own("serde_urlencoded", "0.7", Needed::Always).optional(),
+    own("wiremock", "0.6", Needed::Always).optional(),
+    own("chrono", "0.4", Needed::Dates)
+        .no_default_features()
+        .features(&[("serde", Needed::Always), ("std", Needed::Always)]),
+    own("regex", "1", Needed::Patterns),
+    own("percent-encoding", "2", Needed::Encoding),
+    own("base64", "0.22", Needed::BasicAuth),
+];
+
+/// An entry of [`OWN_DEPENDENCIES`] with default features and no others.
+const fn own(name: &'static str, version: &'static str, needed: Needed) -> OwnDependency {
+    OwnDependency { name, version, optional: false, default_features: true, features: &[], needed }
+}
+
+impl OwnDependency {
+    const fn optional(self) -> Self {
+        OwnDependency { optional: true, ..self }
+    }
+
+    const fn no_default_features(self) -> Self {
+        OwnDependency { default_features: false, ..self }
+    }
+
+    const fn features(self, features: &'static [(&'static str, Needed)]) -> Self {
+        OwnDependency { features, ..self }
+    }
+
+    /// The dependency named `name` in Rust code (where `-` is `_`), if the crate has one.
+    pub fn named(name: &str) -> Option<&'static OwnDependency> {
+        let name = name.replace('-', "_");
+        OWN_DEPENDENCIES.iter().find(|own| own.name.replace('-', "_") == name)
+    }
+
+    /// Whether every generated crate that names the crate in a mapped type has it, so that
+    /// codegen.toml's types may name it without a `[dependencies]` entry.
+    pub fn nameable(&self) -> bool {
+        !self.optional && matches!(self.needed, Needed::Always | Needed::Dates)
+    }
+}
+
 /// A name TOML can write without quotes, which is also what Cargo allows for a dependency key.
 pub(super) fn is_bare_key(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

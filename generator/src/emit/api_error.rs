@@ -8,7 +8,7 @@ use super::ident;
 use crate::model::{Api, Shape, TypeId, TypeKind};
 
 pub fn api_error_rs(api: &Api) -> TokenStream {
-    let variants = error_variants(api);
+    let variants = &api.api_error_variants;
     let shared = api.error_type.is_some() || variants.is_empty();
     let body = if let Some(id) = api.error_type {
         let name = ident(&api.get(id).name);
@@ -32,10 +32,11 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
             }
         }
     } else {
-        let names: Vec<_> = variants.iter().map(|id| ident(&api.get(*id).name)).collect();
-        let labels: Vec<String> = variants.iter().map(|id| api.get(*id).name.clone()).collect();
-        let docs = variants.iter().map(|id| format!(" A [`crate::types::{}`].", api.get(*id).name));
-        let fields = variants.iter().map(|id| error_fields(api, *id));
+        let names: Vec<_> = variants.iter().map(|variant| ident(&variant.name)).collect();
+        let labels: Vec<&str> = variants.iter().map(|variant| variant.name.as_str()).collect();
+        let types: Vec<_> = variants.iter().map(|variant| ident(&api.get(variant.type_id).name)).collect();
+        let docs = variants.iter().map(|variant| format!(" A [`crate::types::{}`].", api.get(variant.type_id).name));
+        let fields = variants.iter().map(|variant| error_fields(api, variant.type_id));
         quote! {
             /// The error body the API sends.
             pub type ApiErrorBody = ApiError;
@@ -50,7 +51,7 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
             // `Error::Api` boxes it, so the size of its largest variant costs nothing.
             #[allow(clippy::large_enum_variant)]
             pub enum ApiError {
-                #(#[doc = #docs] #names(crate::types::#names),)*
+                #(#[doc = #docs] #names(crate::types::#types),)*
                 /// An error body whose schema is not one of the named types.
                 Other(serde_json::Value),
             }
@@ -137,16 +138,21 @@ fn error_fields(api: &Api, id: TypeId) -> TokenStream {
             .filter(|field| !field.sensitive && !field.boxed && is_scalar(api, &field.value.shape))
             .map(|field| {
                 let field_name = ident(&field.rust_name);
-                let label = format!(" {}={{}}", field.wire_name.replace(['{', '}'], ""));
+                // The wire name is spec text: written as a string, never part of a format string.
+                let label = format!(" {}=", field.wire_name);
                 if field.is_option() {
                     let value = super::rust_type::present(field, quote!(self.#field_name));
                     quote! {
                         if let Some(value) = #value {
-                            write!(f, #label, value)?;
+                            f.write_str(#label)?;
+                            write!(f, "{}", value)?;
                         }
                     }
                 } else {
-                    quote!(write!(f, #label, self.#field_name)?;)
+                    quote! {
+                        f.write_str(#label)?;
+                        write!(f, "{}", self.#field_name)?;
+                    }
                 }
             })
             .collect(),
@@ -174,17 +180,4 @@ fn is_scalar(api: &Api, shape: &Shape) -> bool {
         Shape::Named(id) => matches!(api.get(*id).kind, TypeKind::Enum(_)),
         _ => false,
     }
-}
-
-/// The distinct named error types across all operations, in order of first appearance.
-pub fn error_variants(api: &Api) -> Vec<TypeId> {
-    let mut variants: Vec<TypeId> = Vec::new();
-    for error in api.operations.iter().flat_map(|o| &o.errors) {
-        if let Shape::Named(id) = error.value.shape {
-            if api.get(id).name != "Other" && !variants.contains(&id) {
-                variants.push(id);
-            }
-        }
-    }
-    variants
 }

@@ -47,105 +47,29 @@ pub fn builder_field(credential: &Credential) -> TokenStream {
 
 /// The builder's setters for a credential (two for a bearer token: fixed, or a source).
 pub fn setters(credential: &Credential) -> TokenStream {
-    let name = ident(&credential.rust_name);
-    let doc = doc_attrs(credential.doc.as_deref());
-    let separator = if credential.doc.is_some() { quote!(#[doc = ""]) } else { TokenStream::new() };
-    let has_default = matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
-    let required = match (credential.required, has_default) {
-        (true, true) => " Every operation sends it: without a value set here, the default is sent.",
-        (true, false) => " Every operation needs it: `build()` fails without it.",
-        (false, true) => " Sent by the operations whose security accepts it: without a value set here, the default is sent.",
-        (false, false) => {
-            " Sent by the operations whose security accepts it; calling one that needs it without it fails before sending."
-        }
-    };
-    let scheme = format!(" The spec's `{}` security scheme.{required}", credential.scheme);
-    let env = match credential.kind {
-        CredentialKind::Basic => {
-            format!(" [`ClientBuilder::from_env`] reads it from `{0}_USERNAME` and `{0}_PASSWORD`.", credential.env_var)
-        }
-        _ => format!(" [`ClientBuilder::from_env`] reads it from `{}`.", credential.env_var),
-    };
-    let common = quote! {
-        #[doc = ""]
-        #[doc = #scheme]
-        #[doc = #env]
-    };
+    let docs = SetterDocs::of(credential);
     match &credential.kind {
-        CredentialKind::ApiKey { default, sensitive, .. } => {
-            let sent = match default {
-                Some(default) => format!(" Sent as {}; defaults to `{default}`.", sent_as(credential)),
-                None => format!(" Sent as {}.", sent_as(credential)),
-            };
-            let ty = if *sensitive { quote!(crate::secret::Secret) } else { quote!(String) };
-            quote! {
-                #doc
-                #separator
-                #[doc = #sent]
-                #common
-                pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                    self.#name = Some(value.into());
-                    self
-                }
-            }
-        }
+        CredentialKind::ApiKey { default, sensitive, .. } => api_key_setter(credential, &docs, default, *sensitive),
         CredentialKind::Bearer { source_setter, format, obtain } => {
-            let source = ident(source_setter);
-            let format = match format {
-                Some(format) => format!(" Sent as `Authorization: Bearer <token>`; the token is a {format}."),
-                None => " Sent as `Authorization: Bearer <token>`.".to_string(),
-            };
-            let refresh = format!(" For tokens that expire, use [`ClientBuilder::{source_setter}`] instead.");
-            let obtain_doc = if obtain.is_empty() {
-                TokenStream::new()
-            } else {
-                let lines = obtain.iter().map(|line| format!(" - {line}"));
-                quote! {
-                    #[doc = ""]
-                    #[doc = " How to obtain a token:"]
-                    #[doc = ""]
-                    #(#[doc = #lines])*
-                }
-            };
-            let source_doc = format!(
-                " Like [`ClientBuilder::{}`], with the token asked of `source` before every attempt (retries \
-                 included): for OAuth2 access tokens that expire, a source keeps its token and refreshes it \
-                 when it is about to. Any closure returning a future of `Result<Secret, TokenError>` is a source.",
-                credential.rust_name
-            );
-            let source_error = " If the source fails, the call fails with [`Error::Credential`] and nothing is sent.";
+            bearer_setters(credential, &docs, source_setter, format.as_deref(), obtain)
+        }
+        CredentialKind::Basic => {
+            let SetterDocs { doc, separator, common } = &docs;
+            let name = ident(&credential.rust_name);
             quote! {
                 #doc
                 #separator
-                #[doc = #format]
-                #[doc = #refresh]
-                #obtain_doc
+                #[doc = " Sent as `Authorization: Basic …` (HTTP basic authentication)."]
                 #common
-                pub fn #name(mut self, token: impl Into<crate::secret::Secret>) -> Self {
-                    self.#name = Some(crate::token::Token::Fixed(token.into()));
-                    self
-                }
-
-                #[doc = #source_doc]
-                #[doc = ""]
-                #[doc = #source_error]
-                pub fn #source(mut self, source: impl crate::token::TokenSource) -> Self {
-                    self.#name = Some(crate::token::Token::Source(std::sync::Arc::new(source)));
+                pub fn #name(mut self, username: impl Into<String>, password: impl Into<crate::secret::Secret>) -> Self {
+                    self.#name = Some((crate::secret::Secret::new(username.into()), password.into()));
                     self
                 }
             }
         }
-        CredentialKind::Basic => quote! {
-            #doc
-            #separator
-            #[doc = " Sent as `Authorization: Basic …` (HTTP basic authentication)."]
-            #common
-            pub fn #name(mut self, username: impl Into<String>, password: impl Into<crate::secret::Secret>) -> Self {
-                self.#name = Some((crate::secret::Secret::new(username.into()), password.into()));
-                self
-            }
-        },
         CredentialKind::Authorization { scheme } => {
+            let SetterDocs { doc, separator, common } = &docs;
+            let name = ident(&credential.rust_name);
             let sent = format!(
                 " The whole `Authorization` header value for the `{scheme}` HTTP authentication scheme, e.g. \
                  `{scheme} <credentials>`; the client sends it as given and does not implement the scheme itself."
@@ -164,16 +88,129 @@ pub fn setters(credential: &Credential) -> TokenStream {
     }
 }
 
+/// What every setter's docs say: the scheme's description, then (after how it is sent) which
+/// scheme it is, whether operations need it, and where `from_env` reads it.
+struct SetterDocs {
+    doc: TokenStream,
+    separator: TokenStream,
+    common: TokenStream,
+}
+
+impl SetterDocs {
+    fn of(credential: &Credential) -> Self {
+        let doc = doc_attrs(credential.doc.as_deref());
+        let separator = if credential.doc.is_some() { quote!(#[doc = ""]) } else { TokenStream::new() };
+        let has_default = matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
+        let required = match (credential.required, has_default) {
+            (true, true) => " Every operation sends it: without a value set here, the default is sent.",
+            (true, false) => " Every operation needs it: `build()` fails without it.",
+            (false, true) => " Sent by the operations whose security accepts it: without a value set here, the default is sent.",
+            (false, false) => {
+                " Sent by the operations whose security accepts it; calling one that needs it without it fails before sending."
+            }
+        };
+        let scheme = format!(" The spec's `{}` security scheme.{required}", credential.scheme);
+        let variables: Vec<String> = credential.env_vars.iter().map(|variable| format!("`{variable}`")).collect();
+        let env = format!(" [`ClientBuilder::from_env`] reads it from {}.", variables.join(" and "));
+        let common = quote! {
+            #[doc = ""]
+            #[doc = #scheme]
+            #[doc = #env]
+        };
+        SetterDocs { doc, separator, common }
+    }
+}
+
+/// The setter of an API key: a `Secret`, or a plain `String` when the scheme says it is not
+/// sensitive.
+fn api_key_setter(
+    credential: &Credential,
+    docs: &SetterDocs,
+    default: &Option<String>,
+    sensitive: bool,
+) -> TokenStream {
+    let SetterDocs { doc, separator, common } = docs;
+    let name = ident(&credential.rust_name);
+    let sent = match default {
+        Some(default) => format!(" Sent as {}; defaults to `{default}`.", sent_as(credential)),
+        None => format!(" Sent as {}.", sent_as(credential)),
+    };
+    let ty = if sensitive { quote!(crate::secret::Secret) } else { quote!(String) };
+    quote! {
+        #doc
+        #separator
+        #[doc = #sent]
+        #common
+        pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+            self.#name = Some(value.into());
+            self
+        }
+    }
+}
+
+/// The two setters of a bearer token: a fixed token, and a source asked before every attempt.
+fn bearer_setters(
+    credential: &Credential,
+    docs: &SetterDocs,
+    source_setter: &str,
+    format: Option<&str>,
+    obtain: &[String],
+) -> TokenStream {
+    let SetterDocs { doc, separator, common } = docs;
+    let name = ident(&credential.rust_name);
+    let source = ident(source_setter);
+    let format = match format {
+        Some(format) => format!(" Sent as `Authorization: Bearer <token>`; the token is a {format}."),
+        None => " Sent as `Authorization: Bearer <token>`.".to_string(),
+    };
+    let refresh = format!(" For tokens that expire, use [`ClientBuilder::{source_setter}`] instead.");
+    let obtain_doc = if obtain.is_empty() {
+        TokenStream::new()
+    } else {
+        let lines = obtain.iter().map(|line| format!(" - {line}"));
+        quote! {
+            #[doc = ""]
+            #[doc = " How to obtain a token:"]
+            #[doc = ""]
+            #(#[doc = #lines])*
+        }
+    };
+    let source_doc = format!(
+        " Like [`ClientBuilder::{}`], with the token asked of `source` before every attempt (retries \
+         included): for OAuth2 access tokens that expire, a source keeps its token and refreshes it \
+         when it is about to. Any closure returning a future of `Result<Secret, TokenError>` is a source.",
+        credential.rust_name
+    );
+    let source_error = " If the source fails, the call fails with [`Error::Credential`] and nothing is sent.";
+    quote! {
+        #doc
+        #separator
+        #[doc = #format]
+        #[doc = #refresh]
+        #obtain_doc
+        #common
+        pub fn #name(mut self, token: impl Into<crate::secret::Secret>) -> Self {
+            self.#name = Some(crate::token::Token::Fixed(token.into()));
+            self
+        }
+
+        #[doc = #source_doc]
+        #[doc = ""]
+        #[doc = #source_error]
+        pub fn #source(mut self, source: impl crate::token::TokenSource) -> Self {
+            self.#name = Some(crate::token::Token::Source(std::sync::Arc::new(source)));
+            self
+        }
+    }
+}
+
 /// Statements of `from_env` for a credential: a variable that is set overrides the builder;
 /// a credential every operation needs must be somewhere.
 pub fn env_read(credential: &Credential) -> TokenStream {
     let name = ident(&credential.rust_name);
-    let var = &credential.env_var;
     let required = credential.required && !matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
-    match credential.kind {
-        CredentialKind::Basic => {
-            let username = format!("{var}_USERNAME");
-            let password = format!("{var}_PASSWORD");
+    match credential.env_vars.as_slice() {
+        [username, password] => {
             let missing = if required {
                 quote! {
                     (None, None) if self.#name.is_none() => return Err(BuildError::MissingEnv { var: #username }),
@@ -198,18 +235,19 @@ pub fn env_read(credential: &Credential) -> TokenStream {
                 }
             }
         }
-        _ if required => quote! {
-            if let Some(value) = crate::settings::read_env(#var) {
+        [variable] if required => quote! {
+            if let Some(value) = crate::settings::read_env(#variable) {
                 self = self.#name(value);
             } else if self.#name.is_none() {
-                return Err(BuildError::MissingEnv { var: #var });
+                return Err(BuildError::MissingEnv { var: #variable });
             }
         },
-        _ => quote! {
-            if let Some(value) = crate::settings::read_env(#var) {
+        [variable] => quote! {
+            if let Some(value) = crate::settings::read_env(#variable) {
                 self = self.#name(value);
             }
         },
+        _ => TokenStream::new(),
     }
 }
 

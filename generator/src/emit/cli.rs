@@ -4,175 +4,45 @@
 //! table of subcommands is data ([`App`] in the runtime's `command.rs`); what is written per
 //! operation is the call: decoding the arguments into the request types and calling the method.
 
-use std::collections::BTreeSet;
-
-use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, operation_cfg};
 use crate::model::{
-    naming, Access, Api, ApiKeyLocation, BodyEncoding, CredentialKind, Operation, ResponseBody, Shape, TypeKind,
-    ValueType,
+    Api, ApiKeyLocation, BodyEncoding, CredentialKind, Field, Flag, FlagTarget, Operation, ResponseBody, Shape,
+    Subcommand, TextKind, TypeKind,
 };
 
-/// How a value given as text becomes JSON (the runtime's `TextKind`), and the enum values it
-/// may take.
-pub(super) struct Scalar {
-    /// The `TextKind` variant, e.g. `Integer`.
-    pub kind: proc_macro2::Ident,
-    pub values: Vec<String>,
-}
+/// Subcommands the command line has besides the operations (the runtime's `command.rs`).
+pub const OTHER_SUBCOMMANDS: &[&str] = &["help", "mock"];
 
-impl Scalar {
-    fn json() -> Self {
-        Scalar { kind: ident("Json"), values: Vec::new() }
-    }
-}
-
-/// The text form of a value with one, looking through arrays when `list` is allowed: `None` for
-/// objects, maps, unions and bytes. The `bool` says whether it is a list.
-pub(super) fn scalar(api: &Api, value: &ValueType, list: bool) -> Option<(Scalar, bool)> {
-    let kind = |name: &str| Scalar { kind: ident(name), values: Vec::new() };
-    let found = match &value.shape {
-        Shape::String(_) | Shape::Date | Shape::DateTime => kind("Text"),
-        Shape::Integer { .. } => kind("Integer"),
-        Shape::Number { .. } => kind("Number"),
-        Shape::Boolean => kind("Boolean"),
-        // A type the config chose: its text is JSON when it reads as JSON, else a string.
-        Shape::Mapped(_) | Shape::Any => kind("Json"),
-        Shape::Named(id) => match &api.get(*id).kind {
-            TypeKind::Enum(values) => {
-                let kind = if values.all_strings() { kind("Text") } else { kind("Json") };
-                Scalar { values: values.variants.iter().map(|v| v.wire_name.clone()).collect(), ..kind }
-            }
-            _ => return None,
-        },
-        Shape::Array { items, .. } if list => return scalar(api, items, false).map(|(scalar, _)| (scalar, true)),
-        Shape::Array { .. } | Shape::Map { .. } | Shape::Tuple(_) | Shape::Binary => return None,
-    };
-    Some((found, false))
-}
-
-/// Subcommands the command line has besides the operations.
-const OTHER_SUBCOMMANDS: [&str; 2] = ["help", "mock"];
-
-/// Each operation's subcommand: its operationId in kebab case, numbered when that is taken (by
-/// another operation, or by `help` or `mock`), since clap refuses two of a name.
-fn subcommand_names(operations: &[(usize, &Operation)]) -> Vec<String> {
-    let mut taken: BTreeSet<String> = OTHER_SUBCOMMANDS.iter().map(|name| name.to_string()).collect();
-    operations
-        .iter()
-        .map(|(_, operation)| {
-            let base = operation.operation_id.to_kebab_case();
-            claim(&mut taken, if base.is_empty() { operation.rust_name.to_kebab_case() } else { base })
-        })
-        .collect()
-}
-
-/// `base`, or `base-2`, `base-3`, … whichever is not taken yet; marked taken.
-fn claim(taken: &mut BTreeSet<String>, base: String) -> String {
-    let mut name = base.clone();
-    let mut number = 2;
-    while !taken.insert(name.clone()) {
-        name = format!("{base}-{number}");
-        number += 1;
-    }
-    name
-}
-
-/// Flags every subcommand has, which an operation's own flags must not take.
-const GLOBAL_FLAGS: [&str; 6] = ["body", "env", "base-url", "dry-run", "help", "version"];
+/// Flags every subcommand has (the runtime's `command.rs`), which an operation's own flags
+/// must not take.
+pub const GLOBAL_FLAGS: &[&str] = &["body", "env", "base-url", "dry-run", "help", "version"];
 
 /// `src/cli.rs`.
 pub fn cli_rs(api: &Api) -> TokenStream {
     let package = &api.crate_name;
     let about = format!("Calls the operations of {} from the command line.", api.title);
     let environment_help = environment_help(api);
-    let environments: Vec<String> = api.servers.iter().map(|server| naming::snake_name(&server.rust_name)).collect();
+    let environments = api.servers.iter().map(|server| &server.env_name);
     let secret_names = secret_locations(api);
-    let callable: Vec<(usize, &Operation)> =
-        api.operations.iter().enumerate().filter(|(_, operation)| has_subcommand(operation)).collect();
-    let (operations, flag_counts): (Vec<TokenStream>, Vec<(usize, bool)>) = callable
+    let callable: Vec<(usize, &Operation, &Subcommand)> = api
+        .operations
         .iter()
-        .zip(subcommand_names(&callable))
-        .map(|((index, operation), name)| operation_entry(api, *index, operation, &name))
-        .unzip();
-    let any_flags = flag_counts.iter().any(|(count, _)| *count > 0);
-    let text_kinds = if flag_counts.iter().any(|(_, kinds)| *kinds) {
-        quote!(
-            use crate::wire_text::TextKind;
-        )
-    } else {
-        TokenStream::new()
-    };
-    let table_imports = match (operations.is_empty(), any_flags) {
-        (true, _) => TokenStream::new(),
-        (false, false) => quote!(
-            use crate::command::{Body, Operation};
-        ),
-        (false, true) => quote!(
-            use crate::command::{Body, Flag, Operation};
-            #text_kinds
-        ),
-    };
-    let arms: Vec<TokenStream> = callable.iter().map(|(index, operation)| call_arm(api, *index, operation)).collect();
-    let skipped: Vec<String> =
-        api.operations.iter().filter(|operation| !has_subcommand(operation)).map(|o| o.operation_id.clone()).collect();
-    let skipped_doc = if skipped.is_empty() {
-        TokenStream::new()
-    } else {
-        let line = format!(
-            " Operations with a `multipart/form-data` body have no subcommand (call them from Rust): {}.",
-            skipped.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
-        );
-        quote!(#![doc = ""] #![doc = #line])
-    };
-    let environment = if environments.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
-            if let Some(environment) = global.environment.as_deref().and_then(crate::client::Environment::from_name) {
-                builder = builder.environment(environment);
-            }
-        }
-    };
-    let send = if callable.is_empty() {
-        quote! {
-            async fn send(_client: Client, _call: Call) -> Result<Output, Failure> {
-                Err(Failure::Invalid("the command line cannot call any operation of this API".to_string()))
-            }
-        }
-    } else {
-        // With only some areas compiled, every arm may be left out.
-        let partial = if api.areas.is_some() {
-            quote!(#[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::match_single_binding))])
-        } else {
-            TokenStream::new()
-        };
-        quote! {
-            #partial
-            async fn send(client: Client, call: Call) -> Result<Output, Failure> {
-                match call.operation_id() {
-                    #(#arms)*
-                    _ => Err(Failure::Invalid("no such operation".to_string())),
-                }
-            }
-        }
-    };
-    let base_url_var = format!("{}_BASE_URL", api.env_prefix);
-    let mock_arm = quote! {
-        #[cfg(feature = "mock")]
-        Ok(command::Invocation::Mock { port }) => crate::mock_server::serve_examples(port, #base_url_var),
-    };
-    let uses_types = callable.iter().any(|(_, operation)| super::client::request_names_a_type(operation));
-    let types_import = if uses_types {
-        quote!(
-            use crate::types;
-        )
-    } else {
-        TokenStream::new()
-    };
+        .zip(&api.operation_names)
+        .enumerate()
+        .filter_map(|(index, (operation, names))| Some((index, operation, names.subcommand.as_ref()?)))
+        .collect();
+    let operations =
+        callable.iter().map(|(index, operation, subcommand)| operation_entry(api, *index, operation, subcommand));
+    let table_imports = table_imports(callable.iter().map(|(_, _, subcommand)| *subcommand));
+    let skipped_doc = skipped_doc(api);
+    let environment = environment_choice(api);
+    let send = send_fn(api, &callable);
+    let base_url_var = &api.env_vars.base_url;
+    let uses_types = callable.iter().any(|(_, operation, _)| super::client::request_names_a_type(operation));
+    let types_import = super::types_import(uses_types);
     quote! {
         //! The command line (the `cli` feature): one subcommand per operation, named after its
         //! operationId in kebab case. Parameters and the scalar properties of a JSON body are
@@ -217,7 +87,8 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         {
             match command::parse(&APP, args) {
                 Ok(command::Invocation::Call(call)) => command::execute(&APP, call, client, send),
-                #mock_arm
+                #[cfg(feature = "mock")]
+                Ok(command::Invocation::Mock { port }) => crate::mock_server::serve_examples(port, #base_url_var),
                 Err(exit) => exit,
             }
         }
@@ -238,9 +109,92 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     }
 }
 
+/// The statement of `client` that takes `--env`, when the spec has servers to choose from.
+fn environment_choice(api: &Api) -> TokenStream {
+    if api.servers.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        if let Some(environment) = global.environment.as_deref().and_then(crate::client::Environment::from_name) {
+            builder = builder.environment(environment);
+        }
+    }
+}
+
+/// The table's imports: `Flag` when some subcommand has flags, `TextKind` when one of them is
+/// not plain text.
+fn table_imports<'a>(mut subcommands: impl Iterator<Item = &'a Subcommand> + Clone) -> TokenStream {
+    let any_flags = subcommands.clone().any(|subcommand| !subcommand.flags.is_empty());
+    let text_kinds = subcommands.clone().flat_map(|subcommand| &subcommand.flags).any(names_kind);
+    match (subcommands.next().is_none(), any_flags, text_kinds) {
+        (true, _, _) => TokenStream::new(),
+        (false, false, _) => quote!(
+            use crate::command::{Body, Operation};
+        ),
+        (false, true, false) => quote!(
+            use crate::command::{Body, Flag, Operation};
+        ),
+        (false, true, true) => quote!(
+            use crate::command::{Body, Flag, Operation};
+            use crate::wire_text::TextKind;
+        ),
+    }
+}
+
+/// Whether a flag's entry names a `TextKind` (plain text is the default).
+fn names_kind(flag: &Flag) -> bool {
+    flag.text.kind != TextKind::Text
+}
+
+/// The crate docs' line on the operations that have no subcommand, if any.
+fn skipped_doc(api: &Api) -> TokenStream {
+    let skipped: Vec<String> = api
+        .operations
+        .iter()
+        .zip(&api.operation_names)
+        .filter(|(_, names)| names.subcommand.is_none())
+        .map(|(operation, _)| format!("`{}`", operation.operation_id))
+        .collect();
+    if skipped.is_empty() {
+        return TokenStream::new();
+    }
+    let line = format!(
+        " Operations with a `multipart/form-data` body have no subcommand (call them from Rust): {}.",
+        skipped.join(", ")
+    );
+    quote!(#![doc = ""] #![doc = #line])
+}
+
+/// `send`: one `match` arm per subcommand, calling its operation.
+fn send_fn(api: &Api, callable: &[(usize, &Operation, &Subcommand)]) -> TokenStream {
+    if callable.is_empty() {
+        return quote! {
+            async fn send(_client: Client, _call: Call) -> Result<Output, Failure> {
+                Err(Failure::Invalid("the command line cannot call any operation of this API".to_string()))
+            }
+        };
+    }
+    let arms = callable.iter().map(|(index, operation, _)| call_arm(api, *index, operation));
+    // With only some areas compiled, every arm may be left out.
+    let partial = if api.areas.is_some() {
+        quote!(#[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::match_single_binding))])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #partial
+        async fn send(client: Client, call: Call) -> Result<Output, Failure> {
+            match call.operation_id() {
+                #(#arms)*
+                _ => Err(Failure::Invalid("no such operation".to_string())),
+            }
+        }
+    }
+}
+
 /// `src/main.rs`: the binary, named after the package.
 pub fn main_rs(api: &Api) -> TokenStream {
-    let library = ident(&api.crate_name.replace('-', "_"));
+    let library = ident(&api.library_name);
     let doc = format!(" The `{}` command line: see `{library}::cli`.", api.crate_name);
     quote! {
         #![doc = #doc]
@@ -251,22 +205,16 @@ pub fn main_rs(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether an operation gets a subcommand: every one but those with a multipart body, whose
-/// files have no form on the command line yet.
-fn has_subcommand(operation: &Operation) -> bool {
-    operation.body.as_ref().is_none_or(|body| body.encoding != BodyEncoding::Multipart)
-}
-
 /// What `--help` says about the environment: the variables `from_env` reads.
 fn environment_help(api: &Api) -> String {
-    let mut variables = super::client_builder::credential_env_vars(api);
+    let mut variables: Vec<&str> = super::client_builder::credential_env_vars(api).collect();
     if !api.servers.is_empty() {
-        variables.push(format!("{}_ENV", api.env_prefix));
+        variables.push(&api.env_vars.environment);
     }
     if api.servers.iter().any(|server| server.relative) {
-        variables.push(format!("{}_HOST", api.env_prefix));
+        variables.push(&api.env_vars.host);
     }
-    variables.push(format!("{}_BASE_URL", api.env_prefix));
+    variables.push(&api.env_vars.base_url);
     format!(
         "Credentials and the server are read from the environment: {}. --env and --base-url override the server.",
         variables.join(", ")
@@ -287,10 +235,10 @@ fn secret_locations(api: &Api) -> Vec<String> {
         .collect()
 }
 
-/// An operation's entry in the table (names, help, flags and body), how many flags it has, and
-/// whether one of them names a `TextKind`.
-fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -> (TokenStream, (usize, bool)) {
+/// An operation's entry in the table: its subcommand's name, help, flags and body.
+fn operation_entry(api: &Api, index: usize, operation: &Operation, subcommand: &Subcommand) -> TokenStream {
     let cfg = operation_cfg(api, index);
+    let name = &subcommand.name;
     let id = &operation.operation_id;
     let about = operation
         .summary
@@ -304,47 +252,31 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
         .chain(std::iter::once(format!("{} {}", operation.method.as_str(), operation.path).as_str()))
         .collect::<Vec<_>>()
         .join("\n\n");
-    let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| flag.to_string()).collect();
-    let mut flags = Vec::new();
-    let mut names_kind = false;
-    let mut secret_params = Vec::new();
-    if let Some(params) = operation.params_type {
-        if let TypeKind::Struct(object) = &api.get(params).kind {
-            secret_params.extend(object.fields.iter().filter(|field| field.sensitive).map(|field| &field.wire_name));
-            for field in &object.fields {
-                // A parameter has no `--body` to fall back on: values without a text form are JSON.
-                let (scalar, list) = scalar(api, &field.value, true).unwrap_or_else(|| (Scalar::json(), false));
-                names_kind |= scalar.kind != "Text";
-                flags.push(flag(&mut taken, field, Target::Parameter, scalar, list, field.required));
-            }
-        }
-    }
+    let params = operation.params_type.map(|id| struct_fields(api, id)).unwrap_or_default();
+    let secret_params = params.iter().filter(|field| field.sensitive).map(|field| &field.wire_name);
+    let body_fields = operation.body.as_ref().map(|body| match body.value.shape {
+        Shape::Named(id) => struct_fields(api, id),
+        _ => &[],
+    });
+    let flags = subcommand.flags.iter().map(|flag| {
+        let fields = match flag.target {
+            FlagTarget::Parameter => params,
+            FlagTarget::Body => body_fields.unwrap_or_default(),
+        };
+        flag_entry(flag, &fields[flag.field])
+    });
     let body = match &operation.body {
         None => quote!(Body::None),
         Some(body) => {
             let required = body.required;
             match body.encoding {
-                BodyEncoding::Json | BodyEncoding::Form => {
-                    if let Shape::Named(id) = body.value.shape {
-                        if let TypeKind::Struct(object) = &api.get(id).kind {
-                            for field in object.fields.iter().filter(|field| field.access != Access::ReadOnly) {
-                                if let Some((scalar, list)) = scalar(api, &field.value, true) {
-                                    let required = field.required && body.required;
-                                    names_kind |= scalar.kind != "Text";
-                                    flags.push(flag(&mut taken, field, Target::Body, scalar, list, required));
-                                }
-                            }
-                        }
-                    }
-                    quote!(Body::Json { required: #required })
-                }
+                BodyEncoding::Json | BodyEncoding::Form => quote!(Body::Json { required: #required }),
                 BodyEncoding::Text => quote!(Body::Text { required: #required }),
                 BodyEncoding::Bytes | BodyEncoding::Multipart => quote!(Body::Bytes { required: #required }),
             }
         }
     };
-    let count = (flags.len(), names_kind);
-    let entry = quote! {
+    quote! {
         #cfg
         Operation {
             name: #name,
@@ -355,35 +287,33 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, name: &str) -
             body: #body,
             secret_params: &[#(#secret_params),*],
         }
-    };
-    (entry, count)
+    }
 }
 
-/// One flag, named after the property in kebab case (with a number when that is taken).
-fn flag(
-    taken: &mut BTreeSet<String>,
-    field: &crate::model::Field,
-    target: Target,
-    scalar: Scalar,
-    list: bool,
-    required: bool,
-) -> TokenStream {
-    let base = field.wire_name.to_kebab_case();
-    let long = claim(taken, if base.is_empty() { field.rust_name.to_kebab_case() } else { base });
+/// The fields of a struct type; none for another type.
+fn struct_fields(api: &Api, id: crate::model::TypeId) -> &[Field] {
+    match &api.get(id).kind {
+        TypeKind::Struct(object) => &object.fields,
+        _ => &[],
+    }
+}
+
+/// A flag's entry: only what differs from `Flag::BODY` / `Flag::PARAMETER` (optional text).
+fn flag_entry(flag: &Flag, field: &Field) -> TokenStream {
+    let long = &flag.long;
     let name = &field.wire_name;
     let help = field.doc.as_deref().map(first_sentence).unwrap_or_default();
-    // Only what differs from `Flag::BODY` / `Flag::PARAMETER` (optional text).
-    let kind = (scalar.kind != "Text").then(|| {
-        let kind = scalar.kind;
+    let kind = names_kind(flag).then(|| {
+        let kind = ident(flag.text.kind.variant());
         quote!(kind: TextKind::#kind,)
     });
-    let list = list.then(|| quote!(list: true,));
-    let required = required.then(|| quote!(required: true,));
-    let values = scalar.values;
+    let list = flag.text.list.then(|| quote!(list: true,));
+    let required = flag.required.then(|| quote!(required: true,));
+    let values = &flag.text.values;
     let values = (!values.is_empty()).then(|| quote!(values: &[#(#values),*],));
-    let base = match target {
-        Target::Body => quote!(Flag::BODY),
-        Target::Parameter => quote!(Flag::PARAMETER),
+    let base = match flag.target {
+        FlagTarget::Body => quote!(Flag::BODY),
+        FlagTarget::Parameter => quote!(Flag::PARAMETER),
     };
     quote! {
         Flag {
@@ -397,13 +327,6 @@ fn flag(
             ..#base
         }
     }
-}
-
-/// Where a flag's value goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Parameter,
-    Body,
 }
 
 /// The first sentence of a description, on one line, for short help.

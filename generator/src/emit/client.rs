@@ -1,9 +1,8 @@
 //! `src/client.rs`: the `Client`, its send loop, and one method per operation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::api_error::error_variants;
 use super::auth;
 use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
@@ -11,9 +10,13 @@ use super::rust_type::qualified_value_type as value_type;
 use super::validate::Validation;
 use super::{deprecated_attr, ident, multipart, operation_cfg, params, type_cfg};
 use crate::model::{
-    Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, RequestBody, ResponseBody, Selection, Shape, TypeKind,
-    ValueType,
+    Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, OperationNames, RequestBody, ResponseBody, Selection,
+    Shape, TypeKind, ValueType, API_ERROR_OTHER,
 };
+
+/// The methods `Client` has whatever the spec: written here, and those of its derives (`Debug`,
+/// `Clone`, and `to_owned` of every `Clone` type). Operation methods avoid them.
+pub const CLIENT_METHODS: &[&str] = &["base_url", "builder", "clone", "clone_from", "fmt", "to_owned"];
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
@@ -22,7 +25,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let validation = Validation::new(api);
     let methods =
         api.operations.iter().enumerate().map(|(index, operation)| method(api, &validation, index, operation));
-    let shared_errors = api.error_type.is_some() || error_variants(api).is_empty();
+    let shared_errors = api.api_error_variants.is_empty();
     let api_error_import = if shared_errors {
         TokenStream::new()
     } else {
@@ -37,18 +40,11 @@ pub fn client_rs(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let operation_infos = api
-        .operations
-        .iter()
-        .enumerate()
-        .map(|(index, operation)| operation_info(api, operation, &operation_cfg(api, index), shared_errors));
-    let types_import = if api.operations.iter().any(uses_types) {
-        quote!(
-            use crate::types;
-        )
-    } else {
-        TokenStream::new()
-    };
+    let operation_infos =
+        api.operations.iter().zip(&api.operation_names).enumerate().map(|(index, (operation, names))| {
+            operation_info(api, operation, names, &operation_cfg(api, index), shared_errors)
+        });
+    let types_import = super::types_import(api.operations.iter().any(uses_types));
     quote! {
         //! The HTTP client: configuration, credentials, retries, and one method per operation.
         #![allow(deprecated)]
@@ -97,12 +93,14 @@ pub fn client_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn operation_const(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", operation.rust_name.trim_end_matches('_').to_ascii_uppercase())
-}
-
-fn operation_info(api: &Api, operation: &Operation, cfg: &TokenStream, shared_errors: bool) -> TokenStream {
-    let name = operation_const(operation);
+fn operation_info(
+    api: &Api,
+    operation: &Operation,
+    names: &OperationNames,
+    cfg: &TokenStream,
+    shared_errors: bool,
+) -> TokenStream {
+    let name = ident(&names.info);
     let id = &operation.operation_id;
     let method = operation.method.as_str();
     let path = &operation.path;
@@ -118,7 +116,7 @@ fn operation_info(api: &Api, operation: &Operation, cfg: &TokenStream, shared_er
     let (decode_error, decoder) = if shared_errors {
         (quote!(crate::api_error::decode_error_body), TokenStream::new())
     } else {
-        let function = format_ident!("{}_error", operation.rust_name.trim_end_matches('_'));
+        let function = ident(&names.error_decoder);
         let decoder = error_decoder(api, operation, &function);
         (quote!(#function), quote!(#cfg #decoder))
     };
@@ -185,13 +183,7 @@ fn error_decoder(api: &Api, operation: &Operation, function: &proc_macro2::Ident
             }
             ErrorStatus::Default => quote!(_),
         };
-        let decode = match error.value.shape {
-            Shape::Named(id) => {
-                let variant = ident(&api.get(id).name);
-                quote!(serde_json::from_slice(body).ok().map(ApiError::#variant))
-            }
-            _ => quote!(serde_json::from_slice(body).ok().map(ApiError::Other)),
-        };
+        let decode = decode_error(api, &error.value);
         quote!(#pattern => #decode)
     });
     let fallback =
@@ -205,13 +197,7 @@ fn error_decoder(api: &Api, operation: &Operation, function: &proc_macro2::Ident
             }
         }
         [only] if only.status == ErrorStatus::Default => {
-            let decode = match only.value.shape {
-                Shape::Named(id) => {
-                    let variant = ident(&api.get(id).name);
-                    quote!(serde_json::from_slice(body).ok().map(ApiError::#variant))
-                }
-                _ => quote!(serde_json::from_slice(body).ok().map(ApiError::Other)),
-            };
+            let decode = decode_error(api, &only.value);
             return quote! {
                 fn #function(_status: reqwest::StatusCode, body: &[u8]) -> Option<ApiError> {
                     #decode
@@ -230,110 +216,30 @@ fn error_decoder(api: &Api, operation: &Operation, function: &proc_macro2::Ident
     }
 }
 
+/// Decodes an error body into its `ApiError` variant: a named type's, or the catch-all.
+fn decode_error(api: &Api, value: &ValueType) -> TokenStream {
+    let variant = match value.shape {
+        Shape::Named(id) => api.api_error_variants.iter().find(|variant| variant.type_id == id),
+        _ => None,
+    };
+    let variant = ident(variant.map_or(API_ERROR_OTHER, |variant| variant.name.as_str()));
+    quote!(serde_json::from_slice(body).ok().map(ApiError::#variant))
+}
+
 fn method(api: &Api, validation: &Validation, index: usize, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
+    let with_response = ident(&operation.with_response_name);
     let cfg = operation_cfg(api, index);
     let feature = api.areas.as_ref().and_then(|areas| areas.of_operation(index).first().copied()).map(|feature| {
         let line = format!(" Compiled with the `{feature}` feature (on by default, through `full`).");
         quote!(#[doc = ""] #[doc = #line])
     });
-    let info = operation_const(operation);
-    let doc = doc_paragraphs(&[operation.summary.as_deref(), operation.description.as_deref()]);
-    let endpoint = format!(" `{} {}`", operation.method.as_str(), operation.path);
-    let returns = match &operation.response {
-        Some(ResponseBody::Bytes { media_type }) => format!(" Returns the response body as bytes (`{media_type}`)."),
-        Some(ResponseBody::Text { media_type }) => format!(" Returns the response body as text (`{media_type}`)."),
-        _ => String::new(),
-    };
-    let body_doc = operation.body.as_ref().map(body_doc).filter(|doc| !doc.is_empty()).map(|doc| quote!(#[doc = #doc]));
-    let retries = if operation.idempotent {
-        " Idempotent: timeouts and server errors are retried within the client's retry policy."
-    } else {
-        " Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried."
-    };
-    let credentials = credentials_doc(api, operation);
+    let info = ident(&api.operation_names[index].info);
+    let MethodDocs { doc, separator, endpoint, retries, returns, body_doc, credentials, with_response_doc } =
+        MethodDocs::of(api, operation);
     let deprecated = deprecated_attr(operation.deprecated);
-    let http_method = format_ident!("{}", operation.method.as_str());
-    let (params_param, params_check) = match operation.params_type {
-        Some(id) => {
-            let name = ident(&api.get(id).name);
-            let value = ValueType { shape: Shape::Named(id), nullable: false };
-            (quote!(params: &types::#name,), validation.check_root(quote!(params), &value).unwrap_or_default())
-        }
-        None => (TokenStream::new(), TokenStream::new()),
-    };
-    let build = params::build_request(api, operation, &quote!(#http_method));
-    let (body_param, request) = match &operation.body {
-        Some(body) => {
-            let (body_param, attach) = body_parts(api, body);
-            let text = body.encoding == BodyEncoding::Text;
-            let check = match (text, body.required) {
-                // A text body is taken as anything that converts into a `String`: checked once
-                // converted.
-                (true, true) => validation.check_root(quote!(&body), &body.value).map(|check| {
-                    quote! {
-                        let body: String = body.into();
-                        #check
-                    }
-                }),
-                _ => validation.check_root(quote!(body), &body.value),
-            };
-            // An optional JSON body is a `Copy` reference; an optional text body is owned.
-            let optional_binding = if text { quote!(&body) } else { quote!(body) };
-            let request = if body.required {
-                quote! {
-                    #check
-                    #params_check
-                    #build
-                    let request = #attach;
-                }
-            } else {
-                let check = check.map(|check| {
-                    quote! {
-                        if let Some(body) = #optional_binding {
-                            #check
-                        }
-                    }
-                });
-                quote! {
-                    #check
-                    #params_check
-                    #build
-                    let request = match body {
-                        Some(body) => #attach,
-                        None => request,
-                    };
-                }
-            };
-            (body_param, request)
-        }
-        None => (TokenStream::new(), quote!(#params_check #build)),
-    };
-    // The `…_with_response` method sends; the plain one returns only its value.
-    let send_raw = quote!(self.transport.send(&*self.credentials, &#info, request, crate::response::no_value).await);
-    let (output, value, finish, unwrap, body_note) = match &operation.response {
-        Some(ResponseBody::Json(response)) => {
-            let ty = value_type(api, response);
-            (ty.clone(), ty, decode_success(api, response, &info), quote!(ApiResponse::into_value), None)
-        }
-        Some(ResponseBody::Bytes { .. }) => (
-            quote!(Vec<u8>),
-            quote!(()),
-            send_raw,
-            quote!(ApiResponse::into_body),
-            Some(" The body is not decoded: the value is `()`, and the bytes are [`ApiResponse::body`]."),
-        ),
-        Some(ResponseBody::Text { .. }) => (
-            quote!(String),
-            quote!(()),
-            send_raw,
-            // Text is taken as UTF-8; bytes that are not are replaced rather than refused.
-            quote!(ApiResponse::into_text),
-            Some(" The body is not decoded: the value is `()`, and the text is [`ApiResponse::text`]."),
-        ),
-        None => (quote!(()), quote!(()), send_raw, quote!(ApiResponse::into_value), None),
-    };
-    let with_response = ident(&operation.with_response_name);
+    let Request { params_param, body_param, request } = request(api, validation, operation);
+    let Response { output, value, finish, unwrap, body_note } = response(api, operation, &info);
     let mut arguments = Vec::new();
     if operation.params_type.is_some() {
         arguments.push(quote!(params));
@@ -344,14 +250,7 @@ fn method(api: &Api, validation: &Validation, index: usize, operation: &Operatio
             arguments.push(quote!(content_type));
         }
     }
-    let with_response_doc = format!(
-        " Like [`Client::{}`], returning the response's status, headers, request id and body as \
-         received together with the value (see [`ApiResponse`]), for keeping a response exactly as it \
-         arrived. The body is not copied.",
-        operation.rust_name
-    );
     let body_note = body_note.map(|note| quote!(#[doc = ""] #[doc = #note]));
-    let separator = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
     quote! {
         #doc
         #separator
@@ -378,6 +277,173 @@ fn method(api: &Api, validation: &Validation, index: usize, operation: &Operatio
             #request
             #finish
         }
+    }
+}
+
+/// The docs of an operation's two methods: the spec's summary and description, the endpoint,
+/// retries, what is returned, the body, and the credentials it sends.
+struct MethodDocs {
+    doc: TokenStream,
+    separator: TokenStream,
+    endpoint: String,
+    retries: &'static str,
+    returns: String,
+    body_doc: Option<TokenStream>,
+    credentials: String,
+    with_response_doc: String,
+}
+
+impl MethodDocs {
+    fn of(api: &Api, operation: &Operation) -> Self {
+        let doc = doc_paragraphs(&[operation.summary.as_deref(), operation.description.as_deref()]);
+        let separator = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
+        let returns = match &operation.response {
+            Some(ResponseBody::Bytes { media_type }) => {
+                format!(" Returns the response body as bytes (`{media_type}`).")
+            }
+            Some(ResponseBody::Text { media_type }) => format!(" Returns the response body as text (`{media_type}`)."),
+            _ => String::new(),
+        };
+        let retries = if operation.idempotent {
+            " Idempotent: timeouts and server errors are retried within the client's retry policy."
+        } else {
+            " Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried."
+        };
+        MethodDocs {
+            doc,
+            separator,
+            endpoint: format!(" `{} {}`", operation.method.as_str(), operation.path),
+            retries,
+            returns,
+            body_doc: operation
+                .body
+                .as_ref()
+                .map(body_doc)
+                .filter(|doc| !doc.is_empty())
+                .map(|doc| quote!(#[doc = #doc])),
+            credentials: credentials_doc(api, operation),
+            with_response_doc: format!(
+                " Like [`Client::{}`], returning the response's status, headers, request id and body as \
+                 received together with the value (see [`ApiResponse`]), for keeping a response exactly as it \
+                 arrived. The body is not copied.",
+                operation.rust_name
+            ),
+        }
+    }
+}
+
+/// The parameters of an operation's methods besides `&self`, and the statements of the
+/// `…_with_response` one that check the values and build `request`.
+struct Request {
+    params_param: TokenStream,
+    body_param: TokenStream,
+    request: TokenStream,
+}
+
+fn request(api: &Api, validation: &Validation, operation: &Operation) -> Request {
+    let http_method = ident(operation.method.as_str());
+    let (params_param, params_check) = match operation.params_type {
+        Some(id) => {
+            let name = ident(&api.get(id).name);
+            let value = ValueType { shape: Shape::Named(id), nullable: false };
+            (quote!(params: &types::#name,), validation.check_root(quote!(params), &value).unwrap_or_default())
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let build = params::build_request(api, operation, &quote!(#http_method));
+    let Some(body) = &operation.body else {
+        return Request { params_param, body_param: TokenStream::new(), request: quote!(#params_check #build) };
+    };
+    let (body_param, attach) = body_parts(api, body);
+    let text = body.encoding == BodyEncoding::Text;
+    let check = match (text, body.required) {
+        // A text body is taken as anything that converts into a `String`: checked once
+        // converted.
+        (true, true) => validation.check_root(quote!(&body), &body.value).map(|check| {
+            quote! {
+                let body: String = body.into();
+                #check
+            }
+        }),
+        _ => validation.check_root(quote!(body), &body.value),
+    };
+    // An optional JSON body is a `Copy` reference; an optional text body is owned.
+    let optional_binding = if text { quote!(&body) } else { quote!(body) };
+    let request = if body.required {
+        quote! {
+            #check
+            #params_check
+            #build
+            let request = #attach;
+        }
+    } else {
+        let check = check.map(|check| {
+            quote! {
+                if let Some(body) = #optional_binding {
+                    #check
+                }
+            }
+        });
+        quote! {
+            #check
+            #params_check
+            #build
+            let request = match body {
+                Some(body) => #attach,
+                None => request,
+            };
+        }
+    };
+    Request { params_param, body_param, request }
+}
+
+/// What an operation's methods return: the plain method's output and the `ApiResponse`'s value,
+/// how the `…_with_response` method sends and decodes, how the plain one takes its output out of
+/// the `ApiResponse`, and a note on bodies that are not decoded.
+struct Response {
+    output: TokenStream,
+    value: TokenStream,
+    finish: TokenStream,
+    unwrap: TokenStream,
+    body_note: Option<&'static str>,
+}
+
+fn response(api: &Api, operation: &Operation, info: &proc_macro2::Ident) -> Response {
+    // The `…_with_response` method sends; the plain one returns only its value.
+    let send_raw = quote!(self.transport.send(&*self.credentials, &#info, request, crate::response::no_value).await);
+    match &operation.response {
+        Some(ResponseBody::Json(response)) => {
+            let ty = value_type(api, response);
+            Response {
+                output: ty.clone(),
+                value: ty,
+                finish: decode_success(api, response, info),
+                unwrap: quote!(ApiResponse::into_value),
+                body_note: None,
+            }
+        }
+        Some(ResponseBody::Bytes { .. }) => Response {
+            output: quote!(Vec<u8>),
+            value: quote!(()),
+            finish: send_raw,
+            unwrap: quote!(ApiResponse::into_body),
+            body_note: Some(" The body is not decoded: the value is `()`, and the bytes are [`ApiResponse::body`]."),
+        },
+        Some(ResponseBody::Text { .. }) => Response {
+            output: quote!(String),
+            value: quote!(()),
+            finish: send_raw,
+            // Text is taken as UTF-8; bytes that are not are replaced rather than refused.
+            unwrap: quote!(ApiResponse::into_text),
+            body_note: Some(" The body is not decoded: the value is `()`, and the text is [`ApiResponse::text`]."),
+        },
+        None => Response {
+            output: quote!(()),
+            value: quote!(()),
+            finish: send_raw,
+            unwrap: quote!(ApiResponse::into_value),
+            body_note: None,
+        },
     }
 }
 

@@ -7,7 +7,36 @@ use quote::quote;
 use super::auth;
 use super::docs::doc_attrs;
 use super::ident;
-use crate::model::{naming, Api, CredentialKind};
+use crate::model::Api;
+
+/// The fields and methods `ClientBuilder` has whatever the spec: written here, and `fmt` and
+/// `default` of its derives. Credential setters, and the fields holding their values, avoid
+/// them.
+pub const BUILDER_MEMBERS: &[&str] =
+    &["base_url", "build", "default", "environment", "fmt", "from_env", "host", "settings"];
+
+/// The method this file writes on `Client`.
+pub const CLIENT_FROM_ENV: &[&str] = &["from_env"];
+
+/// The methods the runtime's `settings.rs` adds to `ClientBuilder`: the settings every API has.
+pub const RUNTIME_BUILDER_METHODS: &[&str] = &[
+    "allow_base_url_from_env",
+    "allow_insecure_http",
+    "connect_timeout",
+    "deadline",
+    "max_concurrent_calls",
+    "max_response_size",
+    "on_response",
+    "retry_policy",
+    "timeout",
+    "user_agent",
+    "with_reqwest_client",
+];
+
+/// The methods the runtime's `settings.rs` adds to `Client`: copies with other settings, and
+/// reading them back.
+pub const RUNTIME_CLIENT_METHODS: &[&str] =
+    &["deadline", "retry_policy", "timeout", "with_deadline", "with_retry_policy", "with_timeout"];
 
 pub fn environment(api: &Api) -> TokenStream {
     let variants = api.servers.iter().map(|server| {
@@ -45,7 +74,7 @@ pub fn environment(api: &Api) -> TokenStream {
     };
     let names = api.servers.iter().map(|server| {
         let name = ident(&server.rust_name);
-        let text = naming::snake_name(&server.rust_name);
+        let text = &server.env_name;
         quote!(#text => Some(Environment::#name))
     });
     // Without servers there is no name to match (and a lone `_` arm is a lint).
@@ -89,26 +118,7 @@ pub fn environment(api: &Api) -> TokenStream {
 pub fn builder(api: &Api) -> TokenStream {
     let fields = api.credentials.iter().map(auth::builder_field);
     let setters = api.credentials.iter().map(auth::setters);
-    let env_reads = api.credentials.iter().map(auth::env_read);
     let build_credentials = auth::build_credentials(api);
-    let relative = api.servers.iter().any(|s| s.relative);
-    let env_var = format!("{}_ENV", api.env_prefix);
-    let base_url_var = format!("{}_BASE_URL", api.env_prefix);
-    let host_var = format!("{}_HOST", api.env_prefix);
-    let environment_names: Vec<String> = api.servers.iter().map(|s| naming::snake_name(&s.rust_name)).collect();
-    let expected = format!("one of {}", environment_names.join(", "));
-    let mut documented_vars: Vec<String> =
-        credential_env_vars(api).iter().map(|variable| format!("`{variable}`")).collect();
-    documented_vars.push(format!("`{env_var}` ({})", environment_names.join(" or ")));
-    if relative {
-        documented_vars.push(format!("`{host_var}`"));
-    }
-    let from_env_doc = format!(" Reads {}.", documented_vars.join(", "));
-    let base_url_doc = format!(
-        " `{base_url_var}`, a base URL that replaces the environment, is read only after \
-         [`ClientBuilder::allow_base_url_from_env`]; otherwise it is ignored, so that a stray \
-         variable cannot send requests and credentials elsewhere."
-    );
     let default_environment = match api.servers.as_slice() {
         [only] => {
             let name = ident(&only.rust_name);
@@ -116,36 +126,8 @@ pub fn builder(api: &Api) -> TokenStream {
         }
         _ => quote!(self.environment),
     };
-    let (host_field, host_setter, host_env, environment_url) = if relative {
-        (
-            quote!(host: Option<String>,),
-            quote! {
-                /// The scheme and host (and port, if any) of the API, e.g.
-                /// `https://api.example.com`, for servers the spec gives relative to where it is
-                /// served (see [`Environment::is_relative`]): requests go to this host followed by
-                /// the server's path. Servers with a whole URL ignore it.
-                pub fn host(mut self, host: impl Into<String>) -> Self {
-                    self.host = Some(host.into());
-                    self
-                }
-            },
-            quote! {
-                if let Some(host) = crate::settings::read_env(#host_var) {
-                    self = self.host(host);
-                }
-            },
-            quote! {
-                if environment.is_relative() {
-                    let host = self.host.as_deref().ok_or(BuildError::MissingHost { path: environment.base_url() })?;
-                    format!("{}{}", host.trim_end_matches('/'), environment.base_url())
-                } else {
-                    environment.base_url().to_string()
-                }
-            },
-        )
-    } else {
-        (TokenStream::new(), TokenStream::new(), TokenStream::new(), quote!(environment.base_url().to_string()))
-    };
+    let Host { field: host_field, setter: host_setter, env: host_env, environment_url } = host(api);
+    let from_env = from_env(api, host_env);
     quote! {
         impl Client {
             /// Configures a client from environment variables (see [`ClientBuilder::from_env`]).
@@ -188,25 +170,7 @@ pub fn builder(api: &Api) -> TokenStream {
 
             #(#setters)*
 
-            /// Takes settings from environment variables. A variable that is set replaces what the
-            /// builder had; one that is not set leaves it as it was. A credential every operation
-            /// needs must be set on the builder or in its variable.
-            ///
-            #[doc = #from_env_doc]
-            #[doc = #base_url_doc]
-            pub fn from_env(mut self) -> Result<Self, BuildError> {
-                #(#env_reads)*
-                #host_env
-                let base_url = if self.settings.base_url_from_env { crate::settings::read_env(#base_url_var) } else { None };
-                if let Some(url) = base_url {
-                    self = self.base_url(url);
-                } else if let Some(name) = crate::settings::read_env(#env_var) {
-                    let environment = Environment::from_name(&name)
-                        .ok_or(BuildError::InvalidEnv { var: #env_var, expected: #expected })?;
-                    self = self.environment(environment);
-                }
-                Ok(self)
-            }
+            #from_env
 
             /// Checks the configuration and creates the client: fails when no server is chosen,
             /// the base URL is not an absolute `https://` URL (or `http://` to this machine, see
@@ -226,16 +190,106 @@ pub fn builder(api: &Api) -> TokenStream {
     }
 }
 
+/// `ClientBuilder::from_env`: credentials, the host of relative servers (`host_env`), then the
+/// base URL when allowed, else the environment.
+fn from_env(api: &Api, host_env: TokenStream) -> TokenStream {
+    let env_reads = api.credentials.iter().map(auth::env_read);
+    let (env_var, base_url_var) = (&api.env_vars.environment, &api.env_vars.base_url);
+    let environment_names: Vec<&str> = api.servers.iter().map(|server| server.env_name.as_str()).collect();
+    let expected = format!("one of {}", environment_names.join(", "));
+    let (from_env_doc, base_url_doc) = from_env_docs(api);
+    quote! {
+        /// Takes settings from environment variables. A variable that is set replaces what the
+        /// builder had; one that is not set leaves it as it was. A credential every operation
+        /// needs must be set on the builder or in its variable.
+        ///
+        #[doc = #from_env_doc]
+        #[doc = #base_url_doc]
+        pub fn from_env(mut self) -> Result<Self, BuildError> {
+            #(#env_reads)*
+            #host_env
+            let base_url = if self.settings.base_url_from_env { crate::settings::read_env(#base_url_var) } else { None };
+            if let Some(url) = base_url {
+                self = self.base_url(url);
+            } else if let Some(name) = crate::settings::read_env(#env_var) {
+                let environment = Environment::from_name(&name)
+                    .ok_or(BuildError::InvalidEnv { var: #env_var, expected: #expected })?;
+                self = self.environment(environment);
+            }
+            Ok(self)
+        }
+    }
+}
+
+/// The docs of `from_env`: the variables it reads, and the base-URL variable it reads only when
+/// allowed.
+fn from_env_docs(api: &Api) -> (String, String) {
+    let environment_names: Vec<&str> = api.servers.iter().map(|server| server.env_name.as_str()).collect();
+    let mut documented_vars: Vec<String> = credential_env_vars(api).map(|variable| format!("`{variable}`")).collect();
+    documented_vars.push(format!("`{}` ({})", api.env_vars.environment, environment_names.join(" or ")));
+    if api.servers.iter().any(|server| server.relative) {
+        documented_vars.push(format!("`{}`", api.env_vars.host));
+    }
+    let from_env_doc = format!(" Reads {}.", documented_vars.join(", "));
+    let base_url_doc = format!(
+        " `{}`, a base URL that replaces the environment, is read only after \
+         [`ClientBuilder::allow_base_url_from_env`]; otherwise it is ignored, so that a stray \
+         variable cannot send requests and credentials elsewhere.",
+        api.env_vars.base_url
+    );
+    (from_env_doc, base_url_doc)
+}
+
+/// What the builder has for servers the spec gives relative to its host: the `host` field and
+/// setter, reading `{PREFIX}_HOST`, and joining the host and the server's path in `build()`.
+/// Without such servers, only the environment's URL.
+struct Host {
+    field: TokenStream,
+    setter: TokenStream,
+    env: TokenStream,
+    environment_url: TokenStream,
+}
+
+fn host(api: &Api) -> Host {
+    if !api.servers.iter().any(|server| server.relative) {
+        return Host {
+            field: TokenStream::new(),
+            setter: TokenStream::new(),
+            env: TokenStream::new(),
+            environment_url: quote!(environment.base_url().to_string()),
+        };
+    }
+    let host_var = &api.env_vars.host;
+    Host {
+        field: quote!(host: Option<String>,),
+        setter: quote! {
+            /// The scheme and host (and port, if any) of the API, e.g.
+            /// `https://api.example.com`, for servers the spec gives relative to where it is
+            /// served (see [`Environment::is_relative`]): requests go to this host followed by
+            /// the server's path. Servers with a whole URL ignore it.
+            pub fn host(mut self, host: impl Into<String>) -> Self {
+                self.host = Some(host.into());
+                self
+            }
+        },
+        env: quote! {
+            if let Some(host) = crate::settings::read_env(#host_var) {
+                self = self.host(host);
+            }
+        },
+        environment_url: quote! {
+            if environment.is_relative() {
+                let host = self.host.as_deref().ok_or(BuildError::MissingHost { path: environment.base_url() })?;
+                format!("{}{}", host.trim_end_matches('/'), environment.base_url())
+            } else {
+                environment.base_url().to_string()
+            }
+        },
+    }
+}
+
 /// The environment variables `from_env` reads credentials from, in order (a basic-auth pair as
 /// its `…_USERNAME` and `…_PASSWORD`).
-pub(super) fn credential_env_vars(api: &Api) -> Vec<String> {
-    api.credentials
-        .iter()
-        .flat_map(|credential| match credential.kind {
-            CredentialKind::Basic => {
-                vec![format!("{}_USERNAME", credential.env_var), format!("{}_PASSWORD", credential.env_var)]
-            }
-            _ => vec![credential.env_var.clone()],
-        })
-        .collect()
+pub(super) fn credential_env_vars(api: &Api) -> impl Iterator<Item = &str> {
+    api.credentials.iter().flat_map(|credential| credential.env_vars.iter().map(String::as_str))
 }

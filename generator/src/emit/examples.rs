@@ -2,24 +2,23 @@
 //! type, so `cargo test` on the generated crate checks the types against the spec's own data.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
+use super::ident;
 use super::rust_type::value_type_with_prefix;
-use crate::model::naming::{self, Namespace};
 use crate::model::{Api, ResponseBody};
 
 /// The test file, or `None` when the spec has no response examples.
 pub fn spec_examples_rs(api: &Api) -> Option<TokenStream> {
-    let library = format_ident!("{}", api.crate_name.replace('-', "_"));
+    let library = ident(&api.library_name);
     let prefix = quote!(#library::types::);
-    let mut names = Namespace::new();
     let mut tests = Vec::new();
-    for (index, operation) in api.operations.iter().enumerate() {
+    for (index, (operation, names)) in api.operations.iter().zip(&api.operation_names).enumerate() {
         let Some(ResponseBody::Json(response)) = &operation.response else { continue };
         let cfg = super::operation_cfg(api, index);
         let ty = value_type_with_prefix(api, response, &prefix);
-        for (name, example) in &operation.response_examples {
-            let test = format_ident!("{}", names.claim(naming::snake_name(&format!("{} {name}", operation.rust_name))));
+        for ((name, example), test) in operation.response_examples.iter().zip(&names.example_tests) {
+            let test = ident(test);
             let text = raw_string(&serde_json::to_string(example).unwrap_or_default());
             // Spec text is an argument of `panic!`, never its format string.
             let message = format!("the `{name}` example of `{}` does not decode", operation.operation_id);

@@ -8,28 +8,7 @@ use super::Features;
 use crate::model::{Api, Credential, CredentialKind, SkippedItem};
 
 pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
-    let mut modules: Vec<(&str, bool)> = super::runtime::runtime_files(features)
-        .iter()
-        .filter(|file| !file.is_submodule())
-        .map(|file| (file.module, file.module == "validation"))
-        .collect();
-    modules.extend([("api_error", false), ("cli", true), ("client", false), ("mock", true), ("types", true)]);
-    modules.sort_unstable();
-    let modules = modules.iter().map(|(module, public)| {
-        let cfg = match *module {
-            "cli" | "command" => quote!(#[cfg(feature = "cli")]),
-            "mock" | "mock_server" => quote!(#[cfg(feature = "mock")]),
-            "wire_text" => quote!(#[cfg(any(feature = "cli", feature = "mock"))]),
-            _ => TokenStream::new(),
-        };
-        let module = super::ident(module);
-        let visibility = if *public { quote!(pub) } else { TokenStream::new() };
-        quote! {
-            #cfg
-            #[rustfmt::skip]
-            #visibility mod #module;
-        }
-    });
+    let modules = modules(features);
     let token_export = if features.bearer {
         quote!(
             pub use token::{TokenError, TokenFuture, TokenSource};
@@ -44,14 +23,13 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let mixed_errors = api.error_type.is_none() && !super::api_error::error_variants(api).is_empty();
-    let api_error = if mixed_errors {
+    let api_error = if api.api_error_variants.is_empty() {
         quote!(
-            pub use api_error::{ApiError, ApiErrorBody};
+            pub use api_error::ApiErrorBody;
         )
     } else {
         quote!(
-            pub use api_error::ApiErrorBody;
+            pub use api_error::{ApiError, ApiErrorBody};
         )
     };
     let title = format!(" {}", api.title);
@@ -110,6 +88,36 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
         pub use transport::ResponseInfo;
         pub use validation::{Validate, ValidationError};
     }
+}
+
+/// The crate's modules, sorted: the runtime's files and the generated ones, those of the `cli`
+/// and `mock` features behind them.
+fn modules(features: &Features) -> Vec<TokenStream> {
+    let mut modules: Vec<(&str, bool)> = super::runtime::runtime_files(features)
+        .iter()
+        .filter(|file| !file.is_submodule())
+        .map(|file| (file.module, file.module == "validation"))
+        .collect();
+    modules.extend([("api_error", false), ("cli", true), ("client", false), ("mock", true), ("types", true)]);
+    modules.sort_unstable();
+    modules
+        .iter()
+        .map(|(module, public)| {
+            let cfg = match *module {
+                "cli" | "command" => quote!(#[cfg(feature = "cli")]),
+                "mock" | "mock_server" => quote!(#[cfg(feature = "mock")]),
+                "wire_text" => quote!(#[cfg(any(feature = "cli", feature = "mock"))]),
+                _ => TokenStream::new(),
+            };
+            let module = super::ident(module);
+            let visibility = if *public { quote!(pub) } else { TokenStream::new() };
+            quote! {
+                #cfg
+                #[rustfmt::skip]
+                #visibility mod #module;
+            }
+        })
+        .collect()
 }
 
 /// The "Command line and mock server" section: the `cli` and `mock` features.
@@ -262,7 +270,7 @@ fn one_line(text: &str) -> String {
 /// A compiled (`no_run`) example in the crate docs: configuring a client for this spec. The
 /// snippet is built as tokens and printed with prettyplease like every other piece of code.
 fn quick_start(api: &Api) -> TokenStream {
-    let library = quote::format_ident!("{}", api.crate_name.replace('-', "_"));
+    let library = super::ident(&api.library_name);
     let target = match api.servers.first() {
         Some(server) if server.relative => {
             let variant = super::ident(&server.rust_name);
@@ -288,15 +296,8 @@ fn quick_start(api: &Api) -> TokenStream {
     };
     let credentials = shown.into_iter().map(|credential| {
         let setter = super::ident(&credential.rust_name);
-        let variable = &credential.env_var;
-        match credential.kind {
-            CredentialKind::Basic => {
-                let username = format!("{variable}_USERNAME");
-                let password = format!("{variable}_PASSWORD");
-                quote!(.#setter(std::env::var(#username)?, std::env::var(#password)?))
-            }
-            _ => quote!(.#setter(std::env::var(#variable)?)),
-        }
+        let variables = &credential.env_vars;
+        quote!(.#setter(#(std::env::var(#variables)?),*))
     });
     let snippet = quote! {
         async fn example() -> Result<(), Box<dyn std::error::Error>> {

@@ -2,41 +2,20 @@
 //! that comes from the spec or the config goes through [`toml_string`] or [`toml_value`].
 
 use super::Features;
-use crate::config::Publish;
+use crate::config::{Needed, OwnDependency, Publish, OWN_DEPENDENCIES};
 use crate::model::Api;
 
 pub fn cargo_toml(api: &Api, features: &Features) -> String {
-    let reqwest_features =
-        if features.multipart { r#"["form", "json", "multipart", "query"]"# } else { r#"["form", "json", "query"]"# };
-    let reqwest =
-        format!("reqwest = {{ version = \"0.13\", default-features = false, features = {reqwest_features} }}");
-    let mut dependencies = vec![
-        reqwest.as_str(),
-        r#"secrecy = "0.10""#,
-        r#"serde = { version = "1", features = ["derive"] }"#,
-        r#"serde_json = "1""#,
-        r#"serde_path_to_error = "0.1""#,
-        r#"subtle = "2""#,
-        r#"fastrand = "2""#,
-        r#"httpdate = "1""#,
-        r#"tokio = { version = "1", default-features = false, features = ["sync", "time"] }"#,
-        r#"tracing = { version = "0.1", optional = true }"#,
-        r#"clap = { version = "4.5", optional = true, default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"] }"#,
-        r#"serde_urlencoded = { version = "0.7", optional = true }"#,
-        r#"wiremock = { version = "0.6", optional = true }"#,
-    ];
-    if features.dates {
-        dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#);
-    }
-    if features.patterns {
-        dependencies.push(r#"regex = "1""#);
-    }
-    if features.params.any() || features.path_parameters {
-        dependencies.push(r#"percent-encoding = "2""#);
-    }
-    if features.basic_auth {
-        dependencies.push(r#"base64 = "0.22""#);
-    }
+    let needs = |needed: Needed| match needed {
+        Needed::Always => true,
+        Needed::Dates => features.dates,
+        Needed::Patterns => features.patterns,
+        Needed::Multipart => features.multipart,
+        Needed::Encoding => features.params.any() || features.path_parameters,
+        Needed::BasicAuth => features.basic_auth,
+    };
+    let mut dependencies: Vec<String> =
+        OWN_DEPENDENCIES.iter().filter(|own| needs(own.needed)).map(|own| own_dependency(own, needs)).collect();
     dependencies.sort_unstable();
     format!(
         "[package]\n\
@@ -82,7 +61,7 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
         bin = api.crate_name,
         bin_name = toml_string(&api.crate_name),
         dependencies = dependencies.join("\n"),
-        extra = extra_dependencies(api, &dependencies),
+        extra = extra_dependencies(api),
     )
 }
 
@@ -144,15 +123,34 @@ fn package_keys(api: &Api) -> String {
     keys.iter().map(|(key, value)| format!("{key} = {value}\n")).collect()
 }
 
+/// One of the crate's own dependencies, as a line of `[dependencies]`: `name = "version"`, or an
+/// inline table when it is optional or has features.
+fn own_dependency(own: &OwnDependency, needs: impl Fn(Needed) -> bool) -> String {
+    let features: Vec<String> =
+        own.features.iter().filter(|(_, needed)| needs(*needed)).map(|(feature, _)| toml_string(feature)).collect();
+    if !own.optional && own.default_features && features.is_empty() {
+        return format!("{} = {}", own.name, toml_string(own.version));
+    }
+    let mut keys = vec![format!("version = {}", toml_string(own.version))];
+    if own.optional {
+        keys.push("optional = true".to_string());
+    }
+    if !own.default_features {
+        keys.push("default-features = false".to_string());
+    }
+    if !features.is_empty() {
+        keys.push(format!("features = [{}]", features.join(", ")));
+    }
+    format!("{} = {{ {} }}", own.name, keys.join(", "))
+}
+
 /// The config's dependencies (for the types it maps), after the crate's own, each line ending in
-/// a newline. One the crate already has is left out: the config refuses such names, so this
-/// only keeps the manifest valid should the two lists ever meet.
-fn extra_dependencies(api: &Api, own: &[&str]) -> String {
-    let own_names: Vec<&str> = own.iter().filter_map(|line| line.split(' ').next()).collect();
+/// a newline. None has the name of one of the crate's own: the config refuses those when it is
+/// read ([`crate::config::Config::parse`]).
+fn extra_dependencies(api: &Api) -> String {
     let lines: Vec<String> = api
         .dependencies
         .iter()
-        .filter(|(name, _)| !own_names.contains(&name.as_str()))
         .map(|(name, dependency)| format!("{name} = {}\n", version_first(dependency.value())))
         .collect();
     if lines.is_empty() {
@@ -221,4 +219,58 @@ fn toml_string(value: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn api(config: &str) -> Api {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: ok}}\n";
+        let document = serde_yaml::from_str(spec).expect("the spec parses");
+        let config = Config::parse(std::path::Path::new("codegen.toml"), config).expect("the config is read");
+        crate::model::lower_with_config(&document, Some("t"), &config).expect("lowers").0
+    }
+
+    /// The lines of `[dependencies]`, up to the next section.
+    fn dependencies(manifest: &str) -> Vec<&str> {
+        let start = manifest.find("[dependencies]\n").expect("a [dependencies] section") + "[dependencies]\n".len();
+        manifest[start..].lines().take_while(|line| !line.starts_with('[')).filter(|line| !line.is_empty()).collect()
+    }
+
+    #[test]
+    fn the_own_dependencies_are_the_table_and_the_configs_follow() {
+        let everything = Features {
+            dates: true,
+            patterns: true,
+            multipart: true,
+            basic_auth: true,
+            path_parameters: true,
+            ..Features::default()
+        };
+        let config = "[dependencies]\nrust_decimal = { features = [\"serde-with-float\"], version = \"1\" }\n";
+        let manifest = cargo_toml(&api(config), &everything);
+        let lines = dependencies(&manifest);
+        let names: Vec<&str> = lines.iter().filter_map(|line| line.split(' ').next()).collect();
+        let mut own: Vec<&str> = OWN_DEPENDENCIES.iter().map(|own| own.name).collect();
+        own.sort_unstable();
+        assert_eq!(names[..own.len()], own[..], "{manifest}");
+        assert!(lines.contains(&r#"reqwest = { version = "0.13", default-features = false, features = ["form", "json", "multipart", "query"] }"#));
+        assert!(lines.contains(&r#"tracing = { version = "0.1", optional = true }"#));
+        assert!(lines.contains(&r#"base64 = "0.22""#));
+        assert_eq!(
+            lines[own.len()..],
+            [
+                "# For the types codegen.toml maps.",
+                r#"rust_decimal = { version = "1", features = ["serde-with-float"] }"#
+            ]
+        );
+        let plain = cargo_toml(&api(""), &Features::default());
+        let names: Vec<&str> = dependencies(&plain).iter().filter_map(|line| line.split(' ').next()).collect();
+        for conditional in ["chrono", "regex", "percent-encoding", "base64"] {
+            assert!(!names.contains(&conditional), "{plain}");
+        }
+        assert!(plain.contains(r#"features = ["form", "json", "query"] }"#), "{plain}");
+    }
 }

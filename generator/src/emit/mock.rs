@@ -6,23 +6,23 @@
 
 mod credentials;
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use self::credentials::{client_builder, credential_entry, expect_method};
-use super::cli::scalar;
 use super::client::{names_a_type, request_names_a_type};
 use super::rust_type::qualified_value_type;
 use super::validate::Validation;
 use super::{examples, ident, operation_cfg};
 use crate::model::{
-    Api, ArrayStyle, BodyEncoding, Operation, ParameterEncoding, ParameterLocation, ResponseBody, Shape, ValueType,
+    Api, ArrayStyle, BodyEncoding, Operation, ParameterEncoding, ParameterLocation, RequestBody, ResponseBody, Shape,
+    TextKind, ValueType,
 };
 
-/// Names `MockServer` has already, which an operation's accessor must not take.
-const TAKEN: [&str; 14] = [
+/// The methods `MockServer` has whatever the spec: `client` and `client_builder` written here,
+/// the others by the runtime's `mock_server.rs` (with `fmt` of its `Debug` and `drop` of its
+/// `Drop`). The accessors of operations and the `expect_…` methods of credentials avoid them.
+pub const MOCK_SERVER_METHODS: &[&str] = &[
     "accept_any_credential_value",
     "client",
     "client_basic_credential",
@@ -30,6 +30,7 @@ const TAKEN: [&str; 14] = [
     "client_credential",
     "drop",
     "expect_credential",
+    "fmt",
     "operation",
     "routes",
     "serve",
@@ -42,77 +43,22 @@ const TAKEN: [&str; 14] = [
 /// `src/mock.rs`.
 pub fn mock_rs(api: &Api) -> TokenStream {
     let validation = Validation::new(api);
-    let mut names: BTreeSet<String> = TAKEN.iter().map(|name| name.to_string()).collect();
     let mut entries = Vec::new();
     let mut checks = Vec::new();
     let mut accessors = Vec::new();
-    for (index, operation) in api.operations.iter().enumerate() {
+    for (index, (operation, names)) in api.operations.iter().zip(&api.operation_names).enumerate() {
         let cfg = operation_cfg(api, index);
-        let check = format_ident!("check_{}", operation.rust_name.trim_end_matches('_'));
+        let check = ident(&names.mock_check);
         let (request_type, check_fn) = check_function(api, &validation, operation, &check);
         checks.push(quote!(#cfg #check_fn));
         entries.push(table_entry(operation, &cfg, &check));
-        let mut name = operation.rust_name.clone();
-        while !names.insert(name.clone()) {
-            name.push_str("_operation");
-        }
-        accessors.push(accessor(api, operation, &cfg, &ident(&name), request_type));
+        accessors.push(accessor(api, operation, &cfg, &ident(&names.mock_accessor), request_type));
     }
-    // After the accessors, so that no operation's accessor changes name for a credential.
-    let expect_names: Vec<String> = api
-        .credentials
-        .iter()
-        .map(|credential| {
-            let mut name = format!("expect_{}", credential.rust_name.trim_end_matches('_'));
-            while !names.insert(name.clone()) {
-                name.push_str("_credential");
-            }
-            name
-        })
-        .collect();
-    let credentials =
-        api.credentials.iter().zip(&expect_names).map(|(credential, name)| credential_entry(credential, name));
-    let expectations = api
-        .credentials
-        .iter()
-        .zip(&expect_names)
-        .enumerate()
-        .map(|(index, (credential, name))| expect_method(credential, index, &ident(name)));
+    let credentials = api.credentials.iter().map(credential_entry);
+    let expectations = api.credentials.iter().enumerate().map(|(index, credential)| expect_method(credential, index));
     let client_builder = client_builder(api);
-    let credential_import = if api.credentials.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(
-            use crate::mock_server::{MockValue, Travels};
-        )
-    };
-    let decodes_params =
-        api.operations.iter().any(|operation| mock_params(api, operation).is_some_and(|p| !p.is_empty()));
-    let params_import = if decodes_params {
-        quote! {
-            use crate::mock_server::{Items, Location, MockParam};
-            use crate::wire_text::TextKind;
-        }
-    } else {
-        TokenStream::new()
-    };
-    let types_import = if api.operations.iter().any(uses_types) {
-        quote!(
-            use crate::types;
-        )
-    } else {
-        TokenStream::new()
-    };
-    let library = api.crate_name.replace('-', "_");
-    let example = [
-        " ```no_run".to_string(),
-        " # async fn example() {".to_string(),
-        format!(" let mock = {library}::mock::MockServer::start().await;"),
-        " let client = mock.client();".to_string(),
-        " // … call the code under test with `client`, then look at `mock.<operation>().received()`.".to_string(),
-        " # }".to_string(),
-        " ```".to_string(),
-    ];
+    let imports = imports(api);
+    let example = module_example(api);
     quote! {
         //! A typed mock server for tests (the `mock` feature): a local HTTP server that speaks
         //! this API. Each operation answers with replies registered in the client's own types:
@@ -140,9 +86,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
 
         pub use crate::mock_server::{MockOperationHandle, MockReply, MockServer, Received};
         use crate::mock_server::{self as server, Incoming, MockCredential, MockOperation};
-        #credential_import
-        #params_import
-        #types_import
+        #imports
 
         /// The operations the server answers.
         pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[#(#entries),*];
@@ -180,6 +124,43 @@ pub fn mock_rs(api: &Api) -> TokenStream {
 
         #(#checks)*
     }
+}
+
+/// The imports the module needs beyond the server's own types: for credentials, for decoding
+/// parameters, and `types`.
+fn imports(api: &Api) -> TokenStream {
+    let credential_import = if api.credentials.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(
+            use crate::mock_server::{MockValue, Travels};
+        )
+    };
+    let decodes_params =
+        api.operations.iter().any(|operation| mock_params(api, operation).is_some_and(|p| !p.is_empty()));
+    let params_import = if decodes_params {
+        quote! {
+            use crate::mock_server::{Items, Location, MockParam};
+            use crate::wire_text::TextKind;
+        }
+    } else {
+        TokenStream::new()
+    };
+    let types_import = super::types_import(api.operations.iter().any(uses_types));
+    quote!(#credential_import #params_import #types_import)
+}
+
+/// The module docs' example: starting a server and pointing a client at it.
+fn module_example(api: &Api) -> [String; 7] {
+    [
+        " ```no_run".to_string(),
+        " # async fn example() {".to_string(),
+        format!(" let mock = {}::mock::MockServer::start().await;", api.library_name),
+        " let client = mock.client();".to_string(),
+        " // … call the code under test with `client`, then look at `mock.<operation>().received()`.".to_string(),
+        " # }".to_string(),
+        " ```".to_string(),
+    ]
 }
 
 /// The operation's row of `MOCK_OPERATIONS`.
@@ -257,46 +238,7 @@ fn check_function(
             steps.push(quote!(let body = ();));
             quote!(())
         }
-        Some(body) => {
-            let (ty, read, checked) = match body.encoding {
-                BodyEncoding::Json => (qualified_value_type(api, &body.value), quote!(request.json_body()?), true),
-                BodyEncoding::Form => (qualified_value_type(api, &body.value), quote!(request.form_body()?), true),
-                BodyEncoding::Text => (quote!(String), quote!(request.text_body()?), true),
-                BodyEncoding::Bytes | BodyEncoding::Multipart => (quote!(Vec<u8>), quote!(request.bytes_body()), false),
-            };
-            // The same checks as the client's method, in a function of their own so that any
-            // body (an object, an array with `minItems`, a string with `maxLength`) is checked
-            // alike.
-            let checks = if checked { validation.check_root(quote!(body), &body.value) } else { None };
-            let validate = checks.map(|checks| {
-                quote! {
-                    #[allow(clippy::ptr_arg)]
-                    fn validate(body: &#ty) -> Result<(), crate::validation::ValidationError> {
-                        #checks
-                        Ok(())
-                    }
-                }
-            });
-            let validated = validate.is_some();
-            steps.extend(validate);
-            if body.required {
-                steps.push(quote!(let body: #ty = #read.ok_or_else(server::missing_body)?;));
-                if validated {
-                    steps.push(quote!(validate(&body).map_err(|error| server::invalid("body", error))?;));
-                }
-                ty
-            } else {
-                steps.push(quote!(let body: Option<#ty> = #read;));
-                if validated {
-                    steps.push(quote! {
-                        if let Some(body) = &body {
-                            validate(body).map_err(|error| server::invalid("body", error))?;
-                        }
-                    });
-                }
-                quote!(Option<#ty>)
-            }
-        }
+        Some(body) => body_steps(api, validation, body, &mut steps),
     };
     let request_type = quote!(Received<#params_type, #body_type>);
     let reads_request = operation.body.is_some() || reads_params;
@@ -310,6 +252,48 @@ fn check_function(
     (request_type, function)
 }
 
+/// The steps that read and check a request's body, pushed onto `steps`; returns the body's type
+/// in `Received`.
+fn body_steps(api: &Api, validation: &Validation, body: &RequestBody, steps: &mut Vec<TokenStream>) -> TokenStream {
+    let (ty, read, checked) = match body.encoding {
+        BodyEncoding::Json => (qualified_value_type(api, &body.value), quote!(request.json_body()?), true),
+        BodyEncoding::Form => (qualified_value_type(api, &body.value), quote!(request.form_body()?), true),
+        BodyEncoding::Text => (quote!(String), quote!(request.text_body()?), true),
+        BodyEncoding::Bytes | BodyEncoding::Multipart => (quote!(Vec<u8>), quote!(request.bytes_body()), false),
+    };
+    // The same checks as the client's method, in a function of their own so that any body (an
+    // object, an array with `minItems`, a string with `maxLength`) is checked alike.
+    let checks = if checked { validation.check_root(quote!(body), &body.value) } else { None };
+    let validate = checks.map(|checks| {
+        quote! {
+            #[allow(clippy::ptr_arg)]
+            fn validate(body: &#ty) -> Result<(), crate::validation::ValidationError> {
+                #checks
+                Ok(())
+            }
+        }
+    });
+    let validated = validate.is_some();
+    steps.extend(validate);
+    if body.required {
+        steps.push(quote!(let body: #ty = #read.ok_or_else(server::missing_body)?;));
+        if validated {
+            steps.push(quote!(validate(&body).map_err(|error| server::invalid("body", error))?;));
+        }
+        ty
+    } else {
+        steps.push(quote!(let body: Option<#ty> = #read;));
+        if validated {
+            steps.push(quote! {
+                if let Some(body) = &body {
+                    validate(body).map_err(|error| server::invalid("body", error))?;
+                }
+            });
+        }
+        quote!(Option<#ty>)
+    }
+}
+
 /// How the mock reads each parameter back, or `None` when one is written in a style it cannot
 /// read (an object in a query, header or path style).
 fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
@@ -321,13 +305,11 @@ fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
         .map(|parameter| {
             let field = object.fields.iter().find(|field| field.rust_name == parameter.rust_name)?;
             let (kind, items) = match parameter.encoding {
-                ParameterEncoding::Json => {
-                    (proc_macro2::Ident::new("Json", proc_macro2::Span::call_site()), quote!(Items::One))
-                }
+                ParameterEncoding::Json => (ident(TextKind::Json.variant()), quote!(Items::One)),
                 ParameterEncoding::Styled { .. } => return None,
                 ParameterEncoding::Text => {
-                    let (scalar, list) = scalar(api, &field.value, true)?;
-                    let items = match (list, parameter.style) {
+                    let text = api.text_form(&field.value, true)?;
+                    let items = match (text.list, parameter.style) {
                         (false, _) => quote!(Items::One),
                         (true, ArrayStyle::Repeat) if parameter.location == ParameterLocation::Query => {
                             quote!(Items::Repeated)
@@ -336,7 +318,7 @@ fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
                         (true, ArrayStyle::Pipe) => quote!(Items::Joined('|')),
                         (true, _) => quote!(Items::Joined(',')),
                     };
-                    (scalar.kind, items)
+                    (ident(text.kind.variant()), items)
                 }
             };
             let name = &parameter.wire_name;

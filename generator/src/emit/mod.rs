@@ -18,11 +18,26 @@ mod manifest;
 mod mock;
 mod multipart;
 mod params;
+#[cfg(test)]
+mod reserved_tests;
 mod runtime;
 mod rust_type;
 mod types;
 mod unions;
 mod validate;
+
+/// The names the emitted code defines whatever the spec, by scope, each declared next to the
+/// code that writes it: the model keeps the names it decides for the spec out of them (see
+/// `model::naming` and `model::names`).
+pub mod reserved {
+    pub use super::builders::BUILDER_METHODS;
+    pub use super::cli::{GLOBAL_FLAGS, OTHER_SUBCOMMANDS};
+    pub use super::client::CLIENT_METHODS;
+    pub use super::client_builder::{
+        BUILDER_MEMBERS, CLIENT_FROM_ENV, RUNTIME_BUILDER_METHODS, RUNTIME_CLIENT_METHODS,
+    };
+    pub use super::mock::MOCK_SERVER_METHODS;
+}
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -195,6 +210,17 @@ fn operation_cfg(api: &Api, index: usize) -> TokenStream {
 /// The `cfg` of the area features any of which compiles a type, if any.
 fn type_cfg(api: &Api, id: crate::model::TypeId) -> TokenStream {
     cfg_any(&api.areas.as_ref().map(|areas| areas.of_type(id)).unwrap_or_default())
+}
+
+/// `use crate::types;` when the file names a type of the spec.
+fn types_import(used: bool) -> TokenStream {
+    if used {
+        quote!(
+            use crate::types;
+        )
+    } else {
+        TokenStream::new()
+    }
 }
 
 /// `#[deprecated]` when `deprecated` holds.

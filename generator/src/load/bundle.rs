@@ -30,7 +30,7 @@ use indexmap::IndexMap;
 use serde_yaml::{Mapping, Value};
 
 use super::walk::{container_references, extend_pointer, for_each_child, reference_of, Obj, Slot, Step};
-use super::{escape_pointer_token, raw};
+use super::{escape_pointer_token, raw, unescape_pointer_token};
 use crate::error::{Error, SpecError};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -454,7 +454,12 @@ impl Bundler {
             .and_then(Path::file_name)
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let last = target.fragment.rsplit('/').next().map(unescape_token).filter(|token| !token.is_empty());
+        let last = target
+            .fragment
+            .rsplit('/')
+            .next()
+            .map(|token| unescape_pointer_token(token).into_owned())
+            .filter(|token| !token.is_empty());
         let (base, qualified) = match last {
             Some(last) => (sanitize(&last), sanitize(&format!("{stem}_{last}"))),
             None => (sanitize(&stem), sanitize(&format!("{directory}_{stem}"))),
@@ -485,18 +490,14 @@ pub(super) fn lookup<'a>(document: &'a Value, fragment: &str) -> Option<&'a Valu
     }
     let mut node = document;
     for token in fragment.strip_prefix('/')?.split('/') {
-        let token = unescape_token(token);
+        let token = unescape_pointer_token(token);
         node = match node {
-            Value::Mapping(mapping) => mapping.get(token.as_str())?,
+            Value::Mapping(mapping) => mapping.get(&*token)?,
             Value::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
             _ => return None,
         };
     }
     Some(node)
-}
-
-fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// Decodes `%XX` escapes (references are URIs); anything malformed is kept as written.

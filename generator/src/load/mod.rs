@@ -24,6 +24,7 @@ mod repair;
 mod strict;
 mod walk;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use openapiv3::OpenAPI;
@@ -258,9 +259,41 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Reverses [`escape_pointer_token`] (RFC 6901): `~1` becomes `/`, then `~0` becomes `~`, in
+/// that order, so that `~01` is `~1`.
+pub fn unescape_pointer_token(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// The name of the component a local `$ref` names in one section of `components`, unescaped:
+/// `#/components/schemas/a~1b` is the schema `a/b`. `None` when the reference points elsewhere,
+/// or inside a component (`#/components/schemas/A/properties/b`).
+pub fn component_name<'r>(reference: &'r str, section: &str) -> Option<Cow<'r, str>> {
+    let token = reference.strip_prefix("#/components/")?.strip_prefix(section)?.strip_prefix('/')?;
+    (!token.contains('/')).then(|| unescape_pointer_token(token))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointer_tokens_are_unescaped_and_component_names_taken_from_references() {
+        for name in ["a/b", "x~y", "~1", "a~/~b", "plain"] {
+            assert_eq!(unescape_pointer_token(&escape_pointer_token(name)), name);
+        }
+        assert_eq!(unescape_pointer_token("~01"), "~1");
+        assert_eq!(component_name("#/components/schemas/a~1b", "schemas").as_deref(), Some("a/b"));
+        assert_eq!(component_name("#/components/schemas/x~0y", "schemas").as_deref(), Some("x~y"));
+        assert_eq!(component_name("#/components/responses/a~1b", "schemas"), None);
+        assert_eq!(component_name("#/components/schemasX/a", "schemas"), None);
+        assert_eq!(component_name("#/components/schemas/A/properties/b", "schemas"), None);
+        assert_eq!(component_name("other.yaml#/components/schemas/A", "schemas"), None);
+    }
 
     fn parse_str(text: &str) -> Result<OpenAPI, Error> {
         parse(Path::new("spec.yaml"), text).map(|loaded| loaded.document)

@@ -10,9 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToSnakeCase;
-
-use super::{visit_reachable, Api, Operation, ResponseBody, TypeId};
+use super::{naming, visit_reachable, Api, Operation, ResponseBody, TypeId};
 
 /// The feature gating component schemas that no operation uses.
 pub const OTHER_TYPES: &str = "other-types";
@@ -141,8 +139,7 @@ fn operation_areas(operations: &[Operation]) -> Vec<String> {
 /// A cargo feature name for a tag or path segment: snake case, never one the crate uses for
 /// something else.
 fn feature_name(text: &str) -> String {
-    let name = text.trim_matches(|c| c == '{' || c == '}').to_snake_case();
-    let name = if name.is_empty() { "root".to_string() } else { name };
+    let name = naming::feature_name(text);
     if TAKEN.contains(&name.as_str()) {
         format!("{name}_api")
     } else {

@@ -1,14 +1,13 @@
 //! The entry point of the model phase: the whole document in, an [`Api`] (or every problem
 //! found) out.
 
-use heck::ToShoutySnakeCase;
 use openapiv3::OpenAPI;
 
 use super::naming::Namespace;
 use super::operations::lower_operations;
 use super::schemas::{serde_markers, SchemaLowering};
-use super::security;
 use super::*;
+use super::{names, security};
 use crate::config::{Config, EVERY_SCHEMA};
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
@@ -50,31 +49,10 @@ pub fn lower_with_config(
         errors.extend(lowered.skipped.iter().flat_map(|skipped| skipped.problems.iter().cloned()));
     }
 
-    let crate_name = match crate_name {
-        Some(name) => explicit_crate_name(name, "--crate-name", "#/info", &mut errors),
-        None => match document.info.extensions.get("x-crate-name") {
-            Some(name) => match name.as_str() {
-                Some(name) => explicit_crate_name(name, "`x-crate-name`", "#/info/x-crate-name", &mut errors),
-                None => {
-                    errors.push(SpecError::new("#/info/x-crate-name", "`x-crate-name` must be a string"));
-                    String::new()
-                }
-            },
-            None => naming::crate_name_from_title(&document.info.title),
-        },
-    };
-    let env_prefix = match document.info.extensions.get("x-env-prefix").and_then(|v| v.as_str()) {
-        Some(prefix) => prefix.to_string(),
-        None => crate_name.to_shouty_snake_case(),
-    };
-    if env_prefix.is_empty() || !env_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        errors.push(SpecError::new(
-            "#/info/x-env-prefix",
-            format!("`{env_prefix}` cannot start an environment variable name; use letters, digits and `_`"),
-        ));
-    }
+    let crate_name = decide_crate_name(document, crate_name, &mut errors);
+    let env_prefix = decide_env_prefix(document, &crate_name, &mut errors);
     let servers = security::servers(document, &mut warnings);
-    let credentials = security::credentials(document, &env_prefix, &mut warnings);
+    let credentials = security::credentials(document, &mut warnings);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -87,6 +65,7 @@ pub fn lower_with_config(
     let error_type = shared_error_type(&operations);
     let mut api = Api {
         crate_name,
+        library_name: String::new(),
         title: document.info.title.clone(),
         description: document.info.description.clone(),
         version: document.info.version.clone(),
@@ -97,6 +76,9 @@ pub fn lower_with_config(
         credentials,
         error_type,
         env_prefix,
+        env_vars: EnvVars::default(),
+        operation_names: Vec::new(),
+        api_error_variants: Vec::new(),
         skipped,
         package: config.package.clone(),
         dependencies: config.dependencies.clone(),
@@ -116,6 +98,7 @@ pub fn lower_with_config(
     security::mark_required(&mut api);
     security::warn_unused(&api, &mut warnings);
     api.areas = areas::areas(&api);
+    names::decide(&mut api);
     Ok((api, dedup(warnings)))
 }
 
@@ -214,6 +197,40 @@ fn name_builders(api: &mut Api) {
             def.builder_name = Some(names.claim(format!("{}Builder", def.name)));
         }
     }
+}
+
+/// The package name: `--crate-name`, else the spec's `x-crate-name`, else one made from the
+/// title. A name the user chose that is not valid is an error.
+fn decide_crate_name(document: &OpenAPI, crate_name: Option<&str>, errors: &mut Vec<SpecError>) -> String {
+    match crate_name {
+        Some(name) => explicit_crate_name(name, "--crate-name", "#/info", errors),
+        None => match document.info.extensions.get("x-crate-name") {
+            Some(name) => match name.as_str() {
+                Some(name) => explicit_crate_name(name, "`x-crate-name`", "#/info/x-crate-name", errors),
+                None => {
+                    errors.push(SpecError::new("#/info/x-crate-name", "`x-crate-name` must be a string"));
+                    String::new()
+                }
+            },
+            None => naming::crate_name_from_title(&document.info.title),
+        },
+    }
+}
+
+/// The prefix of the environment variables: the spec's `x-env-prefix`, else the crate name in
+/// upper case. One that cannot start a variable name is an error.
+fn decide_env_prefix(document: &OpenAPI, crate_name: &str, errors: &mut Vec<SpecError>) -> String {
+    let env_prefix = match document.info.extensions.get("x-env-prefix").and_then(|v| v.as_str()) {
+        Some(prefix) => prefix.to_string(),
+        None => naming::env_prefix(crate_name),
+    };
+    if env_prefix.is_empty() || !env_prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        errors.push(SpecError::new(
+            "#/info/x-env-prefix",
+            format!("`{env_prefix}` cannot start an environment variable name; use letters, digits and `_`"),
+        ));
+    }
+    env_prefix
 }
 
 /// A crate name the user chose: used as given when it is valid, refused with what would be

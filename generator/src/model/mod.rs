@@ -8,6 +8,7 @@
 pub mod areas;
 pub mod cycles;
 mod lower;
+mod names;
 pub mod naming;
 mod operations;
 mod parameters;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 
 pub use crate::config::{Dependency, DerivePath, Mapping, Package, RustType, WithPath};
 pub use lower::{lower, lower_with_config, lower_with_warnings};
+pub use names::API_ERROR_OTHER;
 pub use schemas::{unused_mappings, MAX_WITH_TUPLE};
 
 /// Index of a type in [`Api::types`].
@@ -29,6 +31,8 @@ pub struct TypeId(pub usize);
 pub struct Api {
     /// Cargo package name, e.g. `plaid-client`.
     pub crate_name: String,
+    /// The library's name in Rust paths: the package name with `_` for `-`, e.g. `plaid_client`.
+    pub library_name: String,
     pub title: String,
     pub description: Option<String>,
     /// The spec's `info.version`.
@@ -53,6 +57,14 @@ pub struct Api {
     /// The prefix of the environment variables `Client::from_env` reads, e.g. `PLAID`
     /// (`info.x-env-prefix`, or the crate name in upper case).
     pub env_prefix: String,
+    /// The environment variables `from_env` reads besides credentials.
+    pub env_vars: EnvVars,
+    /// The names of what is written for each operation besides its methods, in the order of
+    /// [`Api::operations`].
+    pub operation_names: Vec<OperationNames>,
+    /// The variants of the `ApiError` enum, one per named error type, in order of first
+    /// appearance; empty when the crate has no such enum (one shared error type, or none).
+    pub api_error_variants: Vec<ApiErrorVariant>,
     /// What the generator could not express and left out (operations) or typed as JSON
     /// (schemas), in spec order; the crate docs list them.
     pub skipped: Vec<Skipped>,
@@ -472,6 +484,9 @@ pub enum EnumValue {
 pub struct Server {
     /// The variant name of the `Environment` enum, e.g. `Sandbox`.
     pub rust_name: String,
+    /// Its name in `{PREFIX}_ENV` and the command line's `--env`: the variant in snake case,
+    /// e.g. `sandbox`.
+    pub env_name: String,
     /// The URL with its variables set to their defaults, without a trailing `/`. A relative
     /// URL (`/api/v1`, see `relative`) is a path starting with `/`, or empty for `/`.
     pub url: String,
@@ -490,13 +505,123 @@ pub struct Credential {
     pub rust_name: String,
     pub doc: Option<String>,
     pub kind: CredentialKind,
-    /// The environment variable `Client::from_env` reads it from, e.g. `PLAID_CLIENT_ID` (for
-    /// basic auth, the prefix of `…_USERNAME` and `…_PASSWORD`).
-    pub env_var: String,
+    /// The environment variables `Client::from_env` reads it from: one, e.g. `PLAID_CLIENT_ID`,
+    /// or for HTTP basic the username's and the password's (`…_USERNAME`, `…_PASSWORD`).
+    pub env_vars: Vec<String>,
+    /// The mock's `MockServer` method that sets the value the server expects, e.g.
+    /// `expect_client_id`.
+    pub mock_expect: String,
+    /// The setter's name in kebab case, e.g. `client-id`, from which the mock makes up the
+    /// values its client sends (`mock-client-id`).
+    pub kebab_name: String,
     /// Whether every operation needs this credential, so that a client without it is useless
     /// and `build()` refuses to create one. Other credentials are checked when an operation
     /// that needs them is called.
     pub required: bool,
+}
+
+/// The environment variables `ClientBuilder::from_env` reads besides credentials.
+#[derive(Debug, Clone, Default)]
+pub struct EnvVars {
+    /// The name of the environment to target (`{PREFIX}_ENV`).
+    pub environment: String,
+    /// A base URL that replaces the environment, read only when the caller allows it
+    /// (`{PREFIX}_BASE_URL`).
+    pub base_url: String,
+    /// The host of the servers the spec gives relative to where it is served (`{PREFIX}_HOST`).
+    pub host: String,
+}
+
+/// A variant of the `ApiError` enum: a named error type, under a name that never clashes with
+/// the catch-all [`API_ERROR_OTHER`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiErrorVariant {
+    pub name: String,
+    pub type_id: TypeId,
+}
+
+/// The names of what the emitters write for one operation besides its two methods on `Client`.
+#[derive(Debug, Clone, Default)]
+pub struct OperationNames {
+    /// Its `OperationInfo` constant in `client.rs`, e.g. `CRA_MONITORING_INSIGHTS_GET`.
+    pub info: String,
+    /// The function of `client.rs` that decodes its error bodies into `ApiError`, e.g.
+    /// `cra_monitoring_insights_get_error`.
+    pub error_decoder: String,
+    /// Its accessor on the mock's `MockServer`, e.g. `cra_monitoring_insights_get`.
+    pub mock_accessor: String,
+    /// The function of `mock.rs` that decodes and checks a request, e.g.
+    /// `check_cra_monitoring_insights_get`.
+    pub mock_check: String,
+    /// Its subcommand on the command line; `None` for an operation with a `multipart/form-data`
+    /// body, whose files have no form on the command line yet.
+    pub subcommand: Option<Subcommand>,
+    /// The test of `tests/spec_examples.rs` for each of its response examples, in the order of
+    /// [`Operation::response_examples`]; empty unless the response is JSON.
+    pub example_tests: Vec<String>,
+}
+
+/// An operation's subcommand on the command line (the `cli` feature).
+#[derive(Debug, Clone)]
+pub struct Subcommand {
+    /// The operationId in kebab case, numbered when another subcommand has it, e.g. `get-item`.
+    pub name: String,
+    /// Its flags: the parameters, then the scalar properties of a JSON or form body.
+    pub flags: Vec<Flag>,
+}
+
+/// A flag of a subcommand: one parameter, or one property of the body.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    /// The flag's name without `--`: the property in kebab case, numbered when taken.
+    pub long: String,
+    pub target: FlagTarget,
+    /// Its field: an index into the fields of the parameters' struct or of the body's.
+    pub field: usize,
+    /// How its text becomes JSON. A parameter without a text form of its own is JSON text.
+    pub text: TextForm,
+    pub required: bool,
+}
+
+/// Where a flag's value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagTarget {
+    Parameter,
+    Body,
+}
+
+/// How a value written as text (a flag, a parameter the mock reads back) becomes JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextForm {
+    pub kind: TextKind,
+    /// The values an enum allows, as written on the wire; empty for any other value.
+    pub values: Vec<String>,
+    /// Whether the value is an array of such values.
+    pub list: bool,
+}
+
+/// The kinds of text of the runtime's `TextKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    Text,
+    Integer,
+    Number,
+    Boolean,
+    /// JSON text (objects, arrays, any value), or a string when it does not read as JSON.
+    Json,
+}
+
+impl TextKind {
+    /// The runtime's variant name, e.g. `Integer`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            TextKind::Text => "Text",
+            TextKind::Integer => "Integer",
+            TextKind::Number => "Number",
+            TextKind::Boolean => "Boolean",
+            TextKind::Json => "Json",
+        }
+    }
 }
 
 /// How a credential travels.

@@ -3,11 +3,17 @@
 //! Every name goes through the same steps: characters that cannot appear in an identifier become
 //! word breaks, heck converts the case, a name that would start with a digit gets a prefix, and
 //! keywords are escaped. [`Namespace`] then makes names unique within their scope,
-//! deterministically: the first name keeps its spelling, later ones get a number.
+//! deterministically: the first name keeps its spelling, later ones get a number. A scope starts
+//! with the names the emitted code has there whatever the spec: [`CLIENT_METHODS`] and
+//! [`CLIENT_BUILDER_NAMES`] are made of the lists each emitter declares next to the code that
+//! writes them (`crate::emit::reserved`), and a test checks those against a generated crate.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+use crate::emit::reserved;
 
 /// Keywords of Rust 2021, strict and reserved, in their lower-case form.
 const KEYWORDS: &[&str] = &[
@@ -62,80 +68,48 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Unpin",
 ];
 
-/// Methods of the generated `Client`, public and private, and of the traits it derives or that
-/// every type has: an operation method with one of these names would clash or shadow it.
-pub const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "base_url",
-    "request",
-    "send",
-    "report",
-    "attempt",
-    "new",
-    "from_env",
-    "clone",
-    "clone_from",
-    "fmt",
-    "to_owned",
-    "to_string",
-    "into",
-    "from",
-    "try_into",
-    "try_from",
-    "borrow",
-    "borrow_mut",
-    "type_id",
-    "eq",
-    "ne",
-    "with_timeout",
-    "with_retry_policy",
-    "with_deadline",
-    "timeout",
-    "retry_policy",
-    "deadline",
-];
+/// Names an operation's methods on `Client` must not take: every method `Client` has whatever
+/// the spec (written by the emitters, added by the runtime's `settings.rs`, derived, or had by
+/// every type), `new` (clippy asks a method called so to return `Self`), and the methods the
+/// client once had (see [`RETIRED_CLIENT_METHODS`]).
+pub static CLIENT_METHODS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    [
+        reserved::CLIENT_METHODS,
+        reserved::CLIENT_FROM_ENV,
+        reserved::RUNTIME_CLIENT_METHODS,
+        BLANKET_METHODS,
+        &["new"],
+        RETIRED_CLIENT_METHODS,
+    ]
+    .concat()
+});
+
+/// Methods the generated `Client` had before they moved to the runtime's `Transport`: an
+/// operation called so keeps the numbered name it was generated with (`request_2`), so that
+/// regenerating a crate does not rename its methods.
+const RETIRED_CLIENT_METHODS: &[&str] = &["attempt", "report", "request", "send"];
+
+/// Methods every type has through the standard library's blanket impls (`From`, `Into`,
+/// `TryFrom`, `TryInto`, `Borrow`, `BorrowMut`, `Any`): a method of the same name would shadow
+/// them.
+const BLANKET_METHODS: &[&str] = &["borrow", "borrow_mut", "from", "into", "try_from", "try_into", "type_id"];
 
 /// Names of the std operator-trait methods whose signature (`fn(self, T) -> Self`) a setter
 /// shares: clippy asks for the trait instead (`should_implement_trait`), so a setter named after
 /// a property called `div` carries an allow, and a credential setter avoids them.
 pub const OPERATOR_METHODS: &[&str] = &["add", "bitand", "bitor", "bitxor", "div", "mul", "rem", "shl", "shr", "sub"];
 
-/// Methods of every generated request builder besides its setters: a field (and so its setter)
+/// Methods of every generated struct builder besides its setters: a field (and so its setter)
 /// must not take one of these names.
-pub const BUILDER_METHODS: &[&str] = &["build"];
+pub use crate::emit::reserved::BUILDER_METHODS;
 
-/// Methods and fields of the generated `ClientBuilder`: a credential setter (named after its
-/// security scheme) must not take one of these names.
-pub const CLIENT_BUILDER_NAMES: &[&str] = &[
-    "environment",
-    "base_url",
-    "http",
-    "timeout",
-    "connect_timeout",
-    "retry",
-    "retry_policy",
-    "user_agent",
-    "max_response_size",
-    "deadline",
-    "max_concurrent_calls",
-    "allow_insecure_http",
-    "allow_base_url_from_env",
-    "on_response",
-    "with_reqwest_client",
-    "from_env",
-    "build",
-    "default",
-    "new",
-    "clone",
-    "clone_from",
-    "fmt",
-    "to_owned",
-    "into",
-    "from",
-    "credentials",
-    "read_env",
-    "credential_header",
-];
+/// Names a credential's setters (and the builder fields holding their values) must not take:
+/// every field and method the generated `ClientBuilder` has whatever the spec (written by the
+/// emitters, added by the runtime's `settings.rs`, derived, or had by every type), and the
+/// operator methods clippy would ask to be trait impls.
+pub static CLIENT_BUILDER_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    [reserved::BUILDER_MEMBERS, reserved::RUNTIME_BUILDER_METHODS, BLANKET_METHODS, OPERATOR_METHODS].concat()
+});
 
 /// A PascalCase type name for a schema name or a path of words.
 pub fn type_name(raw: &str) -> String {
@@ -168,6 +142,59 @@ pub fn snake_name(raw: &str) -> String {
     let name = prefix_digit(name, "n");
     if KEYWORDS.contains(&name.as_str()) {
         format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A kebab-case name for the command line (a subcommand or a flag), e.g. `get-item` for
+/// `getItem`; empty when `raw` has no letter or digit.
+pub fn kebab_name(raw: &str) -> String {
+    raw.to_kebab_case()
+}
+
+/// The prefix of the crate's environment variables when the spec gives none: the crate name in
+/// upper snake case (`plaid-client` → `PLAID_CLIENT`).
+pub fn env_prefix(crate_name: &str) -> String {
+    crate_name.to_shouty_snake_case()
+}
+
+/// The environment variable of a value named `name` (a snake-case setter): `{PREFIX}_{NAME}`,
+/// or `{NAME}` alone when it already starts with the prefix (`PLAID_CLIENT_ID` for `client_id`
+/// and for `plaid_client_id` alike); a keyword's escape is dropped (`TYPE` for `type_`).
+pub fn env_var_name(prefix: &str, name: &str) -> String {
+    let name = name.trim_end_matches('_').to_shouty_snake_case();
+    if name.starts_with(&format!("{prefix}_")) {
+        name
+    } else {
+        format!("{prefix}_{name}")
+    }
+}
+
+/// A name with `suffix` (`_source`, `_error`) appended, a keyword's escape dropped first
+/// (`type_source`, not `type__source`).
+pub fn suffixed(name: &str, suffix: &str) -> String {
+    format!("{}{suffix}", name.trim_end_matches('_'))
+}
+
+/// A name with `prefix` (`check_`, `expect_`) put before it, a keyword's escape dropped
+/// (`check_type` for `type_`).
+pub fn prefixed(prefix: &str, name: &str) -> String {
+    format!("{prefix}{}", name.trim_end_matches('_'))
+}
+
+/// An upper-case constant name for a snake-case name (`CRA_MONITORING_INSIGHTS_GET`), a
+/// keyword's escape dropped (`TYPE` for `type_`).
+pub fn constant_name(name: &str) -> String {
+    name.trim_end_matches('_').to_ascii_uppercase()
+}
+
+/// A cargo feature name for a tag or path segment: snake case, braces dropped, `root` when
+/// nothing is left.
+pub fn feature_name(text: &str) -> String {
+    let name = text.trim_matches(|c| c == '{' || c == '}').to_snake_case();
+    if name.is_empty() {
+        "root".to_string()
     } else {
         name
     }
@@ -279,15 +306,54 @@ impl Namespace {
     /// Claims `name`, or the first of `name2`, `name3`, … that is free. Snake-case names get an
     /// underscore before the number (`foo_bar_2`).
     pub fn claim(&mut self, name: String) -> String {
+        let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
+        self.claim_numbered(name, separator)
+    }
+
+    /// Claims `name`, or the first of `name{separator}2`, `name{separator}3`, … that is free (a
+    /// keyword's escape dropped before the number): `-` for the command line's kebab case, `_`
+    /// for upper-case environment variables.
+    pub fn claim_numbered(&mut self, name: String, separator: &str) -> String {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
         let base = name.trim_end_matches('_');
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(name)
+    }
+
+    /// Claims `name`, or `name` with `suffix` appended as many times as it takes to be free
+    /// (`send`, `send_operation`).
+    pub fn claim_appending(&mut self, name: String, suffix: &str) -> String {
+        let mut name = name;
+        while !self.taken.insert(name.clone()) {
+            name.push_str(suffix);
+        }
+        name
+    }
+
+    /// Claims a group of names at once: the first base (`name`, then `name_2`, … as
+    /// [`Namespace::claim_numbered`] numbers) for which `member(base, suffix)` is free for every
+    /// suffix, e.g. a bearer token's setter and its source setter (`oauth`, `oauth_source`).
+    /// Returns the base.
+    pub fn claim_group(
+        &mut self,
+        name: &str,
+        separator: &str,
+        suffixes: &[&str],
+        member: impl Fn(&str, &str) -> String,
+    ) -> String {
+        let trimmed = name.trim_end_matches('_');
+        let base = std::iter::once(name.to_string())
+            .chain((2..).map(|n| format!("{trimmed}{separator}{n}")))
+            .find(|base| suffixes.iter().all(|suffix| !self.is_taken(&member(base, suffix))))
+            .unwrap_or_else(|| name.to_string());
+        for suffix in suffixes {
+            self.taken.insert(member(&base, suffix));
+        }
+        base
     }
 
     pub fn is_taken(&self, name: &str) -> bool {

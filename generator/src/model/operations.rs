@@ -3,7 +3,7 @@
 use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr, StatusCode};
 
 use super::naming::{self, Namespace};
-use super::parameters;
+use super::parameters::{self, LoweredParameters, OperationParameters};
 use super::schemas::{Mark, SchemaLowering};
 use super::*;
 use crate::error::SpecError;
@@ -20,24 +20,9 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
     let mut lowered = Lowered { operations: Vec::new(), skipped: Vec::new() };
     for (path, item) in &document.paths.paths {
         let path_pointer = format!("#/paths/{}", escape_pointer_token(path));
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { .. } => {
-                let problem = SpecError::new(
-                    path_pointer.clone(),
-                    "path items given by `$ref` are not supported yet; write the path item inline",
-                );
-                schemas.warnings.push(SpecError::new(
-                    path_pointer.clone(),
-                    format!("{}; so the operations of `{path}` are skipped", problem.message),
-                ));
-                lowered.skipped.push(Skipped {
-                    pointer: path_pointer,
-                    item: SkippedItem::Path { path: path.clone() },
-                    problems: vec![problem],
-                });
-                continue;
-            }
+        let ReferenceOr::Item(item) = item else {
+            skip_path_reference(schemas, path, path_pointer, &mut lowered.skipped);
+            continue;
         };
         let methods = [
             ("get", HttpMethod::Get, &item.get),
@@ -51,11 +36,16 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
         ];
         for (key, method, operation) in methods {
             let Some(operation) = operation else { continue };
-            let pointer = format!("{path_pointer}/{key}");
+            let source = OperationSource {
+                path,
+                path_parameters: &item.parameters,
+                method,
+                operation,
+                pointer: format!("{path_pointer}/{key}"),
+            };
             let mark = schemas.mark();
             let errors_before = schemas.errors.len();
-            let operation =
-                lower_operation(document, schemas, &mut names, (path, &item.parameters), method, operation, pointer);
+            let operation = lower_operation(document, schemas, &mut names, source);
             if schemas.errors.len() > errors_before {
                 skip(schemas, operation, mark, &mut lowered.skipped);
             } else {
@@ -69,6 +59,18 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
             names.claim(format!("{}_with_response", operation.rust_name.trim_end_matches('_')));
     }
     lowered
+}
+
+/// Leaves out the operations of a path item given by `$ref` (which bundling inlines when it
+/// can), with a warning.
+fn skip_path_reference(schemas: &mut SchemaLowering<'_>, path: &str, pointer: String, skipped: &mut Vec<Skipped>) {
+    let problem =
+        SpecError::new(pointer.clone(), "path items given by `$ref` are not supported yet; write the path item inline");
+    schemas.warnings.push(SpecError::new(
+        pointer.clone(),
+        format!("{}; so the operations of `{path}` are skipped", problem.message),
+    ));
+    skipped.push(Skipped { pointer, item: SkippedItem::Path { path: path.to_string() }, problems: vec![problem] });
 }
 
 /// Leaves out an operation whose lowering recorded errors: they become warnings, and what it
@@ -86,25 +88,38 @@ fn skip(schemas: &mut SchemaLowering<'_>, operation: Operation, mark: Mark, skip
     skipped.push(Skipped { pointer, item: SkippedItem::Operation { method, path, operation_id }, problems });
 }
 
+/// An operation of the spec, and where it stands.
+struct OperationSource<'d> {
+    path: &'d str,
+    /// The parameters its path item declares for all its operations.
+    path_parameters: &'d [ReferenceOr<openapiv3::Parameter>],
+    method: HttpMethod,
+    operation: &'d SpecOperation,
+    /// The pointer of the operation object, e.g. `#/paths/~1pets/get`.
+    pointer: String,
+}
+
+/// Lowers one operation: its names, its params struct, its request body, its responses and
+/// its security. Errors recorded meanwhile cost the operation (see `skip`).
 fn lower_operation(
     document: &OpenAPI,
     schemas: &mut SchemaLowering<'_>,
     names: &mut Namespace,
-    (path, path_parameters): (&str, &[ReferenceOr<openapiv3::Parameter>]),
-    method: HttpMethod,
-    operation: &SpecOperation,
-    pointer: String,
+    source: OperationSource<'_>,
 ) -> Operation {
+    let OperationSource { path, path_parameters, method, operation, pointer } = source;
     let operation_id =
         operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str().to_ascii_lowercase()));
     let rust_name = names.claim(naming::snake_name(&operation_id));
     let context = naming::type_name(&operation_id);
-    let sources = [
-        (path_parameters, parameters::path_item_parameters_pointer(path)),
-        (operation.parameters.as_slice(), parameters::parameters_pointer(&pointer)),
-    ];
-    let lowered_parameters = parameters::lower_parameters(document, schemas, path, sources, &context, &pointer);
-    let (parameters, fields): (Vec<Parameter>, Vec<Field>) = lowered_parameters.into_iter().unzip();
+    let spec_parameters = OperationParameters {
+        path,
+        pointer: &pointer,
+        context: &context,
+        path_item: path_parameters,
+        own: &operation.parameters,
+    };
+    let LoweredParameters { parameters, fields } = parameters::lower_parameters(document, schemas, &spec_parameters);
     let params_type = (!fields.is_empty()).then(|| {
         let doc = format!("Parameters of `{operation_id}`, sent in the path, the query string or headers.");
         schemas.add_struct(&format!("{context} params"), doc, fields, format!("{pointer}/parameters"))
@@ -113,75 +128,11 @@ fn lower_operation(
         let body_pointer = format!("{pointer}/requestBody");
         let section = document.components.as_ref().map(|c| &c.request_bodies);
         let body = resolve_item(body, section, "#/components/requestBodies/", &body_pointer, schemas)?;
-        lower_request_body(schemas, body, &body_pointer, &context, &operation_id)
+        let source = BodySource { body, pointer: &body_pointer, context: &context, operation_id: &operation_id };
+        lower_request_body(schemas, &source)
     });
-
-    let mut response = None;
-    let mut errors = Vec::new();
-    let mut examples = Vec::new();
-    let mut success_seen = false;
-    // JSON successes after the first, by status, when an operation declares several.
-    let mut more_successes: Vec<(&StatusCode, ValueType)> = Vec::new();
-    let mut first_status = None;
-    let responses_pointer = format!("{pointer}/responses");
-    let by_status = operation.responses.responses.iter().map(|(status, response)| (Some(status), response));
-    for (status, spec_response) in by_status.chain(operation.responses.default.iter().map(|r| (None, r))) {
-        let key = status.map_or_else(|| "default".to_string(), StatusCode::to_string);
-        let response_pointer = format!("{responses_pointer}/{key}");
-        let section = document.components.as_ref().map(|c| &c.responses);
-        let Some(spec_response) =
-            resolve_item(spec_response, section, "#/components/responses/", &response_pointer, schemas)
-        else {
-            continue;
-        };
-        let is_success = matches!(status, Some(StatusCode::Code(200..=299)) | Some(StatusCode::Range(2)));
-        if is_success {
-            if success_seen {
-                let json = spec_response.content.keys().any(|media_type| is_json(media_type));
-                if let (true, Some(ResponseBody::Json(_)), Some(status)) = (json, &response, status) {
-                    let label = format!("{context} response {key}");
-                    if let Some(ResponseBody::Json(value)) =
-                        response_body(&spec_response.content, &response_pointer, schemas, &label)
-                    {
-                        more_successes.push((status, value));
-                    }
-                }
-                continue;
-            }
-            success_seen = true;
-            first_status = status;
-            response =
-                response_body(&spec_response.content, &response_pointer, schemas, &format!("{context} response"));
-            if let Some(ResponseBody::Json(_)) = response {
-                examples = json_examples(&spec_response.content);
-            }
-        } else if spec_response.content.keys().any(|media_type| is_json(media_type)) {
-            // Error bodies of other media types are not typed: the error keeps their bytes.
-            let label = format!("{context} error {key}");
-            if let Some(ResponseBody::Json(value)) =
-                response_body(&spec_response.content, &response_pointer, schemas, &label)
-            {
-                let status = match status {
-                    Some(StatusCode::Code(code)) => ErrorStatus::Code(*code),
-                    Some(StatusCode::Range(class)) => ErrorStatus::Range(*class),
-                    None => ErrorStatus::Default,
-                };
-                errors.push(ErrorResponse { status, value });
-            }
-        }
-    }
-
-    if let (Some(ResponseBody::Json(first)), Some(first_status)) = (&response, first_status) {
-        if more_successes.iter().any(|(_, value)| value != first) {
-            let mut cases = vec![(first_status, first.clone())];
-            cases.extend(more_successes);
-            let doc = format!("The successful responses of `{operation_id}`, by status.");
-            let id =
-                schemas.add_status_union(&format!("{context} success"), doc, &cases, format!("{pointer}/responses"));
-            response = Some(ResponseBody::Json(ValueType { shape: Shape::Named(id), nullable: false }));
-        }
-    }
-
+    let mut responses = lower_responses(document, schemas, operation, &pointer, &context);
+    responses.merge_successes(schemas, &operation_id, &context, &pointer);
     let security = super::security::operation_security(document, operation.security.as_ref(), &pointer, schemas);
     Operation {
         operation_id,
@@ -196,21 +147,150 @@ fn lower_operation(
         tags: operation.tags.clone(),
         parameters,
         params_type,
-        idempotent: match method {
-            HttpMethod::Post | HttpMethod::Patch => {
-                operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false)
-            }
-            _ => operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(true),
-        },
+        idempotent: is_idempotent(method, operation),
         security,
         body,
-        response,
-        response_examples: examples,
-        success_status: match first_status {
+        response: responses.success,
+        response_examples: responses.examples,
+        success_status: match responses.first_success_status {
             Some(StatusCode::Code(code)) => *code,
             _ => 200,
         },
-        errors,
+        errors: responses.errors,
+    }
+}
+
+/// Whether sending the operation twice is harmless: `x-idempotent` when the operation says,
+/// else whether its method is (every method but POST and PATCH).
+fn is_idempotent(method: HttpMethod, operation: &SpecOperation) -> bool {
+    let declared = operation.extensions.get("x-idempotent").and_then(|v| v.as_bool());
+    match method {
+        HttpMethod::Post | HttpMethod::Patch => declared.unwrap_or(false),
+        _ => declared.unwrap_or(true),
+    }
+}
+
+/// What an operation's responses become, gathered in the order the spec lists them.
+#[derive(Default)]
+struct Responses<'d> {
+    /// The body of the first success (a 2XX status), then, once every response is read, the
+    /// success type (see `merge_successes`).
+    success: Option<ResponseBody>,
+    /// The status of the first success; `None` when there is none.
+    first_success_status: Option<&'d StatusCode>,
+    /// JSON successes after the first, by status, when an operation declares several.
+    more_successes: Vec<(&'d StatusCode, ValueType)>,
+    /// The examples of the first success when it is JSON.
+    examples: Vec<(String, serde_json::Value)>,
+    /// The JSON error bodies, by status.
+    errors: Vec<ErrorResponse>,
+}
+
+/// One response of an operation, and what its types are named after.
+struct ResponseSite<'a> {
+    /// Its status as written (`200`, `4XX`, `default`).
+    key: String,
+    pointer: String,
+    /// The operation's type-name context.
+    context: &'a str,
+}
+
+/// Reads an operation's responses in order, each success and error in its own way; a response
+/// whose `$ref` does not resolve is left out, with an error.
+fn lower_responses<'d>(
+    document: &'d OpenAPI,
+    schemas: &mut SchemaLowering<'_>,
+    operation: &'d SpecOperation,
+    pointer: &str,
+    context: &str,
+) -> Responses<'d> {
+    let mut responses = Responses::default();
+    let section = document.components.as_ref().map(|c| &c.responses);
+    let by_status = operation.responses.responses.iter().map(|(status, response)| (Some(status), response));
+    for (status, response) in by_status.chain(operation.responses.default.iter().map(|r| (None, r))) {
+        let key = status.map_or_else(|| "default".to_string(), StatusCode::to_string);
+        let site = ResponseSite { pointer: format!("{pointer}/responses/{key}"), key, context };
+        let Some(response) = resolve_item(response, section, "#/components/responses/", &site.pointer, schemas) else {
+            continue;
+        };
+        match status {
+            Some(status @ (StatusCode::Code(200..=299) | StatusCode::Range(2))) => {
+                responses.success(schemas, status, response, &site);
+            }
+            _ => responses.error(schemas, status, response, &site),
+        }
+    }
+    responses
+}
+
+impl<'d> Responses<'d> {
+    /// A successful response: the first gives the success type and its examples; later ones
+    /// are kept only when they and the first are JSON, in case their types differ.
+    fn success(
+        &mut self,
+        schemas: &mut SchemaLowering<'_>,
+        status: &'d StatusCode,
+        response: &openapiv3::Response,
+        site: &ResponseSite<'_>,
+    ) {
+        if self.first_success_status.is_none() {
+            self.first_success_status = Some(status);
+            let type_name = format!("{} response", site.context);
+            self.success = response_body(&response.content, &site.pointer, schemas, &type_name);
+            if let Some(ResponseBody::Json(_)) = self.success {
+                self.examples = json_examples(&response.content);
+            }
+            return;
+        }
+        let json = response.content.keys().any(|media_type| is_json(media_type));
+        if !json || !matches!(self.success, Some(ResponseBody::Json(_))) {
+            return;
+        }
+        let type_name = format!("{} response {}", site.context, site.key);
+        if let Some(ResponseBody::Json(value)) = response_body(&response.content, &site.pointer, schemas, &type_name) {
+            self.more_successes.push((status, value));
+        }
+    }
+
+    /// An error response (any status but 2XX, or `default`): its body is typed when it is JSON.
+    /// Error bodies of other media types are not typed: the error keeps their bytes.
+    fn error(
+        &mut self,
+        schemas: &mut SchemaLowering<'_>,
+        status: Option<&StatusCode>,
+        response: &openapiv3::Response,
+        site: &ResponseSite<'_>,
+    ) {
+        if !response.content.keys().any(|media_type| is_json(media_type)) {
+            return;
+        }
+        let type_name = format!("{} error {}", site.context, site.key);
+        let Some(ResponseBody::Json(value)) = response_body(&response.content, &site.pointer, schemas, &type_name)
+        else {
+            return;
+        };
+        let status = match status {
+            Some(StatusCode::Code(code)) => ErrorStatus::Code(*code),
+            Some(StatusCode::Range(class)) => ErrorStatus::Range(*class),
+            None => ErrorStatus::Default,
+        };
+        self.errors.push(ErrorResponse { status, value });
+    }
+
+    /// When the JSON successes' types differ by status, the success type becomes an enum of
+    /// them, picked by the status.
+    fn merge_successes(&mut self, schemas: &mut SchemaLowering<'_>, operation_id: &str, context: &str, pointer: &str) {
+        let (Some(ResponseBody::Json(first)), Some(first_status)) = (&self.success, self.first_success_status) else {
+            return;
+        };
+        if self.more_successes.iter().all(|(_, value)| value == first) {
+            return;
+        }
+        let mut cases = vec![(first_status, first.clone())];
+        cases.extend(std::mem::take(&mut self.more_successes));
+        let doc = format!("The successful responses of `{operation_id}`, by status.");
+        let id = schemas.add_status_union(&format!("{context} success"), doc, &cases, format!("{pointer}/responses"));
+        self.success = Some(ResponseBody::Json(ValueType { shape: Shape::Named(id), nullable: false }));
     }
 }
 
@@ -226,55 +306,93 @@ fn json_examples(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> 
     single.chain(named).collect()
 }
 
+/// A request body of the spec, and the operation it belongs to.
+struct BodySource<'a> {
+    body: &'a openapiv3::RequestBody,
+    /// The pointer of the request body object.
+    pointer: &'a str,
+    /// What its types are named after (the operation id as a type name).
+    context: &'a str,
+    operation_id: &'a str,
+}
+
 /// Lowers a request body. Of several media types, JSON wins (the first JSON type listed), then
 /// the first form type, then text or bytes: a body whose media types are all text (`text/*`,
 /// XML) is a `String`, any other a `Binary`, sent with the `Content-Type` the caller picks among
 /// the listed ones (the first by default).
-fn lower_request_body(
-    schemas: &mut SchemaLowering<'_>,
-    body: &openapiv3::RequestBody,
-    body_pointer: &str,
-    context: &str,
-    operation_id: &str,
-) -> Option<RequestBody> {
-    let required = body.required;
-    let media_pointer = |media_type: &str| format!("{body_pointer}/content/{}", escape_pointer_token(media_type));
-    if let Some((media_type, media)) = body.content.iter().find(|(media_type, _)| is_json(media_type)) {
-        let value = match &media.schema {
-            Some(schema) => {
-                let pointer = format!("{}/schema", media_pointer(media_type));
-                schemas.value_of_ref_or(schema, &pointer, &format!("{context} request"))
-            }
-            // No schema: any JSON value.
-            None => ValueType { shape: Shape::Any, nullable: false },
-        };
-        let media_type = header_safe(schemas, media_type, body_pointer)?;
-        return Some(RequestBody { value, required, encoding: BodyEncoding::Json, media_type, content_type: None });
+fn lower_request_body(schemas: &mut SchemaLowering<'_>, source: &BodySource<'_>) -> Option<RequestBody> {
+    let content = &source.body.content;
+    if let Some((media_type, media)) = content.iter().find(|(media_type, _)| is_json(media_type)) {
+        return json_request_body(schemas, source, media_type, media);
     }
-    let form =
-        body.content.iter().find_map(|(media_type, media)| Some((form_encoding(media_type)?, media_type, media)));
+    let form = content.iter().find_map(|(media_type, media)| Some((form_encoding(media_type)?, media_type, media)));
     if let Some((encoding, media_type, media)) = form {
-        let media_pointer = media_pointer(media_type);
-        let Some(schema) = &media.schema else {
-            schemas.errors.push(SpecError::new(media_pointer, "a form body needs a `schema`"));
-            return None;
-        };
-        let schema_pointer = format!("{media_pointer}/schema");
-        let value = schemas.value_of_ref_or(schema, &schema_pointer, &format!("{context} request"));
-        if encoding == BodyEncoding::Multipart && !matches!(value.shape, Shape::Named(id) if schemas.is_struct(id)) {
-            schemas.errors.push(SpecError::new(
-                schema_pointer,
-                "a multipart/form-data body must be an object schema, one part per property",
-            ));
-            return None;
-        }
-        let media_type = media_type.clone();
-        return Some(RequestBody { value, required, encoding, media_type, content_type: None });
+        return form_request_body(schemas, source, encoding, media_type, media);
     }
     // `content: {}` describes no body.
-    if body.content.is_empty() {
+    if content.is_empty() {
         return None;
     }
+    raw_request_body(schemas, source)
+}
+
+/// The pointer of one media type of a body's `content`.
+fn media_pointer(body_pointer: &str, media_type: &str) -> String {
+    format!("{body_pointer}/content/{}", escape_pointer_token(media_type))
+}
+
+/// A JSON body: its schema's type (any JSON value without one), sent as the media type listed.
+fn json_request_body(
+    schemas: &mut SchemaLowering<'_>,
+    source: &BodySource<'_>,
+    media_type: &str,
+    media: &openapiv3::MediaType,
+) -> Option<RequestBody> {
+    let value = match &media.schema {
+        Some(schema) => {
+            let pointer = format!("{}/schema", media_pointer(source.pointer, media_type));
+            schemas.value_of_ref_or(schema, &pointer, &format!("{} request", source.context))
+        }
+        // No schema: any JSON value.
+        None => ValueType { shape: Shape::Any, nullable: false },
+    };
+    let media_type = header_safe(schemas, media_type, source.pointer)?;
+    let required = source.body.required;
+    Some(RequestBody { value, required, encoding: BodyEncoding::Json, media_type, content_type: None })
+}
+
+/// A form body (`application/x-www-form-urlencoded` or `multipart/form-data`): its schema is
+/// required, and a multipart body's must be an object (one part per property).
+fn form_request_body(
+    schemas: &mut SchemaLowering<'_>,
+    source: &BodySource<'_>,
+    encoding: BodyEncoding,
+    media_type: &str,
+    media: &openapiv3::MediaType,
+) -> Option<RequestBody> {
+    let media_pointer = media_pointer(source.pointer, media_type);
+    let Some(schema) = &media.schema else {
+        schemas.errors.push(SpecError::new(media_pointer, "a form body needs a `schema`"));
+        return None;
+    };
+    let schema_pointer = format!("{media_pointer}/schema");
+    let value = schemas.value_of_ref_or(schema, &schema_pointer, &format!("{} request", source.context));
+    if encoding == BodyEncoding::Multipart && !matches!(value.shape, Shape::Named(id) if schemas.is_struct(id)) {
+        schemas.errors.push(SpecError::new(
+            schema_pointer,
+            "a multipart/form-data body must be an object schema, one part per property",
+        ));
+        return None;
+    }
+    let media_type = media_type.to_string();
+    Some(RequestBody { value, required: source.body.required, encoding, media_type, content_type: None })
+}
+
+/// A body of text or bytes: a `String` when every media type listed is text, else bytes; when
+/// several media types (or a wildcard) are listed, the caller picks the `Content-Type` from an
+/// enum of them.
+fn raw_request_body(schemas: &mut SchemaLowering<'_>, source: &BodySource<'_>) -> Option<RequestBody> {
+    let BodySource { body, pointer: body_pointer, context, operation_id } = *source;
     let mut listed = Vec::new();
     for media_type in body.content.keys() {
         listed.push(header_safe(schemas, media_type, body_pointer)?);
@@ -298,7 +416,8 @@ fn lower_request_body(
         schemas.add_string_enum(&format!("{context} content type"), doc, &choices, format!("{body_pointer}/content"))
     });
     let media_type = choices.swap_remove(0);
-    Some(RequestBody { value: ValueType { shape, nullable: false }, required, encoding, media_type, content_type })
+    let value = ValueType { shape, nullable: false };
+    Some(RequestBody { value, required: body.required, encoding, media_type, content_type })
 }
 
 /// The length and pattern rules of a text body: those of the first media type whose schema is

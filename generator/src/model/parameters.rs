@@ -4,7 +4,9 @@
 //! type (so it gets a builder and validation for free); [`Parameter`] records, per field, where
 //! and how the value travels.
 
-use openapiv3::{Parameter as SpecParameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr};
+use openapiv3::{
+    Parameter as SpecParameter, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+};
 
 use super::naming;
 use super::operations::resolve_item;
@@ -13,204 +15,350 @@ use super::*;
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
 
+/// The operation whose parameters are lowered, and its two lists of parameters.
+pub(super) struct OperationParameters<'d> {
+    /// The path template, e.g. `/pets/{petId}`.
+    pub path: &'d str,
+    /// The operation's pointer, e.g. `#/paths/~1pets~1{petId}/get`.
+    pub pointer: &'d str,
+    /// What the types of its parameters are named after (its operation id as a type name).
+    pub context: &'d str,
+    /// The parameters of its path item, which every operation of the path shares.
+    pub path_item: &'d [ReferenceOr<SpecParameter>],
+    /// Its own parameters.
+    pub own: &'d [ReferenceOr<SpecParameter>],
+}
+
+/// An operation's parameters, and the fields of its params struct, one for each, in order.
+pub(super) struct LoweredParameters {
+    pub parameters: Vec<Parameter>,
+    pub fields: Vec<Field>,
+}
+
 /// Collects the parameters of an operation: those of its path item, then its own, an operation
-/// parameter replacing a path-item parameter with the same name and location.
+/// parameter replacing a path-item parameter with the same name and location. Each placeholder
+/// of the path that no parameter declares is added last, as a required string.
 pub(super) fn lower_parameters(
     document: &openapiv3::OpenAPI,
     schemas: &mut SchemaLowering<'_>,
-    path: &str,
-    sources: [(&[ReferenceOr<SpecParameter>], String); 2],
-    context: &str,
-    operation_pointer: &str,
-) -> Vec<(Parameter, Field)> {
-    let mut collected: Vec<(String, &SpecParameter)> = Vec::new();
-    for (parameters, pointer) in &sources {
+    operation: &OperationParameters<'_>,
+) -> LoweredParameters {
+    let declared = declared_parameters(document, schemas, operation);
+    let mut lowering = ParametersLowering {
+        schemas,
+        path: operation.path,
+        placeholders: placeholders(operation.path),
+        field_names: naming::Namespace::with_taken(naming::BUILDER_METHODS.iter().copied()),
+        lowered: LoweredParameters { parameters: Vec::new(), fields: Vec::new() },
+    };
+    for parameter in declared {
+        lowering.lower(&parameter, operation.context);
+    }
+    lowering.undeclared_placeholders(operation.pointer);
+    lowering.lowered
+}
+
+/// A parameter as the spec declares it (its `$ref` resolved), and where.
+struct Declared<'d> {
+    pointer: String,
+    parameter: &'d SpecParameter,
+}
+
+/// The parameters that apply to an operation, resolved, in order: its path item's, then its
+/// own, where one of its own replaces a path item's of the same name and location. One whose
+/// `$ref` does not resolve is left out, with an error.
+fn declared_parameters<'d>(
+    document: &'d openapiv3::OpenAPI,
+    schemas: &mut SchemaLowering<'_>,
+    operation: &OperationParameters<'d>,
+) -> Vec<Declared<'d>> {
+    let lists = [
+        (operation.path_item, path_item_parameters_pointer(operation.path)),
+        (operation.own, format!("{}/parameters", operation.pointer)),
+    ];
+    let section = document.components.as_ref().map(|c| &c.parameters);
+    let mut declared: Vec<Declared<'d>> = Vec::new();
+    for (parameters, list_pointer) in &lists {
         for (index, parameter) in parameters.iter().enumerate() {
-            let parameter_pointer = format!("{pointer}/{index}");
-            let section = document.components.as_ref().map(|c| &c.parameters);
-            let Some(parameter) =
-                resolve_item(parameter, section, "#/components/parameters/", &parameter_pointer, schemas)
+            let pointer = format!("{list_pointer}/{index}");
+            let Some(parameter) = resolve_item(parameter, section, "#/components/parameters/", &pointer, schemas)
             else {
                 continue;
             };
-            let key = (parameter.parameter_data_ref().name.clone(), location_of(parameter));
-            collected
-                .retain(|(_, existing)| (existing.parameter_data_ref().name.clone(), location_of(existing)) != key);
-            collected.push((parameter_pointer, parameter));
+            let key = identity(parameter);
+            declared.retain(|existing| identity(existing.parameter) != key);
+            declared.push(Declared { pointer, parameter });
         }
     }
+    declared
+}
 
-    let mut lowered: Vec<(Parameter, Field)> = Vec::new();
-    let mut field_names = naming::Namespace::with_taken(naming::BUILDER_METHODS.iter().copied());
-    let placeholders = placeholders(path);
-    for (pointer, parameter) in collected {
+/// What tells parameters apart: their name and location.
+fn identity(parameter: &SpecParameter) -> (&str, &'static str) {
+    (&parameter.parameter_data_ref().name, location_of(parameter))
+}
+
+/// The state of lowering one operation's parameters.
+struct ParametersLowering<'s, 'l> {
+    schemas: &'s mut SchemaLowering<'l>,
+    path: &'s str,
+    /// The names between braces in `path`.
+    placeholders: Vec<&'s str>,
+    /// The field names of the params struct taken so far.
+    field_names: naming::Namespace,
+    lowered: LoweredParameters,
+}
+
+/// Where a parameter travels and how it is written, as the spec declares it.
+struct Placement {
+    location: ParameterLocation,
+    style: ParameterStyle,
+    /// `explode` as written, or the style's default.
+    explode: bool,
+}
+
+/// A parameter's value and how the spec describes it.
+struct DeclaredValue {
+    value: ValueType,
+    /// Whether the value is described by `content` with a JSON media type (sent as JSON text).
+    json_content: bool,
+    /// The pointer of the schema the value was lowered from.
+    schema_pointer: String,
+}
+
+impl ParametersLowering<'_, '_> {
+    /// Lowers one declared parameter, or leaves it out: with an error when it cannot be sent
+    /// (which costs the operation), with a warning when the path has no place for it.
+    fn lower(&mut self, declared: &Declared<'_>, context: &str) {
+        let Declared { pointer, parameter } = declared;
         let data = parameter.parameter_data_ref();
-        let (location, style, default_explode) = match parameter {
-            SpecParameter::Path { style, .. } => {
-                let style = match style {
-                    PathStyle::Simple => ParameterStyle::Simple,
-                    PathStyle::Label => ParameterStyle::Label,
-                    PathStyle::Matrix => ParameterStyle::Matrix,
-                };
-                (ParameterLocation::Path, style, false)
-            }
-            SpecParameter::Query { style, .. } => {
-                let style = match style {
-                    QueryStyle::Form => ParameterStyle::Form,
-                    QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
-                    QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
-                    QueryStyle::DeepObject => ParameterStyle::DeepObject,
-                };
-                (ParameterLocation::Query, style, style == ParameterStyle::Form || style == ParameterStyle::DeepObject)
-            }
-            SpecParameter::Header { .. } => (ParameterLocation::Header, ParameterStyle::Simple, false),
-            SpecParameter::Cookie { .. } => (ParameterLocation::Cookie, ParameterStyle::Form, true),
+        let placement = placement(parameter);
+        let Some(declared_value) = self.declared_value(data, pointer, &format!("{context} {}", data.name)) else {
+            return;
         };
-        let explode = data.explode.unwrap_or(default_explode);
-        let context = format!("{context} {}", data.name);
-        let (value, json, schema_pointer) = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                let schema_pointer = format!("{pointer}/schema");
-                (schemas.value_of_ref_or(schema, &schema_pointer, &context), false, schema_pointer)
-            }
+        if matches!(declared_value.value.shape, Shape::Binary) {
+            unsupported(self.schemas, &declared_value.schema_pointer, "binary (`format: binary`) parameters");
+            return;
+        }
+        if !self.sendable_name(data, placement.location, pointer) {
+            return;
+        }
+        let wire_name = match placement.location {
+            ParameterLocation::Path => match self.path_wire_name(&data.name, pointer) {
+                Some(wire_name) => wire_name,
+                None => return,
+            },
+            _ => data.name.clone(),
+        };
+        let encoding = self.encoding(&placement, &declared_value);
+        let rust_name = self.claim_rust_name(&data.name, parameter);
+        // The params struct's own (serde) name must be unique too.
+        let field_wire_name = if self.lowered.fields.iter().any(|field| field.wire_name == wire_name) {
+            rust_name.clone()
+        } else {
+            wire_name.clone()
+        };
+        let field = Field {
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            required: data.required || placement.location == ParameterLocation::Path,
+            ..parameter_field(field_wire_name, rust_name.clone(), declared_value.value)
+        };
+        let style = array_style(&placement);
+        self.push(Parameter { wire_name, rust_name, location: placement.location, style, encoding }, field);
+    }
+
+    fn push(&mut self, parameter: Parameter, field: Field) {
+        self.lowered.parameters.push(parameter);
+        self.lowered.fields.push(field);
+    }
+
+    /// The value of a parameter, from its `schema` or from the first media type of its
+    /// `content`; `None`, with an error, when `content` names no media type with a schema.
+    fn declared_value(&mut self, data: &ParameterData, pointer: &str, context: &str) -> Option<DeclaredValue> {
+        let (schema, schema_pointer, json_content) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (schema, format!("{pointer}/schema"), false),
             ParameterSchemaOrContent::Content(content) => {
                 let Some((media_type, media)) = content.first() else {
-                    schemas.errors.push(SpecError::new(
+                    self.schemas.errors.push(SpecError::new(
                         format!("{pointer}/content"),
                         "a parameter's `content` needs one media type with a `schema`",
                     ));
-                    continue;
+                    return None;
                 };
                 let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media_type));
                 let Some(schema) = &media.schema else {
-                    schemas.errors.push(SpecError::new(media_pointer, "this media type needs a `schema`"));
-                    continue;
+                    self.schemas.errors.push(SpecError::new(media_pointer, "this media type needs a `schema`"));
+                    return None;
                 };
-                let schema_pointer = format!("{media_pointer}/schema");
-                (schemas.value_of_ref_or(schema, &schema_pointer, &context), is_json(media_type), schema_pointer)
+                (schema, format!("{media_pointer}/schema"), is_json(media_type))
             }
         };
-        if matches!(value.shape, Shape::Binary) {
-            unsupported(schemas, &schema_pointer, "binary (`format: binary`) parameters");
-            continue;
-        }
-        let name_is_token = data.name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if matches!(location, ParameterLocation::Header | ParameterLocation::Cookie) && !name_is_token {
-            let what = if location == ParameterLocation::Header { "HTTP header" } else { "cookie" };
-            schemas
+        let value = self.schemas.value_of_ref_or(schema, &schema_pointer, context);
+        Some(DeclaredValue { value, json_content, schema_pointer })
+    }
+
+    /// Whether a header's or cookie's name can be sent (an HTTP token); if not, an error.
+    fn sendable_name(&mut self, data: &ParameterData, location: ParameterLocation, pointer: &str) -> bool {
+        let what = match location {
+            ParameterLocation::Header => "HTTP header",
+            ParameterLocation::Cookie => "cookie",
+            ParameterLocation::Path | ParameterLocation::Query => return true,
+        };
+        let is_token = data.name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !is_token {
+            self.schemas
                 .errors
                 .push(SpecError::new(format!("{pointer}/name"), format!("`{}` is not a valid {what} name", data.name)));
-            continue;
         }
-        let mut wire_name = data.name.clone();
-        if location == ParameterLocation::Path && !placeholders.contains(&data.name.as_str()) {
-            match placeholders.iter().find(|p| p.eq_ignore_ascii_case(&data.name)) {
-                Some(placeholder) => {
-                    schemas.warnings.push(SpecError::new(
-                        format!("{pointer}/name"),
-                        format!(
-                            "the path `{path}` spells this parameter `{{{placeholder}}}`; it is sent in that place"
-                        ),
-                    ));
-                    wire_name = placeholder.to_string();
-                }
-                None => {
-                    schemas.warnings.push(SpecError::new(
-                        format!("{pointer}/name"),
-                        format!(
-                            "the path `{path}` has no `{{{}}}` placeholder for this parameter; it is left out",
-                            data.name
-                        ),
-                    ));
-                    continue;
-                }
+        is_token
+    }
+
+    /// The placeholder a path parameter fills: its own name, or the placeholder spelled the same
+    /// but for case (with a warning); `None`, with a warning, when the path has no place for it.
+    fn path_wire_name(&mut self, name: &str, pointer: &str) -> Option<String> {
+        if self.placeholders.contains(&name) {
+            return Some(name.to_string());
+        }
+        let path = self.path;
+        let placeholder = self.placeholders.iter().find(|p| p.eq_ignore_ascii_case(name)).map(|p| p.to_string());
+        let message = match &placeholder {
+            Some(placeholder) => {
+                format!("the path `{path}` spells this parameter `{{{placeholder}}}`; it is sent in that place")
             }
-        }
-        let required = data.required || location == ParameterLocation::Path;
-        let simple_style = matches!(
+            None => format!("the path `{path}` has no `{{{name}}}` placeholder for this parameter; it is left out"),
+        };
+        self.schemas.warnings.push(SpecError::new(format!("{pointer}/name"), message));
+        placeholder
+    }
+
+    /// How a parameter's value becomes text: JSON text for JSON `content`; written directly when
+    /// the value is simple and the style writes it plainly; otherwise by its style.
+    fn encoding(&self, placement: &Placement, declared: &DeclaredValue) -> ParameterEncoding {
+        let Placement { location, style, explode } = *placement;
+        let plain_style = matches!(
             style,
             ParameterStyle::Form
                 | ParameterStyle::SpaceDelimited
                 | ParameterStyle::PipeDelimited
                 | ParameterStyle::Simple
         );
-        let encoding = if json {
+        if declared.json_content {
             ParameterEncoding::Json
-        } else if location != ParameterLocation::Cookie && simple_style && is_simple(&value, schemas) {
+        } else if location != ParameterLocation::Cookie && plain_style && is_simple(&declared.value, self.schemas) {
             ParameterEncoding::Text
         } else {
             ParameterEncoding::Styled { style, explode }
-        };
-        let array_style = match style {
-            ParameterStyle::Form if location == ParameterLocation::Query && explode => ArrayStyle::Repeat,
-            ParameterStyle::SpaceDelimited => ArrayStyle::Space,
-            ParameterStyle::PipeDelimited => ArrayStyle::Pipe,
-            _ => ArrayStyle::Comma,
-        };
-        // A name two locations share (a path and a query `id`) tells them apart by location.
-        let mut rust_name = naming::snake_name(&data.name);
-        if field_names.is_taken(&rust_name) {
-            rust_name = format!("{}_{}", rust_name.trim_end_matches('_'), location_of(parameter));
         }
-        let rust_name = field_names.claim(rust_name);
-        // The params struct's own (serde) name must be unique too.
-        let field_wire_name = if lowered.iter().any(|(_, field)| field.wire_name == wire_name) {
-            rust_name.clone()
-        } else {
-            wire_name.clone()
-        };
-        let field = Field {
-            wire_name: field_wire_name,
-            rust_name: rust_name.clone(),
-            doc: data.description.clone(),
-            deprecated: data.deprecated.unwrap_or(false),
-            required,
-            sensitive: false,
-            secret: false,
-            tri_state: false,
-            access: Access::ReadWrite,
-            boxed: false,
-            value,
-        };
-        lowered.push((Parameter { wire_name, rust_name, location, style: array_style, encoding }, field));
     }
 
-    for placeholder in placeholders {
-        let declared = lowered.iter().any(|(p, _)| p.location == ParameterLocation::Path && p.wire_name == placeholder);
-        if declared {
-            continue;
+    /// The field name of a parameter; a name two locations share (a path and a query `id`)
+    /// tells them apart by location.
+    fn claim_rust_name(&mut self, name: &str, parameter: &SpecParameter) -> String {
+        let mut rust_name = naming::snake_name(name);
+        if self.field_names.is_taken(&rust_name) {
+            rust_name = format!("{}_{}", rust_name.trim_end_matches('_'), location_of(parameter));
         }
-        schemas.warnings.push(SpecError::new(
-            format!("{operation_pointer}/parameters"),
-            format!(
-                "the path placeholder `{{{placeholder}}}` has no path parameter; it is taken as a required string \
-                 (declare it with `in: path`)"
-            ),
-        ));
-        let rust_name = field_names.claim(naming::snake_name(placeholder));
-        let field = Field {
-            wire_name: placeholder.to_string(),
-            rust_name: rust_name.clone(),
-            doc: Some(format!("The `{{{placeholder}}}` segment of the path (not declared by the spec).")),
-            deprecated: false,
-            required: true,
-            sensitive: false,
-            secret: false,
-            tri_state: false,
-            access: Access::ReadWrite,
-            boxed: false,
-            value: ValueType { shape: Shape::String(StringRules::default()), nullable: false },
-        };
-        let parameter = Parameter {
-            wire_name: placeholder.to_string(),
-            rust_name,
-            location: ParameterLocation::Path,
-            style: ArrayStyle::Comma,
-            encoding: ParameterEncoding::Text,
-        };
-        lowered.push((parameter, field));
+        self.field_names.claim(rust_name)
     }
-    lowered
+
+    /// Each placeholder of the path that no path parameter fills becomes a required string
+    /// parameter, with a warning (the request could not be sent without it).
+    fn undeclared_placeholders(&mut self, operation_pointer: &str) {
+        for placeholder in self.placeholders.clone() {
+            let declared = self
+                .lowered
+                .parameters
+                .iter()
+                .any(|p| p.location == ParameterLocation::Path && p.wire_name == placeholder);
+            if declared {
+                continue;
+            }
+            self.schemas.warnings.push(SpecError::new(
+                format!("{operation_pointer}/parameters"),
+                format!(
+                    "the path placeholder `{{{placeholder}}}` has no path parameter; it is taken as a required string \
+                     (declare it with `in: path`)"
+                ),
+            ));
+            let rust_name = self.field_names.claim(naming::snake_name(placeholder));
+            let field = Field {
+                doc: Some(format!("The `{{{placeholder}}}` segment of the path (not declared by the spec).")),
+                required: true,
+                ..parameter_field(
+                    placeholder.to_string(),
+                    rust_name.clone(),
+                    ValueType { shape: Shape::String(StringRules::default()), nullable: false },
+                )
+            };
+            let parameter = Parameter {
+                wire_name: placeholder.to_string(),
+                rust_name,
+                location: ParameterLocation::Path,
+                style: ArrayStyle::Comma,
+                encoding: ParameterEncoding::Text,
+            };
+            self.push(parameter, field);
+        }
+    }
+}
+
+/// Where a parameter travels, its style, and whether it is exploded (the style's default unless
+/// the spec says).
+fn placement(parameter: &SpecParameter) -> Placement {
+    let (location, style, default_explode) = match parameter {
+        SpecParameter::Path { style, .. } => {
+            let style = match style {
+                PathStyle::Simple => ParameterStyle::Simple,
+                PathStyle::Label => ParameterStyle::Label,
+                PathStyle::Matrix => ParameterStyle::Matrix,
+            };
+            (ParameterLocation::Path, style, false)
+        }
+        SpecParameter::Query { style, .. } => {
+            let style = match style {
+                QueryStyle::Form => ParameterStyle::Form,
+                QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
+                QueryStyle::DeepObject => ParameterStyle::DeepObject,
+            };
+            (ParameterLocation::Query, style, style == ParameterStyle::Form || style == ParameterStyle::DeepObject)
+        }
+        SpecParameter::Header { .. } => (ParameterLocation::Header, ParameterStyle::Simple, false),
+        SpecParameter::Cookie { .. } => (ParameterLocation::Cookie, ParameterStyle::Form, true),
+    };
+    let explode = parameter.parameter_data_ref().explode.unwrap_or(default_explode);
+    Placement { location, style, explode }
+}
+
+/// How an array value is written: repeated for an exploded query form, else joined.
+fn array_style(placement: &Placement) -> ArrayStyle {
+    match placement.style {
+        ParameterStyle::Form if placement.location == ParameterLocation::Query && placement.explode => {
+            ArrayStyle::Repeat
+        }
+        ParameterStyle::SpaceDelimited => ArrayStyle::Space,
+        ParameterStyle::PipeDelimited => ArrayStyle::Pipe,
+        _ => ArrayStyle::Comma,
+    }
+}
+
+/// The field of the params struct that holds a parameter: optional and undocumented until the
+/// caller says otherwise, and never sensitive, secret, tri-state or boxed.
+fn parameter_field(wire_name: String, rust_name: String, value: ValueType) -> Field {
+    Field {
+        wire_name,
+        rust_name,
+        doc: None,
+        deprecated: false,
+        required: false,
+        sensitive: false,
+        secret: false,
+        tri_state: false,
+        access: Access::ReadWrite,
+        boxed: false,
+        value,
+    }
 }
 
 /// The names between braces in a path template.
@@ -248,11 +396,7 @@ fn unsupported(schemas: &mut SchemaLowering<'_>, pointer: &str, what: &str) {
     schemas.errors.push(SpecError::new(pointer, format!("{what} are not supported yet")));
 }
 
-pub(super) fn parameters_pointer(pointer: &str) -> String {
-    format!("{pointer}/parameters")
-}
-
-pub(super) fn path_item_parameters_pointer(path: &str) -> String {
+fn path_item_parameters_pointer(path: &str) -> String {
     format!("#/paths/{}/parameters", escape_pointer_token(path))
 }
 

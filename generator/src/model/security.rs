@@ -6,7 +6,6 @@
 //! sent (a header name with spaces, …) is left out with a warning, and so are the alternatives
 //! of `security` requirements that name it.
 
-use heck::ToShoutySnakeCase;
 use openapiv3::{APIKeyLocation, OAuth2Flows, OpenAPI, ReferenceOr, SecurityRequirement, SecurityScheme};
 
 use super::naming::{self, Namespace};
@@ -15,40 +14,13 @@ use super::*;
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
 
-/// Every name the generated `ClientBuilder` uses for its own methods and fields, and the suffixes
-/// of the environment variables `from_env` reads besides credentials (`{PREFIX}_ENV`, …):
-/// credential setters must not take them.
-const BUILDER_NAMES: &[&str] = &[
-    "base_url",
-    "build",
-    "clone",
-    "connect_timeout",
-    "credentials",
-    "default",
-    "env",
-    "environment",
-    "fmt",
-    "from_env",
-    "host",
-    "http",
-    "max_response_size",
-    "new",
-    "on_response",
-    "retry",
-    "retry_policy",
-    "settings",
-    "timeout",
-    "user_agent",
-    "with_reqwest_client",
-];
-
-/// The credentials of `components/securitySchemes`, in spec order. `required` is decided later,
-/// once the operations are known (see [`mark_required`]).
-pub(super) fn credentials(document: &OpenAPI, env_prefix: &str, warnings: &mut Vec<SpecError>) -> Vec<Credential> {
+/// The credentials of `components/securitySchemes`, in spec order, each with its setters named
+/// so that they clash with no member of the `ClientBuilder` nor with each other. `required` is
+/// decided later, once the operations are known (see [`mark_required`]), and so are the names
+/// of environment variables and of the mock's methods (`names.rs`).
+pub(super) fn credentials(document: &OpenAPI, warnings: &mut Vec<SpecError>) -> Vec<Credential> {
     let Some(components) = &document.components else { return Vec::new() };
-    let mut names = Namespace::with_taken(
-        BUILDER_NAMES.iter().chain(naming::CLIENT_BUILDER_NAMES).chain(naming::OPERATOR_METHODS).copied(),
-    );
+    let mut names = Namespace::with_taken(naming::CLIENT_BUILDER_NAMES.iter().copied());
     let mut credentials = Vec::new();
     for (scheme, definition) in &components.security_schemes {
         let pointer = scheme_pointer(scheme);
@@ -62,26 +34,29 @@ pub(super) fn credentials(document: &OpenAPI, env_prefix: &str, warnings: &mut V
                 continue;
             }
         };
-        let base = naming::snake_name(scheme);
-        let rust_name = match kind {
-            SchemeKind::Bearer { .. } => claim_group(&mut names, &base, &["", "_source"]),
-            SchemeKind::Basic => claim_group(&mut names, &base, &["", "_username", "_password"]),
-            _ => claim_group(&mut names, &base, &[""]),
-        };
-        let shouty = rust_name.trim_end_matches('_').to_shouty_snake_case();
-        let env_var =
-            if shouty.starts_with(&format!("{env_prefix}_")) { shouty } else { format!("{env_prefix}_{shouty}") };
+        // A bearer token has a second setter, for a token source.
+        let suffixes: &[&str] = if matches!(kind, SchemeKind::Bearer { .. }) { &["", "_source"] } else { &[""] };
+        let rust_name = names.claim_group(&naming::snake_name(scheme), "_", suffixes, setter_name);
         let kind = match kind {
             SchemeKind::ApiKey { location, name, default, sensitive } => {
                 CredentialKind::ApiKey { location, name, default, sensitive }
             }
             SchemeKind::Bearer { format, obtain } => {
-                CredentialKind::Bearer { source_setter: format!("{rust_name}_source"), format, obtain }
+                CredentialKind::Bearer { source_setter: setter_name(&rust_name, "_source"), format, obtain }
             }
             SchemeKind::Basic => CredentialKind::Basic,
             SchemeKind::Authorization { scheme } => CredentialKind::Authorization { scheme },
         };
-        credentials.push(Credential { scheme: scheme.clone(), rust_name, doc, kind, env_var, required: false });
+        credentials.push(Credential {
+            scheme: scheme.clone(),
+            kebab_name: rust_name.trim_end_matches('_').replace('_', "-"),
+            rust_name,
+            doc,
+            kind,
+            env_vars: Vec::new(),
+            mock_expect: String::new(),
+            required: false,
+        });
     }
     credentials
 }
@@ -198,7 +173,7 @@ fn scheme_named(usable: &[&str], name: &str, pointer: &str, schemas: &mut Schema
 /// (`/api/v1`) is kept as a path the user completes with a host; a URL that is neither is left
 /// out with a warning (the user can still call `base_url`).
 pub(super) fn servers(document: &OpenAPI, warnings: &mut Vec<SpecError>) -> Vec<Server> {
-    let mut names = Namespace::new();
+    let (mut names, mut env_names) = (Namespace::new(), Namespace::new());
     let mut servers = Vec::new();
     for (index, server) in document.servers.iter().enumerate() {
         let mut url = server.url.trim().to_string();
@@ -231,8 +206,10 @@ pub(super) fn servers(document: &OpenAPI, warnings: &mut Vec<SpecError>) -> Vec<
             url.trim_end_matches('/').to_string()
         };
         let label = server.description.clone().unwrap_or_else(|| format!("server {}", index + 1));
+        let rust_name = names.claim(naming::variant_name(&label));
         servers.push(Server {
-            rust_name: names.claim(naming::variant_name(&label)),
+            env_name: env_names.claim(naming::snake_name(&rust_name)),
+            rust_name,
             url,
             relative,
             description: server.description.clone(),
@@ -245,20 +222,14 @@ fn scheme_pointer(scheme: &str) -> String {
     format!("#/components/securitySchemes/{}", escape_pointer_token(scheme))
 }
 
-/// Claims `base` such that `base` + each suffix is free, all at once (`oauth`, `oauth_source`).
-fn claim_group(names: &mut Namespace, base: &str, suffixes: &[&str]) -> String {
-    let free = |names: &Namespace, candidate: &str| {
-        suffixes.iter().all(|suffix| !names.is_taken(&format!("{candidate}{suffix}")))
-    };
-    let trimmed = base.trim_end_matches('_');
-    let candidate = std::iter::once(base.to_string())
-        .chain((2..).map(|n| format!("{trimmed}_{n}")))
-        .find(|candidate| free(names, candidate))
-        .unwrap_or_else(|| base.to_string());
-    for suffix in suffixes {
-        names.claim(format!("{candidate}{suffix}"));
+/// The name of a credential's setter: the base itself, or the base with a suffix (`oauth_source`,
+/// and `type_source` for the keyword `type_`).
+fn setter_name(base: &str, suffix: &str) -> String {
+    if suffix.is_empty() {
+        base.to_string()
+    } else {
+        naming::suffixed(base, suffix)
     }
-    candidate
 }
 
 /// The names of the schemes that can be sent, in spec order: their positions are the indexes
@@ -317,39 +288,7 @@ fn lower_scheme(
     let plain = |kind, doc: &Option<String>| Ok(Lowered { kind, doc: doc.clone(), warning: None });
     match definition {
         SecurityScheme::APIKey { location, name, description, extensions } => {
-            let location = match location {
-                APIKeyLocation::Header => ApiKeyLocation::Header,
-                APIKeyLocation::Query => ApiKeyLocation::Query,
-                APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
-            };
-            let valid = match location {
-                ApiKeyLocation::Header | ApiKeyLocation::Cookie => !name.is_empty() && name.bytes().all(is_token_byte),
-                ApiKeyLocation::Query => !name.is_empty(),
-            };
-            if !valid {
-                return Err(SpecError::new(
-                    format!("{pointer}/name"),
-                    format!(
-                        "`{name}` is not a valid {} name; use letters, digits and `-` (the scheme is left out)",
-                        match location {
-                            ApiKeyLocation::Header => "HTTP header",
-                            ApiKeyLocation::Cookie => "cookie",
-                            ApiKeyLocation::Query => "query parameter",
-                        }
-                    ),
-                ));
-            }
-            let default = extensions.get("x-default").and_then(|v| v.as_str()).map(str::to_string);
-            if let Some(default) = &default {
-                if default.chars().any(|c| c.is_control() || (location == ApiKeyLocation::Cookie && c == ';')) {
-                    return Err(SpecError::new(
-                        format!("{pointer}/x-default"),
-                        "the default contains characters that cannot be sent; the scheme is left out",
-                    ));
-                }
-            }
-            let sensitive = extensions.get("x-sensitive").and_then(|v| v.as_bool()).unwrap_or(true);
-            plain(SchemeKind::ApiKey { location, name: name.clone(), default, sensitive }, description)
+            plain(lower_api_key(location, name, extensions, pointer)?, description)
         }
         SecurityScheme::HTTP { scheme, bearer_format, description, .. } => match scheme.to_ascii_lowercase().as_str() {
             "bearer" => plain(SchemeKind::Bearer { format: bearer_format.clone(), obtain: Vec::new() }, description),
@@ -384,6 +323,50 @@ fn lower_scheme(
             description,
         ),
     }
+}
+
+/// An `apiKey` scheme: where it travels under which name, its default (`x-default`) and whether
+/// it is sensitive (`x-sensitive`, true unless `false`). A name that cannot be sent, or a
+/// default that cannot, is an error.
+fn lower_api_key(
+    location: &APIKeyLocation,
+    name: &str,
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+    pointer: &str,
+) -> Result<SchemeKind, SpecError> {
+    let location = match location {
+        APIKeyLocation::Header => ApiKeyLocation::Header,
+        APIKeyLocation::Query => ApiKeyLocation::Query,
+        APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+    };
+    let valid = match location {
+        ApiKeyLocation::Header | ApiKeyLocation::Cookie => !name.is_empty() && name.bytes().all(is_token_byte),
+        ApiKeyLocation::Query => !name.is_empty(),
+    };
+    if !valid {
+        return Err(SpecError::new(
+            format!("{pointer}/name"),
+            format!(
+                "`{name}` is not a valid {} name; use letters, digits and `-` (the scheme is left out)",
+                match location {
+                    ApiKeyLocation::Header => "HTTP header",
+                    ApiKeyLocation::Cookie => "cookie",
+                    ApiKeyLocation::Query => "query parameter",
+                }
+            ),
+        ));
+    }
+    let default = extensions.get("x-default").and_then(|v| v.as_str()).map(str::to_string);
+    if let Some(default) = &default {
+        if default.chars().any(|c| c.is_control() || (location == ApiKeyLocation::Cookie && c == ';')) {
+            return Err(SpecError::new(
+                format!("{pointer}/x-default"),
+                "the default contains characters that cannot be sent; the scheme is left out",
+            ));
+        }
+    }
+    let sensitive = extensions.get("x-sensitive").and_then(|v| v.as_bool()).unwrap_or(true);
+    Ok(SchemeKind::ApiKey { location, name: name.to_string(), default, sensitive })
 }
 
 /// One line per OAuth2 flow: its URLs and scopes.
@@ -466,14 +449,15 @@ servers:
   - url: ftp://files.example.test
 paths: {}
 security:
-  - http: []
+  - settings: []
   - missing: []
 components:
   securitySchemes:
-    http: {type: http, scheme: Bearer}
-    http_source: {type: apiKey, in: query, name: key}
+    settings: {type: http, scheme: Bearer}
+    settings_source: {type: apiKey, in: query, name: key}
     bad: {type: apiKey, in: header, name: "has space"}
     digest: {type: http, scheme: digest}
+    type: {type: oauth2, flows: {}}
 "#;
 
     #[test]
@@ -489,14 +473,17 @@ components:
     #[test]
     fn schemes_avoid_builder_names_and_unusable_ones_are_left_out() {
         let mut warnings = Vec::new();
-        let credentials = credentials(&document(SPEC), "T", &mut warnings);
+        let credentials = credentials(&document(SPEC), &mut warnings);
         let names: Vec<&str> = credentials.iter().map(|c| c.rust_name.as_str()).collect();
-        // `http` is a builder field; its bearer setter pair must avoid `http_source` too.
-        assert_eq!(names, ["http_2", "http_source", "digest"]);
+        // `settings` is a builder field; its bearer setter pair must avoid `settings_source` too.
+        assert_eq!(names, ["settings_2", "settings_source", "digest", "type_"]);
         assert!(
-            matches!(&credentials[0].kind, CredentialKind::Bearer { source_setter, .. } if source_setter == "http_2_source")
+            matches!(&credentials[0].kind, CredentialKind::Bearer { source_setter, .. } if source_setter == "settings_2_source")
         );
-        assert_eq!(credentials[0].env_var, "T_HTTP_2");
+        // A keyword's escape is not doubled before the suffix.
+        assert!(
+            matches!(&credentials[3].kind, CredentialKind::Bearer { source_setter, .. } if source_setter == "type_source")
+        );
         let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
         assert_eq!(pointers, ["#/components/securitySchemes/bad/name", "#/components/securitySchemes/digest/scheme"]);
     }

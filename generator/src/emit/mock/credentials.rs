@@ -20,7 +20,7 @@ enum MadeUp {
 
 impl MadeUp {
     fn of(credential: &Credential) -> MadeUp {
-        let name = credential.rust_name.trim_end_matches('_').replace('_', "-");
+        let name = &credential.kebab_name;
         match &credential.kind {
             CredentialKind::ApiKey { default: Some(default), .. } => MadeUp::Default(default.clone()),
             CredentialKind::Basic => MadeUp::Basic(format!("mock-{name}-user"), format!("mock-{name}-password")),
@@ -38,7 +38,8 @@ impl MadeUp {
 }
 
 /// A credential's row of `MOCK_CREDENTIALS`.
-pub(super) fn credential_entry(credential: &Credential, expect: &str) -> TokenStream {
+pub(super) fn credential_entry(credential: &Credential) -> TokenStream {
+    let expect = &credential.mock_expect;
     let travels = match &credential.kind {
         CredentialKind::ApiKey { location, name, .. } => match location {
             ApiKeyLocation::Header => quote!(Travels::Header(#name)),
@@ -84,7 +85,8 @@ pub(super) fn client_builder(api: &Api) -> TokenStream {
 }
 
 /// `MockServer::expect_…`: the value the server expects for a credential from now on.
-pub(super) fn expect_method(credential: &Credential, index: usize, name: &proc_macro2::Ident) -> TokenStream {
+pub(super) fn expect_method(credential: &Credential, index: usize) -> TokenStream {
+    let name = ident(&credential.mock_expect);
     let index = proc_macro2::Literal::usize_unsuffixed(index);
     let setter = &credential.rust_name;
     let instead = match MadeUp::of(credential) {

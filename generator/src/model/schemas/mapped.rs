@@ -12,7 +12,7 @@ use openapiv3::{
 
 use super::super::*;
 use super::unions::nullable_single;
-use super::{is_nullable, SchemaLowering, Slot, SCHEMA_PREFIX};
+use super::{is_nullable, schema_name, SchemaLowering, Slot, SCHEMA_PREFIX};
 use crate::config::{Config, EVERY_SCHEMA};
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
@@ -96,7 +96,7 @@ impl<'a> SchemaLowering<'a> {
         let mut reference = reference;
         // Each step follows one reference; a cycle among them ends when the steps run out.
         for _ in 0..=self.components.len() {
-            let (name, schema) = self.components.get_key_value(reference.strip_prefix(SCHEMA_PREFIX)?)?;
+            let (name, schema) = self.components.get_key_value(schema_name(reference)?.as_ref())?;
             if let Some(Slot::Mapped(ty)) = self.slots.get(name.as_str()) {
                 let nullable = matches!(schema, ReferenceOr::Item(schema) if is_nullable(schema));
                 return Some(ValueType { shape: Shape::Mapped((*ty).clone()), nullable });
@@ -231,7 +231,7 @@ fn declares(
     let schema = match schema {
         ReferenceOr::Item(schema) => schema,
         ReferenceOr::Reference { reference } => {
-            let target = reference.strip_prefix(SCHEMA_PREFIX).and_then(|name| components.get(name));
+            let target = schema_name(reference).and_then(|name| components.get(name.as_ref()));
             return depth < 16 && target.is_some_and(|target| declares(target, name, components, depth + 1));
         }
     };

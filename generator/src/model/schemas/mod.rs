@@ -5,6 +5,7 @@
 //! forward, backward or circular — resolve to an id. The others (plain strings, numbers, arrays,
 //! maps) are "transparent": a `$ref` to them is replaced by their lowered value type.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -34,6 +35,12 @@ use unions::{is_null_member, nullable_single, union_members};
 pub use with::{serde_markers, MAX_WITH_TUPLE};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// The component schema a `$ref` names, unescaped (`#/components/schemas/a~1b` is `a/b`);
+/// `None` for a reference to anything else.
+fn schema_name(reference: &str) -> Option<Cow<'_, str>> {
+    crate::load::component_name(reference, "schemas")
+}
 
 /// What a component schema becomes.
 #[derive(Debug, Clone, Copy)]
@@ -324,14 +331,16 @@ impl<'a> SchemaLowering<'a> {
 
     /// The schema a `$ref` points at, with its name; records an error when it dangles.
     fn resolve(&mut self, reference: &str, pointer: &str) -> Option<(&'a str, &'a Schema)> {
-        let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            self.error(
-                format!("{pointer}/$ref"),
-                format!("`{reference}` is not a local schema reference; only `#/components/schemas/…` references are supported, so bundle external files into the spec first"),
-            );
+        let Some(name) = schema_name(reference) else {
+            let message = if reference.starts_with(SCHEMA_PREFIX) {
+                format!("`{reference}` points inside a component schema; only references to a whole schema under components/schemas are supported, so give the part it points at a schema of its own")
+            } else {
+                format!("`{reference}` is not a local schema reference; only `#/components/schemas/…` references are supported, so bundle external files into the spec first")
+            };
+            self.error(format!("{pointer}/$ref"), message);
             return None;
         };
-        match self.components.get_key_value(name) {
+        match self.components.get_key_value(name.as_ref()) {
             Some((name, ReferenceOr::Item(schema))) => Some((name.as_str(), schema)),
             Some((name, ReferenceOr::Reference { reference })) => {
                 if self.resolving.iter().any(|n| n == name) {

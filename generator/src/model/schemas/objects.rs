@@ -6,7 +6,9 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::super::naming::{self, Namespace};
 use super::super::*;
-use super::{description, is_empty_schema, is_nullable, is_sensitive, ObjectParts, SchemaLowering, SCHEMA_PREFIX};
+use super::{
+    description, is_empty_schema, is_nullable, is_sensitive, schema_name, ObjectParts, SchemaLowering, SCHEMA_PREFIX,
+};
 use crate::load::escape_pointer_token;
 
 impl<'a> SchemaLowering<'a> {
@@ -211,8 +213,7 @@ fn holds_sensitive(schema: &Schema, components: &IndexMap<String, ReferenceOr<Sc
         if let Some(schema) = reference_or {
             return is_sensitive(schema) || holds_sensitive(schema, components, depth + 1);
         }
-        let target =
-            reference.and_then(|reference| reference.strip_prefix(SCHEMA_PREFIX)).and_then(|name| components.get(name));
+        let target = reference.and_then(schema_name).and_then(|name| components.get(name.as_ref()));
         match target {
             Some(ReferenceOr::Item(schema)) => is_sensitive(schema) || holds_sensitive(schema, components, depth + 1),
             Some(ReferenceOr::Reference { reference }) => marked(None, Some(reference), components, depth + 1),
@@ -339,7 +340,7 @@ pub(super) fn member_kind(
     match member {
         ReferenceOr::Item(schema) => schema_kind(schema, components, depth),
         ReferenceOr::Reference { reference } => {
-            let target = reference.strip_prefix(SCHEMA_PREFIX).and_then(|name| components.get(name));
+            let target = schema_name(reference).and_then(|name| components.get(name.as_ref()));
             match target {
                 Some(target) if depth < 16 => match member_kind(target, components, depth + 1) {
                     // A reference always gives a shape, even to a schema that only annotates.

@@ -6,7 +6,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use super::super::naming::{self, Namespace};
 use super::super::*;
 use super::{SchemaLowering, SCHEMA_PREFIX};
-use crate::load::escape_pointer_token;
+use crate::load::{escape_pointer_token, unescape_pointer_token};
 
 impl<'a> SchemaLowering<'a> {
     /// Declares the enum of an operation's successful responses when they differ by status;
@@ -78,7 +78,8 @@ impl<'a> SchemaLowering<'a> {
                 ReferenceOr::Reference { reference } => {
                     let value = self.or_json(&member_pointer, |this| this.reference(reference, &member_pointer));
                     let resolved = self.resolve_quietly(reference, &member_pointer);
-                    let schema_name = reference.rsplit('/').next().unwrap_or(reference).to_string();
+                    let schema_name =
+                        unescape_pointer_token(reference.rsplit('/').next().unwrap_or(reference)).into_owned();
                     let mut tags: Vec<String> = discriminator
                         .map(|d| {
                             d.mapping
