@@ -71,7 +71,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// Names an operation's methods on `Client` must not take: every method `Client` has whatever
 /// the spec (written by the emitters, added by the runtime's `settings.rs`, derived, or had by
 /// every type), `new` (clippy asks a method called so to return `Self`), and the methods the
-/// client once had (see [`RETIRED_CLIENT_METHODS`]).
+/// client once had (see `RETIRED_CLIENT_METHODS`).
 pub static CLIENT_METHODS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     [
         reserved::CLIENT_METHODS,
