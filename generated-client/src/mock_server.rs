@@ -11,9 +11,6 @@
 //! credentials, the typed accessors) is written into `mock.rs` of each crate; this module and
 //! its submodules do the rest: `request` (routing and decoding), `credentials` (where each
 //! travels and the values expected) and `reply` ([`MockReply`] and what the server sends).
-// Which of these an API uses depends on its operations (their bodies, parameters, responses
-// and credentials), so a crate generated from a spec leaves some unused.
-#![allow(dead_code)]
 
 mod credentials;
 mod reply;
@@ -25,18 +22,19 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use self::credentials::Expectations;
-pub use self::reply::MockReply;
+pub use self::credentials::{Expected, MockCredential};
+#[allow(unused_imports, reason = "the generated `mock.rs` uses them for APIs with credentials")]
+pub use self::credentials::{MockValue, Travels};
+pub use self::reply::{bytes_body, MockReply};
+#[allow(unused_imports, reason = "the generated `mock.rs` uses the encoder of each operation's response")]
+pub use self::reply::{json_body, no_body, text_body};
 use self::reply::{Outgoing, Reply};
-// The crate's `mock` module uses what its spec needs of these.
-#[allow(unused_imports)]
-pub(crate) use self::{
-    credentials::{Expected, MockCredential, MockValue, Travels},
-    reply::{bytes_body, json_body, no_body, text_body},
-    request::{invalid, missing_body, Incoming, Items, Location, MockParam},
-};
+pub use self::request::Incoming;
+#[allow(unused_imports, reason = "the generated `mock.rs` uses them for operations with parameters or bodies")]
+pub use self::request::{invalid, missing_body, Items, Location, MockParam};
 
 /// What the mock server knows about an operation.
-pub(crate) struct MockOperation {
+pub struct MockOperation {
     /// The spec's `operationId`.
     pub id: &'static str,
     pub method: &'static str,
@@ -185,6 +183,17 @@ impl MockServer {
         MockOperationHandle { server: self, index, encode, types: PhantomData }
     }
 
+    /// Accepts any value of a credential that is present, for clients with real credentials
+    /// (the command line's `mock`).
+    #[cfg(feature = "cli")]
+    pub(crate) fn accept_any_credential_value(&self) {
+        self.shared.state().any_credential_value = true;
+    }
+}
+
+// The credential values a test expects, and the mock's client sends.
+#[allow(dead_code, reason = "the generated `mock.rs` calls them for the credentials its spec has")]
+impl MockServer {
     /// Expects this value for the credential at `index` of `MOCK_CREDENTIALS` from now on (the
     /// crate's `expect_…` methods call this); [`MockServer::client`] sends it too.
     pub(crate) fn expect_credential(&self, index: usize, value: Expected) -> &Self {
@@ -209,12 +218,6 @@ impl MockServer {
             }
             Expected::Text(_) => None,
         }
-    }
-
-    /// Accepts any value of a credential that is present, for clients with real credentials
-    /// (the command line's `mock`).
-    pub(crate) fn accept_any_credential_value(&self) {
-        self.shared.state().any_credential_value = true;
     }
 }
 
@@ -330,7 +333,7 @@ impl<R: Clone + 'static, T> MockOperationHandle<'_, R, T> {
 /// trying a client with whatever credentials it has); `base_url_var` is the variable
 /// `from_env` reads the base URL from.
 #[cfg(feature = "cli")]
-pub(crate) fn serve_examples(port: u16, base_url_var: &str) -> std::process::ExitCode {
+pub fn serve_examples(port: u16, base_url_var: &str) -> std::process::ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

@@ -4,13 +4,11 @@
 //! Values that arrive as text — a command-line flag, or a parameter in a request's path, query,
 //! headers or cookies — turned back into the JSON their type decodes from. Shared by the command
 //! line (`cli` feature) and the mock server (`mock` feature).
-// Which of these an API uses depends on its operations (their bodies, parameters, responses
-// and credentials), so a crate generated from a spec leaves some unused.
-#![allow(dead_code)]
 
 /// What JSON a piece of text stands for, decided from the spec's type of the value.
+#[allow(dead_code, reason = "the generated `cli.rs` and `mock.rs` tables name the kinds of their values")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TextKind {
+pub enum TextKind {
     /// A string, an enum value, a date or anything else written as it is.
     Text,
     /// A whole number.
@@ -27,7 +25,7 @@ pub(crate) enum TextKind {
 impl TextKind {
     /// The JSON value `text` stands for, or what was expected instead (never the text itself,
     /// which may be personal data).
-    pub(crate) fn to_json(self, text: &str) -> Result<serde_json::Value, &'static str> {
+    pub fn to_json(self, text: &str) -> Result<serde_json::Value, &'static str> {
         use serde_json::Value;
         match self {
             TextKind::Text => Ok(Value::String(text.to_string())),
@@ -53,7 +51,8 @@ impl TextKind {
     }
 
     /// A placeholder for the value in help text, e.g. `<INTEGER>`.
-    pub(crate) fn value_name(self) -> &'static str {
+    #[cfg(feature = "cli")]
+    pub fn value_name(self) -> &'static str {
         match self {
             TextKind::Text => "TEXT",
             TextKind::Integer => "INTEGER",
@@ -66,7 +65,7 @@ impl TextKind {
 
 /// A value decoded from JSON into its type, or where and how it failed: the path in the value
 /// (`items[0].name`) and the kind of mismatch, never the value.
-pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
+pub fn decode_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let mismatch = crate::error::Mismatch::of(&error.into_inner());

@@ -20,6 +20,15 @@
 //! Rust types for formats, schemas or fields, extra derives, the package's metadata and
 //! dependencies.
 
+/// A spec for unit tests: the `openapi` and `info` lines every test document starts with,
+/// followed by `rest` (which starts at `paths:` or `components:`).
+#[cfg(test)]
+macro_rules! test_spec {
+    ($rest:literal) => {
+        concat!("openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\n", $rest)
+    };
+}
+
 pub mod config;
 pub mod diff;
 pub mod emit;
@@ -144,9 +153,7 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
 }
 
 fn summarize(api: &model::Api, warnings: usize) -> Summary {
-    let is_component = |pointer: &str| {
-        pointer.strip_prefix("#/components/schemas/").is_some_and(|name| !name.is_empty() && !name.contains('/'))
-    };
+    let is_component = |pointer: &str| model::ComponentOrigin::of(pointer).is_some_and(|origin| !origin.nested);
     let operations_skipped = api.skipped.iter().filter(|s| !matches!(s.item, model::SkippedItem::Schema)).count();
     let opaque: Vec<&model::Skipped> =
         api.skipped.iter().filter(|s| matches!(s.item, model::SkippedItem::Schema)).collect();

@@ -11,8 +11,9 @@ use super::{Incoming, MockOperation};
 use crate::secret::Secret;
 
 /// Where a credential travels.
+#[allow(dead_code, reason = "the generated `MOCK_CREDENTIALS` names the ways its spec's credentials travel")]
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Travels {
+pub enum Travels {
     Header(&'static str),
     Query(&'static str),
     Cookie(&'static str),
@@ -22,8 +23,9 @@ pub(crate) enum Travels {
 
 /// The value of a credential that the mock's client sends and the server expects, until a test
 /// expects another.
+#[allow(dead_code, reason = "the generated `MOCK_CREDENTIALS` names the kinds of value its spec's credentials have")]
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum MockValue {
+pub enum MockValue {
     /// A made-up value, which the mock's client sets.
     Text(&'static str),
     /// The value the client sends by itself when none is set (the spec's default); the mock's
@@ -35,7 +37,7 @@ pub(crate) enum MockValue {
 
 /// A credential of the API, as the mock server knows it.
 #[derive(Debug)]
-pub(crate) struct MockCredential {
+pub struct MockCredential {
     pub travels: Travels,
     pub value: MockValue,
     /// The `MockServer` method that changes the value expected, e.g. `expect_api_key`.
@@ -44,17 +46,17 @@ pub(crate) struct MockCredential {
 
 /// A credential value the server expects, kept as secrets.
 #[derive(Clone)]
-pub(crate) enum Expected {
+pub enum Expected {
     Text(Secret),
     Basic { username: Secret, password: Secret },
 }
 
 impl Expected {
-    pub(crate) fn text(value: impl Into<Secret>) -> Self {
+    pub fn text(value: impl Into<Secret>) -> Self {
         Expected::Text(value.into())
     }
 
-    pub(crate) fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
         Expected::Basic { username: Secret::new(username), password: password.into() }
     }
 

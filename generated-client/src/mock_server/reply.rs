@@ -259,23 +259,26 @@ impl Outgoing {
 }
 
 /// The successful response of a JSON operation.
-pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Vec<u8> {
+#[allow(dead_code, reason = "the generated accessors of operations that return JSON use it")]
+pub fn json_body<T: serde::Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
 /// The successful response of a text operation (a `fn(&T)` with `T = String`).
 #[allow(clippy::ptr_arg)]
-pub(crate) fn text_body(value: &String) -> Vec<u8> {
+#[allow(dead_code, reason = "the generated accessors of operations that return text use it")]
+pub fn text_body(value: &String) -> Vec<u8> {
     value.as_bytes().to_vec()
 }
 
 /// The successful response of a bytes operation (a `fn(&T)` with `T = Vec<u8>`).
 #[allow(clippy::ptr_arg)]
-pub(crate) fn bytes_body(value: &Vec<u8>) -> Vec<u8> {
+pub fn bytes_body(value: &Vec<u8>) -> Vec<u8> {
     value.to_vec()
 }
 
 /// The successful response of an operation without a body.
-pub(crate) fn no_body(_: &()) -> Vec<u8> {
+#[allow(dead_code, reason = "the generated accessors of operations that return no body use it")]
+pub fn no_body(_: &()) -> Vec<u8> {
     Vec::new()
 }

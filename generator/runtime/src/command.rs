@@ -6,9 +6,6 @@
 //! What varies with the spec (the operations, their flags, how each is called) is written into
 //! `cli.rs` of each crate as an `App` and a function that calls the client; this module does the
 //! rest.
-// Which of these an API uses depends on its operations (their bodies, parameters, responses
-// and credentials), so a crate generated from a spec leaves some unused.
-#![allow(dead_code)]
 
 use std::ffi::OsString;
 use std::future::Future;
@@ -23,17 +20,17 @@ use crate::error::{BuildError, Error};
 use crate::wire_text::{decode_json, TextKind};
 
 /// The exit code of a command that succeeded.
-pub(crate) const EXIT_OK: u8 = 0;
+pub const EXIT_OK: u8 = 0;
 /// The arguments or the request break a rule of the spec (also clap's code for usage errors).
-pub(crate) const EXIT_INVALID: u8 = 2;
+pub const EXIT_INVALID: u8 = 2;
 /// The client cannot be configured: a missing credential, server or environment variable.
-pub(crate) const EXIT_CONFIG: u8 = 3;
+pub const EXIT_CONFIG: u8 = 3;
 /// The API answered with an error status.
-pub(crate) const EXIT_API: u8 = 4;
+pub const EXIT_API: u8 = 4;
 /// No complete response arrived: connection failure, timeout, TLS.
-pub(crate) const EXIT_TRANSPORT: u8 = 5;
+pub const EXIT_TRANSPORT: u8 = 5;
 /// A response arrived that does not match the spec.
-pub(crate) const EXIT_RESPONSE: u8 = 6;
+pub const EXIT_RESPONSE: u8 = 6;
 
 /// The exit codes, as `--help` lists them.
 const EXIT_CODES: &str = "Exit codes:
@@ -45,7 +42,7 @@ const EXIT_CODES: &str = "Exit codes:
   6  the response does not match the spec";
 
 /// The command line of a generated crate.
-pub(crate) struct App {
+pub struct App {
     /// The binary's name, the package's.
     pub name: &'static str,
     pub version: &'static str,
@@ -60,7 +57,7 @@ pub(crate) struct App {
 }
 
 /// One operation's subcommand.
-pub(crate) struct Operation {
+pub struct Operation {
     /// The operationId in kebab case.
     pub name: &'static str,
     /// The spec's operationId.
@@ -75,8 +72,9 @@ pub(crate) struct Operation {
 }
 
 /// What `--body` takes.
+#[allow(dead_code, reason = "the generated `cli.rs` names only the kinds of body its operations take")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Body {
+pub enum Body {
     None,
     /// JSON, which the flags of body properties are merged into.
     Json {
@@ -92,7 +90,7 @@ pub(crate) enum Body {
 
 /// Where a flag's value goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Target {
+pub enum Target {
     /// A parameter, by its name in the spec.
     Parameter,
     /// A top-level property of the JSON body.
@@ -101,7 +99,7 @@ pub(crate) enum Target {
 
 /// A flag of an operation: a parameter or a body property with a scalar value (or a list of
 /// them, given by repeating the flag), or any value as JSON text.
-pub(crate) struct Flag {
+pub struct Flag {
     /// The long flag, without `--`.
     pub long: &'static str,
     /// The parameter's or property's name in the spec.
@@ -116,10 +114,11 @@ pub(crate) struct Flag {
     pub help: &'static str,
 }
 
+#[allow(dead_code, reason = "the generated `cli.rs` uses the one for each kind of flag it has")]
 impl Flag {
     /// An optional flag for a body property that takes text: the generated table states only
     /// how each flag differs from it.
-    pub(crate) const BODY: Flag = Flag {
+    pub const BODY: Flag = Flag {
         long: "",
         name: "",
         target: Target::Body,
@@ -131,13 +130,14 @@ impl Flag {
     };
 
     /// An optional flag for a parameter that takes text.
-    pub(crate) const PARAMETER: Flag = Flag { target: Target::Parameter, ..Flag::BODY };
+    pub const PARAMETER: Flag = Flag { target: Target::Parameter, ..Flag::BODY };
 }
 
 /// The options every subcommand takes.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Global {
+pub struct Global {
     /// `--env`: one of [`App::environments`].
+    #[allow(dead_code, reason = "the generated `cli.rs` reads it when the spec has servers to choose from")]
     pub environment: Option<String>,
     /// `--base-url`.
     pub base_url: Option<String>,
@@ -146,7 +146,7 @@ pub(crate) struct Global {
 }
 
 /// What the command line was asked to do.
-pub(crate) enum Invocation {
+pub enum Invocation {
     Call(Call),
     /// `mock --port N`: serve the spec's examples (with the `mock` feature).
     #[cfg(feature = "mock")]
@@ -156,7 +156,7 @@ pub(crate) enum Invocation {
 }
 
 /// An operation to call, its arguments read and checked.
-pub(crate) struct Call {
+pub struct Call {
     pub operation: &'static Operation,
     pub global: Global,
     params: Map<String, Value>,
@@ -171,7 +171,7 @@ enum Input {
 
 /// Why a command failed, and so its exit code.
 #[derive(Debug)]
-pub(crate) enum Failure {
+pub enum Failure {
     /// The arguments do not make a valid request; nothing was sent.
     Invalid(String),
     /// The client could not be built.
@@ -189,7 +189,8 @@ impl From<Error> for Failure {
 }
 
 /// A successful response, ready to print.
-pub(crate) enum Output {
+#[allow(dead_code, reason = "the generated `send` makes the kinds of output its operations return")]
+pub enum Output {
     Json(Value),
     Text(String),
     Bytes(Vec<u8>),
@@ -198,7 +199,8 @@ pub(crate) enum Output {
 
 impl Output {
     /// A decoded response, printed back as pretty JSON.
-    pub(crate) fn json(value: &impl serde::Serialize) -> Result<Output, Failure> {
+    #[allow(dead_code, reason = "the generated `send` calls it for operations that return JSON")]
+    pub fn json(value: &impl serde::Serialize) -> Result<Output, Failure> {
         serde_json::to_value(value)
             .map(Output::Json)
             .map_err(|_| Failure::Output("the response cannot be shown as JSON".into()))
@@ -207,7 +209,7 @@ impl Output {
 
 /// Parses the arguments. `Err` is the exit code when there is nothing more to do: `--help`,
 /// `--version`, or arguments clap refuses (after printing what it has to say).
-pub(crate) fn parse<I, T>(app: &'static App, args: I) -> Result<Invocation, ExitCode>
+pub fn parse<I, T>(app: &'static App, args: I) -> Result<Invocation, ExitCode>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -411,13 +413,25 @@ fn read_body(given: &str) -> Result<Vec<u8>, String> {
 }
 
 impl Call {
+    /// The flag that sets `name`, or where to put it in `--body`.
+    fn flag(&self, target: Target, name: &str) -> String {
+        match self.operation.flags.iter().find(|flag| flag.target == target && flag.name == name) {
+            Some(flag) => format!("--{}", flag.long),
+            None => "--body".to_string(),
+        }
+    }
+}
+
+/// What the generated `send` reads of a call: the operation, its parameters and its body.
+#[allow(dead_code, reason = "the generated `send` picks the operation and reads what it takes: parameters, a body")]
+impl Call {
     /// The spec's operationId of the operation to call.
-    pub(crate) fn operation_id(&self) -> &'static str {
+    pub fn operation_id(&self) -> &'static str {
         self.operation.id
     }
 
     /// The parameters, decoded into the operation's parameter type.
-    pub(crate) fn params<T: serde::de::DeserializeOwned>(&self) -> Result<T, Failure> {
+    pub fn params<T: serde::de::DeserializeOwned>(&self) -> Result<T, Failure> {
         decode_json(Value::Object(self.params.clone())).map_err(|(path, mismatch)| {
             let name = path.split(['.', '[']).next().unwrap_or_default();
             let flag = self.flag(Target::Parameter, name);
@@ -426,7 +440,7 @@ impl Call {
     }
 
     /// The JSON body, decoded into the operation's body type; `None` when none was given.
-    pub(crate) fn json_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, Failure> {
+    pub fn json_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, Failure> {
         let Some(Input::Json(value)) = &self.body else { return Ok(None) };
         decode_json(value.clone()).map(Some).map_err(|(path, mismatch)| {
             let name = path.split(['.', '[']).next().unwrap_or_default();
@@ -438,7 +452,7 @@ impl Call {
     }
 
     /// The text body; `None` when none was given.
-    pub(crate) fn text_body(&self) -> Result<Option<String>, Failure> {
+    pub fn text_body(&self) -> Result<Option<String>, Failure> {
         match &self.body {
             Some(Input::Bytes(bytes)) => String::from_utf8(bytes.clone())
                 .map(Some)
@@ -448,30 +462,23 @@ impl Call {
     }
 
     /// The bytes body; `None` when none was given.
-    pub(crate) fn bytes_body(&self) -> Option<Vec<u8>> {
+    pub fn bytes_body(&self) -> Option<Vec<u8>> {
         match &self.body {
             Some(Input::Bytes(bytes)) => Some(bytes.clone()),
             _ => None,
-        }
-    }
-
-    /// The flag that sets `name`, or where to put it in `--body`.
-    fn flag(&self, target: Target, name: &str) -> String {
-        match self.operation.flags.iter().find(|flag| flag.target == target && flag.name == name) {
-            Some(flag) => format!("--{}", flag.long),
-            None => "--body".to_string(),
         }
     }
 }
 
 /// A required body that was not given. Reading the arguments reports it first; this is the
 /// generated call's fallback, where the body's type needs a value.
-pub(crate) fn missing_body() -> Failure {
+#[allow(dead_code, reason = "the generated `send` calls it for operations with a required body")]
+pub fn missing_body() -> Failure {
     Failure::Invalid("--body is required".into())
 }
 
 /// Builds the client, calls the operation and prints the outcome; returns the exit code.
-pub(crate) fn execute<C, F, Fut>(app: &'static App, call: Call, client: C, send: F) -> ExitCode
+pub fn execute<C, F, Fut>(app: &'static App, call: Call, client: C, send: F) -> ExitCode
 where
     C: FnOnce(&Global) -> Result<crate::client::Client, BuildError>,
     F: FnOnce(crate::client::Client, Call) -> Fut,
@@ -562,7 +569,7 @@ fn report(failure: Failure) -> ExitCode {
 /// The request as a curl command, one option per line. Headers the client marks sensitive
 /// (credentials), `Authorization`, and the query parameters, headers and cookies named in
 /// `secrets` are redacted; secrets in the body were already serialized as a placeholder.
-pub(crate) fn curl(request: &reqwest::Request, secrets: &[&str]) -> String {
+pub fn curl(request: &reqwest::Request, secrets: &[&str]) -> String {
     const REDACTED: &str = "[redacted]";
     let secret = |name: &str| secrets.iter().any(|secret| secret.eq_ignore_ascii_case(name));
     let mut url = request.url().clone();

@@ -11,8 +11,6 @@
 //! (the `Client` and `ClientBuilder`) and `crate::api_error` (the API's error body). Here,
 //! `stand_in/` provides small versions of both, so the runtime compiles and its tests can run.
 #![forbid(unsafe_code)]
-// Helpers only generated code calls are unused in this crate on its own.
-#![cfg_attr(not(test), allow(dead_code))]
 
 pub mod basic_auth;
 pub mod binary;

@@ -113,21 +113,13 @@ pub(crate) fn simple_text(value: &Value, explode: bool, encoded: bool) -> String
 /// The percent-encoded text of a `label` path parameter: `.a.b` (exploded) or
 /// `.a,b`; an object as `.color=red.size=L` (exploded) or `.color,red,size,L`.
 pub(crate) fn label_text(value: &Value, explode: bool) -> String {
-    let separator = if explode { "." } else { "," };
     match value {
         Value::Null => String::new(),
-        Value::Array(items) => {
-            format!(".{}", items.iter().map(|item| encode(&scalar(item))).collect::<Vec<_>>().join(separator))
+        Value::Array(items) if explode => {
+            format!(".{}", items.iter().map(|item| encode(&scalar(item))).collect::<Vec<_>>().join("."))
         }
-        Value::Object(properties) if explode => {
-            entries(properties).map(|(key, value)| format!(".{}={}", encode(key), encode(&scalar(value)))).collect()
-        }
-        Value::Object(properties) => {
-            let parts: Vec<String> =
-                entries(properties).flat_map(|(key, value)| [encode(key), encode(&scalar(value))]).collect();
-            format!(".{}", parts.join(","))
-        }
-        value => format!(".{}", encode(&scalar(value))),
+        Value::Object(properties) if explode => led_pairs(properties, "."),
+        value => format!(".{}", simple_text(value, false, true)),
     }
 }
 
@@ -141,18 +133,13 @@ pub(crate) fn matrix_text(name: &str, value: &Value, explode: bool) -> String {
         Value::Array(items) if explode => {
             items.iter().map(|item| format!(";{name}={}", encode(&scalar(item)))).collect()
         }
-        Value::Array(items) => {
-            let parts: Vec<String> = items.iter().map(|item| encode(&scalar(item))).collect();
-            format!(";{name}={}", parts.join(","))
-        }
-        Value::Object(properties) if explode => {
-            entries(properties).map(|(key, value)| format!(";{}={}", encode(key), encode(&scalar(value)))).collect()
-        }
-        Value::Object(properties) => {
-            let parts: Vec<String> =
-                entries(properties).flat_map(|(key, value)| [encode(key), encode(&scalar(value))]).collect();
-            format!(";{name}={}", parts.join(","))
-        }
-        value => format!(";{name}={}", encode(&scalar(value))),
+        Value::Object(properties) if explode => led_pairs(properties, ";"),
+        value => format!(";{name}={}", simple_text(value, false, true)),
     }
+}
+
+/// An exploded object of a `label` or `matrix` parameter: `key=value` for each property,
+/// percent-encoded, each led by `lead`.
+fn led_pairs(properties: &Map<String, Value>, lead: &str) -> String {
+    entries(properties).map(|(key, value)| format!("{lead}{}={}", encode(key), encode(&scalar(value)))).collect()
 }

@@ -257,6 +257,6 @@ pub(crate) fn cookie_value(name: &'static str, value: &str) -> Result<crate::sec
 }
 
 /// A non-empty environment variable, as `from_env` reads them.
-pub(crate) fn read_env(var: &str) -> Option<String> {
+pub fn read_env(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|value| !value.trim().is_empty())
 }

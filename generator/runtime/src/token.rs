@@ -38,14 +38,14 @@ where
 
 /// A bearer token: fixed, or asked of a source before each attempt.
 #[derive(Clone)]
-pub(crate) enum Token {
+pub enum Token {
     Fixed(Secret),
     Source(Arc<dyn TokenSource>),
 }
 
 impl Token {
     /// The `Authorization` value to send now; `name` is the credential's setter.
-    pub(crate) async fn header(&self, name: &'static str) -> Result<reqwest::header::HeaderValue, Error> {
+    pub async fn header(&self, name: &'static str) -> Result<reqwest::header::HeaderValue, Error> {
         let header = match self {
             Token::Fixed(token) => bearer_header(token),
             Token::Source(source) => {
@@ -67,7 +67,7 @@ impl fmt::Debug for Token {
 }
 
 /// `Bearer <token>`, marked sensitive; `None` when the token cannot be sent in a header.
-pub(crate) fn bearer_header(token: &Secret) -> Option<reqwest::header::HeaderValue> {
+pub fn bearer_header(token: &Secret) -> Option<reqwest::header::HeaderValue> {
     let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
     value.set_sensitive(true);
     Some(value)

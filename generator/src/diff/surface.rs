@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    visit_reachable, Api, EnumValue, Extra, Field, FloatBits, IntegerBits, ResponseBody, Shape, TypeId, TypeKind,
-    ValueType,
+    visit_reachable, Api, EnumValue, Extra, Field, FloatBits, IntegerBits, Operation, ResponseBody, Shape, TypeId,
+    TypeKind, ValueType,
 };
 
 /// Everything a user of the crate sees.
@@ -76,30 +76,7 @@ impl Surface {
         let in_response = response_types(api);
         let mut types = BTreeMap::new();
         for (index, def) in api.types.iter().enumerate() {
-            let kind = match &def.kind {
-                TypeKind::Struct(object) => TypeShape::Struct {
-                    fields: object
-                        .fields
-                        .iter()
-                        .map(|field| (field.wire_name.clone(), field_surface(api, field)))
-                        .collect(),
-                    extra: match &object.extra {
-                        Extra::Ignored => None,
-                        Extra::Kept { .. } => Some("any".to_string()),
-                        Extra::Typed { value, .. } => Some(value_text(api, value)),
-                    },
-                },
-                TypeKind::Enum(values) => TypeShape::Enum {
-                    values: values.variants.iter().map(|variant| enum_value_text(&variant.value)).collect(),
-                },
-                TypeKind::Union(union) => TypeShape::Union {
-                    variants: union
-                        .variants
-                        .iter()
-                        .map(|variant| (variant.rust_name.clone(), value_text(api, &variant.value)))
-                        .collect(),
-                },
-            };
+            let kind = type_shape(api, &def.kind);
             let surface = TypeSurface {
                 kind,
                 in_request: def.in_request,
@@ -122,36 +99,60 @@ impl Surface {
         let operations = api
             .operations
             .iter()
-            .map(|operation| {
-                let parameters = operation
-                    .params_type
-                    .map(|id| match &api.get(id).kind {
-                        TypeKind::Struct(object) => {
-                            object.fields.iter().map(|f| (f.wire_name.clone(), field_surface(api, f))).collect()
-                        }
-                        _ => BTreeMap::new(),
-                    })
-                    .unwrap_or_default();
-                let surface = OperationSurface {
-                    endpoint: format!("{} {}", operation.method.as_str(), operation.path),
-                    parameters,
-                    body: operation.body.as_ref().map(|body| (value_text(api, &body.value), body.required)),
-                    response: operation.response.as_ref().map(|response| match response {
-                        ResponseBody::Json(value) => value_text(api, value),
-                        ResponseBody::Text { .. } => "text".to_string(),
-                        ResponseBody::Bytes { .. } => "bytes".to_string(),
-                    }),
-                    deprecated: operation.deprecated,
-                    doc: [operation.summary.as_deref(), operation.description.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join("\n\n"),
-                };
-                (operation.operation_id.clone(), surface)
-            })
+            .map(|operation| (operation.operation_id.clone(), operation_surface(api, operation)))
             .collect();
         Surface { operations, types }
+    }
+}
+
+fn type_shape(api: &Api, kind: &TypeKind) -> TypeShape {
+    match kind {
+        TypeKind::Struct(object) => TypeShape::Struct {
+            fields: object.fields.iter().map(|field| (field.wire_name.clone(), field_surface(api, field))).collect(),
+            extra: match &object.extra {
+                Extra::Ignored => None,
+                Extra::Kept { .. } => Some("any".to_string()),
+                Extra::Typed { value, .. } => Some(value_text(api, value)),
+            },
+        },
+        TypeKind::Enum(values) => {
+            TypeShape::Enum { values: values.variants.iter().map(|variant| enum_value_text(&variant.value)).collect() }
+        }
+        TypeKind::Union(union) => TypeShape::Union {
+            variants: union
+                .variants
+                .iter()
+                .map(|variant| (variant.rust_name.clone(), value_text(api, &variant.value)))
+                .collect(),
+        },
+    }
+}
+
+fn operation_surface(api: &Api, operation: &Operation) -> OperationSurface {
+    let parameters = operation
+        .params_type
+        .map(|id| match &api.get(id).kind {
+            TypeKind::Struct(object) => {
+                object.fields.iter().map(|f| (f.wire_name.clone(), field_surface(api, f))).collect()
+            }
+            _ => BTreeMap::new(),
+        })
+        .unwrap_or_default();
+    OperationSurface {
+        endpoint: format!("{} {}", operation.method.as_str(), operation.path),
+        parameters,
+        body: operation.body.as_ref().map(|body| (value_text(api, &body.value), body.required)),
+        response: operation.response.as_ref().map(|response| match response {
+            ResponseBody::Json(value) => value_text(api, value),
+            ResponseBody::Text { .. } => "text".to_string(),
+            ResponseBody::Bytes { .. } => "bytes".to_string(),
+        }),
+        deprecated: operation.deprecated,
+        doc: [operation.summary.as_deref(), operation.description.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n\n"),
     }
 }
 

@@ -8,86 +8,10 @@ use super::ident;
 use crate::model::{Api, Shape, TypeId, TypeKind};
 
 pub fn api_error_rs(api: &Api) -> TokenStream {
-    let variants = &api.api_error_variants;
-    let shared = api.error_type.is_some() || variants.is_empty();
-    let body = if let Some(id) = api.error_type {
-        let name = ident(&api.get(id).name);
-        let fields = error_fields(api, id);
-        quote! {
-            /// The error body the API sends.
-            pub type ApiErrorBody = crate::types::#name;
-
-            #fields
-        }
-    } else if variants.is_empty() {
-        quote! {
-            /// The error body the API sends; the spec declares no schema for it.
-            pub type ApiErrorBody = serde_json::Value;
-
-            /// The spec declares no fields, so errors show none of an undeclared body.
-            impl ErrorFields for serde_json::Value {
-                fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str(" (body not shown)")
-                }
-            }
-        }
-    } else {
-        let names: Vec<_> = variants.iter().map(|variant| ident(&variant.name)).collect();
-        let labels: Vec<&str> = variants.iter().map(|variant| variant.name.as_str()).collect();
-        let types: Vec<_> = variants.iter().map(|variant| ident(&api.get(variant.type_id).name)).collect();
-        let docs = variants.iter().map(|variant| format!(" A [`crate::types::{}`].", api.get(variant.type_id).name));
-        let fields = variants.iter().map(|variant| error_fields(api, variant.type_id));
-        quote! {
-            /// The error body the API sends.
-            pub type ApiErrorBody = ApiError;
-
-            /// The error bodies the spec declares, decoded by the status each operation lists them for.
-            ///
-            /// `Debug` shows the variant and the fields the spec declares with scalar values, as
-            /// errors do; the other fields, which may quote the request, only through the
-            /// variant's own value.
-            #[derive(Clone, PartialEq, serde::Serialize)]
-            #[serde(untagged)]
-            // `Error::Api` boxes it, so the size of its largest variant costs nothing.
-            #[allow(clippy::large_enum_variant)]
-            pub enum ApiError {
-                #(#[doc = #docs] #names(crate::types::#types),)*
-                /// An error body whose schema is not one of the named types.
-                Other(serde_json::Value),
-            }
-
-            impl ErrorFields for ApiError {
-                fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    match self {
-                        #(ApiError::#names(error) => error.fmt_fields(f),)*
-                        ApiError::Other(_) => f.write_str(" (body not shown)"),
-                    }
-                }
-            }
-
-            impl fmt::Debug for ApiError {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    let variant = match self {
-                        #(ApiError::#names(_) => #labels,)*
-                        ApiError::Other(_) => "Other",
-                    };
-                    write!(f, "{variant} {{")?;
-                    self.fmt_fields(f)?;
-                    f.write_str(" }")
-                }
-            }
-
-            impl BodyRequestId for ApiError {
-                fn body_request_id(&self) -> Option<&str> {
-                    match self {
-                        #(ApiError::#names(error) => error.body_request_id(),)*
-                        ApiError::Other(_) => None,
-                    }
-                }
-            }
-
-            #(#fields)*
-        }
+    let (body, shared) = match api.error_type {
+        Some(id) => (shared_type(api, id), true),
+        None if api.api_error_variants.is_empty() => (undeclared_body(), true),
+        None => (error_enum(api), false),
     };
     let (imports, decoder) = if shared {
         let decoder = quote! {
@@ -123,6 +47,94 @@ pub fn api_error_rs(api: &Api) -> TokenStream {
         #body
 
         #decoder
+    }
+}
+
+/// One error schema for every operation: `ApiErrorBody` names it.
+fn shared_type(api: &Api, id: TypeId) -> TokenStream {
+    let name = ident(&api.get(id).name);
+    let fields = error_fields(api, id);
+    quote! {
+        /// The error body the API sends.
+        pub type ApiErrorBody = crate::types::#name;
+
+        #fields
+    }
+}
+
+/// No error schema at all: the body stays JSON and errors show none of it.
+fn undeclared_body() -> TokenStream {
+    quote! {
+        /// The error body the API sends; the spec declares no schema for it.
+        pub type ApiErrorBody = serde_json::Value;
+
+        /// The spec declares no fields, so errors show none of an undeclared body.
+        impl ErrorFields for serde_json::Value {
+            fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(" (body not shown)")
+            }
+        }
+    }
+}
+
+/// Several error schemas: `ApiError` has a variant for each, plus `Other`.
+fn error_enum(api: &Api) -> TokenStream {
+    let variants = &api.api_error_variants;
+    let names: Vec<_> = variants.iter().map(|variant| ident(&variant.name)).collect();
+    let labels: Vec<&str> = variants.iter().map(|variant| variant.name.as_str()).collect();
+    let types: Vec<_> = variants.iter().map(|variant| ident(&api.get(variant.type_id).name)).collect();
+    let docs = variants.iter().map(|variant| format!(" A [`crate::types::{}`].", api.get(variant.type_id).name));
+    let fields = variants.iter().map(|variant| error_fields(api, variant.type_id));
+    quote! {
+        /// The error body the API sends.
+        pub type ApiErrorBody = ApiError;
+
+        /// The error bodies the spec declares, decoded by the status each operation lists them for.
+        ///
+        /// `Debug` shows the variant and the fields the spec declares with scalar values, as
+        /// errors do; the other fields, which may quote the request, only through the
+        /// variant's own value.
+        #[derive(Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        // `Error::Api` boxes it, so the size of its largest variant costs nothing.
+        #[allow(clippy::large_enum_variant)]
+        pub enum ApiError {
+            #(#[doc = #docs] #names(crate::types::#types),)*
+            /// An error body whose schema is not one of the named types.
+            Other(serde_json::Value),
+        }
+
+        impl ErrorFields for ApiError {
+            fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    #(ApiError::#names(error) => error.fmt_fields(f),)*
+                    ApiError::Other(_) => f.write_str(" (body not shown)"),
+                }
+            }
+        }
+
+        impl fmt::Debug for ApiError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let variant = match self {
+                    #(ApiError::#names(_) => #labels,)*
+                    ApiError::Other(_) => "Other",
+                };
+                write!(f, "{variant} {{")?;
+                self.fmt_fields(f)?;
+                f.write_str(" }")
+            }
+        }
+
+        impl BodyRequestId for ApiError {
+            fn body_request_id(&self) -> Option<&str> {
+                match self {
+                    #(ApiError::#names(error) => error.body_request_id(),)*
+                    ApiError::Other(_) => None,
+                }
+            }
+        }
+
+        #(#fields)*
     }
 }
 

@@ -100,8 +100,7 @@ impl SetterDocs {
     fn of(credential: &Credential) -> Self {
         let doc = doc_attrs(credential.doc.as_deref());
         let separator = if credential.doc.is_some() { quote!(#[doc = ""]) } else { TokenStream::new() };
-        let has_default = matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
-        let required = match (credential.required, has_default) {
+        let required = match (credential.required, credential.has_default()) {
             (true, true) => " Every operation sends it: without a value set here, the default is sent.",
             (true, false) => " Every operation needs it: `build()` fails without it.",
             (false, true) => " Sent by the operations whose security accepts it: without a value set here, the default is sent.",
@@ -208,7 +207,7 @@ fn bearer_setters(
 /// a credential every operation needs must be somewhere.
 pub fn env_read(credential: &Credential) -> TokenStream {
     let name = ident(&credential.rust_name);
-    let required = credential.required && !matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
+    let required = credential.must_be_supplied();
     match credential.env_vars.as_slice() {
         [username, password] => {
             let missing = if required {
@@ -255,53 +254,15 @@ pub fn env_read(credential: &Credential) -> TokenStream {
 fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
     let name = ident(&credential.rust_name);
     let label = &credential.rust_name;
-    let sent = sent_as(credential);
-    let missing = if credential.required {
-        quote!(.ok_or(BuildError::MissingCredential { name: #label, sent_as: #sent })?)
-    } else {
-        TokenStream::new()
-    };
-    // A value every operation needs is a plain value (or an error); others stay optional.
-    let present = credential.required || matches!(credential.kind, CredentialKind::ApiKey { default: Some(_), .. });
-    // `convert` turns `value` into what is stored; `fallible` says whether it returns a Result.
-    let finish = |read: TokenStream, convert: TokenStream, fallible: bool| match (present, fallible) {
-        (true, true) => quote!({ let value = #read; Some(#convert?) }),
-        (true, false) => quote!({ let value = #read; Some(#convert) }),
-        (false, true) => quote!(#read.map(|value| #convert).transpose()?),
-        (false, false) => quote!(#read.map(|value| #convert)),
-    };
+    let missing = missing(credential);
+    let present = credential.always_present();
     match &credential.kind {
         CredentialKind::ApiKey { location, default, sensitive, .. } => {
-            let read = if *sensitive {
-                quote!(self.#name.as_ref().map(crate::secret::Secret::expose))
-            } else {
-                quote!(self.#name.as_deref())
-            };
-            let read = match default {
-                Some(default) => quote!(#read.unwrap_or(#default)),
-                None => quote!(#read #missing),
-            };
-            match location {
-                ApiKeyLocation::Header => (
-                    quote!(#name: Option<reqwest::header::HeaderValue>),
-                    finish(read, quote!(crate::settings::header_value(#label, value, #sensitive)), true),
-                ),
-                ApiKeyLocation::Query => (
-                    quote!(#name: Option<crate::secret::Secret>),
-                    match (present, sensitive) {
-                        (true, _) => finish(read, quote!(crate::secret::Secret::new(value)), false),
-                        (false, true) => quote!(self.#name),
-                        (false, false) => quote!(self.#name.map(crate::secret::Secret::new)),
-                    },
-                ),
-                ApiKeyLocation::Cookie => (
-                    quote!(#name: Option<crate::secret::Secret>),
-                    finish(read, quote!(crate::settings::cookie_value(#label, value)), true),
-                ),
-            }
+            api_key_prepared(credential, *location, default.as_deref(), *sensitive)
         }
         CredentialKind::Bearer { .. } => {
-            let value = if credential.required { quote!(Some(self.#name #missing)) } else { quote!(self.#name) };
+            let value =
+                if credential.must_be_supplied() { quote!(Some(self.#name #missing)) } else { quote!(self.#name) };
             (
                 quote!(#name: Option<crate::token::Token>),
                 quote! {{
@@ -319,16 +280,83 @@ fn prepared(credential: &Credential) -> (TokenStream, TokenStream) {
             };
             (
                 quote!(#name: Option<reqwest::header::HeaderValue>),
-                finish(quote!(self.#name.as_ref() #missing), convert, true),
+                finish(present, quote!(self.#name.as_ref() #missing), convert, true),
             )
         }
         CredentialKind::Authorization { .. } => (
             quote!(#name: Option<reqwest::header::HeaderValue>),
             finish(
+                present,
                 quote!(self.#name.as_ref().map(crate::secret::Secret::expose) #missing),
                 quote!(crate::settings::header_value(#label, value, true)),
                 true,
             ),
+        ),
+    }
+}
+
+/// What follows the read of a credential the caller must supply: `build()` fails without it.
+fn missing(credential: &Credential) -> TokenStream {
+    if credential.must_be_supplied() {
+        let label = &credential.rust_name;
+        let sent = sent_as(credential);
+        quote!(.ok_or(BuildError::MissingCredential { name: #label, sent_as: #sent })?)
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// The stored value of a credential read by `read` into `value`: converted by `convert` (which
+/// returns a `Result` when `fallible`), a plain value (or an error) when it is always
+/// [present](Credential::always_present), else still optional.
+fn finish(present: bool, read: TokenStream, convert: TokenStream, fallible: bool) -> TokenStream {
+    match (present, fallible) {
+        (true, true) => quote!({ let value = #read; Some(#convert?) }),
+        (true, false) => quote!({ let value = #read; Some(#convert) }),
+        (false, true) => quote!(#read.map(|value| #convert).transpose()?),
+        (false, false) => quote!(#read.map(|value| #convert)),
+    }
+}
+
+/// [`prepared`] for an API key: a header value, a query parameter or a cookie value, the
+/// default in place of a value the caller did not set.
+fn api_key_prepared(
+    credential: &Credential,
+    location: ApiKeyLocation,
+    default: Option<&str>,
+    sensitive: bool,
+) -> (TokenStream, TokenStream) {
+    let name = ident(&credential.rust_name);
+    let label = &credential.rust_name;
+    let present = credential.always_present();
+    let read = if sensitive {
+        quote!(self.#name.as_ref().map(crate::secret::Secret::expose))
+    } else {
+        quote!(self.#name.as_deref())
+    };
+    let read = match default {
+        Some(default) => quote!(#read.unwrap_or(#default)),
+        None => {
+            let missing = missing(credential);
+            quote!(#read #missing)
+        }
+    };
+    match location {
+        ApiKeyLocation::Header => (
+            quote!(#name: Option<reqwest::header::HeaderValue>),
+            finish(present, read, quote!(crate::settings::header_value(#label, value, #sensitive)), true),
+        ),
+        ApiKeyLocation::Query => (
+            quote!(#name: Option<crate::secret::Secret>),
+            match (present, sensitive) {
+                (true, _) => finish(present, read, quote!(crate::secret::Secret::new(value)), false),
+                (false, true) => quote!(self.#name),
+                (false, false) => quote!(self.#name.map(crate::secret::Secret::new)),
+            },
+        ),
+        ApiKeyLocation::Cookie => (
+            quote!(#name: Option<crate::secret::Secret>),
+            finish(present, read, quote!(crate::settings::cookie_value(#label, value)), true),
         ),
     }
 }

@@ -22,11 +22,6 @@ pub const GLOBAL_FLAGS: &[&str] = &["body", "env", "base-url", "dry-run", "help"
 
 /// `src/cli.rs`.
 pub fn cli_rs(api: &Api) -> TokenStream {
-    let package = &api.crate_name;
-    let about = format!("Calls the operations of {} from the command line.", api.title);
-    let environment_help = environment_help(api);
-    let environments = api.servers.iter().map(|server| &server.env_name);
-    let secret_names = secret_locations(api);
     let callable: Vec<(usize, &Operation, &Subcommand)> = api
         .operations
         .iter()
@@ -34,8 +29,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         .enumerate()
         .filter_map(|(index, (operation, names))| Some((index, operation, names.subcommand.as_ref()?)))
         .collect();
-    let operations =
-        callable.iter().map(|(index, operation, subcommand)| operation_entry(api, *index, operation, subcommand));
+    let app = app_table(api, &callable);
     let table_imports = table_imports(callable.iter().map(|(_, _, subcommand)| *subcommand));
     let skipped_doc = skipped_doc(api);
     let environment = environment_choice(api);
@@ -63,15 +57,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         use crate::error::BuildError;
         #types_import
 
-        static APP: App = App {
-            name: #package,
-            version: env!("CARGO_PKG_VERSION"),
-            about: #about,
-            environment_help: #environment_help,
-            environments: &[#(#environments),*],
-            secret_names: &[#(#secret_names),*],
-            operations: &[#(#operations),*],
-        };
+        #app
 
         /// Runs the command line with the process's arguments: the binary's `main`.
         pub fn main() -> ExitCode {
@@ -106,6 +92,28 @@ pub fn cli_rs(api: &Api) -> TokenStream {
 
         /// Decodes the arguments into the operation's request types and calls it.
         #send
+    }
+}
+
+/// `static APP`: the command line as data, one entry per callable operation.
+fn app_table(api: &Api, callable: &[(usize, &Operation, &Subcommand)]) -> TokenStream {
+    let package = &api.crate_name;
+    let about = format!("Calls the operations of {} from the command line.", api.title);
+    let environment_help = environment_help(api);
+    let environments = api.servers.iter().map(|server| &server.env_name);
+    let secret_names = secret_locations(api);
+    let operations =
+        callable.iter().map(|(index, operation, subcommand)| operation_entry(api, *index, operation, subcommand));
+    quote! {
+        static APP: App = App {
+            name: #package,
+            version: env!("CARGO_PKG_VERSION"),
+            about: #about,
+            environment_help: #environment_help,
+            environments: &[#(#environments),*],
+            secret_names: &[#(#secret_names),*],
+            operations: &[#(#operations),*],
+        };
     }
 }
 

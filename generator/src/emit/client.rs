@@ -7,7 +7,7 @@ use super::auth;
 use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
 use super::rust_type::qualified_value_type as value_type;
-use super::validate::Validation;
+use super::validate::check_root;
 use super::{deprecated_attr, ident, multipart, operation_cfg, params, type_cfg};
 use crate::model::{
     Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, OperationNames, RequestBody, ResponseBody, Selection,
@@ -22,9 +22,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
     let credentials = auth::credentials_struct(api);
-    let validation = Validation::new(api);
-    let methods =
-        api.operations.iter().enumerate().map(|(index, operation)| method(api, &validation, index, operation));
+    let methods = api.operations.iter().enumerate().map(|(index, operation)| method(api, index, operation));
     let shared_errors = api.api_error_variants.is_empty();
     let api_error_import = if shared_errors {
         TokenStream::new()
@@ -226,7 +224,7 @@ fn decode_error(api: &Api, value: &ValueType) -> TokenStream {
     quote!(serde_json::from_slice(body).ok().map(ApiError::#variant))
 }
 
-fn method(api: &Api, validation: &Validation, index: usize, operation: &Operation) -> TokenStream {
+fn method(api: &Api, index: usize, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
     let with_response = ident(&operation.with_response_name);
     let cfg = operation_cfg(api, index);
@@ -238,7 +236,7 @@ fn method(api: &Api, validation: &Validation, index: usize, operation: &Operatio
     let MethodDocs { doc, separator, endpoint, retries, returns, body_doc, credentials, with_response_doc } =
         MethodDocs::of(api, operation);
     let deprecated = deprecated_attr(operation.deprecated);
-    let Request { params_param, body_param, request } = request(api, validation, operation);
+    let Request { params_param, body_param, request } = request(api, operation);
     let Response { output, value, finish, unwrap, body_note } = response(api, operation, &info);
     let mut arguments = Vec::new();
     if operation.params_type.is_some() {
@@ -340,13 +338,13 @@ struct Request {
     request: TokenStream,
 }
 
-fn request(api: &Api, validation: &Validation, operation: &Operation) -> Request {
+fn request(api: &Api, operation: &Operation) -> Request {
     let http_method = ident(operation.method.as_str());
     let (params_param, params_check) = match operation.params_type {
         Some(id) => {
             let name = ident(&api.get(id).name);
             let value = ValueType { shape: Shape::Named(id), nullable: false };
-            (quote!(params: &types::#name,), validation.check_root(quote!(params), &value).unwrap_or_default())
+            (quote!(params: &types::#name,), check_root(api, quote!(params), &value).unwrap_or_default())
         }
         None => (TokenStream::new(), TokenStream::new()),
     };
@@ -359,13 +357,13 @@ fn request(api: &Api, validation: &Validation, operation: &Operation) -> Request
     let check = match (text, body.required) {
         // A text body is taken as anything that converts into a `String`: checked once
         // converted.
-        (true, true) => validation.check_root(quote!(&body), &body.value).map(|check| {
+        (true, true) => check_root(api, quote!(&body), &body.value).map(|check| {
             quote! {
                 let body: String = body.into();
                 #check
             }
         }),
-        _ => validation.check_root(quote!(body), &body.value),
+        _ => check_root(api, quote!(body), &body.value),
     };
     // An optional JSON body is a `Copy` reference; an optional text body is owned.
     let optional_binding = if text { quote!(&body) } else { quote!(body) };

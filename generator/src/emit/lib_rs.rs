@@ -5,33 +5,11 @@ use quote::quote;
 
 use super::docs::inner_doc_attrs;
 use super::Features;
-use crate::model::{Api, Credential, CredentialKind, SkippedItem};
+use crate::model::{Api, Credential, SkippedItem};
 
 pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
     let modules = modules(features);
-    let token_export = if features.bearer {
-        quote!(
-            pub use token::{TokenError, TokenFuture, TokenSource};
-        )
-    } else {
-        TokenStream::new()
-    };
-    let binary_export = if features.binary {
-        quote!(
-            pub use binary::Binary;
-        )
-    } else {
-        TokenStream::new()
-    };
-    let api_error = if api.api_error_variants.is_empty() {
-        quote!(
-            pub use api_error::ApiErrorBody;
-        )
-    } else {
-        quote!(
-            pub use api_error::{ApiError, ApiErrorBody};
-        )
-    };
+    let exports = exports(api, features);
     let title = format!(" {}", api.title);
     let description = inner_doc_attrs(api.description.as_deref());
     let generated = format!(
@@ -72,21 +50,51 @@ pub fn lib_rs(api: &Api, features: &Features) -> TokenStream {
 
         #(#modules)*
 
-        #api_error
-        #binary_export
-        pub use client::{Client, ClientBuilder, Environment};
-        pub use error::{BuildError, Error, Mismatch, SensitiveBody};
-        pub use nullable::Nullable;
-        /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
-        /// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export
-        /// so that they always match.
-        pub use reqwest;
-        pub use response::{ApiResponse, ResponseParts};
-        pub use retry::RetryPolicy;
-        pub use secret::Secret;
-        #token_export
-        pub use transport::ResponseInfo;
-        pub use validation::{Validate, ValidationError};
+        #exports
+    }
+}
+
+/// The crate root's re-exports: the runtime's public types and the client.
+fn exports(api: &Api, features: &Features) -> TokenStream {
+    let token_export = if features.bearer {
+        quote!(
+            pub use token::{TokenError, TokenFuture, TokenSource};
+        )
+    } else {
+        TokenStream::new()
+    };
+    let binary_export = if features.binary {
+        quote!(
+            pub use binary::Binary;
+        )
+    } else {
+        TokenStream::new()
+    };
+    let api_error = if api.api_error_variants.is_empty() {
+        quote!(
+            pub use api_error::ApiErrorBody;
+        )
+    } else {
+        quote!(
+            pub use api_error::{ApiError, ApiErrorBody};
+        )
+    };
+    quote! {
+    #api_error
+    #binary_export
+    pub use client::{Client, ClientBuilder, Environment};
+    pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+    pub use nullable::Nullable;
+    /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
+    /// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export
+    /// so that they always match.
+    pub use reqwest;
+    pub use response::{ApiResponse, ResponseParts};
+    pub use retry::RetryPolicy;
+    pub use secret::Secret;
+    #token_export
+    pub use transport::ResponseInfo;
+    pub use validation::{Validate, ValidationError};
     }
 }
 
@@ -283,11 +291,7 @@ fn quick_start(api: &Api) -> TokenStream {
         None => quote!(.base_url("https://api.example.com")),
     };
     // The credentials every operation needs, or else those of the first operation that needs some.
-    let required: Vec<&Credential> = api
-        .credentials
-        .iter()
-        .filter(|c| c.required && !matches!(c.kind, CredentialKind::ApiKey { default: Some(_), .. }))
-        .collect();
+    let required: Vec<&Credential> = api.credentials.iter().filter(|c| c.must_be_supplied()).collect();
     let shown: Vec<&Credential> = if required.is_empty() {
         let first = api.operations.iter().flat_map(|o| &o.security).find(|alternative| !alternative.is_empty());
         first.into_iter().flatten().map(|index| &api.credentials[*index]).collect()

@@ -3,6 +3,7 @@
 
 use super::Features;
 use crate::config::{Needed, OwnDependency, Publish, OWN_DEPENDENCIES};
+use crate::model::areas::{CrateFeature, OTHER_TYPES};
 use crate::model::Api;
 
 pub fn cargo_toml(api: &Api, features: &Features) -> String {
@@ -27,26 +28,10 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          [[bin]]\n\
          name = {bin_name}\n\
          path = \"src/main.rs\"\n\
-         required-features = [\"cli\"]\n\
+         required-features = [{cli}]\n\
          \n\
          [features]\n\
-         {default_features}\
-         # TLS with rustls, trusting the operating system's certificate store (through\n\
-         # rustls-platform-verifier), so that corporate proxies that inspect TLS work too.\n\
-         rustls = [\"reqwest/rustls\"]\n\
-         # TLS with the platform's native library (OpenSSL, Secure Transport, SChannel) instead:\n\
-         # turn off default features and enable this one.\n\
-         native-tls = [\"reqwest/native-tls\"]\n\
-         # One `api_call` span per call, with OpenTelemetry's HTTP client attributes (method, URL\n\
-         # template, server, status, resend count, error type) and the request id.\n\
-         tracing = [\"dep:tracing\"]\n\
-         # The `{bin}` command line: one subcommand per operation.\n\
-         cli = [\"dep:clap\", \"tokio/rt\"]\n\
-         # `mock::MockServer`, a local server that speaks the API, for tests.\n\
-         mock = [\"dep:serde_urlencoded\", \"dep:wiremock\", \"tokio/rt\", \"fixtures\"]\n\
-         # Builders for the types that are only received, to make response values in tests.\n\
-         fixtures = []\n\
-         {area_features}\
+         {features}\
          \n\
          [dependencies]\n\
          {dependencies}\n\
@@ -55,20 +40,58 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         package = package_keys(api),
-        default_features = default_features(api),
-        area_features = area_features(api),
+        cli = toml_string(CrateFeature::Cli.name()),
+        features = CrateFeature::ALL.map(|feature| feature_entry(api, feature)).concat(),
         lib = toml_string(&api.crate_name.replace('-', "_")),
-        bin = api.crate_name,
         bin_name = toml_string(&api.crate_name),
         dependencies = dependencies.join("\n"),
         extra = extra_dependencies(api),
     )
 }
 
-/// `default = […]`: TLS, tracing, and every area when there are areas.
-fn default_features(api: &Api) -> String {
-    let full = if api.areas.is_some() { ", \"full\"" } else { "" };
-    format!("default = [\"rustls\", \"tracing\"{full}]\n")
+/// The lines of `[features]` for one of the features every crate has, each ending in a newline:
+/// comments saying what it is for, then `name = [what it enables]`.
+fn feature_entry(api: &Api, feature: CrateFeature) -> String {
+    let cli = format!("The `{}` command line: one subcommand per operation.", api.crate_name);
+    let (comment, enables): (Vec<&str>, Vec<&str>) = match feature {
+        CrateFeature::Default => {
+            let full = api.areas.is_some().then_some(CrateFeature::Full.name());
+            (Vec::new(), [CrateFeature::Rustls.name(), CrateFeature::Tracing.name()].into_iter().chain(full).collect())
+        }
+        CrateFeature::Rustls => (
+            vec![
+                "TLS with rustls, trusting the operating system's certificate store (through",
+                "rustls-platform-verifier), so that corporate proxies that inspect TLS work too.",
+            ],
+            vec!["reqwest/rustls"],
+        ),
+        CrateFeature::NativeTls => (
+            vec![
+                "TLS with the platform's native library (OpenSSL, Secure Transport, SChannel) instead:",
+                "turn off default features and enable this one.",
+            ],
+            vec!["reqwest/native-tls"],
+        ),
+        CrateFeature::Tracing => (
+            vec![
+                "One `api_call` span per call, with OpenTelemetry's HTTP client attributes (method, URL",
+                "template, server, status, resend count, error type) and the request id.",
+            ],
+            vec!["dep:tracing"],
+        ),
+        CrateFeature::Cli => (vec![cli.as_str()], vec!["dep:clap", "tokio/rt"]),
+        CrateFeature::Mock => (
+            vec!["`mock::MockServer`, a local server that speaks the API, for tests."],
+            vec!["dep:serde_urlencoded", "dep:wiremock", "tokio/rt", CrateFeature::Fixtures.name()],
+        ),
+        CrateFeature::Fixtures => {
+            (vec!["Builders for the types that are only received, to make response values in tests."], Vec::new())
+        }
+        CrateFeature::Full => return area_features(api),
+    };
+    let enables: Vec<String> = enables.iter().map(|item| toml_string(item)).collect();
+    let comment: String = comment.iter().map(|line| format!("# {line}\n")).collect();
+    format!("{comment}{} = [{}]\n", toml_key(feature.name()), enables.join(", "))
 }
 
 /// `full` and one feature per area of the API, each gating its operations and the types only
@@ -79,11 +102,12 @@ fn area_features(api: &Api) -> String {
     let mut text = format!(
         "# Every area of the API. To compile only some, turn off default features and list\n\
          # the areas wanted (and `rustls` or `native-tls`).\n\
-         full = [{}]\n",
+         {} = [{}]\n",
+        CrateFeature::Full.name(),
         all.join(", ")
     );
     for feature in &areas.features {
-        if feature == crate::model::areas::OTHER_TYPES {
+        if feature == OTHER_TYPES {
             text.push_str("# The schemas no operation uses.\n");
         }
         text.push_str(&format!("{} = []\n", toml_key(feature)));

@@ -12,11 +12,10 @@ use quote::quote;
 use self::credentials::{client_builder, credential_entry, expect_method};
 use super::client::{names_a_type, request_names_a_type};
 use super::rust_type::qualified_value_type;
-use super::validate::Validation;
+use super::validate::check_root;
 use super::{examples, ident, operation_cfg};
 use crate::model::{
-    Api, ArrayStyle, BodyEncoding, Operation, ParameterEncoding, ParameterLocation, RequestBody, ResponseBody, Shape,
-    TextKind, ValueType,
+    Api, ArrayStyle, BodyEncoding, Operation, ParameterEncoding, ParameterLocation, RequestBody, ResponseBody, TextKind,
 };
 
 /// The methods `MockServer` has whatever the spec: `client` and `client_builder` written here,
@@ -42,18 +41,7 @@ pub const MOCK_SERVER_METHODS: &[&str] = &[
 
 /// `src/mock.rs`.
 pub fn mock_rs(api: &Api) -> TokenStream {
-    let validation = Validation::new(api);
-    let mut entries = Vec::new();
-    let mut checks = Vec::new();
-    let mut accessors = Vec::new();
-    for (index, (operation, names)) in api.operations.iter().zip(&api.operation_names).enumerate() {
-        let cfg = operation_cfg(api, index);
-        let check = ident(&names.mock_check);
-        let (request_type, check_fn) = check_function(api, &validation, operation, &check);
-        checks.push(quote!(#cfg #check_fn));
-        entries.push(table_entry(operation, &cfg, &check));
-        accessors.push(accessor(api, operation, &cfg, &ident(&names.mock_accessor), request_type));
-    }
+    let OperationItems { entries, checks, accessors } = operation_items(api);
     let credentials = api.credentials.iter().map(credential_entry);
     let expectations = api.credentials.iter().enumerate().map(|(index, credential)| expect_method(credential, index));
     let client_builder = client_builder(api);
@@ -124,6 +112,29 @@ pub fn mock_rs(api: &Api) -> TokenStream {
 
         #(#checks)*
     }
+}
+
+/// What the module writes for each operation.
+struct OperationItems {
+    /// Its row of `MOCK_OPERATIONS`.
+    entries: Vec<TokenStream>,
+    /// The function that decodes and checks its requests.
+    checks: Vec<TokenStream>,
+    /// Its typed accessor on `MockServer`.
+    accessors: Vec<TokenStream>,
+}
+
+fn operation_items(api: &Api) -> OperationItems {
+    let mut items = OperationItems { entries: Vec::new(), checks: Vec::new(), accessors: Vec::new() };
+    for (index, (operation, names)) in api.operations.iter().zip(&api.operation_names).enumerate() {
+        let cfg = operation_cfg(api, index);
+        let check = ident(&names.mock_check);
+        let (request_type, check_fn) = check_function(api, operation, &check);
+        items.checks.push(quote!(#cfg #check_fn));
+        items.entries.push(table_entry(operation, &cfg, &check));
+        items.accessors.push(accessor(api, operation, &cfg, &ident(&names.mock_accessor), request_type));
+    }
+    items
 }
 
 /// The imports the module needs beyond the server's own types: for credentials, for decoding
@@ -206,12 +217,7 @@ fn response_content_type(operation: &Operation) -> String {
 
 /// The function that decodes and checks a request of the operation, and the type of the
 /// request it keeps (`Received<P, B>`).
-fn check_function(
-    api: &Api,
-    validation: &Validation,
-    operation: &Operation,
-    name: &proc_macro2::Ident,
-) -> (TokenStream, TokenStream) {
+fn check_function(api: &Api, operation: &Operation, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let mut steps = Vec::new();
     let mut reads_params = false;
     let params_type = match (operation.params_type, mock_params(api, operation)) {
@@ -219,8 +225,7 @@ fn check_function(
             reads_params = true;
             let ty = ident(&api.get(id).name);
             steps.push(quote!(let params: types::#ty = request.params(&[#(#params),*])?;));
-            let value = ValueType { shape: Shape::Named(id), nullable: false };
-            if validation.check_root(quote!(params), &value).is_some() {
+            if api.is_validated(id) {
                 steps.push(quote! {
                     crate::validation::Validate::validate(&params).map_err(|error| server::invalid("parameters", error))?;
                 });
@@ -238,7 +243,7 @@ fn check_function(
             steps.push(quote!(let body = ();));
             quote!(())
         }
-        Some(body) => body_steps(api, validation, body, &mut steps),
+        Some(body) => body_steps(api, body, &mut steps),
     };
     let request_type = quote!(Received<#params_type, #body_type>);
     let reads_request = operation.body.is_some() || reads_params;
@@ -254,7 +259,7 @@ fn check_function(
 
 /// The steps that read and check a request's body, pushed onto `steps`; returns the body's type
 /// in `Received`.
-fn body_steps(api: &Api, validation: &Validation, body: &RequestBody, steps: &mut Vec<TokenStream>) -> TokenStream {
+fn body_steps(api: &Api, body: &RequestBody, steps: &mut Vec<TokenStream>) -> TokenStream {
     let (ty, read, checked) = match body.encoding {
         BodyEncoding::Json => (qualified_value_type(api, &body.value), quote!(request.json_body()?), true),
         BodyEncoding::Form => (qualified_value_type(api, &body.value), quote!(request.form_body()?), true),
@@ -263,7 +268,7 @@ fn body_steps(api: &Api, validation: &Validation, body: &RequestBody, steps: &mu
     };
     // The same checks as the client's method, in a function of their own so that any body (an
     // object, an array with `minItems`, a string with `maxLength`) is checked alike.
-    let checks = if checked { validation.check_root(quote!(body), &body.value) } else { None };
+    let checks = if checked { check_root(api, quote!(body), &body.value) } else { None };
     let validate = checks.map(|checks| {
         quote! {
             #[allow(clippy::ptr_arg)]
@@ -303,7 +308,7 @@ fn mock_params(api: &Api, operation: &Operation) -> Option<Vec<TokenStream>> {
         .parameters
         .iter()
         .map(|parameter| {
-            let field = object.fields.iter().find(|field| field.rust_name == parameter.rust_name)?;
+            let field = object.fields.get(parameter.field)?;
             let (kind, items) = match parameter.encoding {
                 ParameterEncoding::Json => (ident(TextKind::Json.variant()), quote!(Items::One)),
                 ParameterEncoding::Styled { .. } => return None,

@@ -118,7 +118,7 @@ impl Features {
     fn of(api: &Api) -> Self {
         let mut features = Features {
             params: params::helpers(api),
-            path_parameters: api.operations.iter().any(|o| o.path.contains('{')),
+            path_parameters: api.operations.iter().any(|o| o.has_path_parameters()),
             bearer: auth::has_bearer(api),
             basic_auth: auth::has_basic(api),
             mapped_serde: !api.serde_markers.is_empty(),

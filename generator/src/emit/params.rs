@@ -9,8 +9,8 @@ use quote::quote;
 use super::ident;
 use super::rust_type::{field_adapter, value_adapter};
 use crate::model::{
-    Api, ArrayStyle, Field, Operation, Parameter, ParameterEncoding, ParameterLocation, ParameterStyle, Shape, TypeDef,
-    TypeKind, ValueType,
+    Api, ArrayStyle, Field, Operation, Parameter, ParameterEncoding, ParameterLocation, ParameterStyle, PathSegment,
+    Shape, TypeDef, TypeKind, ValueType,
 };
 
 /// The statements that build `request` for an operation, given the HTTP method tokens. With
@@ -143,57 +143,58 @@ fn parameters_in<'a>(
         .parameters
         .iter()
         .filter(move |p| p.location == location)
-        .filter_map(move |p| fields.iter().find(|f| f.rust_name == p.rust_name).map(|f| (p, f)))
+        .filter_map(move |p| fields.get(p.field).map(|f| (p, f)))
 }
 
 /// The path, with placeholders replaced by percent-encoded parameter values bound to local
 /// variables first, joined from its pieces (spec text never becomes a format string).
 fn path_expr(api: &Api, operation: &Operation, fields: &[Field]) -> (TokenStream, TokenStream) {
-    let path = &operation.path;
-    if !path.contains('{') {
+    if !operation.has_path_parameters() {
+        let path = &operation.path;
         return (TokenStream::new(), quote!(#path));
     }
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut bindings = Vec::new();
-    let mut rest = path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(length) = rest[start..].find('}') else { break };
-        push_text(&mut pieces, &rest[..start]);
-        let name = &rest[start + 1..start + length];
-        match parameters_in(operation, fields, ParameterLocation::Path).find(|(p, _)| p.wire_name == name) {
-            Some((parameter, field)) => {
-                let variable = ident(&field.rust_name);
-                pieces.push(quote!(#variable.as_str()));
-                let rust_name = ident(&field.rust_name);
-                let value = match parameter.encoding {
-                    ParameterEncoding::Text => {
-                        let text = path_text(parameter, field);
-                        quote!(crate::params::encode(#text))
-                    }
-                    ParameterEncoding::Json => {
-                        let text = json_text(&field_adapter(api, field), quote!(&params.#rust_name));
-                        quote!(crate::params::encode(&#text))
-                    }
-                    // The helpers percent-encode the values and keep the style's punctuation.
-                    ParameterEncoding::Styled { style, explode } => {
-                        let value = json(&field_adapter(api, field), quote!(&params.#rust_name));
-                        let wire = &parameter.wire_name;
-                        match style {
-                            ParameterStyle::Label => quote!(crate::params::label_text(&#value, #explode)),
-                            ParameterStyle::Matrix => quote!(crate::params::matrix_text(#wire, &#value, #explode)),
-                            _ => quote!(crate::params::simple_text(&#value, #explode, true)),
-                        }
-                    }
-                };
-                bindings.push(quote!(let #variable = #value;));
+    for segment in &operation.path_template {
+        let filled = match segment {
+            PathSegment::Literal(text) => {
+                push_text(&mut pieces, text);
+                continue;
             }
-            // The model checked that every placeholder has a parameter; keep the text otherwise.
-            None => push_text(&mut pieces, &rest[start..=start + length]),
-        }
-        rest = &rest[start + length + 1..];
+            PathSegment::Parameter(index) => operation.parameters.get(*index),
+        };
+        let Some((parameter, field)) = filled.and_then(|p| fields.get(p.field).map(|f| (p, f))) else { continue };
+        let variable = ident(&field.rust_name);
+        pieces.push(quote!(#variable.as_str()));
+        let value = path_value(api, parameter, field);
+        bindings.push(quote!(let #variable = #value;));
     }
-    push_text(&mut pieces, rest);
     (quote!(#(#bindings)*), quote!(&[#(#pieces),*].concat()))
+}
+
+/// The percent-encoded text of a path parameter's value.
+fn path_value(api: &Api, parameter: &Parameter, field: &Field) -> TokenStream {
+    let rust_name = ident(&field.rust_name);
+    match parameter.encoding {
+        ParameterEncoding::Text => {
+            let text = path_text(parameter, field);
+            quote!(crate::params::encode(#text))
+        }
+        ParameterEncoding::Json => {
+            let text = json_text(&field_adapter(api, field), quote!(&params.#rust_name));
+            quote!(crate::params::encode(&#text))
+        }
+        // The helpers percent-encode the values and keep the style's punctuation.
+        ParameterEncoding::Styled { style, explode } => {
+            let value = json(&field_adapter(api, field), quote!(&params.#rust_name));
+            let wire = &parameter.wire_name;
+            match style {
+                ParameterStyle::Label => quote!(crate::params::label_text(&#value, #explode)),
+                ParameterStyle::Matrix => quote!(crate::params::matrix_text(#wire, &#value, #explode)),
+                _ => quote!(crate::params::simple_text(&#value, #explode, true)),
+            }
+        }
+    }
 }
 
 /// The text of a scalar (or array) path parameter, before percent-encoding.
@@ -338,5 +339,24 @@ fn scalar_text(value: &ValueType) -> TokenStream {
         quote!(value.as_ref().map(|value| #text).unwrap_or_default())
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_is_filled_in_where_the_model_read_its_placeholders() {
+        let document: openapiv3::OpenAPI =
+            serde_yaml::from_str(crate::model::ODD_TEMPLATE_SPEC).expect("a valid document");
+        let api = crate::model::lower(&document, Some("t")).expect("lowers");
+        let operation = &api.operations[0];
+        let (bindings, path) = path_expr(&api, operation, params_fields(&api, operation));
+        // `{{id}}` is `{`, the placeholder `id`, `}`; `{z` has no `}` and is text.
+        let expected = quote!(&["/a/{", id.as_str(), "}/", id.as_str(), "x", y.as_str(), "/{z"].concat());
+        assert_eq!(path.to_string(), expected.to_string());
+        let bindings = bindings.to_string();
+        assert!(bindings.contains("let id =") && bindings.contains("let y ="), "{bindings}");
     }
 }

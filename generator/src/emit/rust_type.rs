@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::model::{Api, Field, FloatBits, IntegerBits, Mapping, Shape, ValueType, MAX_WITH_TUPLE};
+use crate::model::{tuple_adapter, Api, Field, FloatBits, IntegerBits, Mapping, Shape, ValueType};
 
 /// The type of a value, `Option<…>` when it may be `null`, written as code inside the `types`
 /// module writes it.
@@ -108,14 +108,14 @@ fn shape_adapter(api: &Api, shape: &Shape) -> Option<TokenStream> {
         }
         Shape::Array { items, .. } => value_adapter(api, items).map(|items| quote!(crate::mapped_serde::VecOf<#items>)),
         Shape::Map { values } => value_adapter(api, values).map(|values| quote!(crate::mapped_serde::MapOf<#values>)),
-        Shape::Tuple(items) if (1..=MAX_WITH_TUPLE).contains(&items.len()) => {
+        Shape::Tuple(items) => {
+            let tuple = ident(tuple_adapter(items.len())?);
             let adapters: Vec<Option<TokenStream>> = items.iter().map(|item| value_adapter(api, item)).collect();
             if adapters.iter().all(Option::is_none) {
                 return None;
             }
             let adapters =
                 adapters.into_iter().map(|adapter| adapter.unwrap_or_else(|| quote!(crate::mapped_serde::Own)));
-            let tuple = ident(&format!("Tuple{}Of", items.len()));
             Some(quote!(crate::mapped_serde::#tuple<#(#adapters),*>))
         }
         _ => None,

@@ -30,11 +30,11 @@ impl<'a> Item<'a> {
     }
 
     /// The item's tokens, under the `cfg` of the area features that need it.
-    fn render(&self, api: &Api, validation: &validate::Validation) -> Rendered {
+    fn render(&self, api: &Api) -> Rendered {
         let areas = api.areas.as_ref();
         match *self {
             Item::Type(id, def) => Rendered {
-                tokens: type_items(api, validation, def),
+                tokens: type_items(api, def),
                 cfg: cfg_any(&areas.map(|areas| areas.of_type(id)).unwrap_or_default()),
             },
             Item::Alias(index, alias) => Rendered {
@@ -48,8 +48,7 @@ impl<'a> Item<'a> {
 
 /// `src/types.rs`, printed (it is most of a large crate, so it is printed on several threads).
 pub fn types_file(api: &Api) -> Result<String, Error> {
-    let validation = validate::Validation::new(api);
-    format::format_in_parallel("src/types.rs", types_header(), &Item::all(api), |item| item.render(api, &validation))
+    format::format_in_parallel("src/types.rs", types_header(), &Item::all(api), |item| item.render(api))
 }
 
 /// The module documentation and attributes of `src/types.rs`.
@@ -78,7 +77,7 @@ fn types_header() -> TokenStream {
     }
 }
 
-fn type_items(api: &Api, validation: &validate::Validation, def: &TypeDef) -> TokenStream {
+fn type_items(api: &Api, def: &TypeDef) -> TokenStream {
     let definition = match &def.kind {
         TypeKind::Struct(object) => struct_item(api, def, object),
         TypeKind::Enum(string_enum) => enum_item(def, string_enum),
@@ -88,7 +87,7 @@ fn type_items(api: &Api, validation: &validate::Validation, def: &TypeDef) -> To
         TypeKind::Struct(object) => builders::builder(api, def, object),
         _ => TokenStream::new(),
     };
-    let validate = if def.in_request { validation.impl_validate(def) } else { TokenStream::new() };
+    let validate = if def.in_request { validate::impl_validate(api, def) } else { TokenStream::new() };
     quote! { #definition #builder #validate }
 }
 
@@ -108,9 +107,8 @@ fn alias_item(api: &Api, alias: &Alias) -> TokenStream {
 /// kept to check that printing in runs gives the same text.
 #[cfg(test)]
 fn types_rs(api: &Api) -> TokenStream {
-    let validation = validate::Validation::new(api);
     let header = types_header();
-    let items = api.types.iter().map(|def| type_items(api, &validation, def));
+    let items = api.types.iter().map(|def| type_items(api, def));
     let aliases = api.aliases.iter().map(|alias| alias_item(api, alias));
     let markers = api.serde_markers.iter().map(marker_item);
     quote! {
@@ -261,34 +259,23 @@ fn extra_field(api: &Api, extra: &Extra) -> TokenStream {
 }
 
 fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
+    if !string_enum.all_strings() {
+        return literal_enum_item(def, string_enum);
+    }
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
     let catch_all = ident(&string_enum.catch_all);
-    if !string_enum.all_strings() {
-        return literal_enum_item(def, string_enum);
-    }
-    let variants = string_enum.variants.iter().map(|variant| {
-        let rust_name = ident(&variant.rust_name);
-        let doc = variant_doc(variant);
-        quote! {
-            #doc
-            #rust_name
-        }
-    });
+    let variants = variant_declarations(string_enum);
     let arms = string_enum.variants.iter().map(|variant| {
         let rust_name = ident(&variant.rust_name);
         let wire = &variant.wire_name;
         quote!(Self::#rust_name => #wire)
     });
-    let decode_arms = string_enum.variants.iter().map(|variant| {
-        let rust_name = ident(&variant.rust_name);
-        let wire = &variant.wire_name;
-        quote!(#wire => Self::#rust_name)
-    });
     let decode = if string_enum.variants.is_empty() {
         quote!(Self::#catch_all(value))
     } else {
+        let decode_arms = decode_arms(string_enum);
         quote! {
             match value.as_str() {
                 #(#decode_arms,)*
@@ -358,6 +345,53 @@ fn enum_debug(def: &TypeDef) -> (TokenStream, TokenStream) {
     }
 }
 
+/// The variants of an enum, each with its docs.
+fn variant_declarations(string_enum: &StringEnum) -> Vec<TokenStream> {
+    string_enum
+        .variants
+        .iter()
+        .map(|variant| {
+            let rust_name = ident(&variant.rust_name);
+            let doc = variant_doc(variant);
+            quote!(#doc #rust_name)
+        })
+        .collect()
+}
+
+/// `"wire" => Self::Variant`: the arms that decode a value from its text.
+fn decode_arms(string_enum: &StringEnum) -> Vec<TokenStream> {
+    string_enum
+        .variants
+        .iter()
+        .map(|variant| {
+            let rust_name = ident(&variant.rust_name);
+            let wire = &variant.wire_name;
+            quote!(#wire => Self::#rust_name)
+        })
+        .collect()
+}
+
+/// `Self::Variant => serializer.serialize_…(value)`: each listed value written as its JSON type.
+fn literal_serialize_arms(literal_enum: &StringEnum) -> Vec<TokenStream> {
+    literal_enum
+        .variants
+        .iter()
+        .map(|variant| {
+            let rust_name = ident(&variant.rust_name);
+            let call = match &variant.value {
+                EnumValue::String(text) => quote!(serializer.serialize_str(#text)),
+                EnumValue::Integer(integer) => quote!(serializer.serialize_i64(#integer)),
+                EnumValue::Float(float) => {
+                    let float = proc_macro2::Literal::f64_unsuffixed(*float);
+                    quote!(serializer.serialize_f64(#float))
+                }
+                EnumValue::Boolean(flag) => quote!(serializer.serialize_bool(#flag)),
+            };
+            quote!(Self::#rust_name => #call)
+        })
+        .collect()
+}
+
 fn variant_doc(variant: &Variant) -> TokenStream {
     match &variant.doc {
         Some(doc) => {
@@ -380,33 +414,9 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
     let catch_all = ident(&literal_enum.catch_all);
-    let variants = literal_enum.variants.iter().map(|variant| {
-        let rust_name = ident(&variant.rust_name);
-        let doc = variant_doc(variant);
-        quote!(#doc #rust_name)
-    });
-    let serialize_arms = literal_enum.variants.iter().map(|variant| {
-        let rust_name = ident(&variant.rust_name);
-        let call = match &variant.value {
-            EnumValue::String(text) => quote!(serializer.serialize_str(#text)),
-            EnumValue::Integer(integer) => quote!(serializer.serialize_i64(#integer)),
-            EnumValue::Float(float) => {
-                let float = proc_macro2::Literal::f64_unsuffixed(*float);
-                quote!(serializer.serialize_f64(#float))
-            }
-            EnumValue::Boolean(flag) => quote!(serializer.serialize_bool(#flag)),
-        };
-        quote!(Self::#rust_name => #call)
-    });
-    let text_arms: Vec<TokenStream> = literal_enum
-        .variants
-        .iter()
-        .map(|variant| {
-            let rust_name = ident(&variant.rust_name);
-            let wire = &variant.wire_name;
-            quote!(#wire => Self::#rust_name)
-        })
-        .collect();
+    let variants = variant_declarations(literal_enum);
+    let serialize_arms = literal_serialize_arms(literal_enum);
+    let text_arms = decode_arms(literal_enum);
     let as_text_arms = literal_enum.variants.iter().map(|variant| {
         let rust_name = ident(&variant.rust_name);
         let wire = &variant.wire_name;
@@ -479,15 +489,9 @@ mod tests {
         let document = crate::load::load(&spec).expect("the spec loads").document;
         let api = crate::model::lower(&document, None).expect("the spec lowers");
         let at_once = format::format_rust("src/types.rs", types_rs(&api)).expect("prints");
-        let validation = validate::Validation::new(&api);
-        let in_runs = format::format_in_chunks(
-            "src/types.rs",
-            types_header(),
-            &Item::all(&api),
-            |item| item.render(&api, &validation),
-            7,
-        )
-        .expect("prints");
+        let in_runs =
+            format::format_in_chunks("src/types.rs", types_header(), &Item::all(&api), |item| item.render(&api), 7)
+                .expect("prints");
         assert_eq!(in_runs, at_once);
         assert_eq!(types_file(&api).expect("prints"), at_once);
     }

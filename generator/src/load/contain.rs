@@ -9,10 +9,9 @@
 use serde_yaml::Value;
 
 use super::bundle::lookup;
-use super::escape_pointer_token;
+use super::walk::METHODS;
+use super::{escape_pointer_token, unescape_pointer_token};
 use crate::error::SpecError;
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// An operation (or every operation of a path item, when `method` is `None`) left out of the
 /// document because of problems in it.
@@ -46,7 +45,8 @@ enum Part {
 
 impl Part {
     fn of(pointer: &str) -> Option<Part> {
-        let tokens: Vec<String> = pointer.strip_prefix("#/")?.split('/').map(unescape).collect();
+        let tokens: Vec<String> =
+            pointer.strip_prefix("#/")?.split('/').map(|token| unescape_pointer_token(token).into_owned()).collect();
         match tokens.as_slice() {
             [paths, path, method, ..] if paths == "paths" && METHODS.contains(&method.as_str()) => {
                 Some(Part::Operation { path: path.clone(), method: method.clone() })
@@ -158,26 +158,22 @@ fn remove(document: &mut Value, part: &Part) {
     }
 }
 
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
-    use crate::load::parse;
+    use crate::load::test_support::{parse_ok, warnings};
 
     #[test]
     fn a_malformed_operation_costs_only_itself() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {name: b, schema: {type: string}}\n      responses: {'200': {description: ok}}\n    post:\n      responses: {'204': {description: ok}}\n  /b:\n    parameters:\n      - {in: query, name: q, schema: {type: string}}\n      - {name: nameless}\n    get:\n      responses: [1]\n  /c:\n    get:\n      security: x\n      responses: {'204': {description: ok}}\n";
-        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        let loaded = parse_ok(text);
         let paths = &loaded.document.paths.paths;
         let a = paths["/a"].as_item().expect("inline");
         assert!(a.get.is_none() && a.post.is_some(), "only the broken operation is left out");
         assert!(!paths.contains_key("/b"), "a problem shared by the path item's operations costs the item");
         assert!(paths["/c"].as_item().is_some_and(|c| c.get.is_none()));
-        let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+        let warnings = warnings(&loaded);
         assert!(
             warnings.iter().any(|w| w.starts_with("at #/paths/~1a/get/parameters/0: this parameter has no `in`")
                 && w.ends_with("so the operation `getA` (`GET /a`) is skipped")),
@@ -185,6 +181,20 @@ mod tests {
         );
         assert!(warnings.iter().any(|w| w.ends_with("so the operations of `/b` are skipped")), "{warnings:#?}");
         assert_eq!(loaded.skipped.len(), 3, "{:?}", loaded.skipped);
+    }
+
+    #[test]
+    fn a_malformed_component_with_an_escaped_name_is_left_out() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  parameters:\n    a/b~c: {name: nameless}\n    ok: {in: query, name: q, schema: {type: string}}\n";
+        let loaded = parse_ok(text);
+        let parameters = &loaded.document.components.as_ref().expect("components").parameters;
+        assert_eq!(parameters.keys().collect::<Vec<_>>(), ["ok"]);
+        let warnings = warnings(&loaded);
+        assert!(
+            warnings.iter().any(|w| w.starts_with("at #/components/parameters/a~1b~0c")
+                && w.ends_with("so this component is left out, and what refers to it is reported there")),
+            "{warnings:#?}"
+        );
     }
 
     #[test]

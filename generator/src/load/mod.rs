@@ -22,6 +22,8 @@ mod normalize;
 mod raw;
 mod repair;
 mod strict;
+#[cfg(test)]
+mod test_support;
 mod walk;
 
 use std::borrow::Cow;
@@ -273,7 +275,14 @@ pub fn unescape_pointer_token(token: &str) -> Cow<'_, str> {
 /// `#/components/schemas/a~1b` is the schema `a/b`. `None` when the reference points elsewhere,
 /// or inside a component (`#/components/schemas/A/properties/b`).
 pub fn component_name<'r>(reference: &'r str, section: &str) -> Option<Cow<'r, str>> {
-    let token = reference.strip_prefix("#/components/")?.strip_prefix(section)?.strip_prefix('/')?;
+    name_under(reference.strip_prefix("#/components/")?.strip_prefix(section)?, "/")
+}
+
+/// The name a local `$ref` gives right under `prefix`, unescaped: under `#/definitions/`,
+/// `#/definitions/a~1b` names `a/b`. `None` when the reference does not start with `prefix`, or
+/// points deeper (`#/definitions/A/properties/b`).
+pub fn name_under<'r>(reference: &'r str, prefix: &str) -> Option<Cow<'r, str>> {
+    let token = reference.strip_prefix(prefix)?;
     (!token.contains('/')).then(|| unescape_pointer_token(token))
 }
 
@@ -293,6 +302,9 @@ mod tests {
         assert_eq!(component_name("#/components/schemasX/a", "schemas"), None);
         assert_eq!(component_name("#/components/schemas/A/properties/b", "schemas"), None);
         assert_eq!(component_name("other.yaml#/components/schemas/A", "schemas"), None);
+        assert_eq!(name_under("#/definitions/a~1b", "#/definitions/").as_deref(), Some("a/b"));
+        assert_eq!(name_under("#/definitions/A/properties/b", "#/definitions/"), None);
+        assert_eq!(name_under("#/parameters/a", "#/definitions/"), None);
     }
 
     fn parse_str(text: &str) -> Result<OpenAPI, Error> {

@@ -4,6 +4,9 @@
 
 use serde_yaml::Value;
 
+/// The methods a path item may hold, each the key of an operation.
+pub(super) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
 /// The kinds of OpenAPI object the walk distinguishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Obj {

@@ -15,9 +15,58 @@ use super::{naming, visit_reachable, Api, Operation, ResponseBody, TypeId};
 /// The feature gating component schemas that no operation uses.
 pub const OTHER_TYPES: &str = "other-types";
 
-/// Feature names the generated crate uses for other things; an area with one of these names
-/// gets `_api` appended.
-const TAKEN: &[&str] = &["default", "full", "rustls", "native-tls", "tracing", OTHER_TYPES, "cli", "mock", "fixtures"];
+/// The cargo features every generated crate declares besides its areas (`emit::manifest` writes
+/// them from [`CrateFeature::ALL`]). An area never takes one of their names, nor
+/// [`OTHER_TYPES`]: it gets `_api` appended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrateFeature {
+    /// What `cargo build` turns on: TLS, tracing, and `full` when there are areas.
+    Default,
+    Rustls,
+    NativeTls,
+    Tracing,
+    /// The command line.
+    Cli,
+    /// The typed mock server.
+    Mock,
+    /// Builders for the types only received.
+    Fixtures,
+    /// Every area (declared only when there are areas).
+    Full,
+}
+
+impl CrateFeature {
+    /// Every one, in the order `Cargo.toml` lists them (`full` last, before the areas).
+    pub const ALL: [CrateFeature; 8] = [
+        CrateFeature::Default,
+        CrateFeature::Rustls,
+        CrateFeature::NativeTls,
+        CrateFeature::Tracing,
+        CrateFeature::Cli,
+        CrateFeature::Mock,
+        CrateFeature::Fixtures,
+        CrateFeature::Full,
+    ];
+
+    /// Its name in `[features]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CrateFeature::Default => "default",
+            CrateFeature::Rustls => "rustls",
+            CrateFeature::NativeTls => "native-tls",
+            CrateFeature::Tracing => "tracing",
+            CrateFeature::Cli => "cli",
+            CrateFeature::Mock => "mock",
+            CrateFeature::Fixtures => "fixtures",
+            CrateFeature::Full => "full",
+        }
+    }
+}
+
+/// Whether a feature name is one the crate declares for something other than an area.
+fn is_taken(name: &str) -> bool {
+    name == OTHER_TYPES || CrateFeature::ALL.iter().any(|feature| feature.name() == name)
+}
 
 /// The area features of a crate, and which items each gates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +189,7 @@ fn operation_areas(operations: &[Operation]) -> Vec<String> {
 /// something else.
 fn feature_name(text: &str) -> String {
     let name = naming::feature_name(text);
-    if TAKEN.contains(&name.as_str()) {
+    if is_taken(&name) {
         format!("{name}_api")
     } else {
         name
@@ -171,5 +220,11 @@ mod tests {
         assert_eq!(feature_name(""), "root");
         assert_eq!(feature_name("default"), "default_api");
         assert_eq!(feature_name("tracing"), "tracing_api");
+        assert_eq!(feature_name("native-tls"), "native_tls");
+        assert_eq!(feature_name("other types"), "other_types");
+        // Snake case never spells a name with `-`; every other fixed name is avoided.
+        for name in CrateFeature::ALL.map(CrateFeature::name).into_iter().filter(|name| !name.contains('-')) {
+            assert_eq!(feature_name(name), format!("{name}_api"));
+        }
     }
 }

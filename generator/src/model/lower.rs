@@ -7,10 +7,9 @@ use super::naming::Namespace;
 use super::operations::lower_operations;
 use super::schemas::{serde_markers, SchemaLowering};
 use super::*;
-use super::{names, security};
+use super::{names, security, validation};
 use crate::config::{Config, EVERY_SCHEMA};
 use crate::error::SpecError;
-use crate::load::escape_pointer_token;
 
 /// Lowers a document, like [`lower_with_warnings`], dropping the warnings.
 pub fn lower(document: &OpenAPI, crate_name: Option<&str>) -> Result<Api, Vec<SpecError>> {
@@ -70,6 +69,7 @@ pub fn lower_with_config(
         description: document.info.description.clone(),
         version: document.info.version.clone(),
         types: Vec::new(),
+        validated: Vec::new(),
         aliases,
         operations,
         servers,
@@ -91,6 +91,7 @@ pub fn lower_with_config(
     add_derives(&mut types, &config.derives);
     api.types = types;
     mark_request_types(&mut api);
+    validation::mark_validated(&mut api);
     name_builders(&mut api);
     let (markers, marker_warnings) = serde_markers(&api);
     api.serde_markers = markers;
@@ -169,10 +170,7 @@ fn retarget(value: &mut ValueType, renumbered: &[Option<TypeId>]) {
 fn add_derives(types: &mut [TypeDef], derives: &BTreeMap<String, Vec<DerivePath>>) {
     for def in types {
         for (schema, wanted) in derives {
-            let applies = schema == EVERY_SCHEMA || {
-                let root = format!("#/components/schemas/{}", escape_pointer_token(schema));
-                def.pointer == root || def.pointer.starts_with(&format!("{root}/"))
-            };
+            let applies = schema == EVERY_SCHEMA || def.component().is_some_and(|origin| origin.name == *schema);
             for derive in wanted.iter().filter(|_| applies) {
                 if !def.derives.iter().any(|known| known.name() == derive.name()) {
                     def.derives.push(derive.clone());

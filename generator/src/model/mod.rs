@@ -14,6 +14,23 @@ mod operations;
 mod parameters;
 mod schemas;
 mod security;
+mod validation;
+
+/// A spec whose path template has doubled, unmatched and adjacent braces, for the tests of
+/// the model and of emit that must read it the same way.
+#[cfg(test)]
+pub(crate) const ODD_TEMPLATE_SPEC: &str = test_spec!(
+    r#"paths:
+  /a/{{id}}/{id}x{y}/{z:
+    get:
+      operationId: weird
+      parameters:
+        - {name: y, in: path, required: true, schema: {type: integer}}
+        - {name: y, in: query, schema: {type: integer}}
+      responses:
+        '204': {description: Nothing.}
+"#
+);
 
 use std::collections::BTreeMap;
 
@@ -40,6 +57,10 @@ pub struct Api {
     /// All named types, in a deterministic order (component schemas first, by spec order, then
     /// the inline types they contain).
     pub types: Vec<TypeDef>,
+    /// Whether each type, by [`TypeId`], has a rule the client checks before sending (see
+    /// [`Api::has_rules`]): only a type sent in a request, and only when some value of it can
+    /// break a rule of the spec, itself or through a type it holds. Decided once, in lowering.
+    pub validated: Vec<bool>,
     /// Component schemas that need no type of their own (strings, numbers, arrays, maps, and
     /// `allOf`s that only annotate another schema), kept as type aliases so that every schema
     /// has a name in the crate.
@@ -113,8 +134,8 @@ impl Webhook {
             .filter_map(|hook| {
                 let method = HttpMethod::from_key(&hook.method)?;
                 let payload_type = hook.payload_schema.and_then(|schema| {
-                    let pointer = format!("#/components/schemas/{}", crate::load::escape_pointer_token(&schema));
-                    api.types.iter().find(|def| def.pointer == pointer).map(|def| def.name.clone())
+                    let is_schema = |def: &&TypeDef| def.component().is_some_and(|c| !c.nested && c.name == schema);
+                    api.types.iter().find(is_schema).map(|def| def.name.clone())
                 });
                 Some(Webhook { name: hook.name, method, summary: hook.summary, payload_type })
             })
@@ -161,6 +182,34 @@ impl From<crate::load::SkippedOperation> for Skipped {
 impl Api {
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+}
+
+/// The component schema a type was lowered from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentOrigin<'a> {
+    /// The schema's name under `components/schemas`, unescaped.
+    pub name: std::borrow::Cow<'a, str>,
+    /// Whether the type is an inline schema nested in it rather than the schema itself.
+    pub nested: bool,
+}
+
+impl TypeDef {
+    /// The component schema the type is, or is nested in; `None` for a type declared elsewhere
+    /// (an operation's parameters, an inline body or response). The one place that reads a
+    /// type's origin from its pointer.
+    pub fn component(&self) -> Option<ComponentOrigin<'_>> {
+        ComponentOrigin::of(&self.pointer)
+    }
+}
+
+impl<'a> ComponentOrigin<'a> {
+    /// The component schema a pointer is, or is nested in (also for skipped schemas, which
+    /// have a pointer but no type).
+    pub fn of(pointer: &'a str) -> Option<Self> {
+        let rest = pointer.strip_prefix("#/components/schemas/")?;
+        let (token, nested) = rest.split_once('/').map_or((rest, false), |(token, _)| (token, true));
+        (!token.is_empty()).then(|| ComponentOrigin { name: crate::load::unescape_pointer_token(token), nested })
     }
 }
 
@@ -355,6 +404,17 @@ impl ValueType {
             _ => {}
         }
     }
+}
+
+/// The runtime's adapters (`mapped_serde::Tuple1Of`, …) through which a tuple whose positions
+/// hold values of `with` modules is (de)serialized, by length.
+const TUPLE_ADAPTERS: [&str; MAX_WITH_TUPLE] =
+    ["Tuple1Of", "Tuple2Of", "Tuple3Of", "Tuple4Of", "Tuple5Of", "Tuple6Of", "Tuple7Of", "Tuple8Of"];
+
+/// The name of the runtime's adapter for a tuple of `len` positions; `None` for an empty tuple
+/// or one longer than [`MAX_WITH_TUPLE`] (whose values use their own impls).
+pub fn tuple_adapter(len: usize) -> Option<&'static str> {
+    TUPLE_ADAPTERS.get(len.checked_sub(1)?).copied()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -674,7 +734,12 @@ pub struct Operation {
     /// and raw body, e.g. `cra_monitoring_insights_get_with_response` (collision-free).
     pub with_response_name: String,
     pub method: HttpMethod,
+    /// The path template as the spec writes it, e.g. `/pets/{petId}`, for docs and the mock's
+    /// routes.
     pub path: String,
+    /// The path template read once: literal text, and placeholders linked to the path
+    /// parameters that fill them. What sends a request reads this, never `path`.
+    pub path_template: Vec<PathSegment>,
     pub pointer: String,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -703,6 +768,23 @@ pub struct Operation {
     pub success_status: u16,
     /// The JSON error bodies the operation declares, by status.
     pub errors: Vec<ErrorResponse>,
+}
+
+/// A piece of an operation's path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text sent as it is, e.g. `/pets/`.
+    Literal(String),
+    /// A placeholder (`{petId}`), filled with the value of the parameter at this index of
+    /// [`Operation::parameters`] (a path parameter).
+    Parameter(usize),
+}
+
+impl Operation {
+    /// Whether some placeholder of the path is filled with a parameter's value.
+    pub fn has_path_parameters(&self) -> bool {
+        self.path_template.iter().any(|segment| matches!(segment, PathSegment::Parameter(_)))
+    }
 }
 
 /// A declared error response with a JSON body.
@@ -746,8 +828,9 @@ pub enum ResponseBody {
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub wire_name: String,
-    /// The name of its field in the params struct.
-    pub rust_name: String,
+    /// Its field: an index into the fields of the operation's params struct
+    /// ([`Operation::params_type`]), which holds its Rust name and value.
+    pub field: usize,
     pub location: ParameterLocation,
     /// How an array value is written, for [`ParameterEncoding::Text`].
     pub style: ArrayStyle,

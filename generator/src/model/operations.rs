@@ -127,7 +127,7 @@ fn lower_operation(
     let body = operation.request_body.as_ref().and_then(|body| {
         let body_pointer = format!("{pointer}/requestBody");
         let section = document.components.as_ref().map(|c| &c.request_bodies);
-        let body = resolve_item(body, section, "#/components/requestBodies/", &body_pointer, schemas)?;
+        let body = resolve_item(body, section, "requestBodies", &body_pointer, schemas)?;
         let source = BodySource { body, pointer: &body_pointer, context: &context, operation_id: &operation_id };
         lower_request_body(schemas, &source)
     });
@@ -140,6 +140,7 @@ fn lower_operation(
         with_response_name: String::new(),
         method,
         path: path.to_string(),
+        path_template: parameters::path_template(path, &parameters),
         pointer,
         summary: operation.summary.clone(),
         description: operation.description.clone(),
@@ -210,7 +211,7 @@ fn lower_responses<'d>(
     for (status, response) in by_status.chain(operation.responses.default.iter().map(|r| (None, r))) {
         let key = status.map_or_else(|| "default".to_string(), StatusCode::to_string);
         let site = ResponseSite { pointer: format!("{pointer}/responses/{key}"), key, context };
-        let Some(response) = resolve_item(response, section, "#/components/responses/", &site.pointer, schemas) else {
+        let Some(response) = resolve_item(response, section, "responses", &site.pointer, schemas) else {
             continue;
         };
         match status {
@@ -502,35 +503,40 @@ fn is_text(media_type: &str) -> bool {
     essence.starts_with("text/") || essence == "application/xml" || essence.ends_with("+xml")
 }
 
-/// The item itself, or the entry of a `components` section its `$ref` names (one level: no
-/// references to references); a reference that does not resolve is recorded as an error.
+/// The item itself, or the entry of a `components` section (`section_name`, e.g.
+/// `requestBodies`) its `$ref` names (one level: no references to references); a reference that
+/// does not resolve is recorded as an error.
 pub(super) fn resolve_item<'d, T>(
     item: &'d ReferenceOr<T>,
     section: Option<&'d indexmap::IndexMap<String, ReferenceOr<T>>>,
-    prefix: &str,
+    section_name: &str,
     pointer: &str,
     schemas: &mut SchemaLowering<'_>,
 ) -> Option<&'d T> {
     match item {
         ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => resolve_component(section, reference, prefix, pointer, schemas),
+        ReferenceOr::Reference { reference } => resolve_component(section, reference, section_name, pointer, schemas),
     }
 }
 
-/// Follows a `$ref` into one section of `components` (one level: no references to references).
+/// Follows a `$ref` into one section of `components` (one level: no references to references),
+/// its name unescaped (`#/components/requestBodies/a~1b` is `a/b`).
 fn resolve_component<'d, T>(
     section: Option<&'d indexmap::IndexMap<String, ReferenceOr<T>>>,
     reference: &str,
-    prefix: &str,
+    section_name: &str,
     pointer: &str,
     schemas: &mut SchemaLowering<'_>,
 ) -> Option<&'d T> {
-    let found = reference.strip_prefix(prefix).and_then(|name| section?.get(name)).and_then(ReferenceOr::as_item);
+    let found = crate::load::component_name(reference, section_name)
+        .and_then(|name| section?.get(name.as_ref()))
+        .and_then(ReferenceOr::as_item);
     if found.is_none() {
         schemas.errors.push(SpecError::new(
             format!("{pointer}/$ref"),
             format!(
-                "`{reference}` does not resolve; it must name an entry under `{prefix}` that is not itself a reference"
+                "`{reference}` does not resolve; it must name an entry under `#/components/{section_name}/` that is \
+                 not itself a reference"
             ),
         ));
     }
@@ -586,5 +592,31 @@ mod tests {
         }
         assert_eq!(form_encoding("multipart/form-data; boundary=x"), Some(BodyEncoding::Multipart));
         assert_eq!(form_encoding("application/x-www-form-urlencoded"), Some(BodyEncoding::Form));
+    }
+
+    #[test]
+    fn a_request_body_given_by_reference_is_found_under_its_unescaped_name() {
+        let yaml = test_spec!(
+            r#"paths:
+  /a:
+    post:
+      operationId: send
+      requestBody: {$ref: '#/components/requestBodies/a~1b'}
+      responses:
+        '204': {description: Nothing.}
+components:
+  requestBodies:
+    a/b:
+      required: true
+      content: {text/plain: {schema: {type: string}}}
+"#
+        );
+        let document: OpenAPI = serde_yaml::from_str(yaml).expect("a valid document");
+        let (empty, config) = (indexmap::IndexMap::new(), crate::config::Config::default());
+        let mut schemas = SchemaLowering::new(&empty, &config);
+        let lowered = lower_operations(&document, &mut schemas);
+        assert!(schemas.errors.is_empty() && lowered.skipped.is_empty(), "{:?}", schemas.warnings);
+        let body = lowered.operations[0].body.as_ref().expect("the body is found");
+        assert!(body.required && body.encoding == BodyEncoding::Text);
     }
 }

@@ -81,8 +81,7 @@ fn declared_parameters<'d>(
     for (parameters, list_pointer) in &lists {
         for (index, parameter) in parameters.iter().enumerate() {
             let pointer = format!("{list_pointer}/{index}");
-            let Some(parameter) = resolve_item(parameter, section, "#/components/parameters/", &pointer, schemas)
-            else {
+            let Some(parameter) = resolve_item(parameter, section, "parameters", &pointer, schemas) else {
                 continue;
             };
             let key = identity(parameter);
@@ -162,10 +161,11 @@ impl ParametersLowering<'_, '_> {
             doc: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
             required: data.required || placement.location == ParameterLocation::Path,
-            ..parameter_field(field_wire_name, rust_name.clone(), declared_value.value)
+            ..parameter_field(field_wire_name, rust_name, declared_value.value)
         };
         let style = array_style(&placement);
-        self.push(Parameter { wire_name, rust_name, location: placement.location, style, encoding }, field);
+        let index = self.lowered.fields.len();
+        self.push(Parameter { wire_name, field: index, location: placement.location, style, encoding }, field);
     }
 
     fn push(&mut self, parameter: Parameter, field: Field) {
@@ -287,13 +287,13 @@ impl ParametersLowering<'_, '_> {
                 required: true,
                 ..parameter_field(
                     placeholder.to_string(),
-                    rust_name.clone(),
+                    rust_name,
                     ValueType { shape: Shape::String(StringRules::default()), nullable: false },
                 )
             };
             let parameter = Parameter {
                 wire_name: placeholder.to_string(),
-                rust_name,
+                field: self.lowered.fields.len(),
                 location: ParameterLocation::Path,
                 style: ArrayStyle::Comma,
                 encoding: ParameterEncoding::Text,
@@ -361,9 +361,79 @@ fn parameter_field(wire_name: String, rust_name: String, value: ValueType) -> Fi
     }
 }
 
-/// The names between braces in a path template.
-pub fn placeholders(path: &str) -> Vec<&str> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+/// A piece of a path template as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TemplatePiece<'p> {
+    Text(&'p str),
+    /// The name between a `{` and the next `}`.
+    Placeholder(&'p str),
+}
+
+/// Reads a path template, once for the whole model: a placeholder is a `{`, a name, and the
+/// next `}`. A `{` with no `}` after it, or with another `{` first, is text, and so is a `}`
+/// outside a placeholder: `/a/{{id}}` is `/a/{`, `{id}`, `}`.
+fn template_pieces(path: &str) -> Vec<TemplatePiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut text_start = 0;
+    let mut at = 0;
+    while let Some(open) = path[at..].find('{').map(|offset| at + offset) {
+        let after = &path[open + 1..];
+        match after.find(['{', '}']) {
+            Some(close) if after.as_bytes()[close] == b'}' => {
+                if text_start < open {
+                    pieces.push(TemplatePiece::Text(&path[text_start..open]));
+                }
+                pieces.push(TemplatePiece::Placeholder(&after[..close]));
+                at = open + 1 + close + 1;
+                text_start = at;
+            }
+            // Another `{` first: this one is text, and the scan goes on from the next.
+            Some(_) => at = open + 1,
+            None => break,
+        }
+    }
+    if text_start < path.len() {
+        pieces.push(TemplatePiece::Text(&path[text_start..]));
+    }
+    pieces
+}
+
+/// The names of the placeholders of a path template, in order.
+fn placeholders(path: &str) -> Vec<&str> {
+    template_pieces(path)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            TemplatePiece::Placeholder(name) => Some(name),
+            TemplatePiece::Text(_) => None,
+        })
+        .collect()
+}
+
+/// An operation's path template, each placeholder linked to the path parameter that fills it
+/// (the first, should two fill the same). Lowering gives every placeholder a parameter; one
+/// that has none all the same (never, barring a bug) stays text as written.
+pub(super) fn path_template(path: &str, parameters: &[Parameter]) -> Vec<PathSegment> {
+    fn push_text(segments: &mut Vec<PathSegment>, text: &str) {
+        match segments.last_mut() {
+            Some(PathSegment::Literal(last)) => last.push_str(text),
+            _ => segments.push(PathSegment::Literal(text.to_string())),
+        }
+    }
+    let mut segments: Vec<PathSegment> = Vec::new();
+    for piece in template_pieces(path) {
+        match piece {
+            TemplatePiece::Text(text) => push_text(&mut segments, text),
+            TemplatePiece::Placeholder(name) => {
+                let filled_by =
+                    parameters.iter().position(|p| p.location == ParameterLocation::Path && p.wire_name == name);
+                match filled_by {
+                    Some(index) => segments.push(PathSegment::Parameter(index)),
+                    None => push_text(&mut segments, &format!("{{{name}}}")),
+                }
+            }
+        }
+    }
+    segments
 }
 
 fn location_of(parameter: &SpecParameter) -> &'static str {
@@ -405,13 +475,32 @@ mod tests {
     use super::super::operations::lower_operations;
     use super::*;
 
-    /// Lowers the operations of a YAML spec: (operations, errors, warnings).
-    fn lower_spec(yaml: &str) -> (Vec<Operation>, Vec<SpecError>, Vec<SpecError>) {
+    /// What lowering the operations of a spec gives.
+    struct Lowered {
+        operations: Vec<Operation>,
+        errors: Vec<SpecError>,
+        warnings: Vec<SpecError>,
+        types: Vec<Option<TypeDef>>,
+    }
+
+    /// Lowers the operations of a YAML spec.
+    fn lower_spec(yaml: &str) -> Lowered {
         let document: openapiv3::OpenAPI = serde_yaml::from_str(yaml).expect("a valid document");
         let (empty, config) = (indexmap::IndexMap::new(), crate::config::Config::default());
         let mut schemas = SchemaLowering::new(&empty, &config);
-        let lowered = lower_operations(&document, &mut schemas);
-        (lowered.operations, schemas.errors, schemas.warnings)
+        let operations = lower_operations(&document, &mut schemas).operations;
+        let errors = std::mem::take(&mut schemas.errors);
+        let warnings = std::mem::take(&mut schemas.warnings);
+        Lowered { operations, errors, warnings, types: schemas.into_types() }
+    }
+
+    /// The fields of an operation's params struct.
+    fn params_fields<'a>(lowered: &'a Lowered, operation: &Operation) -> &'a [Field] {
+        let id = operation.params_type.expect("the operation has parameters");
+        match &lowered.types[id.0] {
+            Some(TypeDef { kind: TypeKind::Struct(object), .. }) => &object.fields,
+            _ => panic!("the params type is a struct"),
+        }
     }
 
     const PATH_MISTAKES: &str = r#"
@@ -435,7 +524,8 @@ paths:
 
     #[test]
     fn path_mistakes_are_tolerated_with_warnings() {
-        let (operations, errors, warnings) = lower_spec(PATH_MISTAKES);
+        let lowered = lower_spec(PATH_MISTAKES);
+        let Lowered { operations, errors, warnings, .. } = &lowered;
         assert!(errors.is_empty(), "{errors:?}");
         let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
         let base = "#/paths/~1codes~1{shortCode}~1users~1{userId}~1orders~1{orderId}/get/parameters";
@@ -444,8 +534,9 @@ paths:
         assert!(warnings[2].message.contains("`{orderId}`"), "{}", warnings[2].message);
 
         let parameters = &operations[0].parameters;
+        let fields = params_fields(&lowered, &operations[0]);
         let summary: Vec<(&str, &str, ParameterLocation)> =
-            parameters.iter().map(|p| (p.wire_name.as_str(), p.rust_name.as_str(), p.location)).collect();
+            parameters.iter().map(|p| (p.wire_name.as_str(), fields[p.field].rust_name.as_str(), p.location)).collect();
         assert_eq!(
             summary,
             [
@@ -472,9 +563,43 @@ paths:
             "{name: tracking, in: cookie, schema: {type: string}}",
             "{name: tracking, in: cookie, schema: {type: string, format: binary}}",
         );
-        let (operations, errors, warnings) = lower_spec(&yaml);
+        let Lowered { operations, errors, warnings, .. } = lower_spec(&yaml);
         assert!(operations.is_empty() && errors.is_empty(), "{errors:?}");
         let refusal = warnings.iter().find(|w| w.pointer.ends_with("/parameters/5/schema"));
         assert!(refusal.is_some_and(|w| w.message.contains("skipped")), "{warnings:?}");
+    }
+
+    #[test]
+    fn path_templates_are_read_once_braces_and_all() {
+        use TemplatePiece::{Placeholder, Text};
+        assert_eq!(template_pieces("/a/{{id}}"), [Text("/a/{"), Placeholder("id"), Text("}")]);
+        assert_eq!(template_pieces("/a/{id}x{y}"), [Text("/a/"), Placeholder("id"), Text("x"), Placeholder("y")]);
+        assert_eq!(template_pieces("/a/{id"), [Text("/a/{id")]);
+        assert_eq!(template_pieces("/a/{b{c}/d"), [Text("/a/{b"), Placeholder("c"), Text("/d")]);
+        assert_eq!(template_pieces("/a}/{}"), [Text("/a}/"), Placeholder("")]);
+        assert_eq!(template_pieces("/plain"), [Text("/plain")]);
+    }
+
+    #[test]
+    fn path_segments_name_the_parameters_that_fill_them() {
+        let lowered = lower_spec(crate::model::ODD_TEMPLATE_SPEC);
+        let operation = &lowered.operations[0];
+        let fields = params_fields(&lowered, operation);
+        let text = |text: &str| PathSegment::Literal(text.to_string());
+        // `y` is declared; the two `{id}` are one undeclared placeholder, added after it.
+        assert_eq!(
+            operation.path_template,
+            [
+                text("/a/{"),
+                PathSegment::Parameter(2),
+                text("}/"),
+                PathSegment::Parameter(2),
+                text("x"),
+                PathSegment::Parameter(0),
+                text("/{z"),
+            ]
+        );
+        let names: Vec<&str> = operation.parameters.iter().map(|p| fields[p.field].rust_name.as_str()).collect();
+        assert_eq!(names, ["y", "y_query", "id"]);
     }
 }

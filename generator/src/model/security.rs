@@ -74,6 +74,28 @@ pub(super) fn mark_required(api: &mut Api) {
     }
 }
 
+impl Credential {
+    /// Whether the scheme gives a value sent when the caller sets none (an API key's
+    /// `x-default`).
+    pub fn has_default(&self) -> bool {
+        matches!(self.kind, CredentialKind::ApiKey { default: Some(_), .. })
+    }
+
+    /// Whether the caller must supply a value: every operation needs it ([`required`]) and the
+    /// spec gives no default, so `build()` and `from_env` fail without one.
+    ///
+    /// [`required`]: Credential::required
+    pub fn must_be_supplied(&self) -> bool {
+        self.required && !self.has_default()
+    }
+
+    /// Whether a built client always holds a value for it: one the caller must supply, or the
+    /// default.
+    pub fn always_present(&self) -> bool {
+        self.required || self.has_default()
+    }
+}
+
 /// Warns about schemes that no operation uses: the builder offers them, but nothing sends them.
 pub(super) fn warn_unused(api: &Api, warnings: &mut Vec<SpecError>) {
     for (index, credential) in api.credentials.iter().enumerate() {
@@ -268,9 +290,8 @@ fn lower_scheme(
     let definition = match definition {
         ReferenceOr::Item(definition) => definition,
         ReferenceOr::Reference { reference } => {
-            let target = reference
-                .strip_prefix("#/components/securitySchemes/")
-                .and_then(|name| document.components.as_ref()?.security_schemes.get(name)?.as_item());
+            let target = crate::load::component_name(reference, "securitySchemes")
+                .and_then(|name| document.components.as_ref()?.security_schemes.get(name.as_ref())?.as_item());
             match target {
                 Some(definition) => definition,
                 None => {
@@ -486,6 +507,25 @@ components:
         );
         let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
         assert_eq!(pointers, ["#/components/securitySchemes/bad/name", "#/components/securitySchemes/digest/scheme"]);
+    }
+
+    #[test]
+    fn a_scheme_given_by_reference_is_found_under_its_unescaped_name() {
+        let yaml = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  securitySchemes:
+    a/b: {type: apiKey, in: header, name: X-Key}
+    alias: {$ref: '#/components/securitySchemes/a~1b'}
+"#;
+        let mut warnings = Vec::new();
+        let credentials = credentials(&document(yaml), &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let schemes: Vec<&str> = credentials.iter().map(|c| c.scheme.as_str()).collect();
+        assert_eq!(schemes, ["a/b", "alias"]);
+        assert!(matches!(&credentials[1].kind, CredentialKind::ApiKey { name, .. } if name == "X-Key"));
     }
 
     #[test]

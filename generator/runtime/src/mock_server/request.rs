@@ -103,8 +103,9 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 /// Where a parameter travels.
+#[allow(dead_code, reason = "the generated `mock.rs` names where its operations' parameters travel")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
+pub enum Location {
     Path,
     Query,
     Header,
@@ -112,8 +113,9 @@ pub(crate) enum Location {
 }
 
 /// How an array parameter is written on the wire.
+#[allow(dead_code, reason = "the generated `mock.rs` names how its operations' parameters are written")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Items {
+pub enum Items {
     /// A single value.
     One,
     /// `name=a&name=b`.
@@ -123,7 +125,8 @@ pub(crate) enum Items {
 }
 
 /// A parameter the mock decodes.
-pub(crate) struct MockParam {
+#[allow(dead_code, reason = "the generated `mock.rs` lists the parameters of operations that have them")]
+pub struct MockParam {
     pub name: &'static str,
     pub location: Location,
     pub kind: TextKind,
@@ -131,7 +134,7 @@ pub(crate) struct MockParam {
 }
 
 /// A request being checked, with the values of its path parameters.
-pub(crate) struct Incoming<'r> {
+pub struct Incoming<'r> {
     request: &'r wiremock::Request,
     path_params: PathValues,
 }
@@ -160,9 +163,13 @@ impl<'r> Incoming<'r> {
             })
         })
     }
+}
 
+/// The request, decoded into the operation's types.
+#[allow(dead_code, reason = "the generated checks read the parameters and the kind of body each operation takes")]
+impl Incoming<'_> {
     /// The parameters, decoded into the operation's parameter type.
-    pub(crate) fn params<T: serde::de::DeserializeOwned>(&self, params: &[MockParam]) -> Result<T, String> {
+    pub fn params<T: serde::de::DeserializeOwned>(&self, params: &[MockParam]) -> Result<T, String> {
         let mut object = Map::new();
         for param in params {
             let texts: Vec<String> = match param.location {
@@ -192,7 +199,7 @@ impl<'r> Incoming<'r> {
     }
 
     /// A JSON body, decoded; `None` when the request has none.
-    pub(crate) fn json_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
+    pub fn json_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
         if self.request.body.is_empty() {
             return Ok(None);
         }
@@ -205,7 +212,7 @@ impl<'r> Incoming<'r> {
     }
 
     /// A form body (`application/x-www-form-urlencoded`), decoded; `None` when there is none.
-    pub(crate) fn form_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
+    pub fn form_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, String> {
         if self.request.body.is_empty() {
             return Ok(None);
         }
@@ -215,7 +222,7 @@ impl<'r> Incoming<'r> {
     }
 
     /// A text body; `None` when there is none.
-    pub(crate) fn text_body(&self) -> Result<Option<String>, String> {
+    pub fn text_body(&self) -> Result<Option<String>, String> {
         if self.request.body.is_empty() {
             return Ok(None);
         }
@@ -223,18 +230,20 @@ impl<'r> Incoming<'r> {
     }
 
     /// The body's bytes; `None` when there are none.
-    pub(crate) fn bytes_body(&self) -> Option<Vec<u8>> {
+    pub fn bytes_body(&self) -> Option<Vec<u8>> {
         (!self.request.body.is_empty()).then(|| self.request.body.clone())
     }
 }
 
 /// A required body that is missing.
-pub(crate) fn missing_body() -> String {
+#[allow(dead_code, reason = "the generated checks call it for operations with a required body")]
+pub fn missing_body() -> String {
     "the body is required but the request has none".to_string()
 }
 
 /// A request value that breaks a rule of the spec.
-pub(crate) fn invalid(part: &str, error: crate::validation::ValidationError) -> String {
+#[allow(dead_code, reason = "the generated checks call it for values with validation rules")]
+pub fn invalid(part: &str, error: crate::validation::ValidationError) -> String {
     format!("invalid {part}, {error}")
 }
 

@@ -20,6 +20,16 @@ fn report() -> serde_json::Value {
     json!({"request_id": "req-1", "amount": 1, "owner": "x"})
 }
 
+/// A server that answers every call with the report, `delay` after it arrives.
+async fn slow_server(delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(report()).set_delay(delay))
+        .mount(&server)
+        .await;
+    server
+}
+
 #[tokio::test]
 async fn a_retry_whose_wait_would_pass_the_deadline_is_not_started() {
     let server = MockServer::start().await;
@@ -41,11 +51,7 @@ async fn a_retry_whose_wait_would_pass_the_deadline_is_not_started() {
 
 #[tokio::test]
 async fn the_deadline_cuts_an_attempt_short() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(report()).set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
+    let server = slow_server(Duration::from_secs(5)).await;
     let client = builder(&server).deadline(Duration::from_millis(200)).build().expect("a client");
     let error = client.report_get(&json!({})).await.expect_err("the deadline passes");
     assert!(matches!(error, Error::DeadlineExceeded { attempts: 1, last_error: None, .. }), "{error:?}");
@@ -72,11 +78,7 @@ async fn a_copy_of_the_client_changes_its_calls_only() {
 
 #[tokio::test]
 async fn a_per_call_timeout_limits_each_attempt() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(report()).set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
+    let server = slow_server(Duration::from_secs(5)).await;
     let client = builder(&server).retry_policy(RetryPolicy::none()).build().expect("a client");
     let error = client.with_timeout(Duration::from_millis(100)).report_get(&json!({})).await.expect_err("too slow");
     assert!(matches!(&error, Error::Transport(inner) if inner.is_timeout()), "{error:?}");
@@ -84,11 +86,7 @@ async fn a_per_call_timeout_limits_each_attempt() {
 
 #[tokio::test]
 async fn a_call_over_the_cap_waits_for_a_slot_within_its_deadline() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(report()).set_delay(Duration::from_secs(30)))
-        .mount(&server)
-        .await;
+    let server = slow_server(Duration::from_secs(30)).await;
     let client = builder(&server).max_concurrent_calls(1).build().expect("a client");
     let first = tokio::spawn({
         let client = client.clone();

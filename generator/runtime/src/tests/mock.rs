@@ -82,8 +82,12 @@ async fn compares_credential_values_and_never_shows_them() {
     assert_eq!(mock.client().report_get(&json!({})).await.unwrap(), report("r1"));
     assert_eq!(mock.client_credential(0).as_deref(), Some("k-own-secret"));
     assert!(mock.take_rejections().is_empty());
+}
 
-    // The command line's server takes any value that is present.
+/// The command line's server takes any value that is present.
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn the_command_lines_server_accepts_any_credential_value() {
     let any = MockServer::start().await;
     any.accept_any_credential_value();
     any.report_get().respond(&report("r2"));
@@ -210,6 +214,8 @@ fn a_replys_debug_shows_no_body_or_header_value() {
     assert!(debug.contains("x-token"), "{debug}");
 }
 
+/// The command line's `--dry-run`.
+#[cfg(feature = "cli")]
 #[tokio::test]
 async fn a_dry_run_hands_back_the_prepared_request_with_credentials() {
     let mut builder = Client::builder().base_url("http://127.0.0.1:9").api_key("key");

@@ -41,4 +41,10 @@ fn simple_label_and_matrix_styles() {
     assert_eq!(label_text(&json!([3, 4]), true), ".3.4");
     assert_eq!(matrix_text("id", &json!([3, 4]), false), ";id=3,4");
     assert_eq!(matrix_text("id", &json!("a b"), false), ";id=a%20b");
+    assert_eq!(label_text(&json!([3, 4]), false), ".3,4");
+    assert_eq!(label_text(&object, false), ".first,Alex,role,admin");
+    assert_eq!(label_text(&object, true), ".first=Alex.role=admin");
+    assert_eq!(matrix_text("id", &json!([3, 4]), true), ";id=3;id=4");
+    assert_eq!(matrix_text("id", &object, false), ";id=first,Alex,role,admin");
+    assert_eq!(matrix_text("id", &object, true), ";first=Alex;role=admin");
 }

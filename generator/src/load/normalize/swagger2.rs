@@ -18,17 +18,16 @@ mod security;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
+
 use serde_yaml::{Mapping, Value};
 
-use super::super::escape_pointer_token as escape;
-use super::super::walk::{for_each_child, Obj};
+use super::super::walk::{for_each_child, Obj, METHODS};
+use super::super::{escape_pointer_token as escape, name_under};
 use super::{describe, Normalizer};
 
 /// What Swagger 2.0 assumes when neither the operation nor the document lists media types.
 const JSON: &str = "application/json";
-
-/// The methods a path item may hold.
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Converts a Swagger 2.0 document into the OpenAPI 3.0 shape, in place.
 pub(super) fn convert(document: &mut Value, out: &mut Normalizer) {
@@ -320,8 +319,7 @@ fn rewritten(reference: &str) -> Option<String> {
 
 /// The name a local reference gives under a top-level section (`#/parameters/` …).
 fn referenced(node: &Mapping, prefix: &str) -> Option<String> {
-    let reference = node.get("$ref")?.as_str()?;
-    Some(unescape(reference.strip_prefix(prefix)?))
+    name_under(node.get("$ref")?.as_str()?, prefix).map(Cow::into_owned)
 }
 
 /// The `in` of a parameter.
@@ -348,9 +346,4 @@ fn shown(value: &Value) -> String {
         Value::String(text) => format!("`{text}`"),
         other => describe(other).to_string(),
     }
-}
-
-/// Undoes [`escape`] on one token.
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }

@@ -3,13 +3,14 @@
 //! `openapiv3`) has no place for them. They are read here as plain data for the model, and the
 //! tree keeps them where they are (`openapiv3` ignores the key).
 
+use std::borrow::Cow;
+
 use serde_yaml::Value;
 
 use super::super::bundle::lookup;
-use super::super::escape_pointer_token;
+use super::super::walk::METHODS;
+use super::super::{component_name, escape_pointer_token};
 use super::Normalizer;
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// One webhook the API sends: its name, the method and operation that describe the request,
 /// and the component schema of its JSON payload when it names one.
@@ -82,5 +83,18 @@ fn payload_schema(document: &Value, operation: &Value) -> Option<String> {
         .or_else(|| content.iter().next())?
         .1;
     let reference = media.get("schema")?.get("$ref")?.as_str()?;
-    reference.strip_prefix("#/components/schemas/").filter(|name| !name.contains('/')).map(str::to_string)
+    component_name(reference, "schemas").map(Cow::into_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::test_support::parse_ok;
+
+    #[test]
+    fn a_payload_schema_is_named_by_its_unescaped_reference() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  created:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/a~1b~0c'}\n      responses: {'200': {description: ok}}\ncomponents:\n  schemas:\n    a/b~c: {type: object, properties: {id: {type: string}}}\n";
+        let loaded = parse_ok(text);
+        let payloads: Vec<_> = loaded.webhooks.iter().map(|hook| hook.payload_schema.as_deref()).collect();
+        assert_eq!(payloads, [Some("a/b~c")]);
+    }
 }

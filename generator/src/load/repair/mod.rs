@@ -140,27 +140,22 @@ fn describe(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
-    use crate::load::{parse, Loaded};
+    use crate::load::test_support::parse_ok;
+    pub(super) use crate::load::test_support::warnings;
+    use crate::load::Loaded;
 
     /// Loads a 3.0 document with no paths whose `components` are the YAML given.
     pub(super) fn load(components: &str) -> Loaded {
-        let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n{components}");
-        parse(Path::new("spec.yaml"), &text).unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    pub(super) fn warnings(loaded: &Loaded) -> Vec<String> {
-        loaded.warnings.iter().map(ToString::to_string).collect()
+        parse_ok(&format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n{components}"))
     }
 
     #[test]
     fn malformed_objects_are_located_precisely() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: a, in: query, schema: {type: string}}\n        - {name: b, schema: {type: string}}\n      responses: {}\n";
-        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        let loaded = parse_ok(text);
         assert!(warnings(&loaded)[0].starts_with("at #/paths/~1a/get/parameters/1: this parameter has no `in`"));
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, headers: {X: {schema: {type: string}, style: [1]}}}\n";
-        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        let loaded = parse_ok(text);
         assert!(
             warnings(&loaded)[0].starts_with("at #/paths/~1a/get/responses/200/headers/X/style"),
             "{:?}",
@@ -168,12 +163,12 @@ mod tests {
         );
         // Whatever repair does not know is still located below `#/paths`, and costs the operation.
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      servers: 7\n      responses: {}\n";
-        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        let loaded = parse_ok(text);
         let warning = &warnings(&loaded)[0];
         assert!(warning.starts_with("at #/paths/~1a/get/servers: invalid type"), "{warning}");
         // Where only documentation stands, a node of the wrong kind is dropped.
         let text = "openapi: 3.0.3\ninfo: {title: t, version: 2, description: [1]}\ntags:\n  - {name: a, description: {$ref: 'docs.md'}}\n  - {description: nameless}\npaths: {}\n";
-        let loaded = parse(Path::new("spec.yaml"), text).unwrap_or_else(|error| panic!("{error}"));
+        let loaded = parse_ok(text);
         assert_eq!(loaded.document.info.version, "2");
         assert_eq!(loaded.document.tags.len(), 1);
         assert!(loaded.document.tags[0].description.is_none());

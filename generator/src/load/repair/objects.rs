@@ -112,20 +112,8 @@ impl Repairs {
     /// A request body without `content` is read as no body; `content` that is not a mapping has
     /// no meaning to guess (an error); `required` of the wrong type is read or dropped.
     pub(super) fn request_body(&mut self, mapping: &mut Mapping, pointer: &str) {
-        match mapping.get("content") {
-            None => {
-                mapping.insert(Value::from("content"), Value::Mapping(Mapping::new()));
-                self.warn(pointer, "this request body has no `content`; it was read as having no body");
-            }
-            Some(content) if !content.is_mapping() => self.error(
-                &format!("{pointer}/content"),
-                format!(
-                    "`content` must be a mapping from media types to media type objects, not {}",
-                    describe(content)
-                ),
-            ),
-            Some(_) => {}
-        }
+        let absent = "this request body has no `content`; it was read as having no body";
+        self.mapping_or_empty(mapping, pointer, "content", absent, "a mapping from media types to media type objects");
         self.boolean(mapping, pointer, "required");
     }
 
@@ -147,15 +135,22 @@ impl Repairs {
     /// An operation without `responses` (optional in 3.1) is read as declaring none; responses
     /// that are not a mapping have no meaning to guess (an error).
     fn operation_responses(&mut self, mapping: &mut Mapping, pointer: &str) {
-        match mapping.get("responses") {
+        let absent = "this operation has no `responses`; it was read as declaring none";
+        self.mapping_or_empty(mapping, pointer, "responses", absent, "a mapping from status codes to responses");
+    }
+
+    /// `key` of the object at `pointer`, which holds a mapping: absent, it is read as an empty
+    /// one (the warning `absent`); of another kind it has no meaning to guess (an error saying
+    /// it must be `expected`).
+    fn mapping_or_empty(&mut self, mapping: &mut Mapping, pointer: &str, key: &str, absent: &str, expected: &str) {
+        match mapping.get(key) {
             None => {
-                mapping.insert(Value::from("responses"), Value::Mapping(Mapping::new()));
-                self.warn(pointer, "this operation has no `responses`; it was read as declaring none");
+                mapping.insert(Value::from(key), Value::Mapping(Mapping::new()));
+                self.warn(pointer, absent);
             }
-            Some(responses) if !responses.is_mapping() => self.error(
-                &format!("{pointer}/responses"),
-                format!("`responses` must be a mapping from status codes to responses, not {}", describe(responses)),
-            ),
+            Some(value) if !value.is_mapping() => {
+                self.error(&format!("{pointer}/{key}"), format!("`{key}` must be {expected}, not {}", describe(value)))
+            }
             Some(_) => {}
         }
     }

@@ -2,16 +2,12 @@
 //! whether it is a `Secret`, whether absent and `null` are told apart, and the `with` modules of
 //! codegen.toml with the warnings where they cannot apply.
 
-use openapiv3::OpenAPI;
-
-use crate::config::Config;
+use super::test_support::{field, lower_with};
 use crate::error::SpecError;
 use crate::model::*;
 
-const SPEC: &str = r#"
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths:
+const SPEC: &str = test_spec!(
+    r#"paths:
   /people:
     post:
       operationId: addPerson
@@ -62,20 +58,11 @@ components:
       x-sensitive: true
       properties:
         city: {type: string}
-"#;
+"#
+);
 
 fn lower(config: &str) -> (Api, Vec<SpecError>) {
-    let document: OpenAPI = serde_yaml::from_str(SPEC).expect("a valid document");
-    let config = Config::parse(std::path::Path::new("codegen.toml"), config).expect("a valid config");
-    let (api, mut warnings) = lower_with_config(&document, Some("t"), &config).expect("lowers");
-    warnings.extend(unused_mappings(&document, &config));
-    (api, warnings)
-}
-
-fn field<'a>(api: &'a Api, type_name: &str, name: &str) -> &'a Field {
-    let def = api.types.iter().find(|def| def.name == type_name).expect("the type");
-    let TypeKind::Struct(object) = &def.kind else { panic!("{type_name} is a struct") };
-    object.fields.iter().find(|field| field.wire_name == name).expect("the field")
+    lower_with(SPEC, config)
 }
 
 #[test]

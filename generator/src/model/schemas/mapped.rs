@@ -329,22 +329,10 @@ fn property_pointer(object_pointer: &str, property: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{field, lower_with, spec_answering};
     use super::*;
-    use crate::model::lower_with_config;
 
-    const SPEC: &str = r#"
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths:
-  /a:
-    get:
-      operationId: getA
-      responses:
-        '200':
-          description: A child.
-          content: {application/json: {schema: {$ref: '#/components/schemas/Child'}}}
-components:
-  schemas:
+    const SCHEMAS: &str = r#"
     Parent:
       type: object
       properties:
@@ -368,17 +356,7 @@ components:
 "#;
 
     fn lower(config: &str) -> (Api, Vec<SpecError>) {
-        let document: OpenAPI = serde_yaml::from_str(SPEC).expect("a valid document");
-        let config = Config::parse(std::path::Path::new("codegen.toml"), config).expect("a valid config");
-        let (api, mut warnings) = lower_with_config(&document, Some("t"), &config).expect("lowers");
-        warnings.extend(unused_mappings(&document, &config));
-        (api, warnings)
-    }
-
-    fn field<'a>(api: &'a Api, type_name: &str, field: &str) -> &'a Field {
-        let def = api.types.iter().find(|def| def.name == type_name).expect("the type");
-        let TypeKind::Struct(object) = &def.kind else { panic!("{type_name} is a struct") };
-        object.fields.iter().find(|f| f.wire_name == field).expect("the field")
+        lower_with(&spec_answering("Child", SCHEMAS), config)
     }
 
     fn mapped(field: &Field) -> Option<(&str, bool)> {

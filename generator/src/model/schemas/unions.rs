@@ -1,12 +1,14 @@
 //! `oneOf` / `anyOf` and an operation's successes by status: unions of several types, and how
 //! decoding tells their members apart.
 
+use std::borrow::Cow;
+
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::super::naming::{self, Namespace};
 use super::super::*;
-use super::{SchemaLowering, SCHEMA_PREFIX};
-use crate::load::{escape_pointer_token, unescape_pointer_token};
+use super::{schema_name, SchemaLowering, SCHEMA_PREFIX};
+use crate::load::escape_pointer_token;
 
 impl<'a> SchemaLowering<'a> {
     /// Declares the enum of an operation's successful responses when they differ by status;
@@ -37,21 +39,7 @@ impl<'a> SchemaLowering<'a> {
             })
             .collect();
         let union = Union { variants, selection: Selection::Status, catch_all: names.claim("Unknown".to_string()) };
-        let id = TypeId(self.types.len());
-        let name = self.type_names.claim(naming::type_name(context));
-        self.types.push(Some(TypeDef {
-            name,
-            pointer,
-            doc: Some(doc),
-            deprecated: false,
-            in_request: false,
-            in_response: false,
-            builder_name: None,
-            derives: Vec::new(),
-            sensitive: false,
-            kind: TypeKind::Union(union),
-        }));
-        id
+        self.declare(context, doc, pointer, TypeKind::Union(union))
     }
 
     /// Lowers the members of a `oneOf` / `anyOf` into union variants and decides how decoding
@@ -74,76 +62,74 @@ impl<'a> SchemaLowering<'a> {
                 continue;
             }
             let member_pointer = format!("{pointer}/{keyword}/{index}");
-            let (label, value, schema, tags) = match member {
+            let lowered = match member {
                 ReferenceOr::Reference { reference } => {
-                    let value = self.or_json(&member_pointer, |this| this.reference(reference, &member_pointer));
-                    let resolved = self.resolve_quietly(reference, &member_pointer);
-                    let schema_name =
-                        unescape_pointer_token(reference.rsplit('/').next().unwrap_or(reference)).into_owned();
-                    let mut tags: Vec<String> = discriminator
-                        .map(|d| {
-                            d.mapping
-                                .iter()
-                                .filter(|(_, target)| *target == reference)
-                                .map(|(tag, _)| tag.clone())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    if tags.is_empty() {
-                        tags.push(schema_name.clone());
-                    }
-                    let value = match resolved {
-                        Some(target) if !extras.is_empty() => {
-                            let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(&schema_name));
-                            self.merged_variant(type_name, &schema_name, (target, target_pointer), extras)
-                        }
-                        _ => value,
-                    };
-                    (Some(schema_name), value, resolved, tags)
+                    self.referenced_member(type_name, reference, &member_pointer, discriminator, extras)
                 }
-                ReferenceOr::Item(schema) => {
-                    let title = schema.schema_data.title.clone();
-                    let context =
-                        format!("{type_name} {}", title.as_deref().unwrap_or(&format!("variant {}", index + 1)));
-                    let value = if extras.is_empty() {
-                        self.or_json(&member_pointer, |this| this.value(schema, &member_pointer, &context))
-                    } else {
-                        let label = title.clone().unwrap_or_else(|| format!("variant {}", index + 1));
-                        self.merged_variant(type_name, &label, (schema, member_pointer.clone()), extras)
-                    };
-                    (title, value, Some(schema), Vec::new())
-                }
+                ReferenceOr::Item(schema) => self.inline_member(type_name, schema, index, member_pointer, extras),
             };
-            let label = label
-                .unwrap_or_else(|| self.shape_label(&value.shape).unwrap_or_else(|| format!("variant {}", index + 1)));
-            member_keys.push(schema.and_then(|schema| self.object_keys(schema)));
+            let label = lowered.label.unwrap_or_else(|| {
+                self.shape_label(&lowered.value.shape).unwrap_or_else(|| format!("variant {}", index + 1))
+            });
+            member_keys.push(lowered.schema.and_then(|schema| self.object_keys(schema)));
             variants.push(UnionVariant {
                 rust_name: names.claim(naming::variant_name(&label)),
-                value,
+                value: lowered.value,
                 boxed: false,
-                tags,
+                tags: lowered.tags,
                 key: None,
             });
         }
-        // A discriminator that tags no variant (no mapping, and no variant a `$ref` could name)
-        // cannot choose; the variants are then told apart as if there were none.
-        let tagging = discriminator.filter(|_| variants.iter().any(|variant| !variant.tags.is_empty()));
-        let selection = match tagging {
-            Some(discriminator) => Selection::Discriminator(discriminator.property_name.clone()),
-            None => {
-                let keys = distinguishing_keys(&member_keys);
-                match keys {
-                    Some(keys) => {
-                        for (variant, key) in variants.iter_mut().zip(keys) {
-                            variant.key = Some(key);
-                        }
-                        Selection::Keys
-                    }
-                    None => Selection::FirstMatch,
-                }
-            }
-        };
+        let selection = selection(discriminator, &mut variants, &member_keys);
         Union { variants, selection, catch_all: names.claim("Unknown".to_string()) }
+    }
+
+    /// A member given by a `$ref`: labelled and (without a discriminator mapping) tagged by the
+    /// component schema it names.
+    fn referenced_member(
+        &mut self,
+        type_name: &str,
+        reference: &str,
+        pointer: &str,
+        discriminator: Option<&openapiv3::Discriminator>,
+        extras: &[(&Schema, String)],
+    ) -> Member<'a> {
+        let value = self.or_json(pointer, |this| this.reference(reference, pointer));
+        let resolved = self.resolve_quietly(reference, pointer);
+        let name = schema_name(reference).map(Cow::into_owned);
+        let mut tags: Vec<String> = discriminator
+            .map(|d| d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()).collect())
+            .unwrap_or_default();
+        if tags.is_empty() {
+            tags.extend(name.clone());
+        }
+        let value = match (resolved, &name) {
+            (Some(target), Some(name)) if !extras.is_empty() => {
+                let target_pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
+                self.merged_variant(type_name, name, (target, target_pointer), extras)
+            }
+            _ => value,
+        };
+        Member { label: name, value, schema: resolved, tags }
+    }
+
+    /// A member written inline: labelled by its title.
+    fn inline_member<'s>(
+        &mut self,
+        type_name: &str,
+        schema: &'s Schema,
+        index: usize,
+        pointer: String,
+        extras: &[(&Schema, String)],
+    ) -> Member<'s> {
+        let title = schema.schema_data.title.clone();
+        let label = title.clone().unwrap_or_else(|| format!("variant {}", index + 1));
+        let value = if extras.is_empty() {
+            self.or_json(&pointer, |this| this.value(schema, &pointer, &format!("{type_name} {label}")))
+        } else {
+            self.merged_variant(type_name, &label, (schema, pointer.clone()), extras)
+        };
+        Member { label: title, value, schema: Some(schema), tags: Vec::new() }
     }
 
     /// A union variant merged with the common properties around its union.
@@ -189,6 +175,38 @@ impl<'a> SchemaLowering<'a> {
             _ => return None,
         };
         Some((required.clone(), properties.keys().cloned().collect()))
+    }
+}
+
+/// One member of a union, lowered: its label (a schema name or title), its value, the schema
+/// it resolves to, and the discriminator values that select it.
+struct Member<'s> {
+    label: Option<String>,
+    value: ValueType,
+    schema: Option<&'s Schema>,
+    tags: Vec<String>,
+}
+
+/// How decoding picks a variant: by the discriminator when it tags some variant, else by a
+/// property only one variant requires (set as each variant's key), else the first that decodes.
+fn selection(
+    discriminator: Option<&openapiv3::Discriminator>,
+    variants: &mut [UnionVariant],
+    member_keys: &[Option<(Vec<String>, Vec<String>)>],
+) -> Selection {
+    // A discriminator that tags no variant (no mapping, and no variant a `$ref` could name)
+    // cannot choose; the variants are then told apart as if there were none.
+    if let Some(discriminator) = discriminator.filter(|_| variants.iter().any(|variant| !variant.tags.is_empty())) {
+        return Selection::Discriminator(discriminator.property_name.clone());
+    }
+    match distinguishing_keys(member_keys) {
+        Some(keys) => {
+            for (variant, key) in variants.iter_mut().zip(keys) {
+                variant.key = Some(key);
+            }
+            Selection::Keys
+        }
+        None => Selection::FirstMatch,
     }
 }
 
@@ -238,4 +256,35 @@ pub(super) fn distinguishing_keys(members: &[Option<(Vec<String>, Vec<String>)>]
         keys.push(key.clone());
     }
     (keys.len() > 1).then_some(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{lower_with, spec_answering};
+    use crate::model::{TypeKind, Union};
+
+    const SCHEMAS: &str = r#"
+    Holder:
+      type: object
+      properties:
+        inner: {type: object, properties: {n: {type: integer}}}
+    card/v2:
+      type: object
+      properties: {kind: {type: string}}
+    Either:
+      oneOf:
+        - $ref: '#/components/schemas/card~1v2'
+        - $ref: '#/components/schemas/Holder/properties/inner'
+      discriminator: {propertyName: kind}
+"#;
+
+    #[test]
+    fn a_member_is_tagged_by_the_component_schema_its_reference_names() {
+        let (api, _) = lower_with(&spec_answering("Either", SCHEMAS), "");
+        let def = api.types.iter().find(|def| def.name == "Either").expect("the union");
+        let TypeKind::Union(Union { variants, .. }) = &def.kind else { panic!("a union") };
+        let tags: Vec<&[String]> = variants.iter().map(|variant| variant.tags.as_slice()).collect();
+        // A reference into a component's property names no schema, so it gives no tag.
+        assert_eq!(tags, [&["card/v2".to_string()][..], &[][..]]);
+    }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::super::naming::{self, Namespace};
 use super::super::*;
 use crate::error::SpecError;
+use crate::load::escape_pointer_token;
 
 /// Tuples up to this many positions are (de)serialized position by position; the runtime has an
 /// adapter for each length.
@@ -22,34 +23,9 @@ pub fn serde_markers(api: &Api) -> (Vec<SerdeMarker>, Vec<SpecError>) {
     let mut modules: BTreeMap<&WithPath, Vec<RustType>> = BTreeMap::new();
     let mut warnings = Vec::new();
     for def in &api.types {
-        let mut held: Vec<(&ValueType, String)> = Vec::new();
-        match &def.kind {
-            TypeKind::Struct(object) => {
-                held.extend(object.fields.iter().map(|field| {
-                    (
-                        &field.value,
-                        format!("{}/properties/{}", def.pointer, crate::load::escape_pointer_token(&field.wire_name)),
-                    )
-                }));
-                if let Extra::Typed { value, .. } = &object.extra {
-                    held.push((value, format!("{}/additionalProperties", def.pointer)));
-                }
-            }
-            TypeKind::Union(union) => {
-                held.extend(union.variants.iter().map(|variant| (&variant.value, def.pointer.clone())))
-            }
-            TypeKind::Enum(_) => {}
-        }
-        for (value, pointer) in held {
+        for (value, pointer) in held_values(def) {
             let mut found = Vec::new();
-            collect(value, &mut found, &mut |tuple_len| {
-                warnings.push(SpecError::new(
-                    pointer.clone(),
-                    format!(
-                        "a tuple of {tuple_len} positions holds a value codegen.toml maps with a `with` module; tuples of up to {MAX_WITH_TUPLE} positions are supported, so this one is (de)serialized with the mapped type's own impls"
-                    ),
-                ));
-            });
+            collect(value, &mut found, &mut |tuple_len| warnings.push(tuple_warning(pointer.clone(), tuple_len)));
             // The successes of an operation by status: the client decodes each variant's type as
             // a whole body, so a value it holds directly is outside the union's fields there.
             if let (TypeKind::Union(Union { selection: Selection::Status, .. }), Some((ty, with))) =
@@ -65,6 +41,35 @@ pub fn serde_markers(api: &Api) -> (Vec<SerdeMarker>, Vec<SpecError>) {
             }
         }
     }
+    warnings.extend(body_warnings(api));
+    (markers(api, modules), warnings)
+}
+
+/// The values a type holds where a `with` module applies, each with its pointer: fields, typed
+/// additional properties and union variants.
+fn held_values(def: &TypeDef) -> Vec<(&ValueType, String)> {
+    let mut held = Vec::new();
+    match &def.kind {
+        TypeKind::Struct(object) => {
+            held.extend(object.fields.iter().map(|field| {
+                (&field.value, format!("{}/properties/{}", def.pointer, escape_pointer_token(&field.wire_name)))
+            }));
+            if let Extra::Typed { value, .. } = &object.extra {
+                held.push((value.as_ref(), format!("{}/additionalProperties", def.pointer)));
+            }
+        }
+        TypeKind::Union(union) => {
+            held.extend(union.variants.iter().map(|variant| (&variant.value, def.pointer.clone())))
+        }
+        TypeKind::Enum(_) => {}
+    }
+    held
+}
+
+/// The warnings for operation bodies that hold a value mapped with a `with` module outside any
+/// generated type.
+fn body_warnings(api: &Api) -> Vec<SpecError> {
+    let mut warnings = Vec::new();
     for operation in &api.operations {
         let mut unheld: Vec<(&ValueType, String, &str)> = Vec::new();
         if let Some(body) = &operation.body {
@@ -84,6 +89,11 @@ pub fn serde_markers(api: &Api) -> (Vec<SerdeMarker>, Vec<SpecError>) {
             }
         }
     }
+    warnings
+}
+
+/// One marker per module, named apart from every type, builder and alias of the crate.
+fn markers(api: &Api, modules: BTreeMap<&WithPath, Vec<RustType>>) -> Vec<SerdeMarker> {
     let taken: Vec<&str> = api
         .types
         .iter()
@@ -91,14 +101,24 @@ pub fn serde_markers(api: &Api) -> (Vec<SerdeMarker>, Vec<SpecError>) {
         .chain(api.aliases.iter().map(|alias| alias.name.as_str()))
         .collect();
     let mut names = Namespace::with_taken(taken);
-    let markers = modules
+    modules
         .into_iter()
         .map(|(module, types)| {
             let name = names.claim(naming::type_name(&format!("with {}", module.segments().join(" "))));
             SerdeMarker { name, module: module.clone(), types }
         })
-        .collect();
-    (markers, warnings)
+        .collect()
+}
+
+/// The warning for a tuple too long for the runtime's adapters that holds a value mapped with a
+/// `with` module.
+fn tuple_warning(pointer: String, tuple_len: usize) -> SpecError {
+    SpecError::new(
+        pointer,
+        format!(
+            "a tuple of {tuple_len} positions holds a value codegen.toml maps with a `with` module; tuples of up to {MAX_WITH_TUPLE} positions are supported, so this one is (de)serialized with the mapped type's own impls"
+        ),
+    )
 }
 
 /// The warning for a body that holds a value mapped with a `with` module outside any generated

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
-use super::super::super::escape_pointer_token;
 use super::super::super::walk::{extend_pointer, for_each_child, Obj};
+use super::super::super::{escape_pointer_token, unescape_pointer_token};
 use super::super::Normalizer;
 
 const SCHEMAS: &str = "#/components/schemas/";
@@ -93,7 +93,10 @@ fn take(obj: Obj, node: &mut Value, pointer: &str, found: &mut Vec<(String, Stri
 
 /// The definition's own name when no component has it, else the owner's name before it.
 fn unique(schemas: &Mapping, name: &str, pointer: &str) -> String {
-    let owner = pointer.strip_prefix(SCHEMAS).and_then(|rest| rest.split('/').next()).unwrap_or("Defs");
+    let owner = pointer
+        .strip_prefix(SCHEMAS)
+        .and_then(|rest| rest.split('/').next())
+        .map_or("Defs".into(), unescape_pointer_token);
     let candidates = [name.to_string(), format!("{owner}{name}")];
     for candidate in candidates.iter().chain(std::iter::empty()) {
         if !schemas.contains_key(candidate.as_str()) {

@@ -1,14 +1,19 @@
-use std::path::Path;
-
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
-use crate::load::{parse, Loaded};
+use crate::load::test_support::{parse_ok, warnings};
+use crate::load::Loaded;
 
 fn load(version: &str, schemas: &str) -> Loaded {
-    let text = format!(
+    parse_ok(&format!(
         "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
-    );
-    parse(Path::new("spec.yaml"), &text).unwrap_or_else(|error| panic!("{error}"))
+    ))
+}
+
+/// Loads as [`load`] does, and checks that nothing was warned about.
+fn load_cleanly(version: &str, schemas: &str) -> Loaded {
+    let loaded = load(version, schemas);
+    assert!(warnings(&loaded).is_empty(), "{:?}", warnings(&loaded));
+    loaded
 }
 
 fn schema<'a>(loaded: &'a Loaded, name: &str) -> &'a Schema {
@@ -18,15 +23,10 @@ fn schema<'a>(loaded: &'a Loaded, name: &str) -> &'a Schema {
     }
 }
 
-fn warnings(loaded: &Loaded) -> Vec<String> {
-    loaded.warnings.iter().map(ToString::to_string).collect()
-}
-
 #[test]
 fn type_lists_read_as_nullable_types_or_unions() {
     let schemas = "    A: {type: [string, 'null'], maxLength: 3}\n    B: {type: [string, integer], maxLength: 3, minimum: 1}\n    C: {type: 'null'}\n";
-    let loaded = load("3.1.0", schemas);
-    assert!(warnings(&loaded).is_empty(), "{:?}", warnings(&loaded));
+    let loaded = load_cleanly("3.1.0", schemas);
     let a = schema(&loaded, "A");
     assert!(a.schema_data.nullable);
     assert!(matches!(&a.schema_kind, SchemaKind::Type(Type::String(s)) if s.max_length == Some(3)));
@@ -49,11 +49,10 @@ fn type_lists_read_as_nullable_types_or_unions() {
 
 #[test]
 fn const_examples_and_numeric_bounds() {
-    let loaded = load(
+    let loaded = load_cleanly(
         "3.1.0",
         "    K: {type: string, const: card, examples: [card, other]}\n    N: {type: integer, exclusiveMinimum: 0, minimum: -5, exclusiveMaximum: 10}\n",
     );
-    assert!(warnings(&loaded).is_empty(), "{:?}", warnings(&loaded));
     let k = schema(&loaded, "K");
     assert_eq!(k.schema_data.example, Some(serde_json::json!("card")));
     assert!(matches!(&k.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration == [Some("card".to_string())]));
@@ -119,6 +118,31 @@ fn constants_make_a_discriminator() {
 }
 
 #[test]
+fn constants_make_a_discriminator_over_escaped_references() {
+    let loaded = load(
+        "3.1.0",
+        "    card/v2: {type: object, properties: {kind: {const: card}}}\n    bank~v1: {type: object, properties: {kind: {const: bank}}}\n    Either:\n      oneOf: [{$ref: '#/components/schemas/card~1v2'}, {$ref: '#/components/schemas/bank~0v1'}]\n",
+    );
+    let either = schema(&loaded, "Either");
+    let discriminator = either.schema_data.discriminator.as_ref().expect("a discriminator");
+    assert_eq!(discriminator.mapping["card"], "#/components/schemas/card~1v2");
+    assert_eq!(discriminator.mapping["bank"], "#/components/schemas/bank~0v1");
+}
+
+#[test]
+fn a_hoisted_definition_is_qualified_by_its_owners_unescaped_name() {
+    let loaded = load(
+        "3.1.0",
+        "    B: {type: integer}\n    a/b:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/a~1b/$defs/B'}\n      $defs:\n        B: {type: string}\n",
+    );
+    assert!(matches!(&schema(&loaded, "a/bB").schema_kind, SchemaKind::Type(Type::String(_))));
+    let SchemaKind::Type(Type::Object(owner)) = &schema(&loaded, "a/b").schema_kind else { panic!("an object") };
+    assert!(
+        matches!(&owner.properties["b"], ReferenceOr::Reference { reference } if reference == "#/components/schemas/a~1bB")
+    );
+}
+
+#[test]
 fn tuples_maps_and_unsupported_keywords() {
     let loaded = load(
         "3.1.0",
@@ -151,11 +175,10 @@ fn tuples_maps_and_unsupported_keywords() {
 
 #[test]
 fn a_union_of_constants_is_an_enum_with_named_values() {
-    let loaded = load(
+    let loaded = load_cleanly(
         "3.1.0",
         "    Kind:\n      oneOf:\n        - {const: 0, title: GUILD_TEXT, description: A text channel.}\n        - {const: 2, title: GUILD_VOICE}\n        - {type: 'null'}\n      format: int32\n",
     );
-    assert!(warnings(&loaded).is_empty(), "{:?}", warnings(&loaded));
     let kind = schema(&loaded, "Kind");
     assert!(kind.schema_data.nullable);
     assert!(
@@ -169,11 +192,10 @@ fn a_union_of_constants_is_an_enum_with_named_values() {
 #[test]
 fn silent_rules_on_a_three_zero_file_keep_the_tree_from_being_bypassed() {
     // No warning is due, but the tree differs from what `openapiv3` reads from the text.
-    let loaded = load(
+    let loaded = load_cleanly(
         "3.0.3",
         "    A: {type: string, examples: [first, second]}\n    B: {type: string, contentEncoding: base64}\n",
     );
-    assert!(warnings(&loaded).is_empty(), "{:?}", warnings(&loaded));
     assert_eq!(schema(&loaded, "A").schema_data.example, Some(serde_json::json!("first")));
     let SchemaKind::Type(Type::String(b)) = &schema(&loaded, "B").schema_kind else { panic!("a string") };
     assert_eq!(b.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte));

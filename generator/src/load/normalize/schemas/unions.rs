@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use serde_yaml::{Mapping, Value};
 
-const SCHEMAS: &str = "#/components/schemas/";
+use super::super::super::component_name;
 
 /// For each component schema, the properties it fixes with a string `const` (directly or in an
 /// inline `allOf` member), with their values.
@@ -57,7 +57,7 @@ pub(super) fn discriminate(mapping: &mut Mapping, fixed: &HashMap<String, Vec<(S
     for member in members {
         match member.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
-                let fixes = reference.strip_prefix(SCHEMAS).and_then(|name| fixed.get(name));
+                let fixes = component_name(reference, "schemas").and_then(|name| fixed.get(name.as_ref()));
                 targets.push((reference.to_string(), fixes));
             }
             // A member that only allows `null` takes no part in the choice.

@@ -4,25 +4,29 @@ use openapiv3::{Parameter, PathStyle, QueryStyle, ReferenceOr, SecurityScheme};
 use serde_json::{json, Value as Json};
 
 use crate::load::normalize::{document, Normalizer};
+use crate::load::test_support::{parse_ok, warnings};
 use crate::load::{parse, Loaded};
 
 /// Loads a Swagger 2.0 document whose lines after `info` are `body`.
 fn load(body: &str) -> Loaded {
-    let text = format!("swagger: '2.0'\ninfo: {{title: t, version: '1'}}\n{body}");
-    parse(Path::new("spec.yaml"), &text).unwrap_or_else(|error| panic!("{error}"))
+    parse_ok(&format!("swagger: '2.0'\ninfo: {{title: t, version: '1'}}\n{body}"))
 }
 
-/// The loaded document as JSON, to compare parts of it by pointer.
+/// Loads a Swagger 2.0 document as [`load`] does, with the result as JSON to compare parts of
+/// it by pointer.
+fn convert(body: &str) -> (Loaded, Json) {
+    let loaded = load(body);
+    let document = json_of(&loaded);
+    (loaded, document)
+}
+
+/// The loaded document as JSON.
 fn json_of(loaded: &Loaded) -> Json {
     serde_json::to_value(&loaded.document).unwrap()
 }
 
 fn at<'a>(document: &'a Json, pointer: &str) -> &'a Json {
     document.pointer(pointer).unwrap_or_else(|| panic!("nothing at {pointer} in {document:#}"))
-}
-
-fn warnings(loaded: &Loaded) -> Vec<String> {
-    loaded.warnings.iter().map(ToString::to_string).collect()
 }
 
 fn assert_warned(loaded: &Loaded, expected: &[&str]) {
@@ -41,10 +45,9 @@ fn parameters(loaded: &Loaded, path: &str, method: &str) -> Vec<Parameter> {
 
 #[test]
 fn definitions_and_references_move_under_components() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "paths: {}\ndefinitions:\n  Pet:\n    type: object\n    properties:\n      id: {type: integer}\n      friend: {$ref: '#/definitions/Pet'}\n      tags:\n        type: array\n        items: {$ref: '#/definitions/Tag'}\n        x-data: {$ref: '#/definitions/Pet'}\n    example: {$ref: '#/definitions/Pet'}\n  Tag: {type: string}\n",
     );
-    let document = json_of(&loaded);
     assert_eq!(loaded.document.openapi, "3.0.3");
     assert_eq!(at(&document, "/components/schemas/Pet/properties/friend/$ref"), "#/components/schemas/Pet");
     assert_eq!(at(&document, "/components/schemas/Pet/properties/tags/items/$ref"), "#/components/schemas/Tag");
@@ -56,11 +59,27 @@ fn definitions_and_references_move_under_components() {
 }
 
 #[test]
+fn escaped_references_name_definitions_parameters_and_responses() {
+    let (loaded, document) = convert(
+        "produces: [application/json]\npaths:\n  /p:\n    post:\n      produces: [text/plain]\n      parameters:\n        - {$ref: '#/parameters/b~1ody'}\n        - {$ref: '#/parameters/q~0x'}\n      responses:\n        '200': {$ref: '#/responses/o~1k'}\ndefinitions:\n  a/b: {type: object, properties: {self: {$ref: '#/definitions/a~1b'}}}\nparameters:\n  b/ody: {name: b, in: body, schema: {$ref: '#/definitions/a~1b'}}\n  q~x: {name: q, in: query, type: string}\nresponses:\n  o/k: {description: ok, schema: {$ref: '#/definitions/a~1b'}}\n",
+    );
+    assert_eq!(at(&document, "/components/schemas/a~1b/properties/self/$ref"), "#/components/schemas/a~1b");
+    // The body parameter is found by its unescaped name and becomes the request body.
+    assert_eq!(at(&document, "/paths/~1p/post/requestBody/$ref"), "#/components/requestBodies/b~1ody");
+    assert_eq!(at(&document, "/paths/~1p/post/parameters/0/$ref"), "#/components/parameters/q~0x");
+    // The response is found by its unescaped name and inlined under the operation's media type.
+    assert_eq!(
+        at(&document, "/paths/~1p/post/responses/200/content/text~1plain/schema/$ref"),
+        "#/components/schemas/a~1b"
+    );
+    assert_warned(&loaded, &[]);
+}
+
+#[test]
 fn a_body_parameter_becomes_the_request_body_under_each_consumed_media_type() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "paths:\n  /pets:\n    post:\n      consumes: [application/json, application/xml]\n      parameters:\n        - {name: pet, in: body, required: true, description: The pet., x-kind: new, schema: {type: object}}\n        - {name: dry, in: query, type: boolean}\n      responses: {'204': {description: done}}\n    put:\n      parameters:\n        - {name: pet, in: body, schema: {type: string}}\n      responses: {'204': {description: done}}\n",
     );
-    let document = json_of(&loaded);
     let body = at(&document, "/paths/~1pets/post/requestBody");
     assert_eq!(
         body,
@@ -92,10 +111,9 @@ fn a_body_parameter_becomes_the_request_body_under_each_consumed_media_type() {
 
 #[test]
 fn form_parameters_become_one_object_schema() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "paths:\n  /url:\n    post:\n      parameters:\n        - {name: a, in: formData, type: string, required: true, description: The a.}\n        - {name: b, in: formData, type: array, items: {type: integer}}\n        - {name: c, in: formData, type: array, items: {type: integer}, collectionFormat: multi}\n      responses: {'204': {description: done}}\n  /file:\n    post:\n      parameters:\n        - {name: f, in: formData, type: file}\n      responses: {'204': {description: done}}\n  /both:\n    post:\n      consumes: [multipart/form-data, application/x-www-form-urlencoded]\n      parameters:\n        - {name: a, in: formData, type: string}\n      responses: {'204': {description: done}}\n",
     );
-    let document = json_of(&loaded);
     assert_eq!(
         at(&document, "/paths/~1url/post/requestBody"),
         &json!({"required": true, "content": {"application/x-www-form-urlencoded": {
@@ -186,10 +204,9 @@ fn parameter_keywords_move_under_schema_and_collection_formats_become_styles() {
 
 #[test]
 fn top_level_parameters_and_responses_become_components() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "parameters:\n  Limit: {name: limit, in: query, type: integer}\n  Pet: {name: pet, in: body, required: true, schema: {$ref: '#/definitions/Pet'}}\n  Note: {name: note, in: formData, type: string}\nresponses:\n  Error: {description: failed, schema: {$ref: '#/definitions/Pet'}}\npaths:\n  /pets:\n    post:\n      parameters:\n        - $ref: '#/parameters/Limit'\n        - $ref: '#/parameters/Pet'\n      responses: {default: {$ref: '#/responses/Error'}}\n    put:\n      consumes: [application/xml]\n      produces: [application/xml]\n      parameters: [{$ref: '#/parameters/Pet'}]\n      responses: {default: {$ref: '#/responses/Error'}}\n  /notes:\n    post:\n      parameters: [{$ref: '#/parameters/Note'}]\n      responses: {'204': {description: done}}\ndefinitions:\n  Pet: {type: object}\n",
     );
-    let document = json_of(&loaded);
     let components = at(&document, "/components");
     assert_eq!(components["parameters"]["Limit"]["schema"], json!({"type": "integer"}));
     assert!(components["parameters"].get("Pet").is_none() && components["parameters"].get("Note").is_none());
@@ -231,10 +248,9 @@ fn top_level_parameters_and_responses_become_components() {
 
 #[test]
 fn path_item_body_and_form_parameters_apply_to_each_operation() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "paths:\n  /a:\n    parameters:\n      - {name: body, in: body, schema: {type: string}}\n      - {name: q, in: query, type: string}\n    post:\n      responses: {'204': {description: done}}\n    put:\n      parameters: [{name: own, in: body, schema: {type: integer}}]\n      responses: {'204': {description: done}}\n  /b:\n    parameters:\n      - {name: x, in: formData, type: string}\n      - {name: y, in: formData, type: string}\n    post:\n      parameters: [{name: y, in: formData, type: integer}]\n      responses: {'204': {description: done}}\n",
     );
-    let document = json_of(&loaded);
     assert_eq!(
         at(&document, "/paths/~1a/post/requestBody/content/application~1json/schema"),
         &json!({"type": "string"})
@@ -257,10 +273,9 @@ fn path_item_body_and_form_parameters_apply_to_each_operation() {
 
 #[test]
 fn responses_get_content_examples_and_header_schemas() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "produces: [application/json, application/xml]\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {type: string}\n          examples: {application/json: hello, text/plain: hi}\n          headers:\n            X-Ids: {type: array, items: {type: integer}, description: The ids.}\n            X-Rate: {type: integer}\n        '404': {description: missing}\n        '400': {description: bad, examples: {application/json: {error: x}}}\n        x-note: ignored\n",
     );
-    let document = json_of(&loaded);
     let ok = at(&document, "/paths/~1a/get/responses/200");
     assert_eq!(
         ok["content"],
@@ -317,10 +332,9 @@ fn servers_come_from_host_base_path_and_schemes() {
 
 #[test]
 fn security_definitions_become_security_schemes() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "paths: {}\nsecurityDefinitions:\n  basic: {type: basic, description: Who you are.}\n  key: {type: apiKey, name: X-Key, in: header}\n  implicit: {type: oauth2, flow: implicit, authorizationUrl: 'https://a.test/auth', scopes: {read: Read.}}\n  password: {type: oauth2, flow: password, tokenUrl: 'https://a.test/token'}\n  application: {type: oauth2, flow: application, tokenUrl: 'https://a.test/token', scopes: {}}\n  code: {type: oauth2, flow: accessCode, authorizationUrl: 'https://a.test/auth', tokenUrl: 'https://a.test/token', scopes: {}}\n  odd: {type: oauth2, flow: device}\nsecurity: [{basic: []}, {implicit: [read]}]\n",
     );
-    let document = json_of(&loaded);
     let schemes = at(&document, "/components/securitySchemes");
     assert_eq!(schemes["basic"], json!({"type": "http", "scheme": "basic", "description": "Who you are."}));
     assert_eq!(schemes["key"], json!({"type": "apiKey", "name": "X-Key", "in": "header"}));
@@ -350,10 +364,9 @@ fn security_definitions_become_security_schemes() {
 
 #[test]
 fn lossy_conversions_warn_at_the_original_node() {
-    let loaded = load(
+    let (loaded, document) = convert(
         "paths:\n  /a:\n    post:\n      consumes: [multipart/form-data]\n      parameters:\n        - {name: x, in: formData, type: array, items: {type: string}, collectionFormat: csv}\n        - {name: b, in: body, schema: {type: string}}\n        - {name: c, in: body, schema: {type: string}}\n      responses: {'204': {description: done}}\n  /b:\n    post:\n      parameters:\n        - {name: b, in: body}\n      responses: {'200': {description: ok, examples: text}}\n",
     );
-    let document = json_of(&loaded);
     assert_eq!(
         at(&document, "/paths/~1a/post/requestBody/content"),
         &json!({"multipart/form-data": {"schema": {"type": "string"}}})
