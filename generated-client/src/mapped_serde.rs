@@ -11,8 +11,6 @@
 //! A field names the combination in `#[serde(serialize_with = "…", deserialize_with = "…")]`,
 //! through `serialize` and `deserialize`. Unlike a feature of the mapped type's crate, this
 //! changes nothing for the other values of that type in the user's build.
-#![allow(dead_code, reason = "each API uses only the adapters its values need")]
-
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
@@ -25,18 +23,22 @@ pub(crate) trait SerdeWith<T> {
 }
 
 /// `serialize_with` for a field: serializes `value` through `W`.
+#[allow(dead_code, reason = "the generated types that hold values of a `with` module name it, in the areas built")]
 pub(crate) fn serialize<W: SerdeWith<T>, T, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
     W::serialize(value, serializer)
 }
 
 /// `deserialize_with` for a field: deserializes through `W`.
+#[allow(dead_code, reason = "the generated types that hold values of a `with` module name it, in the areas built")]
 pub(crate) fn deserialize<'de, W: SerdeWith<T>, T, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     W::deserialize(deserializer)
 }
 
 /// A borrowed value that serializes through `W`.
+#[allow(dead_code, reason = "the adapters of containers and tuples use it, when the generated types name one")]
 struct Ser<'a, W, T>(&'a T, PhantomData<W>);
 
+#[allow(dead_code, reason = "the adapters of containers and tuples use it, when the generated types name one")]
 impl<'a, W, T> Ser<'a, W, T> {
     fn new(value: &'a T) -> Self {
         Ser(value, PhantomData)
@@ -50,6 +52,7 @@ impl<W: SerdeWith<T>, T> Serialize for Ser<'_, W, T> {
 }
 
 /// A value that deserializes through `W`.
+#[allow(dead_code, reason = "the adapters of containers and tuples use it, when the generated types name one")]
 struct De<W, T>(T, PhantomData<W>);
 
 impl<'de, W: SerdeWith<T>, T> Deserialize<'de> for De<W, T> {
@@ -59,6 +62,7 @@ impl<'de, W: SerdeWith<T>, T> Deserialize<'de> for De<W, T> {
 }
 
 /// `T`'s own impls, for the positions of a tuple that need no module.
+#[allow(dead_code, reason = "the generated types name it for tuples that hold values of a `with` module")]
 pub(crate) struct Own;
 
 impl<T: Serialize + for<'de> Deserialize<'de>> SerdeWith<T> for Own {
@@ -72,6 +76,7 @@ impl<T: Serialize + for<'de> Deserialize<'de>> SerdeWith<T> for Own {
 }
 
 /// `Option<T>`: `None` is `null`, a value goes through `W`.
+#[allow(dead_code, reason = "the generated types name it for optional or nullable values of a `with` module")]
 pub(crate) struct OptionOf<W>(PhantomData<W>);
 
 impl<W: SerdeWith<T>, T> SerdeWith<Option<T>> for OptionOf<W> {
@@ -88,6 +93,7 @@ impl<W: SerdeWith<T>, T> SerdeWith<Option<T>> for OptionOf<W> {
 }
 
 /// `Nullable<T>`: `Null` (and `Absent`, when written at all) is `null`, a value goes through `W`.
+#[allow(dead_code, reason = "the generated types name it for optional nullable properties of a `with` module")]
 pub(crate) struct NullableOf<W>(PhantomData<W>);
 
 impl<W: SerdeWith<T>, T> SerdeWith<crate::nullable::Nullable<T>> for NullableOf<W> {
@@ -104,6 +110,7 @@ impl<W: SerdeWith<T>, T> SerdeWith<crate::nullable::Nullable<T>> for NullableOf<
 }
 
 /// `Vec<T>`: each item through `W`.
+#[allow(dead_code, reason = "the generated types name it for arrays of values of a `with` module")]
 pub(crate) struct VecOf<W>(PhantomData<W>);
 
 impl<W: SerdeWith<T>, T> SerdeWith<Vec<T>> for VecOf<W> {
@@ -117,6 +124,7 @@ impl<W: SerdeWith<T>, T> SerdeWith<Vec<T>> for VecOf<W> {
 }
 
 /// `BTreeMap<String, T>`: each value through `W`.
+#[allow(dead_code, reason = "the generated types name it for maps of values of a `with` module")]
 pub(crate) struct MapOf<W>(PhantomData<W>);
 
 impl<W: SerdeWith<T>, T> SerdeWith<BTreeMap<String, T>> for MapOf<W> {
@@ -131,6 +139,7 @@ impl<W: SerdeWith<T>, T> SerdeWith<BTreeMap<String, T>> for MapOf<W> {
 }
 
 /// `Box<T>`: the boxed value through `W`.
+#[allow(dead_code, reason = "the generated types name it for boxed (recursive) values of a `with` module")]
 pub(crate) struct BoxOf<W>(PhantomData<W>);
 
 impl<W: SerdeWith<T>, T> SerdeWith<Box<T>> for BoxOf<W> {
@@ -146,6 +155,7 @@ impl<W: SerdeWith<T>, T> SerdeWith<Box<T>> for BoxOf<W> {
 /// Tuples, each position through its own adapter ([`Own`] where it needs none).
 macro_rules! tuple_of {
     ($name:ident, $length:literal: $($adapter:ident $value:ident $index:tt),+) => {
+        #[allow(dead_code, reason = "the generated types name it for tuples of its length holding `with` values")]
         pub(crate) struct $name<$($adapter),+>(PhantomData<($($adapter,)+)>);
 
         impl<$($value, $adapter: SerdeWith<$value>),+> SerdeWith<($($value,)+)> for $name<$($adapter),+> {

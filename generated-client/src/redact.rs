@@ -9,11 +9,10 @@
 //! every type with sensitive fields does so, at any depth. Properties a schema does not declare
 //! have unknown sensitivity: their names are shown (`UnknownKeys`), or only how many there
 //! are when the names are data too (`Count`), never their values.
-#![allow(dead_code, reason = "each API uses only the parts its types need")]
-
 use std::fmt;
 
 /// Prints `[redacted]`.
+#[allow(dead_code, reason = "the generated `Debug` impls use it for sensitive fields and sensitive types")]
 pub(crate) struct Redacted;
 
 impl fmt::Debug for Redacted {
@@ -24,6 +23,7 @@ impl fmt::Debug for Redacted {
 
 /// Prints the keys of a map of properties the schema does not declare, as a set, without their
 /// values: `UnknownKeys(extra.keys().collect())`.
+#[allow(dead_code, reason = "the generated `Debug` impls use it for objects that keep undeclared properties")]
 pub(crate) struct UnknownKeys<'a>(pub(crate) Vec<&'a String>);
 
 impl fmt::Debug for UnknownKeys<'_> {
@@ -34,6 +34,7 @@ impl fmt::Debug for UnknownKeys<'_> {
 
 /// Prints how many entries a map has, for maps whose keys are data (`additionalProperties`
 /// with a schema).
+#[allow(dead_code, reason = "the generated `Debug` impls use it for objects with `additionalProperties` of a schema")]
 pub(crate) struct Count(pub(crate) usize);
 
 impl fmt::Debug for Count {
@@ -44,6 +45,7 @@ impl fmt::Debug for Count {
 
 /// Prints what kind of JSON value a value is, without its contents: for values no schema
 /// describes (a union's catch-all variant). An object shows its keys.
+#[allow(dead_code, reason = "the generated `Debug` impls use it for unions, whose catch-all variant holds it")]
 pub(crate) struct JsonShape<'a>(pub(crate) &'a serde_json::Value);
 
 impl fmt::Debug for JsonShape<'_> {

@@ -3,7 +3,8 @@
 //!
 //! - `fuzzed_names_never_panic`: a proptest over such names; generation ends in `Ok` or in spec
 //!   errors with pointers, never a panic or invalid Rust (`NAMES_CASES` sets the case count).
-//! - `adversarial_names_compile`: a few fixed specs built from the same names, generated and
+//! - `adversarial_names_compile`: a few fixed specs built from the same names (among them
+//!   `ClientBuilder`'s fields such as `settings` as a security scheme), generated and
 //!   compiled with a real `cargo check --offline`, in the target directory the other compiled
 //!   crates share.
 
@@ -32,6 +33,12 @@ const NAMES: &[&str] = &[
     "retry",
     "build",
     "environment",
+    "settings",
+    "transport",
+    "host",
+    "default",
+    "deadline",
+    "with_timeout",
     "Client",
     "ClientBuilder",
     "Error",
@@ -44,6 +51,10 @@ const NAMES: &[&str] = &[
     "ValidationError",
     "FieldPath",
     "ApiError",
+    "ApiResponse",
+    "Nullable",
+    "MockServer",
+    "Settings",
     "Foo",
     "FooBuilder",
     "FooParams",
@@ -201,6 +212,18 @@ fn adversarial_names_compile() {
                 "retry",
             ),
             Some("fuzz-names-two".to_string()),
+        ),
+        // Names of `ClientBuilder`'s fields and methods, and of the runtime's types, as a
+        // security scheme, operations and schemas.
+        (
+            spec(
+                "Builder fields",
+                None,
+                &owned(&["settings", "with_timeout", "host", "deadline"]),
+                &owned(&["Settings", "Transport", "Nullable", "ApiResponse"]),
+                "settings",
+            ),
+            None,
         ),
         // Non-ASCII and punctuation only.
         (spec("日本 API ✓", None, &owned(&["日本", "-", "%s"]), &owned(&["é", "_", "ValidationError"]), "http"), None),

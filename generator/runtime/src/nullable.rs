@@ -4,8 +4,6 @@
 //! APIs give them different meanings: in an update (`PATCH`), leaving a property out keeps its
 //! value while `null` clears it. `Option<T>` has room for two, so such a property is a
 //! [`Nullable<T>`], and a response decoded and sent back says exactly what it said.
-#![allow(dead_code, reason = "each API uses only the parts its properties need")]
-
 use std::ops::Deref;
 
 /// A property that may be absent, `null`, or a value.
@@ -144,6 +142,7 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
 
 /// Decodes an optional property of any JSON value, keeping an explicit `null` as
 /// `Some(Value::Null)`; an absent one is `None`, through the field's `#[serde(default)]`.
+#[allow(dead_code, reason = "the generated `types.rs` names it for optional properties of any JSON value")]
 pub(crate) fn any_present<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<serde_json::Value>, D::Error> {

@@ -4,8 +4,7 @@
 //! the order of their names, and absent (`null`) ones are left out.
 //!
 //! Every client has this module when its spec has parameters, but uses only the styles its
-//! spec declares.
-#![allow(dead_code, reason = "each API uses only the parameter styles its spec declares")]
+//! spec declares, each in the methods of the operations that have them (of the areas built).
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{Map, Value};
@@ -15,6 +14,7 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').re
 
 /// Percent-encodes everything but unreserved characters, so that a path parameter stays one
 /// path segment and a cookie value cannot end early.
+#[allow(dead_code, reason = "the generated client calls it for path parameters written as plain text or JSON")]
 pub(crate) fn encode(text: &str) -> String {
     utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
@@ -39,6 +39,7 @@ fn entries(properties: &Map<String, Value>) -> impl Iterator<Item = (&String, &V
 /// `pipeDelimited` (`|`) parameter. Exploded, an array repeats `name=item` and an
 /// object sends one pair per property (`color=red&size=L`); otherwise both are one
 /// pair, `name=a,b` or `name=color,red,size,L`. `null` sends nothing.
+#[allow(dead_code, reason = "the generated client calls it for `form` and delimited query parameters")]
 pub(crate) fn form_pairs(name: &str, value: &Value, explode: bool, separator: &str, query: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
@@ -72,6 +73,7 @@ pub(crate) fn form_pairs(name: &str, value: &Value, explode: bool, separator: &s
 /// `name[a][b]=value`, arrays of scalars as `name[key][]=item` and arrays holding
 /// objects or arrays by index, `name[key][0][a]=value` (the bracket convention of
 /// Rack, PHP and `qs`). `null` and absent properties send nothing.
+#[allow(dead_code, reason = "the generated client calls it for `deepObject` query parameters")]
 pub(crate) fn deep_object_pairs(name: String, value: &Value, query: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
@@ -95,6 +97,7 @@ pub(crate) fn deep_object_pairs(name: String, value: &Value, query: &mut Vec<(St
 /// The text of a `simple` parameter (path, header; cookies too): `a,b` for an
 /// array, `color,red,size,L` for an object, or `color=red,size=L` exploded.
 /// `encoded` percent-encodes each key and value (paths and cookies).
+#[allow(dead_code, reason = "the generated client calls it for `simple` path and header parameters, and cookies")]
 pub(crate) fn simple_text(value: &Value, explode: bool, encoded: bool) -> String {
     let text = |text: String| if encoded { encode(&text) } else { text };
     match value {
@@ -112,6 +115,7 @@ pub(crate) fn simple_text(value: &Value, explode: bool, encoded: bool) -> String
 
 /// The percent-encoded text of a `label` path parameter: `.a.b` (exploded) or
 /// `.a,b`; an object as `.color=red.size=L` (exploded) or `.color,red,size,L`.
+#[allow(dead_code, reason = "the generated client calls it for `label` path parameters")]
 pub(crate) fn label_text(value: &Value, explode: bool) -> String {
     match value {
         Value::Null => String::new(),
@@ -126,6 +130,7 @@ pub(crate) fn label_text(value: &Value, explode: bool) -> String {
 /// The percent-encoded text of a `matrix` path parameter: `;name=a;name=b`
 /// (exploded) or `;name=a,b`; an object as `;color=red;size=L` (exploded) or
 /// `;name=color,red,size,L`.
+#[allow(dead_code, reason = "the generated client calls it for `matrix` path parameters")]
 pub(crate) fn matrix_text(name: &str, value: &Value, explode: bool) -> String {
     let name = encode(name);
     match value {

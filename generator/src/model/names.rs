@@ -8,7 +8,7 @@
 mod cli;
 
 use super::naming::{self, Namespace};
-use super::{Api, ApiErrorVariant, CredentialKind, EnvVars, OperationNames, ResponseBody, Shape};
+use super::{Api, CredentialKind, ResponseBody, Shape, TypeId};
 use crate::emit::reserved;
 
 /// The catch-all variant of `ApiError`, holding an error body of no named type: a named error
@@ -181,5 +181,109 @@ components:
         let api = lowered(SPEC);
         let variants: Vec<&str> = api.api_error_variants.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(variants, ["Other2", "Missing"]);
+    }
+}
+
+/// The environment variables `ClientBuilder::from_env` reads besides credentials.
+#[derive(Debug, Clone, Default)]
+pub struct EnvVars {
+    /// The name of the environment to target (`{PREFIX}_ENV`).
+    pub environment: String,
+    /// A base URL that replaces the environment, read only when the caller allows it
+    /// (`{PREFIX}_BASE_URL`).
+    pub base_url: String,
+    /// The host of the servers the spec gives relative to where it is served (`{PREFIX}_HOST`).
+    pub host: String,
+}
+
+/// A variant of the `ApiError` enum: a named error type, under a name that never clashes with
+/// the catch-all [`API_ERROR_OTHER`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiErrorVariant {
+    pub name: String,
+    pub type_id: TypeId,
+}
+
+/// The names of what the emitters write for one operation besides its two methods on `Client`.
+#[derive(Debug, Clone, Default)]
+pub struct OperationNames {
+    /// Its `OperationInfo` constant in `client.rs`, e.g. `CRA_MONITORING_INSIGHTS_GET`.
+    pub info: String,
+    /// The function of `client.rs` that decodes its error bodies into `ApiError`, e.g.
+    /// `cra_monitoring_insights_get_error`.
+    pub error_decoder: String,
+    /// Its accessor on the mock's `MockServer`, e.g. `cra_monitoring_insights_get`.
+    pub mock_accessor: String,
+    /// The function of `mock.rs` that decodes and checks a request, e.g.
+    /// `check_cra_monitoring_insights_get`.
+    pub mock_check: String,
+    /// Its subcommand on the command line; `None` for an operation with a `multipart/form-data`
+    /// body, whose files have no form on the command line yet.
+    pub subcommand: Option<Subcommand>,
+    /// The test of `tests/spec_examples.rs` for each of its response examples, in the order of
+    /// [`Operation::response_examples`]; empty unless the response is JSON.
+    pub example_tests: Vec<String>,
+}
+
+/// An operation's subcommand on the command line (the `cli` feature).
+#[derive(Debug, Clone)]
+pub struct Subcommand {
+    /// The operationId in kebab case, numbered when another subcommand has it, e.g. `get-item`.
+    pub name: String,
+    /// Its flags: the parameters, then the scalar properties of a JSON or form body.
+    pub flags: Vec<Flag>,
+}
+
+/// A flag of a subcommand: one parameter, or one property of the body.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    /// The flag's name without `--`: the property in kebab case, numbered when taken.
+    pub long: String,
+    pub target: FlagTarget,
+    /// Its field: an index into the fields of the parameters' struct or of the body's.
+    pub field: usize,
+    /// How its text becomes JSON. A parameter without a text form of its own is JSON text.
+    pub text: TextForm,
+    pub required: bool,
+}
+
+/// Where a flag's value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagTarget {
+    Parameter,
+    Body,
+}
+
+/// How a value written as text (a flag, a parameter the mock reads back) becomes JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextForm {
+    pub kind: TextKind,
+    /// The values an enum allows, as written on the wire; empty for any other value.
+    pub values: Vec<String>,
+    /// Whether the value is an array of such values.
+    pub list: bool,
+}
+
+/// The kinds of text of the runtime's `TextKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    Text,
+    Integer,
+    Number,
+    Boolean,
+    /// JSON text (objects, arrays, any value), or a string when it does not read as JSON.
+    Json,
+}
+
+impl TextKind {
+    /// The runtime's variant name, e.g. `Integer`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            TextKind::Text => "Text",
+            TextKind::Integer => "Integer",
+            TextKind::Number => "Number",
+            TextKind::Boolean => "Boolean",
+            TextKind::Json => "Json",
+        }
     }
 }
