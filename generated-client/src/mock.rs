@@ -32,7 +32,9 @@
 use std::any::Any;
 
 pub use crate::mock_server::{MockOperationHandle, MockReply, MockServer, Received};
-use crate::mock_server::{self as server, Incoming, MockCredential, MockOperation};
+use crate::mock_server::{
+    self as server, Incoming, MockCredential, MockOperation, PathPiece,
+};
 use crate::mock_server::{MockValue, Travels};
 use crate::types;
 
@@ -42,6 +44,7 @@ pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[
         id: "craMonitoringInsightsGet",
         method: "POST",
         path: "/cra/monitoring_insights/get",
+        template: &[PathPiece::Text("/cra/monitoring_insights/get")],
         security: &[&[0, 1, 2]],
         check: check_cra_monitoring_insights_get,
         status: 200,

@@ -10,6 +10,15 @@ use serde_json::{Map, Value};
 use super::MockOperation;
 use crate::wire_text::{decode_json, TextKind};
 
+/// A piece of an operation's path template, as the generator read it: literal text, or a
+/// parameter (by its name on the wire) filling the rest of a segment up to the next literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPiece {
+    Text(&'static str),
+    #[allow(dead_code, reason = "the generated `mock.rs` writes it for operations with path parameters")]
+    Param(&'static str),
+}
+
 /// The operation whose method and path template match, preferring templates with more literal
 /// text (`/items/search` over `/items/{id}`), with the values of its path parameters.
 pub(super) fn route<'o>(
@@ -21,64 +30,72 @@ pub(super) fn route<'o>(
         .iter()
         .enumerate()
         .filter(|(_, operation)| operation.method.eq_ignore_ascii_case(method))
-        .filter_map(|(index, operation)| match_template(operation.path, path).map(|values| (index, operation, values)))
-        .max_by_key(|(_, operation, _)| literal_length(operation.path))
+        .filter_map(|(index, operation)| {
+            match_template(operation.template, path).map(|values| (index, operation, values))
+        })
+        .max_by_key(|(_, operation, _)| literal_length(operation.template))
 }
 
-fn literal_length(template: &str) -> usize {
-    let mut length = 0;
-    let mut in_name = false;
-    for character in template.chars() {
-        match character {
-            '{' => in_name = true,
-            '}' => in_name = false,
-            _ if !in_name => length += 1,
-            _ => {}
-        }
-    }
-    length
+fn literal_length(template: &[PathPiece]) -> usize {
+    template.iter().map(|piece| if let PathPiece::Text(text) = piece { text.len() } else { 0 }).sum()
 }
 
 /// The values of a path's parameters, by name.
 pub(super) type PathValues = Vec<(&'static str, String)>;
 
-/// Matches a path against a template segment by segment; a `{name}` takes the text up to the
-/// literal that follows it in its segment.
-fn match_template(template: &'static str, path: &str) -> Option<PathValues> {
-    let template_segments: Vec<&'static str> = template.trim_end_matches('/').split('/').collect();
-    let path_segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if template_segments.len() != path_segments.len() {
-        return None;
-    }
+/// Matches a path against a template: text must match as written, and a parameter takes the
+/// rest of its segment up to the literal that follows it (at least one character). A trailing
+/// `/` on either side does not count.
+fn match_template(template: &'static [PathPiece], path: &str) -> Option<PathValues> {
+    let mut rest = path.trim_end_matches('/');
     let mut values = Vec::new();
-    for (pattern, mut segment) in template_segments.into_iter().zip(path_segments) {
-        let mut rest = pattern;
-        while !rest.is_empty() {
-            match rest.find('{') {
-                Some(0) => {
-                    let end = rest.find('}')?;
-                    let name = &rest[1..end];
-                    rest = &rest[end + 1..];
-                    let next_literal = rest.split('{').next().unwrap_or_default();
-                    let taken = if next_literal.is_empty() { segment.len() } else { segment.find(next_literal)? };
-                    if taken == 0 {
-                        return None;
-                    }
-                    values.push((name, percent_decode(&segment[..taken])?));
-                    segment = &segment[taken..];
+    for (index, piece) in template.iter().enumerate() {
+        let last = index + 1 == template.len();
+        match piece {
+            PathPiece::Text(text) => {
+                rest = strip_literal(rest, if last { text.trim_end_matches('/') } else { text })?;
+            }
+            PathPiece::Param(name) => {
+                let segment = &rest[..rest.find('/').unwrap_or(rest.len())];
+                let next_literal = match template.get(index + 1) {
+                    Some(PathPiece::Text(next)) => next.split('/').next().unwrap_or_default(),
+                    _ => "",
+                };
+                let taken = if next_literal.is_empty() {
+                    segment.len()
+                } else {
+                    (1..=segment.len())
+                        .filter(|&at| segment.is_char_boundary(at))
+                        .find(|&at| strip_literal(&segment[at..], next_literal).is_some())?
+                };
+                if taken == 0 {
+                    return None;
                 }
-                found => {
-                    let literal = &rest[..found.unwrap_or(rest.len())];
-                    segment = segment.strip_prefix(literal)?;
-                    rest = &rest[literal.len()..];
-                }
+                values.push((*name, percent_decode(&segment[..taken])?));
+                rest = &rest[taken..];
             }
         }
-        if !segment.is_empty() {
+    }
+    rest.is_empty().then_some(values)
+}
+
+/// `rest` after the literal `text`, each byte of which may arrive as is or `%XX`-escaped (an
+/// HTTP client escapes `{`, `}`, spaces and the like in a path).
+fn strip_literal<'p>(rest: &'p str, text: &str) -> Option<&'p str> {
+    let mut at = 0;
+    for &byte in text.as_bytes() {
+        let bytes = rest.as_bytes();
+        if bytes.get(at) == Some(&byte) {
+            at += 1;
+        } else if bytes.get(at) == Some(&b'%')
+            && rest.get(at + 1..at + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok()) == Some(byte)
+        {
+            at += 3;
+        } else {
             return None;
         }
     }
-    Some(values)
+    rest.get(at..)
 }
 
 /// A path segment with its `%XX` escapes decoded, if it is UTF-8.
@@ -252,18 +269,37 @@ pub fn invalid(part: &str, error: crate::validation::ValidationError) -> String 
 
 #[cfg(test)]
 mod tests {
-    use super::{literal_length, match_template};
+    use super::{literal_length, match_template, PathPiece};
+
+    use PathPiece::{Param, Text};
 
     #[test]
     fn templates_match_segments_and_literals_around_names() {
-        assert_eq!(match_template("/items/{id}", "/items/42"), Some(vec![("id", "42".to_string())]));
+        let item: &[PathPiece] = &[Text("/items/"), Param("id")];
+        assert_eq!(match_template(item, "/items/42"), Some(vec![("id", "42".to_string())]));
+        assert_eq!(match_template(item, "/items/42/"), Some(vec![("id", "42".to_string())]));
+        let receipt: &[PathPiece] = &[Text("/s/"), Param("store"), Text("/r/"), Param("receipt"), Text(".pdf")];
         assert_eq!(
-            match_template("/s/{store}/r/{receipt}.pdf", "/s/a%20b/r/7.pdf"),
+            match_template(receipt, "/s/a%20b/r/7.pdf"),
             Some(vec![("store", "a b".to_string()), ("receipt", "7".to_string())])
         );
-        assert_eq!(match_template("/items/{id}", "/items"), None);
-        assert_eq!(match_template("/items/{id}", "/items/"), None);
-        assert_eq!(match_template("/r/{id}.pdf", "/r/7.txt"), None);
-        assert!(literal_length("/items/search") > literal_length("/items/{id}"));
+        assert_eq!(match_template(item, "/items"), None);
+        assert_eq!(match_template(item, "/items/"), None);
+        assert_eq!(match_template(item, "/items/4/2"), None);
+        assert_eq!(match_template(&[Text("/r/"), Param("id"), Text(".pdf")], "/r/7.txt"), None);
+        assert_eq!(match_template(&[Text("/")], "/"), Some(vec![]));
+        assert_eq!(match_template(&[Text("/items/")], "/items"), Some(vec![]));
+        assert!(literal_length(&[Text("/items/search")]) > literal_length(item));
+    }
+
+    /// Braces the generator read as text (`/a/{{id}}` is `/a/{`, the parameter `id`, `}`) are
+    /// matched as text.
+    #[test]
+    fn braces_read_as_text_are_matched_as_text() {
+        let odd: &[PathPiece] = &[Text("/a/{"), Param("id"), Text("}")];
+        assert_eq!(match_template(odd, "/a/{7}"), Some(vec![("id", "7".to_string())]));
+        assert_eq!(match_template(odd, "/a/%7B7%7D"), Some(vec![("id", "7".to_string())]));
+        assert_eq!(match_template(odd, "/a/7"), None);
+        assert_eq!(match_template(&[Text("/a b/"), Param("id")], "/a%20b/1"), Some(vec![("id", "1".to_string())]));
     }
 }

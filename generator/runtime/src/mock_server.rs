@@ -26,17 +26,19 @@ pub use self::reply::{bytes_body, MockReply};
 #[allow(unused_imports, reason = "the generated `mock.rs` uses the encoder of each operation's response")]
 pub use self::reply::{json_body, no_body, text_body};
 use self::reply::{Outgoing, Reply};
-pub use self::request::Incoming;
 #[allow(unused_imports, reason = "the generated `mock.rs` uses them for operations with parameters or bodies")]
 pub use self::request::{invalid, missing_body, Items, Location, MockParam};
+pub use self::request::{Incoming, PathPiece};
 
 /// What the mock server knows about an operation.
 pub struct MockOperation {
     /// The spec's `operationId`.
     pub id: &'static str,
     pub method: &'static str,
-    /// The path template, e.g. `/items/{id}`.
+    /// The path template as the spec writes it, e.g. `/items/{id}`, for messages.
     pub path: &'static str,
+    /// The path template as the generator read it, which requests are routed by.
+    pub template: &'static [PathPiece],
     /// The credentials the operation accepts, as in `OperationInfo::security`: alternatives,
     /// each a combination of indexes into the crate's `MOCK_CREDENTIALS`.
     pub security: &'static [&'static [usize]],

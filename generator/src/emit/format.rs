@@ -139,6 +139,8 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 fn space_items(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // Inside a `use` that prettyplease wrapped over several lines (`use a::{` … `};`).
+    let mut in_use = false;
     for (index, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
@@ -148,7 +150,10 @@ fn space_items(text: &str) -> String {
         let closes_item = matches!(line.trim(), "}" | "};") && next_indent == indent && starts_item(next.trim_start());
         let ends_header =
             line.starts_with("#![") && line.ends_with(']') && !next.starts_with("#![") && !next.trim().is_empty();
-        let ends_uses = line.starts_with("use ") && !next.starts_with("use ") && !next.trim().is_empty();
+        let opens_use = line.starts_with("use ") && !line.ends_with(';');
+        let ends_use = (line.starts_with("use ") && !opens_use) || (in_use && *line == "};");
+        in_use = (in_use || opens_use) && *line != "};";
+        let ends_uses = ends_use && !next.starts_with("use ") && !next.trim().is_empty();
         let item_after_field = line.trim_end().ends_with(';')
             && next_indent == indent
             && indent == 0
@@ -192,6 +197,14 @@ mod tests {
         assert!(text.contains("#[cfg(feature = \"a\")]\nimpl A {}"), "{text}");
         assert!(text.contains("\nstruct B;"), "{text}");
         assert!(!text.contains("]\nstruct B;"), "{text}");
+    }
+
+    #[test]
+    fn a_use_wrapped_over_lines_is_spaced_after_it_ends() {
+        let text = space_items("use a::{\n    b, c,\n};\nuse d;\nfn f() {}\n");
+        assert_eq!(text, "use a::{\n    b, c,\n};\nuse d;\n\nfn f() {}\n");
+        let text = space_items("use a::{\n    b, c,\n};\nfn f() {}\n");
+        assert_eq!(text, "use a::{\n    b, c,\n};\n\nfn f() {}\n");
     }
 
     #[test]

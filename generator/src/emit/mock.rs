@@ -15,7 +15,8 @@ use super::rust_type::qualified_value_type;
 use super::validate::check_root;
 use super::{examples, ident, operation_cfg};
 use crate::model::{
-    Api, ArrayStyle, BodyEncoding, Operation, ParameterEncoding, ParameterLocation, RequestBody, ResponseBody, TextKind,
+    Api, ArrayStyle, BodyEncoding, Operation, ParameterEncoding, ParameterLocation, PathSegment, RequestBody,
+    ResponseBody, TextKind,
 };
 
 /// The methods `MockServer` has whatever the spec: `client` and `client_builder` written here,
@@ -73,7 +74,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
         use std::any::Any;
 
         pub use crate::mock_server::{MockOperationHandle, MockReply, MockServer, Received};
-        use crate::mock_server::{self as server, Incoming, MockCredential, MockOperation};
+        use crate::mock_server::{self as server, Incoming, MockCredential, MockOperation, PathPiece};
         #imports
 
         /// The operations the server answers.
@@ -179,6 +180,13 @@ fn table_entry(operation: &Operation, cfg: &TokenStream, check: &proc_macro2::Id
     let id = &operation.operation_id;
     let method = operation.method.as_str();
     let path = &operation.path;
+    let template = operation.path_template.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(PathPiece::Text(#text)),
+        PathSegment::Parameter(index) => {
+            let name = &operation.parameters[*index].wire_name;
+            quote!(PathPiece::Param(#name))
+        }
+    });
     let alternatives = operation.security.iter().map(|alternative| {
         let credentials = alternative.iter().map(|index| proc_macro2::Literal::usize_unsuffixed(*index));
         quote!(&[#(#credentials),*])
@@ -198,6 +206,7 @@ fn table_entry(operation: &Operation, cfg: &TokenStream, check: &proc_macro2::Id
             id: #id,
             method: #method,
             path: #path,
+            template: &[#(#template),*],
             security: &[#(#alternatives),*],
             check: #check,
             status: #status,

@@ -7,7 +7,7 @@ use std::any::Any;
 use crate::client::Report;
 use crate::mock_server::{
     self as server, Expected, Incoming, MockCredential, MockOperation, MockOperationHandle, MockServer, MockValue,
-    Received, Travels,
+    PathPiece, Received, Travels,
 };
 
 /// The stand-in operation's request: no parameters, any JSON body.
@@ -23,6 +23,7 @@ pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[MockOperation {
     id: "reportGet",
     method: "POST",
     path: "/report/get",
+    template: &[PathPiece::Text("/report/get")],
     security: &[&[0]],
     check: check_report_get,
     status: 200,
