@@ -189,45 +189,31 @@ fn fuzzed_names_never_panic() {
 
 #[test]
 fn adversarial_names_compile() {
-    let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-    let specs = [
+    // Title, crate name, operation ids, schema names and the security scheme's name.
+    type Case = (&'static str, Option<&'static str>, &'static [&'static str], &'static [&'static str], &'static str);
+    let cases: [Case; 4] = [
         // Client's private methods as operations, schemas named like the crate's own types.
-        (
-            spec(
-                "3scale API",
-                None,
-                &owned(&["request", "report", "attempt", "send"]),
-                &owned(&["Client", "Error", "Secret", "D"]),
-                "timeout",
-            ),
-            None,
-        ),
+        ("3scale API", None, &["request", "report", "attempt", "send"], &["Client", "Error", "Secret", "D"], "timeout"),
         // A schema named like another's builder, keywords and braces everywhere.
-        (
-            spec(
-                "{self}",
-                Some("self"),
-                &owned(&["{id}", "type", "builder", "x.y"]),
-                &owned(&["Foo", "FooBuilder", "type", "{}"]),
-                "retry",
-            ),
-            Some("fuzz-names-two".to_string()),
-        ),
+        ("{self}", Some("self"), &["{id}", "type", "builder", "x.y"], &["Foo", "FooBuilder", "type", "{}"], "retry"),
         // Names of `ClientBuilder`'s fields and methods, and of the runtime's types, as a
         // security scheme, operations and schemas.
         (
-            spec(
-                "Builder fields",
-                None,
-                &owned(&["settings", "with_timeout", "host", "deadline"]),
-                &owned(&["Settings", "Transport", "Nullable", "ApiResponse"]),
-                "settings",
-            ),
+            "Builder fields",
             None,
+            &["settings", "with_timeout", "host", "deadline"],
+            &["Settings", "Transport", "Nullable", "ApiResponse"],
+            "settings",
         ),
         // Non-ASCII and punctuation only.
-        (spec("日本 API ✓", None, &owned(&["日本", "-", "%s"]), &owned(&["é", "_", "ValidationError"]), "http"), None),
+        ("日本 API ✓", None, &["日本", "-", "%s"], &["é", "_", "ValidationError"], "http"),
     ];
+    let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let specs = cases.map(|(title, crate_name, operations, schemas, scheme)| {
+        // A spec that names its crate (`self`) gets a caller's name too, as `--crate-name` gives.
+        let override_name = crate_name.map(|_| "fuzz-names-two".to_string());
+        (spec(title, crate_name, &owned(operations), &owned(schemas), scheme), override_name)
+    });
     for (index, (text, cli_name)) in specs.iter().enumerate() {
         let files = match generate(text, cli_name.clone()) {
             Ok(files) => files,
