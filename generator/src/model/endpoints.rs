@@ -23,15 +23,16 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
-    /// The operation's `tags`, in order (the first decides its area, see [`areas`]).
+    /// The operation's `tags`, in order (the first decides its area, see [`areas`](crate::model::areas)).
     pub tags: Vec<String>,
     /// Whether sending the request twice is harmless, so that it may be retried after a timeout
     /// or a server error: GET, HEAD, PUT, DELETE, OPTIONS and TRACE are, other methods when the
     /// operation says `x-idempotent: true`.
     pub idempotent: bool,
     /// Which credentials the operation sends (its `security`, or the document's): alternatives,
-    /// each a combination of indexes into [`Api::credentials`]. Empty when it needs none; an
-    /// empty alternative means the credentials are optional.
+    /// each a combination of indexes into
+    /// [`Api::credentials`](crate::model::Api::credentials). Empty when it needs none; an empty
+    /// alternative means the credentials are optional.
     pub security: Vec<Vec<usize>>,
     /// Path, query, header and cookie parameters, in declaration order.
     pub parameters: Vec<Parameter>,

@@ -221,7 +221,8 @@ pub struct OperationNames {
     /// body, whose files have no form on the command line yet.
     pub subcommand: Option<Subcommand>,
     /// The test of `tests/spec_examples.rs` for each of its response examples, in the order of
-    /// [`Operation::response_examples`]; empty unless the response is JSON.
+    /// [`Operation::response_examples`](crate::model::Operation::response_examples); empty
+    /// unless the response is JSON.
     pub example_tests: Vec<String>,
 }
 
