@@ -26,6 +26,79 @@ static APP: App = App {
     environments: &["production", "sandbox"],
     secret_names: &[],
     operations: &[
+        #[cfg(feature = "cra")]
+        Operation {
+            name: "cra-monitoring-insights-subscribe",
+            id: "craMonitoringInsightsSubscribe",
+            about: "Enrol a user's Item in Cash Flow Updates",
+            long_about: "Enrol a user's Item in Cash Flow Updates\n\nStarts ongoing monitoring of one of the user's linked Items and names the URL that Plaid posts `CASH_FLOW_UPDATES` webhooks to. Plaid refreshes the insights a few times a day at most and posts a webhook after each refresh; the receiver then fetches the report with `/cra/monitoring_insights/get`. Keep the returned `subscription_id`: it is what ends the monitoring later.\n\nPOST /cra/monitoring_insights/subscribe",
+            flags: &[
+                Flag {
+                    long: "client-id",
+                    name: "client_id",
+                    help: "Identifier of your Plaid client application.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "secret",
+                    name: "secret",
+                    help: "Secret key that goes with your client identifier for the environment being called.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "user-id",
+                    name: "user_id",
+                    help: "Identifier of the user, as returned when the user record was created.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "item-id",
+                    name: "item_id",
+                    help: "The Item to monitor.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "webhook",
+                    name: "webhook",
+                    required: true,
+                    help: "Where Plaid posts this subscription's `CASH_FLOW_UPDATES` webhooks, such as the notice that fresh insights are ready.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "income-categories",
+                    name: "income_categories",
+                    list: true,
+                    values: &[
+                        "SALARY",
+                        "UNEMPLOYMENT",
+                        "CASH",
+                        "GIG_ECONOMY",
+                        "RENTAL",
+                        "CHILD_SUPPORT",
+                        "MILITARY",
+                        "RETIREMENT",
+                        "LONG_TERM_DISABILITY",
+                        "BANK_INTEREST",
+                        "CASH_DEPOSIT",
+                        "TRANSFER_FROM_APPLICATION",
+                        "TAX_REFUND",
+                        "BENEFIT_OTHER",
+                        "OTHER",
+                    ],
+                    help: "Kinds of income the insights consider.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "user-token",
+                    name: "user_token",
+                    help: "Older style token that names the user whose report is wanted.",
+                    ..Flag::BODY
+                },
+            ],
+            body: Body::Json { required: true },
+            secret_params: &[],
+        },
+        #[cfg(feature = "cra")]
         Operation {
             name: "cra-monitoring-insights-get",
             id: "craMonitoringInsightsGet",
@@ -62,6 +135,66 @@ static APP: App = App {
                     long: "user-token",
                     name: "user_token",
                     help: "Older style token that names the user whose report is wanted.",
+                    ..Flag::BODY
+                },
+            ],
+            body: Body::Json { required: true },
+            secret_params: &[],
+        },
+        #[cfg(feature = "cra")]
+        Operation {
+            name: "cra-monitoring-insights-unsubscribe",
+            id: "craMonitoringInsightsUnsubscribe",
+            about: "End a Cash Flow Updates subscription",
+            long_about: "End a Cash Flow Updates subscription\n\nStops the monitoring that `/cra/monitoring_insights/subscribe` started, so no further `CASH_FLOW_UPDATES` webhooks are sent for it.\n\nPOST /cra/monitoring_insights/unsubscribe",
+            flags: &[
+                Flag {
+                    long: "client-id",
+                    name: "client_id",
+                    help: "Identifier of your Plaid client application.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "secret",
+                    name: "secret",
+                    help: "Secret key that goes with your client identifier for the environment being called.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "subscription-id",
+                    name: "subscription_id",
+                    required: true,
+                    help: "Identifier of one Cash Flow Updates subscription, returned when it starts and needed to end it.",
+                    ..Flag::BODY
+                },
+            ],
+            body: Body::Json { required: true },
+            secret_params: &[],
+        },
+        #[cfg(feature = "webhook_verification_key")]
+        Operation {
+            name: "webhook-verification-key-get",
+            id: "webhookVerificationKeyGet",
+            about: "Fetch the public key that checks a webhook's signature",
+            long_about: "Fetch the public key that checks a webhook's signature\n\nPlaid signs each webhook it sends with a JSON Web Token carried in the `Plaid-Verification` header. Pass the `kid` from that token's header as `key_id` to get the matching public key, in JSON Web Key form, and check the token's signature with it. Keys can be cached by `kid`.\n\nPOST /webhook_verification_key/get",
+            flags: &[
+                Flag {
+                    long: "client-id",
+                    name: "client_id",
+                    help: "Identifier of your Plaid client application.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "secret",
+                    name: "secret",
+                    help: "Secret key that goes with your client identifier for the environment being called.",
+                    ..Flag::BODY
+                },
+                Flag {
+                    long: "key-id",
+                    name: "key_id",
+                    required: true,
+                    help: "The `kid` field of the header of the token in the webhook's `Plaid-Verification` header.",
                     ..Flag::BODY
                 },
             ],
@@ -111,13 +244,39 @@ fn client(global: &Global) -> Result<Client, BuildError> {
 }
 
 /// Decodes the arguments into the operation's request types and calls it.
+#[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::match_single_binding))]
 async fn send(client: Client, call: Call) -> Result<Output, Failure> {
     match call.operation_id() {
+        #[cfg(feature = "cra")]
+        "craMonitoringInsightsSubscribe" => {
+            let body: types::CraMonitoringInsightsSubscribeRequest = call
+                .json_body()?
+                .ok_or_else(command::missing_body)?;
+            Output::json(&client.cra_monitoring_insights_subscribe(&body).await?)
+        }
+
+        #[cfg(feature = "cra")]
         "craMonitoringInsightsGet" => {
             let body: types::CraMonitoringInsightsGetRequest = call
                 .json_body()?
                 .ok_or_else(command::missing_body)?;
             Output::json(&client.cra_monitoring_insights_get(&body).await?)
+        }
+
+        #[cfg(feature = "cra")]
+        "craMonitoringInsightsUnsubscribe" => {
+            let body: types::CraMonitoringInsightsUnsubscribeRequest = call
+                .json_body()?
+                .ok_or_else(command::missing_body)?;
+            Output::json(&client.cra_monitoring_insights_unsubscribe(&body).await?)
+        }
+
+        #[cfg(feature = "webhook_verification_key")]
+        "webhookVerificationKeyGet" => {
+            let body: types::WebhookVerificationKeyGetRequest = call
+                .json_body()?
+                .ok_or_else(command::missing_body)?;
+            Output::json(&client.webhook_verification_key_get(&body).await?)
         }
         _ => Err(Failure::Invalid("no such operation".to_string())),
     }

@@ -3,7 +3,7 @@
 
 //! Plaid Cash Flow Updates API (monitoring insights subset)
 //!
-//! A narrow slice of the Plaid API covering a single call: fetching the Cash Flow Updates report, also called Monitoring Insights, for a consumer who has been enrolled in ongoing monitoring through Plaid Check. The report summarizes income and loan activity for each linked Item and includes the underlying accounts, balances, transactions and owner details. Every call is authenticated with a client identifier and secret, and pins the API version through a request header.
+//! A narrow slice of the Plaid API covering the Cash Flow Updates flow of Plaid Check: enrolling a consumer's linked Item in ongoing monitoring, receiving the webhooks Plaid posts when the monitoring insights change, checking that a webhook really came from Plaid, fetching the resulting report, and ending the monitoring. The report summarizes income and loan activity for each linked Item and includes the underlying accounts, balances, transactions and owner details. Every call is authenticated with a client identifier and secret, and pins the API version through a request header.
 //!
 //! A client for version `2020-09-14` of this API, generated from its OpenAPI description. Start with [`Client::builder`].
 //!
@@ -33,7 +33,33 @@
 //! it answers with typed responses or the spec's examples, checks every request against the
 //! spec and keeps them, decoded, for the test to look at. With both features, the binary's
 //! `mock --port N` serves the spec's examples.
+//!
+//! # Cargo features
+//!
+//! Each area of the API is a feature that compiles its operations and the types only they use;
+//! `full`, on by default, enables them all. A crate that needs one area compiles only that:
+//!
+//! ```toml
+//! plaid-client = { version = "0.1.0", default-features = false, features = ["rustls", "cra"] }
+//! ```
+//!
+//! - `cra`: 3 operations
+//! - `webhook_verification_key`: 1 operation
+//!
+//! # Webhooks
+//!
+//! The API sends these events to you; [`webhooks`] parses them into a [`webhooks::WebhookEvent`].
+//!
+//! - `insightsUpdated` ([`webhooks::WebhookEvent::InsightsUpdated`]): New insights are ready (older form, superseded by `CASH_FLOW_INSIGHTS_UPDATED`)
+//! - `cashFlowInsightsUpdated` ([`webhooks::WebhookEvent::CashFlowInsightsUpdated`]): New insights are ready, with the signals found in them
+//! - `nsfOverdraftDetected` ([`webhooks::WebhookEvent::NsfOverdraftDetected`]): A refresh found an insufficient-funds or overdraft transaction
+//! - `newIncomeStreamDetected` ([`webhooks::WebhookEvent::NewIncomeStreamDetected`]): A refresh found a source of income not seen before
+//! - `expectedDepositMissed` ([`webhooks::WebhookEvent::ExpectedDepositMissed`]): A regular deposit did not arrive when it was due
+//! - `lowBalanceDetected` ([`webhooks::WebhookEvent::LowBalanceDetected`]): A refresh found an account balance running low
+//! - `largeDepositDetected` ([`webhooks::WebhookEvent::LargeDepositDetected`]): A refresh found an unusually large deposit
+//! - `newLoanPaymentDetected` ([`webhooks::WebhookEvent::NewLoanPaymentDetected`]): A refresh found payments on a loan not seen before
 #![forbid(unsafe_code)]
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 #![allow(rustdoc::bare_urls)]
 #![allow(rustdoc::invalid_html_tags)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
@@ -102,6 +128,15 @@ pub mod types;
 
 #[rustfmt::skip]
 pub mod validation;
+
+#[rustfmt::skip]
+mod webhook;
+
+#[rustfmt::skip]
+mod webhook_jwt;
+
+#[rustfmt::skip]
+pub mod webhooks;
 
 #[cfg(any(feature = "cli", feature = "mock"))]
 #[rustfmt::skip]

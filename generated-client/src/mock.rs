@@ -40,6 +40,21 @@ use crate::types;
 
 /// The operations the server answers.
 pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[
+    #[cfg(feature = "cra")]
+    MockOperation {
+        id: "craMonitoringInsightsSubscribe",
+        method: "POST",
+        path: "/cra/monitoring_insights/subscribe",
+        template: &[PathPiece::Text("/cra/monitoring_insights/subscribe")],
+        security: &[&[0, 1, 2]],
+        check: check_cra_monitoring_insights_subscribe,
+        status: 200,
+        content_type: "application/json",
+        example: Some(
+            r#"{"request_id":"Hq3vN8xTb2Lm6Kc","subscription_id":"e224e2e1-97b2-4796-8af9-7888fd363fda"}"#,
+        ),
+    },
+    #[cfg(feature = "cra")]
     MockOperation {
         id: "craMonitoringInsightsGet",
         method: "POST",
@@ -51,6 +66,32 @@ pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[
         content_type: "application/json",
         example: Some(
             r#"{"items":[{"accounts":[{"account_id":"vR3nqLw8ZkTbPj6mXe2YsA9cDfH4uGo7NiQ1","account_insights":{"average_days_between_transactions":1.8,"average_inflow_amounts":[{"end_date":"2026-03-30","start_date":"2026-03-01","total_amount":{"amount":1650.5,"iso_currency_code":"USD","unofficial_currency_code":null}}],"average_outflow_amounts":[{"end_date":"2026-03-30","start_date":"2026-03-01","total_amount":{"amount":142.75,"iso_currency_code":"USD","unofficial_currency_code":null}}],"days_available":90,"longest_gaps_between_transactions":[{"days":5,"end_date":"2026-02-28","start_date":"2026-02-01"},{"days":4,"end_date":"2026-03-30","start_date":"2026-03-01"}],"most_recent_transaction_date":"2026-03-27","number_of_days_no_transactions":22,"number_of_inflows":[{"count":3,"end_date":"2026-03-30","start_date":"2026-03-01"}],"number_of_outflows":[{"count":27,"end_date":"2026-03-30","start_date":"2026-03-01"}],"oldest_transaction_date":"2025-12-31"},"attributes":{"is_primary_account":true,"nsf_overdraft_transactions_count":2,"nsf_overdraft_transactions_count_30d":0,"nsf_overdraft_transactions_count_60d":1,"nsf_overdraft_transactions_count_90d":2,"primary_account_score":0.93,"total_inflow_amount":{"amount":14862.3,"iso_currency_code":"USD","unofficial_currency_code":null},"total_inflow_amount_30d":{"amount":4951.5,"iso_currency_code":"USD","unofficial_currency_code":null},"total_inflow_amount_60d":{"amount":9903.0,"iso_currency_code":"USD","unofficial_currency_code":null},"total_inflow_amount_90d":{"amount":14862.3,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount":{"amount":14120.85,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount_30d":{"amount":4870.12,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount_60d":{"amount":9415.64,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount_90d":{"amount":14120.85,"iso_currency_code":"USD","unofficial_currency_code":null}},"balances":{"available":3184.27,"average_balance":2876.44,"average_monthly_balances":[{"average_balance":{"amount":2611.9,"iso_currency_code":"USD","unofficial_currency_code":null},"end_date":"2026-01-31","start_date":"2026-01-01"},{"average_balance":{"amount":2950.35,"iso_currency_code":"USD","unofficial_currency_code":null},"end_date":"2026-02-28","start_date":"2026-02-01"}],"current":3302.61,"iso_currency_code":"USD","last_updated_datetime":"2026-03-30T14:05:12Z","limit":null,"most_recent_thirty_day_average_balance":3047.18,"unofficial_currency_code":null},"consumer_disputes":[{"category":"TRANSACTION","consumer_dispute_id":"6f2c9d41-8b7e-4a13-95d0-3e7a1c4b8f62","dispute_field_create_date":"2026-02-11","statement":"I did not authorize the February 11 charge from Gizmo Outlet and have reported it to my bank."}],"days_available":90,"historical_balances":[{"current":3302.61,"date":"2026-03-29","iso_currency_code":"USD","unofficial_currency_code":null},{"current":3218.45,"date":"2026-03-28","iso_currency_code":"USD","unofficial_currency_code":null}],"mask":"4821","metadata":{"end_date":"2026-03-30","start_date":"2025-12-30"},"name":"Everyday Checking","official_name":"Platypus Plus Interest Checking","owners":[{"addresses":[{"data":{"city":"Portland","country":"US","postal_code":"97214","region":"OR","street":"2718 Juniper Terrace Apt 4B"},"primary":true}],"emails":[{"data":"dana.whitlock@example.net","primary":true,"type":"primary"},{"data":"dwhitlock.alt@example.org","primary":false,"type":"secondary"}],"names":["Dana R. Whitlock"],"phone_numbers":[{"data":"+1 503 555 0142","primary":true,"type":"mobile"},{"data":"+1 503 555 0199","primary":false,"type":"work"}]}],"ownership_type":"individual","subtype":"checking","transactions":[{"account_id":"vR3nqLw8ZkTbPj6mXe2YsA9cDfH4uGo7NiQ1","account_owner":"Dana R. Whitlock","amount":-2450.0,"category":["Transfer","Payroll"],"category_id":"21009000","credit_category":{"detailed":"INCOME_WAGES","primary":"INCOME"},"date":"2026-03-27","date_transacted":"2026-03-27","iso_currency_code":"USD","merchant_name":"Lumenworks","name":"LUMENWORKS PAYROLL","original_description":"LUMENWORKS INC DIR DEP PPD ID 9081726354","pending":false,"personal_finance_category":{"confidence_level":"VERY_HIGH","detailed":"INCOME_WAGES","primary":"INCOME","version":"v2"},"transaction_id":"pL7xR2kQ9wZmT4bN8cV1sY6dJ3fH5gA0eUoK","transaction_type":"special","unofficial_currency_code":null},{"account_id":"vR3nqLw8ZkTbPj6mXe2YsA9cDfH4uGo7NiQ1","account_owner":"Dana R. Whitlock","amount":84.16,"category":["Shops","Supermarkets and Groceries"],"category_id":"19047000","credit_category":{"detailed":"GROCERIES_SUPERMARKETS","primary":"GROCERIES"},"date":"2026-03-25","date_transacted":"2026-03-24","iso_currency_code":"USD","location":{"address":"1190 SE Hawthorne Blvd","city":"Portland","country":"US","lat":45.5122,"lon":-122.6536,"postal_code":"97214","region":"OR","store_number":"0412"},"merchant_name":"Greenleaf Grocers","name":"GREENLEAF GROCERS #0412","original_description":"POS DEBIT GREENLEAF GROCERS #0412 PORTLAND OR","pending":true,"personal_finance_category":{"confidence_level":"HIGH","detailed":"FOOD_AND_DRINK_GROCERIES","primary":"FOOD_AND_DRINK","version":"v1"},"transaction_id":"Zc4vN8mB1xQ7rT2kL9wP5sY3dH6jF0gAeUoR","transaction_type":"place","unofficial_currency_code":null},{"account_id":"vR3nqLw8ZkTbPj6mXe2YsA9cDfH4uGo7NiQ1","account_owner":"Dana R. Whitlock","amount":1250.0,"category":["Payment","Rent"],"category_id":"16002000","check_number":"1047","credit_category":{"detailed":"RENT_AND_UTILITIES_RENT","primary":"RENT_AND_UTILITIES"},"date":"2026-03-03","date_transacted":"2026-03-02","iso_currency_code":"USD","merchant_name":"Juniper Terrace Apartments","name":"CHECK 1047","original_description":"CHECK #1047 PAID","pending":false,"personal_finance_category":{"confidence_level":"HIGH","detailed":"RENT_AND_UTILITIES_RENT","primary":"RENT_AND_UTILITIES","version":"v2"},"transaction_id":"Fy3hU8jN1kM6bV4cX9zQ2wE7rT5yA0sDgLpO","transaction_type":"unresolved","unofficial_currency_code":null}],"type":"depository"}],"date_generated":"2026-03-30T18:27:37Z","insights":{"income":{"forecasted_monthly_income":{"baseline_amount":4800.0,"current_amount":4900.25},"historical_annual_income":{"baseline_amount":56400.0,"current_amount":58812.75},"income_sources":[{"income_category":"SALARY","income_description":"LUMENWORKS INC DIR DEP","income_source_id":"0b7d5e2a-94c1-4f38-a6e0-2d8b1f9c3a57","last_transaction_date":"2026-03-27"},{"income_category":"GIG_ECONOMY","income_description":"RIDEWISE DRIVER PAYOUT","income_source_id":"e41a8c3f-6d27-4b90-8f15-7c2e9a0d4b36","last_transaction_date":"2026-03-22"}],"income_sources_counts":{"baseline_count":1,"current_count":2},"total_monthly_income":{"baseline_amount":4720.0,"current_amount":4951.5}},"loans":{"loan_disbursements_count":1,"loan_payment_merchants_counts":{"baseline_count":1,"current_count":2},"loan_payments_counts":{"baseline_count":2,"current_count":3}}},"institution_id":"ins_482913","institution_name":"First Platypus Bank","item_id":"kJ4vRm8wQpTx2NbZ7cYdL1eHsA9fUg3oWi6E","status":{"status_code":"AVAILABLE"}},{"accounts":[{"account_id":"Bq8ZtW2pLmX5rKc7VyN3dJ6hFs1gAe9oUiE4","attributes":{"is_primary_account":false,"nsf_overdraft_transactions_count":0,"nsf_overdraft_transactions_count_30d":0,"nsf_overdraft_transactions_count_60d":0,"nsf_overdraft_transactions_count_90d":0,"primary_account_score":0.12,"total_inflow_amount":{"amount":215.67,"iso_currency_code":"USD","unofficial_currency_code":null},"total_inflow_amount_30d":{"amount":3.92,"iso_currency_code":"USD","unofficial_currency_code":null},"total_inflow_amount_60d":{"amount":111.79,"iso_currency_code":"USD","unofficial_currency_code":null},"total_inflow_amount_90d":{"amount":215.67,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount":{"amount":0.0,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount_30d":{"amount":0.0,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount_60d":{"amount":0.0,"iso_currency_code":"USD","unofficial_currency_code":null},"total_outflow_amount_90d":{"amount":0.0,"iso_currency_code":"USD","unofficial_currency_code":null}},"balances":{"available":12040.0,"average_balance":11875.25,"average_monthly_balances":[{"average_balance":{"amount":11820.0,"iso_currency_code":"USD","unofficial_currency_code":null},"end_date":"2026-02-28","start_date":"2026-02-01"}],"current":12040.0,"iso_currency_code":"USD","last_updated_datetime":"2026-03-30T09:41:58Z","limit":null,"most_recent_thirty_day_average_balance":11990.5,"unofficial_currency_code":null},"consumer_disputes":[],"days_available":88,"historical_balances":[{"current":12040.0,"date":"2026-03-29","iso_currency_code":"USD","unofficial_currency_code":null}],"mask":null,"metadata":{"end_date":"2026-03-30","start_date":"2025-12-30"},"name":"Rainy Day Fund","official_name":"Quokka High Yield Savings","owners":[{"addresses":[{"data":{"city":"Portland","country":"US","postal_code":"97214","region":"OR","street":"2718 Juniper Terrace Apt 4B"},"primary":true},{"data":{"city":"Bend","country":"US","postal_code":"97701","region":"OR","street":"55 Larkspur Lane"},"primary":false}],"emails":[{"data":"whitlock.household@example.com","primary":true,"type":"other"}],"names":["Dana R. Whitlock","Marcus Whitlock"],"phone_numbers":[{"data":"+1 503 555 0142","primary":true,"type":"home"}]}],"ownership_type":"joint","subtype":"savings","transactions":[{"account_id":"Bq8ZtW2pLmX5rKc7VyN3dJ6hFs1gAe9oUiE4","account_owner":"Marcus Whitlock","amount":-3.92,"category":["Interest","Interest Earned"],"category_id":"15001000","credit_category":{"detailed":"INCOME_INTEREST_EARNED","primary":"INCOME"},"date":"2026-03-01","date_transacted":"2026-02-28","iso_currency_code":"USD","merchant_name":"Quokka Credit Union","name":"INTEREST PAYMENT","original_description":"MONTHLY INTEREST CREDIT","pending":false,"personal_finance_category":{"confidence_level":"MEDIUM","detailed":"INCOME_INTEREST_EARNED","primary":"INCOME","version":"v2"},"transaction_id":"mT6wK1qZ8xR3bN5cV7sY2dJ9fH4gL0pAeUoB","transaction_type":"special","unofficial_currency_code":null}],"type":"depository"},{"account_id":"Hn5YkP7wQz2LrT8cMb4XvS6dJe1fGa3oRuW9","balances":{"available":3625.4,"average_balance":1188.9,"average_monthly_balances":[],"current":1374.6,"iso_currency_code":"USD","last_updated_datetime":"2026-03-30T09:41:58Z","limit":5000.0,"most_recent_thirty_day_average_balance":1302.15,"unofficial_currency_code":null},"consumer_disputes":[],"days_available":90,"historical_balances":[{"current":1374.6,"date":"2026-03-29","iso_currency_code":"USD","unofficial_currency_code":null}],"mask":"7734","metadata":{"end_date":"2026-03-30","start_date":"2025-12-30"},"name":"Quokka Rewards Visa","official_name":null,"owners":[{"addresses":[{"data":{"city":"Portland","country":"US","postal_code":"97214","region":"OR","street":"2718 Juniper Terrace Apt 4B"},"primary":true}],"emails":[{"data":"dana.whitlock@example.net","primary":true,"type":"primary"},{"data":"dwhitlock.alt@example.org","primary":false,"type":"secondary"}],"names":["Dana R. Whitlock"],"phone_numbers":[{"data":"+1 503 555 0142","primary":true,"type":"mobile"},{"data":"+1 503 555 0199","primary":false,"type":"work"}]}],"ownership_type":"individual","subtype":"credit card","transactions":[{"account_id":"Hn5YkP7wQz2LrT8cMb4XvS6dJe1fGa3oRuW9","account_owner":"Dana R. Whitlock","amount":62.99,"category":["Service","Subscription"],"category_id":"18061000","credit_category":{"detailed":"ENTERTAINMENT_TV_AND_MOVIES","primary":"ENTERTAINMENT"},"date":"2026-03-18","date_transacted":"2026-03-17","iso_currency_code":"USD","location":{"address":"400 Albright Way","city":"Los Gatos","country":"US","lat":37.2571,"lon":-121.9635,"postal_code":"95032","region":"CA","store_number":null},"merchant_name":"StreamWave","name":"STREAMWAVE SUBSCRIPTION","original_description":"STREAMWAVE.COM 800-555-0176 CA","pending":false,"personal_finance_category":{"confidence_level":"LOW","detailed":"ENTERTAINMENT_TV_AND_MOVIES","primary":"ENTERTAINMENT","version":"v2"},"transaction_id":"Qw9eR4tY7uI2oP5aS8dF1gH3jK6lZ0xCvBnM","transaction_type":"digital","unofficial_currency_code":null}],"type":"credit"}],"date_generated":"2026-03-30T11:02:49Z","insights":{"income":{"forecasted_monthly_income":{"baseline_amount":3.6,"current_amount":3.9},"historical_annual_income":{"baseline_amount":41.2,"current_amount":44.85},"income_sources":[{"income_category":"BANK_INTEREST","income_description":"MONTHLY INTEREST CREDIT","income_source_id":"9a3c7e15-2f84-4d6b-b0c9-5e1d8f2a7c40","last_transaction_date":"2026-03-01"}],"income_sources_counts":{"baseline_count":1,"current_count":1},"total_monthly_income":{"baseline_amount":3.5,"current_amount":3.92}},"loans":{"loan_disbursements_count":0,"loan_payment_merchants_counts":{"baseline_count":0,"current_count":0},"loan_payments_counts":{"baseline_count":0,"current_count":0}}},"institution_id":"ins_771204","institution_name":"Quokka Credit Union","item_id":"Wd2fX9hLq6Ns3Kv8Bt1Rz5Mc7Yp4Ga0UeJoI","status":{"reason":"The latest refresh from the institution is still being processed; figures shown come from the previous update.","status_code":"PENDING"}}],"request_id":"Tz8qW3mKp5Lx2Rb","user_insights_id":"c3a9e1f4-72b0-4d5e-9a61-8f0b2d7c4e19"}"#,
+        ),
+    },
+    #[cfg(feature = "cra")]
+    MockOperation {
+        id: "craMonitoringInsightsUnsubscribe",
+        method: "POST",
+        path: "/cra/monitoring_insights/unsubscribe",
+        template: &[PathPiece::Text("/cra/monitoring_insights/unsubscribe")],
+        security: &[&[0, 1, 2]],
+        check: check_cra_monitoring_insights_unsubscribe,
+        status: 200,
+        content_type: "application/json",
+        example: Some(r#"{"request_id":"Wp7cR2mKx9Tb4Ln"}"#),
+    },
+    #[cfg(feature = "webhook_verification_key")]
+    MockOperation {
+        id: "webhookVerificationKeyGet",
+        method: "POST",
+        path: "/webhook_verification_key/get",
+        template: &[PathPiece::Text("/webhook_verification_key/get")],
+        security: &[&[0, 1, 2]],
+        check: check_webhook_verification_key_get,
+        status: 200,
+        content_type: "application/json",
+        example: Some(
+            r#"{"key":{"alg":"ES256","created_at":1767225600,"crv":"P-256","expired_at":null,"kid":"d3b46404-7427-48d5-a8d5-5b9da7a0b4ae","kty":"EC","use":"sig","x":"M0kARIZpPjBHwwfFLCJSHmECQLzCJ5pDD29D1RESDN4","y":"30Q5scOlhAlaPlGuEnZhYQRunLd_GUL5-hC8FHfd4bE"},"request_id":"Jd5sB8nQw3Xr1Vf"}"#,
         ),
     },
 ];
@@ -136,7 +177,20 @@ impl MockServer {
         self.expect_credential(2, server::Expected::text(value))
     }
 
+    /// `craMonitoringInsightsSubscribe` (`POST /cra/monitoring_insights/subscribe`): register its replies, read the requests it received.
+    #[cfg(feature = "cra")]
+    pub fn cra_monitoring_insights_subscribe(
+        &self,
+    ) -> MockOperationHandle<
+        '_,
+        Received<(), types::CraMonitoringInsightsSubscribeRequest>,
+        types::CraMonitoringInsightsSubscribeResponse,
+    > {
+        self.operation("craMonitoringInsightsSubscribe", server::json_body)
+    }
+
     /// `craMonitoringInsightsGet` (`POST /cra/monitoring_insights/get`): register its replies, read the requests it received.
+    #[cfg(feature = "cra")]
     pub fn cra_monitoring_insights_get(
         &self,
     ) -> MockOperationHandle<
@@ -146,8 +200,52 @@ impl MockServer {
     > {
         self.operation("craMonitoringInsightsGet", server::json_body)
     }
+
+    /// `craMonitoringInsightsUnsubscribe` (`POST /cra/monitoring_insights/unsubscribe`): register its replies, read the requests it received.
+    #[cfg(feature = "cra")]
+    pub fn cra_monitoring_insights_unsubscribe(
+        &self,
+    ) -> MockOperationHandle<
+        '_,
+        Received<(), types::CraMonitoringInsightsUnsubscribeRequest>,
+        types::CraMonitoringInsightsUnsubscribeResponse,
+    > {
+        self.operation("craMonitoringInsightsUnsubscribe", server::json_body)
+    }
+
+    /// `webhookVerificationKeyGet` (`POST /webhook_verification_key/get`): register its replies, read the requests it received.
+    #[cfg(feature = "webhook_verification_key")]
+    pub fn webhook_verification_key_get(
+        &self,
+    ) -> MockOperationHandle<
+        '_,
+        Received<(), types::WebhookVerificationKeyGetRequest>,
+        types::WebhookVerificationKeyGetResponse,
+    > {
+        self.operation("webhookVerificationKeyGet", server::json_body)
+    }
 }
 
+#[cfg(feature = "cra")]
+fn check_cra_monitoring_insights_subscribe(
+    request: &Incoming<'_>,
+) -> Result<Box<dyn Any + Send>, String> {
+    let params = ();
+    #[allow(clippy::ptr_arg)]
+    fn validate(
+        body: &types::CraMonitoringInsightsSubscribeRequest,
+    ) -> Result<(), crate::validation::ValidationError> {
+        crate::validation::Validate::validate(body)?;
+        Ok(())
+    }
+    let body: types::CraMonitoringInsightsSubscribeRequest = request
+        .json_body()?
+        .ok_or_else(server::missing_body)?;
+    validate(&body).map_err(|error| server::invalid("body", error))?;
+    Ok(Box::new(Received::new(params, body)))
+}
+
+#[cfg(feature = "cra")]
 fn check_cra_monitoring_insights_get(
     request: &Incoming<'_>,
 ) -> Result<Box<dyn Any + Send>, String> {
@@ -163,5 +261,27 @@ fn check_cra_monitoring_insights_get(
         .json_body()?
         .ok_or_else(server::missing_body)?;
     validate(&body).map_err(|error| server::invalid("body", error))?;
+    Ok(Box::new(Received::new(params, body)))
+}
+
+#[cfg(feature = "cra")]
+fn check_cra_monitoring_insights_unsubscribe(
+    request: &Incoming<'_>,
+) -> Result<Box<dyn Any + Send>, String> {
+    let params = ();
+    let body: types::CraMonitoringInsightsUnsubscribeRequest = request
+        .json_body()?
+        .ok_or_else(server::missing_body)?;
+    Ok(Box::new(Received::new(params, body)))
+}
+
+#[cfg(feature = "webhook_verification_key")]
+fn check_webhook_verification_key_get(
+    request: &Incoming<'_>,
+) -> Result<Box<dyn Any + Send>, String> {
+    let params = ();
+    let body: types::WebhookVerificationKeyGetRequest = request
+        .json_body()?
+        .ok_or_else(server::missing_body)?;
     Ok(Box::new(Received::new(params, body)))
 }

@@ -23,6 +23,7 @@
 #![allow(deprecated)]
 
 /// Body of a call that fetches the newest Cash Flow Updates report for one user. Name the user with `user_id` (or `user_token` on older integrations) and state the legal reason for pulling the report.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
@@ -41,6 +42,7 @@ pub struct CraMonitoringInsightsGetRequest {
     pub user_token: Option<crate::secret::Secret>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for CraMonitoringInsightsGetRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsGetRequest")
@@ -56,6 +58,7 @@ impl std::fmt::Debug for CraMonitoringInsightsGetRequest {
     }
 }
 
+#[cfg(feature = "cra")]
 impl CraMonitoringInsightsGetRequest {
     /// Starts a [`CraMonitoringInsightsGetRequestBuilder`]; `build` checks required fields and constraints.
     pub fn builder() -> CraMonitoringInsightsGetRequestBuilder {
@@ -64,6 +67,7 @@ impl CraMonitoringInsightsGetRequest {
 }
 
 /// Builds a [`CraMonitoringInsightsGetRequest`], checking it against the spec before handing it out.
+#[cfg(feature = "cra")]
 #[derive(Clone, Default)]
 pub struct CraMonitoringInsightsGetRequestBuilder {
     client_id: Option<String>,
@@ -75,6 +79,7 @@ pub struct CraMonitoringInsightsGetRequestBuilder {
     user_token: Option<crate::secret::Secret>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for CraMonitoringInsightsGetRequestBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsGetRequestBuilder")
@@ -90,6 +95,7 @@ impl std::fmt::Debug for CraMonitoringInsightsGetRequestBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 impl CraMonitoringInsightsGetRequestBuilder {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
@@ -143,6 +149,7 @@ impl CraMonitoringInsightsGetRequestBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 impl crate::validation::Validate for CraMonitoringInsightsGetRequest {
     fn validate_at(
         &self,
@@ -158,6 +165,7 @@ impl crate::validation::Validate for CraMonitoringInsightsGetRequest {
 }
 
 /// Legal basis under the Fair Credit Reporting Act for pulling this consumer report. `ACCOUNT_REVIEW_CREDIT` covers reviewing or collecting on a credit account the consumer already has, as allowed by FCRA 604(a)(3)(A). `WRITTEN_INSTRUCTION_OTHER` covers pulls the consumer has authorized in writing, as allowed by FCRA 604(a)(2), for instance when they guarantee a loan or take on personal liability for one.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MonitoringConsumerReportPermissiblePurpose {
     /// `ACCOUNT_REVIEW_CREDIT`
@@ -168,6 +176,7 @@ pub enum MonitoringConsumerReportPermissiblePurpose {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl MonitoringConsumerReportPermissiblePurpose {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -179,18 +188,21 @@ impl MonitoringConsumerReportPermissiblePurpose {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for MonitoringConsumerReportPermissiblePurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for MonitoringConsumerReportPermissiblePurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for MonitoringConsumerReportPermissiblePurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -206,6 +218,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringConsumerReportPermissiblePurpose
     }
 }
 
+#[cfg(feature = "cra")]
 impl crate::validation::Validate for MonitoringConsumerReportPermissiblePurpose {
     fn validate_at(
         &self,
@@ -219,6 +232,7 @@ impl crate::validation::Validate for MonitoringConsumerReportPermissiblePurpose 
 }
 
 /// A user's Cash Flow Updates report, broken down by linked Item.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsGetResponse {
     /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
@@ -233,6 +247,7 @@ pub struct CraMonitoringInsightsGetResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for CraMonitoringInsightsGetResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsGetResponse")
@@ -244,6 +259,7 @@ impl std::fmt::Debug for CraMonitoringInsightsGetResponse {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsGetResponse {
     /// Starts a [`CraMonitoringInsightsGetResponseBuilder`]; `build` checks that required fields are set.
@@ -253,6 +269,7 @@ impl CraMonitoringInsightsGetResponse {
 }
 
 /// Builds a [`CraMonitoringInsightsGetResponse`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CraMonitoringInsightsGetResponseBuilder {
@@ -261,6 +278,7 @@ pub struct CraMonitoringInsightsGetResponseBuilder {
     items: Option<Vec<CraMonitoringInsightsItem>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsGetResponseBuilder {
     /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
@@ -299,6 +317,7 @@ impl CraMonitoringInsightsGetResponseBuilder {
 }
 
 /// Monitoring output for one Item, that is, one login the user linked at one financial institution.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CraMonitoringInsightsItem {
     /// Moment the insights for this Item were last computed, as a UTC ISO 8601 timestamp.
@@ -322,6 +341,7 @@ pub struct CraMonitoringInsightsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for CraMonitoringInsightsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsItem")
@@ -337,6 +357,7 @@ impl std::fmt::Debug for CraMonitoringInsightsItem {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsItem {
     /// Starts a [`CraMonitoringInsightsItemBuilder`]; `build` checks that required fields are set.
@@ -346,6 +367,7 @@ impl CraMonitoringInsightsItem {
 }
 
 /// Builds a [`CraMonitoringInsightsItem`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CraMonitoringInsightsItemBuilder {
@@ -358,6 +380,7 @@ pub struct CraMonitoringInsightsItemBuilder {
     accounts: Option<Vec<BaseReportAccount>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsItemBuilder {
     /// Moment the insights for this Item were last computed, as a UTC ISO 8601 timestamp.
@@ -433,6 +456,7 @@ impl CraMonitoringInsightsItemBuilder {
 }
 
 /// Tells whether insights for this Item are ready and, when they are not, why.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringInsightsItemStatus {
     /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
@@ -446,6 +470,7 @@ pub struct MonitoringInsightsItemStatus {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for MonitoringInsightsItemStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringInsightsItemStatus")
@@ -456,6 +481,7 @@ impl std::fmt::Debug for MonitoringInsightsItemStatus {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringInsightsItemStatus {
     /// Starts a [`MonitoringInsightsItemStatusBuilder`]; `build` checks that required fields are set.
@@ -465,6 +491,7 @@ impl MonitoringInsightsItemStatus {
 }
 
 /// Builds a [`MonitoringInsightsItemStatus`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringInsightsItemStatusBuilder {
@@ -472,6 +499,7 @@ pub struct MonitoringInsightsItemStatusBuilder {
     reason: crate::Nullable<String>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringInsightsItemStatusBuilder {
     /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
@@ -502,6 +530,7 @@ impl MonitoringInsightsItemStatusBuilder {
 }
 
 /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MonitoringItemStatusCode {
     /// `AVAILABLE`
@@ -514,6 +543,7 @@ pub enum MonitoringItemStatusCode {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl MonitoringItemStatusCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -526,18 +556,21 @@ impl MonitoringItemStatusCode {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for MonitoringItemStatusCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for MonitoringItemStatusCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for MonitoringItemStatusCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -555,6 +588,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringItemStatusCode {
 }
 
 /// Income and borrowing signals computed for the Item. Null when nothing has been computed for it.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringInsights {
     /// Signals about money flowing in to the Item's accounts.
@@ -567,6 +601,7 @@ pub struct MonitoringInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for MonitoringInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringInsights")
@@ -577,6 +612,7 @@ impl std::fmt::Debug for MonitoringInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringInsights {
     /// Starts a [`MonitoringInsightsBuilder`]; `build` checks that required fields are set.
@@ -586,6 +622,7 @@ impl MonitoringInsights {
 }
 
 /// Builds a [`MonitoringInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringInsightsBuilder {
@@ -593,6 +630,7 @@ pub struct MonitoringInsightsBuilder {
     loans: Option<MonitoringLoanInsights>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringInsightsBuilder {
     /// Signals about money flowing in to the Item's accounts.
@@ -621,6 +659,7 @@ impl MonitoringInsightsBuilder {
 }
 
 /// Signals about money flowing in to the Item's accounts.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringIncomeInsights {
     /// Sum of all income seen over a trailing 30-day window.
@@ -639,6 +678,7 @@ pub struct MonitoringIncomeInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for MonitoringIncomeInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringIncomeInsights")
@@ -652,6 +692,7 @@ impl std::fmt::Debug for MonitoringIncomeInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringIncomeInsights {
     /// Starts a [`MonitoringIncomeInsightsBuilder`]; `build` checks that required fields are set.
@@ -661,6 +702,7 @@ impl MonitoringIncomeInsights {
 }
 
 /// Builds a [`MonitoringIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringIncomeInsightsBuilder {
@@ -671,6 +713,7 @@ pub struct MonitoringIncomeInsightsBuilder {
     income_sources: Option<Vec<MonitoringIncomeSource>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringIncomeInsightsBuilder {
     /// Sum of all income seen over a trailing 30-day window.
@@ -750,6 +793,7 @@ impl MonitoringIncomeInsightsBuilder {
 }
 
 /// Sum of all income seen over a trailing 30-day window.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalMonthlyIncomeInsights {
     /// Deprecated. Income sum for the 30 days leading up to enrollment in monitoring.
@@ -773,6 +817,7 @@ pub struct TotalMonthlyIncomeInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalMonthlyIncomeInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalMonthlyIncomeInsights")
@@ -783,6 +828,7 @@ impl std::fmt::Debug for TotalMonthlyIncomeInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalMonthlyIncomeInsights {
     /// Starts a [`TotalMonthlyIncomeInsightsBuilder`]; `build` checks that required fields are set.
@@ -792,6 +838,7 @@ impl TotalMonthlyIncomeInsights {
 }
 
 /// Builds a [`TotalMonthlyIncomeInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalMonthlyIncomeInsightsBuilder {
@@ -799,6 +846,7 @@ pub struct TotalMonthlyIncomeInsightsBuilder {
     current_amount: Option<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalMonthlyIncomeInsightsBuilder {
     /// Deprecated. Income sum for the 30 days leading up to enrollment in monitoring.
@@ -836,6 +884,7 @@ impl TotalMonthlyIncomeInsightsBuilder {
 }
 
 /// How many separate income streams have been spotted.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IncomeSourcesCounts {
     /// Deprecated. Number of income streams spotted at enrollment time.
@@ -850,6 +899,7 @@ pub struct IncomeSourcesCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for IncomeSourcesCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IncomeSourcesCounts")
@@ -860,6 +910,7 @@ impl std::fmt::Debug for IncomeSourcesCounts {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl IncomeSourcesCounts {
     /// Starts a [`IncomeSourcesCountsBuilder`]; `build` checks that required fields are set.
@@ -869,6 +920,7 @@ impl IncomeSourcesCounts {
 }
 
 /// Builds a [`IncomeSourcesCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct IncomeSourcesCountsBuilder {
@@ -876,6 +928,7 @@ pub struct IncomeSourcesCountsBuilder {
     current_count: Option<f64>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl IncomeSourcesCountsBuilder {
     /// Deprecated. Number of income streams spotted at enrollment time.
@@ -910,6 +963,7 @@ impl IncomeSourcesCountsBuilder {
 }
 
 /// Projected average net income per month, derived from deposits that land in the accounts. Taxes and other payroll deductions taken out before deposit are generally not reflected.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForecastedMonthlyIncome {
     /// Deprecated. Monthly projection as it stood at enrollment time.
@@ -933,6 +987,7 @@ pub struct ForecastedMonthlyIncome {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for ForecastedMonthlyIncome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ForecastedMonthlyIncome")
@@ -943,6 +998,7 @@ impl std::fmt::Debug for ForecastedMonthlyIncome {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl ForecastedMonthlyIncome {
     /// Starts a [`ForecastedMonthlyIncomeBuilder`]; `build` checks that required fields are set.
@@ -952,6 +1008,7 @@ impl ForecastedMonthlyIncome {
 }
 
 /// Builds a [`ForecastedMonthlyIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct ForecastedMonthlyIncomeBuilder {
@@ -959,6 +1016,7 @@ pub struct ForecastedMonthlyIncomeBuilder {
     current_amount: Option<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl ForecastedMonthlyIncomeBuilder {
     /// Deprecated. Monthly projection as it stood at enrollment time.
@@ -996,6 +1054,7 @@ impl ForecastedMonthlyIncomeBuilder {
 }
 
 /// Income actually received over roughly the last twelve months.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistoricalAnnualIncome {
     /// Deprecated. Twelve-month income figure as it stood at enrollment time.
@@ -1019,6 +1078,7 @@ pub struct HistoricalAnnualIncome {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for HistoricalAnnualIncome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HistoricalAnnualIncome")
@@ -1029,6 +1089,7 @@ impl std::fmt::Debug for HistoricalAnnualIncome {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl HistoricalAnnualIncome {
     /// Starts a [`HistoricalAnnualIncomeBuilder`]; `build` checks that required fields are set.
@@ -1038,6 +1099,7 @@ impl HistoricalAnnualIncome {
 }
 
 /// Builds a [`HistoricalAnnualIncome`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct HistoricalAnnualIncomeBuilder {
@@ -1045,6 +1107,7 @@ pub struct HistoricalAnnualIncomeBuilder {
     current_amount: Option<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl HistoricalAnnualIncomeBuilder {
     /// Deprecated. Twelve-month income figure as it stood at enrollment time.
@@ -1082,6 +1145,7 @@ impl HistoricalAnnualIncomeBuilder {
 }
 
 /// A single recurring stream of income recognized in the transactions.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringIncomeSource {
     /// Stable identifier for this income stream.
@@ -1098,6 +1162,7 @@ pub struct MonitoringIncomeSource {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for MonitoringIncomeSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringIncomeSource")
@@ -1110,6 +1175,7 @@ impl std::fmt::Debug for MonitoringIncomeSource {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringIncomeSource {
     /// Starts a [`MonitoringIncomeSourceBuilder`]; `build` checks that required fields are set.
@@ -1119,6 +1185,7 @@ impl MonitoringIncomeSource {
 }
 
 /// Builds a [`MonitoringIncomeSource`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct MonitoringIncomeSourceBuilder {
@@ -1128,6 +1195,7 @@ pub struct MonitoringIncomeSourceBuilder {
     last_transaction_date: Option<chrono::NaiveDate>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for MonitoringIncomeSourceBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1140,6 +1208,7 @@ impl std::fmt::Debug for MonitoringIncomeSourceBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringIncomeSourceBuilder {
     /// Stable identifier for this income stream.
@@ -1197,6 +1266,7 @@ impl MonitoringIncomeSourceBuilder {
 }
 
 /// Kind of income a stream represents. `SALARY` is pay from an employer, `UNEMPLOYMENT` is jobless benefit, `CASH` is a legacy value kept only for older integrations, `GIG_ECONOMY` is earnings through gig or freelance platforms, `RENTAL` is rent collected, `CHILD_SUPPORT` is child support received, `MILITARY` is armed forces pay, `RETIREMENT` is pension or other retirement payouts, `LONG_TERM_DISABILITY` is disability benefit, `BANK_INTEREST` is interest credited by a bank, `CASH_DEPOSIT` is cash paid in, `TRANSFER_FROM_APPLICATION` is money moved in from a payment app, `TAX_REFUND` is a refund from a tax authority, `BENEFIT_OTHER` is any other government benefit, and `OTHER` is anything not covered above.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditBankIncomeCategory {
     /// `SALARY`
@@ -1233,6 +1303,7 @@ pub enum CreditBankIncomeCategory {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl CreditBankIncomeCategory {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1257,18 +1328,21 @@ impl CreditBankIncomeCategory {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for CreditBankIncomeCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for CreditBankIncomeCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for CreditBankIncomeCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1297,7 +1371,21 @@ impl<'de> serde::Deserialize<'de> for CreditBankIncomeCategory {
     }
 }
 
+#[cfg(feature = "cra")]
+impl crate::validation::Validate for CreditBankIncomeCategory {
+    fn validate_at(
+        &self,
+        path: &crate::validation::FieldPath<'_>,
+    ) -> Result<(), crate::validation::ValidationError> {
+        if let Self::Unknown(_) = self {
+            return Err(crate::validation::ValidationError::not_listed(path));
+        }
+        Ok(())
+    }
+}
+
 /// Signals about borrowing and repayment activity on the Item.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringLoanInsights {
     /// How many loan repayments have been spotted.
@@ -1312,6 +1400,7 @@ pub struct MonitoringLoanInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for MonitoringLoanInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringLoanInsights")
@@ -1323,6 +1412,7 @@ impl std::fmt::Debug for MonitoringLoanInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringLoanInsights {
     /// Starts a [`MonitoringLoanInsightsBuilder`]; `build` checks that required fields are set.
@@ -1332,6 +1422,7 @@ impl MonitoringLoanInsights {
 }
 
 /// Builds a [`MonitoringLoanInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringLoanInsightsBuilder {
@@ -1340,6 +1431,7 @@ pub struct MonitoringLoanInsightsBuilder {
     loan_payment_merchants_counts: Option<LoanPaymentsMerchantCounts>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl MonitoringLoanInsightsBuilder {
     /// How many loan repayments have been spotted.
@@ -1387,6 +1479,7 @@ impl MonitoringLoanInsightsBuilder {
 }
 
 /// How many loan repayments have been spotted.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoanPaymentsCounts {
     /// Deprecated. Repayments spotted in the 30 days leading up to enrollment.
@@ -1401,6 +1494,7 @@ pub struct LoanPaymentsCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for LoanPaymentsCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoanPaymentsCounts")
@@ -1411,6 +1505,7 @@ impl std::fmt::Debug for LoanPaymentsCounts {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl LoanPaymentsCounts {
     /// Starts a [`LoanPaymentsCountsBuilder`]; `build` checks that required fields are set.
@@ -1420,6 +1515,7 @@ impl LoanPaymentsCounts {
 }
 
 /// Builds a [`LoanPaymentsCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct LoanPaymentsCountsBuilder {
@@ -1427,6 +1523,7 @@ pub struct LoanPaymentsCountsBuilder {
     current_count: Option<f64>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl LoanPaymentsCountsBuilder {
     /// Deprecated. Repayments spotted in the 30 days leading up to enrollment.
@@ -1461,6 +1558,7 @@ impl LoanPaymentsCountsBuilder {
 }
 
 /// How many different lenders have been receiving repayments.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoanPaymentsMerchantCounts {
     /// Deprecated. Distinct lenders repaid in the 30 days leading up to enrollment.
@@ -1475,6 +1573,7 @@ pub struct LoanPaymentsMerchantCounts {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for LoanPaymentsMerchantCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoanPaymentsMerchantCounts")
@@ -1485,6 +1584,7 @@ impl std::fmt::Debug for LoanPaymentsMerchantCounts {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl LoanPaymentsMerchantCounts {
     /// Starts a [`LoanPaymentsMerchantCountsBuilder`]; `build` checks that required fields are set.
@@ -1494,6 +1594,7 @@ impl LoanPaymentsMerchantCounts {
 }
 
 /// Builds a [`LoanPaymentsMerchantCounts`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct LoanPaymentsMerchantCountsBuilder {
@@ -1501,6 +1602,7 @@ pub struct LoanPaymentsMerchantCountsBuilder {
     current_count: Option<f64>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl LoanPaymentsMerchantCountsBuilder {
     /// Deprecated. Distinct lenders repaid in the 30 days leading up to enrollment.
@@ -1535,6 +1637,7 @@ impl LoanPaymentsMerchantCountsBuilder {
 }
 
 /// One account on the Item together with its balances, history, owners and derived figures.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccount {
     /// Plaid's identifier for the account. It normally stays fixed, but a new one can be issued if the institution starts reporting the account in a way Plaid cannot tie back to the old record.
@@ -1580,6 +1683,7 @@ pub struct BaseReportAccount {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAccount")
@@ -1604,6 +1708,7 @@ impl std::fmt::Debug for BaseReportAccount {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccount {
     /// Starts a [`BaseReportAccountBuilder`]; `build` checks that required fields are set.
@@ -1613,6 +1718,7 @@ impl BaseReportAccount {
 }
 
 /// Builds a [`BaseReportAccount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct BaseReportAccountBuilder {
@@ -1634,6 +1740,7 @@ pub struct BaseReportAccountBuilder {
     attributes: Option<BaseReportAttributes>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for BaseReportAccountBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1658,6 +1765,7 @@ impl std::fmt::Debug for BaseReportAccountBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountBuilder {
     /// Plaid's identifier for the account. It normally stays fixed, but a new one can be issued if the institution starts reporting the account in a way Plaid cannot tie back to the old record.
@@ -1804,6 +1912,7 @@ impl BaseReportAccountBuilder {
 }
 
 /// Balance figures for the account at the time the report was built.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountBalances {
     /// Money the institution says could be spent or withdrawn right now. Null when the institution does not report it.
@@ -1855,6 +1964,7 @@ pub struct BaseReportAccountBalances {
     pub most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountBalances {
     /// Starts a [`BaseReportAccountBalancesBuilder`]; `build` checks that required fields are set.
@@ -1864,6 +1974,7 @@ impl BaseReportAccountBalances {
 }
 
 /// Builds a [`BaseReportAccountBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAccountBalancesBuilder {
@@ -1878,6 +1989,7 @@ pub struct BaseReportAccountBalancesBuilder {
     most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountBalancesBuilder {
     /// Money the institution says could be spent or withdrawn right now. Null when the institution does not report it.
@@ -1979,6 +2091,7 @@ impl BaseReportAccountBalancesBuilder {
 }
 
 /// Mean balance for a single calendar month.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAverageMonthlyBalances {
     /// First day of the month in question, written as YYYY-MM-DD.
@@ -1993,6 +2106,7 @@ pub struct BaseReportAverageMonthlyBalances {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportAverageMonthlyBalances {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAverageMonthlyBalances")
@@ -2004,6 +2118,7 @@ impl std::fmt::Debug for BaseReportAverageMonthlyBalances {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAverageMonthlyBalances {
     /// Starts a [`BaseReportAverageMonthlyBalancesBuilder`]; `build` checks that required fields are set.
@@ -2013,6 +2128,7 @@ impl BaseReportAverageMonthlyBalances {
 }
 
 /// Builds a [`BaseReportAverageMonthlyBalances`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAverageMonthlyBalancesBuilder {
@@ -2021,6 +2137,7 @@ pub struct BaseReportAverageMonthlyBalancesBuilder {
     average_balance: Option<CreditAmountWithCurrency>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAverageMonthlyBalancesBuilder {
     /// First day of the month in question, written as YYYY-MM-DD.
@@ -2062,6 +2179,7 @@ impl BaseReportAverageMonthlyBalancesBuilder {
 }
 
 /// A sum of money paired with the currency it is stated in.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditAmountWithCurrency {
     /// The sum itself, rounded to no more than two decimal places.
@@ -2080,6 +2198,7 @@ pub struct CreditAmountWithCurrency {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for CreditAmountWithCurrency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreditAmountWithCurrency")
@@ -2091,6 +2210,7 @@ impl std::fmt::Debug for CreditAmountWithCurrency {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CreditAmountWithCurrency {
     /// Starts a [`CreditAmountWithCurrencyBuilder`]; `build` checks that required fields are set.
@@ -2100,6 +2220,7 @@ impl CreditAmountWithCurrency {
 }
 
 /// Builds a [`CreditAmountWithCurrency`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CreditAmountWithCurrencyBuilder {
@@ -2108,6 +2229,7 @@ pub struct CreditAmountWithCurrencyBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CreditAmountWithCurrencyBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -2149,6 +2271,7 @@ impl CreditAmountWithCurrencyBuilder {
 }
 
 /// A dispute the consumer raised about reported data, which was accepted as valid.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsumerDispute {
     /// Deprecated. Unique identifier of the dispute, handy when troubleshooting.
@@ -2166,6 +2289,7 @@ pub struct ConsumerDispute {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for ConsumerDispute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConsumerDispute")
@@ -2178,6 +2302,7 @@ impl std::fmt::Debug for ConsumerDispute {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl ConsumerDispute {
     /// Starts a [`ConsumerDisputeBuilder`]; `build` checks that required fields are set.
@@ -2187,6 +2312,7 @@ impl ConsumerDispute {
 }
 
 /// Builds a [`ConsumerDispute`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct ConsumerDisputeBuilder {
@@ -2196,6 +2322,7 @@ pub struct ConsumerDisputeBuilder {
     statement: Option<String>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for ConsumerDisputeBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2208,6 +2335,7 @@ impl std::fmt::Debug for ConsumerDisputeBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl ConsumerDisputeBuilder {
     /// Deprecated. Unique identifier of the dispute, handy when troubleshooting.
@@ -2258,6 +2386,7 @@ impl ConsumerDisputeBuilder {
 }
 
 /// Which kind of data is being disputed: a `TRANSACTION`, a `BALANCE`, `IDENTITY` details, or `OTHER` data.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConsumerDisputeCategory {
     /// `TRANSACTION`
@@ -2272,6 +2401,7 @@ pub enum ConsumerDisputeCategory {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl ConsumerDisputeCategory {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2285,18 +2415,21 @@ impl ConsumerDisputeCategory {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for ConsumerDisputeCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for ConsumerDisputeCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for ConsumerDisputeCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2315,6 +2448,7 @@ impl<'de> serde::Deserialize<'de> for ConsumerDisputeCategory {
 }
 
 /// Date coverage of the data the institution supplied for the account.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountMetadata {
     /// Earliest date covered by the institution's data for this account, written as YYYY-MM-DD.
@@ -2323,6 +2457,7 @@ pub struct BaseReportAccountMetadata {
     pub end_date: Option<chrono::NaiveDate>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountMetadata {
     /// Starts a [`BaseReportAccountMetadataBuilder`]; `build` checks that required fields are set.
@@ -2332,6 +2467,7 @@ impl BaseReportAccountMetadata {
 }
 
 /// Builds a [`BaseReportAccountMetadata`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAccountMetadataBuilder {
@@ -2339,6 +2475,7 @@ pub struct BaseReportAccountMetadataBuilder {
     end_date: Option<Option<chrono::NaiveDate>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountMetadataBuilder {
     /// Earliest date covered by the institution's data for this account, written as YYYY-MM-DD.
@@ -2366,6 +2503,7 @@ impl BaseReportAccountMetadataBuilder {
 }
 
 /// Broad class of the account: `depository` for checking and savings style accounts, `credit` for cards and revolving lines, `loan` for borrowing, `investment` or `brokerage` for holdings of securities, and `other` for anything else.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountType {
     /// `investment`
@@ -2384,6 +2522,7 @@ pub enum AccountType {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl AccountType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2399,18 +2538,21 @@ impl AccountType {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for AccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for AccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for AccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2431,6 +2573,7 @@ impl<'de> serde::Deserialize<'de> for AccountType {
 }
 
 /// Narrower kind of account within its `type`, for example `checking`, `savings` or `credit card`. Null when the institution does not say.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountSubtype {
     /// `401a`
@@ -2593,6 +2736,7 @@ pub enum AccountSubtype {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl AccountSubtype {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2680,18 +2824,21 @@ impl AccountSubtype {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for AccountSubtype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for AccountSubtype {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for AccountSubtype {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2786,6 +2933,7 @@ impl<'de> serde::Deserialize<'de> for AccountSubtype {
 }
 
 /// A single transaction recorded on an account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportTransaction {
     /// Identifier of the account the transaction was recorded on.
@@ -2848,6 +2996,7 @@ pub struct BaseReportTransaction {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportTransaction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportTransaction")
@@ -2875,6 +3024,7 @@ impl std::fmt::Debug for BaseReportTransaction {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportTransaction {
     /// Starts a [`BaseReportTransactionBuilder`]; `build` checks that required fields are set.
@@ -2884,6 +3034,7 @@ impl BaseReportTransaction {
 }
 
 /// Builds a [`BaseReportTransaction`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct BaseReportTransactionBuilder {
@@ -2908,6 +3059,7 @@ pub struct BaseReportTransactionBuilder {
     personal_finance_category: crate::Nullable<PersonalFinanceCategory>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for BaseReportTransactionBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2935,6 +3087,7 @@ impl std::fmt::Debug for BaseReportTransactionBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportTransactionBuilder {
     /// Identifier of the account the transaction was recorded on.
@@ -3124,6 +3277,7 @@ impl BaseReportTransactionBuilder {
 }
 
 /// Category aimed at credit underwriting that says what the transaction was for. Null when no category was assigned.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreditCategory {
     /// Broad, top-level credit category of the transaction.
@@ -3136,6 +3290,7 @@ pub struct CreditCategory {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for CreditCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreditCategory")
@@ -3146,6 +3301,7 @@ impl std::fmt::Debug for CreditCategory {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CreditCategory {
     /// Starts a [`CreditCategoryBuilder`]; `build` checks that required fields are set.
@@ -3155,6 +3311,7 @@ impl CreditCategory {
 }
 
 /// Builds a [`CreditCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct CreditCategoryBuilder {
@@ -3162,6 +3319,7 @@ pub struct CreditCategoryBuilder {
     detailed: Option<String>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl CreditCategoryBuilder {
     /// Broad, top-level credit category of the transaction.
@@ -3188,6 +3346,7 @@ impl CreditCategoryBuilder {
 }
 
 /// Where the transaction physically happened, when known. Usually blank for online purchases and often blank for small local merchants.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Street address of the place of purchase.
@@ -3212,6 +3371,7 @@ pub struct Location {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Location")
@@ -3228,6 +3388,7 @@ impl std::fmt::Debug for Location {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl Location {
     /// Starts a [`LocationBuilder`]; `build` checks that required fields are set.
@@ -3237,6 +3398,7 @@ impl Location {
 }
 
 /// Builds a [`Location`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct LocationBuilder {
@@ -3250,6 +3412,7 @@ pub struct LocationBuilder {
     store_number: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for LocationBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3266,6 +3429,7 @@ impl std::fmt::Debug for LocationBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl LocationBuilder {
     /// Street address of the place of purchase.
@@ -3337,6 +3501,7 @@ impl LocationBuilder {
 }
 
 /// How the transaction came about: `digital` for online, `place` for in person at a physical site, `special` for bank-originated entries such as fees or interest, and `unresolved` when none of those fit.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BaseReportTransactionType {
     /// `digital`
@@ -3351,6 +3516,7 @@ pub enum BaseReportTransactionType {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl BaseReportTransactionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3364,18 +3530,21 @@ impl BaseReportTransactionType {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for BaseReportTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for BaseReportTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for BaseReportTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3394,6 +3563,7 @@ impl<'de> serde::Deserialize<'de> for BaseReportTransactionType {
 }
 
 /// Category from the personal finance taxonomy describing the purpose of the transaction. Null when none was assigned.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonalFinanceCategory {
     /// Broad, top-level personal finance category.
@@ -3412,6 +3582,7 @@ pub struct PersonalFinanceCategory {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for PersonalFinanceCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PersonalFinanceCategory")
@@ -3424,6 +3595,7 @@ impl std::fmt::Debug for PersonalFinanceCategory {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl PersonalFinanceCategory {
     /// Starts a [`PersonalFinanceCategoryBuilder`]; `build` checks that required fields are set.
@@ -3433,6 +3605,7 @@ impl PersonalFinanceCategory {
 }
 
 /// Builds a [`PersonalFinanceCategory`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct PersonalFinanceCategoryBuilder {
@@ -3442,6 +3615,7 @@ pub struct PersonalFinanceCategoryBuilder {
     version: Option<PersonalFinanceCategoryVersion>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl PersonalFinanceCategoryBuilder {
     /// Broad, top-level personal finance category.
@@ -3489,6 +3663,7 @@ impl PersonalFinanceCategoryBuilder {
 }
 
 /// Which revision of the personal finance category taxonomy produced the labels, `v1` or `v2`.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PersonalFinanceCategoryVersion {
     /// `v1`
@@ -3499,6 +3674,7 @@ pub enum PersonalFinanceCategoryVersion {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl PersonalFinanceCategoryVersion {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3510,18 +3686,21 @@ impl PersonalFinanceCategoryVersion {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for PersonalFinanceCategoryVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for PersonalFinanceCategoryVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for PersonalFinanceCategoryVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3538,6 +3717,7 @@ impl<'de> serde::Deserialize<'de> for PersonalFinanceCategoryVersion {
 }
 
 /// Identity details for one owner of an account, as held on file by the institution.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Owner {
     /// Names on file for the owner, which may be a person or a business.
@@ -3554,6 +3734,7 @@ pub struct Owner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for Owner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Owner")
@@ -3566,6 +3747,7 @@ impl std::fmt::Debug for Owner {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl Owner {
     /// Starts a [`OwnerBuilder`]; `build` checks that required fields are set.
@@ -3575,6 +3757,7 @@ impl Owner {
 }
 
 /// Builds a [`Owner`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct OwnerBuilder {
@@ -3584,6 +3767,7 @@ pub struct OwnerBuilder {
     addresses: Option<Vec<Address>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for OwnerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3596,6 +3780,7 @@ impl std::fmt::Debug for OwnerBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl OwnerBuilder {
     /// Names on file for the owner, which may be a person or a business.
@@ -3639,6 +3824,7 @@ impl OwnerBuilder {
 }
 
 /// A phone number associated with an account owner.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumber {
     /// The phone number itself.
@@ -3654,6 +3840,7 @@ pub struct PhoneNumber {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for PhoneNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PhoneNumber")
@@ -3665,6 +3852,7 @@ impl std::fmt::Debug for PhoneNumber {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl PhoneNumber {
     /// Starts a [`PhoneNumberBuilder`]; `build` checks that required fields are set.
@@ -3674,6 +3862,7 @@ impl PhoneNumber {
 }
 
 /// Builds a [`PhoneNumber`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct PhoneNumberBuilder {
@@ -3682,6 +3871,7 @@ pub struct PhoneNumberBuilder {
     type_: Option<PhoneNumberType>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for PhoneNumberBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3693,6 +3883,7 @@ impl std::fmt::Debug for PhoneNumberBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl PhoneNumberBuilder {
     /// The phone number itself.
@@ -3726,6 +3917,7 @@ impl PhoneNumberBuilder {
 }
 
 /// An email address associated with an account owner.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     /// The email address itself.
@@ -3741,6 +3933,7 @@ pub struct Email {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for Email {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Email")
@@ -3752,6 +3945,7 @@ impl std::fmt::Debug for Email {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl Email {
     /// Starts a [`EmailBuilder`]; `build` checks that required fields are set.
@@ -3761,6 +3955,7 @@ impl Email {
 }
 
 /// Builds a [`Email`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct EmailBuilder {
@@ -3769,6 +3964,7 @@ pub struct EmailBuilder {
     type_: Option<EmailType>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for EmailBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3780,6 +3976,7 @@ impl std::fmt::Debug for EmailBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl EmailBuilder {
     /// The email address itself.
@@ -3813,6 +4010,7 @@ impl EmailBuilder {
 }
 
 /// A postal address associated with an account owner.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// The individual parts of a postal address.
@@ -3826,6 +4024,7 @@ pub struct Address {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for Address {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Address")
@@ -3836,6 +4035,7 @@ impl std::fmt::Debug for Address {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl Address {
     /// Starts a [`AddressBuilder`]; `build` checks that required fields are set.
@@ -3845,6 +4045,7 @@ impl Address {
 }
 
 /// Builds a [`Address`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Clone, Default)]
 pub struct AddressBuilder {
@@ -3852,6 +4053,7 @@ pub struct AddressBuilder {
     primary: Option<bool>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for AddressBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3862,6 +4064,7 @@ impl std::fmt::Debug for AddressBuilder {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl AddressBuilder {
     /// The individual parts of a postal address.
@@ -3888,6 +4091,7 @@ impl AddressBuilder {
 }
 
 /// The individual parts of a postal address.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddressData {
     /// City or town.
@@ -3906,6 +4110,7 @@ pub struct AddressData {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for AddressData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AddressData")
@@ -3919,6 +4124,7 @@ impl std::fmt::Debug for AddressData {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl AddressData {
     /// Starts a [`AddressDataBuilder`]; `build` checks that required fields are set.
@@ -3928,6 +4134,7 @@ impl AddressData {
 }
 
 /// Builds a [`AddressData`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressDataBuilder {
@@ -3938,6 +4145,7 @@ pub struct AddressDataBuilder {
     country: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl AddressDataBuilder {
     /// City or town.
@@ -3985,6 +4193,7 @@ impl AddressDataBuilder {
 }
 
 /// How the account is held: `individual` by one person, `joint` by several parties together, `association` by a company, partnership or other organization, or `trust` by a trust. Null when unknown.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OwnershipType {
     /// `individual`
@@ -3999,6 +4208,7 @@ pub enum OwnershipType {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl OwnershipType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4012,18 +4222,21 @@ impl OwnershipType {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for OwnershipType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for OwnershipType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for OwnershipType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4042,6 +4255,7 @@ impl<'de> serde::Deserialize<'de> for OwnershipType {
 }
 
 /// The account's balance on one earlier date.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportHistoricalBalance {
     /// The date this balance applies to, written as YYYY-MM-DD.
@@ -4062,6 +4276,7 @@ pub struct BaseReportHistoricalBalance {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportHistoricalBalance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportHistoricalBalance")
@@ -4074,6 +4289,7 @@ impl std::fmt::Debug for BaseReportHistoricalBalance {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportHistoricalBalance {
     /// Starts a [`BaseReportHistoricalBalanceBuilder`]; `build` checks that required fields are set.
@@ -4083,6 +4299,7 @@ impl BaseReportHistoricalBalance {
 }
 
 /// Builds a [`BaseReportHistoricalBalance`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportHistoricalBalanceBuilder {
@@ -4092,6 +4309,7 @@ pub struct BaseReportHistoricalBalanceBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportHistoricalBalanceBuilder {
     /// The date this balance applies to, written as YYYY-MM-DD.
@@ -4140,6 +4358,7 @@ impl BaseReportHistoricalBalanceBuilder {
 }
 
 /// Deprecated. Summary statistics computed from the account's transactions; rely on `attributes` instead, as this object is due to be removed.
+#[cfg(feature = "cra")]
 #[deprecated]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAccountInsights {
@@ -4179,6 +4398,7 @@ pub struct BaseReportAccountInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportAccountInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAccountInsights")
@@ -4206,6 +4426,7 @@ impl std::fmt::Debug for BaseReportAccountInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountInsights {
     /// Starts a [`BaseReportAccountInsightsBuilder`]; `build` checks that required fields are set.
@@ -4215,6 +4436,7 @@ impl BaseReportAccountInsights {
 }
 
 /// Builds a [`BaseReportAccountInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAccountInsightsBuilder {
@@ -4230,6 +4452,7 @@ pub struct BaseReportAccountInsightsBuilder {
     number_of_days_no_transactions: Option<i64>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountInsightsBuilder {
     /// Date of the first transaction seen on the account.
@@ -4339,6 +4562,7 @@ impl BaseReportAccountInsightsBuilder {
 }
 
 /// The longest stretch without transactions inside one period.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportLongestGapInsights {
     /// First day of the period, written as YYYY-MM-DD.
@@ -4356,6 +4580,7 @@ pub struct BaseReportLongestGapInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportLongestGapInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportLongestGapInsights")
@@ -4367,6 +4592,7 @@ impl std::fmt::Debug for BaseReportLongestGapInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportLongestGapInsights {
     /// Starts a [`BaseReportLongestGapInsightsBuilder`]; `build` checks that required fields are set.
@@ -4376,6 +4602,7 @@ impl BaseReportLongestGapInsights {
 }
 
 /// Builds a [`BaseReportLongestGapInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportLongestGapInsightsBuilder {
@@ -4384,6 +4611,7 @@ pub struct BaseReportLongestGapInsightsBuilder {
     days: crate::Nullable<i64>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportLongestGapInsightsBuilder {
     /// First day of the period, written as YYYY-MM-DD.
@@ -4421,6 +4649,7 @@ impl BaseReportLongestGapInsightsBuilder {
 }
 
 /// Number of transactions moving in one direction during one period.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportNumberFlowInsights {
     /// First day of the period, written as YYYY-MM-DD.
@@ -4435,6 +4664,7 @@ pub struct BaseReportNumberFlowInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportNumberFlowInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportNumberFlowInsights")
@@ -4446,6 +4676,7 @@ impl std::fmt::Debug for BaseReportNumberFlowInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportNumberFlowInsights {
     /// Starts a [`BaseReportNumberFlowInsightsBuilder`]; `build` checks that required fields are set.
@@ -4455,6 +4686,7 @@ impl BaseReportNumberFlowInsights {
 }
 
 /// Builds a [`BaseReportNumberFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportNumberFlowInsightsBuilder {
@@ -4463,6 +4695,7 @@ pub struct BaseReportNumberFlowInsightsBuilder {
     count: Option<i64>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportNumberFlowInsightsBuilder {
     /// First day of the period, written as YYYY-MM-DD.
@@ -4498,6 +4731,7 @@ impl BaseReportNumberFlowInsightsBuilder {
 }
 
 /// Mean size of transactions moving in one direction during one period.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAverageFlowInsights {
     /// First day of the period, written as YYYY-MM-DD.
@@ -4512,6 +4746,7 @@ pub struct BaseReportAverageFlowInsights {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportAverageFlowInsights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAverageFlowInsights")
@@ -4523,6 +4758,7 @@ impl std::fmt::Debug for BaseReportAverageFlowInsights {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAverageFlowInsights {
     /// Starts a [`BaseReportAverageFlowInsightsBuilder`]; `build` checks that required fields are set.
@@ -4532,6 +4768,7 @@ impl BaseReportAverageFlowInsights {
 }
 
 /// Builds a [`BaseReportAverageFlowInsights`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAverageFlowInsightsBuilder {
@@ -4540,6 +4777,7 @@ pub struct BaseReportAverageFlowInsightsBuilder {
     total_amount: Option<CreditAmountWithCurrency>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAverageFlowInsightsBuilder {
     /// First day of the period, written as YYYY-MM-DD.
@@ -4578,6 +4816,7 @@ impl BaseReportAverageFlowInsightsBuilder {
 }
 
 /// Figures derived from the account's transactions.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseReportAttributes {
     /// Whether this looks like the user's main account of its type. Across all of the user's Items, no more than one account per type gets true.
@@ -4628,6 +4867,7 @@ pub struct BaseReportAttributes {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for BaseReportAttributes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAttributes")
@@ -4662,6 +4902,7 @@ impl std::fmt::Debug for BaseReportAttributes {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAttributes {
     /// Starts a [`BaseReportAttributesBuilder`]; `build` checks that required fields are set.
@@ -4671,6 +4912,7 @@ impl BaseReportAttributes {
 }
 
 /// Builds a [`BaseReportAttributes`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct BaseReportAttributesBuilder {
@@ -4690,6 +4932,7 @@ pub struct BaseReportAttributesBuilder {
     total_outflow_amount_90d: crate::Nullable<TotalOutflowAmount90d>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl BaseReportAttributesBuilder {
     /// Whether this looks like the user's main account of its type. Across all of the user's Items, no more than one account per type gets true.
@@ -4864,6 +5107,7 @@ impl BaseReportAttributesBuilder {
 }
 
 /// Sum of money that came into the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
@@ -4882,6 +5126,7 @@ pub struct TotalInflowAmount {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalInflowAmount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount")
@@ -4893,6 +5138,7 @@ impl std::fmt::Debug for TotalInflowAmount {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount {
     /// Starts a [`TotalInflowAmountBuilder`]; `build` checks that required fields are set.
@@ -4902,6 +5148,7 @@ impl TotalInflowAmount {
 }
 
 /// Builds a [`TotalInflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmountBuilder {
@@ -4910,6 +5157,7 @@ pub struct TotalInflowAmountBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmountBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -4949,6 +5197,7 @@ impl TotalInflowAmountBuilder {
 }
 
 /// Sum of money that came into the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
@@ -4967,6 +5216,7 @@ pub struct TotalInflowAmount30d {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalInflowAmount30d {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount30d")
@@ -4978,6 +5228,7 @@ impl std::fmt::Debug for TotalInflowAmount30d {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount30d {
     /// Starts a [`TotalInflowAmount30dBuilder`]; `build` checks that required fields are set.
@@ -4987,6 +5238,7 @@ impl TotalInflowAmount30d {
 }
 
 /// Builds a [`TotalInflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmount30dBuilder {
@@ -4995,6 +5247,7 @@ pub struct TotalInflowAmount30dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount30dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5036,6 +5289,7 @@ impl TotalInflowAmount30dBuilder {
 }
 
 /// Sum of money that came into the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5054,6 +5308,7 @@ pub struct TotalInflowAmount60d {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalInflowAmount60d {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount60d")
@@ -5065,6 +5320,7 @@ impl std::fmt::Debug for TotalInflowAmount60d {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount60d {
     /// Starts a [`TotalInflowAmount60dBuilder`]; `build` checks that required fields are set.
@@ -5074,6 +5330,7 @@ impl TotalInflowAmount60d {
 }
 
 /// Builds a [`TotalInflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmount60dBuilder {
@@ -5082,6 +5339,7 @@ pub struct TotalInflowAmount60dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount60dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5123,6 +5381,7 @@ impl TotalInflowAmount60dBuilder {
 }
 
 /// Sum of money that came into the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalInflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5141,6 +5400,7 @@ pub struct TotalInflowAmount90d {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalInflowAmount90d {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount90d")
@@ -5152,6 +5412,7 @@ impl std::fmt::Debug for TotalInflowAmount90d {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount90d {
     /// Starts a [`TotalInflowAmount90dBuilder`]; `build` checks that required fields are set.
@@ -5161,6 +5422,7 @@ impl TotalInflowAmount90d {
 }
 
 /// Builds a [`TotalInflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalInflowAmount90dBuilder {
@@ -5169,6 +5431,7 @@ pub struct TotalInflowAmount90dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount90dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5210,6 +5473,7 @@ impl TotalInflowAmount90dBuilder {
 }
 
 /// Sum of money that went out of the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5228,6 +5492,7 @@ pub struct TotalOutflowAmount {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalOutflowAmount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount")
@@ -5239,6 +5504,7 @@ impl std::fmt::Debug for TotalOutflowAmount {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount {
     /// Starts a [`TotalOutflowAmountBuilder`]; `build` checks that required fields are set.
@@ -5248,6 +5514,7 @@ impl TotalOutflowAmount {
 }
 
 /// Builds a [`TotalOutflowAmount`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmountBuilder {
@@ -5256,6 +5523,7 @@ pub struct TotalOutflowAmountBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmountBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5297,6 +5565,7 @@ impl TotalOutflowAmountBuilder {
 }
 
 /// Sum of money that went out of the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5315,6 +5584,7 @@ pub struct TotalOutflowAmount30d {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalOutflowAmount30d {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount30d")
@@ -5326,6 +5596,7 @@ impl std::fmt::Debug for TotalOutflowAmount30d {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount30d {
     /// Starts a [`TotalOutflowAmount30dBuilder`]; `build` checks that required fields are set.
@@ -5335,6 +5606,7 @@ impl TotalOutflowAmount30d {
 }
 
 /// Builds a [`TotalOutflowAmount30d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmount30dBuilder {
@@ -5343,6 +5615,7 @@ pub struct TotalOutflowAmount30dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount30dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5384,6 +5657,7 @@ impl TotalOutflowAmount30dBuilder {
 }
 
 /// Sum of money that went out of the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5402,6 +5676,7 @@ pub struct TotalOutflowAmount60d {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalOutflowAmount60d {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount60d")
@@ -5413,6 +5688,7 @@ impl std::fmt::Debug for TotalOutflowAmount60d {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount60d {
     /// Starts a [`TotalOutflowAmount60dBuilder`]; `build` checks that required fields are set.
@@ -5422,6 +5698,7 @@ impl TotalOutflowAmount60d {
 }
 
 /// Builds a [`TotalOutflowAmount60d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmount60dBuilder {
@@ -5430,6 +5707,7 @@ pub struct TotalOutflowAmount60dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount60dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5471,6 +5749,7 @@ impl TotalOutflowAmount60dBuilder {
 }
 
 /// Sum of money that went out of the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
+#[cfg(feature = "cra")]
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalOutflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5489,6 +5768,7 @@ pub struct TotalOutflowAmount90d {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Debug for TotalOutflowAmount90d {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount90d")
@@ -5500,6 +5780,7 @@ impl std::fmt::Debug for TotalOutflowAmount90d {
     }
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount90d {
     /// Starts a [`TotalOutflowAmount90dBuilder`]; `build` checks that required fields are set.
@@ -5509,6 +5790,7 @@ impl TotalOutflowAmount90d {
 }
 
 /// Builds a [`TotalOutflowAmount90d`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 #[derive(Debug, Clone, Default)]
 pub struct TotalOutflowAmount90dBuilder {
@@ -5517,6 +5799,7 @@ pub struct TotalOutflowAmount90dBuilder {
     unofficial_currency_code: Option<Option<String>>,
 }
 
+#[cfg(feature = "cra")]
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount90dBuilder {
     /// The sum itself, rounded to no more than two decimal places.
@@ -5894,7 +6177,1746 @@ impl<'de> serde::Deserialize<'de> for PlaidErrorType {
     }
 }
 
+/// Body of a call that enrols one of a user's Items in Cash Flow Updates. Name the user with `user_id` (or `user_token` on older integrations) and give the URL that receives the webhooks.
+#[cfg(feature = "cra")]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CraMonitoringInsightsSubscribeRequest {
+    /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<crate::secret::Secret>,
+    /// Identifier of the user, as returned when the user record was created. Integrations set up under the newer user model pass this value rather than `user_token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The Item to monitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// Where Plaid posts this subscription's `CASH_FLOW_UPDATES` webhooks, such as the notice that fresh insights are ready.
+    pub webhook: String,
+    /// Kinds of income the insights consider. Leave it out, or send `null` or an empty list, to consider every kind.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub income_categories: crate::Nullable<Vec<CreditBankIncomeCategory>>,
+    /// Older style token that names the user whose report is wanted. Only integrations that were already built around this token should send it; everyone else should send `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<crate::secret::Secret>,
+}
+
+#[cfg(feature = "cra")]
+impl std::fmt::Debug for CraMonitoringInsightsSubscribeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsSubscribeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("user_id", &self.user_id)
+            .field("item_id", &self.item_id)
+            .field("webhook", &self.webhook)
+            .field("income_categories", &self.income_categories)
+            .field("user_token", &crate::redact::Redacted)
+            .finish()
+    }
+}
+
+#[cfg(feature = "cra")]
+impl CraMonitoringInsightsSubscribeRequest {
+    /// Starts a [`CraMonitoringInsightsSubscribeRequestBuilder`]; `build` checks required fields and constraints.
+    pub fn builder() -> CraMonitoringInsightsSubscribeRequestBuilder {
+        <CraMonitoringInsightsSubscribeRequestBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CraMonitoringInsightsSubscribeRequest`], checking it against the spec before handing it out.
+#[cfg(feature = "cra")]
+#[derive(Clone, Default)]
+pub struct CraMonitoringInsightsSubscribeRequestBuilder {
+    client_id: Option<String>,
+    secret: Option<crate::secret::Secret>,
+    user_id: Option<String>,
+    item_id: Option<String>,
+    webhook: Option<String>,
+    income_categories: crate::Nullable<Vec<CreditBankIncomeCategory>>,
+    user_token: Option<crate::secret::Secret>,
+}
+
+#[cfg(feature = "cra")]
+impl std::fmt::Debug for CraMonitoringInsightsSubscribeRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsSubscribeRequestBuilder")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("user_id", &self.user_id)
+            .field("item_id", &self.item_id)
+            .field("webhook", &self.webhook)
+            .field("income_categories", &self.income_categories)
+            .field("user_token", &crate::redact::Redacted)
+            .finish()
+    }
+}
+
+#[cfg(feature = "cra")]
+impl CraMonitoringInsightsSubscribeRequestBuilder {
+    /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
+    pub fn secret(mut self, value: impl Into<crate::secret::Secret>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// Identifier of the user, as returned when the user record was created. Integrations set up under the newer user model pass this value rather than `user_token`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Item to monitor.
+    pub fn item_id(mut self, value: impl Into<String>) -> Self {
+        self.item_id = Some(value.into());
+        self
+    }
+
+    /// Where Plaid posts this subscription's `CASH_FLOW_UPDATES` webhooks, such as the notice that fresh insights are ready.
+    pub fn webhook(mut self, value: impl Into<String>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// Kinds of income the insights consider. Leave it out, or send `null` or an empty list, to consider every kind.
+    ///
+    /// A value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`; without a call, the property is left out.
+    pub fn income_categories(
+        mut self,
+        value: impl Into<crate::Nullable<Vec<CreditBankIncomeCategory>>>,
+    ) -> Self {
+        self.income_categories = value.into();
+        self
+    }
+
+    /// Older style token that names the user whose report is wanted. Only integrations that were already built around this token should send it; everyone else should send `user_id`.
+    pub fn user_token(mut self, value: impl Into<crate::secret::Secret>) -> Self {
+        self.user_token = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
+    pub fn build(
+        self,
+    ) -> Result<
+        CraMonitoringInsightsSubscribeRequest,
+        crate::validation::ValidationError,
+    > {
+        let value = CraMonitoringInsightsSubscribeRequest {
+            client_id: self.client_id,
+            secret: self.secret,
+            user_id: self.user_id,
+            item_id: self.item_id,
+            webhook: crate::validation::required(self.webhook, "webhook")?,
+            income_categories: self.income_categories,
+            user_token: self.user_token,
+        };
+        crate::validation::Validate::validate(&value)?;
+        Ok(value)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::validation::Validate for CraMonitoringInsightsSubscribeRequest {
+    fn validate_at(
+        &self,
+        path: &crate::validation::FieldPath<'_>,
+    ) -> Result<(), crate::validation::ValidationError> {
+        if let Some(value) = self.income_categories.as_option() {
+            let path = path.field("income_categories");
+            for (index, value) in value.iter().enumerate() {
+                let path = path.index(index);
+                crate::validation::Validate::validate_at(value, &path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The subscription that was started.
+#[cfg(feature = "cra")]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CraMonitoringInsightsSubscribeResponse {
+    /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+    pub request_id: String,
+    /// Identifier of one Cash Flow Updates subscription, returned when it starts and needed to end it.
+    pub subscription_id: String,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl std::fmt::Debug for CraMonitoringInsightsSubscribeResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsSubscribeResponse")
+            .field("request_id", &self.request_id)
+            .field("subscription_id", &self.subscription_id)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "fixtures")]
+impl CraMonitoringInsightsSubscribeResponse {
+    /// Starts a [`CraMonitoringInsightsSubscribeResponseBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CraMonitoringInsightsSubscribeResponseBuilder {
+        <CraMonitoringInsightsSubscribeResponseBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CraMonitoringInsightsSubscribeResponse`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CraMonitoringInsightsSubscribeResponseBuilder {
+    request_id: Option<String>,
+    subscription_id: Option<String>,
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "fixtures")]
+impl CraMonitoringInsightsSubscribeResponseBuilder {
+    /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Identifier of one Cash Flow Updates subscription, returned when it starts and needed to end it.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<
+        CraMonitoringInsightsSubscribeResponse,
+        crate::validation::ValidationError,
+    > {
+        let value = CraMonitoringInsightsSubscribeResponse {
+            request_id: crate::validation::required(self.request_id, "request_id")?,
+            subscription_id: crate::validation::required(
+                self.subscription_id,
+                "subscription_id",
+            )?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Body of a call that ends a Cash Flow Updates subscription.
+#[cfg(feature = "cra")]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CraMonitoringInsightsUnsubscribeRequest {
+    /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<crate::secret::Secret>,
+    /// Identifier of one Cash Flow Updates subscription, returned when it starts and needed to end it.
+    pub subscription_id: String,
+}
+
+#[cfg(feature = "cra")]
+impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsUnsubscribeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("subscription_id", &self.subscription_id)
+            .finish()
+    }
+}
+
+#[cfg(feature = "cra")]
+impl CraMonitoringInsightsUnsubscribeRequest {
+    /// Starts a [`CraMonitoringInsightsUnsubscribeRequestBuilder`]; `build` checks required fields and constraints.
+    pub fn builder() -> CraMonitoringInsightsUnsubscribeRequestBuilder {
+        <CraMonitoringInsightsUnsubscribeRequestBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CraMonitoringInsightsUnsubscribeRequest`], checking it against the spec before handing it out.
+#[cfg(feature = "cra")]
+#[derive(Clone, Default)]
+pub struct CraMonitoringInsightsUnsubscribeRequestBuilder {
+    client_id: Option<String>,
+    secret: Option<crate::secret::Secret>,
+    subscription_id: Option<String>,
+}
+
+#[cfg(feature = "cra")]
+impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsUnsubscribeRequestBuilder")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("subscription_id", &self.subscription_id)
+            .finish()
+    }
+}
+
+#[cfg(feature = "cra")]
+impl CraMonitoringInsightsUnsubscribeRequestBuilder {
+    /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
+    pub fn secret(mut self, value: impl Into<crate::secret::Secret>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// Identifier of one Cash Flow Updates subscription, returned when it starts and needed to end it.
+    pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
+    pub fn build(
+        self,
+    ) -> Result<
+        CraMonitoringInsightsUnsubscribeRequest,
+        crate::validation::ValidationError,
+    > {
+        let value = CraMonitoringInsightsUnsubscribeRequest {
+            client_id: self.client_id,
+            secret: self.secret,
+            subscription_id: crate::validation::required(
+                self.subscription_id,
+                "subscription_id",
+            )?,
+        };
+        crate::validation::Validate::validate(&value)?;
+        Ok(value)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::validation::Validate for CraMonitoringInsightsUnsubscribeRequest {
+    fn validate_at(
+        &self,
+        _path: &crate::validation::FieldPath<'_>,
+    ) -> Result<(), crate::validation::ValidationError> {
+        Ok(())
+    }
+}
+
+/// Confirmation that the subscription has ended.
+#[cfg(feature = "cra")]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CraMonitoringInsightsUnsubscribeResponse {
+    /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+    pub request_id: String,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsUnsubscribeResponse")
+            .field("request_id", &self.request_id)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "fixtures")]
+impl CraMonitoringInsightsUnsubscribeResponse {
+    /// Starts a [`CraMonitoringInsightsUnsubscribeResponseBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CraMonitoringInsightsUnsubscribeResponseBuilder {
+        <CraMonitoringInsightsUnsubscribeResponseBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CraMonitoringInsightsUnsubscribeResponse`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "cra")]
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CraMonitoringInsightsUnsubscribeResponseBuilder {
+    request_id: Option<String>,
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "fixtures")]
+impl CraMonitoringInsightsUnsubscribeResponseBuilder {
+    /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<
+        CraMonitoringInsightsUnsubscribeResponse,
+        crate::validation::ValidationError,
+    > {
+        let value = CraMonitoringInsightsUnsubscribeResponse {
+            request_id: crate::validation::required(self.request_id, "request_id")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Body of a call that looks up the key a webhook was signed with.
+#[cfg(feature = "webhook_verification_key")]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookVerificationKeyGetRequest {
+    /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<crate::secret::Secret>,
+    /// The `kid` field of the header of the token in the webhook's `Plaid-Verification` header.
+    pub key_id: String,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl std::fmt::Debug for WebhookVerificationKeyGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookVerificationKeyGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("key_id", &self.key_id)
+            .finish()
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl WebhookVerificationKeyGetRequest {
+    /// Starts a [`WebhookVerificationKeyGetRequestBuilder`]; `build` checks required fields and constraints.
+    pub fn builder() -> WebhookVerificationKeyGetRequestBuilder {
+        <WebhookVerificationKeyGetRequestBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`WebhookVerificationKeyGetRequest`], checking it against the spec before handing it out.
+#[cfg(feature = "webhook_verification_key")]
+#[derive(Clone, Default)]
+pub struct WebhookVerificationKeyGetRequestBuilder {
+    client_id: Option<String>,
+    secret: Option<crate::secret::Secret>,
+    key_id: Option<String>,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl std::fmt::Debug for WebhookVerificationKeyGetRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookVerificationKeyGetRequestBuilder")
+            .field("client_id", &self.client_id)
+            .field("secret", &crate::redact::Redacted)
+            .field("key_id", &self.key_id)
+            .finish()
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl WebhookVerificationKeyGetRequestBuilder {
+    /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
+    pub fn secret(mut self, value: impl Into<crate::secret::Secret>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// The `kid` field of the header of the token in the webhook's `Plaid-Verification` header.
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
+    pub fn build(
+        self,
+    ) -> Result<WebhookVerificationKeyGetRequest, crate::validation::ValidationError> {
+        let value = WebhookVerificationKeyGetRequest {
+            client_id: self.client_id,
+            secret: self.secret,
+            key_id: crate::validation::required(self.key_id, "key_id")?,
+        };
+        crate::validation::Validate::validate(&value)?;
+        Ok(value)
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl crate::validation::Validate for WebhookVerificationKeyGetRequest {
+    fn validate_at(
+        &self,
+        _path: &crate::validation::FieldPath<'_>,
+    ) -> Result<(), crate::validation::ValidationError> {
+        Ok(())
+    }
+}
+
+/// The key that was asked for.
+#[cfg(feature = "webhook_verification_key")]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookVerificationKeyGetResponse {
+    /// A public key in JSON Web Key form (RFC 7517), for checking the signature of the tokens Plaid sends with its webhooks. Plaid's keys are elliptic-curve keys on P-256, used with ES256.
+    pub key: JwkPublicKey,
+    /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+    pub request_id: String,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl std::fmt::Debug for WebhookVerificationKeyGetResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookVerificationKeyGetResponse")
+            .field("key", &self.key)
+            .field("request_id", &self.request_id)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "fixtures")]
+impl WebhookVerificationKeyGetResponse {
+    /// Starts a [`WebhookVerificationKeyGetResponseBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> WebhookVerificationKeyGetResponseBuilder {
+        <WebhookVerificationKeyGetResponseBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`WebhookVerificationKeyGetResponse`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct WebhookVerificationKeyGetResponseBuilder {
+    key: Option<JwkPublicKey>,
+    request_id: Option<String>,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "fixtures")]
+impl WebhookVerificationKeyGetResponseBuilder {
+    /// A public key in JSON Web Key form (RFC 7517), for checking the signature of the tokens Plaid sends with its webhooks. Plaid's keys are elliptic-curve keys on P-256, used with ES256.
+    pub fn key(mut self, value: impl Into<JwkPublicKey>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<WebhookVerificationKeyGetResponse, crate::validation::ValidationError> {
+        let value = WebhookVerificationKeyGetResponse {
+            key: crate::validation::required(self.key, "key")?,
+            request_id: crate::validation::required(self.request_id, "request_id")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// A public key in JSON Web Key form (RFC 7517), for checking the signature of the tokens Plaid sends with its webhooks. Plaid's keys are elliptic-curve keys on P-256, used with ES256.
+#[cfg(feature = "webhook_verification_key")]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JwkPublicKey {
+    /// The signing algorithm the key is for, such as `ES256`.
+    pub alg: String,
+    /// The elliptic curve the key lies on, such as `P-256`.
+    pub crv: String,
+    /// Identifier of the key; the `kid` of the tokens it checks.
+    pub kid: String,
+    /// The key family, such as `EC`.
+    pub kty: String,
+    /// What the key is for; `sig` means checking signatures.
+    #[serde(rename = "use")]
+    pub use_: String,
+    /// The x coordinate of the public point, big-endian, base64url without padding.
+    pub x: String,
+    /// The y coordinate of the public point, big-endian, base64url without padding.
+    pub y: String,
+    /// When the key came into use, in seconds since the Unix epoch.
+    pub created_at: i64,
+    /// When the key stopped being used, in seconds since the Unix epoch, or null while it is current.
+    pub expired_at: Option<i64>,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl std::fmt::Debug for JwkPublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwkPublicKey")
+            .field("alg", &self.alg)
+            .field("crv", &self.crv)
+            .field("kid", &self.kid)
+            .field("kty", &self.kty)
+            .field("use_", &self.use_)
+            .field("x", &self.x)
+            .field("y", &self.y)
+            .field("created_at", &self.created_at)
+            .field("expired_at", &self.expired_at)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "fixtures")]
+impl JwkPublicKey {
+    /// Starts a [`JwkPublicKeyBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> JwkPublicKeyBuilder {
+        <JwkPublicKeyBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`JwkPublicKey`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct JwkPublicKeyBuilder {
+    alg: Option<String>,
+    crv: Option<String>,
+    kid: Option<String>,
+    kty: Option<String>,
+    use_: Option<String>,
+    x: Option<String>,
+    y: Option<String>,
+    created_at: Option<i64>,
+    expired_at: Option<Option<i64>>,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "fixtures")]
+impl JwkPublicKeyBuilder {
+    /// The signing algorithm the key is for, such as `ES256`.
+    pub fn alg(mut self, value: impl Into<String>) -> Self {
+        self.alg = Some(value.into());
+        self
+    }
+
+    /// The elliptic curve the key lies on, such as `P-256`.
+    pub fn crv(mut self, value: impl Into<String>) -> Self {
+        self.crv = Some(value.into());
+        self
+    }
+
+    /// Identifier of the key; the `kid` of the tokens it checks.
+    pub fn kid(mut self, value: impl Into<String>) -> Self {
+        self.kid = Some(value.into());
+        self
+    }
+
+    /// The key family, such as `EC`.
+    pub fn kty(mut self, value: impl Into<String>) -> Self {
+        self.kty = Some(value.into());
+        self
+    }
+
+    /// What the key is for; `sig` means checking signatures.
+    pub fn use_(mut self, value: impl Into<String>) -> Self {
+        self.use_ = Some(value.into());
+        self
+    }
+
+    /// The x coordinate of the public point, big-endian, base64url without padding.
+    pub fn x(mut self, value: impl Into<String>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+
+    /// The y coordinate of the public point, big-endian, base64url without padding.
+    pub fn y(mut self, value: impl Into<String>) -> Self {
+        self.y = Some(value.into());
+        self
+    }
+
+    /// When the key came into use, in seconds since the Unix epoch.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// When the key stopped being used, in seconds since the Unix epoch, or null while it is current.
+    pub fn expired_at(mut self, value: Option<i64>) -> Self {
+        self.expired_at = Some(value);
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(self) -> Result<JwkPublicKey, crate::validation::ValidationError> {
+        let value = JwkPublicKey {
+            alg: crate::validation::required(self.alg, "alg")?,
+            crv: crate::validation::required(self.crv, "crv")?,
+            kid: crate::validation::required(self.kid, "kid")?,
+            kty: crate::validation::required(self.kty, "kty")?,
+            use_: crate::validation::required(self.use_, "use")?,
+            x: crate::validation::required(self.x, "x")?,
+            y: crate::validation::required(self.y, "y")?,
+            created_at: crate::validation::required(self.created_at, "created_at")?,
+            expired_at: crate::validation::required(self.expired_at, "expired_at")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MonitoringInsightsStatus {
+    /// `AVAILABLE`
+    Available,
+    /// `FAILED`
+    Failed,
+    /// A value the spec does not list, kept as the server sent it.
+    Unknown(String),
+}
+
+impl MonitoringInsightsStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Available => "AVAILABLE",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for MonitoringInsightsStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MonitoringInsightsStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitoringInsightsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "AVAILABLE" => Self::Available,
+                "FAILED" => Self::Failed,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The Plaid environment that sent the webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WebhookEnvironmentValues {
+    /// `sandbox`
+    Sandbox,
+    /// `production`
+    Production,
+    /// A value the spec does not list, kept as the server sent it.
+    Unknown(String),
+}
+
+impl WebhookEnvironmentValues {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Production => "production",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookEnvironmentValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookEnvironmentValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookEnvironmentValues {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "sandbox" => Self::Sandbox,
+                "production" => Self::Production,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// A signal Cash Flow Updates can raise about a user's accounts: a large deposit, a low balance, a new loan payment, or an insufficient-funds or overdraft transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CashFlowInsight {
+    /// `LARGE_DEPOSIT_DETECTED`
+    LargeDepositDetected,
+    /// `LOW_BALANCE_DETECTED`
+    LowBalanceDetected,
+    /// `NEW_LOAN_PAYMENT_DETECTED`
+    NewLoanPaymentDetected,
+    /// `NSF_OVERDRAFT_DETECTED`
+    NsfOverdraftDetected,
+    /// A value the spec does not list, kept as the server sent it.
+    Unknown(String),
+}
+
+impl CashFlowInsight {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LargeDepositDetected => "LARGE_DEPOSIT_DETECTED",
+            Self::LowBalanceDetected => "LOW_BALANCE_DETECTED",
+            Self::NewLoanPaymentDetected => "NEW_LOAN_PAYMENT_DETECTED",
+            Self::NsfOverdraftDetected => "NSF_OVERDRAFT_DETECTED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for CashFlowInsight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CashFlowInsight {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowInsight {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "LARGE_DEPOSIT_DETECTED" => Self::LargeDepositDetected,
+                "LOW_BALANCE_DETECTED" => Self::LowBalanceDetected,
+                "NEW_LOAN_PAYMENT_DETECTED" => Self::NewLoanPaymentDetected,
+                "NSF_OVERDRAFT_DETECTED" => Self::NsfOverdraftDetected,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// Older form of the notice that a user's Cash Flow Updates insights were refreshed, without the list of signals. Superseded by `CASH_FLOW_INSIGHTS_UPDATED`; fetch the report with `/cra/monitoring_insights/get`.
+#[deprecated]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesInsightsWebhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `INSIGHTS_UPDATED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesInsightsWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesInsightsWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesInsightsWebhook {
+    /// Starts a [`CashFlowUpdatesInsightsWebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesInsightsWebhookBuilder {
+        <CashFlowUpdatesInsightsWebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesInsightsWebhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesInsightsWebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesInsightsWebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `INSIGHTS_UPDATED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CashFlowUpdatesInsightsWebhook, crate::validation::ValidationError> {
+        let value = CashFlowUpdatesInsightsWebhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Sent after each refresh of a monitored user's insights (never right at enrolment), with the signals the refresh found. Fetch the report with `/cra/monitoring_insights/get`.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesInsightsV2Webhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `CASH_FLOW_INSIGHTS_UPDATED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The signals this refresh found, if any.
+    pub insights: Vec<CashFlowInsight>,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesInsightsV2Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesInsightsV2Webhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("insights", &self.insights)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesInsightsV2Webhook {
+    /// Starts a [`CashFlowUpdatesInsightsV2WebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesInsightsV2WebhookBuilder {
+        <CashFlowUpdatesInsightsV2WebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesInsightsV2Webhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesInsightsV2WebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    insights: Option<Vec<CashFlowInsight>>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesInsightsV2WebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `CASH_FLOW_INSIGHTS_UPDATED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The signals this refresh found, if any.
+    pub fn insights(mut self, value: impl Into<Vec<CashFlowInsight>>) -> Self {
+        self.insights = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CashFlowUpdatesInsightsV2Webhook, crate::validation::ValidationError> {
+        let value = CashFlowUpdatesInsightsV2Webhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            insights: crate::validation::required(self.insights, "insights")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Sent when a refresh finds a transaction that overdrew an account or was refused for insufficient funds.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesNsfWebhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `NSF_OVERDRAFT_DETECTED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesNsfWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesNsfWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesNsfWebhook {
+    /// Starts a [`CashFlowUpdatesNsfWebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesNsfWebhookBuilder {
+        <CashFlowUpdatesNsfWebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesNsfWebhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesNsfWebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesNsfWebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `NSF_OVERDRAFT_DETECTED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CashFlowUpdatesNsfWebhook, crate::validation::ValidationError> {
+        let value = CashFlowUpdatesNsfWebhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Sent when a refresh finds a source of income that earlier reports did not have.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesNewIncomeStreamWebhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `NEW_INCOME_STREAM_DETECTED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesNewIncomeStreamWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesNewIncomeStreamWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesNewIncomeStreamWebhook {
+    /// Starts a [`CashFlowUpdatesNewIncomeStreamWebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesNewIncomeStreamWebhookBuilder {
+        <CashFlowUpdatesNewIncomeStreamWebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesNewIncomeStreamWebhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesNewIncomeStreamWebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesNewIncomeStreamWebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `NEW_INCOME_STREAM_DETECTED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<
+        CashFlowUpdatesNewIncomeStreamWebhook,
+        crate::validation::ValidationError,
+    > {
+        let value = CashFlowUpdatesNewIncomeStreamWebhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Sent when a deposit that usually arrives on a schedule, such as pay, is overdue.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesExpectedDepositMissedWebhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `EXPECTED_DEPOSIT_MISSED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesExpectedDepositMissedWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesExpectedDepositMissedWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesExpectedDepositMissedWebhook {
+    /// Starts a [`CashFlowUpdatesExpectedDepositMissedWebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesExpectedDepositMissedWebhookBuilder {
+        <CashFlowUpdatesExpectedDepositMissedWebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesExpectedDepositMissedWebhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesExpectedDepositMissedWebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesExpectedDepositMissedWebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `EXPECTED_DEPOSIT_MISSED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<
+        CashFlowUpdatesExpectedDepositMissedWebhook,
+        crate::validation::ValidationError,
+    > {
+        let value = CashFlowUpdatesExpectedDepositMissedWebhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Sent when a refresh finds an account whose balance has dropped low.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesLowBalanceWebhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `LOW_BALANCE_DETECTED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesLowBalanceWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesLowBalanceWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesLowBalanceWebhook {
+    /// Starts a [`CashFlowUpdatesLowBalanceWebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesLowBalanceWebhookBuilder {
+        <CashFlowUpdatesLowBalanceWebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesLowBalanceWebhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesLowBalanceWebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesLowBalanceWebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `LOW_BALANCE_DETECTED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CashFlowUpdatesLowBalanceWebhook, crate::validation::ValidationError> {
+        let value = CashFlowUpdatesLowBalanceWebhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Sent when a refresh finds a deposit much larger than usual.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesLargeDepositWebhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `LARGE_DEPOSIT_DETECTED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesLargeDepositWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesLargeDepositWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesLargeDepositWebhook {
+    /// Starts a [`CashFlowUpdatesLargeDepositWebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesLargeDepositWebhookBuilder {
+        <CashFlowUpdatesLargeDepositWebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesLargeDepositWebhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesLargeDepositWebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesLargeDepositWebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `LARGE_DEPOSIT_DETECTED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<CashFlowUpdatesLargeDepositWebhook, crate::validation::ValidationError> {
+        let value = CashFlowUpdatesLargeDepositWebhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
+/// Sent when a refresh finds repayments on a loan that earlier reports did not have.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CashFlowUpdatesNewLoanPaymentWebhook {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub webhook_type: String,
+    /// Always `NEW_LOAN_PAYMENT_DETECTED`.
+    pub webhook_code: String,
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub status: MonitoringInsightsStatus,
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub user_id: String,
+    /// The Plaid environment that sent the webhook.
+    pub environment: WebhookEnvironmentValues,
+    /// Properties the schema does not declare, kept as sent so that they survive a
+    /// round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for CashFlowUpdatesNewLoanPaymentWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashFlowUpdatesNewLoanPaymentWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .field("extra", &crate::redact::UnknownKeys(self.extra.keys().collect()))
+            .finish()
+    }
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesNewLoanPaymentWebhook {
+    /// Starts a [`CashFlowUpdatesNewLoanPaymentWebhookBuilder`]; `build` checks that required fields are set.
+    pub fn builder() -> CashFlowUpdatesNewLoanPaymentWebhookBuilder {
+        <CashFlowUpdatesNewLoanPaymentWebhookBuilder as Default>::default()
+    }
+}
+
+/// Builds a [`CashFlowUpdatesNewLoanPaymentWebhook`], e.g. as a fixture in tests: unlike a struct literal, code that builds values this way keeps compiling when the spec adds optional properties. With the `fixtures` feature (which `mock` turns on).
+#[cfg(feature = "fixtures")]
+#[derive(Debug, Clone, Default)]
+pub struct CashFlowUpdatesNewLoanPaymentWebhookBuilder {
+    webhook_type: Option<String>,
+    webhook_code: Option<String>,
+    status: Option<MonitoringInsightsStatus>,
+    user_id: Option<String>,
+    environment: Option<WebhookEnvironmentValues>,
+}
+
+#[cfg(feature = "fixtures")]
+impl CashFlowUpdatesNewLoanPaymentWebhookBuilder {
+    /// Always `CASH_FLOW_UPDATES`.
+    pub fn webhook_type(mut self, value: impl Into<String>) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
+
+    /// Always `NEW_LOAN_PAYMENT_DETECTED`.
+    pub fn webhook_code(mut self, value: impl Into<String>) -> Self {
+        self.webhook_code = Some(value.into());
+        self
+    }
+
+    /// Whether the refresh that triggered the webhook produced insights (`AVAILABLE`) or did not (`FAILED`).
+    pub fn status(mut self, value: impl Into<MonitoringInsightsStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The user the insights belong to; pass it to `/cra/monitoring_insights/get`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// The Plaid environment that sent the webhook.
+    pub fn environment(mut self, value: impl Into<WebhookEnvironmentValues>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    pub fn build(
+        self,
+    ) -> Result<
+        CashFlowUpdatesNewLoanPaymentWebhook,
+        crate::validation::ValidationError,
+    > {
+        let value = CashFlowUpdatesNewLoanPaymentWebhook {
+            webhook_type: crate::validation::required(
+                self.webhook_type,
+                "webhook_type",
+            )?,
+            webhook_code: crate::validation::required(
+                self.webhook_code,
+                "webhook_code",
+            )?,
+            status: crate::validation::required(self.status, "status")?,
+            user_id: crate::validation::required(self.user_id, "user_id")?,
+            environment: crate::validation::required(self.environment, "environment")?,
+            extra: Default::default(),
+        };
+        Ok(value)
+    }
+}
+
 /// Kind of line, such as `home`, `work` or `mobile`.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhoneNumberType {
     /// `home`
@@ -5913,6 +7935,7 @@ pub enum PhoneNumberType {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl PhoneNumberType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5928,18 +7951,21 @@ impl PhoneNumberType {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for PhoneNumberType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for PhoneNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for PhoneNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5960,6 +7986,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberType {
 }
 
 /// Role of the address: `primary`, `secondary` or `other`.
+#[cfg(feature = "cra")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmailType {
     /// `primary`
@@ -5972,6 +7999,7 @@ pub enum EmailType {
     Unknown(String),
 }
 
+#[cfg(feature = "cra")]
 impl EmailType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5984,18 +8012,21 @@ impl EmailType {
     }
 }
 
+#[cfg(feature = "cra")]
 impl std::fmt::Display for EmailType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl serde::Serialize for EmailType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "cra")]
 impl<'de> serde::Deserialize<'de> for EmailType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6035,6 +8066,9 @@ pub type CreditIsoCurrencyCode = Option<String>;
 
 /// Code for a currency that has no ISO 4217 code, such as a cryptocurrency. Null when `iso_currency_code` carries a value.
 pub type CreditUnofficialCurrencyCode = Option<String>;
+
+/// Identifier of one Cash Flow Updates subscription, returned when it starts and needed to end it.
+pub type CraMonitoringInsightsSubscriptionId = String;
 
 /// (De)serializes the values codegen.toml maps with `rust_decimal::serde::float`, wherever this crate's types hold them.
 pub(crate) struct WithRustDecimalSerdeFloat;

@@ -17,6 +17,16 @@ pub fn select_operations(document: &mut OpenAPI, selectors: &[String]) -> Result
     if selectors.is_empty() {
         return Ok(());
     }
+    keep_operations(document, selectors)?;
+    keep_reachable_schemas(document, &[]).map_err(|error| vec![error])
+}
+
+/// The first half of [`select_operations`]: keeps the operations `selectors` name and leaves
+/// the components as they are. An empty selection keeps everything.
+pub fn keep_operations(document: &mut OpenAPI, selectors: &[String]) -> Result<(), Vec<SpecError>> {
+    if selectors.is_empty() {
+        return Ok(());
+    }
     let mut matched: HashSet<&str> = HashSet::new();
     for (path, item) in document.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else { continue };
@@ -63,19 +73,21 @@ pub fn select_operations(document: &mut OpenAPI, selectors: &[String]) -> Result
         ReferenceOr::Item(item) => item.iter().next().is_some(),
         ReferenceOr::Reference { .. } => false,
     });
-    keep_reachable_schemas(document).map_err(|error| vec![error])
+    Ok(())
 }
 
-/// Drops the component schemas that no remaining operation reaches, following `$ref`s through
-/// schemas, parameters, request bodies and responses. Fails when a part of the document does not
-/// convert to JSON, since what it refers to would then be unknown.
-fn keep_reachable_schemas(document: &mut OpenAPI) -> Result<(), SpecError> {
+/// The second half of [`select_operations`]: drops the component schemas that neither a
+/// remaining operation (callbacks included) nor one of the local references in `also` reaches,
+/// following `$ref`s through schemas, parameters, request bodies and responses. A reference in
+/// `also` to a component the document lacks is passed over. Fails when a part of the document
+/// does not convert to JSON, since what it refers to would then be unknown.
+pub fn keep_reachable_schemas(document: &mut OpenAPI, also: &[String]) -> Result<(), SpecError> {
     let paths = to_json(&document.paths, "#/paths")?;
     let Some(components) = document.components.as_mut() else { return Ok(()) };
     let sections = to_json(&*components, "#/components")?;
     // Components by section and name, unescaped, as `components` holds them.
     let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut pending: Vec<String> = Vec::new();
+    let mut pending: Vec<String> = also.to_vec();
     collect_refs(&paths, &mut pending);
     while let Some(reference) = pending.pop() {
         let Some((section, name)) = component_of(&reference) else { continue };
@@ -89,6 +101,26 @@ fn keep_reachable_schemas(document: &mut OpenAPI) -> Result<(), SpecError> {
         reached.iter().filter(|(section, _)| section == "schemas").map(|(_, name)| name.as_str()).collect();
     components.schemas.retain(|name, _| schemas.contains(name.as_str()));
     Ok(())
+}
+
+/// The local references (`#/components/...`) written in the callbacks of the document's
+/// operations: their payload schemas, mostly. `spec-diff` keeps what these reach on both sides,
+/// so a payload one spec sends through a callback is compared with the same-named component of a
+/// spec that describes it only as a component.
+pub fn callback_refs(document: &OpenAPI) -> Result<Vec<String>, SpecError> {
+    let mut refs = Vec::new();
+    for (path, item) in document.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, operation) in item.iter() {
+            if operation.callbacks.is_empty() {
+                continue;
+            }
+            let pointer = format!("#/paths/{}/{method}/callbacks", crate::load::escape_pointer_token(path));
+            collect_refs(&to_json(&operation.callbacks, &pointer)?, &mut refs);
+        }
+    }
+    refs.retain(|reference| component_of(reference).is_some());
+    Ok(refs)
 }
 
 /// The section of `components` a local reference points into, and the name of the component

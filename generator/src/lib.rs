@@ -115,7 +115,7 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated, Error>
 /// Like [`generate`], for spec text already in memory; `spec_path` labels errors, and references
 /// to other files are resolved relative to its directory.
 pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Result<Generated, Error> {
-    let load::Loaded { mut document, mut warnings, origins, webhooks, skipped, .. } = load::parse(spec_path, text)?;
+    let load::Loaded { mut document, mut warnings, origins, skipped, .. } = load::parse(spec_path, text)?;
     // Pointers of later phases name nodes of the converted tree; the user's file is what counts.
     let in_users_file = |mut problems: Vec<SpecError>| {
         origins.translate_all(&mut problems);
@@ -139,7 +139,6 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
         skipped.pointer = origins.translate(&skipped.pointer);
         origins.translate_all(&mut skipped.problems);
     }
-    api.webhooks = model::Webhook::resolve(&api, webhooks);
     if options.strict && !warnings.is_empty() {
         return Err(Error::Strict { path: spec_path.to_path_buf(), warnings });
     }

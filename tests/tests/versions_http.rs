@@ -117,13 +117,17 @@ mod openapi31 {
     }
 
     #[test]
-    fn webhooks_are_read_as_plain_data() {
+    fn webhooks_become_events_of_their_payload_types() {
+        use fixture_openapi31::webhooks::WebhookEvent;
         let spec = pipeline_tests::workspace_root().join("tests/fixtures/openapi31/openapi.yaml");
         let loaded = generator::load::load(&spec).expect("the fixture loads");
         assert_eq!(loaded.version, generator::load::Version::OpenApi31);
-        let hooks: Vec<_> =
-            loaded.webhooks.iter().map(|h| (h.name.as_str(), h.method.as_str(), h.payload_schema.as_deref())).collect();
-        assert_eq!(hooks, [("payment.settled", "post", Some("PaymentEvent"))]);
+        let hooks = loaded.document.extensions["x-webhooks"].as_object().expect("webhooks gathered");
+        assert_eq!(hooks.keys().collect::<Vec<_>>(), ["payment.settled"]);
+        let payment = serde_json::json!({"id": "p1", "amount": 5, "status": "settled"});
+        let body = serde_json::json!({"type": "payment.settled", "payment": payment}).to_string();
+        let event = WebhookEvent::parse(body.as_bytes()).expect("a payment event");
+        assert_eq!(event.name(), Some("payment.settled"));
     }
 }
 

@@ -10,13 +10,17 @@ use std::process::ExitCode;
 
 use generator::config::Config;
 use generator::diff::{self, Ignore};
+use generator::filter;
+use generator::model::Api;
+use openapiv3::OpenAPI;
 
 const USAGE: &str = "\
 usage: cargo xtask spec-diff OLD NEW [--operation ID]... [--structural] [--format table|json] [--config PATH]
 
   OLD, NEW           two OpenAPI 3.0 files (or directories holding openapi.yaml)
   --operation ID     compare only this operation (an operationId, a path, or \"POST /path\")
-                     and the schemas it reaches; repeat for several
+                     and the schemas it reaches; repeat for several. The schemas its
+                     callbacks send are compared with the other spec's of the same name
   --structural       ignore descriptions, summaries and titles, and whether a value is marked
                      sensitive: only what goes over the wire
   --format FORMAT    `table` (default) or `json`
@@ -95,8 +99,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         Some(path) => Config::read(path).map_err(|error| error.to_string())?,
         None => Config::default(),
     };
-    let old = lower(&args.old, &args.operations, &config)?;
-    let new = lower(&args.new, &args.operations, &config)?;
+    let (old, new) = lower_pair(&args.old, &args.new, &args.operations, &config)?;
     let ignore = if args.structural { Ignore { docs: true, sensitivity: true } } else { Ignore::default() };
     let report = diff::compare(&old, &new, ignore);
     let version = config.package.version.as_str();
@@ -109,12 +112,42 @@ fn run(args: &Args) -> Result<ExitCode, String> {
 }
 
 /// The model of a spec, as `codegen` would build it (warnings are not repeated here).
-pub fn lower(spec: &Path, operations: &[String], config: &Config) -> Result<generator::model::Api, String> {
-    let describe = |error: &dyn std::fmt::Display| format!("{}: {error}", spec.display());
-    let mut document = generator::load::load(spec).map_err(|error| describe(&error))?.document;
-    generator::filter::select_operations(&mut document, operations)
-        .map_err(|errors| describe(&generator::Error::spec(spec, errors)))?;
-    generator::model::lower_with_config(&document, Some("spec-diff"), config)
+pub fn lower(spec: &Path, operations: &[String], config: &Config) -> Result<Api, String> {
+    let mut document = load(spec)?;
+    filter::select_operations(&mut document, operations).map_err(|errors| describe(spec, errors))?;
+    model(spec, &document, config)
+}
+
+/// The models of OLD and NEW. With `--operation`, each keeps the selected operations, the
+/// schemas they reach, and the schemas that the callbacks of either spec's selected operations
+/// reach: a webhook payload that one spec describes as a callback and the other only as a
+/// component (as Plaid does) is compared with its namesake, not reported as added or removed.
+fn lower_pair(old: &Path, new: &Path, operations: &[String], config: &Config) -> Result<(Api, Api), String> {
+    let mut documents = [(old, load(old)?), (new, load(new)?)];
+    if !operations.is_empty() {
+        let mut payloads = Vec::new();
+        for (spec, document) in &mut documents {
+            filter::keep_operations(document, operations).map_err(|errors| describe(spec, errors))?;
+            payloads.extend(filter::callback_refs(document).map_err(|error| describe(spec, vec![error]))?);
+        }
+        for (spec, document) in &mut documents {
+            filter::keep_reachable_schemas(document, &payloads).map_err(|error| describe(spec, vec![error]))?;
+        }
+    }
+    let [(_, old_document), (_, new_document)] = &documents;
+    Ok((model(old, old_document, config)?, model(new, new_document, config)?))
+}
+
+fn load(spec: &Path) -> Result<OpenAPI, String> {
+    generator::load::load(spec).map(|loaded| loaded.document).map_err(|error| format!("{}: {error}", spec.display()))
+}
+
+fn model(spec: &Path, document: &OpenAPI, config: &Config) -> Result<Api, String> {
+    generator::model::lower_with_config(document, Some("spec-diff"), config)
         .map(|(api, _)| api)
-        .map_err(|errors| describe(&generator::Error::spec(spec, errors)))
+        .map_err(|errors| describe(spec, errors))
+}
+
+fn describe(spec: &Path, errors: Vec<generator::SpecError>) -> String {
+    format!("{}: {}", spec.display(), generator::Error::spec(spec, errors))
 }

@@ -10,17 +10,22 @@ fn base() -> String {
     std::fs::read_to_string(path).expect("the base spec is readable")
 }
 
-/// Writes the base spec and `edit` applied to it, runs `spec-diff OLD NEW --format json` with
-/// `extra` arguments, and returns the exit status and the report.
+/// Runs `spec_diff_of` on the base spec and `edit` applied to it.
 fn spec_diff(name: &str, edit: impl Fn(&str) -> String, extra: &[&str]) -> (i32, serde_json::Value) {
     let base = base();
     let edited = edit(&base);
     assert_ne!(edited, base, "{name}: the edit changes nothing");
+    spec_diff_of(name, &base, &edited, extra)
+}
+
+/// Writes OLD and NEW, runs `spec-diff OLD NEW --format json` with `extra` arguments, and
+/// returns the exit status and the report.
+fn spec_diff_of(name: &str, old_text: &str, new_text: &str, extra: &[&str]) -> (i32, serde_json::Value) {
     let dir = std::env::temp_dir().join(format!("spec-diff-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (old, new): (PathBuf, PathBuf) = (dir.join("old.yaml"), dir.join("new.yaml"));
-    std::fs::write(&old, &base).unwrap();
-    std::fs::write(&new, &edited).unwrap();
+    std::fs::write(&old, old_text).unwrap();
+    std::fs::write(&new, new_text).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("spec-diff")
         .args([&old, &new])
@@ -198,6 +203,38 @@ fn operations_can_be_selected_and_errors_exit_with_two() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does/not/exist.yaml"));
     let usage = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["spec-diff", "only-one.yaml"]).output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
+}
+
+/// A webhook payload that one spec describes as a callback of a selected operation and the
+/// other only as a component schema, as Plaid does: with `--operation`, both sides keep it (and
+/// what it reaches) and compare it by name, in either direction.
+#[test]
+fn callback_payloads_are_compared_with_same_named_components() {
+    let components = "    PetEvent:\n      type: object\n      required: [kind]\n      properties:\n        kind: {$ref: '#/components/schemas/EventKind'}\n        pet: {type: string}\n    EventKind:\n      type: string\n      enum: [adopted, returned]\n";
+    let callback = "      callbacks:\n        petChanged:\n          '{$request.body#/name}':\n            post:\n              requestBody:\n                required: true\n                content:\n                  application/json:\n                    schema: {$ref: '#/components/schemas/PetEvent'}\n              responses:\n                '200': {description: Taken.}\n";
+    let base = base();
+    let only_component = format!("{base}{components}");
+    let as_callback =
+        format!("{}{components}", base.replacen("  /stores/list:\n", &format!("{callback}  /stores/list:\n"), 1));
+    assert!(as_callback.contains("callbacks:"), "the callback goes under `searchPets`");
+    let selected = ["--operation", "searchPets", "--structural"];
+    for (name, old, new) in [("cb-old", &as_callback, &only_component), ("cb-new", &only_component, &as_callback)] {
+        let (code, report) = spec_diff_of(name, old, new, &selected);
+        assert_eq!((code, report["changes"].as_array().unwrap().len()), (0, 0), "{name}: {report:#}");
+    }
+    // A difference inside the payload, or in a type only it reaches, is reported.
+    let changed = only_component
+        .replace("        pet: {type: string}", "        pet: {type: integer}")
+        .replace(", returned]", "]");
+    let (code, report) = spec_diff_of("cb-changed", &as_callback, &changed, &selected);
+    let subjects: Vec<&str> =
+        report["changes"].as_array().unwrap().iter().map(|c| c["subject"].as_str().unwrap()).collect();
+    assert_eq!(subjects, ["type `EventKind`", "type `PetEvent`: field `pet`"], "{report:#}");
+    assert_eq!(code, 1);
+    // A payload the other spec lacks altogether is a removed type.
+    let (code, report) = spec_diff_of("cb-missing", &as_callback, &base, &selected);
+    assert_eq!(report["breaking"].as_u64(), Some(2), "PetEvent and EventKind: {report:#}");
+    assert_eq!(code, 1);
 }
 
 /// Runs git in `dir`, failing the test if it fails.

@@ -34,6 +34,10 @@ pub mod token;
 pub mod trace;
 pub mod transport;
 pub mod validation;
+pub mod webhook;
+pub mod webhook_hmac;
+pub mod webhook_jwt;
+pub mod webhook_standard;
 #[cfg(any(feature = "cli", feature = "mock"))]
 pub mod wire_text;
 

@@ -9,6 +9,7 @@
 mod mapping;
 mod package;
 mod paths;
+mod webhooks;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use package::{
     Dependency, Edition, Needed, OwnDependency, Package, Publish, RustVersion, Version, OWN_DEPENDENCIES,
 };
 pub use paths::{DerivePath, RustType, WithPath};
+pub use webhooks::{HmacEncoding, HmacSignature, HmacSigned, JwtSignature, Signature, Webhooks};
 
 use crate::Error;
 
@@ -64,6 +66,10 @@ pub struct Config {
     /// `[dependencies]`: extra dependencies of the generated crate, by name.
     #[serde(default)]
     pub dependencies: BTreeMap<String, Dependency>,
+    /// `[webhooks]`: payloads the spec leaves unmarked, how events are told apart, and how
+    /// deliveries are signed.
+    #[serde(default)]
+    pub webhooks: Webhooks,
 }
 
 /// `codegen.toml` in the spec's directory, when there is one.
@@ -103,6 +109,7 @@ impl Config {
     /// dependencies must not clash with the crate's own, and the edition must fit the Rust
     /// version.
     fn check(&self) -> Result<(), String> {
+        self.webhooks.check()?;
         for name in self.dependencies.keys() {
             if !package::is_bare_key(name) {
                 return Err(format!(

@@ -283,8 +283,11 @@ pub enum Needed {
     Multipart,
     /// Some path, query, header or cookie value is percent-encoded.
     Encoding,
-    /// Some credential is HTTP basic authentication.
-    BasicAuth,
+    /// Some credential is HTTP basic authentication, or webhooks are signed.
+    Base64,
+    /// Webhook deliveries are signed (HMAC, ECDSA and SHA-256 from aws-lc-rs, which rustls
+    /// already builds).
+    Signatures,
 }
 
 /// A dependency of the generated crate's own, as its `Cargo.toml` lists it.
@@ -336,7 +339,8 @@ pub const OWN_DEPENDENCIES: &[OwnDependency] = &[
         .features(&[("serde", Needed::Always), ("std", Needed::Always)]),
     own("regex", "1", Needed::Patterns),
     own("percent-encoding", "2", Needed::Encoding),
-    own("base64", "0.22", Needed::BasicAuth),
+    own("base64", "0.22", Needed::Base64),
+    own("aws-lc-rs", "1", Needed::Signatures).no_default_features().features(&[("aws-lc-sys", Needed::Always)]),
 ];
 
 /// An entry of [`OWN_DEPENDENCIES`] with default features and no others.

@@ -107,6 +107,9 @@ fn modules(features: &Features) -> Vec<TokenStream> {
         .map(|file| (file.module, file.module == "validation"))
         .collect();
     modules.extend([("api_error", false), ("cli", true), ("client", false), ("mock", true), ("types", true)]);
+    if features.events {
+        modules.push(("webhooks", true));
+    }
     modules.sort_unstable();
     modules
         .iter()
@@ -187,24 +190,20 @@ fn area_features(api: &Api) -> TokenStream {
     quote!(#(#![doc = #lines])*)
 }
 
-/// The "Webhooks" section: the requests the API sends to the user, with the types of their
-/// payloads, one line each.
+/// The "Webhooks" section: the events the API sends to the user, one line each, pointing to
+/// the `webhooks` module that parses (and verifies) them.
 fn webhooks(api: &Api) -> TokenStream {
-    if api.webhooks.is_empty() {
-        return TokenStream::new();
-    }
+    let Some(events) = &api.events else { return TokenStream::new() };
     let mut lines = vec![
         String::new(),
         " # Webhooks".to_string(),
         String::new(),
-        " The API sends these requests to you; a receiver can decode their payloads with the types named here."
-            .to_string(),
+        " The API sends these events to you; [`webhooks`] parses them into a [`webhooks::WebhookEvent`].".to_string(),
         String::new(),
     ];
-    for hook in &api.webhooks {
-        let payload = hook.payload_type.as_ref().map_or_else(String::new, |ty| format!(", payload `types::{ty}`"));
-        let summary = hook.summary.as_deref().map_or_else(String::new, |summary| format!(": {}", one_line(summary)));
-        lines.push(format!(" - `{}` (`{}`{payload}){summary}", one_line(&hook.name), hook.method.as_str()));
+    for event in &events.events {
+        let summary = event.summary.as_deref().map_or_else(String::new, |summary| format!(": {}", one_line(summary)));
+        lines.push(format!(" - `{}` ([`webhooks::WebhookEvent::{}`]){summary}", one_line(&event.name), event.variant));
     }
     quote!(#(#![doc = #lines])*)
 }

@@ -13,7 +13,8 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
         Needed::Patterns => features.patterns,
         Needed::Multipart => features.multipart,
         Needed::Encoding => features.params.any() || features.path_parameters,
-        Needed::BasicAuth => features.basic_auth,
+        Needed::Base64 => features.basic_auth || features.signature.is_some(),
+        Needed::Signatures => features.signature.is_some(),
     };
     let mut dependencies: Vec<String> =
         OWN_DEPENDENCIES.iter().filter(|own| needs(own.needed)).map(|own| own_dependency(own, needs)).collect();
@@ -271,6 +272,7 @@ mod tests {
             multipart: true,
             basic_auth: true,
             path_parameters: true,
+            signature: Some(super::super::SignatureScheme::Jwt),
             ..Features::default()
         };
         let config = "[dependencies]\nrust_decimal = { features = [\"serde-with-float\"], version = \"1\" }\n";

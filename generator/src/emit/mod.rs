@@ -25,6 +25,7 @@ mod rust_type;
 mod types;
 mod unions;
 mod validate;
+mod webhooks;
 
 /// The names the emitted code defines whatever the spec, by scope, each declared next to the
 /// code that writes it: the model keeps the names it decides for the spec out of them (see
@@ -37,6 +38,7 @@ pub mod reserved {
         BUILDER_MEMBERS, CLIENT_FROM_ENV, RUNTIME_BUILDER_METHODS, RUNTIME_CLIENT_METHODS,
     };
     pub use super::mock::MOCK_SERVER_METHODS;
+    pub use super::webhooks::WEBHOOK_ITEMS;
 }
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -64,8 +66,10 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
                 ("src/mock.rs", mock::mock_rs(api)),
             ];
             let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
+            let webhooks = webhooks::webhooks_rs(api).map(|tokens| ("src/webhooks.rs", tokens));
             rust_files
                 .into_iter()
+                .chain(webhooks)
                 .chain(example_tests)
                 .map(|(path, tokens)| format::format_rust(path, tokens).map(|text| (path, text)))
                 .collect::<Result<Vec<_>, Error>>()
@@ -112,6 +116,19 @@ pub struct Features {
     pub basic_auth: bool,
     /// Some mapping of codegen.toml names a `with` module (`src/mapped_serde.rs`).
     pub mapped_serde: bool,
+    /// The spec describes events (`src/webhooks.rs`, `src/webhook.rs`).
+    pub events: bool,
+    /// How deliveries are signed, when codegen.toml says (one of `src/webhook_*.rs`, and
+    /// aws-lc-rs for the cryptography).
+    pub signature: Option<SignatureScheme>,
+}
+
+/// The signature schemes, each a runtime file of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureScheme {
+    StandardWebhooks,
+    Hmac,
+    Jwt,
 }
 
 impl Features {
@@ -122,6 +139,13 @@ impl Features {
             bearer: auth::has_bearer(api),
             basic_auth: auth::has_basic(api),
             mapped_serde: !api.serde_markers.is_empty(),
+            events: api.events.is_some(),
+            signature: api.events.as_ref().and_then(|events| match &events.signature {
+                Some(crate::config::Signature::StandardWebhooks { .. }) => Some(SignatureScheme::StandardWebhooks),
+                Some(crate::config::Signature::Hmac(_)) => Some(SignatureScheme::Hmac),
+                Some(crate::config::Signature::Jwt(_)) => events.key_operation.as_ref().map(|_| SignatureScheme::Jwt),
+                None => None,
+            }),
             ..Features::default()
         };
         for def in &api.types {

@@ -3,7 +3,7 @@
 //! are written; here they are only chosen. Everything that varies with the spec is built as
 //! tokens elsewhere (`client.rs`, `api_error.rs`, `types.rs`, `lib_rs.rs`).
 
-use super::Features;
+use super::{Features, SignatureScheme};
 
 /// A runtime file: where it goes in the generated crate, its text, and the module it is.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +66,12 @@ const REDACT: RuntimeFile = runtime_file!("redact");
 /// codegen.toml's `with` modules, carried through `Option`, `Vec`, maps and the like.
 const MAPPED_SERDE: RuntimeFile = runtime_file!("mapped_serde");
 
+/// Webhooks: errors, header lookup and the catch-all event; then one file per signature scheme.
+const WEBHOOK: RuntimeFile = runtime_file!("webhook");
+const WEBHOOK_STANDARD: RuntimeFile = runtime_file!("webhook_standard");
+const WEBHOOK_HMAC: RuntimeFile = runtime_file!("webhook_hmac");
+const WEBHOOK_JWT: RuntimeFile = runtime_file!("webhook_jwt");
+
 /// The runtime files a crate with these features needs, in module order.
 pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
     let optional = [
@@ -75,6 +81,10 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         (features.patterns, PATTERN),
         (features.bearer, TOKEN),
         (features.mapped_serde, MAPPED_SERDE),
+        (features.events, WEBHOOK),
+        (features.signature == Some(SignatureScheme::StandardWebhooks), WEBHOOK_STANDARD),
+        (features.signature == Some(SignatureScheme::Hmac), WEBHOOK_HMAC),
+        (features.signature == Some(SignatureScheme::Jwt), WEBHOOK_JWT),
     ];
     let mut files = vec![
         BUILD_ERROR,

@@ -7,7 +7,7 @@
 //!    shape.
 //! 3. `bundle`: `$ref`s to other files are resolved relative to the file they are written in.
 //! 4. `normalize` again: the JSON Schema rules of OpenAPI 3.1 on every schema, whatever the
-//!    declared version, and the webhooks read as plain data. From here on the tree is 3.0.
+//!    declared version, and the webhooks gathered under `x-webhooks`. From here on the tree is 3.0.
 //! 5. `repair`: spec mistakes with one obvious meaning are fixed, each with a warning, and
 //!    the shapes `openapiv3` reads through untagged enums are checked.
 //! 6. The tree is deserialized into `openapiv3`; should that still fail, the deepest object
@@ -37,7 +37,7 @@ use serde_yaml::Value;
 
 use crate::error::{Error, SpecError};
 pub use contain::SkippedOperation;
-pub use normalize::{Origins, Version, Webhook, TUPLE_ITEMS};
+pub use normalize::{Origins, Version, TUPLE_ITEMS, WEBHOOKS_KEY};
 use walk::{extend_pointer, for_each_child, Obj};
 
 /// A loaded spec: the document, and the repairs made to it (as warnings with pointers).
@@ -52,8 +52,6 @@ pub struct Loaded {
     /// Where nodes of `document` were written in the user's file, for the pointers of later
     /// phases' warnings ([`Origins::translate`]).
     pub origins: Origins,
-    /// The webhooks the document declares (OpenAPI 3.1 `webhooks`, or `x-webhooks`).
-    pub webhooks: Vec<Webhook>,
     /// Operations left out of `document` because they are malformed beyond repair (their
     /// problems are among the warnings).
     pub skipped: Vec<SkippedOperation>,

@@ -82,7 +82,12 @@ impl Obj {
         use Obj::*;
         use Slot::*;
         match self {
-            Document => &[("paths", One(Paths)), ("components", One(Components))],
+            Document => &[
+                ("paths", One(Paths)),
+                ("components", One(Components)),
+                ("webhooks", Map(PathItem)),
+                ("x-webhooks", Map(PathItem)),
+            ],
             Components => &[
                 ("schemas", Map(Schema)),
                 ("responses", Map(Response)),

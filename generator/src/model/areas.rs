@@ -5,8 +5,8 @@
 //! first tags, and otherwise the first segment of its path (Plaid tags everything `plaid`, but
 //! its paths start with `cra`, `transfer`, `credit`, …). A type belongs to every area whose
 //! operations reach it; types only error bodies reach, and types every area reaches, are
-//! always compiled. Component schemas no operation reaches (webhook payloads, for instance)
-//! form one more area, [`OTHER_TYPES`]. A spec with fewer than two areas gets no area features.
+//! always compiled, as are the payloads of webhooks (every event is parsed by one enum).
+//! Component schemas no operation or event reaches form one more area, [`OTHER_TYPES`]. A spec with fewer than two areas gets no area features.
 
 use std::collections::BTreeSet;
 
@@ -126,6 +126,12 @@ pub fn areas(api: &Api) -> Option<Areas> {
         }
         visit_reachable(&api.types, errors, &mut |id| !std::mem::replace(&mut always[id.0], true));
     }
+    // Event payloads are always compiled: the `webhooks` module parses every event.
+    let mut payloads = Vec::new();
+    for event in api.events.iter().flat_map(|events| &events.events) {
+        event.payload.collect_named(&mut payloads);
+    }
+    visit_reachable(&api.types, payloads, &mut |id| !std::mem::replace(&mut always[id.0], true));
 
     // Schemas no operation reaches, and aliases of named types, make up one more area.
     let mut other = Vec::new();

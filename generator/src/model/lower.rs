@@ -7,7 +7,7 @@ use super::naming::Namespace;
 use super::operations::lower_operations;
 use super::schemas::{serde_markers, SchemaLowering};
 use super::*;
-use super::{names, security, validation};
+use super::{names, security, validation, webhooks};
 use crate::config::{Config, EVERY_SCHEMA};
 use crate::error::SpecError;
 
@@ -41,6 +41,7 @@ pub fn lower_with_config(
     let mut schemas = SchemaLowering::new(components, config);
     schemas.lower_components();
     let lowered = lower_operations(document, &mut schemas);
+    let found_events = webhooks::collect(document, &mut schemas, &config.webhooks);
     let mut errors = std::mem::take(&mut schemas.errors);
     let mut warnings = std::mem::take(&mut schemas.warnings);
     if lowered.operations.is_empty() && !lowered.skipped.is_empty() {
@@ -60,7 +61,8 @@ pub fn lower_with_config(
     let mut skipped = lowered.skipped;
     skipped.append(&mut schemas.degraded);
     let mut operations = lowered.operations;
-    let types = drop_empty_types(schemas.into_types(), &mut aliases, &mut operations);
+    let mut events = webhooks::decide(found_events, &config.webhooks, &mut warnings);
+    let types = drop_empty_types(schemas.into_types(), &mut aliases, &mut operations, events.as_mut());
     let error_type = shared_error_type(&operations);
     let mut api = Api {
         crate_name,
@@ -83,7 +85,7 @@ pub fn lower_with_config(
         package: config.package.clone(),
         dependencies: config.dependencies.clone(),
         areas: None,
-        webhooks: Vec::new(),
+        events,
         serde_markers: Vec::new(),
     };
     let mut types = types;
@@ -100,6 +102,7 @@ pub fn lower_with_config(
     security::warn_unused(&api, &mut warnings);
     api.areas = areas::areas(&api);
     names::decide(&mut api);
+    webhooks::link_key_operation(&mut api, &mut warnings);
     Ok((api, dedup(warnings)))
 }
 
@@ -111,7 +114,12 @@ fn dedup(warnings: Vec<SpecError>) -> Vec<SpecError> {
 
 /// Compacts the types, leaving out the empty slots (types given up on, or declared by skipped
 /// operations), renumbers every reference, and turns references to a missing type into JSON.
-fn drop_empty_types(slots: Vec<Option<TypeDef>>, aliases: &mut [Alias], operations: &mut [Operation]) -> Vec<TypeDef> {
+fn drop_empty_types(
+    slots: Vec<Option<TypeDef>>,
+    aliases: &mut [Alias],
+    operations: &mut [Operation],
+    events: Option<&mut webhooks::Events>,
+) -> Vec<TypeDef> {
     let mut next = 0;
     let renumbered: Vec<Option<TypeId>> = slots
         .iter()
@@ -147,6 +155,9 @@ fn drop_empty_types(slots: Vec<Option<TypeDef>>, aliases: &mut [Alias], operatio
             retarget(value);
         }
         operation.errors.iter_mut().for_each(|error| retarget(&mut error.value));
+    }
+    for event in events.into_iter().flat_map(|events| &mut events.events) {
+        retarget(&mut event.payload);
     }
     types
 }
@@ -275,6 +286,9 @@ fn mark_request_types(api: &mut Api) {
         for error in &operation.errors {
             error.value.collect_named(&mut received);
         }
+    }
+    for event in api.events.iter().flat_map(|events| &events.events) {
+        event.payload.collect_named(&mut received);
     }
     let in_request = reachable(&api.types, sent);
     let in_response = reachable(&api.types, received);

@@ -17,6 +17,7 @@ mod parameters;
 mod schemas;
 mod security;
 mod validation;
+pub mod webhooks;
 
 /// A spec whose path template has doubled, unmatched and adjacent braces, for the tests of
 /// the model and of emit that must read it the same way.
@@ -100,8 +101,9 @@ pub struct Api {
     /// The areas of the API, each a cargo feature gating its operations and the types only they
     /// use; `None` when the spec has fewer than two (see [`areas`]).
     pub areas: Option<areas::Areas>,
-    /// The webhooks the spec declares: requests the API sends to the user.
-    pub webhooks: Vec<Webhook>,
+    /// The events the API sends to the user (webhooks, callbacks, payload schemas codegen.toml
+    /// names), when there are any.
+    pub events: Option<webhooks::Events>,
     /// One marker type per `with` module the config's mappings name, through which fields holding
     /// those values are (de)serialized; sorted by module path.
     pub serde_markers: Vec<SerdeMarker>,
@@ -116,35 +118,6 @@ pub struct SerdeMarker {
     pub module: WithPath,
     /// The mapped types the module (de)serializes, each once, in order of first use.
     pub types: Vec<RustType>,
-}
-
-/// A webhook the API sends (OpenAPI 3.1 `webhooks`, or `x-webhooks`): plain data for the
-/// crate docs, until events are generated from them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Webhook {
-    /// Its name in the spec (an event name such as `invoice.created`).
-    pub name: String,
-    pub method: HttpMethod,
-    pub summary: Option<String>,
-    /// The Rust type of its JSON payload, when that is a component schema with a type.
-    pub payload_type: Option<String>,
-}
-
-impl Webhook {
-    /// The webhooks `load` read, with their payloads' types in `api`.
-    pub fn resolve(api: &Api, webhooks: Vec<crate::load::Webhook>) -> Vec<Webhook> {
-        webhooks
-            .into_iter()
-            .filter_map(|hook| {
-                let method = HttpMethod::from_key(&hook.method)?;
-                let payload_type = hook.payload_schema.and_then(|schema| {
-                    let is_schema = |def: &&TypeDef| def.component().is_some_and(|c| !c.nested && c.name == schema);
-                    api.types.iter().find(is_schema).map(|def| def.name.clone())
-                });
-                Some(Webhook { name: hook.name, method, summary: hook.summary, payload_type })
-            })
-            .collect()
-    }
 }
 
 /// A part of the spec the generator gave up on instead of refusing the whole spec.

@@ -9,11 +9,13 @@
 
 mod failure;
 mod flow;
+mod receiver;
 mod store;
 mod webhook;
 
 pub use failure::{FlowError, PermanentReason, MISCONFIGURED_CODES, PRODUCT_NOT_READY, UNKNOWN_USER_CODES};
 pub use flow::{InsightsFetcher, StoredReceipt, WebhookOutcome};
+pub use receiver::on_webhook;
 pub use store::{InMemoryReportStore, ReportStore, StoreError, StoredReport};
 pub use webhook::{
     CashFlowWebhook, IgnoreReason, MalformedWebhook, WebhookAction, CASH_FLOW_INSIGHTS_UPDATED, CASH_FLOW_UPDATES,

@@ -11,9 +11,9 @@
 //!   bundling, whatever the document declares: real 3.0 and 2.0 files use 3.1 spellings too,
 //!   and real 3.1 files still write `nullable`. A rule that reads a construct the declared
 //!   version does not have says so in a warning.
-//! - [`webhooks`] takes out what OpenAPI 3.0 cannot hold: the `webhooks` a 3.1 document (or an
-//!   `x-webhooks` extension) declares are kept as plain data, and 3.1-only document fields are
-//!   dropped.
+//! - [`webhooks`] gathers what OpenAPI 3.0 cannot hold: the `webhooks` a 3.1 document (or an
+//!   `x-webhooks` extension) declares go under `x-webhooks`, the one key the model reads them
+//!   from; 3.1-only document fields are dropped.
 //!
 //! Every change that loses meaning is a warning that names the node in the user's own file;
 //! moves are recorded in [`Origins`], so warnings of later phases can be translated back.
@@ -28,7 +28,7 @@ use serde_yaml::Value;
 
 pub use origins::Origins;
 pub use schemas::TUPLE_ITEMS;
-pub use webhooks::Webhook;
+pub use webhooks::WEBHOOKS_KEY;
 
 use crate::error::SpecError;
 
@@ -52,13 +52,12 @@ impl Version {
 }
 
 /// What normalizing found and did: the warnings (pointers in the user's file), where moved nodes
-/// came from, and the webhooks taken out of the tree.
+/// came from.
 #[derive(Debug)]
 pub(super) struct Normalizer {
     pub version: Version,
     pub warnings: Vec<SpecError>,
     pub origins: Origins,
-    pub webhooks: Vec<Webhook>,
     /// Whether the tree was changed at all (then it is not what `serde_yaml` reads from the
     /// text, and the straight reading cannot be used). A rule that changes an OpenAPI 3.0 tree
     /// either warns (a warning also rules the straight reading out) or sets this; removing a
@@ -90,7 +89,6 @@ pub(super) fn document(document: &mut Value) -> Result<Normalizer, SpecError> {
         version,
         warnings: Vec::new(),
         origins: Origins::default(),
-        webhooks: Vec::new(),
         changed: version != Version::OpenApi30,
     };
     if version == Version::Swagger2 {
@@ -106,7 +104,7 @@ impl Normalizer {
             openapi31::convert(document, self);
         }
         schemas::normalize(document, self);
-        webhooks::take(document, self);
+        webhooks::gather(document, self);
     }
 
     /// The loaded spec, with what normalizing found.
@@ -116,8 +114,8 @@ impl Normalizer {
         warnings: Vec<SpecError>,
         skipped: Vec<super::SkippedOperation>,
     ) -> super::Loaded {
-        let Normalizer { version, origins, webhooks, .. } = self;
-        super::Loaded { document, warnings, version, origins, webhooks, skipped }
+        let Normalizer { version, origins, .. } = self;
+        super::Loaded { document, warnings, version, origins, skipped }
     }
 }
 

@@ -111,6 +111,11 @@ impl<'a> SchemaLowering<'a> {
     }
 
     /// Whether a type declared so far is a struct.
+    /// The document's component schemas.
+    pub fn components(&self) -> &'a IndexMap<String, ReferenceOr<Schema>> {
+        self.components
+    }
+
     pub fn is_struct(&self, id: TypeId) -> bool {
         matches!(self.types.get(id.0), Some(Some(TypeDef { kind: TypeKind::Struct(_), .. })))
     }
