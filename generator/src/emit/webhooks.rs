@@ -372,29 +372,7 @@ fn jwt_verification(api: &Api, events: &Events, jwt: &crate::config::JwtSignatur
 fn mock_sender(api: &Api, events: &Events) -> TokenStream {
     let deliver_doc = " Sends `event` to `url` as the API would, signed as `delivery` says (a valid signature, a body altered after signing, a stale timestamp, another secret, or none), and returns the status the receiver answered.";
     let (fields, new, sign) = match &events.signature {
-        None => {
-            return quote! {
-                /// Delivers events to a receiver under test, as the API would.
-                #[cfg(feature = "mock")]
-                #[derive(Debug, Clone, Default)]
-                pub struct MockSender;
-
-                #[cfg(feature = "mock")]
-                impl MockSender {
-                    /// A sender.
-                    pub fn new() -> Self {
-                        MockSender
-                    }
-
-                    /// Sends `event` to `url` as the API would, and returns the status the
-                    /// receiver answered.
-                    pub async fn deliver(&self, url: &str, event: &WebhookEvent) -> Result<u16, crate::Error> {
-                        let body = crate::webhook::event_body(event);
-                        crate::webhook::post_delivery(url, Vec::new(), body).await
-                    }
-                }
-            };
-        }
+        None => return unsigned_mock_sender(),
         Some(Signature::StandardWebhooks { .. }) => (
             quote!(signer: StandardWebhooks, next_id: std::sync::atomic::AtomicU64,),
             quote! {
@@ -513,4 +491,29 @@ fn jwt_mock_sender(api: &Api, events: &Events, deliver_doc: &str) -> TokenStream
 fn key_operation_cfg(api: &Api, operation: usize) -> TokenStream {
     let features = api.areas.as_ref().map(|areas| areas.of_operation(operation)).unwrap_or_default();
     super::cfg_any(&features)
+}
+
+/// `MockSender` for a crate whose deliveries are not signed.
+fn unsigned_mock_sender() -> TokenStream {
+    quote! {
+        /// Delivers events to a receiver under test, as the API would.
+        #[cfg(feature = "mock")]
+        #[derive(Debug, Clone, Default)]
+        pub struct MockSender;
+
+        #[cfg(feature = "mock")]
+        impl MockSender {
+            /// A sender.
+            pub fn new() -> Self {
+                MockSender
+            }
+
+            /// Sends `event` to `url` as the API would, and returns the status the
+            /// receiver answered.
+            pub async fn deliver(&self, url: &str, event: &WebhookEvent) -> Result<u16, crate::Error> {
+                let body = crate::webhook::event_body(event);
+                crate::webhook::post_delivery(url, Vec::new(), body).await
+            }
+        }
+    }
 }
