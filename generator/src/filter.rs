@@ -12,13 +12,34 @@ use crate::load::unescape_pointer_token;
 
 /// Keeps the operations `selectors` name (an `operationId`, a path such as
 /// `/cra/monitoring_insights/get` for all its methods, or `METHOD /path`) and the schemas they
+/// reach, besides the webhooks (`webhooks` and `x-webhooks`, which no selector names) and the
+/// payload schemas `event_schemas` names (codegen.toml's `[webhooks] schemas`) with what they
 /// reach. An empty selection keeps everything.
-pub fn select_operations(document: &mut OpenAPI, selectors: &[String]) -> Result<(), Vec<SpecError>> {
+pub fn select_operations(
+    document: &mut OpenAPI,
+    selectors: &[String],
+    event_schemas: &[String],
+) -> Result<(), Vec<SpecError>> {
     if selectors.is_empty() {
         return Ok(());
     }
     keep_operations(document, selectors)?;
-    keep_reachable_schemas(document, &[]).map_err(|error| vec![error])
+    let events = event_refs(document, event_schemas);
+    keep_reachable_schemas(document, &events).map_err(|error| vec![error])
+}
+
+/// The local references the document's webhooks hold, and those of the component schemas named
+/// in `event_schemas`: what a crate's events need whichever operations are selected.
+pub fn event_refs(document: &OpenAPI, event_schemas: &[String]) -> Vec<String> {
+    let mut refs: Vec<String> = event_schemas
+        .iter()
+        .map(|name| format!("#/components/schemas/{}", crate::load::escape_pointer_token(name)))
+        .collect();
+    if let Some(webhooks) = document.extensions.get(crate::load::WEBHOOKS_KEY) {
+        collect_refs(webhooks, &mut refs);
+    }
+    refs.retain(|reference| component_of(reference).is_some());
+    refs
 }
 
 /// The first half of [`select_operations`]: keeps the operations `selectors` name and leaves
@@ -174,6 +195,46 @@ mod tests {
         let error = to_json(&Unconvertible, "#/components").unwrap_err();
         assert_eq!(error.pointer, "#/components");
         assert!(error.message.contains("(no JSON here)") && error.message.contains("without `--operation`"), "{error}");
+    }
+
+    #[test]
+    fn webhook_payloads_and_named_event_schemas_outlive_the_selection() {
+        let spec = test_spec!(
+            r#"paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: A.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Answer'}}}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200':
+          description: B.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Unused'}}}
+x-webhooks:
+  thing.done:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Done'}}}
+      responses: {'200': {description: Taken.}}
+components:
+  schemas:
+    Answer: {type: string}
+    Unused: {type: string}
+    Done: {type: object, properties: {thing: {$ref: '#/components/schemas/Thing'}}}
+    Thing: {type: string}
+    Sent: {type: object, properties: {at: {$ref: '#/components/schemas/When'}}}
+    When: {type: string}
+"#
+        );
+        let mut document: OpenAPI = serde_yaml::from_str(spec).unwrap();
+        select_operations(&mut document, &["getA".to_string()], &["Sent".to_string()]).unwrap();
+        let kept: Vec<&str> = document.components.as_ref().unwrap().schemas.keys().map(String::as_str).collect();
+        assert_eq!(kept, ["Answer", "Done", "Thing", "Sent", "When"]);
     }
 
     #[test]

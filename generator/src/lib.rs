@@ -123,7 +123,7 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
     };
     // Before the selection, which leaves out schemas the config may rightly name.
     warnings.extend(in_users_file(model::unused_mappings(&document, &options.config)));
-    filter::select_operations(&mut document, &options.operations)
+    filter::select_operations(&mut document, &options.operations, &options.config.webhooks.schemas)
         .map_err(|errors| Error::spec(spec_path, in_users_file(errors)))?;
     let (mut api, model_warnings) = model::lower_with_config(&document, options.crate_name.as_deref(), &options.config)
         .map_err(|errors| Error::spec(spec_path, in_users_file(errors)))?;

@@ -114,13 +114,14 @@ fn run(args: &Args) -> Result<ExitCode, String> {
 /// The model of a spec, as `codegen` would build it (warnings are not repeated here).
 pub fn lower(spec: &Path, operations: &[String], config: &Config) -> Result<Api, String> {
     let mut document = load(spec)?;
-    filter::select_operations(&mut document, operations).map_err(|errors| describe(spec, errors))?;
+    filter::select_operations(&mut document, operations, &config.webhooks.schemas)
+        .map_err(|errors| describe(spec, errors))?;
     model(spec, &document, config)
 }
 
 /// The models of OLD and NEW. With `--operation`, each keeps the selected operations, the
 /// schemas they reach, and the schemas that the callbacks of either spec's selected operations
-/// reach: a webhook payload that one spec describes as a callback and the other only as a
+/// and either spec's webhooks (or codegen.toml's event schemas) reach: a webhook payload that one spec describes as a callback and the other only as a
 /// component (as Plaid does) is compared with its namesake, not reported as added or removed.
 fn lower_pair(old: &Path, new: &Path, operations: &[String], config: &Config) -> Result<(Api, Api), String> {
     let mut documents = [(old, load(old)?), (new, load(new)?)];
@@ -129,6 +130,7 @@ fn lower_pair(old: &Path, new: &Path, operations: &[String], config: &Config) ->
         for (spec, document) in &mut documents {
             filter::keep_operations(document, operations).map_err(|errors| describe(spec, errors))?;
             payloads.extend(filter::callback_refs(document).map_err(|error| describe(spec, vec![error]))?);
+            payloads.extend(filter::event_refs(document, &config.webhooks.schemas));
         }
         for (spec, document) in &mut documents {
             filter::keep_reachable_schemas(document, &payloads).map_err(|error| describe(spec, vec![error]))?;

@@ -144,7 +144,7 @@ fn parse_fn(api: &Api, events: &Events) -> TokenStream {
             }
         }
         EventSelect::FirstMatch => {
-            let tries = events.events.iter().map(|event| {
+            let tries = events.first_match_order(&api.types).into_iter().map(|event| {
                 let variant = ident(&event.variant);
                 let payload = qualified_value_type(api, &event.payload);
                 quote! {
@@ -165,7 +165,7 @@ fn parse_fn(api: &Api, events: &Events) -> TokenStream {
             " The event is picked by the payload's {}; a payload that names no known event is [`WebhookEvent::Unknown`]. A body that is not JSON, or that names an event but does not decode as its payload, is an error naming the field, never a value.",
             fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
         ),
-        EventSelect::FirstMatch => " Nothing in the payloads tells the events apart, so each payload type is tried in the order of the spec; the first that decodes wins, and a body none decodes is [`WebhookEvent::Unknown`].".to_string(),
+        EventSelect::FirstMatch => " Nothing in the payloads tells the events apart, so each payload type is tried in turn, the one that requires the most properties first; the first that decodes wins, and a body none decodes is [`WebhookEvent::Unknown`].".to_string(),
     };
     quote! {
         /// Reads a delivery's body. Check its signature first: the body says what it is, so it

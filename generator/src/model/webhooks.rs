@@ -30,6 +30,25 @@ pub struct Events {
     pub key_operation: Option<KeyOperation>,
 }
 
+impl Events {
+    /// The order in which [`EventSelect::FirstMatch`] tries the payload types: the payload that
+    /// requires the most properties first, since a payload with fewer requirements decodes more
+    /// bodies (one whose properties are all optional decodes every JSON object); among equals,
+    /// the spec's order.
+    pub fn first_match_order<'a>(&'a self, types: &[TypeDef]) -> Vec<&'a Event> {
+        let required = |event: &Event| match &event.payload.shape {
+            Shape::Named(id) => match types.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::Struct(object)) => object.fields.iter().filter(|field| field.required).count(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        let mut order: Vec<&Event> = self.events.iter().collect();
+        order.sort_by_key(|event| std::cmp::Reverse(required(event)));
+        order
+    }
+}
+
 /// One kind of event: a webhook, a callback or a payload schema codegen.toml names.
 #[derive(Debug, Clone)]
 pub struct Event {
@@ -422,7 +441,7 @@ fn choose_select(found: &[Found], config: &config::Webhooks, warnings: &mut Vec<
     if found.len() > 1 {
         warnings.push(SpecError::new(
             &found[0].event.pointer,
-            "no property fixed by every webhook payload (`const` or a one-value `enum`) tells the events apart, so parsing tries each payload type in turn and the first that decodes wins; name the properties and their values under [webhooks] select and [webhooks.values] in codegen.toml",
+            "no property fixed by every webhook payload (`const` or a one-value `enum`) tells the events apart, so parsing tries each payload type in turn, the one that requires the most properties first, and the first that decodes wins; name the properties and their values under [webhooks] select and [webhooks.values] in codegen.toml",
         ));
     }
     EventSelect::FirstMatch
@@ -495,3 +514,7 @@ fn find_key_operation(api: &Api, jwt: &config::JwtSignature) -> Result<KeyOperat
         .ok_or_else(|| format!("`{wanted}`'s response has no property `{}` (key-field)", jwt.key_field))?;
     Ok(KeyOperation { operation, request, key_id_field, key_field })
 }
+
+#[cfg(test)]
+#[path = "webhooks_tests.rs"]
+mod tests;
