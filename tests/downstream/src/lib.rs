@@ -5,17 +5,20 @@
 //! Besides a plain call ([`institutions_with_reports`]), it holds the flow a lending team runs
 //! on Cash Flow Updates: a webhook ([`CashFlowWebhook`]) announces new insights, the user's
 //! report is fetched within a deadline and kept byte for byte ([`InsightsFetcher`],
-//! [`ReportStore`]), and failures are sorted by what to do next ([`FlowError`]).
+//! [`ReportStore`]), and failures are sorted by what to do next ([`FlowError`]). The same flow
+//! runs as an HTTP server in [`router`] (axum), which `src/bin/webhook-receiver.rs` serves.
 
 mod failure;
 mod flow;
 mod receiver;
+mod server;
 mod store;
 mod webhook;
 
 pub use failure::{FlowError, PermanentReason, MISCONFIGURED_CODES, PRODUCT_NOT_READY, UNKNOWN_USER_CODES};
 pub use flow::{InsightsFetcher, StoredReceipt, WebhookOutcome};
 pub use receiver::on_webhook;
+pub use server::{router, ReceiverState, REPLAY_WINDOW, WEBHOOK_PATH};
 pub use store::{InMemoryReportStore, ReportStore, StoreError, StoredReport};
 pub use webhook::{
     CashFlowWebhook, IgnoreReason, MalformedWebhook, WebhookAction, CASH_FLOW_INSIGHTS_UPDATED, CASH_FLOW_UPDATES,
