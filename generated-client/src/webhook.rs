@@ -87,6 +87,10 @@ pub enum WebhookError {
     UnknownKey,
     /// Fetching the key the delivery names from the API failed.
     KeyFetch(Box<crate::error::Error>),
+    /// The key the delivery names is not kept and was not fetched: the API did not give it
+    /// when asked moments ago (it was unknown, or fetching it failed), or keys have been
+    /// fetched too often lately. It is asked for again after a while.
+    KeyNotFetched,
     /// A signing secret given to the verifier is empty or not in its expected encoding.
     InvalidSecret,
     /// The body is not the JSON its type describes.
@@ -122,6 +126,7 @@ impl WebhookError {
             WebhookError::UnsupportedAlgorithm => "unsupported algorithm",
             WebhookError::UnknownKey => "unknown key",
             WebhookError::KeyFetch(_) => "key fetch",
+            WebhookError::KeyNotFetched => "key not fetched",
             WebhookError::InvalidSecret => "invalid secret",
             WebhookError::Decode { .. } => "decode",
         }
@@ -159,6 +164,9 @@ impl fmt::Display for WebhookError {
             WebhookError::UnsupportedAlgorithm => f.write_str("the webhook is signed with an algorithm not accepted"),
             WebhookError::UnknownKey => f.write_str("the webhook names a signing key that is unknown or expired"),
             WebhookError::KeyFetch(error) => write!(f, "fetching the webhook's signing key failed: {error}"),
+            WebhookError::KeyNotFetched => f.write_str(
+                "the webhook names a signing key that was not fetched: the API did not give it moments ago, or keys were fetched too often lately",
+            ),
             WebhookError::InvalidSecret => f.write_str("a webhook signing secret is empty or malformed"),
             WebhookError::Decode { path, mismatch } if path.is_empty() => {
                 write!(f, "the webhook's body does not match its type: {mismatch}")

@@ -4,8 +4,17 @@
 //! Deliveries signed with a JWT in a header (as Plaid's `Plaid-Verification`): an ES256 JWS
 //! whose key the API serves by key id, with an `iat` claim no older than a maximum age and,
 //! where the format names one, a claim holding the SHA-256 of the body.
+//!
+//! A token names its key by an id the sender chooses, so a forged delivery can name any id. The
+//! verifier therefore asks its [`KeySource`] sparingly: each key it gets is kept (at most
+//! [`MAX_KEYS`]); an id the source did not give is refused without asking again for
+//! [`KEY_MISS_SECONDS`] (at most [`MAX_KEY_MISSES`] such ids are remembered); verifications
+//! waiting for the same id share one fetch; and the source is asked at most
+//! [`MAX_KEY_FETCHES`] times in each [`KEY_FETCH_WINDOW_SECONDS`]. A refusal for either of
+//! the last two reasons is [`WebhookError::KeyNotFetched`]. Time is the time a delivery is
+//! checked at (see [`JwtVerifier::verify_at`]).
 
-use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -21,6 +30,25 @@ use crate::webhook::{now_seconds, WebhookError, WebhookHeaders};
 const ES256: &str = "ES256";
 /// How far in the future an `iat` may be, for clocks that differ a little.
 const CLOCK_SKEW_SECONDS: i64 = 60;
+
+/// How long a key id the source did not give (it does not know the id, or fetching failed) is
+/// refused without asking the source again, in seconds. A forged token naming a made-up id
+/// then costs at most one fetch in this time, not one per delivery.
+pub const KEY_MISS_SECONDS: i64 = 60;
+/// How many key ids the source did not give are remembered at once; a further one makes the
+/// verifier forget the one remembered longest.
+pub const MAX_KEY_MISSES: usize = 64;
+/// How many keys are kept at once; a further one makes the verifier drop the one fetched
+/// longest ago (fetched again if named again). An API serves only a few keys at a time.
+pub const MAX_KEYS: usize = 16;
+/// How many times the source may be asked for a key in one window of
+/// [`KEY_FETCH_WINDOW_SECONDS`]; beyond that, a key not kept is refused until the window ends,
+/// so that tokens naming ever new ids cannot make the receiver call the API without limit.
+/// Keys already kept still verify.
+pub const MAX_KEY_FETCHES: u32 = 100;
+/// How long a window of [`MAX_KEY_FETCHES`] lasts, in seconds, counted from the first fetch in
+/// it.
+pub const KEY_FETCH_WINDOW_SECONDS: i64 = 60;
 
 /// How an API sends its signed JWTs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,11 +113,84 @@ pub trait KeySource: Send + Sync {
 }
 
 /// Verifies deliveries signed with a JWT in a [`JwtFormat`], fetching each key once from its
-/// [`KeySource`] and keeping it by key id.
+/// [`KeySource`] and keeping it by key id (within the limits the module describes).
 pub struct JwtVerifier<S> {
     format: JwtFormat,
     source: S,
-    keys: tokio::sync::RwLock<HashMap<String, Jwk>>,
+    cache: tokio::sync::Mutex<KeyCache>,
+    /// Held while the source is asked, so that one fetch runs at a time and verifications
+    /// waiting for the same key find it in the cache when their turn comes.
+    fetching: tokio::sync::Mutex<()>,
+}
+
+/// What a verifier remembers of its source.
+#[derive(Default)]
+struct KeyCache {
+    /// The keys the source gave, the oldest first; at most [`MAX_KEYS`].
+    keys: VecDeque<Jwk>,
+    /// The key ids the source did not give, with when it was asked, the oldest first; at most
+    /// [`MAX_KEY_MISSES`].
+    misses: VecDeque<(String, i64)>,
+    /// When the current window of fetches began.
+    window_start: i64,
+    /// How many fetches the current window has had.
+    window_fetches: u32,
+}
+
+impl KeyCache {
+    /// The key `kid` if kept; `None` if the source is to be asked for it; an error if the
+    /// source did not give it less than [`KEY_MISS_SECONDS`] before `now`.
+    fn lookup(&mut self, kid: &str, now: i64) -> Result<Option<Jwk>, WebhookError> {
+        if let Some(key) = self.keys.iter().find(|key| key.kid == kid) {
+            return Ok(Some(key.clone()));
+        }
+        let Some(index) = self.misses.iter().position(|(missed, _)| missed == kid) else {
+            return Ok(None);
+        };
+        if within(self.misses[index].1, now, KEY_MISS_SECONDS) {
+            return Err(WebhookError::KeyNotFetched);
+        }
+        self.misses.remove(index);
+        Ok(None)
+    }
+
+    /// Counts a fetch at `now`, or refuses it when the current window has had
+    /// [`MAX_KEY_FETCHES`].
+    fn spend_fetch(&mut self, now: i64) -> Result<(), WebhookError> {
+        if !within(self.window_start, now, KEY_FETCH_WINDOW_SECONDS) {
+            self.window_start = now;
+            self.window_fetches = 0;
+        }
+        if self.window_fetches >= MAX_KEY_FETCHES {
+            return Err(WebhookError::KeyNotFetched);
+        }
+        self.window_fetches += 1;
+        Ok(())
+    }
+
+    /// Keeps a key the source gave.
+    fn keep(&mut self, key: Jwk) {
+        self.keys.retain(|kept| kept.kid != key.kid);
+        self.keys.push_back(key);
+        while self.keys.len() > MAX_KEYS {
+            self.keys.pop_front();
+        }
+    }
+
+    /// Remembers that the source did not give the key `kid` when asked at `now`.
+    fn remember_miss(&mut self, kid: &str, now: i64) {
+        self.misses.retain(|(missed, _)| missed != kid);
+        self.misses.push_back((kid.to_string(), now));
+        while self.misses.len() > MAX_KEY_MISSES {
+            self.misses.pop_front();
+        }
+    }
+}
+
+/// Whether `now` is less than `seconds` after `since` (and not before it, as after a clock
+/// was set back).
+fn within(since: i64, now: i64, seconds: i64) -> bool {
+    (0..seconds).contains(&now.saturating_sub(since))
 }
 
 /// The JOSE header of a token, as far as it is read.
@@ -112,13 +213,21 @@ struct Token<'a> {
 impl<S: KeySource> JwtVerifier<S> {
     /// A verifier of deliveries in `format`, whose keys come from `source`.
     pub fn new(format: JwtFormat, source: S) -> Self {
-        JwtVerifier { format, source, keys: tokio::sync::RwLock::new(HashMap::new()) }
+        JwtVerifier {
+            format,
+            source,
+            cache: tokio::sync::Mutex::new(KeyCache::default()),
+            fetching: tokio::sync::Mutex::new(()),
+        }
     }
 
-    /// Forgets the keys fetched so far, so that each is fetched again when next named (for
-    /// instance, to learn that a key has since expired).
+    /// Forgets the keys fetched so far and the key ids the source did not give, so that each
+    /// is fetched again when next named (for instance, to learn that a key has since expired).
+    /// The count of fetches in the current window stays.
     pub async fn forget_keys(&self) {
-        self.keys.write().await.clear();
+        let mut cache = self.cache.lock().await;
+        cache.keys.clear();
+        cache.misses.clear();
     }
 
     /// Checks a delivery's headers and raw body, as received, against the API's keys and the
@@ -129,6 +238,7 @@ impl<S: KeySource> JwtVerifier<S> {
 
     /// Checks a delivery as [`JwtVerifier::verify`] does, at the time `now_unix_seconds`: the
     /// token's algorithm, its signature with the key it names, its `iat` and the body's digest.
+    /// The key cache counts time by `now_unix_seconds` too.
     pub async fn verify_at(
         &self,
         headers: &(impl WebhookHeaders + ?Sized),
@@ -142,7 +252,7 @@ impl<S: KeySource> JwtVerifier<S> {
             return Err(WebhookError::UnsupportedAlgorithm);
         }
         let kid = token.header.kid.as_deref().ok_or_else(|| WebhookError::malformed(name))?;
-        let key = self.key(kid).await?;
+        let key = self.key(kid, now_unix_seconds).await?;
         let point = public_point(&key)?;
         signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, &point)
             .verify(token.signing_input.as_bytes(), &token.signature)
@@ -158,17 +268,28 @@ impl<S: KeySource> JwtVerifier<S> {
         }
     }
 
-    /// The key `kid`, from those kept or else from the source (then kept).
-    async fn key(&self, kid: &str) -> Result<Jwk, WebhookError> {
-        if let Some(key) = self.keys.read().await.get(kid) {
-            return Ok(key.clone());
+    /// The key `kid`, from those kept or else from the source (then kept, or its absence
+    /// remembered), at the time `now`.
+    async fn key(&self, kid: &str, now: i64) -> Result<Jwk, WebhookError> {
+        if let Some(key) = self.cache.lock().await.lookup(kid, now)? {
+            return Ok(key);
         }
-        let key = self.source.fetch_key(kid).await?;
-        if key.kid != kid {
-            return Err(WebhookError::UnknownKey);
+        let _fetching = self.fetching.lock().await;
+        // Another verification may have fetched the key, or failed to, while this one waited.
+        if let Some(key) = self.cache.lock().await.lookup(kid, now)? {
+            return Ok(key);
         }
-        self.keys.write().await.insert(kid.to_string(), key.clone());
-        Ok(key)
+        self.cache.lock().await.spend_fetch(now)?;
+        let fetched = match self.source.fetch_key(kid).await {
+            Ok(key) if key.kid != kid => Err(WebhookError::UnknownKey),
+            fetched => fetched,
+        };
+        let mut cache = self.cache.lock().await;
+        match &fetched {
+            Ok(key) => cache.keep(key.clone()),
+            Err(_) => cache.remember_miss(kid, now),
+        }
+        fetched
     }
 
     /// Checks that the `iat` claim is at most the format's maximum age, and not more than a

@@ -98,7 +98,11 @@ async fn receive<S: ReportStore>(
     if let Err(error) = state.verifier.verify(&headers, &body).await {
         tracing::warn!(reason = error.kind(), "webhook refused");
         return match error {
-            WebhookError::KeyFetch(_) => (StatusCode::SERVICE_UNAVAILABLE, "the signing key could not be fetched"),
+            // The key could not be had just now (fetching failed, lately or this time): this
+            // side's trouble, so Plaid should deliver again.
+            WebhookError::KeyFetch(_) | WebhookError::KeyNotFetched => {
+                (StatusCode::SERVICE_UNAVAILABLE, "the signing key could not be fetched")
+            }
             _ => (StatusCode::UNAUTHORIZED, "the delivery did not verify"),
         };
     }
