@@ -8,6 +8,9 @@
 //! them, or from `--env` and `--base-url`. The response is printed as pretty JSON;
 //! `--dry-run` prints the request as a curl command instead, secrets redacted. Run the
 //! binary with `--help` for the list, and for the exit codes.
+//!
+//! `webhook parse` reads a delivery's body from standard input and prints its event's name and payload as JSON.
+//! `webhook verify --header 'Name: value' …` checks its signature with the keys the API serves, fetched with the client the other subcommands build; `--parse` prints the event too.
 #![allow(deprecated)]
 
 use std::ffi::OsString;
@@ -15,6 +18,7 @@ use std::process::ExitCode;
 use crate::client::{Client, ClientBuilder};
 use crate::command::{self, App, Call, Failure, Global, Output};
 use crate::command::{Body, Flag, Operation};
+use crate::command_webhook;
 use crate::error::BuildError;
 use crate::types;
 
@@ -216,11 +220,16 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    match command::parse(&APP, args) {
-        Ok(command::Invocation::Call(call)) => command::execute(&APP, call, client, send),
+    match command_webhook::parse(&APP, &WEBHOOKS, args) {
         #[cfg(feature = "mock")]
-        Ok(command::Invocation::Mock { port }) => {
+        Ok(command_webhook::Invocation::Command(command::Invocation::Mock { port })) => {
             crate::mock_server::serve_examples(port, "PLAID_BASE_URL")
+        }
+        Ok(command_webhook::Invocation::Command(command::Invocation::Call(call))) => {
+            command::execute(&APP, call, client, send)
+        }
+        Ok(command_webhook::Invocation::Webhook(call)) => {
+            command_webhook::execute(&WEBHOOKS, call)
         }
         Err(exit) => exit,
     }
@@ -280,4 +289,30 @@ async fn send(client: Client, call: Call) -> Result<Output, Failure> {
         }
         _ => Err(Failure::Invalid("no such operation".to_string())),
     }
+}
+
+/// The `webhook` subcommands: how a delivery's body is read and its signature checked.
+static WEBHOOKS: command_webhook::Webhooks<crate::webhooks::WebhookEvent> = command_webhook::Webhooks {
+    parse: crate::webhooks::WebhookEvent::parse,
+    name: crate::webhooks::WebhookEvent::name,
+    #[cfg(feature = "webhook_verification_key")]
+    verify: Some(command_webhook::Verify {
+        keys: command_webhook::Keys::Client,
+        check: check_signature,
+    }),
+    #[cfg(not(feature = "webhook_verification_key"))]
+    verify: None,
+};
+
+/// `webhook verify`'s check: the crate's verifier, whose keys the client fetches from the API.
+#[cfg(feature = "webhook_verification_key")]
+fn check_signature<'a>(
+    call: &'a command_webhook::VerifyCall,
+    body: &'a [u8],
+) -> command_webhook::Checking<'a> {
+    Box::pin(async move {
+        let client = client(call.global()).map_err(command_webhook::VerifyError::Build)?;
+        crate::webhooks::verifier(&client).verify(call.headers(), body).await?;
+        Ok(())
+    })
 }

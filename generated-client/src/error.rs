@@ -15,6 +15,7 @@ use std::time::Duration;
 use crate::api_error::ApiErrorBody;
 pub use crate::build_error::BuildError;
 pub use crate::mismatch::{Mismatch, SensitiveBody};
+pub use crate::stream_error::{PaginationError, StreamItemError};
 use crate::validation::ValidationError;
 
 /// Everything that can go wrong when calling an operation.
@@ -59,6 +60,21 @@ pub enum Error {
         /// The whole body, byte for byte, and the decoder's own message (which quotes the
         /// offending value); see [`Error::sensitive_body`].
         body: SensitiveBody,
+    },
+    /// An item of a streamed response (a server-sent event's data, a JSON line, a value of a
+    /// JSON text sequence) does not match the spec. The stream goes on with the next item.
+    StreamItem(Box<StreamItemError>),
+    /// A list operation's pages went in a circle: a response named a next page already asked
+    /// for, so paging stopped rather than fetch the same pages again.
+    Pagination(PaginationError),
+    /// A frame of a streamed response grew larger than the stream accepts; the stream ends.
+    StreamFrameTooLarge {
+        /// The index the item would have had in the stream, from 0.
+        index: u64,
+        /// The limit, in bytes (see `ItemStream::max_frame_size`).
+        limit: usize,
+        /// The request id of the response, from its headers.
+        request_id: Option<String>,
     },
     /// The response body is larger than the client accepts.
     ResponseTooLarge {
@@ -132,6 +148,9 @@ impl Error {
             Error::Transport(error) => error.status(),
             Error::DeadlineExceeded { last_error, .. } => last_error.as_ref().and_then(|error| error.status()),
             Error::Validation(_)
+            | Error::StreamItem(_)
+            | Error::Pagination(_)
+            | Error::StreamFrameTooLarge { .. }
             | Error::MissingCredentials { .. }
             | Error::Credential { .. }
             | Error::InvalidCredential { .. } => None,
@@ -145,7 +164,9 @@ impl Error {
         match self {
             Error::Api { request_id, .. }
             | Error::UnexpectedStatus { request_id, .. }
-            | Error::Decode { request_id, .. } => request_id.as_deref(),
+            | Error::Decode { request_id, .. }
+            | Error::StreamFrameTooLarge { request_id, .. } => request_id.as_deref(),
+            Error::StreamItem(item) => item.request_id.as_deref(),
             Error::DeadlineExceeded { last_error, .. } => last_error.as_ref().and_then(|error| error.request_id()),
             _ => None,
         }
@@ -163,15 +184,17 @@ impl Error {
     }
 
     /// The response body, when it was not what the spec describes: the whole body of a
-    /// successful response that did not decode ([`Error::Decode`], with the decoder's message)
-    /// or of an error status whose body is not the API's error format
-    /// ([`Error::UnexpectedStatus`]); for an [`Error::DeadlineExceeded`], that of its last error.
+    /// successful response that did not decode ([`Error::Decode`], with the decoder's message),
+    /// the data of a streamed item that did not decode ([`Error::StreamItem`], likewise), or the
+    /// body of an error status that is not the API's error format ([`Error::UnexpectedStatus`]);
+    /// for an [`Error::DeadlineExceeded`], that of its last error.
     ///
     /// **This may hold personal or financial data.** It is meant for a debugger or a secured
     /// store, not for ordinary logs: nothing else in this error shows it.
     pub fn sensitive_body(&self) -> Option<&SensitiveBody> {
         match self {
             Error::UnexpectedStatus { body, .. } | Error::Decode { body, .. } => Some(body),
+            Error::StreamItem(item) => Some(&item.data),
             Error::DeadlineExceeded { last_error, .. } => last_error.as_ref().and_then(|error| error.sensitive_body()),
             _ => None,
         }
@@ -182,6 +205,7 @@ impl Error {
     pub fn into_sensitive_body(self) -> Option<SensitiveBody> {
         match self {
             Error::UnexpectedStatus { body, .. } | Error::Decode { body, .. } => Some(body),
+            Error::StreamItem(item) => Some(item.data),
             Error::DeadlineExceeded { last_error, .. } => last_error.and_then(|error| error.into_sensitive_body()),
             _ => None,
         }
@@ -271,7 +295,9 @@ impl Error {
             Error::Validation(_) => "validation",
             Error::Api { .. } => "api error",
             Error::UnexpectedStatus { .. } => "unexpected status",
-            Error::Decode { .. } => "decode",
+            Error::Decode { .. } | Error::StreamItem(_) => "decode",
+            Error::StreamFrameTooLarge { .. } => "stream frame too large",
+            Error::Pagination(_) => "pagination",
             Error::ResponseTooLarge { .. } => "response too large",
             Error::Transport(error) if error.is_timeout() => "timeout",
             Error::Transport(_) if self.is_tls() => "tls",
@@ -333,6 +359,22 @@ impl fmt::Display for Error {
                 let path = if path.is_empty() || path == "." { "the body" } else { path };
                 write!(f, "cannot decode the HTTP {status} response{}: {path}: {mismatch}", request_id_suffix(request_id))
             }
+            Error::StreamItem(item) => {
+                // The event's type names it; its id, like its data, is the server's value.
+                let StreamItemError { index, event, path, mismatch, request_id, .. } = item.as_ref();
+                write!(f, "cannot decode item {index}")?;
+                if let Some(event) = event {
+                    write!(f, " (event `{event}`)")?;
+                }
+                let path = if path.is_empty() || path == "." { "the item" } else { path };
+                write!(f, " of the response stream{}: {path}: {mismatch}", request_id_suffix(request_id))
+            }
+            Error::Pagination(error) => error.fmt(f),
+            Error::StreamFrameTooLarge { index, limit, request_id } => write!(
+                f,
+                "item {index} of the response stream{} is larger than {limit} bytes; raise the limit with `ItemStream::max_frame_size`",
+                request_id_suffix(request_id)
+            ),
             Error::ResponseTooLarge { status, limit } => write!(
                 f,
                 "the HTTP {status} response is larger than {limit} bytes; raise the limit with `ClientBuilder::max_response_size`"
@@ -402,6 +444,14 @@ impl fmt::Debug for Error {
                 .field("request_id", request_id)
                 .field("body", body)
                 .finish(),
+            Error::StreamItem(item) => f.debug_tuple("StreamItem").field(item).finish(),
+            Error::Pagination(error) => f.debug_tuple("Pagination").field(error).finish(),
+            Error::StreamFrameTooLarge { index, limit, request_id } => f
+                .debug_struct("StreamFrameTooLarge")
+                .field("index", index)
+                .field("limit", limit)
+                .field("request_id", request_id)
+                .finish(),
             Error::ResponseTooLarge { status, limit } => {
                 f.debug_struct("ResponseTooLarge").field("status", status).field("limit", limit).finish()
             }
@@ -434,8 +484,15 @@ impl std::error::Error for Error {
             Error::Transport(error) => Some(error),
             Error::DeadlineExceeded { last_error, .. } => last_error.as_deref().map(|error| error as _),
             Error::Credential { source, .. } => Some(source.as_ref()),
+            Error::Pagination(error) => Some(error),
             _ => None,
         }
+    }
+}
+
+impl From<PaginationError> for Error {
+    fn from(error: PaginationError) -> Self {
+        Error::Pagination(error)
     }
 }
 

@@ -83,6 +83,9 @@ mod client;
 mod command;
 
 #[rustfmt::skip]
+mod command_webhook;
+
+#[rustfmt::skip]
 mod error;
 
 #[rustfmt::skip]
@@ -118,6 +121,9 @@ mod secret;
 mod settings;
 
 #[rustfmt::skip]
+mod stream_error;
+
+#[rustfmt::skip]
 mod trace;
 
 #[rustfmt::skip]
@@ -144,6 +150,7 @@ mod wire_text;
 pub use api_error::ApiErrorBody;
 pub use client::{Client, ClientBuilder, Environment};
 pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+pub use error::{PaginationError, StreamItemError};
 pub use nullable::Nullable;
 
 /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and

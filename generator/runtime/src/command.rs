@@ -145,6 +145,17 @@ pub struct Global {
     pub dry_run: bool,
 }
 
+impl Global {
+    /// The global options as a subcommand received them.
+    pub fn of(arguments: &ArgMatches) -> Global {
+        Global {
+            environment: arguments.try_get_one::<String>("env").ok().flatten().cloned(),
+            base_url: arguments.get_one::<String>("base-url").cloned(),
+            dry_run: arguments.get_flag("dry-run"),
+        }
+    }
+}
+
 /// What the command line was asked to do.
 pub enum Invocation {
     Call(Call),
@@ -209,18 +220,32 @@ impl Output {
 
 /// Parses the arguments. `Err` is the exit code when there is nothing more to do: `--help`,
 /// `--version`, or arguments clap refuses (after printing what it has to say).
+#[allow(dead_code, reason = "crates whose spec describes events parse with `command_webhook::parse`")]
 pub fn parse<I, T>(app: &'static App, args: I) -> Result<Invocation, ExitCode>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches = match command(app).try_get_matches_from(args) {
-        Ok(matches) => matches,
-        Err(error) => {
-            let _ = error.print();
-            return Err(ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(EXIT_INVALID)));
-        }
-    };
+    let matches = matches(command(app), args)?;
+    invocation(app, &matches)
+}
+
+/// Runs clap on the arguments. `Err` is the exit code after clap printed the help, the version
+/// or why it refuses them.
+pub fn matches<I, T>(command: clap::Command, args: I) -> Result<ArgMatches, ExitCode>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    command.try_get_matches_from(args).map_err(|error| {
+        let _ = error.print();
+        ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(EXIT_INVALID))
+    })
+}
+
+/// What the arguments clap matched ask for: an operation to call or the mock server. `Err` is
+/// the exit code after saying what is wrong with them.
+pub fn invocation(app: &'static App, matches: &ArgMatches) -> Result<Invocation, ExitCode> {
     let Some((name, arguments)) = matches.subcommand() else {
         return Err(ExitCode::from(EXIT_INVALID));
     };
@@ -232,11 +257,7 @@ where
     let Some(operation) = app.operations.iter().find(|operation| operation.name == name) else {
         return Err(ExitCode::from(EXIT_INVALID));
     };
-    let global = Global {
-        environment: arguments.try_get_one::<String>("env").ok().flatten().cloned(),
-        base_url: arguments.get_one::<String>("base-url").cloned(),
-        dry_run: arguments.get_flag("dry-run"),
-    };
+    let global = Global::of(arguments);
     match read_call(operation, arguments) {
         Ok((params, body)) => Ok(Invocation::Call(Call { operation, global, params, body })),
         Err(message) => {
@@ -247,7 +268,7 @@ where
 }
 
 /// The clap command: global options, then one subcommand per operation.
-fn command(app: &'static App) -> clap::Command {
+pub fn command(app: &'static App) -> clap::Command {
     let mut global = vec![
         Arg::new("base-url")
             .long("base-url")
@@ -400,16 +421,21 @@ fn to_json(flag: &Flag, text: &str) -> Result<Value, String> {
 /// A body argument: `@FILE`, `-` for standard input, or the text itself.
 fn read_body(given: &str) -> Result<Vec<u8>, String> {
     if given == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|error| format!("cannot read the body from standard input: {error}"))?;
-        return Ok(bytes);
+        return read_stdin();
     }
     match given.strip_prefix('@') {
         Some(path) => std::fs::read(path).map_err(|error| format!("cannot read the body from {path}: {error}")),
         None => Ok(given.as_bytes().to_vec()),
     }
+}
+
+/// Reads standard input to its end.
+pub fn read_stdin() -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read the body from standard input: {error}"))?;
+    Ok(bytes)
 }
 
 impl Call {
@@ -484,12 +510,9 @@ where
     F: FnOnce(crate::client::Client, Call) -> Fut,
     Fut: Future<Output = Result<Output, Failure>>,
 {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match async_runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(EXIT_TRANSPORT);
-        }
+        Err(exit) => return exit,
     };
     let dry_run = call.global.dry_run;
     let operation = call.operation;
@@ -512,7 +535,17 @@ where
     }
 }
 
-fn print_output(output: Output) -> ExitCode {
+/// The single-threaded async runtime a command runs on. `Err` is the exit code after saying why
+/// it cannot start.
+pub fn async_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|error| {
+        eprintln!("error: cannot start the async runtime: {error}");
+        ExitCode::from(EXIT_TRANSPORT)
+    })
+}
+
+/// Prints a successful response on standard output and returns the exit code.
+pub fn print_output(output: Output) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let written = match output {
         Output::Json(value) => serde_json::to_writer_pretty(&mut stdout, &value)
@@ -532,7 +565,7 @@ fn print_output(output: Output) -> ExitCode {
 }
 
 /// Prints a failure on standard error and picks its exit code.
-fn report(failure: Failure) -> ExitCode {
+pub fn report(failure: Failure) -> ExitCode {
     let code = match &failure {
         Failure::Invalid(message) => {
             eprintln!("error: {message}");
@@ -546,16 +579,7 @@ fn report(failure: Failure) -> ExitCode {
             eprintln!("error: {message}");
             return ExitCode::from(EXIT_RESPONSE);
         }
-        Failure::Call(error) => match error {
-            Error::Validation(_) => EXIT_INVALID,
-            Error::MissingCredentials { .. } | Error::Credential { .. } | Error::InvalidCredential { .. } => {
-                EXIT_CONFIG
-            }
-            Error::Api { .. } | Error::UnexpectedStatus { .. } => EXIT_API,
-            // No answer in time is a failure to reach the server, like a timeout.
-            Error::Transport(_) | Error::DeadlineExceeded { .. } => EXIT_TRANSPORT,
-            _ => EXIT_RESPONSE,
-        },
+        Failure::Call(error) => exit_code(error),
     };
     if let Failure::Call(error) = &failure {
         eprintln!("error: {error}");
@@ -564,6 +588,18 @@ fn report(failure: Failure) -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+/// The exit code of a call that failed with `error`.
+pub fn exit_code(error: &Error) -> u8 {
+    match error {
+        Error::Validation(_) => EXIT_INVALID,
+        Error::MissingCredentials { .. } | Error::Credential { .. } | Error::InvalidCredential { .. } => EXIT_CONFIG,
+        Error::Api { .. } | Error::UnexpectedStatus { .. } => EXIT_API,
+        // No answer in time is a failure to reach the server, like a timeout.
+        Error::Transport(_) | Error::DeadlineExceeded { .. } => EXIT_TRANSPORT,
+        _ => EXIT_RESPONSE,
+    }
 }
 
 /// The request as a curl command, one option per line. Headers the client marks sensitive

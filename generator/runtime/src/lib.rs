@@ -17,12 +17,18 @@ pub mod binary;
 pub mod build_error;
 #[cfg(feature = "cli")]
 pub mod command;
+// Compiled with `cli` only: the file says so itself, as a generated crate declares it plainly.
+pub mod command_webhook;
 pub mod error;
+// Only for streamed responses (`event_stream.rs` and the framers it uses).
+mod event_frames;
+pub mod event_stream;
 pub mod mapped_serde;
 pub mod mismatch;
 #[cfg(feature = "mock")]
 pub mod mock_server;
 pub mod nullable;
+pub mod pages;
 pub mod params;
 pub mod pattern;
 pub mod redact;
@@ -30,6 +36,8 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod settings;
+pub mod sse;
+pub mod stream_error;
 pub mod token;
 pub mod trace;
 pub mod transport;
@@ -55,7 +63,7 @@ mod tests;
 pub use api_error::ApiErrorBody;
 pub use binary::Binary;
 pub use client::{Client, ClientBuilder};
-pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+pub use error::{BuildError, Error, Mismatch, PaginationError, SensitiveBody, StreamItemError};
 pub use nullable::Nullable;
 pub use response::{ApiResponse, ResponseParts};
 pub use retry::RetryPolicy;

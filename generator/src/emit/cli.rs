@@ -13,8 +13,9 @@ use crate::model::{
     Subcommand, TextKind, TypeKind,
 };
 
-/// Subcommands the command line has besides the operations (the runtime's `command.rs`).
-pub const OTHER_SUBCOMMANDS: &[&str] = &["help", "mock"];
+/// Subcommands the command line has besides the operations (the runtime's `command.rs`, and
+/// `command_webhook.rs` in crates with events).
+pub const OTHER_SUBCOMMANDS: &[&str] = &["help", "mock", "webhook"];
 
 /// Flags every subcommand has (the runtime's `command.rs`), which an operation's own flags
 /// must not take.
@@ -34,7 +35,10 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     let skipped_doc = skipped_doc(api);
     let environment = environment_choice(api);
     let send = send_fn(api, &callable);
-    let base_url_var = &api.env_vars.base_url;
+    let dispatch = super::cli_webhooks::dispatch(api);
+    let webhooks_doc = super::cli_webhooks::doc(api);
+    let webhooks_import = super::cli_webhooks::import(api);
+    let webhooks = super::cli_webhooks::items(api);
     let uses_types = callable.iter().any(|(_, operation, _)| super::client::request_names_a_type(operation));
     let types_import = super::types_import(uses_types);
     quote! {
@@ -45,6 +49,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         //! them, or from `--env` and `--base-url`. The response is printed as pretty JSON;
         //! `--dry-run` prints the request as a curl command instead, secrets redacted. Run the
         //! binary with `--help` for the list, and for the exit codes.
+        #webhooks_doc
         #skipped_doc
         #![allow(deprecated)]
 
@@ -54,6 +59,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         use crate::client::{Client, ClientBuilder};
         use crate::command::{self, App, Call, Failure, Global, Output};
         #table_imports
+        #webhooks_import
         use crate::error::BuildError;
         #types_import
 
@@ -71,12 +77,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
             I: IntoIterator<Item = T>,
             T: Into<OsString> + Clone,
         {
-            match command::parse(&APP, args) {
-                Ok(command::Invocation::Call(call)) => command::execute(&APP, call, client, send),
-                #[cfg(feature = "mock")]
-                Ok(command::Invocation::Mock { port }) => crate::mock_server::serve_examples(port, #base_url_var),
-                Err(exit) => exit,
-            }
+            #dispatch
         }
 
         /// The client: `from_env`, then `--env` and `--base-url`.
@@ -92,6 +93,8 @@ pub fn cli_rs(api: &Api) -> TokenStream {
 
         /// Decodes the arguments into the operation's request types and calls it.
         #send
+
+        #webhooks
     }
 }
 

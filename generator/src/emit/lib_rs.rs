@@ -84,6 +84,7 @@ fn exports(api: &Api, features: &Features) -> TokenStream {
     #binary_export
     pub use client::{Client, ClientBuilder, Environment};
     pub use error::{BuildError, Error, Mismatch, SensitiveBody};
+    pub use error::{PaginationError, StreamItemError};
     pub use nullable::Nullable;
     /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
     /// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export

@@ -7,6 +7,7 @@ mod api_error;
 mod auth;
 mod builders;
 mod cli;
+mod cli_webhooks;
 mod client;
 mod client_builder;
 mod debug;

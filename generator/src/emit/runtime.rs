@@ -35,6 +35,8 @@ macro_rules! runtime_file {
 const ERROR: RuntimeFile = runtime_file!("error");
 const BUILD_ERROR: RuntimeFile = runtime_file!("build_error");
 const MISMATCH: RuntimeFile = runtime_file!("mismatch");
+/// The errors of streamed items and of pagers, which `Error` holds in every crate.
+const STREAM_ERROR: RuntimeFile = runtime_file!("stream_error");
 /// `ApiResponse`, reading and decoding responses, request ids.
 const RESPONSE: RuntimeFile = runtime_file!("response");
 const RETRY: RuntimeFile = runtime_file!("retry");
@@ -52,6 +54,9 @@ const BINARY: RuntimeFile = runtime_file!("binary");
 /// The command line (`cli` feature), the mock server (`mock`) and what they share; every crate
 /// carries them, compiled only with those features.
 const COMMAND: RuntimeFile = runtime_file!("command");
+/// The command line's `webhook` subcommands, in crates with events (compiled with `cli` only:
+/// the file says so itself).
+const COMMAND_WEBHOOK: RuntimeFile = runtime_file!("command_webhook");
 const MOCK_SERVER: RuntimeFile = runtime_file!("mock_server");
 /// The mock server's submodules, which `mock_server.rs` declares itself.
 const MOCK_SERVER_PARTS: [RuntimeFile; 3] = [
@@ -82,6 +87,7 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         (features.bearer, TOKEN),
         (features.mapped_serde, MAPPED_SERDE),
         (features.events, WEBHOOK),
+        (features.events, COMMAND_WEBHOOK),
         (features.signature == Some(SignatureScheme::StandardWebhooks), WEBHOOK_STANDARD),
         (features.signature == Some(SignatureScheme::Hmac), WEBHOOK_HMAC),
         (features.signature == Some(SignatureScheme::Jwt), WEBHOOK_JWT),
@@ -96,6 +102,7 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         RETRY,
         SECRET,
         SETTINGS,
+        STREAM_ERROR,
         TRACE,
         TRANSPORT,
         VALIDATION,
