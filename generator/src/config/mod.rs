@@ -9,6 +9,7 @@
 mod mapping;
 mod package;
 mod paths;
+mod streams;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ pub use package::{
     Dependency, Edition, Needed, OwnDependency, Package, Publish, RustVersion, Version, OWN_DEPENDENCIES,
 };
 pub use paths::{DerivePath, RustType, WithPath};
+pub use streams::{StreamFlagSetting, StreamSettings};
 pub use webhooks::{HmacEncoding, HmacSignature, HmacSigned, JwtSignature, Signature, Webhooks};
 
 use crate::Error;
@@ -70,6 +72,9 @@ pub struct Config {
     /// deliveries are signed.
     #[serde(default)]
     pub webhooks: Webhooks,
+    /// `[streams]`: operationId → what the spec leaves unsaid about its streamed response.
+    #[serde(default)]
+    pub streams: BTreeMap<String, StreamSettings>,
 }
 
 /// `codegen.toml` in the spec's directory, when there is one.
@@ -110,6 +115,9 @@ impl Config {
     /// version.
     fn check(&self) -> Result<(), String> {
         self.webhooks.check()?;
+        for (operation, settings) in &self.streams {
+            settings.check(operation)?;
+        }
         for name in self.dependencies.keys() {
             if !package::is_bare_key(name) {
                 return Err(format!(

@@ -48,6 +48,44 @@ pub struct Operation {
     pub success_status: u16,
     /// The JSON error bodies the operation declares, by status.
     pub errors: Vec<ErrorResponse>,
+    /// A success body that arrives as a stream of items (server-sent events, JSON lines):
+    /// instead of [`Operation::response`], or beside it when a request field chooses.
+    pub stream: Option<StreamResponse>,
+    /// How the pages of a list operation are chained, when they match a known pattern.
+    pub pagination: Option<super::pagination::Pagination>,
+}
+
+/// A successful response read as a stream of items, each decoded as it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamResponse {
+    pub framing: StreamFraming,
+    /// The media type the spec names, e.g. `text/event-stream`; the request's `Accept`.
+    pub media_type: String,
+    /// The type of one item (an event's `data`, a line), or `None` for raw server-sent events.
+    pub item: Option<ValueType>,
+    /// An event `data` that ends the stream (e.g. `[DONE]`), not an item.
+    pub terminator: Option<String>,
+    /// When the operation answers JSON or a stream by a request field: that boolean property of
+    /// the JSON request body. The client then has one method for each answer.
+    pub flag: Option<StreamFlag>,
+}
+
+/// How a stream's bytes are cut into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFraming {
+    /// `text/event-stream`: server-sent events.
+    Sse,
+    /// JSON lines (`application/x-ndjson`, `application/jsonl`, …): one JSON value per line.
+    JsonLines,
+    /// JSON text sequences (`application/json-seq`, RFC 7464).
+    JsonSeq,
+}
+
+/// The request body's boolean property that asks for a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamFlag {
+    pub wire_name: String,
+    pub rust_name: String,
 }
 
 /// A piece of an operation's path template.

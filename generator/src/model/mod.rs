@@ -13,6 +13,7 @@ mod lower;
 mod names;
 pub mod naming;
 mod operations;
+pub mod pagination;
 mod parameters;
 mod schemas;
 mod security;

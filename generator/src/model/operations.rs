@@ -188,6 +188,8 @@ fn lower_operation(
             _ => 200,
         },
         errors: responses.errors,
+        stream: None,
+        pagination: None,
     }
 }
 
