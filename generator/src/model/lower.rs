@@ -7,7 +7,7 @@ use super::naming::Namespace;
 use super::operations::lower_operations;
 use super::schemas::{serde_markers, SchemaLowering};
 use super::*;
-use super::{names, security, validation, webhooks};
+use super::{names, security, streams, validation, webhooks};
 use crate::config::{Config, EVERY_SCHEMA};
 use crate::error::SpecError;
 
@@ -103,6 +103,7 @@ pub fn lower_with_config(
     api.areas = areas::areas(&api);
     names::decide(&mut api);
     webhooks::link_key_operation(&mut api, &mut warnings);
+    streams::link_flags(&mut api, config, &mut warnings);
     Ok((api, dedup(warnings)))
 }
 

@@ -17,6 +17,7 @@ pub mod pagination;
 mod parameters;
 mod schemas;
 mod security;
+mod streams;
 mod validation;
 pub mod webhooks;
 

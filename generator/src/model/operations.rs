@@ -6,6 +6,7 @@ use super::bodies::{self, is_json, response_body, BodySource};
 use super::naming::{self, Namespace};
 use super::parameters::{self, LoweredParameters, OperationParameters};
 use super::schemas::{Mark, SchemaLowering};
+use super::streams::{self, StreamSite};
 use super::*;
 use crate::error::SpecError;
 use crate::load::escape_pointer_token;
@@ -161,7 +162,7 @@ fn lower_operation(
         let source = BodySource { body, pointer: &body_pointer, context: &context, operation_id: &operation_id };
         bodies::lower_request_body(schemas, &source)
     });
-    let mut responses = lower_responses(document, schemas, operation, &pointer, &context);
+    let mut responses = lower_responses(document, schemas, operation, &pointer, (&context, &operation_id));
     responses.merge_successes(schemas, &operation_id, &context, &pointer);
     let security = super::security::operation_security(document, operation.security.as_ref(), &pointer, schemas);
     Operation {
@@ -188,7 +189,7 @@ fn lower_operation(
             _ => 200,
         },
         errors: responses.errors,
-        stream: None,
+        stream: responses.stream,
         pagination: None,
     }
 }
@@ -217,6 +218,8 @@ struct Responses<'d> {
     examples: Vec<(String, serde_json::Value)>,
     /// The JSON error bodies, by status.
     errors: Vec<ErrorResponse>,
+    /// The first success's streamed body, when one of its media types is a stream.
+    stream: Option<StreamResponse>,
 }
 
 /// One response of an operation, and what its types are named after.
@@ -226,6 +229,7 @@ struct ResponseSite<'a> {
     pointer: String,
     /// The operation's type-name context.
     context: &'a str,
+    operation_id: &'a str,
 }
 
 /// Reads an operation's responses in order, each success and error in its own way; a response
@@ -235,14 +239,14 @@ fn lower_responses<'d>(
     schemas: &mut SchemaLowering<'_>,
     operation: &'d SpecOperation,
     pointer: &str,
-    context: &str,
+    (context, operation_id): (&str, &str),
 ) -> Responses<'d> {
     let mut responses = Responses::default();
     let section = document.components.as_ref().map(|c| &c.responses);
     let by_status = operation.responses.responses.iter().map(|(status, response)| (Some(status), response));
     for (status, response) in by_status.chain(operation.responses.default.iter().map(|r| (None, r))) {
         let key = status.map_or_else(|| "default".to_string(), StatusCode::to_string);
-        let site = ResponseSite { pointer: format!("{pointer}/responses/{key}"), key, context };
+        let site = ResponseSite { pointer: format!("{pointer}/responses/{key}"), key, context, operation_id };
         let Some(response) = resolve_item(response, section, "responses", &site.pointer, schemas) else {
             continue;
         };
@@ -269,7 +273,17 @@ impl<'d> Responses<'d> {
         if self.first_success_status.is_none() {
             self.first_success_status = Some(status);
             let type_name = format!("{} response", site.context);
-            self.success = response_body(&response.content, &site.pointer, schemas, &type_name);
+            let stream_site = StreamSite {
+                content: &response.content,
+                pointer: &site.pointer,
+                operation_id: site.operation_id,
+                context: site.context,
+            };
+            self.stream = streams::stream_response(schemas, &stream_site);
+            // The other answers, besides the stream (none when the stream is all there is).
+            let mut content = response.content.clone();
+            content.retain(|media_type, _| streams::framing(media_type).is_none());
+            self.success = response_body(&content, &site.pointer, schemas, &type_name);
             if let Some(ResponseBody::Json(_)) = self.success {
                 self.examples = json_examples(&response.content);
             }

@@ -57,6 +57,7 @@ enum Slot<'a> {
 pub(super) struct SchemaLowering<'a> {
     components: &'a IndexMap<String, ReferenceOr<Schema>>,
     slots: HashMap<&'a str, Slot<'a>>,
+    config: &'a crate::config::Config,
     /// The config's type mappings.
     mappings: Mappings<'a>,
     types: Vec<Option<TypeDef>>,
@@ -97,6 +98,7 @@ impl<'a> SchemaLowering<'a> {
     pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>, config: &'a crate::config::Config) -> Self {
         SchemaLowering {
             components,
+            config,
             slots: HashMap::new(),
             mappings: Mappings::new(config),
             types: Vec::new(),
@@ -110,12 +112,17 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
-    /// Whether a type declared so far is a struct.
     /// The document's component schemas.
     pub fn components(&self) -> &'a IndexMap<String, ReferenceOr<Schema>> {
         self.components
     }
 
+    /// The codegen.toml generation reads.
+    pub fn config(&self) -> &'a crate::config::Config {
+        self.config
+    }
+
+    /// Whether a type declared so far is a struct.
     pub fn is_struct(&self, id: TypeId) -> bool {
         matches!(self.types.get(id.0), Some(Some(TypeDef { kind: TypeKind::Struct(_), .. })))
     }

@@ -28,7 +28,7 @@ impl<'a> SchemaLowering<'a> {
         }
     }
 
-    pub(super) fn value_of_boxed(
+    pub(in crate::model) fn value_of_boxed(
         &mut self,
         schema: &ReferenceOr<Box<Schema>>,
         pointer: &str,
