@@ -98,6 +98,9 @@ pub enum Target {
     Parameter,
     /// A top-level property of the JSON body.
     Body,
+    /// A switch, taking no value, that asks for the operation's answer as a stream of items
+    /// (for an operation that answers JSON or a stream by the request's `Accept`).
+    Stream,
 }
 
 /// A flag of an operation: a parameter or a body property with a scalar value (or a list of
@@ -134,6 +137,9 @@ impl Flag {
 
     /// An optional flag for a parameter that takes text.
     pub const PARAMETER: Flag = Flag { target: Target::Parameter, ..Flag::BODY };
+
+    /// The switch that asks for a streamed answer.
+    pub const STREAM: Flag = Flag { target: Target::Stream, kind: TextKind::Boolean, ..Flag::BODY };
 }
 
 /// The options every subcommand takes.
@@ -175,6 +181,8 @@ pub struct Call {
     pub global: Global,
     params: Map<String, Value>,
     body: Option<Input>,
+    /// Whether the stream switch was given.
+    stream: bool,
 }
 
 /// A body as given.
@@ -194,6 +202,10 @@ pub enum Failure {
     Call(Error),
     /// The response arrived but cannot be printed.
     Output(String),
+    /// Items of a streamed answer failed, each already reported as it came; `exit` is the
+    /// exit code of the first.
+    #[allow(dead_code, reason = "only crates with streamed answers print streams")]
+    Stream { failed: usize, exit: u8 },
 }
 
 impl From<Error> for Failure {
@@ -261,8 +273,9 @@ pub fn invocation(app: &'static App, matches: &ArgMatches) -> Result<Invocation,
         return Err(ExitCode::from(EXIT_INVALID));
     };
     let global = Global::of(arguments);
+    let stream = operation.flags.iter().any(|flag| flag.target == Target::Stream && arguments.get_flag(flag.long));
     match read_call(operation, arguments) {
-        Ok((params, body)) => Ok(Invocation::Call(Call { operation, global, params, body })),
+        Ok((params, body)) => Ok(Invocation::Call(Call { operation, global, params, body, stream })),
         Err(message) => {
             eprintln!("error: {message}");
             Err(ExitCode::from(EXIT_INVALID))
@@ -320,6 +333,9 @@ pub fn command(app: &'static App) -> clap::Command {
 
 fn subcommand(operation: &'static Operation) -> clap::Command {
     let flags = operation.flags.iter().map(|flag| {
+        if flag.target == Target::Stream {
+            return Arg::new(flag.long).long(flag.long).action(ArgAction::SetTrue).help(flag.help);
+        }
         let help = if flag.required { format!("{} [required]", flag.help) } else { flag.help.to_string() };
         let mut arg = Arg::new(flag.long).long(flag.long).value_name(flag.kind.value_name()).help(help);
         if flag.list {
@@ -365,7 +381,7 @@ fn read_call(operation: &Operation, arguments: &ArgMatches) -> Result<(Map<Strin
         }
     };
     let mut params = Map::new();
-    for flag in operation.flags {
+    for flag in operation.flags.iter().filter(|flag| flag.target != Target::Stream) {
         let value = if flag.list {
             let Some(values) = arguments.get_many::<String>(flag.long) else { continue };
             let items = values.map(|text| to_json(flag, text)).collect::<Result<Vec<_>, _>>()?;
@@ -378,6 +394,7 @@ fn read_call(operation: &Operation, arguments: &ArgMatches) -> Result<(Map<Strin
             Target::Parameter => {
                 params.insert(flag.name.to_string(), value);
             }
+            Target::Stream => {}
             Target::Body => {
                 let object = body.get_or_insert_with(|| Input::Json(Value::Object(Map::new())));
                 match object {
@@ -398,11 +415,11 @@ fn read_call(operation: &Operation, arguments: &ArgMatches) -> Result<(Map<Strin
         let given = match (flag.target, &body) {
             (Target::Parameter, _) => params.contains_key(flag.name),
             (Target::Body, Some(Input::Json(Value::Object(object)))) => object.contains_key(flag.name),
-            (Target::Body, _) => false,
+            (Target::Body | Target::Stream, _) => false,
         };
         if !given {
             return Err(match flag.target {
-                Target::Parameter => format!("--{} is required", flag.long),
+                Target::Parameter | Target::Stream => format!("--{} is required", flag.long),
                 Target::Body => format!("--{} is required (or `{}` in --body)", flag.long, flag.name),
             });
         }
@@ -497,6 +514,17 @@ impl Call {
             _ => None,
         }
     }
+
+    /// Whether the answer is asked for as a stream: by the stream switch, or, for an
+    /// operation that streams when a property of its JSON body is `true`, by that property
+    /// (`flag`), set by its own flag or in `--body`.
+    pub fn wants_stream(&self, flag: Option<&str>) -> bool {
+        let property = flag.is_some_and(|name| match &self.body {
+            Some(Input::Json(body)) => body.get(name) == Some(&Value::Bool(true)),
+            _ => false,
+        });
+        self.stream || property
+    }
 }
 
 /// A required body that was not given. Reading the arguments reports it first; this is the
@@ -581,6 +609,10 @@ pub fn report(failure: Failure) -> ExitCode {
         Failure::Output(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(EXIT_RESPONSE);
+        }
+        Failure::Stream { failed, exit } => {
+            eprintln!("error: {failed} item(s) of the response stream failed");
+            return ExitCode::from(*exit);
         }
         Failure::Call(error) => exit_code(error),
     };

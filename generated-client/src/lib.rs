@@ -160,5 +160,6 @@ pub use reqwest;
 pub use response::{ApiResponse, ResponseParts};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use stream_error::PaginationProblem;
 pub use transport::ResponseInfo;
 pub use validation::{Validate, ValidationError};

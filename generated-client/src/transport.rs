@@ -150,7 +150,8 @@ impl Transport {
         &self.shared.base_url
     }
 
-    /// Starts a request to `path`; credentials are added to each attempt by [`Transport::send`].
+    /// Starts a request to `path`, limited by the client's timeout; credentials are added to
+    /// each attempt by [`Transport::send`].
     pub(crate) fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.shared
             .http
@@ -161,7 +162,7 @@ impl Transport {
 
     /// Sends a request with the credentials its operation accepts, retrying within the
     /// policy and the deadline, and decodes the successful response's body with `decode`. The
-    /// one place requests go out. The call runs inside its tracing span.
+    /// call runs inside its tracing span.
     pub(crate) async fn send<T: BodyRequestId>(
         &self,
         credentials: &impl Authenticate,
@@ -169,17 +170,80 @@ impl Transport {
         request: reqwest::RequestBuilder,
         decode: impl FnOnce(reqwest::StatusCode, &[u8]) -> Result<T, DecodeFailure>,
     ) -> Result<ApiResponse<T>, Error> {
+        let limit = self.shared.max_response_size;
+        let read = |response| read_response(response, limit, operation);
+        let decoded = |success: Success| success.decoded(operation, decode);
+        self.call(credentials, operation, request, Patience::WholeResponse, read, decoded).await
+    }
+
+    /// The one place requests go out, for [`Transport::send`] and streamed responses: chooses
+    /// the credentials, builds the request (or hands it back for a dry run), and runs the call
+    /// inside its tracing span. Each attempt hands its response to `receive`, which reads what
+    /// it needs of it (an error status fails the attempt, and may be retried); `finish` turns
+    /// what the successful attempt received into the call's result. The call is reported to
+    /// its trace and the response hook when `finish` has returned.
+    pub(crate) async fn call<Received, Output: Outcome, Receiving>(
+        &self,
+        credentials: &impl Authenticate,
+        operation: &OperationInfo,
+        request: reqwest::RequestBuilder,
+        patience: Patience,
+        receive: impl Fn(reqwest::Response) -> Receiving,
+        finish: impl FnOnce(Received) -> Result<Output, Error>,
+    ) -> Result<Output, Error>
+    where
+        Receiving: Future<Output = Result<Received, Error>>,
+    {
         let chosen = credentials.choose(operation)?;
-        let request = request.build().map_err(Error::transport)?;
+        let mut request = request.build().map_err(Error::transport)?;
+        let head_timeout = match patience {
+            Patience::WholeResponse => None,
+            Patience::Head => {
+                // reqwest's timeout would also cover the body, which may last far longer.
+                *request.timeout_mut() = None;
+                Some(self.timeout)
+            }
+        };
         #[cfg(feature = "cli")]
         if self.shared.dry_run {
-            let mut request = request;
             credentials.apply(chosen, &mut request).await?;
             return Err(Error::DryRun(Box::new(crate::error::DryRunRequest(request))));
         }
         let trace = CallTrace::start(operation, &self.shared.server);
-        let call = Call { transport: self, operation, started: Instant::now(), attempts: 0, trace: &trace };
-        trace.instrument(call.run(credentials, chosen, request, decode)).await
+        let call =
+            Call { transport: self, operation, started: Instant::now(), attempts: 0, trace: &trace, head_timeout };
+        trace.instrument(call.run(credentials, chosen, request, receive, finish)).await
+    }
+}
+
+/// What the client's timeout limits in each attempt of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Patience {
+    /// Everything from connecting until the whole body has arrived (reqwest's own timeout,
+    /// set by [`Transport::request`]).
+    WholeResponse,
+    /// Only what the call reads: the response's head, and the body of an error status. A
+    /// successful body is not read by the call, and may take as long as it takes (streamed
+    /// responses).
+    #[allow(dead_code, reason = "used only by crates with streamed responses (`transport_stream.rs`)")]
+    Head,
+}
+
+/// What a call returns, as its trace and the response hook see it.
+pub(crate) trait Outcome {
+    /// The HTTP status of the response.
+    fn status(&self) -> reqwest::StatusCode;
+    /// The request id of the response, if it has one.
+    fn request_id(&self) -> Option<&str>;
+}
+
+impl<T> Outcome for ApiResponse<T> {
+    fn status(&self) -> reqwest::StatusCode {
+        ApiResponse::status(self)
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        ApiResponse::request_id(self)
     }
 }
 
@@ -191,38 +255,47 @@ struct Call<'a> {
     /// How many attempts have started.
     attempts: u32,
     trace: &'a CallTrace,
+    /// The limit of the wait for a response's head, when reqwest's timeout does not apply
+    /// (see [`Patience::Head`]).
+    head_timeout: Option<Duration>,
 }
 
 impl Call<'_> {
-    async fn run<T: BodyRequestId>(
+    async fn run<Received, Output: Outcome, Receiving>(
         mut self,
         credentials: &impl Authenticate,
         chosen: &[usize],
         request: reqwest::Request,
-        decode: impl FnOnce(reqwest::StatusCode, &[u8]) -> Result<T, DecodeFailure>,
-    ) -> Result<ApiResponse<T>, Error> {
-        let result = match self.exchange(credentials, chosen, request).await {
-            Ok(success) => success.decoded(self.operation, decode),
-            Err(error) => Err(error),
-        };
+        receive: impl Fn(reqwest::Response) -> Receiving,
+        finish: impl FnOnce(Received) -> Result<Output, Error>,
+    ) -> Result<Output, Error>
+    where
+        Receiving: Future<Output = Result<Received, Error>>,
+    {
+        let result = self.exchange(credentials, chosen, request, &receive).await.and_then(finish);
         match &result {
-            Ok(response) => self.report(Some(response.status()), response.request_id(), None),
+            Ok(output) => self.report(Some(output.status()), output.request_id(), None),
             Err(error) => self.report(error.status(), error.request_id(), Some(error)),
         }
         result
     }
 
-    /// The attempts and the waits between them, within the deadline: the successful response,
-    /// or the error that ended the call.
-    async fn exchange(
+    /// The attempts and the waits between them, within the deadline: what the successful
+    /// attempt received, or the error that ended the call.
+    async fn exchange<Received, Receiving>(
         &mut self,
         credentials: &impl Authenticate,
         chosen: &[usize],
         request: reqwest::Request,
-    ) -> Result<Success, Error> {
+        receive: &impl Fn(reqwest::Response) -> Receiving,
+    ) -> Result<Received, Error>
+    where
+        Receiving: Future<Output = Result<Received, Error>>,
+    {
         let transport = self.transport;
         let deadline = transport.deadline.and_then(|deadline| self.started.checked_add(deadline));
-        // Held until the call ends, waits included.
+        // Held until the attempts end, waits included: for a streamed response, until its head
+        // has arrived, not while its body is read.
         let _permit = match &transport.shared.limit {
             Some(limit) => match bounded(deadline, limit.acquire()).await {
                 Some(permit) => permit.ok(),
@@ -235,12 +308,12 @@ impl Call<'_> {
             self.attempts += 1;
             // A request whose body is a stream cannot be cloned, and so is sent once.
             let Some(this_attempt) = request.try_clone() else {
-                let attempt = self.attempt(credentials, chosen, request);
+                let attempt = self.attempt(credentials, chosen, request, receive);
                 return bounded(deadline, attempt).await.unwrap_or_else(|| Err(self.deadline_exceeded(previous)));
             };
-            let attempt = self.attempt(credentials, chosen, this_attempt);
+            let attempt = self.attempt(credentials, chosen, this_attempt, receive);
             let error = match bounded(deadline, attempt).await {
-                Some(Ok(success)) => return Ok(success),
+                Some(Ok(received)) => return Ok(received),
                 Some(Err(error)) => error,
                 None => return Err(self.deadline_exceeded(previous)),
             };
@@ -266,17 +339,35 @@ impl Call<'_> {
         }
     }
 
-    /// One attempt: adds the credentials (asking token sources afresh), sends, reads.
-    async fn attempt(
+    /// One attempt: adds the credentials (asking token sources afresh), sends, and hands the
+    /// response to `receive`.
+    async fn attempt<Received, Receiving>(
         &self,
         credentials: &impl Authenticate,
         chosen: &[usize],
         mut request: reqwest::Request,
-    ) -> Result<Success, Error> {
+        receive: &impl Fn(reqwest::Response) -> Receiving,
+    ) -> Result<Received, Error>
+    where
+        Receiving: Future<Output = Result<Received, Error>>,
+    {
         credentials.apply(chosen, &mut request).await?;
-        let shared = &self.transport.shared;
-        let response = shared.http.execute(request).await.map_err(Error::transport)?;
-        read_response(response, shared.max_response_size, self.operation).await
+        let http = &self.transport.shared.http;
+        let exchange = async { receive(http.execute(request).await.map_err(Error::transport)?).await };
+        match self.head_timeout {
+            None => exchange.await,
+            Some(limit) => {
+                tokio::time::timeout(limit, exchange).await.unwrap_or_else(|_| Err(self.head_timed_out(limit)))
+            }
+        }
+    }
+
+    /// The error when a response's head (or an error status's body) did not arrive within
+    /// `limit` (see [`Patience::Head`]). reqwest's own timeout error cannot be made outside reqwest, so it
+    /// is told as a deadline of `limit` that passed, which is a timeout too
+    /// ([`Error::is_timeout`]) and is not retried.
+    fn head_timed_out(&self, limit: Duration) -> Error {
+        Error::DeadlineExceeded { deadline: limit, attempts: self.attempts, last_error: None }
     }
 
     /// Records how the call ended in its trace and tells the caller's hook, if any.

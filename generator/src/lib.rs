@@ -73,7 +73,7 @@ pub struct Generated {
 }
 
 /// How much of the spec made it into the crate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
     /// Operations that became client methods.
     pub operations_generated: usize,
@@ -87,6 +87,8 @@ pub struct Summary {
     pub schemas_opaque: usize,
     /// All warnings, including those two kinds of loss.
     pub warnings: usize,
+    /// The operations that got pagers, by pattern (`cursor`, `offset`, …), in name order.
+    pub paged_operations: Vec<(&'static str, usize)>,
 }
 
 impl std::fmt::Display for Summary {
@@ -101,7 +103,14 @@ impl std::fmt::Display for Summary {
             self.schemas_opaque,
             self.warnings,
             if self.warnings == 1 { "" } else { "s" }
-        )
+        )?;
+        let paged: usize = self.paged_operations.iter().map(|(_, count)| count).sum();
+        if paged > 0 {
+            let patterns: Vec<String> =
+                self.paged_operations.iter().map(|(pattern, count)| format!("{count} {pattern}")).collect();
+            write!(f, "; {paged} paged operation{} ({})", if paged == 1 { "" } else { "s" }, patterns.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -165,5 +174,6 @@ fn summarize(api: &model::Api, warnings: usize) -> Summary {
         schemas_typed: (component_types + api.aliases.len()).saturating_sub(opaque_components),
         schemas_opaque: opaque.len(),
         warnings,
+        paged_operations: api.paged_operations().into_iter().collect(),
     }
 }

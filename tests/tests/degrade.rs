@@ -52,6 +52,7 @@ fn generation_succeeds_with_a_warning_per_loss_naming_its_pointer() {
             schemas_typed: 2,
             schemas_opaque: 4,
             warnings: generated.warnings.len(),
+            paged_operations: Vec::new(),
         }
     );
     assert_eq!(

@@ -19,6 +19,8 @@ pub mod build_error;
 pub mod command;
 // Compiled with `cli` only: the file says so itself, as a generated crate declares it plainly.
 pub mod command_webhook;
+// Only for streamed responses; compiled with `cli` only, as the file says itself.
+pub mod command_stream;
 pub mod error;
 // Only for streamed responses (`event_stream.rs` and the framers it uses).
 mod event_frames;
@@ -27,6 +29,8 @@ pub mod mapped_serde;
 pub mod mismatch;
 #[cfg(feature = "mock")]
 pub mod mock_server;
+// Only for streamed responses; compiled with `mock` only, as the file says itself.
+pub mod mock_stream;
 pub mod nullable;
 pub mod pages;
 pub mod params;
@@ -41,6 +45,8 @@ pub mod stream_error;
 pub mod token;
 pub mod trace;
 pub mod transport;
+// Only for streamed responses, with `event_stream.rs`.
+pub mod transport_stream;
 pub mod validation;
 pub mod webhook;
 pub mod webhook_hmac;

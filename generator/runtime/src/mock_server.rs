@@ -1,34 +1,43 @@
-//! The typed mock server of the `mock` feature: a local HTTP server (wiremock underneath) that
-//! answers each operation with replies registered in its own types (one for every request, or
-//! a sequence, each with headers and a delay), or with the spec's example; checks every request
-//! against the spec (route, credentials and their values, parameters, body); and keeps the
-//! requests it accepted, decoded, for the test to look at.
+//! The typed mock server of the `mock` feature: a local HTTP server that answers each
+//! operation with replies registered in its own types (one for every request, or a sequence,
+//! each with headers and a delay; for a streamed answer, items sent over time), or with the
+//! spec's example; checks every request against the spec (route, credentials and their values,
+//! parameters, body); and keeps the requests it accepted, decoded, for the test to look at.
 //!
 //! What varies with the spec (the operations, how each request is decoded and checked, the
 //! credentials, the typed accessors) is written into `mock.rs` of each crate; this module and
-//! its submodules do the rest: `request` (routing and decoding), `credentials` (where each
-//! travels and the values expected) and `reply` ([`MockReply`] and what the server sends).
+//! its submodules do the rest: `http` (the HTTP server, on hyper), `request` (routing and
+//! decoding), `credentials` (where each travels and the values expected), `reply`
+//! ([`MockReply`] and what the server sends), `stream` (streamed answers) and `handle`
+//! ([`MockOperationHandle`]).
 
 mod credentials;
+mod handle;
+mod http;
 mod reply;
 mod request;
+mod stream;
 
 use std::any::Any;
 use std::collections::{BTreeMap, VecDeque};
-use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use self::credentials::Expectations;
 pub use self::credentials::{Expected, MockCredential};
 #[allow(unused_imports, reason = "the generated `mock.rs` uses them for APIs with credentials")]
 pub use self::credentials::{MockValue, Travels};
-pub use self::reply::{bytes_body, MockReply};
+pub use self::handle::MockOperationHandle;
+use self::http::RequestParts;
+pub use self::reply::MockReply;
 #[allow(unused_imports, reason = "the generated `mock.rs` uses the encoder of each operation's response")]
-pub use self::reply::{json_body, no_body, text_body};
+pub use self::reply::{bytes_body, json_body, no_body, text_body};
 use self::reply::{Outgoing, Reply};
 #[allow(unused_imports, reason = "the generated `mock.rs` uses them for operations with parameters or bodies")]
 pub use self::request::{invalid, missing_body, Items, Location, MockParam};
 pub use self::request::{Incoming, PathPiece};
+use self::stream::Answer;
+#[allow(unused_imports, reason = "the generated `mock.rs` uses them for operations that answer with a stream")]
+pub use self::stream::{AskedBy, MockFraming, MockStream};
 
 /// What the mock server knows about an operation.
 pub struct MockOperation {
@@ -50,6 +59,8 @@ pub struct MockOperation {
     pub content_type: &'static str,
     /// The spec's first example of a successful response, as JSON text.
     pub example: Option<&'static str>,
+    /// The streamed answer, for an operation whose success is (or may be) a stream of items.
+    pub stream: Option<MockStream>,
 }
 
 /// A request the mock server accepted: its parameters and body, decoded into the types the
@@ -69,16 +80,19 @@ impl<P, B> Received<P, B> {
     }
 }
 
+/// An operation's answer (whole or streamed): the operation's index, and which answer.
+type Key = (usize, Answer);
+
 /// What the server keeps between requests.
 #[derive(Default)]
 struct State {
-    /// The reply of every request, by operation index, once the queue is empty; otherwise the
-    /// example is served.
-    standing: BTreeMap<usize, Reply>,
-    /// Replies answered first, one per accepted request, by operation index.
-    queued: BTreeMap<usize, VecDeque<Reply>>,
-    /// Accepted requests, by operation index, each a `Received<P, B>`.
-    received: BTreeMap<usize, Vec<Box<dyn Any + Send>>>,
+    /// The reply of every request, by answer, once the queue is empty; otherwise the example
+    /// is served.
+    standing: BTreeMap<Key, Reply>,
+    /// Replies answered first, one per accepted request, by answer.
+    queued: BTreeMap<Key, VecDeque<Reply>>,
+    /// Accepted requests, by the answer they asked for, each a `Received<P, B>`.
+    received: BTreeMap<Key, Vec<Box<dyn Any + Send>>>,
     /// Why requests were refused, in order.
     rejections: Vec<String>,
     /// Credential values a test expects instead of the made-up ones, by credential.
@@ -114,7 +128,7 @@ impl State {
 /// refused a request that [`MockServer::take_rejections`] did not collect, so that a client bug
 /// fails the test that caused it.
 pub struct MockServer {
-    server: wiremock::MockServer,
+    server: http::Server,
     shared: Arc<Shared>,
 }
 
@@ -127,30 +141,35 @@ impl std::fmt::Debug for MockServer {
 impl MockServer {
     /// Starts a server on a free port of 127.0.0.1. Until a response is registered, every
     /// operation answers with the spec's example: its success status, and the first example of
-    /// its body (`501 Not Implemented` when a body has none).
+    /// its body (`501 Not Implemented` when a body has none; a stream without items for a
+    /// streamed answer).
+    ///
+    /// # Panics
+    ///
+    /// When no port of 127.0.0.1 can be listened on.
     pub async fn start() -> MockServer {
-        Self::serve(wiremock::MockServer::start().await, false).await
+        match Self::serve(("127.0.0.1", 0), false) {
+            Ok(server) => server,
+            Err(error) => panic!("the mock server cannot listen on 127.0.0.1: {error}"),
+        }
     }
 
     /// Starts a server on `127.0.0.1:port` that logs each request on standard error.
     pub async fn start_on_port(port: u16) -> std::io::Result<MockServer> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
-        let server = wiremock::MockServer::builder().listener(listener).start().await;
-        Ok(Self::serve(server, true).await)
+        Self::serve(("127.0.0.1", port), true)
     }
 
-    async fn serve(server: wiremock::MockServer, log: bool) -> MockServer {
+    fn serve(address: (&str, u16), log: bool) -> std::io::Result<MockServer> {
+        let listener = std::net::TcpListener::bind(address)?;
         let shared = Arc::new(Shared {
             operations: crate::mock::MOCK_OPERATIONS,
             credentials: crate::mock::MOCK_CREDENTIALS,
             log,
             state: Mutex::new(State::default()),
         });
-        wiremock::Mock::given(wiremock::matchers::any())
-            .respond_with(Handler(Arc::clone(&shared)))
-            .mount(&server)
-            .await;
-        MockServer { server, shared }
+        let answering = Arc::clone(&shared);
+        let server = http::Server::start(listener, Arc::new(move |request| answering.respond(request).response()))?;
+        Ok(MockServer { server, shared })
     }
 
     /// The server's base URL, e.g. `http://127.0.0.1:38071`: give it to
@@ -175,11 +194,22 @@ impl MockServer {
             .collect()
     }
 
-    /// The handle of the operation with this `operationId` (the typed accessors of the crate's
-    /// `mock` module call this).
+    /// The handle of the operation with this `operationId`, for its answer read whole (the
+    /// typed accessors of the crate's `mock` module call this).
     pub(crate) fn operation<R, T>(&self, id: &'static str, encode: fn(&T) -> Vec<u8>) -> MockOperationHandle<'_, R, T> {
-        let index = self.shared.operations.iter().position(|operation| operation.id == id);
-        MockOperationHandle { server: self, index, encode, types: PhantomData }
+        MockOperationHandle::new(self, id, Answer::Whole, encode)
+    }
+
+    /// The handle of the operation with this `operationId`, for its streamed answer, each item
+    /// written by `encode` (the typed accessors of operations that answer with a stream call
+    /// this).
+    #[allow(dead_code, reason = "the generated `mock.rs` calls it for operations that answer with a stream")]
+    pub(crate) fn stream_operation<R, I>(
+        &self,
+        id: &'static str,
+        encode: fn(&I) -> Vec<u8>,
+    ) -> MockOperationHandle<'_, R, I> {
+        MockOperationHandle::new(self, id, Answer::Stream, encode)
     }
 
     /// Accepts any value of a credential that is present, for clients with real credentials
@@ -229,104 +259,6 @@ impl Drop for MockServer {
     }
 }
 
-/// One operation of a [`MockServer`]: register its replies, read the requests it received.
-/// `R` is the typed request ([`Received`]), `T` the successful response's type.
-///
-/// Each accepted request takes the first queued reply ([`respond_sequence`], [`respond_once`]);
-/// once the queue is empty, the operation answers with its standing reply ([`respond`],
-/// [`respond_with`], [`respond_with_status`]), or else with the spec's example. A refused
-/// request takes no reply.
-///
-/// [`respond_sequence`]: MockOperationHandle::respond_sequence
-/// [`respond_once`]: MockOperationHandle::respond_once
-/// [`respond`]: MockOperationHandle::respond
-/// [`respond_with`]: MockOperationHandle::respond_with
-/// [`respond_with_status`]: MockOperationHandle::respond_with_status
-pub struct MockOperationHandle<'a, R, T> {
-    server: &'a MockServer,
-    index: Option<usize>,
-    encode: fn(&T) -> Vec<u8>,
-    types: PhantomData<fn(&T) -> R>,
-}
-
-impl<R: Clone + 'static, T> MockOperationHandle<'_, R, T> {
-    /// Answers every later request with this successful response (the spec's status for it),
-    /// once the queued replies are used up.
-    pub fn respond(&self, value: &T) -> &Self {
-        let body = (self.encode)(value);
-        self.set_standing(|operation| MockReply::success(body).prepare(operation, bytes_body))
-    }
-
-    /// Answers every later request with this status and JSON body, such as one of the API's
-    /// error bodies, once the queued replies are used up.
-    ///
-    /// # Panics
-    ///
-    /// When `status` is not an HTTP status (100 to 999).
-    #[track_caller]
-    pub fn respond_with_status(&self, status: u16, body: &impl serde::Serialize) -> &Self {
-        let reply = MockReply::json(status, body);
-        self.set_standing(|operation| reply.prepare(operation, self.encode))
-    }
-
-    /// Answers every later request with this reply (its headers and delay included), once the
-    /// queued replies are used up.
-    pub fn respond_with(&self, reply: MockReply<T>) -> &Self {
-        self.set_standing(|operation| reply.prepare(operation, self.encode))
-    }
-
-    /// Goes back to answering with the spec's example once the queued replies are used up.
-    pub fn respond_with_example(&self) -> &Self {
-        if let Some(index) = self.index {
-            self.server.shared.state().standing.remove(&index);
-        }
-        self
-    }
-
-    /// Queues replies for the next requests, one each, in order, after any already queued;
-    /// once they are used up, the operation answers with its standing reply (the spec's example
-    /// unless [`respond`](Self::respond) or [`respond_with`](Self::respond_with) set one).
-    pub fn respond_sequence(&self, replies: impl IntoIterator<Item = MockReply<T>>) -> &Self {
-        let Some((index, operation)) = self.operation() else { return self };
-        let prepared: Vec<Reply> = replies.into_iter().map(|reply| reply.prepare(operation, self.encode)).collect();
-        self.server.shared.state().queued.entry(index).or_default().extend(prepared);
-        self
-    }
-
-    /// Queues one reply for the next request not answered by an earlier queued one (see
-    /// [`respond_sequence`](Self::respond_sequence)).
-    pub fn respond_once(&self, reply: MockReply<T>) -> &Self {
-        self.respond_sequence([reply])
-    }
-
-    /// How many queued replies are still to be sent.
-    pub fn queued(&self) -> usize {
-        let Some(index) = self.index else { return 0 };
-        self.server.shared.state().queued.get(&index).map_or(0, VecDeque::len)
-    }
-
-    /// The requests the server accepted for this operation, in order, decoded.
-    pub fn received(&self) -> Vec<R> {
-        let Some(index) = self.index else { return Vec::new() };
-        let state = self.server.shared.state();
-        let received = state.received.get(&index).map(Vec::as_slice).unwrap_or_default();
-        received.iter().filter_map(|request| request.downcast_ref::<R>()).cloned().collect()
-    }
-
-    fn operation(&self) -> Option<(usize, &'static MockOperation)> {
-        let index = self.index?;
-        Some((index, self.server.shared.operations.get(index)?))
-    }
-
-    fn set_standing(&self, prepare: impl FnOnce(&MockOperation) -> Reply) -> &Self {
-        if let Some((index, operation)) = self.operation() {
-            let reply = prepare(operation);
-            self.server.shared.state().standing.insert(index, reply);
-        }
-        self
-    }
-}
-
 /// The command line's `mock --port N`: serves the spec's examples on 127.0.0.1 until the
 /// process is stopped, logging each request, and accepting any credential value (it is for
 /// trying a client with whatever credentials it has); `base_url_var` is the variable
@@ -362,41 +294,36 @@ pub fn serve_examples(port: u16, base_url_var: &str) -> std::process::ExitCode {
     })
 }
 
-/// Answers the requests of a [`MockServer`].
-struct Handler(Arc<Shared>);
-
-impl wiremock::Respond for Handler {
-    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
-        let shared = &self.0;
+impl Shared {
+    /// The response to a request; a refusal is kept, with its reason, for `take_rejections`.
+    fn respond(&self, request: &RequestParts) -> Outgoing {
         let line = format!("{} {}", request.method, request.url.path());
         let outgoing = self.answer(request).unwrap_or_else(|(status, reason)| {
             let message = format!("{line}: {reason}");
-            shared.state().rejections.push(message.clone());
+            self.state().rejections.push(message.clone());
             Outgoing::text(status, format!("mock server: {message}\n"))
         });
-        if shared.log {
+        if self.log {
             eprintln!("{line} -> {}", outgoing.status());
         }
-        outgoing.template()
+        outgoing
     }
-}
 
-impl Handler {
     /// The response to a request, or the status and reason it is refused with.
-    fn answer(&self, request: &wiremock::Request) -> Result<Outgoing, (u16, String)> {
-        let shared = &self.0;
-        let (index, operation, path_params) =
-            request::route(shared.operations, request.method.as_str(), request.url.path())
-                .ok_or((404, "no operation of the spec has this method and path".to_string()))?;
+    fn answer(&self, request: &RequestParts) -> Result<Outgoing, (u16, String)> {
+        let (index, operation, path_params) = request::route(self.operations, &request.method, request.url.path())
+            .ok_or((404, "no operation of the spec has this method and path".to_string()))?;
         let incoming = Incoming::new(request, path_params);
-        credentials::check(&shared.state().expectations(shared.credentials), operation, &incoming)
+        credentials::check(&self.state().expectations(self.credentials), operation, &incoming)
             .map_err(|reason| (401, format!("`{}`: {reason}", operation.id)))?;
         let typed = (operation.check)(&incoming).map_err(|reason| (400, format!("`{}`: {reason}", operation.id)))?;
-        let mut state = shared.state();
-        state.received.entry(index).or_default().push(typed);
-        let queued = state.queued.get_mut(&index).and_then(VecDeque::pop_front);
-        let reply = queued.or_else(|| state.standing.get(&index).cloned()).unwrap_or_else(Reply::example);
+        let answer = operation.stream.as_ref().map_or(Answer::Whole, |stream| stream.answer_for(&incoming));
+        let key = (index, answer);
+        let mut state = self.state();
+        state.received.entry(key).or_default().push(typed);
+        let queued = state.queued.get_mut(&key).and_then(VecDeque::pop_front);
+        let reply = queued.or_else(|| state.standing.get(&key).cloned()).unwrap_or_else(Reply::example);
         drop(state);
-        reply.resolve(operation)
+        reply.resolve(operation, answer)
     }
 }

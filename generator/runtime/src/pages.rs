@@ -25,14 +25,19 @@
 //! stream has already asked for ends it with a [`PaginationError`], so it never loops. An error
 //! from a fetch is yielded once, and then the stream ends.
 //!
-//! The streams are in `stream`, the `Link` header parser in `link`.
+//! A pager given the client's base URL ([`Pages::same_origin_as`]) follows next-page URLs only
+//! on its origin, resolving relative ones against it.
+//!
+//! The streams are in `stream`, the `Link` header parser in `link`, next-page URLs in `url`.
 
 mod link;
 mod stream;
+mod url;
 
 use std::fmt;
 
 pub use crate::error::PaginationError;
+pub use crate::stream_error::PaginationProblem;
 pub use link::{next_link, parse_link_header, Link};
 pub use stream::{Items, Pages};
 

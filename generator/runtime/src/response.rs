@@ -199,12 +199,32 @@ impl Success {
 /// Reads a response within `limit` bytes and sorts it into success or error. An error body is
 /// decoded once, and its request id (when the headers carry none) read from the decoded value.
 pub(crate) async fn read_response(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
     limit: usize,
     operation: &OperationInfo,
 ) -> Result<Success, Error> {
     let status = response.status();
-    let header_request_id = header_request_id(response.headers());
+    let read = read_whole(response, limit).await?;
+    if status.is_success() {
+        return Ok(Success { status, headers: read.headers, request_id: read.request_id, body: read.body });
+    }
+    Err(read.into_error(operation))
+}
+
+/// A response read in full, before it is sorted into success or error.
+pub(crate) struct Whole {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    /// The request id from the headers.
+    request_id: Option<String>,
+    retry_after: Option<std::time::Duration>,
+    body: Vec<u8>,
+}
+
+/// Reads a response's body within `limit` bytes.
+pub(crate) async fn read_whole(mut response: reqwest::Response, limit: usize) -> Result<Whole, Error> {
+    let status = response.status();
+    let request_id = header_request_id(response.headers());
     let retry_after = crate::retry::retry_after(response.headers());
     let length = response.content_length();
     if length.is_some_and(|length| length > limit as u64) {
@@ -219,21 +239,27 @@ pub(crate) async fn read_response(
         }
         body.extend_from_slice(&chunk);
     }
-    if status.is_success() {
-        return Ok(Success { status, headers, request_id: header_request_id, body });
-    }
-    Err(match (operation.decode_error)(status, &body) {
-        Some(error) => {
-            let request_id = header_request_id.or_else(|| error.body_request_id().map(str::to_string));
-            Error::Api { status, error: Box::new(error), request_id, retry_after }
+    Ok(Whole { status, headers, request_id, retry_after, body })
+}
+
+impl Whole {
+    /// The error an error status is: the operation's error body decoded ([`Error::Api`]), or
+    /// the body kept as it came ([`Error::UnexpectedStatus`]).
+    pub(crate) fn into_error(self, operation: &OperationInfo) -> Error {
+        let Whole { status, headers, request_id, retry_after, body } = self;
+        match (operation.decode_error)(status, &body) {
+            Some(error) => {
+                let request_id = request_id.or_else(|| error.body_request_id().map(str::to_string));
+                Error::Api { status, error: Box::new(error), request_id, retry_after }
+            }
+            None => Error::UnexpectedStatus {
+                status,
+                request_id,
+                retry_after,
+                body: SensitiveBody::new(body).with_headers(headers),
+            },
         }
-        None => Error::UnexpectedStatus {
-            status,
-            request_id: header_request_id,
-            retry_after,
-            body: SensitiveBody::new(body).with_headers(headers),
-        },
-    })
+    }
 }
 
 /// Why a successful body did not decode: where, what kind of mismatch, and the decoder's own
@@ -281,7 +307,7 @@ pub(crate) fn no_value(_status: reqwest::StatusCode, _body: &[u8]) -> Result<(),
 }
 
 /// A request id from the usual response headers.
-fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+pub(crate) fn header_request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     ["x-request-id", "request-id"]
         .iter()
         .find_map(|name| headers.get(*name))

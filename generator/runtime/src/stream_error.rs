@@ -28,19 +28,40 @@ pub struct StreamItemError {
     pub data: SensitiveBody,
 }
 
-/// The API repeated a page token: a page named as its next page one the stream had already
-/// asked for, so the stream ended rather than fetch the same pages again.
+/// Paging stopped because of what the API said: a page named as its next page one the stream
+/// had already asked for (so the stream ended rather than fetch the same pages again), or a
+/// next page's URL on another origin than the client's base URL (not followed, so that no
+/// credential goes elsewhere). Neither the token nor the URL is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaginationError {
     operation: &'static str,
     page: u64,
+    problem: PaginationProblem,
+}
+
+/// What stopped paging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationProblem {
+    /// A page named a next page that was already requested.
+    RepeatedToken,
+    /// A page named a next page's URL on another origin (scheme, host and port) than the
+    /// client's base URL, or a URL that does not parse.
+    ForeignUrl,
 }
 
 impl PaginationError {
     /// The error of the pager of `operation` when its page number `page` repeated a page token.
     #[allow(dead_code, reason = "only crates with paged operations build pagers")]
     pub(crate) fn new(operation: &'static str, page: u64) -> Self {
-        PaginationError { operation, page }
+        PaginationError { operation, page, problem: PaginationProblem::RepeatedToken }
+    }
+
+    /// The error of the pager of `operation` when its page number `page` named a next page on
+    /// another origin (0 when the URL was refused as it was sent rather than when named).
+    #[allow(dead_code, reason = "only crates with paged operations build pagers")]
+    pub(crate) fn foreign_url(operation: &'static str, page: u64) -> Self {
+        PaginationError { operation, page, problem: PaginationProblem::ForeignUrl }
     }
 }
 
@@ -50,19 +71,32 @@ impl PaginationError {
         self.operation
     }
 
-    /// The number of the page (from 1) whose response repeated a page token.
+    /// The number of the page (from 1) whose response repeated a page token or named a URL
+    /// that was not followed.
     pub fn page(&self) -> u64 {
         self.page
+    }
+
+    /// What stopped paging.
+    pub fn problem(&self) -> PaginationProblem {
+        self.problem
     }
 }
 
 impl fmt::Display for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}`: the API repeated a page token: page {} names a next page that was already requested, so paging stopped",
-            self.operation, self.page
-        )
+        match self.problem {
+            PaginationProblem::RepeatedToken => write!(
+                f,
+                "`{}`: the API repeated a page token: page {} names a next page that was already requested, so paging stopped",
+                self.operation, self.page
+            ),
+            PaginationProblem::ForeignUrl => write!(
+                f,
+                "`{}`: page {} names a next page on another origin than the client's base URL; it was not followed, so that no credential goes elsewhere",
+                self.operation, self.page
+            ),
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use client_runtime::pages::{next_link, parse_link_header, Items, Link, Page, PageRequest, Pages, PaginationError};
+use client_runtime::pages::{
+    next_link, parse_link_header, Items, Link, Page, PageRequest, Pages, PaginationError, PaginationProblem,
+};
 use futures_core::Stream;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -178,6 +180,44 @@ async fn next_urls_and_link_headers_are_followed() {
 }
 
 #[tokio::test]
+async fn next_urls_are_resolved_against_the_base_and_followed_only_on_its_origin() {
+    // Relative URLs (with and without a leading slash) resolve under the base URL.
+    let (fetch, log) = fake(|request| {
+        let next = match request {
+            PageRequest::First => Some("items?page=2"),
+            PageRequest::Url(url) if url.ends_with("page=2") => Some("/v1/items?page=3"),
+            _ => None,
+        };
+        Ok(Page::new(vec![1]).next_url(next.map(str::to_owned)))
+    });
+    let pages = Pages::new("list_items", fetch).same_origin_as("https://api.test/v1");
+    assert_eq!(collect(pages.items()).await.0, [1, 1, 1]);
+    let requested = log.lock().unwrap().clone();
+    let expected = ["https://api.test/v1/items?page=2", "https://api.test/v1/items?page=3"];
+    assert_eq!(requested[1..], expected.map(|url| PageRequest::Url(url.into())));
+    // Another host, scheme or port, or a scheme-relative URL, ends the stream unfetched.
+    for foreign in
+        ["https://evil.test/v1/items?token=secret", "http://api.test/v1/x", "https://api.test:8443/x", "//evil.test/x"]
+    {
+        let (fetch, log) = fake(move |_| Ok(Page::new(vec![7]).next_url(Some(foreign.to_owned()))));
+        let (items, error) =
+            collect(Pages::new("list_items", fetch).same_origin_as("https://api.test/v1").items()).await;
+        assert_eq!((items, fetches(&log)), (vec![7], 1), "{foreign}");
+        let Some(TestError::Pagination(error)) = error else { panic!("{foreign}: expected a pagination error") };
+        assert_eq!((error.problem(), error.page()), (PaginationProblem::ForeignUrl, 1));
+        let message = error.to_string();
+        assert!(
+            message.contains("another origin") && !message.contains("evil") && !message.contains("secret"),
+            "{message}"
+        );
+    }
+    // A base URL that does not parse follows no URL at all.
+    let (fetch, log) = fake(|_| Ok(Page::new(vec![7]).next_url(Some("https://api.test/x".into()))));
+    let (_, error) = collect(Pages::new("list_items", fetch).same_origin_as("not a url").items()).await;
+    assert!(matches!(error, Some(TestError::Pagination(_))) && fetches(&log) == 1);
+}
+
+#[tokio::test]
 async fn items_fetch_the_next_page_only_when_the_current_one_is_used_up() {
     let (fetch, log) = fake(endless_api());
     let mut items = Pages::new("list_items", fetch).items();
@@ -197,6 +237,7 @@ async fn a_repeated_token_ends_the_stream_with_an_error_that_hides_it() {
     assert_eq!(fetches(&log), 2);
     let Some(TestError::Pagination(error)) = error else { panic!("expected a pagination error") };
     assert_eq!((error.operation(), error.page()), ("list_items", 2));
+    assert_eq!(error.problem(), PaginationProblem::RepeatedToken);
     let message = error.to_string();
     assert!(message.contains("`list_items`") && message.contains("repeated a page token"), "{message}");
     assert!(!message.contains("secret-token") && !format!("{error:?}").contains("secret-token"));

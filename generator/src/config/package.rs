@@ -288,6 +288,8 @@ pub enum Needed {
     /// Webhook deliveries are signed (HMAC, ECDSA and SHA-256 from aws-lc-rs, which rustls
     /// already builds).
     Signatures,
+    /// Some operation returns a stream (the pages of a list): the `Stream` trait.
+    Streams,
 }
 
 /// A dependency of the generated crate's own, as its `Cargo.toml` lists it.
@@ -333,13 +335,18 @@ pub const OWN_DEPENDENCIES: &[OwnDependency] = &[
         ("suggestions", Needed::Always),
     ]),
     own("serde_urlencoded", "0.7", Needed::Always).optional(),
-    own("wiremock", "0.6", Needed::Always).optional(),
+    own("hyper", "1", Needed::Always)
+        .optional()
+        .no_default_features()
+        .features(&[("http1", Needed::Always), ("server", Needed::Always)]),
+    own("hyper-util", "0.1", Needed::Always).optional().no_default_features().features(&[("tokio", Needed::Always)]),
     own("chrono", "0.4", Needed::Dates)
         .no_default_features()
         .features(&[("serde", Needed::Always), ("std", Needed::Always)]),
     own("regex", "1", Needed::Patterns),
     own("percent-encoding", "2", Needed::Encoding),
     own("base64", "0.22", Needed::Base64),
+    own("futures-core", "0.3", Needed::Streams).no_default_features().features(&[("std", Needed::Always)]),
     own("aws-lc-rs", "1", Needed::Signatures).no_default_features().features(&[("aws-lc-sys", Needed::Always)]),
 ];
 

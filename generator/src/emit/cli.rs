@@ -4,13 +4,16 @@
 //! table of subcommands is data ([`App`] in the runtime's `command.rs`); what is written per
 //! operation is the call: decoding the arguments into the request types and calling the method.
 
+mod calls;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use self::calls::call_arm;
 use super::{ident, operation_cfg};
 use crate::model::{
-    Api, ApiKeyLocation, BodyEncoding, CredentialKind, Field, Flag, FlagTarget, Operation, ResponseBody, Shape,
-    Subcommand, TextKind, TypeKind,
+    Api, ApiKeyLocation, BodyEncoding, CredentialKind, Field, Flag, FlagTarget, Operation, Shape, Subcommand, TextKind,
+    TypeKind,
 };
 
 /// Subcommands the command line has besides the operations (the runtime's `command.rs`, and
@@ -135,7 +138,8 @@ fn environment_choice(api: &Api) -> TokenStream {
 /// The table's imports: `Flag` when some subcommand has flags, `TextKind` when one of them is
 /// not plain text.
 fn table_imports<'a>(mut subcommands: impl Iterator<Item = &'a Subcommand> + Clone) -> TokenStream {
-    let any_flags = subcommands.clone().any(|subcommand| !subcommand.flags.is_empty());
+    let any_flags =
+        subcommands.clone().any(|subcommand| !subcommand.flags.is_empty() || subcommand.stream_switch.is_some());
     let text_kinds = subcommands.clone().flat_map(|subcommand| &subcommand.flags).any(names_kind);
     match (subcommands.next().is_none(), any_flags, text_kinds) {
         (true, _, _) => TokenStream::new(),
@@ -257,10 +261,12 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, subcommand: &
         .or(operation.description.as_deref())
         .map(first_sentence)
         .unwrap_or_else(|| format!("{} {}", operation.method.as_str(), operation.path));
+    let streamed = stream_help(operation, subcommand);
     let long_about = [operation.summary.as_deref(), operation.description.as_deref()]
         .into_iter()
         .flatten()
         .chain(std::iter::once(format!("{} {}", operation.method.as_str(), operation.path).as_str()))
+        .chain(streamed.as_deref())
         .collect::<Vec<_>>()
         .join("\n\n");
     let params = operation.params_type.map(|id| struct_fields(api, id)).unwrap_or_default();
@@ -276,6 +282,11 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, subcommand: &
         };
         flag_entry(flag, &fields[flag.field])
     });
+    let switch = subcommand.stream_switch.as_ref().map(|long| {
+        let help = "Ask for the answer as a stream: each item is printed as one line of JSON as it arrives";
+        quote!(Flag { long: #long, help: #help, ..Flag::STREAM })
+    });
+    let flags = flags.chain(switch);
     let body = match &operation.body {
         None => quote!(Body::None),
         Some(body) => {
@@ -299,6 +310,21 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, subcommand: &
             secret_params: &[#(#secret_params),*],
         }
     }
+}
+
+/// What `--help` says of an operation's streamed answer, if it has one.
+fn stream_help(operation: &Operation, subcommand: &Subcommand) -> Option<String> {
+    let stream = operation.stream.as_ref()?;
+    let asked = match (&operation.response, &stream.flag, &subcommand.stream_switch) {
+        (None, _, _) => "The answer is a stream".to_string(),
+        (Some(_), Some(flag), _) => format!("With `{}` set to true, the answer is a stream", flag.wire_name),
+        (Some(_), None, Some(switch)) => format!("With --{switch}, the answer is a stream"),
+        (Some(_), None, None) => return None,
+    };
+    Some(format!(
+        "{asked}: each item is printed as soon as it arrives, as one line of JSON{}. An item that fails is reported on standard error and the stream goes on.",
+        if stream.item.is_none() { " (an event's `event`, `id`, `data` and `retry`)" } else { "" }
+    ))
 }
 
 /// The fields of a struct type; none for another type.
@@ -346,72 +372,6 @@ fn first_sentence(text: &str) -> String {
     match line.find(". ") {
         Some(end) => line[..=end].to_string(),
         None => line,
-    }
-}
-
-/// The `match` arm that calls an operation.
-fn call_arm(api: &Api, index: usize, operation: &Operation) -> TokenStream {
-    let cfg = operation_cfg(api, index);
-    let id = &operation.operation_id;
-    let method = ident(&operation.rust_name);
-    let mut arguments = Vec::new();
-    let mut decode = Vec::new();
-    if let Some(params) = operation.params_type {
-        let name = ident(&api.get(params).name);
-        decode.push(quote!(let params: types::#name = call.params()?;));
-        arguments.push(quote!(&params));
-    }
-    if let Some(body) = &operation.body {
-        let required = body.required;
-        match body.encoding {
-            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
-                let ty = super::rust_type::qualified_value_type(api, &body.value);
-                if required {
-                    decode.push(quote!(let body: #ty = call.json_body()?.ok_or_else(command::missing_body)?;));
-                    arguments.push(quote!(&body));
-                } else {
-                    decode.push(quote!(let body: Option<#ty> = call.json_body()?;));
-                    arguments.push(quote!(body.as_ref()));
-                }
-            }
-            BodyEncoding::Text => {
-                if required {
-                    decode.push(quote!(let body = call.text_body()?.ok_or_else(command::missing_body)?;));
-                } else {
-                    decode.push(quote!(let body = call.text_body()?;));
-                }
-                arguments.push(quote!(body));
-            }
-            BodyEncoding::Bytes => {
-                if required {
-                    decode.push(quote!(let body = call.bytes_body().ok_or_else(command::missing_body)?;));
-                    arguments.push(quote!(body));
-                } else {
-                    decode.push(quote!(let body = call.bytes_body().map(crate::Binary::from);));
-                    arguments.push(quote!(body));
-                }
-            }
-        }
-        if body.content_type.is_some() {
-            arguments.push(quote!(None));
-        }
-    }
-    let call = quote!(client.#method(#(#arguments),*).await?);
-    let output = match &operation.response {
-        Some(ResponseBody::Json(_)) => quote!(Output::json(&#call)),
-        Some(ResponseBody::Text { .. }) => quote!(Ok(Output::Text(#call))),
-        Some(ResponseBody::Bytes { .. }) => quote!(Ok(Output::Bytes(#call))),
-        None => quote! {{
-            #call;
-            Ok(Output::Empty)
-        }},
-    };
-    quote! {
-        #cfg
-        #id => {
-            #(#decode)*
-            #output
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::check_root;
-use super::{deprecated_attr, ident, multipart, operation_cfg, params, type_cfg};
+use super::{deprecated_attr, ident, multipart, operation_cfg, params, streams, type_cfg};
 use crate::model::{
     Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, OperationNames, RequestBody, ResponseBody, Selection,
     Shape, TypeKind, ValueType, API_ERROR_OTHER,
@@ -22,7 +22,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
     let credentials = auth::credentials_struct(api);
-    let methods = api.operations.iter().enumerate().map(|(index, operation)| method(api, index, operation));
+    let methods = api.operations.iter().enumerate().map(|(index, operation)| operation_methods(api, index, operation));
     let shared_errors = api.api_error_variants.is_empty();
     let api_error_import = if shared_errors {
         TokenStream::new()
@@ -224,6 +224,19 @@ fn decode_error(api: &Api, value: &ValueType) -> TokenStream {
     quote!(serde_json::from_slice(body).ok().map(ApiError::#variant))
 }
 
+/// An operation's methods: the plain one and `…_with_response`, and the one returning its
+/// stream, which is the only one when the stream is the operation's only answer.
+fn operation_methods(api: &Api, index: usize, operation: &Operation) -> TokenStream {
+    let stream = operation.stream.as_ref().map(|stream| streams::stream_method(api, index, operation, stream));
+    match (&operation.response, stream) {
+        (None, Some(stream)) => stream,
+        (_, stream) => {
+            let method = method(api, index, operation);
+            quote!(#method #stream)
+        }
+    }
+}
+
 fn method(api: &Api, index: usize, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
     let with_response = ident(&operation.with_response_name);
@@ -332,13 +345,19 @@ impl MethodDocs {
 
 /// The parameters of an operation's methods besides `&self`, and the statements of the
 /// `…_with_response` one that check the values and build `request`.
-struct Request {
-    params_param: TokenStream,
-    body_param: TokenStream,
-    request: TokenStream,
+pub(super) struct Request {
+    pub params_param: TokenStream,
+    pub body_param: TokenStream,
+    pub request: TokenStream,
 }
 
 fn request(api: &Api, operation: &Operation) -> Request {
+    request_with(api, operation, None)
+}
+
+/// Like [`request`], with `attach` (an expression of `request` and `body`) in place of the
+/// usual way of putting the body into the request.
+pub(super) fn request_with(api: &Api, operation: &Operation, attach: Option<TokenStream>) -> Request {
     let http_method = ident(operation.method.as_str());
     let (params_param, params_check) = match operation.params_type {
         Some(id) => {
@@ -352,7 +371,8 @@ fn request(api: &Api, operation: &Operation) -> Request {
     let Some(body) = &operation.body else {
         return Request { params_param, body_param: TokenStream::new(), request: quote!(#params_check #build) };
     };
-    let (body_param, attach) = body_parts(api, body);
+    let (body_param, usual) = body_parts(api, body);
+    let attach = attach.unwrap_or(usual);
     let text = body.encoding == BodyEncoding::Text;
     let check = match (text, body.required) {
         // A text body is taken as anything that converts into a `String`: checked once

@@ -63,6 +63,19 @@ fn exports(api: &Api, features: &Features) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    // Two lines, each in its place: rustfmt keeps `pub use` lines sorted.
+    let (item_stream_export, sse_export) = if features.streams {
+        (
+            quote!(
+                pub use event_stream::ItemStream;
+            ),
+            quote!(
+                pub use sse::SseEvent;
+            ),
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     let binary_export = if features.binary {
         quote!(
             pub use binary::Binary;
@@ -85,6 +98,7 @@ fn exports(api: &Api, features: &Features) -> TokenStream {
     pub use client::{Client, ClientBuilder, Environment};
     pub use error::{BuildError, Error, Mismatch, SensitiveBody};
     pub use error::{PaginationError, StreamItemError};
+    #item_stream_export
     pub use nullable::Nullable;
     /// The HTTP client this crate is built on. `Error::Transport`, `BuildError::Http` and
     /// `ClientBuilder::with_reqwest_client` use its types: name them through this re-export
@@ -93,6 +107,8 @@ fn exports(api: &Api, features: &Features) -> TokenStream {
     pub use response::{ApiResponse, ResponseParts};
     pub use retry::RetryPolicy;
     pub use secret::Secret;
+    #sse_export
+    pub use stream_error::PaginationProblem;
     #token_export
     pub use transport::ResponseInfo;
     pub use validation::{Validate, ValidationError};
@@ -105,7 +121,7 @@ fn modules(features: &Features) -> Vec<TokenStream> {
     let mut modules: Vec<(&str, bool)> = super::runtime::runtime_files(features)
         .iter()
         .filter(|file| !file.is_submodule())
-        .map(|file| (file.module, file.module == "validation"))
+        .map(|file| (file.module, matches!(file.module, "pages" | "validation")))
         .collect();
     modules.extend([("api_error", false), ("cli", true), ("client", false), ("mock", true), ("types", true)]);
     if features.events {

@@ -15,6 +15,7 @@ pub fn cargo_toml(api: &Api, features: &Features) -> String {
         Needed::Encoding => features.params.any() || features.path_parameters,
         Needed::Base64 => features.basic_auth || features.signature.is_some(),
         Needed::Signatures => features.signature.is_some(),
+        Needed::Streams => features.pages || features.streams,
     };
     let mut dependencies: Vec<String> =
         OWN_DEPENDENCIES.iter().filter(|own| needs(own.needed)).map(|own| own_dependency(own, needs)).collect();
@@ -83,7 +84,14 @@ fn feature_entry(api: &Api, feature: CrateFeature) -> String {
         CrateFeature::Cli => (vec![cli.as_str()], vec!["dep:clap", "tokio/rt"]),
         CrateFeature::Mock => (
             vec!["`mock::MockServer`, a local server that speaks the API, for tests."],
-            vec!["dep:serde_urlencoded", "dep:wiremock", "tokio/rt", CrateFeature::Fixtures.name()],
+            vec![
+                "dep:hyper",
+                "dep:hyper-util",
+                "dep:serde_urlencoded",
+                "tokio/net",
+                "tokio/rt",
+                CrateFeature::Fixtures.name(),
+            ],
         ),
         CrateFeature::Fixtures => {
             (vec!["Builders for the types that are only received, to make response values in tests."], Vec::new())
@@ -273,6 +281,7 @@ mod tests {
             basic_auth: true,
             path_parameters: true,
             signature: Some(super::super::SignatureScheme::Jwt),
+            pages: true,
             ..Features::default()
         };
         let config = "[dependencies]\nrust_decimal = { features = [\"serde-with-float\"], version = \"1\" }\n";
@@ -294,7 +303,7 @@ mod tests {
         );
         let plain = cargo_toml(&api(""), &Features::default());
         let names: Vec<&str> = dependencies(&plain).iter().filter_map(|line| line.split(' ').next()).collect();
-        for conditional in ["chrono", "regex", "percent-encoding", "base64"] {
+        for conditional in ["chrono", "regex", "percent-encoding", "base64", "futures-core"] {
             assert!(!names.contains(&conditional), "{plain}");
         }
         assert!(plain.contains(r#"features = ["form", "json", "query"] }"#), "{plain}");

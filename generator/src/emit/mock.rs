@@ -5,11 +5,13 @@
 //! accessor per operation on `MockServer`; `credentials` writes what concerns credentials.
 
 mod credentials;
+mod streams;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use self::credentials::{client_builder, credential_entry, expect_method};
+use self::streams::{item_names_a_type, stream_accessor, stream_entry, streams_doc};
 use super::client::{names_a_type, request_names_a_type};
 use super::rust_type::qualified_value_type;
 use super::validate::check_root;
@@ -36,6 +38,7 @@ pub const MOCK_SERVER_METHODS: &[&str] = &[
     "serve",
     "start",
     "start_on_port",
+    "stream_operation",
     "take_rejections",
     "uri",
 ];
@@ -48,6 +51,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
     let client_builder = client_builder(api);
     let imports = imports(api);
     let example = module_example(api);
+    let streams_doc = streams_doc(api);
     quote! {
         //! A typed mock server for tests (the `mock` feature): a local HTTP server that speaks
         //! this API. Each operation answers with replies registered in the client's own types:
@@ -68,6 +72,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
         //! [`MockServer::client`] does not retry; a test of retries builds its client from
         //! [`MockServer::client_builder`] with a `retry_policy`.
         //!
+        #streams_doc
         #(#![doc = #example])*
         #![allow(deprecated)]
 
@@ -133,7 +138,18 @@ fn operation_items(api: &Api) -> OperationItems {
         let (request_type, check_fn) = check_function(api, operation, &check);
         items.checks.push(quote!(#cfg #check_fn));
         items.entries.push(table_entry(operation, &cfg, &check));
-        items.accessors.push(accessor(api, operation, &cfg, &ident(&names.mock_accessor), request_type));
+        let accessor_name = ident(&names.mock_accessor);
+        // A stream that is the only answer takes the operation's accessor; one beside JSON, its own.
+        match (&operation.stream, &operation.response, &names.mock_stream_accessor) {
+            (Some(stream), None, _) => {
+                items.accessors.push(stream_accessor(api, operation, stream, &cfg, &accessor_name, &request_type));
+            }
+            (Some(stream), Some(_), Some(name)) => {
+                items.accessors.push(accessor(api, operation, &cfg, &accessor_name, request_type.clone()));
+                items.accessors.push(stream_accessor(api, operation, stream, &cfg, &ident(name), &request_type));
+            }
+            _ => items.accessors.push(accessor(api, operation, &cfg, &accessor_name, request_type)),
+        }
     }
     items
 }
@@ -193,6 +209,7 @@ fn table_entry(operation: &Operation, cfg: &TokenStream, check: &proc_macro2::Id
     });
     let status = proc_macro2::Literal::u16_unsuffixed(operation.success_status);
     let content_type = response_content_type(operation);
+    let stream = stream_entry(operation);
     let example = match (&operation.response, operation.response_examples.first()) {
         (Some(ResponseBody::Json(_)), Some((_, example))) => {
             let text = examples::raw_string(&serde_json::to_string(example).unwrap_or_default());
@@ -212,6 +229,7 @@ fn table_entry(operation: &Operation, cfg: &TokenStream, check: &proc_macro2::Id
             status: #status,
             content_type: #content_type,
             example: #example,
+            stream: #stream,
         }
     }
 }
@@ -380,4 +398,5 @@ fn accessor(
 fn uses_types(operation: &Operation) -> bool {
     request_names_a_type(operation)
         || matches!(&operation.response, Some(ResponseBody::Json(value)) if names_a_type(value))
+        || item_names_a_type(operation)
 }

@@ -18,11 +18,13 @@ mod lib_rs;
 mod manifest;
 mod mock;
 mod multipart;
+mod pagers;
 mod params;
 #[cfg(test)]
 mod reserved_tests;
 mod runtime;
 mod rust_type;
+mod streams;
 mod types;
 mod unions;
 mod validate;
@@ -60,7 +62,7 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         let others = scope.spawn(|| {
             let rust_files = [
                 ("src/lib.rs", lib_rs::lib_rs(api, &features)),
-                ("src/client.rs", client::client_rs(api)),
+                ("src/client.rs", pagers::with_pagers(api, client::client_rs(api))),
                 ("src/api_error.rs", api_error::api_error_rs(api)),
                 ("src/cli.rs", cli::cli_rs(api)),
                 ("src/main.rs", cli::main_rs(api)),
@@ -122,6 +124,11 @@ pub struct Features {
     /// How deliveries are signed, when codegen.toml says (one of `src/webhook_*.rs`, and
     /// aws-lc-rs for the cryptography).
     pub signature: Option<SignatureScheme>,
+    /// Some operation has pagers (`src/pages.rs` and its parts, and futures-core).
+    pub pages: bool,
+    /// Some operation's success is a stream of items (`src/event_stream.rs`, `src/sse.rs` and
+    /// `src/transport_stream.rs`, and futures-core).
+    pub streams: bool,
 }
 
 /// The signature schemes, each a runtime file of its own.
@@ -141,6 +148,8 @@ impl Features {
             basic_auth: auth::has_basic(api),
             mapped_serde: !api.serde_markers.is_empty(),
             events: api.events.is_some(),
+            pages: api.operations.iter().any(|operation| operation.pagination.is_some()),
+            streams: api.operations.iter().any(|operation| operation.stream.is_some()),
             signature: api.events.as_ref().and_then(|events| match &events.signature {
                 Some(crate::config::Signature::StandardWebhooks { .. }) => Some(SignatureScheme::StandardWebhooks),
                 Some(crate::config::Signature::Hmac(_)) => Some(SignatureScheme::Hmac),

@@ -59,10 +59,13 @@ const COMMAND: RuntimeFile = runtime_file!("command");
 const COMMAND_WEBHOOK: RuntimeFile = runtime_file!("command_webhook");
 const MOCK_SERVER: RuntimeFile = runtime_file!("mock_server");
 /// The mock server's submodules, which `mock_server.rs` declares itself.
-const MOCK_SERVER_PARTS: [RuntimeFile; 3] = [
+const MOCK_SERVER_PARTS: [RuntimeFile; 6] = [
     runtime_file!("mock_server/credentials"),
+    runtime_file!("mock_server/handle"),
+    runtime_file!("mock_server/http"),
     runtime_file!("mock_server/reply"),
     runtime_file!("mock_server/request"),
+    runtime_file!("mock_server/stream"),
 ];
 const WIRE_TEXT: RuntimeFile = runtime_file!("wire_text");
 /// Optional nullable properties (`Nullable`), and `Debug` in place of values it must not show.
@@ -70,6 +73,21 @@ const NULLABLE: RuntimeFile = runtime_file!("nullable");
 const REDACT: RuntimeFile = runtime_file!("redact");
 /// codegen.toml's `with` modules, carried through `Option`, `Vec`, maps and the like.
 const MAPPED_SERDE: RuntimeFile = runtime_file!("mapped_serde");
+
+/// Pagers: the streams of pages and items, and their parts, which `pages.rs` declares itself.
+const PAGES: RuntimeFile = runtime_file!("pages");
+const PAGES_PARTS: [RuntimeFile; 3] =
+    [runtime_file!("pages/link"), runtime_file!("pages/stream"), runtime_file!("pages/url")];
+
+/// Streamed responses: the server-sent events decoder, the typed item stream and how it cuts
+/// bytes into items, and the transport's sending for a stream.
+const SSE: RuntimeFile = runtime_file!("sse");
+const EVENT_STREAM: RuntimeFile = runtime_file!("event_stream");
+const EVENT_FRAMES: RuntimeFile = runtime_file!("event_frames");
+const TRANSPORT_STREAM: RuntimeFile = runtime_file!("transport_stream");
+/// Streams in the mock server (`mock`) and on the command line (`cli`); each file says so.
+const MOCK_STREAM: RuntimeFile = runtime_file!("mock_stream");
+const COMMAND_STREAM: RuntimeFile = runtime_file!("command_stream");
 
 /// Webhooks: errors, header lookup and the catch-all event; then one file per signature scheme.
 const WEBHOOK: RuntimeFile = runtime_file!("webhook");
@@ -86,6 +104,13 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         (features.patterns, PATTERN),
         (features.bearer, TOKEN),
         (features.mapped_serde, MAPPED_SERDE),
+        (features.pages, PAGES),
+        (features.streams, SSE),
+        (features.streams, EVENT_STREAM),
+        (features.streams, EVENT_FRAMES),
+        (features.streams, TRANSPORT_STREAM),
+        (features.streams, MOCK_STREAM),
+        (features.streams, COMMAND_STREAM),
         (features.events, WEBHOOK),
         (features.events, COMMAND_WEBHOOK),
         (features.signature == Some(SignatureScheme::StandardWebhooks), WEBHOOK_STANDARD),
@@ -109,6 +134,9 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         WIRE_TEXT,
     ];
     files.extend(MOCK_SERVER_PARTS);
+    if features.pages {
+        files.extend(PAGES_PARTS);
+    }
     files.extend([NULLABLE, REDACT]);
     files.extend(optional.into_iter().filter(|(wanted, _)| *wanted).map(|(_, file)| file));
     files.sort_by_key(|file| file.module);

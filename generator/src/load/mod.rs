@@ -38,6 +38,7 @@ use serde_yaml::Value;
 use crate::error::{Error, SpecError};
 pub use contain::SkippedOperation;
 pub use normalize::{Origins, Version, TUPLE_ITEMS, WEBHOOKS_KEY};
+pub use walk::ITEM_SCHEMA_KEY;
 use walk::{extend_pointer, for_each_child, Obj};
 
 /// A loaded spec: the document, and the repairs made to it (as warnings with pointers).

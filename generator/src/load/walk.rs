@@ -4,6 +4,10 @@
 
 use serde_yaml::Value;
 
+/// Where a media type keeps the schema of one item of a streamed body: OpenAPI 3.2's
+/// `itemSchema`, under a name OpenAPI 3.0 allows (or written so by a 3.0 document's author).
+pub const ITEM_SCHEMA_KEY: &str = "x-item-schema";
+
 /// The methods a path item may hold, each the key of an operation.
 pub(super) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -119,7 +123,15 @@ impl Obj {
             Response => &[("headers", Map(Header)), ("content", Map(MediaType)), ("links", Map(Link))],
             Parameter | Header => &[("schema", One(Schema)), ("content", Map(MediaType)), ("examples", Map(Example))],
             RequestBody => &[("content", Map(MediaType))],
-            MediaType => &[("schema", One(Schema)), ("examples", Map(Example)), ("encoding", Map(Encoding))],
+            // `itemSchema` (OpenAPI 3.2): the schema of one item of a streamed body, kept as
+            // `x-item-schema` (see `normalize::openapi31`).
+            MediaType => &[
+                ("schema", One(Schema)),
+                ("itemSchema", One(Schema)),
+                (ITEM_SCHEMA_KEY, One(Schema)),
+                ("examples", Map(Example)),
+                ("encoding", Map(Encoding)),
+            ],
             Encoding => &[("headers", Map(Header))],
             Schema => &[
                 ("properties", Map(Schema)),

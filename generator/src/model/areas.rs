@@ -202,7 +202,8 @@ fn feature_name(text: &str) -> String {
     }
 }
 
-/// The named types an operation's own values use: its parameters, body and success response.
+/// The named types an operation's own values use: its parameters, body, success response and
+/// the items of its streamed success.
 fn operation_roots(operation: &Operation, into: &mut Vec<TypeId>) {
     into.extend(operation.params_type);
     if let Some(body) = &operation.body {
@@ -211,6 +212,9 @@ fn operation_roots(operation: &Operation, into: &mut Vec<TypeId>) {
     }
     if let Some(ResponseBody::Json(value)) = &operation.response {
         value.collect_named(into);
+    }
+    if let Some(item) = operation.stream.as_ref().and_then(|stream| stream.item.as_ref()) {
+        item.collect_named(into);
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Operation {
 /// A successful response read as a stream of items, each decoded as it arrives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamResponse {
+    /// The client method that returns the stream: the operation's own name when the stream is
+    /// its only answer, else `{name}_stream` (collision-free).
+    pub method_name: String,
     pub framing: StreamFraming,
     /// The media type the spec names, e.g. `text/event-stream`; the request's `Accept`.
     pub media_type: String,

@@ -101,9 +101,11 @@ pub fn lower_with_config(
     security::mark_required(&mut api);
     security::warn_unused(&api, &mut warnings);
     api.areas = areas::areas(&api);
+    pagination::detect(&mut api, document, &config.pagination, &mut warnings);
+    // Before names: whether a request property asks for the stream decides the CLI's flags.
+    streams::link_flags(&mut api, config, &mut warnings);
     names::decide(&mut api);
     webhooks::link_key_operation(&mut api, &mut warnings);
-    streams::link_flags(&mut api, config, &mut warnings);
     Ok((api, dedup(warnings)))
 }
 
@@ -154,6 +156,9 @@ fn drop_empty_types(
         }
         if let Some(ResponseBody::Json(value)) = &mut operation.response {
             retarget(value);
+        }
+        if let Some(item) = operation.stream.as_mut().and_then(|stream| stream.item.as_mut()) {
+            retarget(item);
         }
         operation.errors.iter_mut().for_each(|error| retarget(&mut error.value));
     }
@@ -283,6 +288,9 @@ fn mark_request_types(api: &mut Api) {
         sent.extend(operation.params_type);
         if let Some(ResponseBody::Json(value)) = &operation.response {
             value.collect_named(&mut received);
+        }
+        if let Some(item) = operation.stream.as_ref().and_then(|stream| stream.item.as_ref()) {
+            item.collect_named(&mut received);
         }
         for error in &operation.errors {
             error.value.collect_named(&mut received);

@@ -45,6 +45,7 @@ pub use lower::{lower, lower_with_config, lower_with_warnings};
 pub use names::API_ERROR_OTHER;
 pub use names::{ApiErrorVariant, EnvVars, Flag, FlagTarget, OperationNames, Subcommand, TextForm, TextKind};
 pub use schemas::{unused_mappings, MAX_WITH_TUPLE};
+pub use streams::framing as stream_framing;
 
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -21,7 +21,27 @@ pub(super) fn decide(api: &mut Api) {
     name_env_vars(api);
     api.operation_names = operation_names(api);
     name_mock_methods(api);
+    name_pagers(api);
     api.api_error_variants = api_error_variants(api);
+}
+
+/// The client methods of each paged operation, `{method}_pages` and `{method}_items`, after
+/// every operation's own methods and streams (which never change because of them), numbered
+/// when taken.
+fn name_pagers(api: &mut Api) {
+    let operations = api.operations.iter();
+    let taken = operations.flat_map(|operation| {
+        let stream = operation.stream.as_ref().map(|stream| stream.method_name.as_str());
+        [operation.rust_name.as_str(), operation.with_response_name.as_str()].into_iter().chain(stream)
+    });
+    let mut names = Namespace::with_taken(naming::CLIENT_METHODS.iter().copied().chain(taken));
+    for operation in &mut api.operations {
+        let base = operation.rust_name.trim_end_matches('_').to_string();
+        if let Some(pagination) = &mut operation.pagination {
+            pagination.pages_method = names.claim(format!("{base}_pages"));
+            pagination.items_method = names.claim(format!("{base}_items"));
+        }
+    }
 }
 
 /// The environment variables `from_env` reads: `{PREFIX}_ENV`, `{PREFIX}_BASE_URL` and
@@ -70,6 +90,7 @@ fn operation_names(api: &Api) -> Vec<OperationNames> {
                 info: client_items.claim(naming::constant_name(&operation.rust_name)),
                 error_decoder: client_items.claim(naming::suffixed(&operation.rust_name, "_error")),
                 mock_accessor: String::new(),
+                mock_stream_accessor: None,
                 mock_check: mock_items.claim(naming::prefixed("check_", &operation.rust_name)),
                 subcommand: subcommands.next().flatten(),
                 example_tests: examples,
@@ -79,13 +100,19 @@ fn operation_names(api: &Api) -> Vec<OperationNames> {
 }
 
 /// The methods of `MockServer` for the spec: one accessor per operation (its method's name,
-/// with `_operation` appended while that is taken), then one `expect_…` per credential (with
+/// with `_operation` appended while that is taken), one per streamed answer beside a JSON one
+/// (its stream method's name, likewise), then one `expect_…` per credential (with
 /// `_credential` appended likewise), after the accessors so that no accessor changes name for a
 /// credential.
 fn name_mock_methods(api: &mut Api) {
     let mut names = Namespace::with_taken(reserved::MOCK_SERVER_METHODS.iter().copied());
     for (operation, operation_names) in api.operations.iter().zip(&mut api.operation_names) {
         operation_names.mock_accessor = names.claim_appending(operation.rust_name.clone(), "_operation");
+    }
+    // The streamed answer of an operation that also answers JSON: after every operation's own.
+    for (operation, operation_names) in api.operations.iter().zip(&mut api.operation_names) {
+        let Some(stream) = operation.stream.as_ref().filter(|_| operation.response.is_some()) else { continue };
+        operation_names.mock_stream_accessor = Some(names.claim_appending(stream.method_name.clone(), "_operation"));
     }
     for credential in &mut api.credentials {
         credential.mock_expect =
@@ -214,6 +241,9 @@ pub struct OperationNames {
     pub error_decoder: String,
     /// Its accessor on the mock's `MockServer`, e.g. `cra_monitoring_insights_get`.
     pub mock_accessor: String,
+    /// The accessor of its streamed answer, when it also answers JSON: named after the client's
+    /// stream method, e.g. `chat_stream`.
+    pub mock_stream_accessor: Option<String>,
     /// The function of `mock.rs` that decodes and checks a request, e.g.
     /// `check_cra_monitoring_insights_get`.
     pub mock_check: String,
@@ -233,6 +263,9 @@ pub struct Subcommand {
     pub name: String,
     /// Its flags: the parameters, then the scalar properties of a JSON or form body.
     pub flags: Vec<Flag>,
+    /// The switch (without `--`) that asks for the streamed answer, for an operation that
+    /// answers JSON or a stream by the request's `Accept`.
+    pub stream_switch: Option<String>,
 }
 
 /// A flag of a subcommand: one parameter, or one property of the body.

@@ -60,6 +60,12 @@ pub(super) fn lower_operations(document: &OpenAPI, schemas: &mut SchemaLowering<
     for operation in &mut lowered.operations {
         operation.with_response_name =
             names.claim(format!("{}_with_response", operation.rust_name.trim_end_matches('_')));
+        if let Some(stream) = &mut operation.stream {
+            stream.method_name = match operation.response {
+                None => operation.rust_name.clone(),
+                Some(_) => names.claim(format!("{}_stream", operation.rust_name.trim_end_matches('_'))),
+            };
+        }
     }
     lowered
 }

@@ -1,6 +1,7 @@
 //! Successful responses that arrive as a stream of items: server-sent events, JSON lines and
 //! JSON text sequences. What one item is comes, in order, from codegen.toml's `[streams]`, the
-//! schema on the streaming media type, or nothing (raw events; JSON values for lines).
+//! media type's `itemSchema` (OpenAPI 3.2), the schema on the streaming media type, or nothing
+//! (raw events; JSON values for lines).
 //!
 //! A schema for `text/event-stream` may describe the event rather than its data: an object
 //! whose properties are the event's fields (`data`, `event`, `id`, `retry`), or a `oneOf` of
@@ -12,13 +13,13 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use super::schemas::SchemaLowering;
 use super::*;
 use crate::error::SpecError;
-use crate::load::{component_name, escape_pointer_token};
+use crate::load::{component_name, escape_pointer_token, ITEM_SCHEMA_KEY};
 
 /// The fields of a server-sent event.
 const EVENT_FIELDS: [&str; 4] = ["data", "event", "id", "retry"];
 
 /// How a media type's body is cut into items, when it is a stream.
-pub(super) fn framing(media_type: &str) -> Option<StreamFraming> {
+pub fn framing(media_type: &str) -> Option<StreamFraming> {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     match essence.as_str() {
         "text/event-stream" => Some(StreamFraming::Sse),
@@ -51,9 +52,14 @@ pub(super) fn stream_response(schemas: &mut SchemaLowering<'_>, site: &StreamSit
     let context = format!("{} stream item", site.context);
     let mut terminator = None;
     let named = settings.and_then(|settings| settings.item.as_deref());
-    let item = match (named, &media.schema) {
-        (Some(name), _) => named_item(schemas, name, &media_pointer, site.operation_id),
-        (None, Some(schema)) => {
+    let item_schema = item_schema(schemas, media, &media_pointer);
+    let item = match (named, item_schema, &media.schema) {
+        (Some(name), _, _) => named_item(schemas, name, &media_pointer, site.operation_id),
+        (None, Some(item), _) => {
+            let pointer = format!("{media_pointer}/{ITEM_SCHEMA_KEY}");
+            Some(schemas.or_json(&pointer, |schemas| schemas.value_of_ref_or(&item, &pointer, &context)))
+        }
+        (None, None, Some(schema)) => {
             let pointer = format!("{media_pointer}/schema");
             match framing {
                 StreamFraming::Sse => event_data(schemas, schema, &pointer, &context, &mut terminator),
@@ -62,7 +68,7 @@ pub(super) fn stream_response(schemas: &mut SchemaLowering<'_>, site: &StreamSit
                 }
             }
         }
-        (None, None) => None,
+        (None, None, None) => None,
     };
     let item = match (item, framing) {
         (None, StreamFraming::JsonLines | StreamFraming::JsonSeq) => {
@@ -73,7 +79,34 @@ pub(super) fn stream_response(schemas: &mut SchemaLowering<'_>, site: &StreamSit
     if let Some(configured) = settings.and_then(|settings| settings.terminator.clone()) {
         terminator = Some(configured);
     }
-    Some(StreamResponse { framing, media_type: media_type.clone(), item, terminator, flag: None })
+    Some(StreamResponse {
+        method_name: String::new(),
+        framing,
+        media_type: media_type.clone(),
+        item,
+        terminator,
+        flag: None,
+    })
+}
+
+/// The media type's item schema (OpenAPI 3.2's `itemSchema`, which loading keeps as
+/// `x-item-schema`); one that is not a schema is a warning.
+fn item_schema(
+    schemas: &mut SchemaLowering<'_>,
+    media: &openapiv3::MediaType,
+    pointer: &str,
+) -> Option<ReferenceOr<Schema>> {
+    let value = media.extensions.get(ITEM_SCHEMA_KEY)?;
+    match serde_json::from_value(value.clone()) {
+        Ok(schema) => Some(schema),
+        Err(error) => {
+            schemas.warnings.push(SpecError::new(
+                format!("{pointer}/{ITEM_SCHEMA_KEY}"),
+                format!("this item schema is not a valid schema ({error}); the stream's items are read as the media type's `schema` says"),
+            ));
+            None
+        }
+    }
 }
 
 /// The component schema codegen.toml names as the item; a name the spec lacks is a warning.

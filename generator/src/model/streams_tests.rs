@@ -97,3 +97,12 @@ fn codegen_toml_names_the_item_the_end_and_the_flag() {
     assert!(warnings.iter().any(|w| w.contains("`Missing`, which is not a component schema")), "{warnings:?}");
     assert!(warnings.iter().any(|w| w.contains("`nope`, which the JSON request body does not have")), "{warnings:?}");
 }
+
+#[test]
+fn an_item_schema_wins_over_the_schema_of_the_whole_body() {
+    let content = "{text/event-stream: {schema: {type: string}, x-item-schema: {$ref: '#/components/schemas/Chunk'}}}";
+    let (api, warnings) = operation_of(&chat(content), SCHEMAS, "");
+    let stream = api.operations[0].stream.as_ref().unwrap();
+    assert_eq!(type_name(&api, stream.item.as_ref().unwrap()), "Chunk");
+    assert!(warnings.is_empty(), "{warnings:?}");
+}

@@ -3,8 +3,9 @@
 //!
 //! - `generation`: the generator as a whole process against the parse floor (reading the spec
 //!   into `openapiv3::OpenAPI` and nothing else), wall time and peak memory.
-//! - `decode` and `client`: the generated crate at run time, from the harnesses in
-//!   `tests/benches/` (run with `cargo bench`), which print their rows in [`Row::to_line`] form.
+//! - `decode`, `client` and `streams`: the generated crate at run time (decoding, whole calls,
+//!   typed event streams), from the harnesses in `tests/benches/` (run with `cargo bench`), which
+//!   print their rows in [`Row::to_line`] form.
 //! - `compile`: building generated crates against progenitor's output for the same spec.
 
 mod compile;
@@ -18,9 +19,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 const USAGE: &str = "\
-usage: cargo xtask bench [generation] [conversion] [decode] [client] [compile] [--runs N] [--time-passes]
+usage: cargo xtask bench [generation] [conversion] [decode] [client] [streams] [compile] [--runs N]
+                         [--time-passes]
 
-  with no benchmark named, runs generation, decode and client (a few minutes);
+  with no benchmark named, runs generation, decode, client and streams (a few minutes);
   conversion generates each Swagger 2.0 and OpenAPI 3.1 spec of ../shared/specs/dev-next
   against its OpenAPI 3.0 equivalent (about a minute) and runs only when named;
   compile builds generated crates and progenitor's output (tens of minutes) and runs only
@@ -82,7 +84,7 @@ pub fn main(args: &[String]) -> ExitCode {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
-            "generation" | "conversion" | "decode" | "client" | "compile" => selected.push(arg),
+            "generation" | "conversion" | "decode" | "client" | "streams" | "compile" => selected.push(arg),
             "--runs" => match iter.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0) {
                 Some(n) => runs = Some(n),
                 None => return usage_error("--runs needs a positive number"),
@@ -96,7 +98,7 @@ pub fn main(args: &[String]) -> ExitCode {
         }
     }
     if selected.is_empty() {
-        selected = vec!["generation", "decode", "client"];
+        selected = vec!["generation", "decode", "client", "streams"];
     }
     let root = super::workspace_root();
     let mut rows = Vec::new();

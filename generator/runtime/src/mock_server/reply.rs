@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
+use super::http::Paced;
+use super::stream::Answer;
 use super::MockOperation;
 
 /// One reply of an operation of a [`MockServer`](super::MockServer), in the operation's own
@@ -23,17 +25,25 @@ use super::MockOperation;
 ///     MockReply::success(report).delay(Duration::from_millis(50)),
 /// ]);
 /// ```
+///
+/// For an operation whose success is a stream of items, `T` is the item's type:
+/// [`MockReply::items`] answers with a stream of them, optionally
+/// [`delay_between`](MockReply::delay_between) items.
 #[must_use = "a reply does nothing until it is given to an operation of the mock server"]
 pub struct MockReply<T> {
     content: Content<T>,
     headers: Vec<(HeaderName, HeaderValue)>,
     delay: Option<Duration>,
+    between: Duration,
 }
 
 /// What a reply holds before it is encoded.
 enum Content<T> {
-    /// A successful response, with the spec's status for it.
+    /// A successful response, with the spec's status for it (for a streamed answer, a stream
+    /// of this one item).
     Success(T),
+    /// A successful streamed answer with these items.
+    Items(Vec<T>),
     /// Any status and body.
     Raw { status: u16, content_type: &'static str, body: Vec<u8> },
     /// The spec's example.
@@ -42,12 +52,20 @@ enum Content<T> {
 
 impl<T> MockReply<T> {
     fn new(content: Content<T>) -> Self {
-        MockReply { content, headers: Vec::new(), delay: None }
+        MockReply { content, headers: Vec::new(), delay: None, between: Duration::ZERO }
     }
 
-    /// A successful response with this value, and the status the spec gives success.
+    /// A successful response with this value, and the status the spec gives success. For an
+    /// operation that answers with a stream, a stream of this one item.
     pub fn success(value: T) -> Self {
         Self::new(Content::Success(value))
+    }
+
+    /// A successful streamed answer: these items, in the operation's framing (server-sent
+    /// events, JSON lines or a JSON text sequence), then the operation's terminator if it has
+    /// one (such as `[DONE]`). Only for an operation that answers with a stream.
+    pub fn items(items: impl IntoIterator<Item = T>) -> Self {
+        Self::new(Content::Items(items.into_iter().collect()))
     }
 
     /// An error response with this status and one of the API's error bodies (the type of
@@ -97,7 +115,8 @@ impl<T> MockReply<T> {
     }
 
     /// The spec's example: its success status and the first example of its body (refused with
-    /// `501 Not Implemented` when the body has none).
+    /// `501 Not Implemented` when the body has none). For a streamed answer, a stream without
+    /// items (only the terminator, if the operation has one).
     pub fn example() -> Self {
         Self::new(Content::Example)
     }
@@ -127,17 +146,47 @@ impl<T> MockReply<T> {
         self
     }
 
-    /// The reply encoded for `operation`, whose successful responses `encode` writes.
-    pub(super) fn prepare(self, operation: &MockOperation, encode: fn(&T) -> Vec<u8>) -> Reply {
-        let body = match self.content {
-            Content::Success(value) => Body::Bytes(Bytes {
-                status: operation.status,
-                content_type: operation.content_type,
-                body: encode(&value),
-            }),
-            Content::Raw { status, content_type, body } => Body::Bytes(Bytes { status, content_type, body }),
-            Content::Example => Body::Example,
+    /// Sends a streamed answer's items this far apart: the response's head and first item at
+    /// once (after any [`delay`](MockReply::delay)), then each further item, and the
+    /// terminator, after this pause. The body is written as it goes, so a client sees each item
+    /// as soon as it is sent.
+    pub fn delay_between(mut self, pause: Duration) -> Self {
+        self.between = pause;
+        self
+    }
+
+    /// The reply encoded for `answer` of `operation`, whose successful responses (or items)
+    /// `encode` writes.
+    ///
+    /// # Panics
+    ///
+    /// When the reply is a stream of items and the answer is not a stream.
+    #[track_caller]
+    pub(super) fn prepare(self, operation: &MockOperation, answer: Answer, encode: fn(&T) -> Vec<u8>) -> Reply {
+        let stream = operation.stream.as_ref().filter(|_| answer == Answer::Stream);
+        let streamed = |items: Vec<Vec<u8>>| {
+            let stream = stream?;
+            let frames = stream.frames(items);
+            let status = operation.status;
+            Some(Ready::Frames(Frames { status, content_type: stream.media_type, frames, between: self.between }))
         };
+        let ready = match self.content {
+            Content::Success(value) => match streamed(vec![encode(&value)]) {
+                Some(frames) => frames,
+                None => Ready::Bytes(Bytes {
+                    status: operation.status,
+                    content_type: operation.content_type,
+                    body: encode(&value),
+                }),
+            },
+            Content::Items(items) => match streamed(items.iter().map(encode).collect()) {
+                Some(frames) => frames,
+                None => panic!("MockReply::items: `{}` does not answer with a stream of items", operation.id),
+            },
+            Content::Raw { status, content_type, body } => Ready::Bytes(Bytes { status, content_type, body }),
+            Content::Example => return Reply { body: Body::Example, headers: self.headers, delay: self.delay },
+        };
+        let body = Body::Ready(ready);
         Reply { body, headers: self.headers, delay: self.delay }
     }
 }
@@ -147,6 +196,7 @@ impl<T> fmt::Debug for MockReply<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let content = match &self.content {
             Content::Success(_) => "success".to_string(),
+            Content::Items(items) => format!("{} items", items.len()),
             Content::Raw { status, .. } => status.to_string(),
             Content::Example => "example".to_string(),
         };
@@ -155,6 +205,7 @@ impl<T> fmt::Debug for MockReply<T> {
             .field("content", &content)
             .field("headers", &headers)
             .field("delay", &self.delay)
+            .field("delay_between", &self.between)
             .finish()
     }
 }
@@ -177,8 +228,15 @@ pub(super) struct Reply {
 
 #[derive(Clone)]
 enum Body {
-    Bytes(Bytes),
+    Ready(Ready),
     Example,
+}
+
+/// A body ready to send.
+#[derive(Clone)]
+enum Ready {
+    Bytes(Bytes),
+    Frames(Frames),
 }
 
 /// A status and a body of a media type (no body when the type is empty).
@@ -189,40 +247,57 @@ struct Bytes {
     body: Vec<u8>,
 }
 
+/// A status and a streamed body, sent frame by frame, `between` apart.
+#[derive(Clone)]
+struct Frames {
+    status: u16,
+    content_type: &'static str,
+    frames: Vec<Vec<u8>>,
+    between: Duration,
+}
+
 impl Reply {
     /// The spec's example, without headers or delay.
     pub(super) fn example() -> Self {
         Reply { body: Body::Example, headers: Vec::new(), delay: None }
     }
 
-    /// The reply with the operation's example filled in, or the status and reason of a
-    /// refusal when the spec has no example for a body.
-    pub(super) fn resolve(self, operation: &MockOperation) -> Result<Outgoing, (u16, String)> {
-        let bytes = match self.body {
-            Body::Bytes(bytes) => bytes,
-            // A success without a body needs no example.
-            Body::Example if operation.content_type.is_empty() => {
-                Bytes { status: operation.status, content_type: "", body: Vec::new() }
-            }
-            Body::Example => match operation.example {
-                Some(example) => Bytes {
-                    status: operation.status,
-                    content_type: "application/json",
-                    body: example.as_bytes().to_vec(),
-                },
-                None => {
-                    let reason = "has no example in the spec and no response was registered for it";
-                    return Err((501, format!("`{}` {reason}", operation.id)));
-                }
-            },
+    /// The reply for `answer` of `operation`, with the operation's example filled in, or the
+    /// status and reason of a refusal when the spec has no example for a body.
+    pub(super) fn resolve(self, operation: &MockOperation, answer: Answer) -> Result<Outgoing, (u16, String)> {
+        let body = match self.body {
+            Body::Ready(ready) => ready,
+            Body::Example => Ready::Bytes(example(operation, answer)?),
         };
-        Ok(Outgoing { bytes, headers: self.headers, delay: self.delay })
+        Ok(Outgoing { body, headers: self.headers, delay: self.delay })
+    }
+}
+
+/// The spec's example of `answer`: its JSON example, no body for an operation without one, or
+/// for a streamed answer, a stream of no items (only the terminator).
+fn example(operation: &MockOperation, answer: Answer) -> Result<Bytes, (u16, String)> {
+    if let Some(stream) = operation.stream.as_ref().filter(|_| answer == Answer::Stream) {
+        let body = stream.frames([]).concat();
+        return Ok(Bytes { status: operation.status, content_type: stream.media_type, body });
+    }
+    match operation.example {
+        // A success without a body needs no example.
+        _ if operation.content_type.is_empty() => {
+            Ok(Bytes { status: operation.status, content_type: "", body: Vec::new() })
+        }
+        Some(example) => {
+            Ok(Bytes { status: operation.status, content_type: "application/json", body: example.as_bytes().to_vec() })
+        }
+        None => {
+            let reason = "has no example in the spec and no response was registered for it";
+            Err((501, format!("`{}` {reason}", operation.id)))
+        }
     }
 }
 
 /// What the server sends.
 pub(super) struct Outgoing {
-    bytes: Bytes,
+    body: Ready,
     headers: Vec<(HeaderName, HeaderValue)>,
     delay: Option<Duration>,
 }
@@ -231,27 +306,39 @@ impl Outgoing {
     /// A plain-text response, such as a refusal's reason.
     pub(super) fn text(status: u16, text: String) -> Self {
         let bytes = Bytes { status, content_type: "text/plain; charset=utf-8", body: text.into_bytes() };
-        Outgoing { bytes, headers: Vec::new(), delay: None }
+        Outgoing { body: Ready::Bytes(bytes), headers: Vec::new(), delay: None }
     }
 
     pub(super) fn status(&self) -> u16 {
-        self.bytes.status
+        match &self.body {
+            Ready::Bytes(bytes) => bytes.status,
+            Ready::Frames(frames) => frames.status,
+        }
     }
 
-    /// The response wiremock sends.
-    pub(super) fn template(self) -> wiremock::ResponseTemplate {
-        let Bytes { status, content_type, body } = self.bytes;
-        let mut template = wiremock::ResponseTemplate::new(status);
+    /// The response the server sends, and how long it waits before sending it.
+    pub(super) fn response(self) -> (Duration, hyper::Response<Paced>) {
+        let (status, content_type, body) = match self.body {
+            Ready::Bytes(Bytes { status, content_type, body }) => (status, content_type, Paced::whole(body)),
+            Ready::Frames(Frames { status, content_type, frames, between }) => {
+                (status, content_type, Paced::frames(frames, between))
+            }
+        };
+        let mut response = hyper::Response::new(body);
+        *response.status_mut() =
+            hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
         for (name, value) in self.headers {
-            template = template.append_header(name.as_str(), value.as_bytes());
+            headers.append(name, value);
         }
-        if let Some(delay) = self.delay {
-            template = template.set_delay(delay);
+        // The body's own type wins over a `Content-Type` the test added.
+        match HeaderValue::from_str(content_type) {
+            Ok(value) if !content_type.is_empty() => {
+                headers.insert(reqwest::header::CONTENT_TYPE, value);
+            }
+            _ => {}
         }
-        if content_type.is_empty() {
-            return template;
-        }
-        template.set_body_raw(body, content_type)
+        (self.delay.unwrap_or_default(), response)
     }
 }
 

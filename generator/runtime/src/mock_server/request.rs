@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::http::RequestParts;
 use super::MockOperation;
 use crate::wire_text::{decode_json, TextKind};
 
@@ -152,13 +153,18 @@ pub struct MockParam {
 
 /// A request being checked, with the values of its path parameters.
 pub struct Incoming<'r> {
-    request: &'r wiremock::Request,
+    request: &'r RequestParts,
     path_params: PathValues,
 }
 
 impl<'r> Incoming<'r> {
-    pub(super) fn new(request: &'r wiremock::Request, path_params: PathValues) -> Self {
+    pub(super) fn new(request: &'r RequestParts, path_params: PathValues) -> Self {
         Incoming { request, path_params }
+    }
+
+    /// The body's bytes, empty when there are none.
+    pub(super) fn body(&self) -> &[u8] {
+        &self.request.body
     }
 
     /// The first value of a header, if it is text.

@@ -30,6 +30,8 @@ enum State<T, E> {
     Fetching(PageRequest, PageFuture<T, E>),
     /// The last page yielded repeated a page token; the error comes next.
     Repeated,
+    /// The last page yielded named a URL on another origin; the error comes next.
+    Refused,
     /// Nothing more: the list ended, a limit was reached, or an error was yielded.
     Done,
 }
@@ -45,6 +47,18 @@ pub struct Pages<T, E = Error> {
     items: u64,
     max_pages: Option<u64>,
     max_items: Option<u64>,
+    /// Which next-page URLs are followed.
+    follow: Follow,
+}
+
+/// Which next-page URLs a stream follows.
+enum Follow {
+    /// Any, as the response names them (a stream that was given no base URL).
+    Any,
+    /// Those on the origin of this base URL, relative ones resolved against it.
+    Within(reqwest::Url),
+    /// None: the base URL did not parse.
+    Nowhere,
 }
 
 impl<T: Send + 'static, E: From<PaginationError> + 'static> Pages<T, E> {
@@ -83,7 +97,17 @@ impl<T: Send + 'static, E: From<PaginationError> + 'static> Pages<T, E> {
             items: 0,
             max_pages: None,
             max_items: None,
+            follow: Follow::Any,
         }
+    }
+
+    /// Follows next-page URLs (a `next` field, a `Link` header) only on the origin of
+    /// `base_url`, the client's: relative ones are resolved against it, and one on another
+    /// scheme, host or port ends the stream with a [`PaginationError`] instead of being
+    /// fetched, so that no credential goes elsewhere.
+    pub fn same_origin_as(mut self, base_url: &str) -> Self {
+        self.follow = super::url::base(base_url).map_or(Follow::Nowhere, Follow::Within);
+        self
     }
 
     /// Fetches at most this many pages.
@@ -117,6 +141,10 @@ impl<T: Send + 'static, E: From<PaginationError> + 'static> Pages<T, E> {
                     let error = PaginationError::new(self.operation, self.pages);
                     return Poll::Ready(Some(Err(error.into())));
                 }
+                State::Refused => {
+                    let error = PaginationError::foreign_url(self.operation, self.pages);
+                    return Poll::Ready(Some(Err(error.into())));
+                }
                 State::Next(_) if self.limit_reached() => return Poll::Ready(None),
                 State::Next(request) => {
                     let fetch = (self.fetch)(request.clone());
@@ -140,7 +168,9 @@ impl<T: Send + 'static, E: From<PaginationError> + 'static> Pages<T, E> {
         self.items = self.items.saturating_add(page.items.len() as u64);
         page.number = self.pages;
         page.next = self.after(&page, request);
+        let refused = self.resolve(&mut page.next);
         self.state = match &page.next {
+            None if refused => State::Refused,
             None => State::Done,
             Some(_) if self.limit_reached() => State::Done,
             Some(next) if !self.requested.insert(next.clone()) => State::Repeated,
@@ -168,6 +198,27 @@ impl<T: Send + 'static, E: From<PaginationError> + 'static> Pages<T, E> {
             NextPage::Unsaid => None,
             NextPage::Token(cursor) => cursor.clone().map(PageRequest::Cursor),
             NextPage::Url(url) => url.clone().map(PageRequest::Url),
+        }
+    }
+
+    /// Resolves a next page's URL against the base, when there is one; a URL on another
+    /// origin is dropped, and the answer is whether one was.
+    fn resolve(&self, next: &mut Option<PageRequest>) -> bool {
+        let Some(PageRequest::Url(url)) = &next else { return false };
+        let resolved = match &self.follow {
+            Follow::Any => return false,
+            Follow::Within(base) => super::url::same_origin(base, url),
+            Follow::Nowhere => None,
+        };
+        match resolved {
+            Some(resolved) => {
+                *next = Some(PageRequest::Url(resolved.into()));
+                false
+            }
+            None => {
+                *next = None;
+                true
+            }
         }
     }
 

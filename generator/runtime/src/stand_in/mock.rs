@@ -29,6 +29,7 @@ pub(crate) static MOCK_OPERATIONS: &[MockOperation] = &[MockOperation {
     status: 200,
     content_type: "application/json",
     example: Some(r#"{"request_id":"example"}"#),
+    stream: None,
 }];
 
 /// Where each credential travels, and the value the mock's client sends.

@@ -6,8 +6,10 @@ mod errors;
 #[cfg(feature = "mock")]
 mod mock;
 mod nullable;
+mod pages_url;
 mod params;
 mod response;
 mod retry;
+mod stream_transport;
 mod transport;
 mod validation;

@@ -51,17 +51,27 @@ pub(super) fn subcommands(api: &Api) -> Vec<Option<Subcommand>> {
             }
             let name = naming::kebab_name(&operation.operation_id);
             let name = if name.is_empty() { naming::kebab_name(&operation.rust_name) } else { name };
-            Some(Subcommand { name: names.claim_numbered(name, "-"), flags: flags(api, operation) })
+            let mut flag_names = Namespace::with_taken(reserved::GLOBAL_FLAGS.iter().copied());
+            let stream_switch = stream_switch(operation).then(|| flag_names.claim_numbered("stream".into(), "-"));
+            let flags = flags(api, operation, &mut flag_names);
+            Some(Subcommand { name: names.claim_numbered(name, "-"), flags, stream_switch })
         })
         .collect()
+}
+
+/// Whether the operation answers JSON or a stream by the request's `Accept` alone, so that its
+/// subcommand needs a switch to ask for the stream (one asked by a body property has a flag
+/// for that property already, and one that only streams needs nothing). The switch's name is
+/// claimed before the other flags: `--stream`, unless a global flag has it.
+fn stream_switch(operation: &Operation) -> bool {
+    operation.response.is_some() && operation.stream.as_ref().is_some_and(|stream| stream.flag.is_none())
 }
 
 /// An operation's flags: every parameter (one without a text form of its own takes JSON text,
 /// since a parameter has no `--body` to fall back on), then the properties of a JSON or form
 /// body that have a text form and are sent. Each is the property in kebab case, numbered when a
 /// global flag or an earlier flag has it.
-fn flags(api: &Api, operation: &Operation) -> Vec<Flag> {
-    let mut names = Namespace::with_taken(reserved::GLOBAL_FLAGS.iter().copied());
+fn flags(api: &Api, operation: &Operation, names: &mut Namespace) -> Vec<Flag> {
     let mut flags = Vec::new();
     if let Some(TypeKind::Struct(object)) = operation.params_type.map(|id| &api.get(id).kind) {
         for (index, field) in object.fields.iter().enumerate() {
@@ -70,7 +80,7 @@ fn flags(api: &Api, operation: &Operation) -> Vec<Flag> {
                 values: Vec::new(),
                 list: false,
             });
-            let long = flag_name(&mut names, field);
+            let long = flag_name(names, field);
             flags.push(Flag { long, target: FlagTarget::Parameter, field: index, text, required: field.required });
         }
     }
@@ -81,7 +91,7 @@ fn flags(api: &Api, operation: &Operation) -> Vec<Flag> {
     };
     for (index, field) in object.fields.iter().enumerate().filter(|(_, field)| field.access != Access::ReadOnly) {
         if let Some(text) = api.text_form(&field.value, true) {
-            let long = flag_name(&mut names, field);
+            let long = flag_name(names, field);
             let required = field.required && body.required;
             flags.push(Flag { long, target: FlagTarget::Body, field: index, text, required });
         }

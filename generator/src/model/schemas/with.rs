@@ -78,6 +78,9 @@ fn body_warnings(api: &Api) -> Vec<SpecError> {
         if let Some(ResponseBody::Json(value)) = &operation.response {
             unheld.push((value, format!("{}/responses", operation.pointer), "success response"));
         }
+        if let Some(item) = operation.stream.as_ref().and_then(|stream| stream.item.as_ref()) {
+            unheld.push((item, format!("{}/responses", operation.pointer), "streamed item"));
+        }
         for error in &operation.errors {
             unheld.push((&error.value, format!("{}/responses", operation.pointer), "error response"));
         }

@@ -52,6 +52,12 @@ impl Converter<'_> {
             for media in produces {
                 self.media(&mut content, media, schema, at, from);
             }
+        } else {
+            // Without a schema a 2.0 response has no body, but a stream (server-sent events,
+            // JSON lines) cannot be given one: a produced stream type stays, untyped.
+            for media in produces.iter().filter(|media| crate::model::stream_framing(media).is_some()) {
+                content.entry(key(media)).or_insert_with(|| Value::Mapping(Mapping::new()));
+            }
         }
         self.examples(&mut content, examples, schema.as_ref(), at, from);
         if !content.is_empty() {

@@ -429,3 +429,12 @@ fn the_fixture_converts_without_warnings() {
         &json!({"$ref": "#/components/requestBodies/NoteBody"})
     );
 }
+
+#[test]
+fn a_produced_stream_without_a_schema_stays_as_untyped_content() {
+    let (_, document) = convert(
+        "paths:\n  /events:\n    get:\n      produces: [application/json, text/event-stream]\n      responses:\n        '200': {description: events}\n",
+    );
+    // Only the stream: a JSON body without a schema is still no body.
+    assert_eq!(at(&document, "/paths/~1events/get/responses/200/content"), &json!({"text/event-stream": {}}));
+}
