@@ -12,7 +12,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--config PATH] [--out DIR] [--crate-name NAME]
        cargo xtask spec-diff OLD NEW [--operation ID]... [--structural] [--format json]   (see `cargo xtask spec-diff --help`)
-       cargo xtask bench [generation] [decode] [client] [compile] [--runs N] [--time-passes]   (see `cargo xtask bench --help`)
+       cargo xtask bench [generation] [conversion] [decode] [client] [streams] [compile] [--runs N] [--time-passes]   (see `cargo xtask bench --help`)
 
   --check            compare instead of writing; exit 1 with a diff when the output is stale
   --strict           fail on any warning (a skipped operation, a schema typed as JSON, a
