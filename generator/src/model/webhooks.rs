@@ -468,7 +468,7 @@ pub(super) fn link_key_operation(api: &mut Api, warnings: &mut Vec<SpecError>) {
     let Some(events) = &api.events else { return };
     let Some(Signature::Jwt(jwt)) = &events.signature else { return };
     let found = find_key_operation(api, jwt);
-    let events = api.events.as_mut().expect("checked above");
+    let Some(events) = api.events.as_mut() else { return };
     match found {
         Ok(key) => events.key_operation = Some(key),
         Err(problem) => {
