@@ -73,7 +73,6 @@ impl Client {
     ///
     /// Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried.
     ///
-    ///
     /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
     ///
     /// Compiled with the `cra` feature (on by default, through `full`).
@@ -117,7 +116,6 @@ impl Client {
     /// `POST /cra/monitoring_insights/get`
     ///
     /// Idempotent: timeouts and server errors are retried within the client's retry policy.
-    ///
     ///
     /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
     ///
@@ -163,7 +161,6 @@ impl Client {
     ///
     /// Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried.
     ///
-    ///
     /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
     ///
     /// Compiled with the `cra` feature (on by default, through `full`).
@@ -206,7 +203,6 @@ impl Client {
     /// `POST /webhook_verification_key/get`
     ///
     /// Idempotent: timeouts and server errors are retried within the client's retry policy.
-    ///
     ///
     /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
     ///

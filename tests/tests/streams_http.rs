@@ -1,12 +1,13 @@
 //! The `streams` fixture's client against wiremock on 127.0.0.1: streamed answers come back as
 //! typed items (server-sent events, JSON lines, JSON text sequences), a terminator ends the
 //! stream, an item that does not decode is an error naming it and the stream goes on, the
-//! stream flag is set on the wire, and errors before the stream are the usual ones.
+//! stream flag is set on the wire, errors before the stream are the usual ones, and a stream
+//! set to reconnect sends its request again with `Last-Event-ID` (only then).
 //! (That an item is handed over before the body ends is the runtime's test,
 //! `generator/runtime/tests/event_stream_http.rs`, against a server that sends slowly.)
 
 use fixture_streams::types::{ChangeKind, ChatRequest, CompleteRequest, FollowJobLogParams, WatchChangesParams};
-use fixture_streams::{Client, Error, ItemStream};
+use fixture_streams::{Client, Error, ItemStream, Reconnect};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -152,4 +153,73 @@ async fn codegen_toml_names_the_terminator() {
     let request = CompleteRequest::builder().text("x").build().unwrap();
     let pieces = all(client(&server).complete(&request).await.unwrap()).await;
     assert_eq!(pieces.into_iter().map(|piece| piece.unwrap().text).collect::<Vec<_>>(), ["a"]);
+}
+
+#[tokio::test]
+async fn a_stream_set_to_reconnect_resumes_after_the_last_event_id_and_only_then() {
+    let server = MockServer::start().await;
+    let first = "id: 1\ndata: {\"delta\":\"Hel\"}\n\nid: 2\ndata: {\"delta\":\"lo\"}\n\n";
+    let rest = "id: 3\ndata: {\"delta\":\" there\"}\n\ndata: [DONE]\n\n";
+    let expected_body = json!({"prompt": "hi", "stream": true});
+    Mock::given(method("POST"))
+        .and(path("/chat"))
+        .and(header("last-event-id", "2"))
+        .and(header("x-api-key", KEY))
+        .and(body_json(&expected_body))
+        .respond_with(replying("text/event-stream", rest))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/chat"))
+        .and(body_json(&expected_body))
+        .respond_with(replying("text/event-stream", first))
+        .mount(&server)
+        .await;
+    let request = ChatRequest::builder().prompt("hi").build().unwrap();
+    let deltas = |items: Vec<Result<fixture_streams::types::ChatChunk, Error>>| {
+        items.into_iter().map(|chunk| chunk.unwrap().delta).collect::<Vec<_>>()
+    };
+
+    // Off by default: the body's end is the stream's end.
+    let stream = client(&server).chat_stream(&request).await.unwrap();
+    assert_eq!(deltas(all(stream).await), ["Hel", "lo"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // Asked to, the stream sends the request again, body and credentials included.
+    let policy = Reconnect::new().after_end(true).delay(std::time::Duration::from_millis(10));
+    let stream = client(&server).chat_stream(&request).await.unwrap().reconnect(policy);
+    assert_eq!(deltas(all(stream).await), ["Hel", "lo", " there"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    assert!(requests[1].headers.get("last-event-id").is_none());
+    assert_eq!(requests[2].headers.get("last-event-id").unwrap(), "2");
+}
+
+#[tokio::test]
+async fn an_operation_streamed_by_its_accept_header_offers_both_answers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/changes"))
+        .and(header("accept", "application/x-ndjson"))
+        .respond_with(replying(
+            "application/x-ndjson",
+            "{\"id\":\"a\",\"kind\":\"added\"}\n{\"id\":\"b\",\"kind\":\"removed\"}\n",
+        ))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/changes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "c", "kind": "added"}])))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let listed = client.list_changes().await.unwrap();
+    assert_eq!(listed.iter().map(|change| change.id.as_str()).collect::<Vec<_>>(), ["c"]);
+    let streamed = all(client.list_changes_stream().await.unwrap()).await;
+    let kinds: Vec<ChangeKind> = streamed.into_iter().map(|change| change.unwrap().kind).collect();
+    assert_eq!(kinds, [ChangeKind::Added, ChangeKind::Removed]);
+    let requests = server.received_requests().await.unwrap();
+    assert_ne!(requests[0].headers.get("accept").map(|value| value.as_bytes()), Some(&b"application/x-ndjson"[..]));
 }

@@ -143,6 +143,20 @@ impl<R: Clone + 'static, T> MockOperationHandle<'_, R, T> {
         received.iter().filter_map(|request| request.downcast_ref::<R>()).cloned().collect()
     }
 
+    /// Answers every later request with what `compute` works out from it, once the queued
+    /// replies are used up (the mock's paginated lists).
+    #[allow(dead_code, reason = "the mock's paginated lists use it, in crates with pagers")]
+    pub(crate) fn respond_computed(&self, compute: super::Compute) -> &Self {
+        let Some(key) = self.key() else { return self };
+        self.set_standing(key, Reply::computed(compute))
+    }
+
+    /// The operation, as the server knows it, and the server's base URL.
+    #[allow(dead_code, reason = "the mock's paginated lists use it, in crates with pagers")]
+    pub(crate) fn served(&self) -> Option<(&'static MockOperation, String)> {
+        Some((self.operation()?.1, self.server.uri()))
+    }
+
     fn key(&self) -> Option<Key> {
         Some((self.index?, self.answer))
     }

@@ -5,13 +5,14 @@
 //! and the reply it becomes once encoded for the server to send.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::http::Paced;
 use super::stream::Answer;
-use super::MockOperation;
+use super::{Incoming, MockOperation};
 
 /// One reply of an operation of a [`MockServer`](super::MockServer), in the operation's own
 /// types (`T` is its successful response's type), with any response headers and a delay.
@@ -233,6 +234,19 @@ pub(super) struct Reply {
 enum Body {
     Ready(Ready),
     Example,
+    /// Worked out from each request (a page of a list).
+    Computed(Compute),
+}
+
+/// A successful response worked out from the request it answers (such as the page of a list
+/// the request asks for), or why the request is refused with `400 Bad Request`.
+pub(crate) type Compute = Arc<dyn Fn(&Incoming<'_>) -> Result<Computed, String> + Send + Sync>;
+
+/// What a [`Compute`] makes of a request: the body of a successful response (of the
+/// operation's status and media type) and any headers.
+pub(crate) struct Computed {
+    pub body: Vec<u8>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 /// A body ready to send.
@@ -265,14 +279,32 @@ impl Reply {
         Reply { body: Body::Example, headers: Vec::new(), delay: None }
     }
 
-    /// The reply for `answer` of `operation`, with the operation's example filled in, or the
-    /// status and reason of a refusal when the spec has no example for a body.
-    pub(super) fn resolve(self, operation: &MockOperation, answer: Answer) -> Result<Outgoing, (u16, String)> {
+    /// A successful response that `compute` works out from each request.
+    pub(super) fn computed(compute: Compute) -> Self {
+        Reply { body: Body::Computed(compute), headers: Vec::new(), delay: None }
+    }
+
+    /// The reply to `request`, for `answer` of `operation`, with the operation's example filled
+    /// in, or the status and reason of a refusal: the spec has no example for a body, or the
+    /// reply worked out from the request refuses it.
+    pub(super) fn resolve(
+        self,
+        operation: &MockOperation,
+        answer: Answer,
+        request: &Incoming<'_>,
+    ) -> Result<Outgoing, (u16, String)> {
+        let mut headers = self.headers;
         let body = match self.body {
             Body::Ready(ready) => ready,
             Body::Example => Ready::Bytes(example(operation, answer)?),
+            Body::Computed(compute) => {
+                let computed = compute(request).map_err(|reason| (400, format!("`{}`: {reason}", operation.id)))?;
+                headers.extend(computed.headers);
+                let (status, content_type) = (operation.status, operation.content_type);
+                Ready::Bytes(Bytes { status, content_type, body: computed.body })
+            }
         };
-        Ok(Outgoing { body, headers: self.headers, delay: self.delay })
+        Ok(Outgoing { body, headers, delay: self.delay })
     }
 }
 

@@ -166,7 +166,7 @@ impl<'r> Incoming<'r> {
     }
 
     /// The body's bytes, empty when there are none.
-    pub(super) fn body(&self) -> &[u8] {
+    pub(crate) fn body(&self) -> &[u8] {
         &self.request.body
     }
 
@@ -175,8 +175,14 @@ impl<'r> Incoming<'r> {
         self.request.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
+    /// The request's URL (on `localhost` when the request named no host).
+    #[allow(dead_code, reason = "the mock's paginated lists read it, in crates with pagers")]
+    pub(crate) fn url(&self) -> &reqwest::Url {
+        &self.request.url
+    }
+
     /// Every value of a query parameter, decoded.
-    pub(super) fn query(&self, name: &str) -> Vec<String> {
+    pub(crate) fn query(&self, name: &str) -> Vec<String> {
         self.request.url.query_pairs().filter(|(key, _)| key == name).map(|(_, value)| value.into_owned()).collect()
     }
 

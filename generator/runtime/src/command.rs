@@ -5,19 +5,32 @@
 //!
 //! What varies with the spec (the operations, their flags, how each is called) is written into
 //! `cli.rs` of each crate as an `App` and a function that calls the client; this module does the
-//! rest.
+//! rest: `build` makes the clap command from the `App`, `read` reads what clap matched into a
+//! [`Call`], `output` prints the outcome and picks the exit code, and `curl` shows a request for
+//! `--dry-run`.
+
+mod build;
+mod curl;
+mod output;
+mod read;
 
 use std::ffi::OsString;
 use std::future::Future;
-use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use clap::builder::PossibleValuesParser;
-use clap::{Arg, ArgAction, ArgMatches};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+pub use self::build::{command, matches};
+pub use self::curl::curl;
+pub use self::output::{print_output, report};
+pub use self::read::{invocation, Call};
+#[allow(unused_imports, reason = "only crates with streams, pages or events use them")]
+pub use self::{
+    output::{exit_code, print_json_line},
+    read::{read_stdin, Paging},
+};
 use crate::error::{BuildError, Error};
-use crate::wire_text::{decode_json, TextKind};
+use crate::wire_text::TextKind;
 
 /// The exit code of a command that succeeded.
 pub const EXIT_OK: u8 = 0;
@@ -89,6 +102,7 @@ pub enum Body {
 }
 
 /// Where a flag's value goes.
+#[allow(dead_code, reason = "the generated `cli.rs` uses the kinds of flag its operations have")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// A parameter, by its name in the spec.
@@ -98,6 +112,17 @@ pub enum Target {
     /// A switch, taking no value, that asks for the operation's answer as a stream of items
     /// (for an operation that answers JSON or a stream by the request's `Accept`).
     Stream,
+    /// `--all-pages`, a switch of a paged operation: follow every page.
+    AllPages,
+    /// `--max-items N` of a paged operation: follow pages until N items are printed.
+    MaxItems,
+}
+
+impl Target {
+    /// Whether the flag sets a value of the request (rather than choosing how it is made).
+    fn sets_request(self) -> bool {
+        matches!(self, Target::Parameter | Target::Body)
+    }
 }
 
 /// A flag of an operation: a parameter or a body property with a scalar value (or a list of
@@ -137,6 +162,24 @@ impl Flag {
 
     /// The switch that asks for a streamed answer.
     pub const STREAM: Flag = Flag { target: Target::Stream, kind: TextKind::Boolean, ..Flag::BODY };
+
+    /// `--all-pages`, which every paged operation has as it is.
+    pub const ALL_PAGES: Flag = Flag {
+        long: "all-pages",
+        target: Target::AllPages,
+        kind: TextKind::Boolean,
+        help: "Follow every page: print each item as one line of JSON as soon as its page arrives",
+        ..Flag::BODY
+    };
+
+    /// `--max-items N`, which every paged operation has as it is.
+    pub const MAX_ITEMS: Flag = Flag {
+        long: "max-items",
+        target: Target::MaxItems,
+        kind: TextKind::Integer,
+        help: "Follow pages as --all-pages does, but stop after N items, fetching no page more than needed",
+        ..Flag::BODY
+    };
 }
 
 /// The options every subcommand takes.
@@ -151,17 +194,6 @@ pub struct Global {
     pub dry_run: bool,
 }
 
-impl Global {
-    /// The global options as a subcommand received them.
-    pub fn of(arguments: &ArgMatches) -> Global {
-        Global {
-            environment: arguments.try_get_one::<String>("env").ok().flatten().cloned(),
-            base_url: arguments.get_one::<String>("base-url").cloned(),
-            dry_run: arguments.get_flag("dry-run"),
-        }
-    }
-}
-
 /// What the command line was asked to do.
 pub enum Invocation {
     Call(Call),
@@ -170,22 +202,6 @@ pub enum Invocation {
     Mock {
         port: u16,
     },
-}
-
-/// An operation to call, its arguments read and checked.
-pub struct Call {
-    pub operation: &'static Operation,
-    pub global: Global,
-    params: Map<String, Value>,
-    body: Option<Input>,
-    /// Whether the stream switch was given.
-    stream: bool,
-}
-
-/// A body as given.
-enum Input {
-    Json(Value),
-    Bytes(Vec<u8>),
 }
 
 /// Why a command failed, and so its exit code.
@@ -203,6 +219,9 @@ pub enum Failure {
     /// exit code of the first.
     #[allow(dead_code, reason = "only crates with streamed answers print streams")]
     Stream { failed: usize, exit: u8 },
+    /// Following pages failed after `printed` items were printed (which stay printed).
+    #[allow(dead_code, reason = "only crates with paged operations follow pages")]
+    Paging { printed: u64, error: Error },
 }
 
 impl From<Error> for Failure {
@@ -240,288 +259,6 @@ where
 {
     let matches = matches(command(app), args)?;
     invocation(app, &matches)
-}
-
-/// Runs clap on the arguments. `Err` is the exit code after clap printed the help, the version
-/// or why it refuses them.
-pub fn matches<I, T>(command: clap::Command, args: I) -> Result<ArgMatches, ExitCode>
-where
-    I: IntoIterator<Item = T>,
-    T: Into<OsString> + Clone,
-{
-    command.try_get_matches_from(args).map_err(|error| {
-        let _ = error.print();
-        ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(EXIT_INVALID))
-    })
-}
-
-/// What the arguments clap matched ask for: an operation to call or the mock server. `Err` is
-/// the exit code after saying what is wrong with them.
-pub fn invocation(app: &'static App, matches: &ArgMatches) -> Result<Invocation, ExitCode> {
-    let Some((name, arguments)) = matches.subcommand() else {
-        return Err(ExitCode::from(EXIT_INVALID));
-    };
-    #[cfg(feature = "mock")]
-    if name == "mock" {
-        let port = arguments.get_one::<u16>("port").copied().unwrap_or(0);
-        return Ok(Invocation::Mock { port });
-    }
-    let Some(operation) = app.operations.iter().find(|operation| operation.name == name) else {
-        return Err(ExitCode::from(EXIT_INVALID));
-    };
-    let global = Global::of(arguments);
-    let stream = operation.flags.iter().any(|flag| flag.target == Target::Stream && arguments.get_flag(flag.long));
-    match read_call(operation, arguments) {
-        Ok((params, body)) => Ok(Invocation::Call(Call { operation, global, params, body, stream })),
-        Err(message) => {
-            eprintln!("error: {message}");
-            Err(ExitCode::from(EXIT_INVALID))
-        }
-    }
-}
-
-/// The clap command: global options, then one subcommand per operation.
-pub fn command(app: &'static App) -> clap::Command {
-    let mut global = vec![
-        Arg::new("base-url")
-            .long("base-url")
-            .value_name("URL")
-            .global(true)
-            .help("Send requests to this base URL (a proxy, a mock server) instead of the environment's"),
-        Arg::new("dry-run")
-            .long("dry-run")
-            .global(true)
-            .action(ArgAction::SetTrue)
-            .help("Print the request as a curl command, secrets redacted, instead of sending it"),
-    ];
-    if !app.environments.is_empty() {
-        global.push(
-            Arg::new("env")
-                .long("env")
-                .value_name("ENVIRONMENT")
-                .global(true)
-                .value_parser(PossibleValuesParser::new(app.environments))
-                .help("The server to call, one of the spec's environments"),
-        );
-    }
-    let root = clap::Command::new(app.name)
-        .version(app.version)
-        .about(app.about)
-        .subcommand_required(true)
-        .arg_required_else_help(true)
-        .after_help(format!("{}\n\n{EXIT_CODES}", app.environment_help))
-        .args(global)
-        .subcommands(app.operations.iter().map(subcommand));
-    #[cfg(feature = "mock")]
-    let root = root.subcommand(
-        clap::Command::new("mock")
-            .about("Serve the spec's example responses on 127.0.0.1, checking every request against the spec")
-            .arg(
-                Arg::new("port")
-                    .long("port")
-                    .value_name("PORT")
-                    .value_parser(clap::value_parser!(u16))
-                    .default_value("0")
-                    .help("The port to listen on (0: any free port)"),
-            ),
-    );
-    root
-}
-
-fn subcommand(operation: &'static Operation) -> clap::Command {
-    let flags = operation.flags.iter().map(|flag| {
-        if flag.target == Target::Stream {
-            return Arg::new(flag.long).long(flag.long).action(ArgAction::SetTrue).help(flag.help);
-        }
-        let help = if flag.required { format!("{} [required]", flag.help) } else { flag.help.to_string() };
-        let mut arg = Arg::new(flag.long).long(flag.long).value_name(flag.kind.value_name()).help(help);
-        if flag.list {
-            arg = arg.action(ArgAction::Append);
-        }
-        if !flag.values.is_empty() {
-            arg = arg.value_parser(PossibleValuesParser::new(flag.values));
-        }
-        arg
-    });
-    let mut command =
-        clap::Command::new(operation.name).about(operation.about).long_about(operation.long_about).args(flags);
-    let body = match operation.body {
-        Body::None => None,
-        Body::Json { required } => Some((
-            "The request body as JSON: the text itself, @FILE, or - for standard input; flags set its properties",
-            required,
-        )),
-        Body::Text { required } => {
-            Some(("The request body: the text itself, @FILE, or - for standard input", required))
-        }
-        Body::Bytes { required } => Some(("The request body: @FILE, or - for standard input", required)),
-    };
-    if let Some((help, required)) = body {
-        let help = if required { format!("{help} [required]") } else { help.to_string() };
-        command = command.arg(Arg::new("body").long("body").value_name("JSON|@FILE|-").help(help));
-    }
-    command
-}
-
-/// Reads an operation's flags and body into the parameters' JSON object and the body.
-fn read_call(operation: &Operation, arguments: &ArgMatches) -> Result<(Map<String, Value>, Option<Input>), String> {
-    let mut body = match arguments.try_get_one::<String>("body").ok().flatten() {
-        None => None,
-        Some(given) => {
-            let bytes = read_body(given)?;
-            Some(match operation.body {
-                Body::Json { .. } => Input::Json(serde_json::from_slice(&bytes).map_err(|error| {
-                    format!("--body is not JSON (line {}, column {})", error.line(), error.column())
-                })?),
-                _ => Input::Bytes(bytes),
-            })
-        }
-    };
-    let mut params = Map::new();
-    for flag in operation.flags.iter().filter(|flag| flag.target != Target::Stream) {
-        let value = if flag.list {
-            let Some(values) = arguments.get_many::<String>(flag.long) else { continue };
-            let items = values.map(|text| to_json(flag, text)).collect::<Result<Vec<_>, _>>()?;
-            Value::Array(items)
-        } else {
-            let Some(text) = arguments.get_one::<String>(flag.long) else { continue };
-            to_json(flag, text)?
-        };
-        match flag.target {
-            Target::Parameter => {
-                params.insert(flag.name.to_string(), value);
-            }
-            Target::Stream => {}
-            Target::Body => {
-                let object = body.get_or_insert_with(|| Input::Json(Value::Object(Map::new())));
-                match object {
-                    Input::Json(Value::Object(object)) => {
-                        object.insert(flag.name.to_string(), value);
-                    }
-                    _ => {
-                        return Err(format!(
-                            "--{} sets a property of the body, but --body is not a JSON object",
-                            flag.long
-                        ))
-                    }
-                }
-            }
-        }
-    }
-    for flag in operation.flags.iter().filter(|flag| flag.required) {
-        let given = match (flag.target, &body) {
-            (Target::Parameter, _) => params.contains_key(flag.name),
-            (Target::Body, Some(Input::Json(Value::Object(object)))) => object.contains_key(flag.name),
-            (Target::Body | Target::Stream, _) => false,
-        };
-        if !given {
-            return Err(match flag.target {
-                Target::Parameter | Target::Stream => format!("--{} is required", flag.long),
-                Target::Body => format!("--{} is required (or `{}` in --body)", flag.long, flag.name),
-            });
-        }
-    }
-    let body_required = matches!(
-        operation.body,
-        Body::Json { required: true } | Body::Text { required: true } | Body::Bytes { required: true }
-    );
-    if body_required && body.is_none() {
-        return Err("--body is required".into());
-    }
-    Ok((params, body))
-}
-
-fn to_json(flag: &Flag, text: &str) -> Result<Value, String> {
-    flag.kind.to_json(text).map_err(|expected| format!("--{} expects {expected}", flag.long))
-}
-
-/// A body argument: `@FILE`, `-` for standard input, or the text itself.
-fn read_body(given: &str) -> Result<Vec<u8>, String> {
-    if given == "-" {
-        return read_stdin();
-    }
-    match given.strip_prefix('@') {
-        Some(path) => std::fs::read(path).map_err(|error| format!("cannot read the body from {path}: {error}")),
-        None => Ok(given.as_bytes().to_vec()),
-    }
-}
-
-/// Reads standard input to its end.
-pub fn read_stdin() -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|error| format!("cannot read the body from standard input: {error}"))?;
-    Ok(bytes)
-}
-
-impl Call {
-    /// The flag that sets `name`, or where to put it in `--body`.
-    fn flag(&self, target: Target, name: &str) -> String {
-        match self.operation.flags.iter().find(|flag| flag.target == target && flag.name == name) {
-            Some(flag) => format!("--{}", flag.long),
-            None => "--body".to_string(),
-        }
-    }
-}
-
-/// What the generated `send` reads of a call: the operation, its parameters and its body.
-#[allow(dead_code, reason = "the generated `send` picks the operation and reads what it takes: parameters, a body")]
-impl Call {
-    /// The spec's operationId of the operation to call.
-    pub fn operation_id(&self) -> &'static str {
-        self.operation.id
-    }
-
-    /// The parameters, decoded into the operation's parameter type.
-    pub fn params<T: serde::de::DeserializeOwned>(&self) -> Result<T, Failure> {
-        decode_json(Value::Object(self.params.clone())).map_err(|(path, mismatch)| {
-            let name = path.split(['.', '[']).next().unwrap_or_default();
-            let flag = self.flag(Target::Parameter, name);
-            Failure::Invalid(format!("{flag}: {mismatch}"))
-        })
-    }
-
-    /// The JSON body, decoded into the operation's body type; `None` when none was given.
-    pub fn json_body<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, Failure> {
-        let Some(Input::Json(value)) = &self.body else { return Ok(None) };
-        decode_json(value.clone()).map(Some).map_err(|(path, mismatch)| {
-            let name = path.split(['.', '[']).next().unwrap_or_default();
-            let place = if path.is_empty() { "--body".to_string() } else { self.flag(Target::Body, name) };
-            let at =
-                if path.is_empty() || !place.starts_with("--body") { String::new() } else { format!(" at `{path}`") };
-            Failure::Invalid(format!("{place}{at}: {mismatch}"))
-        })
-    }
-
-    /// The text body; `None` when none was given.
-    pub fn text_body(&self) -> Result<Option<String>, Failure> {
-        match &self.body {
-            Some(Input::Bytes(bytes)) => String::from_utf8(bytes.clone())
-                .map(Some)
-                .map_err(|_| Failure::Invalid("--body is not UTF-8 text".into())),
-            _ => Ok(None),
-        }
-    }
-
-    /// The bytes body; `None` when none was given.
-    pub fn bytes_body(&self) -> Option<Vec<u8>> {
-        match &self.body {
-            Some(Input::Bytes(bytes)) => Some(bytes.clone()),
-            _ => None,
-        }
-    }
-
-    /// Whether the answer is asked for as a stream: by the stream switch, or, for an
-    /// operation that streams when a property of its JSON body is `true`, by that property
-    /// (`flag`), set by its own flag or in `--body`.
-    pub fn wants_stream(&self, flag: Option<&str>) -> bool {
-        let property = flag.is_some_and(|name| match &self.body {
-            Some(Input::Json(body)) => body.get(name) == Some(&Value::Bool(true)),
-            _ => false,
-        });
-        self.stream || property
-    }
 }
 
 /// A required body that was not given. Reading the arguments reports it first; this is the
@@ -570,145 +307,4 @@ pub fn async_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         eprintln!("error: cannot start the async runtime: {error}");
         ExitCode::from(EXIT_TRANSPORT)
     })
-}
-
-/// Prints a successful response on standard output and returns the exit code.
-pub fn print_output(output: Output) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    let written = match output {
-        Output::Json(value) => serde_json::to_writer_pretty(&mut stdout, &value)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(stdout)),
-        Output::Text(text) => write!(stdout, "{text}"),
-        Output::Bytes(bytes) => stdout.write_all(&bytes),
-        Output::Empty => Ok(()),
-    };
-    match written.and_then(|()| stdout.flush()) {
-        Ok(()) => ExitCode::from(EXIT_OK),
-        Err(error) => {
-            eprintln!("error: cannot write the response: {error}");
-            ExitCode::from(EXIT_RESPONSE)
-        }
-    }
-}
-
-/// Prints a failure on standard error and picks its exit code.
-pub fn report(failure: Failure) -> ExitCode {
-    let code = match &failure {
-        Failure::Invalid(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_INVALID);
-        }
-        Failure::Build(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(EXIT_CONFIG);
-        }
-        Failure::Output(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_RESPONSE);
-        }
-        Failure::Stream { failed, exit } => {
-            eprintln!("error: {failed} item(s) of the response stream failed");
-            return ExitCode::from(*exit);
-        }
-        Failure::Call(error) => exit_code(error),
-    };
-    if let Failure::Call(error) = &failure {
-        eprintln!("error: {error}");
-        if let Some(request_id) = error.request_id() {
-            eprintln!("request id: {request_id}");
-        }
-    }
-    ExitCode::from(code)
-}
-
-/// The exit code of a call that failed with `error`.
-pub fn exit_code(error: &Error) -> u8 {
-    match error {
-        Error::Validation(_) => EXIT_INVALID,
-        Error::MissingCredentials { .. } | Error::Credential { .. } | Error::InvalidCredential { .. } => EXIT_CONFIG,
-        Error::Api { .. } | Error::UnexpectedStatus { .. } => EXIT_API,
-        // No answer in time is a failure to reach the server, like a timeout.
-        Error::Transport(_) | Error::DeadlineExceeded { .. } => EXIT_TRANSPORT,
-        _ => EXIT_RESPONSE,
-    }
-}
-
-/// The request as a curl command, one option per line. Headers the client marks sensitive
-/// (credentials), `Authorization`, and the query parameters, headers and cookies named in
-/// `secrets` are redacted; secrets in the body were already serialized as a placeholder.
-pub fn curl(request: &reqwest::Request, secrets: &[&str]) -> String {
-    const REDACTED: &str = "[redacted]";
-    let secret = |name: &str| secrets.iter().any(|secret| secret.eq_ignore_ascii_case(name));
-    let mut url = request.url().clone();
-    if url.query_pairs().any(|(name, _)| secret(&name)) {
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(name, value)| {
-                let value = if secret(&name) { REDACTED.into() } else { value.into_owned() };
-                (name.into_owned(), value)
-            })
-            .collect();
-        url.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    let mut lines = vec![format!("curl --request {} {}", request.method(), shell_quote(url.as_str()))];
-    for (name, value) in request.headers() {
-        let value = if value.is_sensitive()
-            || name == reqwest::header::AUTHORIZATION
-            || name == reqwest::header::PROXY_AUTHORIZATION
-            || secret(name.as_str())
-        {
-            REDACTED.to_string()
-        } else if name == reqwest::header::COOKIE {
-            String::from_utf8_lossy(value.as_bytes())
-                .split(';')
-                .map(|pair| match pair.trim().split_once('=') {
-                    Some((cookie, _)) if secret(cookie) => format!("{cookie}={REDACTED}"),
-                    _ => pair.trim().to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        } else {
-            String::from_utf8_lossy(value.as_bytes()).into_owned()
-        };
-        lines.push(format!("--header {}", shell_quote(&format!("{name}: {value}"))));
-    }
-    if let Some(bytes) = request.body().and_then(reqwest::Body::as_bytes) {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => lines.push(format!("--data-binary {}", shell_quote(text))),
-            Err(_) => lines.push(format!("--data-binary @-  # {} bytes, not shown", bytes.len())),
-        }
-    }
-    lines.join(" \\\n  ")
-}
-
-/// `text` in single quotes for a POSIX shell.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn curl_redacts_credentials_and_quotes_for_the_shell() {
-        let mut request = reqwest::Request::new(
-            reqwest::Method::POST,
-            reqwest::Url::parse("https://api.test/items?api_key=k3y&q=it's").unwrap(),
-        );
-        let mut secret = reqwest::header::HeaderValue::from_static("s3cret");
-        secret.set_sensitive(true);
-        request.headers_mut().insert("x-secret", secret);
-        request.headers_mut().insert("cookie", reqwest::header::HeaderValue::from_static("session=abc; theme=dark"));
-        request.headers_mut().insert("x-pin", reqwest::header::HeaderValue::from_static("1234"));
-        *request.body_mut() = Some(reqwest::Body::from(r#"{"name":"O'Brien"}"#));
-        let text = curl(&request, &["api_key", "session", "X-Pin"]);
-        assert!(!text.contains("k3y") && !text.contains("s3cret") && !text.contains("abc"), "{text}");
-        assert!(text.contains("--header 'x-pin: [redacted]'"), "{text}");
-        assert!(text.contains("'https://api.test/items?api_key=%5Bredacted%5D&q=it%27s'"), "{text}");
-        assert!(text.contains("--header 'x-secret: [redacted]'"), "{text}");
-        assert!(text.contains("--header 'cookie: session=[redacted]; theme=dark'"), "{text}");
-        assert!(text.contains(r#"--data-binary '{"name":"O'\''Brien"}'"#), "{text}");
-    }
 }

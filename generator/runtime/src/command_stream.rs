@@ -8,11 +8,9 @@
 //! command then exits with the code of the first failure (see `command`'s exit codes).
 #![cfg(feature = "cli")]
 
-use std::io::Write as _;
-
 use serde_json::{json, Value};
 
-use crate::command::{exit_code, Failure, Output};
+use crate::command::{exit_code, print_json_line, Failure, Output};
 use crate::error::Error;
 use crate::event_stream::ItemStream;
 use crate::sse::SseEvent;
@@ -44,7 +42,7 @@ async fn print_each<T>(mut stream: ItemStream<T>, to_json: impl Fn(&T) -> Option
     let mut printed: u64 = 0;
     while let Some(item) = stream.next().await {
         let failure = match item.map(|item| to_json(&item)) {
-            Ok(Some(value)) => match print_line(&value) {
+            Ok(Some(value)) => match print_json_line(&value) {
                 Ok(()) => {
                     printed += 1;
                     continue;
@@ -68,13 +66,6 @@ async fn print_each<T>(mut stream: ItemStream<T>, to_json: impl Fn(&T) -> Option
         None => Ok(Output::Empty),
         Some((failed, exit)) => Err(Failure::Stream { failed, exit }),
     }
-}
-
-/// One line of JSON on standard output, flushed at once.
-fn print_line(value: &Value) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{value}")?;
-    stdout.flush()
 }
 
 /// An item's failure on standard error: the error names the item when it is about one; a

@@ -84,6 +84,17 @@ impl Framer {
         }
     }
 
+    /// Gets ready for the body of a new connection resuming the stream: drops what is left of
+    /// an unfinished frame, keeping the last event id and reconnection time.
+    pub(crate) fn restart(&mut self) {
+        match self {
+            Framer::Sse(decoder) => {
+                decoder.finish();
+            }
+            Framer::Json(framer) => *framer = JsonFramer::new(framer.sequence),
+        }
+    }
+
     pub(crate) fn last_event_id(&self) -> Option<&str> {
         match self {
             Framer::Sse(decoder) => decoder.last_event_id(),

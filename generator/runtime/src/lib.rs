@@ -17,6 +17,8 @@ pub mod binary;
 pub mod build_error;
 #[cfg(feature = "cli")]
 pub mod command;
+// Only for paged operations; compiled with `cli` only, as the file says itself.
+pub mod command_pages;
 // Compiled with `cli` only: the file says so itself, as a generated crate declares it plainly.
 pub mod command_webhook;
 // Only for streamed responses; compiled with `cli` only, as the file says itself.
@@ -24,9 +26,13 @@ pub mod command_stream;
 pub mod error;
 // Only for streamed responses (`event_stream.rs` and the framers it uses).
 mod event_frames;
+// Only for streamed responses, with `event_stream.rs`.
+pub mod event_reconnect;
 pub mod event_stream;
 pub mod mapped_serde;
 pub mod mismatch;
+// Only for pagers; compiled with `mock` only, as the file says itself.
+pub mod mock_pages;
 #[cfg(feature = "mock")]
 pub mod mock_server;
 // Only for streamed responses; compiled with `mock` only, as the file says itself.

@@ -31,6 +31,8 @@ use self::http::RequestParts;
 pub use self::reply::MockReply;
 #[allow(unused_imports, reason = "the generated `mock.rs` uses the encoder of each operation's response")]
 pub use self::reply::{bytes_body, json_body, no_body, text_body};
+#[allow(unused_imports, reason = "the mock's paginated lists use them, in crates with pagers")]
+pub(crate) use self::reply::{Compute, Computed};
 use self::reply::{Outgoing, Reply};
 #[allow(unused_imports, reason = "the generated `mock.rs` uses them for operations with parameters or bodies")]
 pub use self::request::{invalid, missing_body, Items, Location, MockParam};
@@ -324,6 +326,6 @@ impl Shared {
         let queued = state.queued.get_mut(&key).and_then(VecDeque::pop_front);
         let reply = queued.or_else(|| state.standing.get(&key).cloned()).unwrap_or_else(Reply::example);
         drop(state);
-        reply.resolve(operation, answer)
+        reply.resolve(operation, answer, &incoming)
     }
 }

@@ -99,7 +99,6 @@ impl SseDecoder {
     /// was any (an event without its final empty line, or a line without its end). The last
     /// event id and the reconnection time are kept, and the decoder is ready for a new
     /// connection's stream.
-    #[allow(dead_code, reason = "for resuming a stream on a new connection, which generated methods do not offer yet")]
     pub fn finish(&mut self) -> bool {
         let unfinished = self.lines.pending() > 0 || self.fields.pending() > 0;
         self.lines = Lines::default();
@@ -260,7 +259,6 @@ impl Fields {
     }
 
     /// Forgets the event being read (the last event id buffer goes back to the last event id).
-    #[allow(dead_code, reason = "only `SseDecoder::finish` forgets an event half read")]
     fn clear_event(&mut self) {
         self.data.clear();
         self.event_type.clear();

@@ -16,10 +16,16 @@
 //!   cut the body either.
 //! - The tracing span and the response hook see the call end when the head has arrived, with
 //!   its status and request id. Failures while the body is read are the stream's items.
+//! - A stream of server-sent events set to reconnect ([`ItemStream::reconnect`]) sends the
+//!   request again, a call like the first with its own retries and deadline, with the last
+//!   event id as `Last-Event-ID`.
+
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::event_reconnect::Resend;
 use crate::event_stream::{ByteSource, Framing, ItemStream, SseEvent};
 use crate::response::{header_request_id, read_whole};
 use crate::transport::{Authenticate, OperationInfo, Outcome, Patience, Transport};
@@ -29,16 +35,48 @@ impl Transport {
     /// media type, e.g. `text/event-stream`), with the credentials its operation accepts,
     /// retrying within the policy and the deadline until a response's head arrives (see the
     /// module's documentation for the timeout). A successful status hands back the response
-    /// with its body unread; an error status is read and decoded as [`Transport::send`] does.
+    /// with its body unread, and what it takes to send the request again; an error status is
+    /// read and decoded as [`Transport::send`] does.
     #[allow(dead_code, reason = "called by the generated methods of streamed operations, not by this crate")]
-    pub(crate) async fn send_stream(
+    pub(crate) async fn send_stream<C: Authenticate + Send + Sync + 'static>(
         &self,
-        credentials: &impl Authenticate,
-        operation: &OperationInfo,
+        credentials: &Arc<C>,
+        operation: &'static OperationInfo,
         request: reqwest::RequestBuilder,
         accept: &'static str,
     ) -> Result<StreamStart, Error> {
         let request = request.header(reqwest::header::ACCEPT, accept);
+        // A body that cannot be sent twice (none of the generated methods' bodies) cannot resume.
+        let resend = request.try_clone().map(|again| self.resend(Arc::clone(credentials), operation, again));
+        let start = self.send_stream_once(&**credentials, operation, request).await?;
+        Ok(StreamStart { resend, ..start })
+    }
+
+    /// Sending `request` again, with a `Last-Event-ID`, as a stream that resumes does.
+    fn resend<C: Authenticate + Send + Sync + 'static>(
+        &self,
+        credentials: Arc<C>,
+        operation: &'static OperationInfo,
+        request: reqwest::RequestBuilder,
+    ) -> Resend {
+        let transport = self.clone();
+        Box::new(move |last_event_id| {
+            let request = with_last_event_id(request.try_clone()?, &last_event_id)?;
+            let (transport, credentials) = (transport.clone(), Arc::clone(&credentials));
+            Some(Box::pin(async move {
+                let start = transport.send_stream_once(&*credentials, operation, request).await?;
+                Ok(ByteSource::from(start))
+            }))
+        })
+    }
+
+    /// One call for a stream, up to the response's head.
+    async fn send_stream_once(
+        &self,
+        credentials: &impl Authenticate,
+        operation: &OperationInfo,
+        request: reqwest::RequestBuilder,
+    ) -> Result<StreamStart, Error> {
         let limit = self.shared.max_response_size;
         let head = |response: reqwest::Response| async move {
             if response.status().is_success() {
@@ -48,7 +86,7 @@ impl Transport {
         };
         let start = |response: reqwest::Response| {
             let request_id = header_request_id(response.headers());
-            Ok(StreamStart { response, request_id })
+            Ok(StreamStart { response, request_id, resend: None })
         };
         self.call(credentials, operation, request, Patience::Head, head, start).await
     }
@@ -59,6 +97,7 @@ impl Transport {
 pub struct StreamStart {
     response: reqwest::Response,
     request_id: Option<String>,
+    resend: Option<Resend>,
 }
 
 impl StreamStart {
@@ -89,8 +128,22 @@ impl Outcome for StreamStart {
 
 impl From<StreamStart> for ByteSource {
     fn from(start: StreamStart) -> Self {
-        ByteSource::from(start.response)
+        let source = ByteSource::from(start.response);
+        match start.resend {
+            Some(resend) => source.resumable(resend),
+            None => source,
+        }
     }
+}
+
+/// `request` with its `Last-Event-ID` header set to `last_event_id` (replacing one the caller
+/// set), or `None` if the id cannot be a header value.
+fn with_last_event_id(request: reqwest::RequestBuilder, last_event_id: &str) -> Option<reqwest::RequestBuilder> {
+    let value = reqwest::header::HeaderValue::from_str(last_event_id).ok()?;
+    let (http, request) = request.build_split();
+    let mut request = request.ok()?;
+    request.headers_mut().insert("last-event-id", value);
+    Some(reqwest::RequestBuilder::from_parts(http, request))
 }
 
 impl std::fmt::Debug for StreamStart {

@@ -5,6 +5,7 @@
 //! operation is the call: decoding the arguments into the request types and calling the method.
 
 mod calls;
+mod paging;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,9 +21,9 @@ use crate::model::{
 /// `command_webhook.rs` in crates with events).
 pub const OTHER_SUBCOMMANDS: &[&str] = &["help", "mock", "webhook"];
 
-/// Flags every subcommand has (the runtime's `command.rs`), which an operation's own flags
-/// must not take.
-pub const GLOBAL_FLAGS: &[&str] = &["body", "env", "base-url", "dry-run", "help", "version"];
+/// Flags of the runtime's `command.rs`, which an operation's own flags must not take: those
+/// every subcommand has, and those of every paged operation's (`--all-pages`, `--max-items`).
+pub const GLOBAL_FLAGS: &[&str] = &["body", "env", "base-url", "dry-run", "help", "version", "all-pages", "max-items"];
 
 /// `src/cli.rs`.
 pub fn cli_rs(api: &Api) -> TokenStream {
@@ -34,7 +35,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         .filter_map(|(index, (operation, names))| Some((index, operation, names.subcommand.as_ref()?)))
         .collect();
     let app = app_table(api, &callable);
-    let table_imports = table_imports(callable.iter().map(|(_, _, subcommand)| *subcommand));
+    let table_imports = table_imports(&callable);
     let skipped_doc = skipped_doc(api);
     let environment = environment_choice(api);
     let send = send_fn(api, &callable);
@@ -137,11 +138,12 @@ fn environment_choice(api: &Api) -> TokenStream {
 
 /// The table's imports: `Flag` when some subcommand has flags, `TextKind` when one of them is
 /// not plain text.
-fn table_imports<'a>(mut subcommands: impl Iterator<Item = &'a Subcommand> + Clone) -> TokenStream {
-    let any_flags =
-        subcommands.clone().any(|subcommand| !subcommand.flags.is_empty() || subcommand.stream_switch.is_some());
-    let text_kinds = subcommands.clone().flat_map(|subcommand| &subcommand.flags).any(names_kind);
-    match (subcommands.next().is_none(), any_flags, text_kinds) {
+fn table_imports(callable: &[(usize, &Operation, &Subcommand)]) -> TokenStream {
+    let any_flags = callable.iter().any(|(_, operation, subcommand)| {
+        !subcommand.flags.is_empty() || subcommand.stream_switch.is_some() || operation.pagination.is_some()
+    });
+    let text_kinds = callable.iter().flat_map(|(_, _, subcommand)| &subcommand.flags).any(names_kind);
+    match (callable.is_empty(), any_flags, text_kinds) {
         (true, _, _) => TokenStream::new(),
         (false, false, _) => quote!(
             use crate::command::{Body, Operation};
@@ -267,6 +269,7 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, subcommand: &
         .flatten()
         .chain(std::iter::once(format!("{} {}", operation.method.as_str(), operation.path).as_str()))
         .chain(streamed.as_deref())
+        .chain(paging::help(operation))
         .collect::<Vec<_>>()
         .join("\n\n");
     let params = operation.params_type.map(|id| struct_fields(api, id)).unwrap_or_default();
@@ -286,7 +289,7 @@ fn operation_entry(api: &Api, index: usize, operation: &Operation, subcommand: &
         let help = "Ask for the answer as a stream: each item is printed as one line of JSON as it arrives";
         quote!(Flag { long: #long, help: #help, ..Flag::STREAM })
     });
-    let flags = flags.chain(switch);
+    let flags = flags.chain(switch).chain(paging::flags(operation));
     let body = match &operation.body {
         None => quote!(Body::None),
         Some(body) => {

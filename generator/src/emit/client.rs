@@ -268,7 +268,7 @@ fn method(api: &Api, index: usize, operation: &Operation) -> TokenStream {
         #[doc = #endpoint]
         #[doc = ""]
         #[doc = #retries]
-        #[doc = #returns]
+        #returns
         #body_doc
         #[doc = ""]
         #[doc = #credentials]
@@ -298,7 +298,8 @@ struct MethodDocs {
     separator: TokenStream,
     endpoint: String,
     retries: &'static str,
-    returns: String,
+    /// What is returned, when it is not the decoded value: a line of its own, or nothing.
+    returns: TokenStream,
     body_doc: Option<TokenStream>,
     credentials: String,
     with_response_doc: String,
@@ -310,11 +311,14 @@ impl MethodDocs {
         let separator = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = ""]) };
         let returns = match &operation.response {
             Some(ResponseBody::Bytes { media_type }) => {
-                format!(" Returns the response body as bytes (`{media_type}`).")
+                Some(format!(" Returns the response body as bytes (`{media_type}`)."))
             }
-            Some(ResponseBody::Text { media_type }) => format!(" Returns the response body as text (`{media_type}`)."),
-            _ => String::new(),
+            Some(ResponseBody::Text { media_type }) => {
+                Some(format!(" Returns the response body as text (`{media_type}`)."))
+            }
+            _ => None,
         };
+        let returns = returns.map(|line| quote!(#[doc = #line])).unwrap_or_default();
         let retries = if operation.idempotent {
             " Idempotent: timeouts and server errors are retried within the client's retry policy."
         } else {

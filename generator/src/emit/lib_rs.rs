@@ -67,7 +67,7 @@ fn exports(api: &Api, features: &Features) -> TokenStream {
     let (item_stream_export, sse_export) = if features.streams {
         (
             quote!(
-                pub use event_stream::ItemStream;
+                pub use event_stream::{ItemStream, Reconnect};
             ),
             quote!(
                 pub use sse::SseEvent;

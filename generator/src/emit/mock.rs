@@ -5,12 +5,14 @@
 //! accessor per operation on `MockServer`; `credentials` writes what concerns credentials.
 
 mod credentials;
+mod pages;
 mod streams;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use self::credentials::{client_builder, credential_entry, expect_method};
+use self::pages::{pages_doc, Paged};
 use self::streams::{item_names_a_type, stream_accessor, stream_entry, streams_doc};
 use super::client::{names_a_type, request_names_a_type};
 use super::rust_type::qualified_value_type;
@@ -52,6 +54,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
     let imports = imports(api);
     let example = module_example(api);
     let streams_doc = streams_doc(api);
+    let pages_doc = pages_doc(api);
     quote! {
         //! A typed mock server for tests (the `mock` feature): a local HTTP server that speaks
         //! this API. Each operation answers with replies registered in the client's own types:
@@ -73,6 +76,7 @@ pub fn mock_rs(api: &Api) -> TokenStream {
         //! [`MockServer::client_builder`] with a `retry_policy`.
         //!
         #streams_doc
+        #pages_doc
         #(#![doc = #example])*
         #![allow(deprecated)]
 
@@ -174,8 +178,17 @@ fn imports(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let pages_import =
+        if api.operations.iter().any(|operation| matches!(Paged::of(api, operation), Paged::Served { .. })) {
+            quote! {
+                pub use crate::mock_pages::MockPagedHandle;
+                use crate::mock_pages as paging;
+            }
+        } else {
+            TokenStream::new()
+        };
     let types_import = super::types_import(api.operations.iter().any(uses_types));
-    quote!(#credential_import #params_import #types_import)
+    quote!(#credential_import #params_import #pages_import #types_import)
 }
 
 /// The module docs' example: starting a server and pointing a client at it.
@@ -385,11 +398,14 @@ fn accessor(
         operation.method.as_str(),
         operation.path
     );
+    let make = quote!(self.operation(#id, #encode));
+    let (handle, make, notes) = Paged::of(api, operation).accessor(&request_type, &response_type, make);
     quote! {
         #[doc = #doc]
+        #(#[doc = #notes])*
         #cfg
-        pub fn #name(&self) -> MockOperationHandle<'_, #request_type, #response_type> {
-            self.operation(#id, #encode)
+        pub fn #name(&self) -> #handle {
+            #make
         }
     }
 }

@@ -54,6 +54,13 @@ const BINARY: RuntimeFile = runtime_file!("binary");
 /// The command line (`cli` feature), the mock server (`mock`) and what they share; every crate
 /// carries them, compiled only with those features.
 const COMMAND: RuntimeFile = runtime_file!("command");
+/// The command line's parts, which `command.rs` declares itself.
+const COMMAND_PARTS: [RuntimeFile; 4] = [
+    runtime_file!("command/build"),
+    runtime_file!("command/curl"),
+    runtime_file!("command/output"),
+    runtime_file!("command/read"),
+];
 /// The command line's `webhook` subcommands, in crates with events (compiled with `cli` only:
 /// the file says so itself).
 const COMMAND_WEBHOOK: RuntimeFile = runtime_file!("command_webhook");
@@ -78,15 +85,21 @@ const MAPPED_SERDE: RuntimeFile = runtime_file!("mapped_serde");
 const PAGES: RuntimeFile = runtime_file!("pages");
 const PAGES_PARTS: [RuntimeFile; 3] =
     [runtime_file!("pages/link"), runtime_file!("pages/stream"), runtime_file!("pages/url")];
+/// `--all-pages` and `--max-items` on the command line (compiled with `cli` only: the file says
+/// so itself).
+const COMMAND_PAGES: RuntimeFile = runtime_file!("command_pages");
 
 /// Streamed responses: the server-sent events decoder, the typed item stream and how it cuts
 /// bytes into items, and the transport's sending for a stream.
 const SSE: RuntimeFile = runtime_file!("sse");
 const EVENT_STREAM: RuntimeFile = runtime_file!("event_stream");
 const EVENT_FRAMES: RuntimeFile = runtime_file!("event_frames");
+const EVENT_RECONNECT: RuntimeFile = runtime_file!("event_reconnect");
 const TRANSPORT_STREAM: RuntimeFile = runtime_file!("transport_stream");
 /// Streams in the mock server (`mock`) and on the command line (`cli`); each file says so.
 const MOCK_STREAM: RuntimeFile = runtime_file!("mock_stream");
+/// Paginated lists in the mock server (`mock`, as the file says), for crates with pagers.
+const MOCK_PAGES: RuntimeFile = runtime_file!("mock_pages");
 const COMMAND_STREAM: RuntimeFile = runtime_file!("command_stream");
 
 /// Webhooks: errors, header lookup and the catch-all event; then one file per signature scheme.
@@ -105,9 +118,12 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         (features.bearer, TOKEN),
         (features.mapped_serde, MAPPED_SERDE),
         (features.pages, PAGES),
+        (features.pages, MOCK_PAGES),
+        (features.pages, COMMAND_PAGES),
         (features.streams, SSE),
         (features.streams, EVENT_STREAM),
         (features.streams, EVENT_FRAMES),
+        (features.streams, EVENT_RECONNECT),
         (features.streams, TRANSPORT_STREAM),
         (features.streams, MOCK_STREAM),
         (features.streams, COMMAND_STREAM),
@@ -133,6 +149,7 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         VALIDATION,
         WIRE_TEXT,
     ];
+    files.extend(COMMAND_PARTS);
     files.extend(MOCK_SERVER_PARTS);
     if features.pages {
         files.extend(PAGES_PARTS);

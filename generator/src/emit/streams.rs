@@ -49,7 +49,7 @@ pub(super) fn stream_method(api: &Api, index: usize, operation: &Operation, stre
         #deprecated
         pub async fn #name(&self, #params_param #body_param) -> Result<crate::ItemStream<#item>, Error> {
             #request
-            let start = self.transport.send_stream(&*self.credentials, &#info, request, #accept).await?;
+            let start = self.transport.send_stream(&self.credentials, &#info, request, #accept).await?;
             Ok(#items #terminator)
         }
     }
@@ -92,6 +92,10 @@ fn docs(api: &Api, index: usize, operation: &Operation, stream: &StreamResponse)
         let line = format!(" The stream ends at an item `{end}`, which is not handed over.");
         quote!(#[doc = ""] #[doc = #line])
     });
+    let resuming = matches!(stream.framing, StreamFraming::Sse).then(|| {
+        let line = " To resume after a lost connection with the last event id as `Last-Event-ID`, where the server supports it, call `.reconnect(Reconnect::new())` on the stream (see [`crate::Reconnect`]).";
+        quote!(#[doc = ""] #[doc = #line])
+    });
     let feature = api.areas.as_ref().and_then(|areas| areas.of_operation(index).first().copied()).map(|feature| {
         let line = format!(" Compiled with the `{feature}` feature (on by default, through `full`).");
         quote!(#[doc = ""] #[doc = #line])
@@ -103,6 +107,7 @@ fn docs(api: &Api, index: usize, operation: &Operation, stream: &StreamResponse)
         #[doc = ""]
         #[doc = #reading]
         #ending
+        #resuming
         #feature
     }
 }

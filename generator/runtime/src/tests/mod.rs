@@ -10,6 +10,7 @@ mod pages_url;
 mod params;
 mod response;
 mod retry;
+mod stream_reconnect;
 mod stream_transport;
 mod transport;
 mod validation;

@@ -63,7 +63,7 @@ struct Tick {
 
 async fn watch(client: &Client) -> Result<StreamStart, Error> {
     let request = client.transport.request(reqwest::Method::GET, WATCH.path);
-    client.transport.send_stream(&ApiKey, &WATCH, request, "text/event-stream").await
+    client.transport.send_stream(&Arc::new(ApiKey), &WATCH, request, "text/event-stream").await
 }
 
 /// Every item of a stream of ticks, failing the test if one is an error.
@@ -312,7 +312,7 @@ async fn a_body_with_its_flag_set_is_sent_once_and_one_that_is_no_object_is_not_
     let complete = |body: serde_json::Value| {
         let request =
             client.transport.request(reqwest::Method::POST, COMPLETE.path).json(&with_flag(&body, "stream", true));
-        async move { client.transport.send_stream(&ApiKey, &COMPLETE, request, "text/event-stream").await }
+        async move { client.transport.send_stream(&Arc::new(ApiKey), &COMPLETE, request, "text/event-stream").await }
     };
 
     assert_eq!(ticks(complete(json!({"prompt": "hi", "stream": false})).await.expect("a stream")).await, [9]);

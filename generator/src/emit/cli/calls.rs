@@ -2,7 +2,7 @@
 //! request types, calls its client method and hands back what to print. A streamed answer is
 //! printed as it arrives, item by item; an operation that answers JSON or a stream calls its
 //! stream method when the request asks for the stream (its body property, or the stream
-//! switch).
+//! switch); a paged operation calls its pager when asked to follow pages (`paging.rs`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -48,6 +48,7 @@ pub(super) fn call_arm(api: &Api, index: usize, operation: &Operation) -> TokenS
             }}
         }
     };
+    let output = super::paging::output(api, operation, output);
     quote! {
         #cfg
         #id => {
