@@ -124,6 +124,9 @@ mod settings;
 mod stream_error;
 
 #[rustfmt::skip]
+mod struct_de;
+
+#[rustfmt::skip]
 mod trace;
 
 #[rustfmt::skip]

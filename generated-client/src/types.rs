@@ -24,22 +24,99 @@
 
 /// Body of a call that fetches the newest Cash Flow Updates report for one user. Name the user with `user_id` (or `user_token` on older integrations) and state the legal reason for pulling the report.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[derive(serde::Serialize)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<crate::secret::Secret>,
     /// Identifier of the user, as returned when the user record was created. Integrations set up under the newer user model pass this value rather than `user_token`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Legal basis under the Fair Credit Reporting Act for pulling this consumer report. `ACCOUNT_REVIEW_CREDIT` covers reviewing or collecting on a credit account the consumer already has, as allowed by FCRA 604(a)(3)(A). `WRITTEN_INSTRUCTION_OTHER` covers pulls the consumer has authorized in writing, as allowed by FCRA 604(a)(2), for instance when they guarantee a loan or take on personal liability for one.
     pub consumer_report_permissible_purpose: MonitoringConsumerReportPermissiblePurpose,
     /// Older style token that names the user whose report is wanted. Only integrations that were already built around this token should send it; everyone else should send `user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_token: Option<crate::secret::Secret>,
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
+impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsGetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
+impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
+    const NAME: &'static str = "CraMonitoringInsightsGetRequest";
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<crate::secret::Secret>>,
+        Option<Option<String>>,
+        Option<MonitoringConsumerReportPermissiblePurpose>,
+        Option<Option<crate::secret::Secret>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None)
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "user_id" => Some(2),
+            "consumer_report_permissible_purpose" => Some(3),
+            "user_token" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "client_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "secret"),
+            2 => crate::struct_de::put(&mut slots.2, map, "user_id"),
+            3 => {
+                crate::struct_de::put(
+                    &mut slots.3,
+                    map,
+                    "consumer_report_permissible_purpose",
+                )
+            }
+            4 => crate::struct_de::put(&mut slots.4, map, "user_token"),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            client_id,
+            secret,
+            user_id,
+            consumer_report_permissible_purpose,
+            user_token,
+        ) = slots;
+        Ok(Self {
+            client_id: client_id.unwrap_or_default(),
+            secret: secret.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            consumer_report_permissible_purpose: consumer_report_permissible_purpose
+                .ok_or("consumer_report_permissible_purpose")?,
+            user_token: user_token.unwrap_or_default(),
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -203,6 +280,7 @@ impl serde::Serialize for MonitoringConsumerReportPermissiblePurpose {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl<'de> serde::Deserialize<'de> for MonitoringConsumerReportPermissiblePurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -233,7 +311,8 @@ impl crate::validation::Validate for MonitoringConsumerReportPermissiblePurpose 
 
 /// A user's Cash Flow Updates report, broken down by linked Item.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CraMonitoringInsightsGetResponse {
     /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
     pub request_id: String,
@@ -243,8 +322,72 @@ pub struct CraMonitoringInsightsGetResponse {
     pub items: Vec<CraMonitoringInsightsItem>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsGetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
+    const NAME: &'static str = "CraMonitoringInsightsGetResponse";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<Vec<CraMonitoringInsightsItem>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "request_id" => Some(0),
+            "user_insights_id" => Some(1),
+            "items" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "request_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "user_insights_id"),
+            2 => crate::struct_de::put(&mut slots.2, map, "items"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (request_id, user_insights_id, items, extra) = slots;
+        Ok(Self {
+            request_id: request_id.ok_or("request_id")?,
+            user_insights_id: user_insights_id.ok_or("user_insights_id")?,
+            items: items.ok_or("items")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -318,7 +461,8 @@ impl CraMonitoringInsightsGetResponseBuilder {
 
 /// Monitoring output for one Item, that is, one login the user linked at one financial institution.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CraMonitoringInsightsItem {
     /// Moment the insights for this Item were last computed, as a UTC ISO 8601 timestamp.
     pub date_generated: chrono::DateTime<chrono::Utc>,
@@ -333,12 +477,101 @@ pub struct CraMonitoringInsightsItem {
     /// Income and borrowing signals computed for the Item. Null when nothing has been computed for it.
     pub insights: Option<MonitoringInsights>,
     /// Accounts held on this Item, each with balances, transactions and derived figures.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub accounts: Option<Vec<BaseReportAccount>>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
+    const NAME: &'static str = "CraMonitoringInsightsItem";
+    type Slots = (
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsItemStatus>,
+        Option<Option<MonitoringInsights>>,
+        Option<Option<Vec<BaseReportAccount>>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "date_generated" => Some(0),
+            "item_id" => Some(1),
+            "institution_id" => Some(2),
+            "institution_name" => Some(3),
+            "status" => Some(4),
+            "insights" => Some(5),
+            "accounts" => Some(6),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "date_generated"),
+            1 => crate::struct_de::put(&mut slots.1, map, "item_id"),
+            2 => crate::struct_de::put(&mut slots.2, map, "institution_id"),
+            3 => crate::struct_de::put(&mut slots.3, map, "institution_name"),
+            4 => crate::struct_de::put(&mut slots.4, map, "status"),
+            5 => crate::struct_de::put(&mut slots.5, map, "insights"),
+            6 => crate::struct_de::put(&mut slots.6, map, "accounts"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.7, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            date_generated,
+            item_id,
+            institution_id,
+            institution_name,
+            status,
+            insights,
+            accounts,
+            extra,
+        ) = slots;
+        Ok(Self {
+            date_generated: date_generated.ok_or("date_generated")?,
+            item_id: item_id.ok_or("item_id")?,
+            institution_id: institution_id.ok_or("institution_id")?,
+            institution_name: institution_name.ok_or("institution_name")?,
+            status: status.ok_or("status")?,
+            insights: insights.unwrap_or_default(),
+            accounts: accounts.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -457,17 +690,81 @@ impl CraMonitoringInsightsItemBuilder {
 
 /// Tells whether insights for this Item are ready and, when they are not, why.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct MonitoringInsightsItemStatus {
     /// Readiness of the Item's insights. `AVAILABLE` means they can be read now, `PENDING` means work on them is still under way, and `FAILED` means they could not be produced.
     pub status_code: MonitoringItemStatusCode,
     /// Human-readable explanation of why fresh insights are missing. Only set when `status_code` is something other than `AVAILABLE`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub reason: crate::Nullable<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for MonitoringInsightsItemStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
+    const NAME: &'static str = "MonitoringInsightsItemStatus";
+    type Slots = (
+        Option<MonitoringItemStatusCode>,
+        Option<crate::Nullable<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "status_code" => Some(0),
+            "reason" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "status_code"),
+            1 => crate::struct_de::put(&mut slots.1, map, "reason"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (status_code, reason, extra) = slots;
+        Ok(Self {
+            status_code: status_code.ok_or("status_code")?,
+            reason: reason.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -564,6 +861,7 @@ impl std::fmt::Display for MonitoringItemStatusCode {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for MonitoringItemStatusCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -589,7 +887,8 @@ impl<'de> serde::Deserialize<'de> for MonitoringItemStatusCode {
 
 /// Income and borrowing signals computed for the Item. Null when nothing has been computed for it.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct MonitoringInsights {
     /// Signals about money flowing in to the Item's accounts.
     pub income: MonitoringIncomeInsights,
@@ -597,8 +896,68 @@ pub struct MonitoringInsights {
     pub loans: MonitoringLoanInsights,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for MonitoringInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for MonitoringInsights {
+    const NAME: &'static str = "MonitoringInsights";
+    type Slots = (
+        Option<MonitoringIncomeInsights>,
+        Option<MonitoringLoanInsights>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "income" => Some(0),
+            "loans" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "income"),
+            1 => crate::struct_de::put(&mut slots.1, map, "loans"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (income, loans, extra) = slots;
+        Ok(Self {
+            income: income.ok_or("income")?,
+            loans: loans.ok_or("loans")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -660,7 +1019,8 @@ impl MonitoringInsightsBuilder {
 
 /// Signals about money flowing in to the Item's accounts.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct MonitoringIncomeInsights {
     /// Sum of all income seen over a trailing 30-day window.
     pub total_monthly_income: TotalMonthlyIncomeInsights,
@@ -674,8 +1034,89 @@ pub struct MonitoringIncomeInsights {
     pub income_sources: Vec<MonitoringIncomeSource>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for MonitoringIncomeInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for MonitoringIncomeInsights {
+    const NAME: &'static str = "MonitoringIncomeInsights";
+    type Slots = (
+        Option<TotalMonthlyIncomeInsights>,
+        Option<IncomeSourcesCounts>,
+        Option<ForecastedMonthlyIncome>,
+        Option<HistoricalAnnualIncome>,
+        Option<Vec<MonitoringIncomeSource>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "total_monthly_income" => Some(0),
+            "income_sources_counts" => Some(1),
+            "forecasted_monthly_income" => Some(2),
+            "historical_annual_income" => Some(3),
+            "income_sources" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "total_monthly_income"),
+            1 => crate::struct_de::put(&mut slots.1, map, "income_sources_counts"),
+            2 => crate::struct_de::put(&mut slots.2, map, "forecasted_monthly_income"),
+            3 => crate::struct_de::put(&mut slots.3, map, "historical_annual_income"),
+            4 => crate::struct_de::put(&mut slots.4, map, "income_sources"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            total_monthly_income,
+            income_sources_counts,
+            forecasted_monthly_income,
+            historical_annual_income,
+            income_sources,
+            extra,
+        ) = slots;
+        Ok(Self {
+            total_monthly_income: total_monthly_income.ok_or("total_monthly_income")?,
+            income_sources_counts: income_sources_counts.ok_or("income_sources_counts")?,
+            forecasted_monthly_income: forecasted_monthly_income
+                .ok_or("forecasted_monthly_income")?,
+            historical_annual_income: historical_annual_income
+                .ok_or("historical_annual_income")?,
+            income_sources: income_sources.ok_or("income_sources")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -794,27 +1235,105 @@ impl MonitoringIncomeInsightsBuilder {
 
 /// Sum of all income seen over a trailing 30-day window.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalMonthlyIncomeInsights {
     /// Deprecated. Income sum for the 30 days leading up to enrollment in monitoring.
     #[deprecated]
-    #[serde(
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent",
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            skip_serializing_if = "crate::Nullable::is_absent",
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     /// Income sum for the latest 30 days.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalMonthlyIncomeInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
+    const NAME: &'static str = "TotalMonthlyIncomeInsights";
+    type Slots = (
+        Option<crate::Nullable<rust_decimal::Decimal>>,
+        Option<rust_decimal::Decimal>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_amount" => Some(0),
+            "current_amount" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.0, map, "baseline_amount")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.1, map, "current_amount")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (baseline_amount, current_amount, extra) = slots;
+        Ok(Self {
+            baseline_amount: baseline_amount.unwrap_or_default(),
+            current_amount: current_amount.ok_or("current_amount")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -885,18 +1404,82 @@ impl TotalMonthlyIncomeInsightsBuilder {
 
 /// How many separate income streams have been spotted.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct IncomeSourcesCounts {
     /// Deprecated. Number of income streams spotted at enrollment time.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub baseline_count: crate::Nullable<f64>,
     /// Number of income streams spotted as of this report.
     pub current_count: f64,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for IncomeSourcesCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for IncomeSourcesCounts {
+    const NAME: &'static str = "IncomeSourcesCounts";
+    type Slots = (
+        Option<crate::Nullable<f64>>,
+        Option<f64>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_count" => Some(0),
+            "current_count" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "baseline_count"),
+            1 => crate::struct_de::put(&mut slots.1, map, "current_count"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (baseline_count, current_count, extra) = slots;
+        Ok(Self {
+            baseline_count: baseline_count.unwrap_or_default(),
+            current_count: current_count.ok_or("current_count")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -964,27 +1547,105 @@ impl IncomeSourcesCountsBuilder {
 
 /// Projected average net income per month, derived from deposits that land in the accounts. Taxes and other payroll deductions taken out before deposit are generally not reflected.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct ForecastedMonthlyIncome {
     /// Deprecated. Monthly projection as it stood at enrollment time.
     #[deprecated]
-    #[serde(
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent",
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            skip_serializing_if = "crate::Nullable::is_absent",
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     /// Monthly projection as it stands for this report.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for ForecastedMonthlyIncome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
+    const NAME: &'static str = "ForecastedMonthlyIncome";
+    type Slots = (
+        Option<crate::Nullable<rust_decimal::Decimal>>,
+        Option<rust_decimal::Decimal>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_amount" => Some(0),
+            "current_amount" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.0, map, "baseline_amount")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.1, map, "current_amount")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (baseline_amount, current_amount, extra) = slots;
+        Ok(Self {
+            baseline_amount: baseline_amount.unwrap_or_default(),
+            current_amount: current_amount.ok_or("current_amount")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -1055,27 +1716,105 @@ impl ForecastedMonthlyIncomeBuilder {
 
 /// Income actually received over roughly the last twelve months.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct HistoricalAnnualIncome {
     /// Deprecated. Twelve-month income figure as it stood at enrollment time.
     #[deprecated]
-    #[serde(
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent",
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            skip_serializing_if = "crate::Nullable::is_absent",
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub baseline_amount: crate::Nullable<rust_decimal::Decimal>,
     /// Twelve-month income figure as it stands for this report.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub current_amount: rust_decimal::Decimal,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for HistoricalAnnualIncome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for HistoricalAnnualIncome {
+    const NAME: &'static str = "HistoricalAnnualIncome";
+    type Slots = (
+        Option<crate::Nullable<rust_decimal::Decimal>>,
+        Option<rust_decimal::Decimal>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_amount" => Some(0),
+            "current_amount" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.0, map, "baseline_amount")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.1, map, "current_amount")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (baseline_amount, current_amount, extra) = slots;
+        Ok(Self {
+            baseline_amount: baseline_amount.unwrap_or_default(),
+            current_amount: current_amount.ok_or("current_amount")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -1146,7 +1885,8 @@ impl HistoricalAnnualIncomeBuilder {
 
 /// A single recurring stream of income recognized in the transactions.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct MonitoringIncomeSource {
     /// Stable identifier for this income stream.
     pub income_source_id: String,
@@ -1158,8 +1898,82 @@ pub struct MonitoringIncomeSource {
     pub last_transaction_date: chrono::NaiveDate,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for MonitoringIncomeSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for MonitoringIncomeSource {
+    const NAME: &'static str = "MonitoringIncomeSource";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<CreditBankIncomeCategory>,
+        Option<chrono::NaiveDate>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "income_source_id" => Some(0),
+            "income_description" => Some(1),
+            "income_category" => Some(2),
+            "last_transaction_date" => Some(3),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "income_source_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "income_description"),
+            2 => crate::struct_de::put(&mut slots.2, map, "income_category"),
+            3 => crate::struct_de::put(&mut slots.3, map, "last_transaction_date"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.4, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            income_source_id,
+            income_description,
+            income_category,
+            last_transaction_date,
+            extra,
+        ) = slots;
+        Ok(Self {
+            income_source_id: income_source_id.ok_or("income_source_id")?,
+            income_description: income_description.ok_or("income_description")?,
+            income_category: income_category.ok_or("income_category")?,
+            last_transaction_date: last_transaction_date.ok_or("last_transaction_date")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -1386,7 +2200,8 @@ impl crate::validation::Validate for CreditBankIncomeCategory {
 
 /// Signals about borrowing and repayment activity on the Item.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct MonitoringLoanInsights {
     /// How many loan repayments have been spotted.
     pub loan_payments_counts: LoanPaymentsCounts,
@@ -1396,8 +2211,81 @@ pub struct MonitoringLoanInsights {
     pub loan_payment_merchants_counts: LoanPaymentsMerchantCounts,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for MonitoringLoanInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for MonitoringLoanInsights {
+    const NAME: &'static str = "MonitoringLoanInsights";
+    type Slots = (
+        Option<LoanPaymentsCounts>,
+        Option<f64>,
+        Option<LoanPaymentsMerchantCounts>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "loan_payments_counts" => Some(0),
+            "loan_disbursements_count" => Some(1),
+            "loan_payment_merchants_counts" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "loan_payments_counts"),
+            1 => crate::struct_de::put(&mut slots.1, map, "loan_disbursements_count"),
+            2 => {
+                crate::struct_de::put(&mut slots.2, map, "loan_payment_merchants_counts")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            loan_payments_counts,
+            loan_disbursements_count,
+            loan_payment_merchants_counts,
+            extra,
+        ) = slots;
+        Ok(Self {
+            loan_payments_counts: loan_payments_counts.ok_or("loan_payments_counts")?,
+            loan_disbursements_count: loan_disbursements_count
+                .ok_or("loan_disbursements_count")?,
+            loan_payment_merchants_counts: loan_payment_merchants_counts
+                .ok_or("loan_payment_merchants_counts")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -1480,18 +2368,82 @@ impl MonitoringLoanInsightsBuilder {
 
 /// How many loan repayments have been spotted.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct LoanPaymentsCounts {
     /// Deprecated. Repayments spotted in the 30 days leading up to enrollment.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub baseline_count: crate::Nullable<f64>,
     /// Repayments spotted in the latest 30 days.
     pub current_count: f64,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for LoanPaymentsCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for LoanPaymentsCounts {
+    const NAME: &'static str = "LoanPaymentsCounts";
+    type Slots = (
+        Option<crate::Nullable<f64>>,
+        Option<f64>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_count" => Some(0),
+            "current_count" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "baseline_count"),
+            1 => crate::struct_de::put(&mut slots.1, map, "current_count"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (baseline_count, current_count, extra) = slots;
+        Ok(Self {
+            baseline_count: baseline_count.unwrap_or_default(),
+            current_count: current_count.ok_or("current_count")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -1559,18 +2511,82 @@ impl LoanPaymentsCountsBuilder {
 
 /// How many different lenders have been receiving repayments.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct LoanPaymentsMerchantCounts {
     /// Deprecated. Distinct lenders repaid in the 30 days leading up to enrollment.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub baseline_count: crate::Nullable<f64>,
     /// Distinct lenders repaid in the latest 30 days.
     pub current_count: f64,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for LoanPaymentsMerchantCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
+    const NAME: &'static str = "LoanPaymentsMerchantCounts";
+    type Slots = (
+        Option<crate::Nullable<f64>>,
+        Option<f64>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_count" => Some(0),
+            "current_count" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "baseline_count"),
+            1 => crate::struct_de::put(&mut slots.1, map, "current_count"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (baseline_count, current_count, extra) = slots;
+        Ok(Self {
+            baseline_count: baseline_count.unwrap_or_default(),
+            current_count: current_count.ok_or("current_count")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -1638,7 +2654,8 @@ impl LoanPaymentsMerchantCountsBuilder {
 
 /// One account on the Item together with its balances, history, owners and derived figures.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportAccount {
     /// Plaid's identifier for the account. It normally stays fixed, but a new one can be issued if the institution starts reporting the account in a way Plaid cannot tie back to the old record.
     pub account_id: String,
@@ -1655,7 +2672,7 @@ pub struct BaseReportAccount {
     /// Formal product name the institution uses for the account, when it supplies one.
     pub official_name: Option<String>,
     /// Broad class of the account: `depository` for checking and savings style accounts, `credit` for cards and revolving lines, `loan` for borrowing, `investment` or `brokerage` for holdings of securities, and `other` for anything else.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "type"))]
     pub type_: AccountType,
     /// Narrower kind of account within its `type`, for example `checking`, `savings` or `credit card`. Null when the institution does not say.
     pub subtype: Option<AccountSubtype>,
@@ -1668,19 +2685,171 @@ pub struct BaseReportAccount {
     /// How the account is held: `individual` by one person, `joint` by several parties together, `association` by a company, partnership or other organization, or `trust` by a trust. Null when unknown.
     pub ownership_type: Option<OwnershipType>,
     /// Balances reconstructed for earlier dates, one entry per day. Not offered for investment or brokerage accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub historical_balances: Option<Vec<BaseReportHistoricalBalance>>,
     /// Deprecated. Summary statistics computed from the account's transactions; rely on `attributes` instead, as this object is due to be removed.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub account_insights: Option<BaseReportAccountInsights>,
     /// Figures derived from the account's transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub attributes: Option<BaseReportAttributes>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportAccount {
+    const NAME: &'static str = "BaseReportAccount";
+    type Slots = (
+        Option<String>,
+        Option<BaseReportAccountBalances>,
+        Option<Vec<ConsumerDispute>>,
+        Option<Option<String>>,
+        Option<BaseReportAccountMetadata>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<AccountType>,
+        Option<Option<AccountSubtype>>,
+        Option<f64>,
+        Option<Vec<BaseReportTransaction>>,
+        Option<Vec<Owner>>,
+        Option<Option<OwnershipType>>,
+        Option<Option<Vec<BaseReportHistoricalBalance>>>,
+        Option<Option<BaseReportAccountInsights>>,
+        Option<Option<BaseReportAttributes>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Default::default(),
+        )
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "account_id" => Some(0),
+            "balances" => Some(1),
+            "consumer_disputes" => Some(2),
+            "mask" => Some(3),
+            "metadata" => Some(4),
+            "name" => Some(5),
+            "official_name" => Some(6),
+            "type" => Some(7),
+            "subtype" => Some(8),
+            "days_available" => Some(9),
+            "transactions" => Some(10),
+            "owners" => Some(11),
+            "ownership_type" => Some(12),
+            "historical_balances" => Some(13),
+            "account_insights" => Some(14),
+            "attributes" => Some(15),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "account_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "balances"),
+            2 => crate::struct_de::put(&mut slots.2, map, "consumer_disputes"),
+            3 => crate::struct_de::put(&mut slots.3, map, "mask"),
+            4 => crate::struct_de::put(&mut slots.4, map, "metadata"),
+            5 => crate::struct_de::put(&mut slots.5, map, "name"),
+            6 => crate::struct_de::put(&mut slots.6, map, "official_name"),
+            7 => crate::struct_de::put(&mut slots.7, map, "type"),
+            8 => crate::struct_de::put(&mut slots.8, map, "subtype"),
+            9 => crate::struct_de::put(&mut slots.9, map, "days_available"),
+            10 => crate::struct_de::put(&mut slots.10, map, "transactions"),
+            11 => crate::struct_de::put(&mut slots.11, map, "owners"),
+            12 => crate::struct_de::put(&mut slots.12, map, "ownership_type"),
+            13 => crate::struct_de::put(&mut slots.13, map, "historical_balances"),
+            14 => crate::struct_de::put(&mut slots.14, map, "account_insights"),
+            15 => crate::struct_de::put(&mut slots.15, map, "attributes"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.16, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            account_id,
+            balances,
+            consumer_disputes,
+            mask,
+            metadata,
+            name,
+            official_name,
+            type_,
+            subtype,
+            days_available,
+            transactions,
+            owners,
+            ownership_type,
+            historical_balances,
+            account_insights,
+            attributes,
+            extra,
+        ) = slots;
+        Ok(Self {
+            account_id: account_id.ok_or("account_id")?,
+            balances: balances.ok_or("balances")?,
+            consumer_disputes: consumer_disputes.ok_or("consumer_disputes")?,
+            mask: mask.unwrap_or_default(),
+            metadata: metadata.ok_or("metadata")?,
+            name: name.ok_or("name")?,
+            official_name: official_name.unwrap_or_default(),
+            type_: type_.ok_or("type")?,
+            subtype: subtype.unwrap_or_default(),
+            days_available: days_available.ok_or("days_available")?,
+            transactions: transactions.ok_or("transactions")?,
+            owners: owners.ok_or("owners")?,
+            ownership_type: ownership_type.unwrap_or_default(),
+            historical_balances: historical_balances.unwrap_or_default(),
+            account_insights: account_insights.unwrap_or_default(),
+            attributes: attributes.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -1913,27 +3082,31 @@ impl BaseReportAccountBuilder {
 
 /// Balance figures for the account at the time the report was built.
 #[cfg(feature = "cra")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportAccountBalances {
     /// Money the institution says could be spent or withdrawn right now. Null when the institution does not report it.
-    #[serde(
-        default,
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub available: Option<rust_decimal::Decimal>,
     /// Total held in the account, or owed on it for credit and loan accounts, possibly counting items that have not settled yet.
-    #[serde(
-        default,
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub current: Option<rust_decimal::Decimal>,
     /// Spending ceiling: the credit line for credit accounts or an arranged overdraft for deposit accounts. Null where no such limit applies.
-    #[serde(
-        default,
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::OptionOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub limit: Option<rust_decimal::Decimal>,
     /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
@@ -1941,27 +3114,160 @@ pub struct BaseReportAccountBalances {
     /// Non-standard code for the currency of the balance, used for things like cryptocurrencies that lack an ISO 4217 code. Null whenever `iso_currency_code` carries a value.
     pub unofficial_currency_code: Option<String>,
     /// When the institution last refreshed this balance, as a UTC ISO 8601 timestamp, if known.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub last_updated_datetime: crate::Nullable<chrono::DateTime<chrono::Utc>>,
     /// Mean balance across the whole report window.
-    #[serde(
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent",
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            skip_serializing_if = "crate::Nullable::is_absent",
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub average_balance: crate::Nullable<rust_decimal::Decimal>,
     /// Mean balance for each calendar month in the report window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub average_monthly_balances: Option<Vec<BaseReportAverageMonthlyBalances>>,
     /// Mean balance across the last 30 days of the report window.
-    #[serde(
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent",
-        serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            skip_serializing_if = "crate::Nullable::is_absent",
+            serialize_with = "crate::mapped_serde::serialize::<crate::mapped_serde::NullableOf<crate::types::WithRustDecimalSerdeFloat>,_,_>"
+        )
     )]
     pub most_recent_thirty_day_average_balance: crate::Nullable<rust_decimal::Decimal>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportAccountBalances {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportAccountBalances {
+    const NAME: &'static str = "BaseReportAccountBalances";
+    type Slots = (
+        Option<Option<rust_decimal::Decimal>>,
+        Option<Option<rust_decimal::Decimal>>,
+        Option<Option<rust_decimal::Decimal>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<crate::Nullable<chrono::DateTime<chrono::Utc>>>,
+        Option<crate::Nullable<rust_decimal::Decimal>>,
+        Option<Option<Vec<BaseReportAverageMonthlyBalances>>>,
+        Option<crate::Nullable<rust_decimal::Decimal>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None)
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "available" => Some(0),
+            "current" => Some(1),
+            "limit" => Some(2),
+            "iso_currency_code" => Some(3),
+            "unofficial_currency_code" => Some(4),
+            "last_updated_datetime" => Some(5),
+            "average_balance" => Some(6),
+            "average_monthly_balances" => Some(7),
+            "most_recent_thirty_day_average_balance" => Some(8),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::OptionOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.0, map, "available")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::OptionOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.1, map, "current")
+            }
+            2 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::OptionOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.2, map, "limit")
+            }
+            3 => crate::struct_de::put(&mut slots.3, map, "iso_currency_code"),
+            4 => crate::struct_de::put(&mut slots.4, map, "unofficial_currency_code"),
+            5 => crate::struct_de::put(&mut slots.5, map, "last_updated_datetime"),
+            6 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.6, map, "average_balance")
+            }
+            7 => crate::struct_de::put(&mut slots.7, map, "average_monthly_balances"),
+            8 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<
+                        crate::types::WithRustDecimalSerdeFloat,
+                    >,
+                    _,
+                    _,
+                >(&mut slots.8, map, "most_recent_thirty_day_average_balance")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            available,
+            current,
+            limit,
+            iso_currency_code,
+            unofficial_currency_code,
+            last_updated_datetime,
+            average_balance,
+            average_monthly_balances,
+            most_recent_thirty_day_average_balance,
+        ) = slots;
+        Ok(Self {
+            available: available.unwrap_or_default(),
+            current: current.unwrap_or_default(),
+            limit: limit.unwrap_or_default(),
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            last_updated_datetime: last_updated_datetime.unwrap_or_default(),
+            average_balance: average_balance.unwrap_or_default(),
+            average_monthly_balances: average_monthly_balances.unwrap_or_default(),
+            most_recent_thirty_day_average_balance: most_recent_thirty_day_average_balance
+                .unwrap_or_default(),
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -2092,7 +3398,8 @@ impl BaseReportAccountBalancesBuilder {
 
 /// Mean balance for a single calendar month.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportAverageMonthlyBalances {
     /// First day of the month in question, written as YYYY-MM-DD.
     pub start_date: String,
@@ -2102,8 +3409,72 @@ pub struct BaseReportAverageMonthlyBalances {
     pub average_balance: CreditAmountWithCurrency,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportAverageMonthlyBalances {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
+    const NAME: &'static str = "BaseReportAverageMonthlyBalances";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<CreditAmountWithCurrency>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "average_balance" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
+            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            2 => crate::struct_de::put(&mut slots.2, map, "average_balance"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (start_date, end_date, average_balance, extra) = slots;
+        Ok(Self {
+            start_date: start_date.ok_or("start_date")?,
+            end_date: end_date.ok_or("end_date")?,
+            average_balance: average_balance.ok_or("average_balance")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -2180,12 +3551,15 @@ impl BaseReportAverageMonthlyBalancesBuilder {
 
 /// A sum of money paired with the currency it is stated in.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CreditAmountWithCurrency {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -2194,8 +3568,78 @@ pub struct CreditAmountWithCurrency {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for CreditAmountWithCurrency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for CreditAmountWithCurrency {
+    const NAME: &'static str = "CreditAmountWithCurrency";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -2272,7 +3716,8 @@ impl CreditAmountWithCurrencyBuilder {
 
 /// A dispute the consumer raised about reported data, which was accepted as valid.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct ConsumerDispute {
     /// Deprecated. Unique identifier of the dispute, handy when troubleshooting.
     #[deprecated]
@@ -2285,8 +3730,83 @@ pub struct ConsumerDispute {
     pub statement: String,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for ConsumerDispute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for ConsumerDispute {
+    const NAME: &'static str = "ConsumerDispute";
+    type Slots = (
+        Option<String>,
+        Option<chrono::NaiveDate>,
+        Option<ConsumerDisputeCategory>,
+        Option<String>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "consumer_dispute_id" => Some(0),
+            "dispute_field_create_date" => Some(1),
+            "category" => Some(2),
+            "statement" => Some(3),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "consumer_dispute_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "dispute_field_create_date"),
+            2 => crate::struct_de::put(&mut slots.2, map, "category"),
+            3 => crate::struct_de::put(&mut slots.3, map, "statement"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.4, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            consumer_dispute_id,
+            dispute_field_create_date,
+            category,
+            statement,
+            extra,
+        ) = slots;
+        Ok(Self {
+            consumer_dispute_id: consumer_dispute_id.ok_or("consumer_dispute_id")?,
+            dispute_field_create_date: dispute_field_create_date
+                .ok_or("dispute_field_create_date")?,
+            category: category.ok_or("category")?,
+            statement: statement.ok_or("statement")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -2423,6 +3943,7 @@ impl std::fmt::Display for ConsumerDisputeCategory {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for ConsumerDisputeCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2449,12 +3970,59 @@ impl<'de> serde::Deserialize<'de> for ConsumerDisputeCategory {
 
 /// Date coverage of the data the institution supplied for the account.
 #[cfg(feature = "cra")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportAccountMetadata {
     /// Earliest date covered by the institution's data for this account, written as YYYY-MM-DD.
     pub start_date: Option<chrono::NaiveDate>,
     /// Latest date covered by the institution's data for this account, written as YYYY-MM-DD.
     pub end_date: Option<chrono::NaiveDate>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportAccountMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportAccountMetadata {
+    const NAME: &'static str = "BaseReportAccountMetadata";
+    type Slots = (Option<Option<chrono::NaiveDate>>, Option<Option<chrono::NaiveDate>>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
+            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (start_date, end_date) = slots;
+        Ok(Self {
+            start_date: start_date.unwrap_or_default(),
+            end_date: end_date.unwrap_or_default(),
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -2546,6 +4114,7 @@ impl std::fmt::Display for AccountType {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for AccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2832,6 +4401,7 @@ impl std::fmt::Display for AccountSubtype {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for AccountSubtype {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2934,14 +4504,17 @@ impl<'de> serde::Deserialize<'de> for AccountSubtype {
 
 /// A single transaction recorded on an account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportTransaction {
     /// Identifier of the account the transaction was recorded on.
     pub account_id: String,
     /// Settled amount in the transaction's own currency. Positive means money left the account; negative means money came in.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the transaction. Null whenever `unofficial_currency_code` carries a value.
@@ -2950,50 +4523,256 @@ pub struct BaseReportTransaction {
     pub unofficial_currency_code: Option<String>,
     /// Deprecated. Older free-text label for the merchant or transaction that is no longer maintained; read `merchant_name` or `original_description` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub name: crate::Nullable<String>,
     /// Raw description text exactly as the institution sent it.
     pub original_description: Option<String>,
     /// Category aimed at credit underwriting that says what the transaction was for. Null when no category was assigned.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub credit_category: crate::Nullable<CreditCategory>,
     /// Number printed on the paper check; only filled in for check transactions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub check_number: crate::Nullable<String>,
     /// Posting date for settled transactions, or the date it happened for pending ones, written as YYYY-MM-DD.
     pub date: chrono::NaiveDate,
     /// Date the purchase or transfer really took place, written as YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub date_transacted: crate::Nullable<String>,
     /// Where the transaction physically happened, when known. Usually blank for online purchases and often blank for small local merchants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<Location>,
     /// Tidied-up name of the merchant on the other side, as worked out by Plaid. Null when there is no merchant, such as for transfers between the user's own accounts.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub merchant_name: crate::Nullable<String>,
     /// True while the transaction has not settled yet; its details may still change until it does.
     pub pending: bool,
     /// Name of the person owning the account the transaction sits on. Rarely populated, mainly for sub-accounts.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub account_owner: crate::Nullable<String>,
     /// Unique identifier of the transaction. Compare it case-sensitively.
     pub transaction_id: String,
     /// How the transaction came about: `digital` for online, `place` for in person at a physical site, `special` for bank-originated entries such as fees or interest, and `unresolved` when none of those fit.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub transaction_type: crate::Nullable<BaseReportTransactionType>,
     /// Legacy category path for the transaction, going from broadest to most specific. Superseded by the personal finance category.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub category: crate::Nullable<Vec<String>>,
     /// Identifier of the legacy category for the transaction. Superseded by the personal finance category.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub category_id: crate::Nullable<String>,
     /// Personal finance category assigned to the transaction, if any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub personal_finance_category: crate::Nullable<PersonalFinanceCategory>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportTransaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportTransaction {
+    const NAME: &'static str = "BaseReportTransaction";
+    type Slots = (
+        Option<String>,
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<crate::Nullable<String>>,
+        Option<Option<String>>,
+        Option<crate::Nullable<CreditCategory>>,
+        Option<crate::Nullable<String>>,
+        Option<chrono::NaiveDate>,
+        Option<crate::Nullable<String>>,
+        Option<Option<Location>>,
+        Option<crate::Nullable<String>>,
+        Option<bool>,
+        Option<crate::Nullable<String>>,
+        Option<String>,
+        Option<crate::Nullable<BaseReportTransactionType>>,
+        Option<crate::Nullable<Vec<String>>>,
+        Option<crate::Nullable<String>>,
+        Option<crate::Nullable<PersonalFinanceCategory>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Default::default(),
+        )
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "account_id" => Some(0),
+            "amount" => Some(1),
+            "iso_currency_code" => Some(2),
+            "unofficial_currency_code" => Some(3),
+            "name" => Some(4),
+            "original_description" => Some(5),
+            "credit_category" => Some(6),
+            "check_number" => Some(7),
+            "date" => Some(8),
+            "date_transacted" => Some(9),
+            "location" => Some(10),
+            "merchant_name" => Some(11),
+            "pending" => Some(12),
+            "account_owner" => Some(13),
+            "transaction_id" => Some(14),
+            "transaction_type" => Some(15),
+            "category" => Some(16),
+            "category_id" => Some(17),
+            "personal_finance_category" => Some(18),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "account_id"),
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.1, map, "amount")
+            }
+            2 => crate::struct_de::put(&mut slots.2, map, "iso_currency_code"),
+            3 => crate::struct_de::put(&mut slots.3, map, "unofficial_currency_code"),
+            4 => crate::struct_de::put(&mut slots.4, map, "name"),
+            5 => crate::struct_de::put(&mut slots.5, map, "original_description"),
+            6 => crate::struct_de::put(&mut slots.6, map, "credit_category"),
+            7 => crate::struct_de::put(&mut slots.7, map, "check_number"),
+            8 => crate::struct_de::put(&mut slots.8, map, "date"),
+            9 => crate::struct_de::put(&mut slots.9, map, "date_transacted"),
+            10 => crate::struct_de::put(&mut slots.10, map, "location"),
+            11 => crate::struct_de::put(&mut slots.11, map, "merchant_name"),
+            12 => crate::struct_de::put(&mut slots.12, map, "pending"),
+            13 => crate::struct_de::put(&mut slots.13, map, "account_owner"),
+            14 => crate::struct_de::put(&mut slots.14, map, "transaction_id"),
+            15 => crate::struct_de::put(&mut slots.15, map, "transaction_type"),
+            16 => crate::struct_de::put(&mut slots.16, map, "category"),
+            17 => crate::struct_de::put(&mut slots.17, map, "category_id"),
+            18 => crate::struct_de::put(&mut slots.18, map, "personal_finance_category"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.19, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            account_id,
+            amount,
+            iso_currency_code,
+            unofficial_currency_code,
+            name,
+            original_description,
+            credit_category,
+            check_number,
+            date,
+            date_transacted,
+            location,
+            merchant_name,
+            pending,
+            account_owner,
+            transaction_id,
+            transaction_type,
+            category,
+            category_id,
+            personal_finance_category,
+            extra,
+        ) = slots;
+        Ok(Self {
+            account_id: account_id.ok_or("account_id")?,
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            original_description: original_description.unwrap_or_default(),
+            credit_category: credit_category.unwrap_or_default(),
+            check_number: check_number.unwrap_or_default(),
+            date: date.ok_or("date")?,
+            date_transacted: date_transacted.unwrap_or_default(),
+            location: location.unwrap_or_default(),
+            merchant_name: merchant_name.unwrap_or_default(),
+            pending: pending.ok_or("pending")?,
+            account_owner: account_owner.unwrap_or_default(),
+            transaction_id: transaction_id.ok_or("transaction_id")?,
+            transaction_type: transaction_type.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            category_id: category_id.unwrap_or_default(),
+            personal_finance_category: personal_finance_category.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -3278,7 +5057,8 @@ impl BaseReportTransactionBuilder {
 
 /// Category aimed at credit underwriting that says what the transaction was for. Null when no category was assigned.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CreditCategory {
     /// Broad, top-level credit category of the transaction.
     pub primary: String,
@@ -3286,8 +5066,68 @@ pub struct CreditCategory {
     pub detailed: String,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for CreditCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for CreditCategory {
+    const NAME: &'static str = "CreditCategory";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "primary" => Some(0),
+            "detailed" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "primary"),
+            1 => crate::struct_de::put(&mut slots.1, map, "detailed"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (primary, detailed, extra) = slots;
+        Ok(Self {
+            primary: primary.ok_or("primary")?,
+            detailed: detailed.ok_or("detailed")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -3347,7 +5187,8 @@ impl CreditCategoryBuilder {
 
 /// Where the transaction physically happened, when known. Usually blank for online purchases and often blank for small local merchants.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct Location {
     /// Street address of the place of purchase.
     pub address: Option<String>,
@@ -3367,8 +5208,102 @@ pub struct Location {
     pub store_number: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for Location {
+    const NAME: &'static str = "Location";
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<f64>>,
+        Option<Option<f64>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "address" => Some(0),
+            "city" => Some(1),
+            "region" => Some(2),
+            "postal_code" => Some(3),
+            "country" => Some(4),
+            "lat" => Some(5),
+            "lon" => Some(6),
+            "store_number" => Some(7),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "address"),
+            1 => crate::struct_de::put(&mut slots.1, map, "city"),
+            2 => crate::struct_de::put(&mut slots.2, map, "region"),
+            3 => crate::struct_de::put(&mut slots.3, map, "postal_code"),
+            4 => crate::struct_de::put(&mut slots.4, map, "country"),
+            5 => crate::struct_de::put(&mut slots.5, map, "lat"),
+            6 => crate::struct_de::put(&mut slots.6, map, "lon"),
+            7 => crate::struct_de::put(&mut slots.7, map, "store_number"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.8, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            address,
+            city,
+            region,
+            postal_code,
+            country,
+            lat,
+            lon,
+            store_number,
+            extra,
+        ) = slots;
+        Ok(Self {
+            address: address.unwrap_or_default(),
+            city: city.unwrap_or_default(),
+            region: region.unwrap_or_default(),
+            postal_code: postal_code.unwrap_or_default(),
+            country: country.unwrap_or_default(),
+            lat: lat.unwrap_or_default(),
+            lon: lon.unwrap_or_default(),
+            store_number: store_number.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -3538,6 +5473,7 @@ impl std::fmt::Display for BaseReportTransactionType {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for BaseReportTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -3564,22 +5500,94 @@ impl<'de> serde::Deserialize<'de> for BaseReportTransactionType {
 
 /// Category from the personal finance taxonomy describing the purpose of the transaction. Null when none was assigned.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct PersonalFinanceCategory {
     /// Broad, top-level personal finance category.
     pub primary: String,
     /// Specific personal finance category; it also works as a unique key for the category.
     pub detailed: String,
     /// How sure Plaid is that the category is right, one of `VERY_HIGH`, `HIGH`, `MEDIUM`, `LOW` or `UNKNOWN`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub confidence_level: crate::Nullable<String>,
     /// Which revision of the personal finance category taxonomy produced the labels, `v1` or `v2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<PersonalFinanceCategoryVersion>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for PersonalFinanceCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for PersonalFinanceCategory {
+    const NAME: &'static str = "PersonalFinanceCategory";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<crate::Nullable<String>>,
+        Option<Option<PersonalFinanceCategoryVersion>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "primary" => Some(0),
+            "detailed" => Some(1),
+            "confidence_level" => Some(2),
+            "version" => Some(3),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "primary"),
+            1 => crate::struct_de::put(&mut slots.1, map, "detailed"),
+            2 => crate::struct_de::put(&mut slots.2, map, "confidence_level"),
+            3 => crate::struct_de::put(&mut slots.3, map, "version"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.4, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (primary, detailed, confidence_level, version, extra) = slots;
+        Ok(Self {
+            primary: primary.ok_or("primary")?,
+            detailed: detailed.ok_or("detailed")?,
+            confidence_level: confidence_level.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -3694,6 +5702,7 @@ impl std::fmt::Display for PersonalFinanceCategoryVersion {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for PersonalFinanceCategoryVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -3718,7 +5727,8 @@ impl<'de> serde::Deserialize<'de> for PersonalFinanceCategoryVersion {
 
 /// Identity details for one owner of an account, as held on file by the institution.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct Owner {
     /// Names on file for the owner, which may be a person or a business.
     pub names: Vec<String>,
@@ -3730,8 +5740,76 @@ pub struct Owner {
     pub addresses: Vec<Address>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for Owner {
+    const NAME: &'static str = "Owner";
+    type Slots = (
+        Option<Vec<String>>,
+        Option<Vec<PhoneNumber>>,
+        Option<Vec<Email>>,
+        Option<Vec<Address>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "names" => Some(0),
+            "phone_numbers" => Some(1),
+            "emails" => Some(2),
+            "addresses" => Some(3),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "names"),
+            1 => crate::struct_de::put(&mut slots.1, map, "phone_numbers"),
+            2 => crate::struct_de::put(&mut slots.2, map, "emails"),
+            3 => crate::struct_de::put(&mut slots.3, map, "addresses"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.4, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (names, phone_numbers, emails, addresses, extra) = slots;
+        Ok(Self {
+            names: names.ok_or("names")?,
+            phone_numbers: phone_numbers.ok_or("phone_numbers")?,
+            emails: emails.ok_or("emails")?,
+            addresses: addresses.ok_or("addresses")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -3825,19 +5903,84 @@ impl OwnerBuilder {
 
 /// A phone number associated with an account owner.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct PhoneNumber {
     /// The phone number itself.
     pub data: String,
     /// True when the institution marks this as the owner's main number.
     pub primary: bool,
     /// Kind of line, such as `home`, `work` or `mobile`.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "type"))]
     pub type_: PhoneNumberType,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for PhoneNumber {
+    const NAME: &'static str = "PhoneNumber";
+    type Slots = (
+        Option<String>,
+        Option<bool>,
+        Option<PhoneNumberType>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "data" => Some(0),
+            "primary" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "data"),
+            1 => crate::struct_de::put(&mut slots.1, map, "primary"),
+            2 => crate::struct_de::put(&mut slots.2, map, "type"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (data, primary, type_, extra) = slots;
+        Ok(Self {
+            data: data.ok_or("data")?,
+            primary: primary.ok_or("primary")?,
+            type_: type_.ok_or("type")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -3918,19 +6061,84 @@ impl PhoneNumberBuilder {
 
 /// An email address associated with an account owner.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct Email {
     /// The email address itself.
     pub data: String,
     /// True when the institution marks this as the owner's main email address.
     pub primary: bool,
     /// Role of the address: `primary`, `secondary` or `other`.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "type"))]
     pub type_: EmailType,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for Email {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for Email {
+    const NAME: &'static str = "Email";
+    type Slots = (
+        Option<String>,
+        Option<bool>,
+        Option<EmailType>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "data" => Some(0),
+            "primary" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "data"),
+            1 => crate::struct_de::put(&mut slots.1, map, "primary"),
+            2 => crate::struct_de::put(&mut slots.2, map, "type"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (data, primary, type_, extra) = slots;
+        Ok(Self {
+            data: data.ok_or("data")?,
+            primary: primary.ok_or("primary")?,
+            type_: type_.ok_or("type")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4011,17 +6219,78 @@ impl EmailBuilder {
 
 /// A postal address associated with an account owner.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct Address {
     /// The individual parts of a postal address.
     pub data: AddressData,
     /// True when the institution marks this as the owner's main postal address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub primary: Option<bool>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for Address {
+    const NAME: &'static str = "Address";
+    type Slots = (
+        Option<AddressData>,
+        Option<Option<bool>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "data" => Some(0),
+            "primary" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "data"),
+            1 => crate::struct_de::put(&mut slots.1, map, "primary"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (data, primary, extra) = slots;
+        Ok(Self {
+            data: data.ok_or("data")?,
+            primary: primary.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4092,7 +6361,8 @@ impl AddressBuilder {
 
 /// The individual parts of a postal address.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct AddressData {
     /// City or town.
     pub city: Option<String>,
@@ -4106,8 +6376,80 @@ pub struct AddressData {
     pub country: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for AddressData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for AddressData {
+    const NAME: &'static str = "AddressData";
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "city" => Some(0),
+            "region" => Some(1),
+            "street" => Some(2),
+            "postal_code" => Some(3),
+            "country" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "city"),
+            1 => crate::struct_de::put(&mut slots.1, map, "region"),
+            2 => crate::struct_de::put(&mut slots.2, map, "street"),
+            3 => crate::struct_de::put(&mut slots.3, map, "postal_code"),
+            4 => crate::struct_de::put(&mut slots.4, map, "country"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (city, region, street, postal_code, country, extra) = slots;
+        Ok(Self {
+            city: city.unwrap_or_default(),
+            region: region.unwrap_or_default(),
+            street: street.ok_or("street")?,
+            postal_code: postal_code.unwrap_or_default(),
+            country: country.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4230,6 +6572,7 @@ impl std::fmt::Display for OwnershipType {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for OwnershipType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -4256,14 +6599,17 @@ impl<'de> serde::Deserialize<'de> for OwnershipType {
 
 /// The account's balance on one earlier date.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportHistoricalBalance {
     /// The date this balance applies to, written as YYYY-MM-DD.
     pub date: chrono::NaiveDate,
     /// Balance on that date, worked out backward from today's current balance by undoing the posted inflows and outflows since then.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub current: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the balance. Null whenever `unofficial_currency_code` carries a value.
@@ -4272,8 +6618,82 @@ pub struct BaseReportHistoricalBalance {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportHistoricalBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
+    const NAME: &'static str = "BaseReportHistoricalBalance";
+    type Slots = (
+        Option<chrono::NaiveDate>,
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "date" => Some(0),
+            "current" => Some(1),
+            "iso_currency_code" => Some(2),
+            "unofficial_currency_code" => Some(3),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "date"),
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.1, map, "current")
+            }
+            2 => crate::struct_de::put(&mut slots.2, map, "iso_currency_code"),
+            3 => crate::struct_de::put(&mut slots.3, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.4, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (date, current, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            date: date.ok_or("date")?,
+            current: current.ok_or("current")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4360,42 +6780,175 @@ impl BaseReportHistoricalBalanceBuilder {
 /// Deprecated. Summary statistics computed from the account's transactions; rely on `attributes` instead, as this object is due to be removed.
 #[cfg(feature = "cra")]
 #[deprecated]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportAccountInsights {
     /// Date of the first transaction seen on the account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub oldest_transaction_date: crate::Nullable<chrono::NaiveDate>,
     /// Date of the latest transaction seen on the account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub most_recent_transaction_date: crate::Nullable<chrono::NaiveDate>,
     /// How many days of data exist for the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub days_available: Option<i64>,
     /// Mean number of days separating one transaction from the next.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub average_days_between_transactions: Option<f64>,
     /// For each period, the longest stretch without a transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub longest_gaps_between_transactions: Option<Vec<BaseReportLongestGapInsights>>,
     /// Count of incoming transactions for each period. Empty unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub number_of_inflows: Option<Vec<BaseReportNumberFlowInsights>>,
     /// Mean incoming transaction amount for each period, counting USD transactions only. Empty unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub average_inflow_amounts: Option<Vec<BaseReportAverageFlowInsights>>,
     /// Count of outgoing transactions for each period. Empty unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub number_of_outflows: Option<Vec<BaseReportNumberFlowInsights>>,
     /// Mean outgoing transaction amount for each period, counting USD transactions only. Empty unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub average_outflow_amounts: Option<Vec<BaseReportAverageFlowInsights>>,
     /// How many days passed with no transaction at all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub number_of_days_no_transactions: Option<i64>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportAccountInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportAccountInsights {
+    const NAME: &'static str = "BaseReportAccountInsights";
+    type Slots = (
+        Option<crate::Nullable<chrono::NaiveDate>>,
+        Option<crate::Nullable<chrono::NaiveDate>>,
+        Option<Option<i64>>,
+        Option<Option<f64>>,
+        Option<Option<Vec<BaseReportLongestGapInsights>>>,
+        Option<Option<Vec<BaseReportNumberFlowInsights>>>,
+        Option<Option<Vec<BaseReportAverageFlowInsights>>>,
+        Option<Option<Vec<BaseReportNumberFlowInsights>>>,
+        Option<Option<Vec<BaseReportAverageFlowInsights>>>,
+        Option<Option<i64>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "oldest_transaction_date" => Some(0),
+            "most_recent_transaction_date" => Some(1),
+            "days_available" => Some(2),
+            "average_days_between_transactions" => Some(3),
+            "longest_gaps_between_transactions" => Some(4),
+            "number_of_inflows" => Some(5),
+            "average_inflow_amounts" => Some(6),
+            "number_of_outflows" => Some(7),
+            "average_outflow_amounts" => Some(8),
+            "number_of_days_no_transactions" => Some(9),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "oldest_transaction_date"),
+            1 => crate::struct_de::put(&mut slots.1, map, "most_recent_transaction_date"),
+            2 => crate::struct_de::put(&mut slots.2, map, "days_available"),
+            3 => {
+                crate::struct_de::put(
+                    &mut slots.3,
+                    map,
+                    "average_days_between_transactions",
+                )
+            }
+            4 => {
+                crate::struct_de::put(
+                    &mut slots.4,
+                    map,
+                    "longest_gaps_between_transactions",
+                )
+            }
+            5 => crate::struct_de::put(&mut slots.5, map, "number_of_inflows"),
+            6 => crate::struct_de::put(&mut slots.6, map, "average_inflow_amounts"),
+            7 => crate::struct_de::put(&mut slots.7, map, "number_of_outflows"),
+            8 => crate::struct_de::put(&mut slots.8, map, "average_outflow_amounts"),
+            9 => {
+                crate::struct_de::put(
+                    &mut slots.9,
+                    map,
+                    "number_of_days_no_transactions",
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.10, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            oldest_transaction_date,
+            most_recent_transaction_date,
+            days_available,
+            average_days_between_transactions,
+            longest_gaps_between_transactions,
+            number_of_inflows,
+            average_inflow_amounts,
+            number_of_outflows,
+            average_outflow_amounts,
+            number_of_days_no_transactions,
+            extra,
+        ) = slots;
+        Ok(Self {
+            oldest_transaction_date: oldest_transaction_date.unwrap_or_default(),
+            most_recent_transaction_date: most_recent_transaction_date
+                .unwrap_or_default(),
+            days_available: days_available.unwrap_or_default(),
+            average_days_between_transactions: average_days_between_transactions
+                .unwrap_or_default(),
+            longest_gaps_between_transactions: longest_gaps_between_transactions
+                .unwrap_or_default(),
+            number_of_inflows: number_of_inflows.unwrap_or_default(),
+            average_inflow_amounts: average_inflow_amounts.unwrap_or_default(),
+            number_of_outflows: number_of_outflows.unwrap_or_default(),
+            average_outflow_amounts: average_outflow_amounts.unwrap_or_default(),
+            number_of_days_no_transactions: number_of_days_no_transactions
+                .unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4563,21 +7116,89 @@ impl BaseReportAccountInsightsBuilder {
 
 /// The longest stretch without transactions inside one period.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportLongestGapInsights {
     /// First day of the period, written as YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<chrono::NaiveDate>,
     /// Last day of the period, written as YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<chrono::NaiveDate>,
     /// Length in days of the longest stretch without transactions in this period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub days: crate::Nullable<i64>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportLongestGapInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
+    const NAME: &'static str = "BaseReportLongestGapInsights";
+    type Slots = (
+        Option<Option<chrono::NaiveDate>>,
+        Option<Option<chrono::NaiveDate>>,
+        Option<crate::Nullable<i64>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "days" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
+            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            2 => crate::struct_de::put(&mut slots.2, map, "days"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (start_date, end_date, days, extra) = slots;
+        Ok(Self {
+            start_date: start_date.unwrap_or_default(),
+            end_date: end_date.unwrap_or_default(),
+            days: days.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4650,7 +7271,8 @@ impl BaseReportLongestGapInsightsBuilder {
 
 /// Number of transactions moving in one direction during one period.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportNumberFlowInsights {
     /// First day of the period, written as YYYY-MM-DD.
     pub start_date: chrono::NaiveDate,
@@ -4660,8 +7282,72 @@ pub struct BaseReportNumberFlowInsights {
     pub count: i64,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportNumberFlowInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
+    const NAME: &'static str = "BaseReportNumberFlowInsights";
+    type Slots = (
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveDate>,
+        Option<i64>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "count" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
+            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            2 => crate::struct_de::put(&mut slots.2, map, "count"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (start_date, end_date, count, extra) = slots;
+        Ok(Self {
+            start_date: start_date.ok_or("start_date")?,
+            end_date: end_date.ok_or("end_date")?,
+            count: count.ok_or("count")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4732,7 +7418,8 @@ impl BaseReportNumberFlowInsightsBuilder {
 
 /// Mean size of transactions moving in one direction during one period.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportAverageFlowInsights {
     /// First day of the period, written as YYYY-MM-DD.
     pub start_date: chrono::NaiveDate,
@@ -4742,8 +7429,72 @@ pub struct BaseReportAverageFlowInsights {
     pub total_amount: CreditAmountWithCurrency,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportAverageFlowInsights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
+    const NAME: &'static str = "BaseReportAverageFlowInsights";
+    type Slots = (
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveDate>,
+        Option<CreditAmountWithCurrency>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "total_amount" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
+            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            2 => crate::struct_de::put(&mut slots.2, map, "total_amount"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (start_date, end_date, total_amount, extra) = slots;
+        Ok(Self {
+            start_date: start_date.ok_or("start_date")?,
+            end_date: end_date.ok_or("end_date")?,
+            total_amount: total_amount.ok_or("total_amount")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -4817,54 +7568,253 @@ impl BaseReportAverageFlowInsightsBuilder {
 
 /// Figures derived from the account's transactions.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct BaseReportAttributes {
     /// Whether this looks like the user's main account of its type. Across all of the user's Items, no more than one account per type gets true.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub is_primary_account: crate::Nullable<bool>,
     /// Confidence between 0 and 1 that this is the user's main account; larger values mean more confidence.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub primary_account_score: crate::Nullable<f64>,
     /// Net number of insufficient-funds or overdraft fees across the whole report window, leaving out fees that were later refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub nsf_overdraft_transactions_count: Option<i64>,
     /// Net number of insufficient-funds or overdraft fees in the last 30 days, leaving out fees that were later refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub nsf_overdraft_transactions_count_30d: Option<i64>,
     /// Net number of insufficient-funds or overdraft fees in the last 60 days, leaving out fees that were later refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub nsf_overdraft_transactions_count_60d: Option<i64>,
     /// Net number of insufficient-funds or overdraft fees in the last 90 days, leaving out fees that were later refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub nsf_overdraft_transactions_count_90d: Option<i64>,
     /// Sum of money that came into the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_inflow_amount: crate::Nullable<TotalInflowAmount>,
     /// Sum of money that came into the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_inflow_amount_30d: crate::Nullable<TotalInflowAmount30d>,
     /// Sum of money that came into the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_inflow_amount_60d: crate::Nullable<TotalInflowAmount60d>,
     /// Sum of money that came into the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_inflow_amount_90d: crate::Nullable<TotalInflowAmount90d>,
     /// Sum of money that went out of the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_outflow_amount: crate::Nullable<TotalOutflowAmount>,
     /// Sum of money that went out of the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_outflow_amount_30d: crate::Nullable<TotalOutflowAmount30d>,
     /// Sum of money that went out of the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_outflow_amount_60d: crate::Nullable<TotalOutflowAmount60d>,
     /// Sum of money that went out of the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub total_outflow_amount_90d: crate::Nullable<TotalOutflowAmount90d>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for BaseReportAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for BaseReportAttributes {
+    const NAME: &'static str = "BaseReportAttributes";
+    type Slots = (
+        Option<crate::Nullable<bool>>,
+        Option<crate::Nullable<f64>>,
+        Option<Option<i64>>,
+        Option<Option<i64>>,
+        Option<Option<i64>>,
+        Option<Option<i64>>,
+        Option<crate::Nullable<TotalInflowAmount>>,
+        Option<crate::Nullable<TotalInflowAmount30d>>,
+        Option<crate::Nullable<TotalInflowAmount60d>>,
+        Option<crate::Nullable<TotalInflowAmount90d>>,
+        Option<crate::Nullable<TotalOutflowAmount>>,
+        Option<crate::Nullable<TotalOutflowAmount30d>>,
+        Option<crate::Nullable<TotalOutflowAmount60d>>,
+        Option<crate::Nullable<TotalOutflowAmount90d>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Default::default(),
+        )
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "is_primary_account" => Some(0),
+            "primary_account_score" => Some(1),
+            "nsf_overdraft_transactions_count" => Some(2),
+            "nsf_overdraft_transactions_count_30d" => Some(3),
+            "nsf_overdraft_transactions_count_60d" => Some(4),
+            "nsf_overdraft_transactions_count_90d" => Some(5),
+            "total_inflow_amount" => Some(6),
+            "total_inflow_amount_30d" => Some(7),
+            "total_inflow_amount_60d" => Some(8),
+            "total_inflow_amount_90d" => Some(9),
+            "total_outflow_amount" => Some(10),
+            "total_outflow_amount_30d" => Some(11),
+            "total_outflow_amount_60d" => Some(12),
+            "total_outflow_amount_90d" => Some(13),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "is_primary_account"),
+            1 => crate::struct_de::put(&mut slots.1, map, "primary_account_score"),
+            2 => {
+                crate::struct_de::put(
+                    &mut slots.2,
+                    map,
+                    "nsf_overdraft_transactions_count",
+                )
+            }
+            3 => {
+                crate::struct_de::put(
+                    &mut slots.3,
+                    map,
+                    "nsf_overdraft_transactions_count_30d",
+                )
+            }
+            4 => {
+                crate::struct_de::put(
+                    &mut slots.4,
+                    map,
+                    "nsf_overdraft_transactions_count_60d",
+                )
+            }
+            5 => {
+                crate::struct_de::put(
+                    &mut slots.5,
+                    map,
+                    "nsf_overdraft_transactions_count_90d",
+                )
+            }
+            6 => crate::struct_de::put(&mut slots.6, map, "total_inflow_amount"),
+            7 => crate::struct_de::put(&mut slots.7, map, "total_inflow_amount_30d"),
+            8 => crate::struct_de::put(&mut slots.8, map, "total_inflow_amount_60d"),
+            9 => crate::struct_de::put(&mut slots.9, map, "total_inflow_amount_90d"),
+            10 => crate::struct_de::put(&mut slots.10, map, "total_outflow_amount"),
+            11 => crate::struct_de::put(&mut slots.11, map, "total_outflow_amount_30d"),
+            12 => crate::struct_de::put(&mut slots.12, map, "total_outflow_amount_60d"),
+            13 => crate::struct_de::put(&mut slots.13, map, "total_outflow_amount_90d"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.14, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            is_primary_account,
+            primary_account_score,
+            nsf_overdraft_transactions_count,
+            nsf_overdraft_transactions_count_30d,
+            nsf_overdraft_transactions_count_60d,
+            nsf_overdraft_transactions_count_90d,
+            total_inflow_amount,
+            total_inflow_amount_30d,
+            total_inflow_amount_60d,
+            total_inflow_amount_90d,
+            total_outflow_amount,
+            total_outflow_amount_30d,
+            total_outflow_amount_60d,
+            total_outflow_amount_90d,
+            extra,
+        ) = slots;
+        Ok(Self {
+            is_primary_account: is_primary_account.unwrap_or_default(),
+            primary_account_score: primary_account_score.unwrap_or_default(),
+            nsf_overdraft_transactions_count: nsf_overdraft_transactions_count
+                .unwrap_or_default(),
+            nsf_overdraft_transactions_count_30d: nsf_overdraft_transactions_count_30d
+                .unwrap_or_default(),
+            nsf_overdraft_transactions_count_60d: nsf_overdraft_transactions_count_60d
+                .unwrap_or_default(),
+            nsf_overdraft_transactions_count_90d: nsf_overdraft_transactions_count_90d
+                .unwrap_or_default(),
+            total_inflow_amount: total_inflow_amount.unwrap_or_default(),
+            total_inflow_amount_30d: total_inflow_amount_30d.unwrap_or_default(),
+            total_inflow_amount_60d: total_inflow_amount_60d.unwrap_or_default(),
+            total_inflow_amount_90d: total_inflow_amount_90d.unwrap_or_default(),
+            total_outflow_amount: total_outflow_amount.unwrap_or_default(),
+            total_outflow_amount_30d: total_outflow_amount_30d.unwrap_or_default(),
+            total_outflow_amount_60d: total_outflow_amount_60d.unwrap_or_default(),
+            total_outflow_amount_90d: total_outflow_amount_90d.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5108,12 +8058,15 @@ impl BaseReportAttributesBuilder {
 
 /// Sum of money that came into the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalInflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5122,8 +8075,78 @@ pub struct TotalInflowAmount {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalInflowAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalInflowAmount {
+    const NAME: &'static str = "TotalInflowAmount";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5198,12 +8221,15 @@ impl TotalInflowAmountBuilder {
 
 /// Sum of money that came into the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalInflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5212,8 +8238,78 @@ pub struct TotalInflowAmount30d {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalInflowAmount30d {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalInflowAmount30d {
+    const NAME: &'static str = "TotalInflowAmount30d";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5290,12 +8386,15 @@ impl TotalInflowAmount30dBuilder {
 
 /// Sum of money that came into the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalInflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5304,8 +8403,78 @@ pub struct TotalInflowAmount60d {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalInflowAmount60d {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalInflowAmount60d {
+    const NAME: &'static str = "TotalInflowAmount60d";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5382,12 +8551,15 @@ impl TotalInflowAmount60dBuilder {
 
 /// Sum of money that came into the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalInflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5396,8 +8568,78 @@ pub struct TotalInflowAmount90d {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalInflowAmount90d {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalInflowAmount90d {
+    const NAME: &'static str = "TotalInflowAmount90d";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5474,12 +8716,15 @@ impl TotalInflowAmount90dBuilder {
 
 /// Sum of money that went out of the account across the whole report window, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalOutflowAmount {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5488,8 +8733,78 @@ pub struct TotalOutflowAmount {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalOutflowAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalOutflowAmount {
+    const NAME: &'static str = "TotalOutflowAmount";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5566,12 +8881,15 @@ impl TotalOutflowAmountBuilder {
 
 /// Sum of money that went out of the account over the last 30 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalOutflowAmount30d {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5580,8 +8898,78 @@ pub struct TotalOutflowAmount30d {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalOutflowAmount30d {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalOutflowAmount30d {
+    const NAME: &'static str = "TotalOutflowAmount30d";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5658,12 +9046,15 @@ impl TotalOutflowAmount30dBuilder {
 
 /// Sum of money that went out of the account over the last 60 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalOutflowAmount60d {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5672,8 +9063,78 @@ pub struct TotalOutflowAmount60d {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalOutflowAmount60d {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalOutflowAmount60d {
+    const NAME: &'static str = "TotalOutflowAmount60d";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5750,12 +9211,15 @@ impl TotalOutflowAmount60dBuilder {
 
 /// Sum of money that went out of the account over the last 90 days, counting USD transactions only. Null or absent unless the account is a depository account.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct TotalOutflowAmount90d {
     /// The sum itself, rounded to no more than two decimal places.
-    #[serde(
-        serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>",
-        deserialize_with = "crate::mapped_serde::deserialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            serialize_with = "crate::mapped_serde::serialize::<crate::types::WithRustDecimalSerdeFloat,_,_>"
+        )
     )]
     pub amount: rust_decimal::Decimal,
     /// Three-letter ISO 4217 code for the currency of the amount. Null when an unofficial code is used instead.
@@ -5764,8 +9228,78 @@ pub struct TotalOutflowAmount90d {
     pub unofficial_currency_code: Option<String>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for TotalOutflowAmount90d {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for TotalOutflowAmount90d {
+    const NAME: &'static str = "TotalOutflowAmount90d";
+    type Slots = (
+        Option<rust_decimal::Decimal>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::types::WithRustDecimalSerdeFloat,
+                    _,
+                    _,
+                >(&mut slots.0, map, "amount")
+            }
+            1 => crate::struct_de::put(&mut slots.1, map, "iso_currency_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "unofficial_currency_code"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.3, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        Ok(Self {
+            amount: amount.ok_or("amount")?,
+            iso_currency_code: iso_currency_code.unwrap_or_default(),
+            unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -5841,44 +9375,180 @@ impl TotalOutflowAmount90dBuilder {
 }
 
 /// Error body returned when a call fails. Branch on `error_type` and `error_code` rather than on the HTTP status alone, since the status only gives a coarse grouping.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct PlaidError {
     /// Broad family the error belongs to, for example `INVALID_REQUEST`, `ITEM_ERROR`, `RATE_LIMIT_EXCEEDED` or `API_ERROR`.
     pub error_type: PlaidErrorType,
     /// Specific machine-readable code for the error, safe to match on in code.
     pub error_code: String,
     /// Finer-grained reason behind the error code. Currently only given for some OAuth-related Item errors and null otherwise.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub error_code_reason: crate::Nullable<String>,
     /// Explanation aimed at developers. The wording can change over time, so do not parse it.
     pub error_message: String,
     /// Text that can be shown to the end user, or null when the error is not something the user can act on. The wording can change over time.
     pub display_message: Option<String>,
     /// Identifier of the failed call, for use with support. Left out of errors delivered by webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// For calls spanning several Items, a list of the underlying errors for individual Items, where those can be pinned down.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub causes: Option<Vec<serde_json::Value>>,
     /// HTTP status code of the error; only included in the body when the error arrives through a webhook.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub status: crate::Nullable<i64>,
     /// Address of a Plaid documentation page that explains this error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub documentation_url: Option<String>,
     /// Recommended next steps to clear the error, when Plaid has any.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub suggested_action: crate::Nullable<String>,
     /// Account subtypes that the Link configuration asked for. Only filled in for certain `NO_ACCOUNTS` errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub required_account_subtypes: Option<Vec<String>>,
     /// Account subtypes that were found but did not match the requested filter. Only filled in for certain `NO_ACCOUNTS` errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub provided_account_subtypes: Option<Vec<String>>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for PlaidError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for PlaidError {
+    const NAME: &'static str = "PlaidError";
+    type Slots = (
+        Option<PlaidErrorType>,
+        Option<String>,
+        Option<crate::Nullable<String>>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<Vec<serde_json::Value>>>,
+        Option<crate::Nullable<i64>>,
+        Option<Option<String>>,
+        Option<crate::Nullable<String>>,
+        Option<Option<Vec<String>>>,
+        Option<Option<Vec<String>>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Default::default(),
+        )
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "error_type" => Some(0),
+            "error_code" => Some(1),
+            "error_code_reason" => Some(2),
+            "error_message" => Some(3),
+            "display_message" => Some(4),
+            "request_id" => Some(5),
+            "causes" => Some(6),
+            "status" => Some(7),
+            "documentation_url" => Some(8),
+            "suggested_action" => Some(9),
+            "required_account_subtypes" => Some(10),
+            "provided_account_subtypes" => Some(11),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "error_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "error_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "error_code_reason"),
+            3 => crate::struct_de::put(&mut slots.3, map, "error_message"),
+            4 => crate::struct_de::put(&mut slots.4, map, "display_message"),
+            5 => crate::struct_de::put(&mut slots.5, map, "request_id"),
+            6 => crate::struct_de::put(&mut slots.6, map, "causes"),
+            7 => crate::struct_de::put(&mut slots.7, map, "status"),
+            8 => crate::struct_de::put(&mut slots.8, map, "documentation_url"),
+            9 => crate::struct_de::put(&mut slots.9, map, "suggested_action"),
+            10 => crate::struct_de::put(&mut slots.10, map, "required_account_subtypes"),
+            11 => crate::struct_de::put(&mut slots.11, map, "provided_account_subtypes"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.12, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            error_type,
+            error_code,
+            error_code_reason,
+            error_message,
+            display_message,
+            request_id,
+            causes,
+            status,
+            documentation_url,
+            suggested_action,
+            required_account_subtypes,
+            provided_account_subtypes,
+            extra,
+        ) = slots;
+        Ok(Self {
+            error_type: error_type.ok_or("error_type")?,
+            error_code: error_code.ok_or("error_code")?,
+            error_code_reason: error_code_reason.unwrap_or_default(),
+            error_message: error_message.ok_or("error_message")?,
+            display_message: display_message.unwrap_or_default(),
+            request_id: request_id.unwrap_or_default(),
+            causes: causes.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            documentation_url: documentation_url.unwrap_or_default(),
+            suggested_action: suggested_action.unwrap_or_default(),
+            required_account_subtypes: required_account_subtypes.unwrap_or_default(),
+            provided_account_subtypes: provided_account_subtypes.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for PlaidError {
@@ -6134,6 +9804,7 @@ impl std::fmt::Display for PlaidErrorType {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for PlaidErrorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -6179,28 +9850,108 @@ impl<'de> serde::Deserialize<'de> for PlaidErrorType {
 
 /// Body of a call that enrols one of a user's Items in Cash Flow Updates. Name the user with `user_id` (or `user_token` on older integrations) and give the URL that receives the webhooks.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[derive(serde::Serialize)]
 pub struct CraMonitoringInsightsSubscribeRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<crate::secret::Secret>,
     /// Identifier of the user, as returned when the user record was created. Integrations set up under the newer user model pass this value rather than `user_token`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The Item to monitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// Where Plaid posts this subscription's `CASH_FLOW_UPDATES` webhooks, such as the notice that fresh insights are ready.
     pub webhook: String,
     /// Kinds of income the insights consider. Leave it out, or send `null` or an empty list, to consider every kind.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub income_categories: crate::Nullable<Vec<CreditBankIncomeCategory>>,
     /// Older style token that names the user whose report is wanted. Only integrations that were already built around this token should send it; everyone else should send `user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_token: Option<crate::secret::Secret>,
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
+impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsSubscribeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
+impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
+    const NAME: &'static str = "CraMonitoringInsightsSubscribeRequest";
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<crate::secret::Secret>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<String>,
+        Option<crate::Nullable<Vec<CreditBankIncomeCategory>>>,
+        Option<Option<crate::secret::Secret>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "user_id" => Some(2),
+            "item_id" => Some(3),
+            "webhook" => Some(4),
+            "income_categories" => Some(5),
+            "user_token" => Some(6),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "client_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "secret"),
+            2 => crate::struct_de::put(&mut slots.2, map, "user_id"),
+            3 => crate::struct_de::put(&mut slots.3, map, "item_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "webhook"),
+            5 => crate::struct_de::put(&mut slots.5, map, "income_categories"),
+            6 => crate::struct_de::put(&mut slots.6, map, "user_token"),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            client_id,
+            secret,
+            user_id,
+            item_id,
+            webhook,
+            income_categories,
+            user_token,
+        ) = slots;
+        Ok(Self {
+            client_id: client_id.unwrap_or_default(),
+            secret: secret.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            item_id: item_id.unwrap_or_default(),
+            webhook: webhook.ok_or("webhook")?,
+            income_categories: income_categories.unwrap_or_default(),
+            user_token: user_token.unwrap_or_default(),
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -6343,7 +10094,8 @@ impl crate::validation::Validate for CraMonitoringInsightsSubscribeRequest {
 
 /// The subscription that was started.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CraMonitoringInsightsSubscribeResponse {
     /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
     pub request_id: String,
@@ -6351,8 +10103,68 @@ pub struct CraMonitoringInsightsSubscribeResponse {
     pub subscription_id: String,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsSubscribeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
+    const NAME: &'static str = "CraMonitoringInsightsSubscribeResponse";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "request_id" => Some(0),
+            "subscription_id" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "request_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "subscription_id"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (request_id, subscription_id, extra) = slots;
+        Ok(Self {
+            request_id: request_id.ok_or("request_id")?,
+            subscription_id: subscription_id.ok_or("subscription_id")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -6420,16 +10232,72 @@ impl CraMonitoringInsightsSubscribeResponseBuilder {
 
 /// Body of a call that ends a Cash Flow Updates subscription.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[derive(serde::Serialize)]
 pub struct CraMonitoringInsightsUnsubscribeRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<crate::secret::Secret>,
     /// Identifier of one Cash Flow Updates subscription, returned when it starts and needed to end it.
     pub subscription_id: String,
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
+impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsUnsubscribeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
+impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
+    const NAME: &'static str = "CraMonitoringInsightsUnsubscribeRequest";
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<crate::secret::Secret>>,
+        Option<String>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "subscription_id" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "client_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "secret"),
+            2 => crate::struct_de::put(&mut slots.2, map, "subscription_id"),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (client_id, secret, subscription_id) = slots;
+        Ok(Self {
+            client_id: client_id.unwrap_or_default(),
+            secret: secret.unwrap_or_default(),
+            subscription_id: subscription_id.ok_or("subscription_id")?,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -6523,14 +10391,68 @@ impl crate::validation::Validate for CraMonitoringInsightsUnsubscribeRequest {
 
 /// Confirmation that the subscription has ended.
 #[cfg(feature = "cra")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CraMonitoringInsightsUnsubscribeResponse {
     /// Opaque identifier that Plaid gives each API call. Quote it to support when asking about a particular call.
     pub request_id: String,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "cra")]
+impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsUnsubscribeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "cra")]
+impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
+    const NAME: &'static str = "CraMonitoringInsightsUnsubscribeResponse";
+    type Slots = (Option<String>, serde_json::Map<String, serde_json::Value>);
+    fn slots() -> Self::Slots {
+        (None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "request_id" => Some(0),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "request_id"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.1, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (request_id, extra) = slots;
+        Ok(Self {
+            request_id: request_id.ok_or("request_id")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "cra")]
@@ -6586,16 +10508,72 @@ impl CraMonitoringInsightsUnsubscribeResponseBuilder {
 
 /// Body of a call that looks up the key a webhook was signed with.
 #[cfg(feature = "webhook_verification_key")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[derive(serde::Serialize)]
 pub struct WebhookVerificationKeyGetRequest {
     /// Identifier of your Plaid client application. Send it either here in the body or in the `PLAID-CLIENT-ID` header; one of the two must be present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Secret key that goes with your client identifier for the environment being called. Send it either here in the body or in the `PLAID-SECRET` header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<crate::secret::Secret>,
     /// The `kid` field of the header of the token in the webhook's `Plaid-Verification` header.
     pub key_id: String,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "serde-all")]
+impl<'de> serde::Deserialize<'de> for WebhookVerificationKeyGetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+#[cfg(feature = "serde-all")]
+impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
+    const NAME: &'static str = "WebhookVerificationKeyGetRequest";
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<crate::secret::Secret>>,
+        Option<String>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "key_id" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "client_id"),
+            1 => crate::struct_de::put(&mut slots.1, map, "secret"),
+            2 => crate::struct_de::put(&mut slots.2, map, "key_id"),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (client_id, secret, key_id) = slots;
+        Ok(Self {
+            client_id: client_id.unwrap_or_default(),
+            secret: secret.unwrap_or_default(),
+            key_id: key_id.ok_or("key_id")?,
+        })
+    }
 }
 
 #[cfg(feature = "webhook_verification_key")]
@@ -6683,7 +10661,8 @@ impl crate::validation::Validate for WebhookVerificationKeyGetRequest {
 
 /// The key that was asked for.
 #[cfg(feature = "webhook_verification_key")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct WebhookVerificationKeyGetResponse {
     /// A public key in JSON Web Key form (RFC 7517), for checking the signature of the tokens Plaid sends with its webhooks. Plaid's keys are elliptic-curve keys on P-256, used with ES256.
     pub key: JwkPublicKey,
@@ -6691,8 +10670,68 @@ pub struct WebhookVerificationKeyGetResponse {
     pub request_id: String,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl<'de> serde::Deserialize<'de> for WebhookVerificationKeyGetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
+    const NAME: &'static str = "WebhookVerificationKeyGetResponse";
+    type Slots = (
+        Option<JwkPublicKey>,
+        Option<String>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "key" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "key"),
+            1 => crate::struct_de::put(&mut slots.1, map, "request_id"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.2, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (key, request_id, extra) = slots;
+        Ok(Self {
+            key: key.ok_or("key")?,
+            request_id: request_id.ok_or("request_id")?,
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "webhook_verification_key")]
@@ -6754,7 +10793,8 @@ impl WebhookVerificationKeyGetResponseBuilder {
 
 /// A public key in JSON Web Key form (RFC 7517), for checking the signature of the tokens Plaid sends with its webhooks. Plaid's keys are elliptic-curve keys on P-256, used with ES256.
 #[cfg(feature = "webhook_verification_key")]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct JwkPublicKey {
     /// The signing algorithm the key is for, such as `ES256`.
     pub alg: String,
@@ -6765,7 +10805,7 @@ pub struct JwkPublicKey {
     /// The key family, such as `EC`.
     pub kty: String,
     /// What the key is for; `sig` means checking signatures.
-    #[serde(rename = "use")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "use"))]
     pub use_: String,
     /// The x coordinate of the public point, big-endian, base64url without padding.
     pub x: String,
@@ -6777,8 +10817,96 @@ pub struct JwkPublicKey {
     pub expired_at: Option<i64>,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl<'de> serde::Deserialize<'de> for JwkPublicKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "webhook_verification_key")]
+impl crate::struct_de::FromObject for JwkPublicKey {
+    const NAME: &'static str = "JwkPublicKey";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<Option<i64>>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "alg" => Some(0),
+            "crv" => Some(1),
+            "kid" => Some(2),
+            "kty" => Some(3),
+            "use" => Some(4),
+            "x" => Some(5),
+            "y" => Some(6),
+            "created_at" => Some(7),
+            "expired_at" => Some(8),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "alg"),
+            1 => crate::struct_de::put(&mut slots.1, map, "crv"),
+            2 => crate::struct_de::put(&mut slots.2, map, "kid"),
+            3 => crate::struct_de::put(&mut slots.3, map, "kty"),
+            4 => crate::struct_de::put(&mut slots.4, map, "use"),
+            5 => crate::struct_de::put(&mut slots.5, map, "x"),
+            6 => crate::struct_de::put(&mut slots.6, map, "y"),
+            7 => crate::struct_de::put(&mut slots.7, map, "created_at"),
+            8 => crate::struct_de::put(&mut slots.8, map, "expired_at"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.9, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (alg, crv, kid, kty, use_, x, y, created_at, expired_at, extra) = slots;
+        Ok(Self {
+            alg: alg.ok_or("alg")?,
+            crv: crv.ok_or("crv")?,
+            kid: kid.ok_or("kid")?,
+            kty: kty.ok_or("kty")?,
+            use_: use_.ok_or("use")?,
+            x: x.ok_or("x")?,
+            y: y.ok_or("y")?,
+            created_at: created_at.ok_or("created_at")?,
+            expired_at: expired_at.unwrap_or_default(),
+            extra,
+        })
+    }
 }
 
 #[cfg(feature = "webhook_verification_key")]
@@ -6927,6 +11055,7 @@ impl std::fmt::Display for MonitoringInsightsStatus {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for MonitoringInsightsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -6976,6 +11105,7 @@ impl std::fmt::Display for WebhookEnvironmentValues {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for WebhookEnvironmentValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -7031,6 +11161,7 @@ impl std::fmt::Display for CashFlowInsight {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for CashFlowInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -7056,7 +11187,8 @@ impl<'de> serde::Deserialize<'de> for CashFlowInsight {
 
 /// Older form of the notice that a user's Cash Flow Updates insights were refreshed, without the list of signals. Superseded by `CASH_FLOW_INSIGHTS_UPDATED`; fetch the report with `/cra/monitoring_insights/get`.
 #[deprecated]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesInsightsWebhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7070,8 +11202,78 @@ pub struct CashFlowUpdatesInsightsWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesInsightsWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
+    const NAME: &'static str = "CashFlowUpdatesInsightsWebhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesInsightsWebhook {
@@ -7161,7 +11363,8 @@ impl CashFlowUpdatesInsightsWebhookBuilder {
 }
 
 /// Sent after each refresh of a monitored user's insights (never right at enrolment), with the signals the refresh found. Fetch the report with `/cra/monitoring_insights/get`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesInsightsV2Webhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7177,8 +11380,90 @@ pub struct CashFlowUpdatesInsightsV2Webhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesInsightsV2Webhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
+    const NAME: &'static str = "CashFlowUpdatesInsightsV2Webhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<Vec<CashFlowInsight>>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "insights" => Some(4),
+            "environment" => Some(5),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "insights"),
+            5 => crate::struct_de::put(&mut slots.5, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.6, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            insights,
+            environment,
+            extra,
+        ) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            insights: insights.ok_or("insights")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesInsightsV2Webhook {
@@ -7277,7 +11562,8 @@ impl CashFlowUpdatesInsightsV2WebhookBuilder {
 }
 
 /// Sent when a refresh finds a transaction that overdrew an account or was refused for insufficient funds.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesNsfWebhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7291,8 +11577,78 @@ pub struct CashFlowUpdatesNsfWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNsfWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
+    const NAME: &'static str = "CashFlowUpdatesNsfWebhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesNsfWebhook {
@@ -7382,7 +11738,8 @@ impl CashFlowUpdatesNsfWebhookBuilder {
 }
 
 /// Sent when a refresh finds a source of income that earlier reports did not have.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesNewIncomeStreamWebhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7396,8 +11753,78 @@ pub struct CashFlowUpdatesNewIncomeStreamWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNewIncomeStreamWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
+    const NAME: &'static str = "CashFlowUpdatesNewIncomeStreamWebhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesNewIncomeStreamWebhook {
@@ -7490,7 +11917,8 @@ impl CashFlowUpdatesNewIncomeStreamWebhookBuilder {
 }
 
 /// Sent when a deposit that usually arrives on a schedule, such as pay, is overdue.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesExpectedDepositMissedWebhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7504,8 +11932,78 @@ pub struct CashFlowUpdatesExpectedDepositMissedWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesExpectedDepositMissedWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhook {
+    const NAME: &'static str = "CashFlowUpdatesExpectedDepositMissedWebhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesExpectedDepositMissedWebhook {
@@ -7598,7 +12096,8 @@ impl CashFlowUpdatesExpectedDepositMissedWebhookBuilder {
 }
 
 /// Sent when a refresh finds an account whose balance has dropped low.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesLowBalanceWebhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7612,8 +12111,78 @@ pub struct CashFlowUpdatesLowBalanceWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesLowBalanceWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
+    const NAME: &'static str = "CashFlowUpdatesLowBalanceWebhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesLowBalanceWebhook {
@@ -7703,7 +12272,8 @@ impl CashFlowUpdatesLowBalanceWebhookBuilder {
 }
 
 /// Sent when a refresh finds a deposit much larger than usual.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesLargeDepositWebhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7717,8 +12287,78 @@ pub struct CashFlowUpdatesLargeDepositWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesLargeDepositWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
+    const NAME: &'static str = "CashFlowUpdatesLargeDepositWebhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesLargeDepositWebhook {
@@ -7808,7 +12448,8 @@ impl CashFlowUpdatesLargeDepositWebhookBuilder {
 }
 
 /// Sent when a refresh finds repayments on a loan that earlier reports did not have.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 pub struct CashFlowUpdatesNewLoanPaymentWebhook {
     /// Always `CASH_FLOW_UPDATES`.
     pub webhook_type: String,
@@ -7822,8 +12463,78 @@ pub struct CashFlowUpdatesNewLoanPaymentWebhook {
     pub environment: WebhookEnvironmentValues,
     /// Properties the schema does not declare, kept as sent so that they survive a
     /// round trip.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde-all", serde(flatten))]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNewLoanPaymentWebhook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::struct_de::deserialize(deserializer)
+    }
+}
+
+impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
+    const NAME: &'static str = "CashFlowUpdatesNewLoanPaymentWebhook";
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<MonitoringInsightsStatus>,
+        Option<String>,
+        Option<WebhookEnvironmentValues>,
+        serde_json::Map<String, serde_json::Value>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, Default::default())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
+    }
+
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => crate::struct_de::put(&mut slots.0, map, "webhook_type"),
+            1 => crate::struct_de::put(&mut slots.1, map, "webhook_code"),
+            2 => crate::struct_de::put(&mut slots.2, map, "status"),
+            3 => crate::struct_de::put(&mut slots.3, map, "user_id"),
+            4 => crate::struct_de::put(&mut slots.4, map, "environment"),
+            _ => Ok(()),
+        }
+    }
+
+    const KEEPS_OTHERS: bool = true;
+    fn read_other<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        name: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        crate::struct_de::keep(&mut slots.5, name, map)
+    }
+
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
+        let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        Ok(Self {
+            webhook_type: webhook_type.ok_or("webhook_type")?,
+            webhook_code: webhook_code.ok_or("webhook_code")?,
+            status: status.ok_or("status")?,
+            user_id: user_id.ok_or("user_id")?,
+            environment: environment.ok_or("environment")?,
+            extra,
+        })
+    }
 }
 
 impl std::fmt::Debug for CashFlowUpdatesNewLoanPaymentWebhook {
@@ -7959,6 +12670,7 @@ impl std::fmt::Display for PhoneNumberType {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for PhoneNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -8020,6 +12732,7 @@ impl std::fmt::Display for EmailType {
 }
 
 #[cfg(feature = "cra")]
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for EmailType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

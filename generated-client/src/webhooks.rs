@@ -152,7 +152,9 @@ impl WebhookEvent {
     }
 }
 
-/// Writes the payload alone, as the API sends it.
+/// Writes the payload alone, as the API sends it. With the `serde-all` feature (which
+/// `mock` turns on), as the payload types only received serialize only with it.
+#[cfg(feature = "serde-all")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -210,10 +212,10 @@ impl KeySource for ApiKeys {
                 ))?;
             let response = self
                 .client
-                .webhook_verification_key_get(&request)
+                .webhook_verification_key_get_with_response(&request)
                 .await
                 .map_err(|error| WebhookError::KeyFetch(Box::new(error)))?;
-            Jwk::from_key(&response.key)
+            Jwk::from_body(response.body(), "key")
         })
     }
 }

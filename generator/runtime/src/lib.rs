@@ -48,6 +48,7 @@ pub mod secret;
 pub mod settings;
 pub mod sse;
 pub mod stream_error;
+pub mod struct_de;
 pub mod token;
 pub mod trace;
 pub mod transport;

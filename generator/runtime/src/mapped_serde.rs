@@ -58,6 +58,33 @@ impl<'de, W: SerdeWith<T>, T> Deserialize<'de> for De<W, T> {
     }
 }
 
+/// Like `struct_de::put`, reading a struct field's value through adapter `W`.
+#[allow(dead_code, reason = "the generated types name it for fields that hold values of a `with` module")]
+pub(crate) fn put_with<'de, W: SerdeWith<T>, T, A: serde::de::MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    use serde::de::Error as _;
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<De<W, T>>()?.0);
+    Ok(())
+}
+
+/// Like `struct_de::keep`, reading the value of a property a struct does not declare through
+/// adapter `W`.
+#[allow(dead_code, reason = "the generated types name it for maps of undeclared properties of a `with` module")]
+pub(crate) fn keep_with<'de, W: SerdeWith<T>, T, A: serde::de::MapAccess<'de>>(
+    others: &mut impl Extend<(String, T)>,
+    name: String,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    others.extend([(name, map.next_value::<De<W, T>>()?.0)]);
+    Ok(())
+}
+
 /// `T`'s own impls, for the positions of a tuple that need no module.
 #[allow(dead_code, reason = "the generated types name it for tuples that hold values of a `with` module")]
 pub(crate) struct Own;

@@ -139,12 +139,3 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
         Option::<T>::deserialize(deserializer).map(Nullable::from)
     }
 }
-
-/// Decodes an optional property of any JSON value, keeping an explicit `null` as
-/// `Some(Value::Null)`; an absent one is `None`, through the field's `#[serde(default)]`.
-#[allow(dead_code, reason = "the generated `types.rs` names it for optional properties of any JSON value")]
-pub(crate) fn any_present<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<serde_json::Value>, D::Error> {
-    <serde_json::Value as serde::Deserialize>::deserialize(deserializer).map(Some)
-}

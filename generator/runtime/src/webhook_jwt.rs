@@ -84,12 +84,20 @@ pub struct Jwk {
 }
 
 impl Jwk {
-    /// The key as an API type serializes it (such as the key of a verification-key response),
-    /// read as a JWK; properties it does not need are ignored. A key without the properties a
-    /// JWK needs is a [`WebhookError::Decode`] naming the first missing one.
-    pub fn from_key(key: &impl serde::Serialize) -> Result<Jwk, WebhookError> {
-        let json = serde_json::to_value(key).map_err(WebhookError::decode)?;
-        serde_path_to_error::deserialize(json).map_err(WebhookError::decode_at)
+    /// The key in property `property` of a JSON response body (such as a verification-key
+    /// response), read as a JWK; properties it does not need are ignored. A body without the
+    /// property, or a key without the properties a JWK needs, is a [`WebhookError::Decode`]
+    /// naming where decoding stopped.
+    pub fn from_body(body: &[u8], property: &str) -> Result<Jwk, WebhookError> {
+        let mut json: serde_json::Value = serde_json::from_slice(body).map_err(WebhookError::decode)?;
+        let key = json.get_mut(property).map(serde_json::Value::take).unwrap_or_default();
+        serde_path_to_error::deserialize(key).map_err(|error| {
+            let mut error = WebhookError::decode_at(error);
+            if let WebhookError::Decode { path, .. } = &mut error {
+                *path = if path.is_empty() { property.to_string() } else { format!("{property}.{path}") };
+            }
+            error
+        })
     }
 }
 

@@ -273,16 +273,20 @@ async fn a_key_of_an_api_type_becomes_a_jwk_that_verifies() {
         created_at: NOW - 86_400,
         expired_at: None,
     };
-    let read = Jwk::from_key(&key).unwrap();
+    let read = Jwk::from_body(&serde_json::to_vec(&serde_json::json!({ "key": key })).unwrap(), "key").unwrap();
     assert_eq!(read, jwk);
     let verifier = JwtVerifier::new(PLAID, MemoryKeys::with([read]));
     let token = signer.token(&body(), NOW, PLAID.body_digest_claim);
     verifier.verify_at(&headers(&token), &body(), NOW).await.unwrap();
-    let error = Jwk::from_key(&serde_json::json!({ "kty": "EC", "crv": "P-256", "kid": KID, "x": jwk.x })).unwrap_err();
+    let partial = serde_json::json!({ "key": { "kty": "EC", "crv": "P-256", "kid": KID, "x": jwk.x } });
+    let error = Jwk::from_body(&serde_json::to_vec(&partial).unwrap(), "key").unwrap_err();
     let error = assert_redacted(error, &[&jwk.x]);
     assert!(
-        matches!(error, WebhookError::Decode { mismatch: client_runtime::Mismatch::MissingField { ref field }, .. } if field == "y")
+        matches!(error, WebhookError::Decode { mismatch: client_runtime::Mismatch::MissingField { ref field }, ref path } if field == "y" && path == "key"),
+        "{error:?}"
     );
+    let error = Jwk::from_body(br#"{"request_id": "r"}"#, "key").unwrap_err();
+    assert!(matches!(error, WebhookError::Decode { ref path, .. } if path == "key"), "{error:?}");
 }
 
 #[test]
@@ -294,7 +298,7 @@ fn the_mock_serves_the_key_over_the_example_reply() {
     assert_eq!(reply["request_id"], "RZ6Omi1bzzwDaLo");
     assert_eq!(reply["key"]["created_at"], 1560466150);
     assert_eq!(reply["key"]["use"], "sig");
-    assert_eq!(Jwk::from_key(&reply["key"]).unwrap(), signer.jwk());
+    assert_eq!(Jwk::from_body(&serde_json::to_vec(&reply).unwrap(), "key").unwrap(), signer.jwk());
     let bare = client_runtime::webhook_jwt::key_reply(None, "key", &signer.jwk());
-    assert_eq!(Jwk::from_key(&bare["key"]).unwrap(), signer.jwk());
+    assert_eq!(Jwk::from_body(&serde_json::to_vec(&bare).unwrap(), "key").unwrap(), signer.jwk());
 }

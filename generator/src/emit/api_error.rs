@@ -93,9 +93,10 @@ fn error_enum(api: &Api) -> TokenStream {
         ///
         /// `Debug` shows the variant and the fields the spec declares with scalar values, as
         /// errors do; the other fields, which may quote the request, only through the
-        /// variant's own value.
-        #[derive(Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        /// variant's own value. It serializes (as the body itself) with the `serde-all` feature,
+        /// as the types of error bodies, only received, do.
+        #[derive(Clone, PartialEq)]
+        #[cfg_attr(feature = "serde-all", derive(serde::Serialize), serde(untagged))]
         // `Error::Api` boxes it, so the size of its largest variant costs nothing.
         #[allow(clippy::large_enum_variant)]
         pub enum ApiError {

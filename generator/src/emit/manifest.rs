@@ -81,7 +81,7 @@ fn feature_entry(api: &Api, feature: CrateFeature) -> String {
             ],
             vec!["dep:tracing"],
         ),
-        CrateFeature::Cli => (vec![cli.as_str()], vec!["dep:clap", "tokio/rt"]),
+        CrateFeature::Cli => (vec![cli.as_str()], vec!["dep:clap", "tokio/rt", CrateFeature::SerdeAll.name()]),
         CrateFeature::Mock => (
             vec!["`mock::MockServer`, a local server that speaks the API, for tests."],
             vec![
@@ -91,11 +91,20 @@ fn feature_entry(api: &Api, feature: CrateFeature) -> String {
                 "tokio/net",
                 "tokio/rt",
                 CrateFeature::Fixtures.name(),
+                CrateFeature::SerdeAll.name(),
             ],
         ),
         CrateFeature::Fixtures => {
             (vec!["Builders for the types that are only received, to make response values in tests."], Vec::new())
         }
+        CrateFeature::SerdeAll => (
+            vec![
+                "`Serialize` for the types only received, `Deserialize` for those only sent, and both",
+                "for the schemas no operation uses: what the client itself never calls (`cli` and",
+                "`mock` turn it on).",
+            ],
+            Vec::new(),
+        ),
         CrateFeature::Full => return area_features(api),
     };
     let enables: Vec<String> = enables.iter().map(|item| toml_string(item)).collect();

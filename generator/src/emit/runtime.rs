@@ -37,6 +37,8 @@ const BUILD_ERROR: RuntimeFile = runtime_file!("build_error");
 const MISMATCH: RuntimeFile = runtime_file!("mismatch");
 /// The errors of streamed items and of pagers, which `Error` holds in every crate.
 const STREAM_ERROR: RuntimeFile = runtime_file!("stream_error");
+/// What the generated structs' `Deserialize` impls share.
+const STRUCT_DE: RuntimeFile = runtime_file!("struct_de");
 /// `ApiResponse`, reading and decoding responses, request ids.
 const RESPONSE: RuntimeFile = runtime_file!("response");
 const RETRY: RuntimeFile = runtime_file!("retry");
@@ -144,6 +146,7 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         SECRET,
         SETTINGS,
         STREAM_ERROR,
+        STRUCT_DE,
         TRACE,
         TRANSPORT,
         VALIDATION,

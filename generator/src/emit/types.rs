@@ -8,10 +8,10 @@ use crate::Error;
 use super::docs::doc_attrs;
 use super::format::Rendered;
 use super::rust_type::{attribute_path, field_adapter, field_type, value_adapter, value_type};
-use super::{builders, cfg_any, debug, deprecated_attr, format, ident, unions, validate};
+use super::serde_gates::SerdeGates;
+use super::{builders, cfg_any, debug, deprecated_attr, format, ident, struct_de, unions, validate};
 use crate::model::{
-    Access, Alias, Api, EnumValue, Extra, Field, SerdeMarker, Shape, StringEnum, Struct, TypeDef, TypeId, TypeKind,
-    Variant,
+    Access, Alias, Api, EnumValue, Extra, Field, SerdeMarker, StringEnum, Struct, TypeDef, TypeId, TypeKind, Variant,
 };
 
 /// One item of `src/types.rs`.
@@ -154,9 +154,13 @@ fn struct_item(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
-    let fields = object.fields.iter().map(|field| struct_field(api, field));
-    let extra = extra_field(api, &object.extra);
+    let gates = SerdeGates::of(def);
+    let fields = object.fields.iter().map(|field| struct_field(api, field, gates));
+    let extra = extra_field(api, &object.extra, gates);
     let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
+    // Read from JSON by the runtime's shared loop, with only the per-field parts generated.
+    let deserialize = struct_de::struct_deserialize(api, def, object, gates);
+    let derive_serialize = gates.derive_serialize();
     // Sensitive fields and undeclared properties must not show in `Debug`: it is written out.
     let (derive_debug, debug_impl) = if debug::struct_needs_impl(def, object) {
         (TokenStream::new(), debug::struct_impl(def, object))
@@ -166,17 +170,19 @@ fn struct_item(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #[derive(#derive_debug Clone, PartialEq, serde::Serialize, serde::Deserialize #(, #derives)*)]
+        #[derive(#derive_debug Clone, PartialEq #(, #derives)*)]
+        #derive_serialize
         pub struct #name {
             #(#fields,)*
             #extra
         }
 
+        #deserialize
         #debug_impl
     }
 }
 
-fn struct_field(api: &Api, field: &Field) -> TokenStream {
+fn struct_field(api: &Api, field: &Field, gates: SerdeGates) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = field_type(api, field);
     let doc = doc_attrs(field.doc.as_deref());
@@ -189,35 +195,24 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
     let deprecated = deprecated_attr(field.deprecated);
     let rename = if field.rust_name != field.wire_name {
         let wire = &field.wire_name;
-        quote!(#[serde(rename = #wire)])
+        gates.serde_attr(quote!(rename = #wire))
     } else {
         TokenStream::new()
     };
-    // `default` and `skip_serializing_if` for what may be absent, `deserialize_with` to keep a
-    // `null` sent for any JSON, and the `with` module's adapter: one `#[serde(…)]`.
+    // How the derived `Serialize` writes the field: `skip_serializing_if` for what may be
+    // absent, and the `with` module's adapter: one `#[serde(…)]`. (`Deserialize` is generated,
+    // in `struct_de.rs`.)
     let mut serde: Vec<TokenStream> = Vec::new();
     if field.tri_state {
-        serde.push(quote!(default));
         serde.push(quote!(skip_serializing_if = "crate::Nullable::is_absent"));
     } else if !field.required {
-        serde.push(quote!(default));
         serde.push(quote!(skip_serializing_if = "Option::is_none"));
-        if matches!(field.value.shape, Shape::Any) {
-            // `null` is a JSON value like any other: sent, it is kept as `Some(Value::Null)`.
-            serde.push(quote!(deserialize_with = "crate::nullable::any_present"));
-        }
     }
     if let Some(adapter) = field_adapter(api, field) {
-        // A required nullable field that is absent decodes as `None`, as it does without `with`.
-        if field.required && field.value.nullable {
-            serde.push(quote!(default));
-        }
         let serialize = attribute_path(quote!(crate::mapped_serde::serialize::<#adapter, _, _>));
-        let deserialize = attribute_path(quote!(crate::mapped_serde::deserialize::<#adapter, _, _>));
         serde.push(quote!(serialize_with = #serialize));
-        serde.push(quote!(deserialize_with = #deserialize));
     }
-    let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde),*)]) };
+    let serde = if serde.is_empty() { TokenStream::new() } else { gates.serde_attr(quote!(#(#serde),*)) };
     quote! {
         #doc
         #deprecated
@@ -227,7 +222,8 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
-fn extra_field(api: &Api, extra: &Extra) -> TokenStream {
+fn extra_field(api: &Api, extra: &Extra, gates: SerdeGates) -> TokenStream {
+    let flatten = gates.serde_attr(quote!(flatten));
     match extra {
         Extra::Ignored => TokenStream::new(),
         Extra::Kept { field } => {
@@ -235,7 +231,7 @@ fn extra_field(api: &Api, extra: &Extra) -> TokenStream {
             quote! {
                 /// Properties the schema does not declare, kept as sent so that they survive a
                 /// round trip.
-                #[serde(flatten)]
+                #flatten
                 pub #name: serde_json::Map<String, serde_json::Value>,
             }
         }
@@ -244,13 +240,12 @@ fn extra_field(api: &Api, extra: &Extra) -> TokenStream {
             let with = value_adapter(api, value).map(|adapter| {
                 let adapter = quote!(crate::mapped_serde::MapOf<#adapter>);
                 let serialize = attribute_path(quote!(crate::mapped_serde::serialize::<#adapter, _, _>));
-                let deserialize = attribute_path(quote!(crate::mapped_serde::deserialize::<#adapter, _, _>));
-                quote!(#[serde(serialize_with = #serialize, deserialize_with = #deserialize)])
+                gates.serde_attr(quote!(serialize_with = #serialize))
             });
             let value = value_type(api, value);
             quote! {
                 /// Properties beyond the declared ones, by name.
-                #[serde(flatten)]
+                #flatten
                 #with
                 pub #name: std::collections::BTreeMap<String, #value>,
             }
@@ -266,6 +261,7 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
     let catch_all = ident(&string_enum.catch_all);
+    let (serialize_cfg, deserialize_cfg) = serde_cfgs(def);
     let variants = variant_declarations(string_enum);
     let arms = string_enum.variants.iter().map(|variant| {
         let rust_name = ident(&variant.rust_name);
@@ -313,12 +309,14 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
             }
         }
 
+        #serialize_cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #deserialize_cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -409,11 +407,18 @@ fn variant_doc(variant: &Variant) -> TokenStream {
 /// An enum whose values include numbers or booleans. Serde attributes cannot express those, so
 /// the impls are written out: a value decodes from its JSON literal or from the same text as a
 /// string, and anything else is kept, as JSON, in the catch-all variant.
+/// The `cfg`s of a type's hand-written `impl Serialize` and `impl Deserialize`.
+fn serde_cfgs(def: &TypeDef) -> (TokenStream, TokenStream) {
+    let gates = SerdeGates::of(def);
+    (gates.serialize_cfg(), gates.deserialize_cfg())
+}
+
 fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
     let catch_all = ident(&literal_enum.catch_all);
+    let (serialize_cfg, deserialize_cfg) = serde_cfgs(def);
     let variants = variant_declarations(literal_enum);
     let serialize_arms = literal_serialize_arms(literal_enum);
     let text_arms = decode_arms(literal_enum);
@@ -452,6 +457,7 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
             }
         }
 
+        #serialize_cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -461,6 +467,7 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
             }
         }
 
+        #deserialize_cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;

@@ -15,6 +15,7 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
     let catch_all = ident(&union.catch_all);
+    let gates = super::serde_gates::SerdeGates::of(def);
     let variants = union.variants.iter().map(|variant| {
         let rust_name = ident(&variant.rust_name);
         let ty = variant_type(api, variant);
@@ -32,7 +33,7 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
         let doc = if doc.is_empty() { TokenStream::new() } else { quote!(#[doc = #doc]) };
         let with = variant_adapter(api, variant).map(|adapter| {
             let serialize = attribute_path(quote!(crate::mapped_serde::serialize::<#adapter, _, _>));
-            quote!(#[serde(serialize_with = #serialize)])
+            gates.serde_attr(quote!(serialize_with = #serialize))
         });
         quote! {
             #doc
@@ -45,11 +46,14 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
     let derives = super::types::extra_derives(def, &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
     // The catch-all holds JSON no schema describes, so `Debug` is written out to hide it.
     let debug = debug::union_impl(def, union);
+    let (derive_serialize, untagged) = (gates.derive_serialize(), gates.serde_attr(quote!(untagged)));
+    let deserialize_cfg = gates.deserialize_cfg();
     quote! {
         #doc
         #deprecated
-        #[derive(Clone, PartialEq, serde::Serialize #(, #derives)*)]
-        #[serde(untagged)]
+        #[derive(Clone, PartialEq #(, #derives)*)]
+        #derive_serialize
+        #untagged
         #[allow(clippy::large_enum_variant)] // values are held inline, as decoded; no box per value
         pub enum #name {
             #(#variants,)*
@@ -57,6 +61,7 @@ pub fn union_item(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
             #catch_all(serde_json::Value),
         }
 
+        #deserialize_cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;

@@ -224,7 +224,9 @@ fn serialize_impl(events: &Events) -> TokenStream {
         quote!(Self::#variant(payload) => payload.serialize(serializer),)
     });
     quote! {
-        /// Writes the payload alone, as the API sends it.
+        /// Writes the payload alone, as the API sends it. With the `serde-all` feature (which
+        /// `mock` turns on), as the payload types only received serialize only with it.
+        #[cfg(feature = "serde-all")]
         impl serde::Serialize for WebhookEvent {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -298,10 +300,10 @@ fn verification(api: &Api, events: &Events) -> TokenStream {
 fn jwt_verification(api: &Api, events: &Events, jwt: &crate::config::JwtSignature) -> TokenStream {
     let Some(key) = &events.key_operation else { return TokenStream::new() };
     let operation = &api.operations[key.operation];
-    let method = ident(&operation.rust_name);
+    let method = ident(&operation.with_response_name);
     let request = ident(&api.types[key.request.0].name);
     let key_id = ident(&key.key_id_field);
-    let key_field = ident(&key.key_field);
+    let key_field = &jwt.key_field;
     let header = &jwt.header;
     let max_age = proc_macro2::Literal::u64_unsuffixed(jwt.max_age_seconds);
     let digest = match &jwt.body_digest_claim {
@@ -355,7 +357,7 @@ fn jwt_verification(api: &Api, events: &Events, jwt: &crate::config::JwtSignatur
                         .#method(&request)
                         .await
                         .map_err(|error| WebhookError::KeyFetch(Box::new(error)))?;
-                    Jwk::from_key(&response.#key_field)
+                    Jwk::from_body(response.body(), #key_field)
                 })
             }
         }

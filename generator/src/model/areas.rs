@@ -31,13 +31,15 @@ pub enum CrateFeature {
     Mock,
     /// Builders for the types only received.
     Fixtures,
+    /// `Serialize` for the types only received, `Deserialize` for those only sent.
+    SerdeAll,
     /// Every area (declared only when there are areas).
     Full,
 }
 
 impl CrateFeature {
     /// Every one, in the order `Cargo.toml` lists them (`full` last, before the areas).
-    pub const ALL: [CrateFeature; 8] = [
+    pub const ALL: [CrateFeature; 9] = [
         CrateFeature::Default,
         CrateFeature::Rustls,
         CrateFeature::NativeTls,
@@ -45,6 +47,7 @@ impl CrateFeature {
         CrateFeature::Cli,
         CrateFeature::Mock,
         CrateFeature::Fixtures,
+        CrateFeature::SerdeAll,
         CrateFeature::Full,
     ];
 
@@ -58,6 +61,7 @@ impl CrateFeature {
             CrateFeature::Cli => "cli",
             CrateFeature::Mock => "mock",
             CrateFeature::Fixtures => "fixtures",
+            CrateFeature::SerdeAll => "serde-all",
             CrateFeature::Full => "full",
         }
     }

@@ -12,5 +12,6 @@ mod response;
 mod retry;
 mod stream_reconnect;
 mod stream_transport;
+mod struct_de;
 mod transport;
 mod validation;

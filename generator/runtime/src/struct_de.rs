@@ -1,0 +1,138 @@
+//! Reading the generated structs from JSON objects: what every struct's `Deserialize` shares.
+//!
+//! Each struct implements [`FromObject`] with what is its own (which property names are its
+//! fields, how each field's value is read, and how the struct is put together), and its
+//! `Deserialize` calls [`deserialize`]. Properties the struct does not declare are read straight
+//! into its map of them, or skipped, as the struct says; no property is buffered.
+//!
+//! What decodes, and the errors, are those of serde's derive for the same struct: a missing
+//! field that is not an `Option` is "missing field `name`", a field given twice is "duplicate
+//! field `name`", `null` or an absent property is `None` for an `Option`, and error paths (with
+//! `serde_path_to_error`) name the property as the derive's do.
+#![allow(dead_code, reason = "the generated structs use it; a crate whose areas hold no struct does not")]
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor};
+
+/// A struct read from a JSON object, property by property; implemented by each generated struct.
+pub(crate) trait FromObject: Sized {
+    /// The struct's name, for the message of a value that is not an object.
+    const NAME: &'static str;
+    /// Whether the properties the struct does not declare are kept ([`FromObject::read_other`]).
+    const KEEPS_OTHERS: bool = false;
+    /// The values read so far: an `Option` for each field, and the properties kept.
+    type Slots;
+
+    /// The slots before any property is read.
+    fn slots() -> Self::Slots;
+
+    /// The field that property `name` is, by number, if the struct declares it.
+    fn field(name: &str) -> Option<u16>;
+
+    /// Reads the value of field `field` into its slot.
+    fn read_field<'de, A: MapAccess<'de>>(slots: &mut Self::Slots, field: u16, map: &mut A) -> Result<(), A::Error>;
+
+    /// Reads the value of a property the struct does not declare: keeps it, if the struct
+    /// keeps such properties, or else skips it.
+    fn read_other<'de, A: MapAccess<'de>>(slots: &mut Self::Slots, name: String, map: &mut A) -> Result<(), A::Error> {
+        let _ = (slots, name);
+        map.next_value::<IgnoredAny>().map(drop)
+    }
+
+    /// The struct from its slots, once the object has ended, or the name of a required field
+    /// that is missing.
+    fn finish(slots: Self::Slots) -> Result<Self, &'static str>;
+}
+
+/// Reads a `T` from a JSON object (what each generated struct's `Deserialize` does).
+pub(crate) fn deserialize<'de, T: FromObject, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Reads the value of a field into its slot; a second value for the same field is an error.
+pub(crate) fn put<'de, T: serde::Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Keeps a property the struct does not declare in its map of them.
+#[allow(dead_code, reason = "used by crates with a struct that keeps undeclared properties")]
+pub(crate) fn keep<'de, V: serde::Deserialize<'de>, A: MapAccess<'de>>(
+    others: &mut impl Extend<(String, V)>,
+    name: String,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    others.extend([(name, map.next_value()?)]);
+    Ok(())
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut slots = T::slots();
+        while let Some(key) = map.next_key_seed(KeySeed::<T>(PhantomData))? {
+            match key {
+                Key::Field(field) => T::read_field(&mut slots, field, &mut map)?,
+                Key::Other(name) => T::read_other(&mut slots, name, &mut map)?,
+                Key::Skipped => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        T::finish(slots).map_err(A::Error::missing_field)
+    }
+}
+
+/// What a property name is to the struct being read.
+enum Key {
+    Field(u16),
+    /// A property the struct keeps, by name.
+    Other(String),
+    /// A property the struct does not keep.
+    Skipped,
+}
+
+/// Reads a property name and tells what it is, without copying it unless it is kept.
+struct KeySeed<T>(PhantomData<T>);
+
+impl<'de, T: FromObject> DeserializeSeed<'de> for KeySeed<T> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<T: FromObject> Visitor<'_> for KeySeed<T> {
+    type Value = Key;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a property name")
+    }
+
+    fn visit_str<E: Error>(self, name: &str) -> Result<Key, E> {
+        Ok(match T::field(name) {
+            Some(field) => Key::Field(field),
+            None if T::KEEPS_OTHERS => Key::Other(name.to_owned()),
+            None => Key::Skipped,
+        })
+    }
+
+    fn visit_bytes<E: Error>(self, name: &[u8]) -> Result<Key, E> {
+        self.visit_str(&String::from_utf8_lossy(name))
+    }
+}
