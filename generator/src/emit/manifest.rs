@@ -99,9 +99,8 @@ fn feature_entry(api: &Api, feature: CrateFeature) -> String {
         }
         CrateFeature::SerdeAll => (
             vec![
-                "`Serialize` for the types only received, `Deserialize` for those only sent, and both",
-                "for the schemas no operation uses: what the client itself never calls (`cli` and",
-                "`mock` turn it on).",
+                "`Serialize` for the types only received or used by no operation, and `Deserialize`",
+                "for those only sent: what the client itself never calls (`cli` and `mock` turn it on).",
             ],
             Vec::new(),
         ),

@@ -3,8 +3,9 @@
 //! client never calls. The mock server (which decodes requests and sends responses) and the
 //! command line (which reads request bodies and prints responses) turn `serde-all` on; so can a
 //! user who wants every type both ways. A type that is both sent and received has both impls
-//! always; one that is neither (a schema no operation or webhook uses) has both with the
-//! feature only, as what it holds may be types with one impl gated.
+//! always. One that is neither (a schema no operation or webhook uses, such as the payload of a
+//! webhook the spec lists only as a schema) decodes always, as users decode such values on
+//! their own, and so does every type it holds; it serializes with the feature.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,7 +24,7 @@ pub(super) struct SerdeGates {
 
 impl SerdeGates {
     pub(super) fn of(def: &TypeDef) -> Self {
-        SerdeGates { serialize: !def.in_request, deserialize: !def.in_response }
+        SerdeGates { serialize: !def.in_request, deserialize: !def.in_response && !def.in_unused }
     }
 
     /// `#[derive(serde::Serialize)]`, under the feature if `Serialize` waits for it.

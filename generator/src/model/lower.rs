@@ -276,8 +276,8 @@ fn shared_error_type(operations: &[Operation]) -> Option<TypeId> {
     shared
 }
 
-/// Marks every type reachable from a request (those get validation) and every type reachable
-/// from a response.
+/// Marks every type reachable from a request (those get validation), every type reachable
+/// from a response, and every type reachable from a schema neither reaches.
 fn mark_request_types(api: &mut Api) {
     let mut sent: Vec<TypeId> = Vec::new();
     let mut received: Vec<TypeId> = Vec::new();
@@ -304,6 +304,14 @@ fn mark_request_types(api: &mut Api) {
     for ((def, sent), received) in api.types.iter_mut().zip(in_request).zip(in_response) {
         def.in_request |= sent;
         def.in_response |= received;
+    }
+    let unused: Vec<TypeId> = (0..api.types.len())
+        .map(TypeId)
+        .filter(|id| !api.types[id.0].in_request && !api.types[id.0].in_response)
+        .collect();
+    let in_unused = reachable(&api.types, unused);
+    for (def, reached) in api.types.iter_mut().zip(in_unused) {
+        def.in_unused |= reached;
     }
 }
 

@@ -214,8 +214,12 @@ pub struct TypeDef {
     /// Whether values of this type are sent in a request body: such types get a builder (objects)
     /// and client-side validation.
     pub in_request: bool,
-    /// Whether values of this type arrive in a response body (success or error).
+    /// Whether values of this type arrive in a response body (success or error), or in a
+    /// webhook.
     pub in_response: bool,
+    /// Whether a schema no operation or webhook uses reaches this type: such schemas (often
+    /// webhook payloads a spec lists without declaring them) are decoded by users on their own.
+    pub in_unused: bool,
     /// The name of the struct's builder (`{Name}Builder`, or numbered when a schema already has
     /// that name); decided after all type names. Every struct has one: a request type's builder
     /// checks the spec's rules, any other's is for building values in tests and fixtures.

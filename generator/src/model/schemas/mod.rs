@@ -281,6 +281,7 @@ fn plain_def(name: String, pointer: String, doc: Option<String>, kind: TypeKind)
         deprecated: false,
         in_request: false,
         in_response: false,
+        in_unused: false,
         builder_name: None,
         derives: Vec::new(),
         sensitive: false,
