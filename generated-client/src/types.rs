@@ -285,13 +285,14 @@ impl<'de> serde::Deserialize<'de> for MonitoringConsumerReportPermissiblePurpose
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCOUNT_REVIEW_CREDIT" => Self::AccountReviewCredit,
-                "WRITTEN_INSTRUCTION_OTHER" => Self::WrittenInstructionOther,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "ACCOUNT_REVIEW_CREDIT" => Some(Self::AccountReviewCredit),
+                "WRITTEN_INSTRUCTION_OTHER" => Some(Self::WrittenInstructionOther),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -873,14 +874,15 @@ impl<'de> serde::Deserialize<'de> for MonitoringItemStatusCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "AVAILABLE" => Self::Available,
-                "FAILED" => Self::Failed,
-                "PENDING" => Self::Pending,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "AVAILABLE" => Some(Self::Available),
+                "FAILED" => Some(Self::Failed),
+                "PENDING" => Some(Self::Pending),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -2161,26 +2163,27 @@ impl<'de> serde::Deserialize<'de> for CreditBankIncomeCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SALARY" => Self::Salary,
-                "UNEMPLOYMENT" => Self::Unemployment,
-                "CASH" => Self::Cash,
-                "GIG_ECONOMY" => Self::GigEconomy,
-                "RENTAL" => Self::Rental,
-                "CHILD_SUPPORT" => Self::ChildSupport,
-                "MILITARY" => Self::Military,
-                "RETIREMENT" => Self::Retirement,
-                "LONG_TERM_DISABILITY" => Self::LongTermDisability,
-                "BANK_INTEREST" => Self::BankInterest,
-                "CASH_DEPOSIT" => Self::CashDeposit,
-                "TRANSFER_FROM_APPLICATION" => Self::TransferFromApplication,
-                "TAX_REFUND" => Self::TaxRefund,
-                "BENEFIT_OTHER" => Self::BenefitOther,
-                "OTHER" => Self::Other,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "SALARY" => Some(Self::Salary),
+                "UNEMPLOYMENT" => Some(Self::Unemployment),
+                "CASH" => Some(Self::Cash),
+                "GIG_ECONOMY" => Some(Self::GigEconomy),
+                "RENTAL" => Some(Self::Rental),
+                "CHILD_SUPPORT" => Some(Self::ChildSupport),
+                "MILITARY" => Some(Self::Military),
+                "RETIREMENT" => Some(Self::Retirement),
+                "LONG_TERM_DISABILITY" => Some(Self::LongTermDisability),
+                "BANK_INTEREST" => Some(Self::BankInterest),
+                "CASH_DEPOSIT" => Some(Self::CashDeposit),
+                "TRANSFER_FROM_APPLICATION" => Some(Self::TransferFromApplication),
+                "TAX_REFUND" => Some(Self::TaxRefund),
+                "BENEFIT_OTHER" => Some(Self::BenefitOther),
+                "OTHER" => Some(Self::Other),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -3955,15 +3958,16 @@ impl<'de> serde::Deserialize<'de> for ConsumerDisputeCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TRANSACTION" => Self::Transaction,
-                "BALANCE" => Self::Balance,
-                "IDENTITY" => Self::Identity,
-                "OTHER" => Self::Other,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "TRANSACTION" => Some(Self::Transaction),
+                "BALANCE" => Some(Self::Balance),
+                "IDENTITY" => Some(Self::Identity),
+                "OTHER" => Some(Self::Other),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -4126,17 +4130,18 @@ impl<'de> serde::Deserialize<'de> for AccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "investment" => Self::Investment,
-                "credit" => Self::Credit,
-                "depository" => Self::Depository,
-                "loan" => Self::Loan,
-                "brokerage" => Self::Brokerage,
-                "other" => Self::Other,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "investment" => Some(Self::Investment),
+                "credit" => Some(Self::Credit),
+                "depository" => Some(Self::Depository),
+                "loan" => Some(Self::Loan),
+                "brokerage" => Some(Self::Brokerage),
+                "other" => Some(Self::Other),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -4413,91 +4418,92 @@ impl<'de> serde::Deserialize<'de> for AccountSubtype {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "401a" => Self::V401a,
-                "401k" => Self::V401k,
-                "403B" => Self::V403b,
-                "457b" => Self::V457b,
-                "529" => Self::V529,
-                "auto" => Self::Auto,
-                "brokerage" => Self::Brokerage,
-                "business" => Self::Business,
-                "cash isa" => Self::CashIsa,
-                "cash management" => Self::CashManagement,
-                "cd" => Self::Cd,
-                "checking" => Self::Checking,
-                "commercial" => Self::Commercial,
-                "construction" => Self::Construction,
-                "consumer" => Self::Consumer,
-                "credit card" => Self::CreditCard,
-                "crypto exchange" => Self::CryptoExchange,
-                "ebt" => Self::Ebt,
-                "education savings account" => Self::EducationSavingsAccount,
-                "fhsa" => Self::Fhsa,
-                "fixed annuity" => Self::FixedAnnuity,
-                "gic" => Self::Gic,
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "401a" => Some(Self::V401a),
+                "401k" => Some(Self::V401k),
+                "403B" => Some(Self::V403b),
+                "457b" => Some(Self::V457b),
+                "529" => Some(Self::V529),
+                "auto" => Some(Self::Auto),
+                "brokerage" => Some(Self::Brokerage),
+                "business" => Some(Self::Business),
+                "cash isa" => Some(Self::CashIsa),
+                "cash management" => Some(Self::CashManagement),
+                "cd" => Some(Self::Cd),
+                "checking" => Some(Self::Checking),
+                "commercial" => Some(Self::Commercial),
+                "construction" => Some(Self::Construction),
+                "consumer" => Some(Self::Consumer),
+                "credit card" => Some(Self::CreditCard),
+                "crypto exchange" => Some(Self::CryptoExchange),
+                "ebt" => Some(Self::Ebt),
+                "education savings account" => Some(Self::EducationSavingsAccount),
+                "fhsa" => Some(Self::Fhsa),
+                "fixed annuity" => Some(Self::FixedAnnuity),
+                "gic" => Some(Self::Gic),
                 "health reimbursement arrangement" => {
-                    Self::HealthReimbursementArrangement
+                    Some(Self::HealthReimbursementArrangement)
                 }
-                "home equity" => Self::HomeEquity,
-                "hsa" => Self::Hsa,
-                "isa" => Self::Isa,
-                "ira" => Self::Ira,
-                "keogh" => Self::Keogh,
-                "lif" => Self::Lif,
-                "life insurance" => Self::LifeInsurance,
-                "limited purpose checking" => Self::LimitedPurposeChecking,
-                "line of credit" => Self::LineOfCredit,
-                "lira" => Self::Lira,
-                "loan" => Self::Loan,
-                "lrif" => Self::Lrif,
-                "lrsp" => Self::Lrsp,
-                "money market" => Self::MoneyMarket,
-                "mortgage" => Self::Mortgage,
-                "mutual fund" => Self::MutualFund,
-                "non-custodial wallet" => Self::NonCustodialWallet,
-                "non-taxable brokerage account" => Self::NonTaxableBrokerageAccount,
-                "other" => Self::Other,
-                "other insurance" => Self::OtherInsurance,
-                "other annuity" => Self::OtherAnnuity,
-                "overdraft" => Self::Overdraft,
-                "paypal" => Self::Paypal,
-                "payroll" => Self::Payroll,
-                "pension" => Self::Pension,
-                "prepaid" => Self::Prepaid,
-                "prif" => Self::Prif,
-                "profit sharing plan" => Self::ProfitSharingPlan,
-                "qshr" => Self::Qshr,
-                "rdsp" => Self::Rdsp,
-                "resp" => Self::Resp,
-                "retirement" => Self::Retirement,
-                "rlif" => Self::Rlif,
-                "roth" => Self::Roth,
-                "roth 401k" => Self::Roth401k,
-                "roth 403B" => Self::Roth403b,
-                "roth 457b" => Self::Roth457b,
-                "roth pension" => Self::RothPension,
-                "roth profit sharing plan" => Self::RothProfitSharingPlan,
-                "roth thrift savings plan" => Self::RothThriftSavingsPlan,
-                "rrif" => Self::Rrif,
-                "rrsp" => Self::Rrsp,
-                "sarsep" => Self::Sarsep,
-                "savings" => Self::Savings,
-                "sep ira" => Self::SepIra,
-                "simple ira" => Self::SimpleIra,
-                "sipp" => Self::Sipp,
-                "stock plan" => Self::StockPlan,
-                "student" => Self::Student,
-                "thrift savings plan" => Self::ThriftSavingsPlan,
-                "tfsa" => Self::Tfsa,
-                "trust" => Self::Trust,
-                "ugma" => Self::Ugma,
-                "utma" => Self::Utma,
-                "variable annuity" => Self::VariableAnnuity,
-                _ => Self::Unknown(value),
+                "home equity" => Some(Self::HomeEquity),
+                "hsa" => Some(Self::Hsa),
+                "isa" => Some(Self::Isa),
+                "ira" => Some(Self::Ira),
+                "keogh" => Some(Self::Keogh),
+                "lif" => Some(Self::Lif),
+                "life insurance" => Some(Self::LifeInsurance),
+                "limited purpose checking" => Some(Self::LimitedPurposeChecking),
+                "line of credit" => Some(Self::LineOfCredit),
+                "lira" => Some(Self::Lira),
+                "loan" => Some(Self::Loan),
+                "lrif" => Some(Self::Lrif),
+                "lrsp" => Some(Self::Lrsp),
+                "money market" => Some(Self::MoneyMarket),
+                "mortgage" => Some(Self::Mortgage),
+                "mutual fund" => Some(Self::MutualFund),
+                "non-custodial wallet" => Some(Self::NonCustodialWallet),
+                "non-taxable brokerage account" => Some(Self::NonTaxableBrokerageAccount),
+                "other" => Some(Self::Other),
+                "other insurance" => Some(Self::OtherInsurance),
+                "other annuity" => Some(Self::OtherAnnuity),
+                "overdraft" => Some(Self::Overdraft),
+                "paypal" => Some(Self::Paypal),
+                "payroll" => Some(Self::Payroll),
+                "pension" => Some(Self::Pension),
+                "prepaid" => Some(Self::Prepaid),
+                "prif" => Some(Self::Prif),
+                "profit sharing plan" => Some(Self::ProfitSharingPlan),
+                "qshr" => Some(Self::Qshr),
+                "rdsp" => Some(Self::Rdsp),
+                "resp" => Some(Self::Resp),
+                "retirement" => Some(Self::Retirement),
+                "rlif" => Some(Self::Rlif),
+                "roth" => Some(Self::Roth),
+                "roth 401k" => Some(Self::Roth401k),
+                "roth 403B" => Some(Self::Roth403b),
+                "roth 457b" => Some(Self::Roth457b),
+                "roth pension" => Some(Self::RothPension),
+                "roth profit sharing plan" => Some(Self::RothProfitSharingPlan),
+                "roth thrift savings plan" => Some(Self::RothThriftSavingsPlan),
+                "rrif" => Some(Self::Rrif),
+                "rrsp" => Some(Self::Rrsp),
+                "sarsep" => Some(Self::Sarsep),
+                "savings" => Some(Self::Savings),
+                "sep ira" => Some(Self::SepIra),
+                "simple ira" => Some(Self::SimpleIra),
+                "sipp" => Some(Self::Sipp),
+                "stock plan" => Some(Self::StockPlan),
+                "student" => Some(Self::Student),
+                "thrift savings plan" => Some(Self::ThriftSavingsPlan),
+                "tfsa" => Some(Self::Tfsa),
+                "trust" => Some(Self::Trust),
+                "ugma" => Some(Self::Ugma),
+                "utma" => Some(Self::Utma),
+                "variable annuity" => Some(Self::VariableAnnuity),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -5485,15 +5491,16 @@ impl<'de> serde::Deserialize<'de> for BaseReportTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "digital" => Self::Digital,
-                "place" => Self::Place,
-                "special" => Self::Special,
-                "unresolved" => Self::Unresolved,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "digital" => Some(Self::Digital),
+                "place" => Some(Self::Place),
+                "special" => Some(Self::Special),
+                "unresolved" => Some(Self::Unresolved),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -5714,13 +5721,14 @@ impl<'de> serde::Deserialize<'de> for PersonalFinanceCategoryVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "v1" => Self::V1,
-                "v2" => Self::V2,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "v1" => Some(Self::V1),
+                "v2" => Some(Self::V2),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -6584,15 +6592,16 @@ impl<'de> serde::Deserialize<'de> for OwnershipType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "individual" => Self::Individual,
-                "joint" => Self::Joint,
-                "association" => Self::Association,
-                "trust" => Self::Trust,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "individual" => Some(Self::Individual),
+                "joint" => Some(Self::Joint),
+                "association" => Some(Self::Association),
+                "trust" => Some(Self::Trust),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -9815,35 +9824,36 @@ impl<'de> serde::Deserialize<'de> for PlaidErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "INVALID_REQUEST" => Self::InvalidRequest,
-                "INVALID_RESULT" => Self::InvalidResult,
-                "INVALID_INPUT" => Self::InvalidInput,
-                "INSTITUTION_ERROR" => Self::InstitutionError,
-                "RATE_LIMIT_EXCEEDED" => Self::RateLimitExceeded,
-                "API_ERROR" => Self::ApiError,
-                "ITEM_ERROR" => Self::ItemError,
-                "ASSET_REPORT_ERROR" => Self::AssetReportError,
-                "BASE_REPORT_ERROR" => Self::BaseReportError,
-                "RECAPTCHA_ERROR" => Self::RecaptchaError,
-                "OAUTH_ERROR" => Self::OauthError,
-                "PAYMENT_ERROR" => Self::PaymentError,
-                "BANK_TRANSFER_ERROR" => Self::BankTransferError,
-                "INCOME_VERIFICATION_ERROR" => Self::IncomeVerificationError,
-                "MICRODEPOSITS_ERROR" => Self::MicrodepositsError,
-                "SANDBOX_ERROR" => Self::SandboxError,
-                "PARTNER_ERROR" => Self::PartnerError,
-                "SIGNAL_ERROR" => Self::SignalError,
-                "TRANSACTIONS_ERROR" => Self::TransactionsError,
-                "TRANSACTION_ERROR" => Self::TransactionError,
-                "TRANSFER_ERROR" => Self::TransferError,
-                "CHECK_REPORT_ERROR" => Self::CheckReportError,
-                "CONSUMER_REPORT_ERROR" => Self::ConsumerReportError,
-                "USER_ERROR" => Self::UserError,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "INVALID_REQUEST" => Some(Self::InvalidRequest),
+                "INVALID_RESULT" => Some(Self::InvalidResult),
+                "INVALID_INPUT" => Some(Self::InvalidInput),
+                "INSTITUTION_ERROR" => Some(Self::InstitutionError),
+                "RATE_LIMIT_EXCEEDED" => Some(Self::RateLimitExceeded),
+                "API_ERROR" => Some(Self::ApiError),
+                "ITEM_ERROR" => Some(Self::ItemError),
+                "ASSET_REPORT_ERROR" => Some(Self::AssetReportError),
+                "BASE_REPORT_ERROR" => Some(Self::BaseReportError),
+                "RECAPTCHA_ERROR" => Some(Self::RecaptchaError),
+                "OAUTH_ERROR" => Some(Self::OauthError),
+                "PAYMENT_ERROR" => Some(Self::PaymentError),
+                "BANK_TRANSFER_ERROR" => Some(Self::BankTransferError),
+                "INCOME_VERIFICATION_ERROR" => Some(Self::IncomeVerificationError),
+                "MICRODEPOSITS_ERROR" => Some(Self::MicrodepositsError),
+                "SANDBOX_ERROR" => Some(Self::SandboxError),
+                "PARTNER_ERROR" => Some(Self::PartnerError),
+                "SIGNAL_ERROR" => Some(Self::SignalError),
+                "TRANSACTIONS_ERROR" => Some(Self::TransactionsError),
+                "TRANSACTION_ERROR" => Some(Self::TransactionError),
+                "TRANSFER_ERROR" => Some(Self::TransferError),
+                "CHECK_REPORT_ERROR" => Some(Self::CheckReportError),
+                "CONSUMER_REPORT_ERROR" => Some(Self::ConsumerReportError),
+                "USER_ERROR" => Some(Self::UserError),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -11066,13 +11076,14 @@ impl<'de> serde::Deserialize<'de> for MonitoringInsightsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "AVAILABLE" => Self::Available,
-                "FAILED" => Self::Failed,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "AVAILABLE" => Some(Self::Available),
+                "FAILED" => Some(Self::Failed),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -11116,13 +11127,14 @@ impl<'de> serde::Deserialize<'de> for WebhookEnvironmentValues {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "sandbox" => Self::Sandbox,
-                "production" => Self::Production,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "sandbox" => Some(Self::Sandbox),
+                "production" => Some(Self::Production),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -11172,15 +11184,16 @@ impl<'de> serde::Deserialize<'de> for CashFlowInsight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "LARGE_DEPOSIT_DETECTED" => Self::LargeDepositDetected,
-                "LOW_BALANCE_DETECTED" => Self::LowBalanceDetected,
-                "NEW_LOAN_PAYMENT_DETECTED" => Self::NewLoanPaymentDetected,
-                "NSF_OVERDRAFT_DETECTED" => Self::NsfOverdraftDetected,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "LARGE_DEPOSIT_DETECTED" => Some(Self::LargeDepositDetected),
+                "LOW_BALANCE_DETECTED" => Some(Self::LowBalanceDetected),
+                "NEW_LOAN_PAYMENT_DETECTED" => Some(Self::NewLoanPaymentDetected),
+                "NSF_OVERDRAFT_DETECTED" => Some(Self::NsfOverdraftDetected),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -12682,17 +12695,18 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "home" => Self::Home,
-                "work" => Self::Work,
-                "office" => Self::Office,
-                "mobile" => Self::Mobile,
-                "mobile1" => Self::Mobile1,
-                "other" => Self::Other,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "home" => Some(Self::Home),
+                "work" => Some(Self::Work),
+                "office" => Some(Self::Office),
+                "mobile" => Some(Self::Mobile),
+                "mobile1" => Some(Self::Mobile1),
+                "other" => Some(Self::Other),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }
@@ -12744,14 +12758,15 @@ impl<'de> serde::Deserialize<'de> for EmailType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "primary" => Self::Primary,
-                "secondary" => Self::Secondary,
-                "other" => Self::Other,
-                _ => Self::Unknown(value),
+        crate::struct_de::string_enum(
+            deserializer,
+            |value| match value {
+                "primary" => Some(Self::Primary),
+                "secondary" => Some(Self::Secondary),
+                "other" => Some(Self::Other),
+                _ => None,
             },
+            Self::Unknown,
         )
     }
 }

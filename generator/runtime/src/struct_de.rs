@@ -1,4 +1,5 @@
-//! Reading the generated structs from JSON objects: what every struct's `Deserialize` shares.
+//! Reading the generated structs from JSON objects, and string enums from strings: what their
+//! `Deserialize` impls share.
 //!
 //! Each struct implements [`FromObject`] with what is its own (which property names are its
 //! fields, how each field's value is read, and how the struct is put together), and its
@@ -73,6 +74,41 @@ pub(crate) fn keep<'de, V: serde::Deserialize<'de>, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     others.extend([(name, map.next_value()?)]);
     Ok(())
+}
+
+/// Reads a string enum: a listed value (`listed` names its variant) without copying the
+/// string, any other into the catch-all variant `other`. A value that is not a string is the
+/// error `String`'s `Deserialize` gives ("expected a string").
+pub(crate) fn string_enum<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    listed: fn(&str) -> Option<T>,
+    other: fn(String) -> T,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_str(StringEnum { listed, other })
+}
+
+struct StringEnum<T> {
+    listed: fn(&str) -> Option<T>,
+    other: fn(String) -> T,
+}
+
+impl<T> Visitor<'_> for StringEnum<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_str<E: Error>(self, value: &str) -> Result<T, E> {
+        Ok((self.listed)(value).unwrap_or_else(|| (self.other)(value.to_owned())))
+    }
+
+    fn visit_string<E: Error>(self, value: String) -> Result<T, E> {
+        Ok(match (self.listed)(&value) {
+            Some(listed) => listed,
+            None => (self.other)(value),
+        })
+    }
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);

@@ -268,21 +268,25 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         let wire = &variant.wire_name;
         quote!(Self::#rust_name => #wire)
     });
-    let decode = if string_enum.variants.is_empty() {
-        quote!(Self::#catch_all(value))
+    let listed = if string_enum.variants.is_empty() {
+        quote!(|_| None)
     } else {
-        let decode_arms = decode_arms(string_enum);
+        let arms = string_enum.variants.iter().map(|variant| {
+            let rust_name = ident(&variant.rust_name);
+            let wire = &variant.wire_name;
+            quote!(#wire => Some(Self::#rust_name))
+        });
         quote! {
-            match value.as_str() {
-                #(#decode_arms,)*
-                _ => Self::#catch_all(value),
+            |value| match value {
+                #(#arms,)*
+                _ => None,
             }
         }
     };
     let derives = extra_derives(def, &["Debug", "Clone", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize"]);
     let (derive_debug, debug_impl) = enum_debug(def);
-    // Serde by hand: one string read and one `match`, where a derived enum with an untagged
-    // catch-all buffers every value and tries each variant in turn.
+    // Serde by hand: one `match` on the string as read (copied only for the catch-all), where a
+    // derived enum with an untagged catch-all buffers every value and tries each variant in turn.
     quote! {
         #doc
         #deprecated
@@ -319,8 +323,7 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         #deserialize_cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(#decode)
+                crate::struct_de::string_enum(deserializer, #listed, Self::#catch_all)
             }
         }
 
