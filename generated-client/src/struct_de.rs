@@ -4,9 +4,9 @@
 //! Reading the generated structs from JSON objects, and string enums from strings: what their
 //! `Deserialize` impls share.
 //!
-//! Each struct implements [`FromObject`] with what is its own (which property names are its
+//! Each struct implements `FromObject` with what is its own (which property names are its
 //! fields, how each field's value is read, and how the struct is put together), and its
-//! `Deserialize` calls [`deserialize`]. Properties the struct does not declare are read straight
+//! `Deserialize` calls `deserialize`. Properties the struct does not declare are read straight
 //! into its map of them, or skipped, as the struct says; no property is buffered.
 //!
 //! What decodes, and the errors, are those of serde's derive for the same struct: a missing
