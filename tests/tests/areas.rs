@@ -97,17 +97,46 @@ fn cfg_of(types: &str, name: &str) -> Option<String> {
 fn areas_follow_tags_and_types_follow_their_operations() {
     let files = generate(TAGGED, "areas-client");
     let types = files.get("src/types.rs").unwrap();
-    assert_eq!(cfg_of(types, "PetQuery").as_deref(), Some(r#"#[cfg(feature = "pets")]"#));
-    assert_eq!(cfg_of(types, "Store").as_deref(), Some(r#"#[cfg(feature = "stores")]"#));
+    // A type only some areas compile is in the module of those areas, whose `mod` line has
+    // their `cfg` (so that rustc does not read the file when they are off).
+    for (module, cfg) in [
+        ("pets", r#"#[cfg(feature = "pets")]"#),
+        ("stores", r#"#[cfg(feature = "stores")]"#),
+        ("other_types", r#"#[cfg(feature = "other-types")]"#),
+        ("pets_and_other_types", r#"#[cfg(any(feature = "pets", feature = "other-types"))]"#),
+    ] {
+        for line in [format!("mod {module};"), format!("pub use {module}::*;")] {
+            assert!(types.contains(&format!("{cfg}\n{line}")), "{cfg} {line} missing:\n{types}");
+        }
+    }
+    let module_of = |name: &str| {
+        let holding: Vec<&str> = files
+            .iter()
+            .filter(|file| file.path.starts_with("src/types"))
+            .filter(|file| {
+                file.contents.lines().any(|line| {
+                    line.starts_with(&format!("pub struct {name} ")) || line.starts_with(&format!("pub enum {name} "))
+                })
+            })
+            .map(|file| file.path)
+            .collect();
+        assert_eq!(holding.len(), 1, "{name} is in {holding:?}");
+        holding[0].to_string()
+    };
+    assert_eq!(module_of("PetQuery"), "src/types/pets.rs");
+    assert_eq!(module_of("Store"), "src/types/stores.rs");
     // The webhook payload reaches `Pet`, so `Pet` also compiles for `other-types`.
-    assert_eq!(cfg_of(types, "Pet").as_deref(), Some(r#"#[cfg(any(feature = "pets", feature = "other-types"))]"#));
-    assert_eq!(cfg_of(types, "PetEvent").as_deref(), Some(r#"#[cfg(feature = "other-types")]"#));
+    assert_eq!(module_of("Pet"), "src/types/pets_and_other_types.rs");
+    assert_eq!(module_of("PetEvent"), "src/types/other_types.rs");
     // Used by every area, or by the error body every operation shares: always compiled.
-    assert_eq!(cfg_of(types, "Address"), None);
-    assert_eq!(cfg_of(types, "Problem"), None);
-    assert_eq!(cfg_of(types, "ProblemCode"), None);
-    // The builder and validation of a gated request type are gated with it.
-    assert!(types.contains("#[cfg(feature = \"pets\")]\nimpl crate::validation::Validate for PetQuery"), "{types}");
+    for name in ["Address", "Problem", "ProblemCode"] {
+        assert_eq!(module_of(name), "src/types.rs");
+        assert_eq!(cfg_of(types, name), None);
+    }
+    // Within an area's module, nothing has a `cfg` of areas: the module has it.
+    let pets = files.get("src/types/pets.rs").unwrap();
+    assert_eq!(cfg_of(pets, "PetQuery"), None);
+    assert!(pets.contains("\nimpl crate::validation::Validate for PetQuery"), "{pets}");
 
     let client = files.get("src/client.rs").unwrap();
     assert!(client.contains("    #[cfg(feature = \"pets\")]\n    pub async fn get_pet("), "{client}");

@@ -87,6 +87,11 @@ fn file<'a>(generated: &'a Generated, path: &str) -> &'a str {
     generated.files.get(path).unwrap_or_else(|| panic!("{path} is generated"))
 }
 
+/// Every file of types (`src/types.rs` and the areas' modules under `src/types/`), joined.
+fn all_types(generated: &Generated) -> String {
+    generated.files.iter().filter(|file| file.path.starts_with("src/types")).map(|file| file.contents).collect()
+}
+
 /// The text of the item `pub struct {name}` (or enum) in `types.rs`, up to its closing brace.
 fn item<'a>(types: &'a str, keyword: &str, name: &str) -> &'a str {
     let start =
@@ -100,7 +105,7 @@ fn escaped_references_resolve_to_typed_schemas() {
     let generated = generate(&[]);
     assert!(generated.warnings.is_empty(), "{:#?}", generated.warnings);
     assert_eq!(generated.summary.schemas_opaque, 0);
-    let types = file(&generated, "src/types.rs");
+    let types = &all_types(&generated);
     let a_b = item(types, "struct", "AB");
     assert!(a_b.contains("pub inner: XY,"), "{a_b}");
     assert!(a_b.contains("pub more: Option<XY>,"), "{a_b}");
@@ -114,7 +119,7 @@ fn escaped_references_resolve_to_typed_schemas() {
 fn operation_selection_keeps_schemas_referenced_with_escapes() {
     let generated = generate(&["getThing"]);
     assert!(generated.warnings.is_empty(), "{:#?}", generated.warnings);
-    let types = file(&generated, "src/types.rs");
+    let types = &all_types(&generated);
     assert!(item(types, "struct", "AB").contains("pub inner: XY,"), "{types}");
     item(types, "struct", "XY");
     assert!(!types.contains("pub struct Other"), "{types}");

@@ -281,12 +281,18 @@ fn a_stale_check_summarizes_spec_changes_and_recognizes_hand_edits() {
     assert_eq!(code, 1, "{stderr}");
     let summary_at = stderr.find("breaking    type `Pet`: field `age`").unwrap_or_else(|| panic!("{stderr}"));
     assert!(stderr.contains("1 breaking, 0 compatible, 0 docs-only change(s)"), "{stderr}");
-    assert!(summary_at < stderr.find("--- a/src/types.rs").unwrap(), "the summary comes before the diff: {stderr}");
+    assert!(summary_at < stderr.find("--- a/src/types").unwrap(), "the summary comes before the diff: {stderr}");
 
     // The spec is as generated, and a generated file was edited: said so.
     std::fs::write(dir.join("spec/openapi.yaml"), base()).unwrap();
-    let types = dir.join("client/src/types.rs");
-    let text = std::fs::read_to_string(&types).unwrap();
+    // `Pet` is in `src/types.rs`, or in the module of the areas that use it.
+    let modules =
+        std::fs::read_dir(dir.join("client/src/types")).into_iter().flatten().flatten().map(|entry| entry.path());
+    let (types, text) = std::iter::once(dir.join("client/src/types.rs"))
+        .chain(modules)
+        .map(|path| (path.clone(), std::fs::read_to_string(&path).unwrap()))
+        .find(|(_, text)| text.contains("pub age:"))
+        .expect("a file of types declares `Pet`");
     std::fs::write(&types, text.replacen("pub age:", "pub years:", 1)).unwrap();
     let (code, stderr) = check(&dir);
     assert_eq!(code, 1, "{stderr}");

@@ -79,7 +79,7 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
                 .map(|(path, tokens)| format::format_rust(path, tokens).map(|text| (path, text)))
                 .collect::<Result<Vec<_>, Error>>()
         });
-        let types = types::types_file(api);
+        let types = types::types_files(api);
         let others = others.join().unwrap_or_else(|_| {
             Err(Error::Internal {
                 file: "src/client.rs".to_string(),
@@ -88,7 +88,9 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         });
         (types, others)
     });
-    files.insert("src/types.rs", format!("{rust_preamble}\n{}", types?));
+    for (path, text) in types? {
+        files.insert(&path, format!("{rust_preamble}\n{text}"));
+    }
     for (path, text) in others? {
         files.insert(path, format!("{rust_preamble}\n{text}"));
     }
