@@ -60,6 +60,10 @@ pub struct Options {
     /// The user's choices from `codegen.toml` (types for formats, schemas and fields, derives,
     /// package metadata, dependencies); the default has none.
     pub config: config::Config,
+    /// Structs derive `Deserialize` instead of reading through the runtime's `struct_de`: only
+    /// for `cargo xtask difftest`, which compares the two.
+    #[doc(hidden)]
+    pub derived_deserialize: bool,
 }
 
 /// The generated crate, with what was given up on the way.
@@ -148,6 +152,7 @@ pub fn generate_from_text(spec_path: &Path, text: &str, options: &Options) -> Re
         skipped.pointer = origins.translate(&skipped.pointer);
         origins.translate_all(&mut skipped.problems);
     }
+    api.derived_deserialize = options.derived_deserialize;
     if options.strict && !warnings.is_empty() {
         return Err(Error::Strict { path: spec_path.to_path_buf(), warnings });
     }

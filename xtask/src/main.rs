@@ -3,6 +3,7 @@
 //! and reports.
 
 mod bench;
+mod difftest;
 mod drift;
 mod spec_diff;
 
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--strict] [--spec PATH] [--config PATH] [--out DIR] [--crate-name NAME]
        cargo xtask spec-diff OLD NEW [--operation ID]... [--structural] [--format json]   (see `cargo xtask spec-diff --help`)
+       cargo xtask difftest [FIXTURE]... [--seeds N]   (structs' generated Deserialize against serde's derive; see `cargo xtask difftest --help`)
        cargo xtask bench [generation] [conversion] [decode] [client] [streams] [compile] [--runs N] [--time-passes]   (see `cargo xtask bench --help`)
 
   --check            compare instead of writing; exit 1 with a diff when the output is stale
@@ -37,6 +39,9 @@ struct Args {
     out: PathBuf,
     crate_name: Option<String>,
     operations: Vec<String>,
+    /// `--derived-deserialize` (not in the usage text): structs derive `Deserialize`, as
+    /// `difftest` compares.
+    derived_deserialize: bool,
 }
 
 fn main() -> ExitCode {
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
         Some("codegen") => {}
         Some("bench") => return bench::main(&args[1..]),
         Some("spec-diff") => return spec_diff::main(&args[1..]),
+        Some("difftest") => return difftest::main(&args[1..]),
         // The processes `bench generation` measures: the parse floor, and the phases in process.
         Some("bench-floor") => return bench::generation::floor(&args[1..]),
         Some("bench-phases") => return bench::generation::phases(&args[1..]),
@@ -77,6 +83,7 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
         out: root.join("generated-client"),
         crate_name: None,
         operations: Vec::new(),
+        derived_deserialize: false,
     };
     let mut iter = raw.iter();
     while let Some(flag) = iter.next() {
@@ -89,6 +96,7 @@ fn parse_args(raw: &[String]) -> Result<Args, String> {
             "--out" => args.out = PathBuf::from(value()?),
             "--crate-name" => args.crate_name = Some(value()?),
             "--operation" => args.operations.push(value()?),
+            "--derived-deserialize" => args.derived_deserialize = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -124,6 +132,7 @@ fn codegen(args: &Args) -> ExitCode {
         operations: args.operations.clone(),
         strict: args.strict,
         config,
+        derived_deserialize: args.derived_deserialize,
     };
     let generated = match generator::generate(&args.spec, &options) {
         Ok(generated) => generated,

@@ -27,6 +27,7 @@ mod rust_type;
 mod serde_gates;
 mod streams;
 mod struct_de;
+mod struct_derive;
 mod types;
 mod unions;
 mod validate;

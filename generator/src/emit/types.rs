@@ -252,6 +252,9 @@ fn marker_item(marker: &SerdeMarker) -> TokenStream {
 }
 
 fn struct_item(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
+    if api.derived_deserialize {
+        return super::struct_derive::struct_item(api, def, object);
+    }
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);

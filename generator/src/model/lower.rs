@@ -87,6 +87,7 @@ pub fn lower_with_config(
         areas: None,
         events,
         serde_markers: Vec::new(),
+        derived_deserialize: false,
     };
     let mut types = types;
     cycles::box_recursive_fields(&mut types);

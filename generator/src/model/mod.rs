@@ -110,6 +110,10 @@ pub struct Api {
     /// One marker type per `with` module the config's mappings name, through which fields holding
     /// those values are (de)serialized; sorted by module path.
     pub serde_markers: Vec<SerdeMarker>,
+    /// Not the spec's: `emit` writes structs with a derived `Deserialize`
+    /// ([`crate::Options::derived_deserialize`], for `cargo xtask difftest`).
+    #[doc(hidden)]
+    pub derived_deserialize: bool,
 }
 
 /// A zero-sized type standing for a `with` module of codegen.toml: it implements the runtime's
