@@ -7,6 +7,7 @@ use pipeline_tests::workspace_root;
 const GATES: &[&str] = &[
     "cargo test --workspace",
     "cargo xtask codegen --check",
+    "cargo xtask difftest",
     "cargo clippy --workspace --all-targets -- -D warnings",
     "cargo fmt --check",
     "cargo doc --workspace --no-deps",
