@@ -95,6 +95,20 @@ impl<'de> serde::Deserialize<'de> for PlaidError {
 
 impl crate::struct_de::FromObject for PlaidError {
     const NAME: &'static str = "PlaidError";
+    const FIELDS: &'static [&'static str] = &[
+        "error_type",
+        "error_code",
+        "error_code_reason",
+        "error_message",
+        "display_message",
+        "request_id",
+        "causes",
+        "status",
+        "documentation_url",
+        "suggested_action",
+        "required_account_subtypes",
+        "provided_account_subtypes",
+    ];
     type Slots = (
         Option<PlaidErrorType>,
         Option<String>,
@@ -126,24 +140,6 @@ impl crate::struct_de::FromObject for PlaidError {
             None,
             Default::default(),
         )
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "error_type" => Some(0),
-            "error_code" => Some(1),
-            "error_code_reason" => Some(2),
-            "error_message" => Some(3),
-            "display_message" => Some(4),
-            "request_id" => Some(5),
-            "causes" => Some(6),
-            "status" => Some(7),
-            "documentation_url" => Some(8),
-            "suggested_action" => Some(9),
-            "required_account_subtypes" => Some(10),
-            "provided_account_subtypes" => Some(11),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -701,6 +697,13 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesInsightsWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
     const NAME: &'static str = "CashFlowUpdatesInsightsWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -711,17 +714,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -879,6 +871,14 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesInsightsV2Webhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
     const NAME: &'static str = "CashFlowUpdatesInsightsV2Webhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "insights",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -890,18 +890,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "insights" => Some(4),
-            "environment" => Some(5),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1076,6 +1064,13 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNsfWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
     const NAME: &'static str = "CashFlowUpdatesNsfWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1086,17 +1081,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1252,6 +1236,13 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNewIncomeStreamWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
     const NAME: &'static str = "CashFlowUpdatesNewIncomeStreamWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1262,17 +1253,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1431,6 +1411,13 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesExpectedDepositMissedWebhoo
 
 impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhook {
     const NAME: &'static str = "CashFlowUpdatesExpectedDepositMissedWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1441,17 +1428,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhoo
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1610,6 +1586,13 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesLowBalanceWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
     const NAME: &'static str = "CashFlowUpdatesLowBalanceWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1620,17 +1603,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1786,6 +1758,13 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesLargeDepositWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
     const NAME: &'static str = "CashFlowUpdatesLargeDepositWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1796,17 +1775,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1962,6 +1930,13 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNewLoanPaymentWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
     const NAME: &'static str = "CashFlowUpdatesNewLoanPaymentWebhook";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_type",
+        "webhook_code",
+        "status",
+        "user_id",
+        "environment",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1972,17 +1947,6 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "webhook_type" => Some(0),
-            "webhook_code" => Some(1),
-            "status" => Some(2),
-            "user_id" => Some(3),
-            "environment" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

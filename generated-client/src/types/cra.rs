@@ -40,6 +40,13 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsGetRequest {
 #[cfg(feature = "serde-all")]
 impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
     const NAME: &'static str = "CraMonitoringInsightsGetRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "client_id",
+        "secret",
+        "user_id",
+        "consumer_report_permissible_purpose",
+        "user_token",
+    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<crate::secret::Secret>>,
@@ -49,17 +56,6 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "client_id" => Some(0),
-            "secret" => Some(1),
-            "user_id" => Some(2),
-            "consumer_report_permissible_purpose" => Some(3),
-            "user_token" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -307,6 +303,7 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsGetResponse {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
     const NAME: &'static str = "CraMonitoringInsightsGetResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "user_insights_id", "items"];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -315,15 +312,6 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "request_id" => Some(0),
-            "user_insights_id" => Some(1),
-            "items" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -459,6 +447,15 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsItem {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
     const NAME: &'static str = "CraMonitoringInsightsItem";
+    const FIELDS: &'static [&'static str] = &[
+        "date_generated",
+        "item_id",
+        "institution_id",
+        "institution_name",
+        "status",
+        "insights",
+        "accounts",
+    ];
     type Slots = (
         Option<chrono::DateTime<chrono::Utc>>,
         Option<String>,
@@ -471,19 +468,6 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "date_generated" => Some(0),
-            "item_id" => Some(1),
-            "institution_id" => Some(2),
-            "institution_name" => Some(3),
-            "status" => Some(4),
-            "insights" => Some(5),
-            "accounts" => Some(6),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -674,6 +658,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringInsightsItemStatus {
 
 impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
     const NAME: &'static str = "MonitoringInsightsItemStatus";
+    const FIELDS: &'static [&'static str] = &["status_code", "reason"];
     type Slots = (
         Option<MonitoringItemStatusCode>,
         Option<crate::Nullable<String>>,
@@ -681,14 +666,6 @@ impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "status_code" => Some(0),
-            "reason" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -856,6 +833,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringInsights {
 
 impl crate::struct_de::FromObject for MonitoringInsights {
     const NAME: &'static str = "MonitoringInsights";
+    const FIELDS: &'static [&'static str] = &["income", "loans"];
     type Slots = (
         Option<MonitoringIncomeInsights>,
         Option<MonitoringLoanInsights>,
@@ -863,14 +841,6 @@ impl crate::struct_de::FromObject for MonitoringInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "income" => Some(0),
-            "loans" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -987,6 +957,13 @@ impl<'de> serde::Deserialize<'de> for MonitoringIncomeInsights {
 
 impl crate::struct_de::FromObject for MonitoringIncomeInsights {
     const NAME: &'static str = "MonitoringIncomeInsights";
+    const FIELDS: &'static [&'static str] = &[
+        "total_monthly_income",
+        "income_sources_counts",
+        "forecasted_monthly_income",
+        "historical_annual_income",
+        "income_sources",
+    ];
     type Slots = (
         Option<TotalMonthlyIncomeInsights>,
         Option<IncomeSourcesCounts>,
@@ -997,17 +974,6 @@ impl crate::struct_de::FromObject for MonitoringIncomeInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "total_monthly_income" => Some(0),
-            "income_sources_counts" => Some(1),
-            "forecasted_monthly_income" => Some(2),
-            "historical_annual_income" => Some(3),
-            "income_sources" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1204,6 +1170,7 @@ impl<'de> serde::Deserialize<'de> for TotalMonthlyIncomeInsights {
 
 impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
     const NAME: &'static str = "TotalMonthlyIncomeInsights";
+    const FIELDS: &'static [&'static str] = &["baseline_amount", "current_amount"];
     type Slots = (
         Option<crate::Nullable<rust_decimal::Decimal>>,
         Option<rust_decimal::Decimal>,
@@ -1211,14 +1178,6 @@ impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "baseline_amount" => Some(0),
-            "current_amount" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1357,6 +1316,7 @@ impl<'de> serde::Deserialize<'de> for IncomeSourcesCounts {
 
 impl crate::struct_de::FromObject for IncomeSourcesCounts {
     const NAME: &'static str = "IncomeSourcesCounts";
+    const FIELDS: &'static [&'static str] = &["baseline_count", "current_count"];
     type Slots = (
         Option<crate::Nullable<f64>>,
         Option<f64>,
@@ -1364,14 +1324,6 @@ impl crate::struct_de::FromObject for IncomeSourcesCounts {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "baseline_count" => Some(0),
-            "current_count" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1502,6 +1454,7 @@ impl<'de> serde::Deserialize<'de> for ForecastedMonthlyIncome {
 
 impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
     const NAME: &'static str = "ForecastedMonthlyIncome";
+    const FIELDS: &'static [&'static str] = &["baseline_amount", "current_amount"];
     type Slots = (
         Option<crate::Nullable<rust_decimal::Decimal>>,
         Option<rust_decimal::Decimal>,
@@ -1509,14 +1462,6 @@ impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "baseline_amount" => Some(0),
-            "current_amount" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1664,6 +1609,7 @@ impl<'de> serde::Deserialize<'de> for HistoricalAnnualIncome {
 
 impl crate::struct_de::FromObject for HistoricalAnnualIncome {
     const NAME: &'static str = "HistoricalAnnualIncome";
+    const FIELDS: &'static [&'static str] = &["baseline_amount", "current_amount"];
     type Slots = (
         Option<crate::Nullable<rust_decimal::Decimal>>,
         Option<rust_decimal::Decimal>,
@@ -1671,14 +1617,6 @@ impl crate::struct_de::FromObject for HistoricalAnnualIncome {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "baseline_amount" => Some(0),
-            "current_amount" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1816,6 +1754,12 @@ impl<'de> serde::Deserialize<'de> for MonitoringIncomeSource {
 
 impl crate::struct_de::FromObject for MonitoringIncomeSource {
     const NAME: &'static str = "MonitoringIncomeSource";
+    const FIELDS: &'static [&'static str] = &[
+        "income_source_id",
+        "income_description",
+        "income_category",
+        "last_transaction_date",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1825,16 +1769,6 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "income_source_id" => Some(0),
-            "income_description" => Some(1),
-            "income_category" => Some(2),
-            "last_transaction_date" => Some(3),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2116,6 +2050,11 @@ impl<'de> serde::Deserialize<'de> for MonitoringLoanInsights {
 
 impl crate::struct_de::FromObject for MonitoringLoanInsights {
     const NAME: &'static str = "MonitoringLoanInsights";
+    const FIELDS: &'static [&'static str] = &[
+        "loan_payments_counts",
+        "loan_disbursements_count",
+        "loan_payment_merchants_counts",
+    ];
     type Slots = (
         Option<LoanPaymentsCounts>,
         Option<f64>,
@@ -2124,15 +2063,6 @@ impl crate::struct_de::FromObject for MonitoringLoanInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "loan_payments_counts" => Some(0),
-            "loan_disbursements_count" => Some(1),
-            "loan_payment_merchants_counts" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2280,6 +2210,7 @@ impl<'de> serde::Deserialize<'de> for LoanPaymentsCounts {
 
 impl crate::struct_de::FromObject for LoanPaymentsCounts {
     const NAME: &'static str = "LoanPaymentsCounts";
+    const FIELDS: &'static [&'static str] = &["baseline_count", "current_count"];
     type Slots = (
         Option<crate::Nullable<f64>>,
         Option<f64>,
@@ -2287,14 +2218,6 @@ impl crate::struct_de::FromObject for LoanPaymentsCounts {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "baseline_count" => Some(0),
-            "current_count" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2416,6 +2339,7 @@ impl<'de> serde::Deserialize<'de> for LoanPaymentsMerchantCounts {
 
 impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
     const NAME: &'static str = "LoanPaymentsMerchantCounts";
+    const FIELDS: &'static [&'static str] = &["baseline_count", "current_count"];
     type Slots = (
         Option<crate::Nullable<f64>>,
         Option<f64>,
@@ -2423,14 +2347,6 @@ impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "baseline_count" => Some(0),
-            "current_count" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2580,6 +2496,24 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccount {
 
 impl crate::struct_de::FromObject for BaseReportAccount {
     const NAME: &'static str = "BaseReportAccount";
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "balances",
+        "consumer_disputes",
+        "mask",
+        "metadata",
+        "name",
+        "official_name",
+        "type",
+        "subtype",
+        "days_available",
+        "transactions",
+        "owners",
+        "ownership_type",
+        "historical_balances",
+        "account_insights",
+        "attributes",
+    ];
     type Slots = (
         Option<String>,
         Option<BaseReportAccountBalances>,
@@ -2619,28 +2553,6 @@ impl crate::struct_de::FromObject for BaseReportAccount {
             None,
             Default::default(),
         )
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "account_id" => Some(0),
-            "balances" => Some(1),
-            "consumer_disputes" => Some(2),
-            "mask" => Some(3),
-            "metadata" => Some(4),
-            "name" => Some(5),
-            "official_name" => Some(6),
-            "type" => Some(7),
-            "subtype" => Some(8),
-            "days_available" => Some(9),
-            "transactions" => Some(10),
-            "owners" => Some(11),
-            "ownership_type" => Some(12),
-            "historical_balances" => Some(13),
-            "account_insights" => Some(14),
-            "attributes" => Some(15),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3014,6 +2926,17 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccountBalances {
 
 impl crate::struct_de::FromObject for BaseReportAccountBalances {
     const NAME: &'static str = "BaseReportAccountBalances";
+    const FIELDS: &'static [&'static str] = &[
+        "available",
+        "current",
+        "limit",
+        "iso_currency_code",
+        "unofficial_currency_code",
+        "last_updated_datetime",
+        "average_balance",
+        "average_monthly_balances",
+        "most_recent_thirty_day_average_balance",
+    ];
     type Slots = (
         Option<Option<rust_decimal::Decimal>>,
         Option<Option<rust_decimal::Decimal>>,
@@ -3027,21 +2950,6 @@ impl crate::struct_de::FromObject for BaseReportAccountBalances {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None)
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "available" => Some(0),
-            "current" => Some(1),
-            "limit" => Some(2),
-            "iso_currency_code" => Some(3),
-            "unofficial_currency_code" => Some(4),
-            "last_updated_datetime" => Some(5),
-            "average_balance" => Some(6),
-            "average_monthly_balances" => Some(7),
-            "most_recent_thirty_day_average_balance" => Some(8),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3279,6 +3187,11 @@ impl<'de> serde::Deserialize<'de> for BaseReportAverageMonthlyBalances {
 
 impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
     const NAME: &'static str = "BaseReportAverageMonthlyBalances";
+    const FIELDS: &'static [&'static str] = &[
+        "start_date",
+        "end_date",
+        "average_balance",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -3287,15 +3200,6 @@ impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "start_date" => Some(0),
-            "end_date" => Some(1),
-            "average_balance" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3431,6 +3335,11 @@ impl<'de> serde::Deserialize<'de> for CreditAmountWithCurrency {
 
 impl crate::struct_de::FromObject for CreditAmountWithCurrency {
     const NAME: &'static str = "CreditAmountWithCurrency";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -3439,15 +3348,6 @@ impl crate::struct_de::FromObject for CreditAmountWithCurrency {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3586,6 +3486,12 @@ impl<'de> serde::Deserialize<'de> for ConsumerDispute {
 
 impl crate::struct_de::FromObject for ConsumerDispute {
     const NAME: &'static str = "ConsumerDispute";
+    const FIELDS: &'static [&'static str] = &[
+        "consumer_dispute_id",
+        "dispute_field_create_date",
+        "category",
+        "statement",
+    ];
     type Slots = (
         Option<String>,
         Option<chrono::NaiveDate>,
@@ -3595,16 +3501,6 @@ impl crate::struct_de::FromObject for ConsumerDispute {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "consumer_dispute_id" => Some(0),
-            "dispute_field_create_date" => Some(1),
-            "category" => Some(2),
-            "statement" => Some(3),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3819,17 +3715,10 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccountMetadata {
 
 impl crate::struct_de::FromObject for BaseReportAccountMetadata {
     const NAME: &'static str = "BaseReportAccountMetadata";
+    const FIELDS: &'static [&'static str] = &["start_date", "end_date"];
     type Slots = (Option<Option<chrono::NaiveDate>>, Option<Option<chrono::NaiveDate>>);
     fn slots() -> Self::Slots {
         (None, None)
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "start_date" => Some(0),
-            "end_date" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -4425,6 +4314,27 @@ impl<'de> serde::Deserialize<'de> for BaseReportTransaction {
 
 impl crate::struct_de::FromObject for BaseReportTransaction {
     const NAME: &'static str = "BaseReportTransaction";
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+        "name",
+        "original_description",
+        "credit_category",
+        "check_number",
+        "date",
+        "date_transacted",
+        "location",
+        "merchant_name",
+        "pending",
+        "account_owner",
+        "transaction_id",
+        "transaction_type",
+        "category",
+        "category_id",
+        "personal_finance_category",
+    ];
     type Slots = (
         Option<String>,
         Option<rust_decimal::Decimal>,
@@ -4470,31 +4380,6 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
             None,
             Default::default(),
         )
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "account_id" => Some(0),
-            "amount" => Some(1),
-            "iso_currency_code" => Some(2),
-            "unofficial_currency_code" => Some(3),
-            "name" => Some(4),
-            "original_description" => Some(5),
-            "credit_category" => Some(6),
-            "check_number" => Some(7),
-            "date" => Some(8),
-            "date_transacted" => Some(9),
-            "location" => Some(10),
-            "merchant_name" => Some(11),
-            "pending" => Some(12),
-            "account_owner" => Some(13),
-            "transaction_id" => Some(14),
-            "transaction_type" => Some(15),
-            "category" => Some(16),
-            "category_id" => Some(17),
-            "personal_finance_category" => Some(18),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -4888,6 +4773,7 @@ impl<'de> serde::Deserialize<'de> for CreditCategory {
 
 impl crate::struct_de::FromObject for CreditCategory {
     const NAME: &'static str = "CreditCategory";
+    const FIELDS: &'static [&'static str] = &["primary", "detailed"];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -4895,14 +4781,6 @@ impl crate::struct_de::FromObject for CreditCategory {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "primary" => Some(0),
-            "detailed" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5023,6 +4901,16 @@ impl<'de> serde::Deserialize<'de> for Location {
 
 impl crate::struct_de::FromObject for Location {
     const NAME: &'static str = "Location";
+    const FIELDS: &'static [&'static str] = &[
+        "address",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "lat",
+        "lon",
+        "store_number",
+    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<String>>,
@@ -5036,20 +4924,6 @@ impl crate::struct_de::FromObject for Location {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "address" => Some(0),
-            "city" => Some(1),
-            "region" => Some(2),
-            "postal_code" => Some(3),
-            "country" => Some(4),
-            "lat" => Some(5),
-            "lon" => Some(6),
-            "store_number" => Some(7),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5321,6 +5195,12 @@ impl<'de> serde::Deserialize<'de> for PersonalFinanceCategory {
 
 impl crate::struct_de::FromObject for PersonalFinanceCategory {
     const NAME: &'static str = "PersonalFinanceCategory";
+    const FIELDS: &'static [&'static str] = &[
+        "primary",
+        "detailed",
+        "confidence_level",
+        "version",
+    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -5330,16 +5210,6 @@ impl crate::struct_de::FromObject for PersonalFinanceCategory {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "primary" => Some(0),
-            "detailed" => Some(1),
-            "confidence_level" => Some(2),
-            "version" => Some(3),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5532,6 +5402,12 @@ impl<'de> serde::Deserialize<'de> for Owner {
 
 impl crate::struct_de::FromObject for Owner {
     const NAME: &'static str = "Owner";
+    const FIELDS: &'static [&'static str] = &[
+        "names",
+        "phone_numbers",
+        "emails",
+        "addresses",
+    ];
     type Slots = (
         Option<Vec<String>>,
         Option<Vec<PhoneNumber>>,
@@ -5541,16 +5417,6 @@ impl crate::struct_de::FromObject for Owner {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "names" => Some(0),
-            "phone_numbers" => Some(1),
-            "emails" => Some(2),
-            "addresses" => Some(3),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5699,6 +5565,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
 
 impl crate::struct_de::FromObject for PhoneNumber {
     const NAME: &'static str = "PhoneNumber";
+    const FIELDS: &'static [&'static str] = &["data", "primary", "type"];
     type Slots = (
         Option<String>,
         Option<bool>,
@@ -5707,15 +5574,6 @@ impl crate::struct_de::FromObject for PhoneNumber {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "data" => Some(0),
-            "primary" => Some(1),
-            "type" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5849,6 +5707,7 @@ impl<'de> serde::Deserialize<'de> for Email {
 
 impl crate::struct_de::FromObject for Email {
     const NAME: &'static str = "Email";
+    const FIELDS: &'static [&'static str] = &["data", "primary", "type"];
     type Slots = (
         Option<String>,
         Option<bool>,
@@ -5857,15 +5716,6 @@ impl crate::struct_de::FromObject for Email {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "data" => Some(0),
-            "primary" => Some(1),
-            "type" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5997,6 +5847,7 @@ impl<'de> serde::Deserialize<'de> for Address {
 
 impl crate::struct_de::FromObject for Address {
     const NAME: &'static str = "Address";
+    const FIELDS: &'static [&'static str] = &["data", "primary"];
     type Slots = (
         Option<AddressData>,
         Option<Option<bool>>,
@@ -6004,14 +5855,6 @@ impl crate::struct_de::FromObject for Address {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "data" => Some(0),
-            "primary" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -6136,6 +5979,13 @@ impl<'de> serde::Deserialize<'de> for AddressData {
 
 impl crate::struct_de::FromObject for AddressData {
     const NAME: &'static str = "AddressData";
+    const FIELDS: &'static [&'static str] = &[
+        "city",
+        "region",
+        "street",
+        "postal_code",
+        "country",
+    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<String>>,
@@ -6146,17 +5996,6 @@ impl crate::struct_de::FromObject for AddressData {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "city" => Some(0),
-            "region" => Some(1),
-            "street" => Some(2),
-            "postal_code" => Some(3),
-            "country" => Some(4),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -6367,6 +6206,12 @@ impl<'de> serde::Deserialize<'de> for BaseReportHistoricalBalance {
 
 impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
     const NAME: &'static str = "BaseReportHistoricalBalance";
+    const FIELDS: &'static [&'static str] = &[
+        "date",
+        "current",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<chrono::NaiveDate>,
         Option<rust_decimal::Decimal>,
@@ -6376,16 +6221,6 @@ impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "date" => Some(0),
-            "current" => Some(1),
-            "iso_currency_code" => Some(2),
-            "unofficial_currency_code" => Some(3),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -6563,6 +6398,18 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccountInsights {
 
 impl crate::struct_de::FromObject for BaseReportAccountInsights {
     const NAME: &'static str = "BaseReportAccountInsights";
+    const FIELDS: &'static [&'static str] = &[
+        "oldest_transaction_date",
+        "most_recent_transaction_date",
+        "days_available",
+        "average_days_between_transactions",
+        "longest_gaps_between_transactions",
+        "number_of_inflows",
+        "average_inflow_amounts",
+        "number_of_outflows",
+        "average_outflow_amounts",
+        "number_of_days_no_transactions",
+    ];
     type Slots = (
         Option<crate::Nullable<chrono::NaiveDate>>,
         Option<crate::Nullable<chrono::NaiveDate>>,
@@ -6578,22 +6425,6 @@ impl crate::struct_de::FromObject for BaseReportAccountInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "oldest_transaction_date" => Some(0),
-            "most_recent_transaction_date" => Some(1),
-            "days_available" => Some(2),
-            "average_days_between_transactions" => Some(3),
-            "longest_gaps_between_transactions" => Some(4),
-            "number_of_inflows" => Some(5),
-            "average_inflow_amounts" => Some(6),
-            "number_of_outflows" => Some(7),
-            "average_outflow_amounts" => Some(8),
-            "number_of_days_no_transactions" => Some(9),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -6868,6 +6699,7 @@ impl<'de> serde::Deserialize<'de> for BaseReportLongestGapInsights {
 
 impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
     const NAME: &'static str = "BaseReportLongestGapInsights";
+    const FIELDS: &'static [&'static str] = &["start_date", "end_date", "days"];
     type Slots = (
         Option<Option<chrono::NaiveDate>>,
         Option<Option<chrono::NaiveDate>>,
@@ -6876,15 +6708,6 @@ impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "start_date" => Some(0),
-            "end_date" => Some(1),
-            "days" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -7010,6 +6833,7 @@ impl<'de> serde::Deserialize<'de> for BaseReportNumberFlowInsights {
 
 impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
     const NAME: &'static str = "BaseReportNumberFlowInsights";
+    const FIELDS: &'static [&'static str] = &["start_date", "end_date", "count"];
     type Slots = (
         Option<chrono::NaiveDate>,
         Option<chrono::NaiveDate>,
@@ -7018,15 +6842,6 @@ impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "start_date" => Some(0),
-            "end_date" => Some(1),
-            "count" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -7150,6 +6965,7 @@ impl<'de> serde::Deserialize<'de> for BaseReportAverageFlowInsights {
 
 impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
     const NAME: &'static str = "BaseReportAverageFlowInsights";
+    const FIELDS: &'static [&'static str] = &["start_date", "end_date", "total_amount"];
     type Slots = (
         Option<chrono::NaiveDate>,
         Option<chrono::NaiveDate>,
@@ -7158,15 +6974,6 @@ impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "start_date" => Some(0),
-            "end_date" => Some(1),
-            "total_amount" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -7359,6 +7166,22 @@ impl<'de> serde::Deserialize<'de> for BaseReportAttributes {
 
 impl crate::struct_de::FromObject for BaseReportAttributes {
     const NAME: &'static str = "BaseReportAttributes";
+    const FIELDS: &'static [&'static str] = &[
+        "is_primary_account",
+        "primary_account_score",
+        "nsf_overdraft_transactions_count",
+        "nsf_overdraft_transactions_count_30d",
+        "nsf_overdraft_transactions_count_60d",
+        "nsf_overdraft_transactions_count_90d",
+        "total_inflow_amount",
+        "total_inflow_amount_30d",
+        "total_inflow_amount_60d",
+        "total_inflow_amount_90d",
+        "total_outflow_amount",
+        "total_outflow_amount_30d",
+        "total_outflow_amount_60d",
+        "total_outflow_amount_90d",
+    ];
     type Slots = (
         Option<crate::Nullable<bool>>,
         Option<crate::Nullable<f64>>,
@@ -7394,26 +7217,6 @@ impl crate::struct_de::FromObject for BaseReportAttributes {
             None,
             Default::default(),
         )
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "is_primary_account" => Some(0),
-            "primary_account_score" => Some(1),
-            "nsf_overdraft_transactions_count" => Some(2),
-            "nsf_overdraft_transactions_count_30d" => Some(3),
-            "nsf_overdraft_transactions_count_60d" => Some(4),
-            "nsf_overdraft_transactions_count_90d" => Some(5),
-            "total_inflow_amount" => Some(6),
-            "total_inflow_amount_30d" => Some(7),
-            "total_inflow_amount_60d" => Some(8),
-            "total_inflow_amount_90d" => Some(9),
-            "total_outflow_amount" => Some(10),
-            "total_outflow_amount_30d" => Some(11),
-            "total_outflow_amount_60d" => Some(12),
-            "total_outflow_amount_90d" => Some(13),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -7782,6 +7585,11 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount {
 
 impl crate::struct_de::FromObject for TotalInflowAmount {
     const NAME: &'static str = "TotalInflowAmount";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -7790,15 +7598,6 @@ impl crate::struct_de::FromObject for TotalInflowAmount {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -7938,6 +7737,11 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount30d {
 
 impl crate::struct_de::FromObject for TotalInflowAmount30d {
     const NAME: &'static str = "TotalInflowAmount30d";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -7946,15 +7750,6 @@ impl crate::struct_de::FromObject for TotalInflowAmount30d {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8096,6 +7891,11 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount60d {
 
 impl crate::struct_de::FromObject for TotalInflowAmount60d {
     const NAME: &'static str = "TotalInflowAmount60d";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8104,15 +7904,6 @@ impl crate::struct_de::FromObject for TotalInflowAmount60d {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8254,6 +8045,11 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount90d {
 
 impl crate::struct_de::FromObject for TotalInflowAmount90d {
     const NAME: &'static str = "TotalInflowAmount90d";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8262,15 +8058,6 @@ impl crate::struct_de::FromObject for TotalInflowAmount90d {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8412,6 +8199,11 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount {
     const NAME: &'static str = "TotalOutflowAmount";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8420,15 +8212,6 @@ impl crate::struct_de::FromObject for TotalOutflowAmount {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8570,6 +8353,11 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount30d {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount30d {
     const NAME: &'static str = "TotalOutflowAmount30d";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8578,15 +8366,6 @@ impl crate::struct_de::FromObject for TotalOutflowAmount30d {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8728,6 +8507,11 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount60d {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount60d {
     const NAME: &'static str = "TotalOutflowAmount60d";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8736,15 +8520,6 @@ impl crate::struct_de::FromObject for TotalOutflowAmount60d {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8886,6 +8661,11 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount90d {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount90d {
     const NAME: &'static str = "TotalOutflowAmount90d";
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "iso_currency_code",
+        "unofficial_currency_code",
+    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8894,15 +8674,6 @@ impl crate::struct_de::FromObject for TotalOutflowAmount90d {
     );
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "amount" => Some(0),
-            "iso_currency_code" => Some(1),
-            "unofficial_currency_code" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9050,6 +8821,15 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsSubscribeRequest {
 #[cfg(feature = "serde-all")]
 impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
     const NAME: &'static str = "CraMonitoringInsightsSubscribeRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "client_id",
+        "secret",
+        "user_id",
+        "item_id",
+        "webhook",
+        "income_categories",
+        "user_token",
+    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<crate::secret::Secret>>,
@@ -9061,19 +8841,6 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
     );
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "client_id" => Some(0),
-            "secret" => Some(1),
-            "user_id" => Some(2),
-            "item_id" => Some(3),
-            "webhook" => Some(4),
-            "income_categories" => Some(5),
-            "user_token" => Some(6),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9271,6 +9038,7 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsSubscribeResponse {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
     const NAME: &'static str = "CraMonitoringInsightsSubscribeResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "subscription_id"];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -9278,14 +9046,6 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
     );
     fn slots() -> Self::Slots {
         (None, None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "request_id" => Some(0),
-            "subscription_id" => Some(1),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9404,6 +9164,7 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsUnsubscribeRequest {
 #[cfg(feature = "serde-all")]
 impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
     const NAME: &'static str = "CraMonitoringInsightsUnsubscribeRequest";
+    const FIELDS: &'static [&'static str] = &["client_id", "secret", "subscription_id"];
     type Slots = (
         Option<Option<String>>,
         Option<Option<crate::secret::Secret>>,
@@ -9411,15 +9172,6 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
     );
     fn slots() -> Self::Slots {
         (None, None, None)
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "client_id" => Some(0),
-            "secret" => Some(1),
-            "subscription_id" => Some(2),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9550,16 +9302,10 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsUnsubscribeResponse {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
     const NAME: &'static str = "CraMonitoringInsightsUnsubscribeResponse";
+    const FIELDS: &'static [&'static str] = &["request_id"];
     type Slots = (Option<String>, serde_json::Map<String, serde_json::Value>);
     fn slots() -> Self::Slots {
         (None, Default::default())
-    }
-
-    fn field(name: &str) -> Option<u16> {
-        match name {
-            "request_id" => Some(0),
-            _ => None,
-        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

@@ -24,7 +24,7 @@ pub(super) fn struct_deserialize(api: &Api, def: &TypeDef, object: &Struct, gate
     let others = Others::of(api, &object.extra);
     let slot_types = reads.iter().map(|read| &read.slot_type).chain(others.as_ref().map(|others| &others.ty));
     let empty = reads.iter().map(|_| quote!(None)).chain(others.as_ref().map(|_| quote!(Default::default())));
-    let field_fn = field_fn(&object.fields);
+    let wire_names = object.fields.iter().map(|field| &field.wire_name);
     let read_field_fn = read_field_fn(&reads);
     let read_other_fn = others.as_ref().map(|others| others.read_fn(reads.len()));
     let finish_fn = finish_fn(&reads, others.as_ref());
@@ -39,13 +39,13 @@ pub(super) fn struct_deserialize(api: &Api, def: &TypeDef, object: &Struct, gate
         #cfg
         impl crate::struct_de::FromObject for #name {
             const NAME: &'static str = #rust_name;
+            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
             type Slots = (#(#slot_types,)*);
 
             fn slots() -> Self::Slots {
                 (#(#empty,)*)
             }
 
-            #field_fn
             #read_field_fn
             #read_other_fn
             #finish_fn
@@ -128,30 +128,6 @@ impl Others {
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 #keep(&mut slots.#slot, name, map)
-            }
-        }
-    }
-}
-
-/// `field`: a property name to its field's number.
-fn field_fn(fields: &[Field]) -> TokenStream {
-    if fields.is_empty() {
-        return quote! {
-            fn field(_: &str) -> Option<u16> {
-                None
-            }
-        };
-    }
-    let arms = fields.iter().enumerate().map(|(number, field)| {
-        let wire_name = &field.wire_name;
-        let number = field_number(number);
-        quote!(#wire_name => Some(#number))
-    });
-    quote! {
-        fn field(name: &str) -> Option<u16> {
-            match name {
-                #(#arms,)*
-                _ => None,
             }
         }
     }
