@@ -124,6 +124,7 @@ impl crate::struct_de::FromObject for PlaidError {
         Option<Option<Vec<String>>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (
             None,
@@ -173,6 +174,7 @@ impl crate::struct_de::FromObject for PlaidError {
         crate::struct_de::keep(&mut slots.12, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             error_type,
@@ -208,6 +210,7 @@ impl crate::struct_de::FromObject for PlaidError {
 }
 
 impl std::fmt::Debug for PlaidError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PlaidError")
             .field("error_type", &self.error_type)
@@ -230,6 +233,7 @@ impl std::fmt::Debug for PlaidError {
 #[cfg(feature = "fixtures")]
 impl PlaidError {
     /// Starts a [`PlaidErrorBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> PlaidErrorBuilder {
         <PlaidErrorBuilder as Default>::default()
     }
@@ -340,6 +344,7 @@ impl PlaidErrorBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<PlaidError, crate::validation::ValidationError> {
         let value = PlaidError {
             error_type: crate::validation::required(self.error_type, "error_type")?,
@@ -455,6 +460,7 @@ impl PlaidErrorType {
 }
 
 impl std::fmt::Display for PlaidErrorType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -528,6 +534,7 @@ impl MonitoringInsightsStatus {
 }
 
 impl std::fmt::Display for MonitoringInsightsStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -579,6 +586,7 @@ impl WebhookEnvironmentValues {
 }
 
 impl std::fmt::Display for WebhookEnvironmentValues {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -636,6 +644,7 @@ impl CashFlowInsight {
 }
 
 impl std::fmt::Display for CashFlowInsight {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -712,6 +721,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -740,6 +750,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
         Ok(Self {
@@ -754,6 +765,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
 }
 
 impl std::fmt::Debug for CashFlowUpdatesInsightsWebhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesInsightsWebhook")
             .field("webhook_type", &self.webhook_type)
@@ -769,6 +781,7 @@ impl std::fmt::Debug for CashFlowUpdatesInsightsWebhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesInsightsWebhook {
     /// Starts a [`CashFlowUpdatesInsightsWebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesInsightsWebhookBuilder {
         <CashFlowUpdatesInsightsWebhookBuilder as Default>::default()
     }
@@ -818,6 +831,7 @@ impl CashFlowUpdatesInsightsWebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CashFlowUpdatesInsightsWebhook, crate::validation::ValidationError> {
@@ -888,6 +902,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, Default::default())
     }
@@ -917,6 +932,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
         crate::struct_de::keep(&mut slots.6, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             webhook_type,
@@ -940,6 +956,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
 }
 
 impl std::fmt::Debug for CashFlowUpdatesInsightsV2Webhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesInsightsV2Webhook")
             .field("webhook_type", &self.webhook_type)
@@ -956,6 +973,7 @@ impl std::fmt::Debug for CashFlowUpdatesInsightsV2Webhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesInsightsV2Webhook {
     /// Starts a [`CashFlowUpdatesInsightsV2WebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesInsightsV2WebhookBuilder {
         <CashFlowUpdatesInsightsV2WebhookBuilder as Default>::default()
     }
@@ -1012,6 +1030,7 @@ impl CashFlowUpdatesInsightsV2WebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CashFlowUpdatesInsightsV2Webhook, crate::validation::ValidationError> {
@@ -1079,6 +1098,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -1107,6 +1127,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
         Ok(Self {
@@ -1121,6 +1142,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
 }
 
 impl std::fmt::Debug for CashFlowUpdatesNsfWebhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesNsfWebhook")
             .field("webhook_type", &self.webhook_type)
@@ -1136,6 +1158,7 @@ impl std::fmt::Debug for CashFlowUpdatesNsfWebhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesNsfWebhook {
     /// Starts a [`CashFlowUpdatesNsfWebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesNsfWebhookBuilder {
         <CashFlowUpdatesNsfWebhookBuilder as Default>::default()
     }
@@ -1185,6 +1208,7 @@ impl CashFlowUpdatesNsfWebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CashFlowUpdatesNsfWebhook, crate::validation::ValidationError> {
@@ -1251,6 +1275,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -1279,6 +1304,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
         Ok(Self {
@@ -1293,6 +1319,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
 }
 
 impl std::fmt::Debug for CashFlowUpdatesNewIncomeStreamWebhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesNewIncomeStreamWebhook")
             .field("webhook_type", &self.webhook_type)
@@ -1308,6 +1335,7 @@ impl std::fmt::Debug for CashFlowUpdatesNewIncomeStreamWebhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesNewIncomeStreamWebhook {
     /// Starts a [`CashFlowUpdatesNewIncomeStreamWebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesNewIncomeStreamWebhookBuilder {
         <CashFlowUpdatesNewIncomeStreamWebhookBuilder as Default>::default()
     }
@@ -1357,6 +1385,7 @@ impl CashFlowUpdatesNewIncomeStreamWebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -1426,6 +1455,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhoo
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -1454,6 +1484,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhoo
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
         Ok(Self {
@@ -1468,6 +1499,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhoo
 }
 
 impl std::fmt::Debug for CashFlowUpdatesExpectedDepositMissedWebhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesExpectedDepositMissedWebhook")
             .field("webhook_type", &self.webhook_type)
@@ -1483,6 +1515,7 @@ impl std::fmt::Debug for CashFlowUpdatesExpectedDepositMissedWebhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesExpectedDepositMissedWebhook {
     /// Starts a [`CashFlowUpdatesExpectedDepositMissedWebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesExpectedDepositMissedWebhookBuilder {
         <CashFlowUpdatesExpectedDepositMissedWebhookBuilder as Default>::default()
     }
@@ -1532,6 +1565,7 @@ impl CashFlowUpdatesExpectedDepositMissedWebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -1601,6 +1635,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -1629,6 +1664,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
         Ok(Self {
@@ -1643,6 +1679,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
 }
 
 impl std::fmt::Debug for CashFlowUpdatesLowBalanceWebhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesLowBalanceWebhook")
             .field("webhook_type", &self.webhook_type)
@@ -1658,6 +1695,7 @@ impl std::fmt::Debug for CashFlowUpdatesLowBalanceWebhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesLowBalanceWebhook {
     /// Starts a [`CashFlowUpdatesLowBalanceWebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesLowBalanceWebhookBuilder {
         <CashFlowUpdatesLowBalanceWebhookBuilder as Default>::default()
     }
@@ -1707,6 +1745,7 @@ impl CashFlowUpdatesLowBalanceWebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CashFlowUpdatesLowBalanceWebhook, crate::validation::ValidationError> {
@@ -1773,6 +1812,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -1801,6 +1841,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
         Ok(Self {
@@ -1815,6 +1856,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
 }
 
 impl std::fmt::Debug for CashFlowUpdatesLargeDepositWebhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesLargeDepositWebhook")
             .field("webhook_type", &self.webhook_type)
@@ -1830,6 +1872,7 @@ impl std::fmt::Debug for CashFlowUpdatesLargeDepositWebhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesLargeDepositWebhook {
     /// Starts a [`CashFlowUpdatesLargeDepositWebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesLargeDepositWebhookBuilder {
         <CashFlowUpdatesLargeDepositWebhookBuilder as Default>::default()
     }
@@ -1879,6 +1922,7 @@ impl CashFlowUpdatesLargeDepositWebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CashFlowUpdatesLargeDepositWebhook, crate::validation::ValidationError> {
@@ -1945,6 +1989,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
         Option<WebhookEnvironmentValues>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -1973,6 +2018,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
         Ok(Self {
@@ -1987,6 +2033,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
 }
 
 impl std::fmt::Debug for CashFlowUpdatesNewLoanPaymentWebhook {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CashFlowUpdatesNewLoanPaymentWebhook")
             .field("webhook_type", &self.webhook_type)
@@ -2002,6 +2049,7 @@ impl std::fmt::Debug for CashFlowUpdatesNewLoanPaymentWebhook {
 #[cfg(feature = "fixtures")]
 impl CashFlowUpdatesNewLoanPaymentWebhook {
     /// Starts a [`CashFlowUpdatesNewLoanPaymentWebhookBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CashFlowUpdatesNewLoanPaymentWebhookBuilder {
         <CashFlowUpdatesNewLoanPaymentWebhookBuilder as Default>::default()
     }
@@ -2051,6 +2099,7 @@ impl CashFlowUpdatesNewLoanPaymentWebhookBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<

@@ -54,6 +54,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
         Option<MonitoringConsumerReportPermissiblePurpose>,
         Option<Option<crate::secret::Secret>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
     }
@@ -79,6 +80,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
         }
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             client_id,
@@ -99,6 +101,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsGetRequest {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsGetRequest")
             .field("client_id", &self.client_id)
@@ -115,6 +118,7 @@ impl std::fmt::Debug for CraMonitoringInsightsGetRequest {
 
 impl CraMonitoringInsightsGetRequest {
     /// Starts a [`CraMonitoringInsightsGetRequestBuilder`]; `build` checks required fields and constraints.
+    #[inline]
     pub fn builder() -> CraMonitoringInsightsGetRequestBuilder {
         <CraMonitoringInsightsGetRequestBuilder as Default>::default()
     }
@@ -133,6 +137,7 @@ pub struct CraMonitoringInsightsGetRequestBuilder {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsGetRequestBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsGetRequestBuilder")
             .field("client_id", &self.client_id)
@@ -182,6 +187,7 @@ impl CraMonitoringInsightsGetRequestBuilder {
     }
 
     /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CraMonitoringInsightsGetRequest, crate::validation::ValidationError> {
@@ -201,6 +207,7 @@ impl CraMonitoringInsightsGetRequestBuilder {
 }
 
 impl crate::validation::Validate for CraMonitoringInsightsGetRequest {
+    #[inline]
     fn validate_at(
         &self,
         path: &crate::validation::FieldPath<'_>,
@@ -237,6 +244,7 @@ impl MonitoringConsumerReportPermissiblePurpose {
 }
 
 impl std::fmt::Display for MonitoringConsumerReportPermissiblePurpose {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -266,6 +274,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringConsumerReportPermissiblePurpose
 }
 
 impl crate::validation::Validate for MonitoringConsumerReportPermissiblePurpose {
+    #[inline]
     fn validate_at(
         &self,
         path: &crate::validation::FieldPath<'_>,
@@ -310,6 +319,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
         Option<Vec<CraMonitoringInsightsItem>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -336,6 +346,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (request_id, user_insights_id, items, extra) = slots;
         Ok(Self {
@@ -348,6 +359,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsGetResponse {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsGetResponse")
             .field("request_id", &self.request_id)
@@ -361,6 +373,7 @@ impl std::fmt::Debug for CraMonitoringInsightsGetResponse {
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsGetResponse {
     /// Starts a [`CraMonitoringInsightsGetResponseBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CraMonitoringInsightsGetResponseBuilder {
         <CraMonitoringInsightsGetResponseBuilder as Default>::default()
     }
@@ -396,6 +409,7 @@ impl CraMonitoringInsightsGetResponseBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CraMonitoringInsightsGetResponse, crate::validation::ValidationError> {
@@ -466,6 +480,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
         Option<Option<Vec<BaseReportAccount>>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, Default::default())
     }
@@ -496,6 +511,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
         crate::struct_de::keep(&mut slots.7, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             date_generated,
@@ -521,6 +537,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsItem")
             .field("date_generated", &self.date_generated)
@@ -538,6 +555,7 @@ impl std::fmt::Debug for CraMonitoringInsightsItem {
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsItem {
     /// Starts a [`CraMonitoringInsightsItemBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CraMonitoringInsightsItemBuilder {
         <CraMonitoringInsightsItemBuilder as Default>::default()
     }
@@ -604,6 +622,7 @@ impl CraMonitoringInsightsItemBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CraMonitoringInsightsItem, crate::validation::ValidationError> {
@@ -664,6 +683,7 @@ impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
         Option<crate::Nullable<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -689,6 +709,7 @@ impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (status_code, reason, extra) = slots;
         Ok(Self {
@@ -700,6 +721,7 @@ impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
 }
 
 impl std::fmt::Debug for MonitoringInsightsItemStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringInsightsItemStatus")
             .field("status_code", &self.status_code)
@@ -712,6 +734,7 @@ impl std::fmt::Debug for MonitoringInsightsItemStatus {
 #[cfg(feature = "fixtures")]
 impl MonitoringInsightsItemStatus {
     /// Starts a [`MonitoringInsightsItemStatusBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> MonitoringInsightsItemStatusBuilder {
         <MonitoringInsightsItemStatusBuilder as Default>::default()
     }
@@ -742,6 +765,7 @@ impl MonitoringInsightsItemStatusBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MonitoringInsightsItemStatus, crate::validation::ValidationError> {
@@ -780,6 +804,7 @@ impl MonitoringItemStatusCode {
 }
 
 impl std::fmt::Display for MonitoringItemStatusCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -839,6 +864,7 @@ impl crate::struct_de::FromObject for MonitoringInsights {
         Option<MonitoringLoanInsights>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -864,6 +890,7 @@ impl crate::struct_de::FromObject for MonitoringInsights {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (income, loans, extra) = slots;
         Ok(Self {
@@ -875,6 +902,7 @@ impl crate::struct_de::FromObject for MonitoringInsights {
 }
 
 impl std::fmt::Debug for MonitoringInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringInsights")
             .field("income", &self.income)
@@ -887,6 +915,7 @@ impl std::fmt::Debug for MonitoringInsights {
 #[cfg(feature = "fixtures")]
 impl MonitoringInsights {
     /// Starts a [`MonitoringInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> MonitoringInsightsBuilder {
         <MonitoringInsightsBuilder as Default>::default()
     }
@@ -915,6 +944,7 @@ impl MonitoringInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MonitoringInsights, crate::validation::ValidationError> {
@@ -972,6 +1002,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeInsights {
         Option<Vec<MonitoringIncomeSource>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -1000,6 +1031,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeInsights {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             total_monthly_income,
@@ -1023,6 +1055,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeInsights {
 }
 
 impl std::fmt::Debug for MonitoringIncomeInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringIncomeInsights")
             .field("total_monthly_income", &self.total_monthly_income)
@@ -1038,6 +1071,7 @@ impl std::fmt::Debug for MonitoringIncomeInsights {
 #[cfg(feature = "fixtures")]
 impl MonitoringIncomeInsights {
     /// Starts a [`MonitoringIncomeInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> MonitoringIncomeInsightsBuilder {
         <MonitoringIncomeInsightsBuilder as Default>::default()
     }
@@ -1102,6 +1136,7 @@ impl MonitoringIncomeInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MonitoringIncomeInsights, crate::validation::ValidationError> {
@@ -1176,6 +1211,7 @@ impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
         Option<rust_decimal::Decimal>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -1215,6 +1251,7 @@ impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_amount, current_amount, extra) = slots;
         Ok(Self {
@@ -1226,6 +1263,7 @@ impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
 }
 
 impl std::fmt::Debug for TotalMonthlyIncomeInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalMonthlyIncomeInsights")
             .field("baseline_amount", &self.baseline_amount)
@@ -1238,6 +1276,7 @@ impl std::fmt::Debug for TotalMonthlyIncomeInsights {
 #[cfg(feature = "fixtures")]
 impl TotalMonthlyIncomeInsights {
     /// Starts a [`TotalMonthlyIncomeInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalMonthlyIncomeInsightsBuilder {
         <TotalMonthlyIncomeInsightsBuilder as Default>::default()
     }
@@ -1272,6 +1311,7 @@ impl TotalMonthlyIncomeInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalMonthlyIncomeInsights, crate::validation::ValidationError> {
@@ -1322,6 +1362,7 @@ impl crate::struct_de::FromObject for IncomeSourcesCounts {
         Option<f64>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -1347,6 +1388,7 @@ impl crate::struct_de::FromObject for IncomeSourcesCounts {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_count, current_count, extra) = slots;
         Ok(Self {
@@ -1358,6 +1400,7 @@ impl crate::struct_de::FromObject for IncomeSourcesCounts {
 }
 
 impl std::fmt::Debug for IncomeSourcesCounts {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IncomeSourcesCounts")
             .field("baseline_count", &self.baseline_count)
@@ -1370,6 +1413,7 @@ impl std::fmt::Debug for IncomeSourcesCounts {
 #[cfg(feature = "fixtures")]
 impl IncomeSourcesCounts {
     /// Starts a [`IncomeSourcesCountsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> IncomeSourcesCountsBuilder {
         <IncomeSourcesCountsBuilder as Default>::default()
     }
@@ -1401,6 +1445,7 @@ impl IncomeSourcesCountsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<IncomeSourcesCounts, crate::validation::ValidationError> {
@@ -1460,6 +1505,7 @@ impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
         Option<rust_decimal::Decimal>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -1499,6 +1545,7 @@ impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_amount, current_amount, extra) = slots;
         Ok(Self {
@@ -1510,6 +1557,7 @@ impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
 }
 
 impl std::fmt::Debug for ForecastedMonthlyIncome {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ForecastedMonthlyIncome")
             .field("baseline_amount", &self.baseline_amount)
@@ -1522,6 +1570,7 @@ impl std::fmt::Debug for ForecastedMonthlyIncome {
 #[cfg(feature = "fixtures")]
 impl ForecastedMonthlyIncome {
     /// Starts a [`ForecastedMonthlyIncomeBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> ForecastedMonthlyIncomeBuilder {
         <ForecastedMonthlyIncomeBuilder as Default>::default()
     }
@@ -1556,6 +1605,7 @@ impl ForecastedMonthlyIncomeBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ForecastedMonthlyIncome, crate::validation::ValidationError> {
@@ -1615,6 +1665,7 @@ impl crate::struct_de::FromObject for HistoricalAnnualIncome {
         Option<rust_decimal::Decimal>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -1654,6 +1705,7 @@ impl crate::struct_de::FromObject for HistoricalAnnualIncome {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_amount, current_amount, extra) = slots;
         Ok(Self {
@@ -1665,6 +1717,7 @@ impl crate::struct_de::FromObject for HistoricalAnnualIncome {
 }
 
 impl std::fmt::Debug for HistoricalAnnualIncome {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HistoricalAnnualIncome")
             .field("baseline_amount", &self.baseline_amount)
@@ -1677,6 +1730,7 @@ impl std::fmt::Debug for HistoricalAnnualIncome {
 #[cfg(feature = "fixtures")]
 impl HistoricalAnnualIncome {
     /// Starts a [`HistoricalAnnualIncomeBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> HistoricalAnnualIncomeBuilder {
         <HistoricalAnnualIncomeBuilder as Default>::default()
     }
@@ -1711,6 +1765,7 @@ impl HistoricalAnnualIncomeBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<HistoricalAnnualIncome, crate::validation::ValidationError> {
@@ -1767,6 +1822,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
         Option<chrono::NaiveDate>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
     }
@@ -1794,6 +1850,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
         crate::struct_de::keep(&mut slots.4, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             income_source_id,
@@ -1813,6 +1870,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
 }
 
 impl std::fmt::Debug for MonitoringIncomeSource {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringIncomeSource")
             .field("income_source_id", &self.income_source_id)
@@ -1827,6 +1885,7 @@ impl std::fmt::Debug for MonitoringIncomeSource {
 #[cfg(feature = "fixtures")]
 impl MonitoringIncomeSource {
     /// Starts a [`MonitoringIncomeSourceBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> MonitoringIncomeSourceBuilder {
         <MonitoringIncomeSourceBuilder as Default>::default()
     }
@@ -1844,6 +1903,7 @@ pub struct MonitoringIncomeSourceBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for MonitoringIncomeSourceBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringIncomeSourceBuilder")
             .field("income_source_id", &self.income_source_id)
@@ -1884,6 +1944,7 @@ impl MonitoringIncomeSourceBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MonitoringIncomeSource, crate::validation::ValidationError> {
@@ -1972,6 +2033,7 @@ impl CreditBankIncomeCategory {
 }
 
 impl std::fmt::Display for CreditBankIncomeCategory {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2013,6 +2075,7 @@ impl<'de> serde::Deserialize<'de> for CreditBankIncomeCategory {
 }
 
 impl crate::validation::Validate for CreditBankIncomeCategory {
+    #[inline]
     fn validate_at(
         &self,
         path: &crate::validation::FieldPath<'_>,
@@ -2061,6 +2124,7 @@ impl crate::struct_de::FromObject for MonitoringLoanInsights {
         Option<LoanPaymentsMerchantCounts>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -2089,6 +2153,7 @@ impl crate::struct_de::FromObject for MonitoringLoanInsights {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             loan_payments_counts,
@@ -2108,6 +2173,7 @@ impl crate::struct_de::FromObject for MonitoringLoanInsights {
 }
 
 impl std::fmt::Debug for MonitoringLoanInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitoringLoanInsights")
             .field("loan_payments_counts", &self.loan_payments_counts)
@@ -2121,6 +2187,7 @@ impl std::fmt::Debug for MonitoringLoanInsights {
 #[cfg(feature = "fixtures")]
 impl MonitoringLoanInsights {
     /// Starts a [`MonitoringLoanInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> MonitoringLoanInsightsBuilder {
         <MonitoringLoanInsightsBuilder as Default>::default()
     }
@@ -2159,6 +2226,7 @@ impl MonitoringLoanInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MonitoringLoanInsights, crate::validation::ValidationError> {
@@ -2216,6 +2284,7 @@ impl crate::struct_de::FromObject for LoanPaymentsCounts {
         Option<f64>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -2241,6 +2310,7 @@ impl crate::struct_de::FromObject for LoanPaymentsCounts {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_count, current_count, extra) = slots;
         Ok(Self {
@@ -2252,6 +2322,7 @@ impl crate::struct_de::FromObject for LoanPaymentsCounts {
 }
 
 impl std::fmt::Debug for LoanPaymentsCounts {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoanPaymentsCounts")
             .field("baseline_count", &self.baseline_count)
@@ -2264,6 +2335,7 @@ impl std::fmt::Debug for LoanPaymentsCounts {
 #[cfg(feature = "fixtures")]
 impl LoanPaymentsCounts {
     /// Starts a [`LoanPaymentsCountsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> LoanPaymentsCountsBuilder {
         <LoanPaymentsCountsBuilder as Default>::default()
     }
@@ -2295,6 +2367,7 @@ impl LoanPaymentsCountsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<LoanPaymentsCounts, crate::validation::ValidationError> {
@@ -2345,6 +2418,7 @@ impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
         Option<f64>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -2370,6 +2444,7 @@ impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_count, current_count, extra) = slots;
         Ok(Self {
@@ -2381,6 +2456,7 @@ impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
 }
 
 impl std::fmt::Debug for LoanPaymentsMerchantCounts {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoanPaymentsMerchantCounts")
             .field("baseline_count", &self.baseline_count)
@@ -2393,6 +2469,7 @@ impl std::fmt::Debug for LoanPaymentsMerchantCounts {
 #[cfg(feature = "fixtures")]
 impl LoanPaymentsMerchantCounts {
     /// Starts a [`LoanPaymentsMerchantCountsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> LoanPaymentsMerchantCountsBuilder {
         <LoanPaymentsMerchantCountsBuilder as Default>::default()
     }
@@ -2424,6 +2501,7 @@ impl LoanPaymentsMerchantCountsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<LoanPaymentsMerchantCounts, crate::validation::ValidationError> {
@@ -2533,6 +2611,7 @@ impl crate::struct_de::FromObject for BaseReportAccount {
         Option<Option<BaseReportAttributes>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (
             None,
@@ -2590,6 +2669,7 @@ impl crate::struct_de::FromObject for BaseReportAccount {
         crate::struct_de::keep(&mut slots.16, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             account_id,
@@ -2633,6 +2713,7 @@ impl crate::struct_de::FromObject for BaseReportAccount {
 }
 
 impl std::fmt::Debug for BaseReportAccount {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAccount")
             .field("account_id", &self.account_id)
@@ -2659,6 +2740,7 @@ impl std::fmt::Debug for BaseReportAccount {
 #[cfg(feature = "fixtures")]
 impl BaseReportAccount {
     /// Starts a [`BaseReportAccountBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportAccountBuilder {
         <BaseReportAccountBuilder as Default>::default()
     }
@@ -2688,6 +2770,7 @@ pub struct BaseReportAccountBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for BaseReportAccountBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAccountBuilder")
             .field("account_id", &self.account_id)
@@ -2816,6 +2899,7 @@ impl BaseReportAccountBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<BaseReportAccount, crate::validation::ValidationError> {
         let value = BaseReportAccount {
             account_id: crate::validation::required(self.account_id, "account_id")?,
@@ -2948,6 +3032,7 @@ impl crate::struct_de::FromObject for BaseReportAccountBalances {
         Option<Option<Vec<BaseReportAverageMonthlyBalances>>>,
         Option<crate::Nullable<rust_decimal::Decimal>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None)
     }
@@ -3011,6 +3096,7 @@ impl crate::struct_de::FromObject for BaseReportAccountBalances {
         }
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             available,
@@ -3041,6 +3127,7 @@ impl crate::struct_de::FromObject for BaseReportAccountBalances {
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountBalances {
     /// Starts a [`BaseReportAccountBalancesBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportAccountBalancesBuilder {
         <BaseReportAccountBalancesBuilder as Default>::default()
     }
@@ -3136,6 +3223,7 @@ impl BaseReportAccountBalancesBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportAccountBalances, crate::validation::ValidationError> {
@@ -3198,6 +3286,7 @@ impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
         Option<CreditAmountWithCurrency>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -3224,6 +3313,7 @@ impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date, average_balance, extra) = slots;
         Ok(Self {
@@ -3236,6 +3326,7 @@ impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
 }
 
 impl std::fmt::Debug for BaseReportAverageMonthlyBalances {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAverageMonthlyBalances")
             .field("start_date", &self.start_date)
@@ -3249,6 +3340,7 @@ impl std::fmt::Debug for BaseReportAverageMonthlyBalances {
 #[cfg(feature = "fixtures")]
 impl BaseReportAverageMonthlyBalances {
     /// Starts a [`BaseReportAverageMonthlyBalancesBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportAverageMonthlyBalancesBuilder {
         <BaseReportAverageMonthlyBalancesBuilder as Default>::default()
     }
@@ -3287,6 +3379,7 @@ impl BaseReportAverageMonthlyBalancesBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportAverageMonthlyBalances, crate::validation::ValidationError> {
@@ -3346,6 +3439,7 @@ impl crate::struct_de::FromObject for CreditAmountWithCurrency {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -3378,6 +3472,7 @@ impl crate::struct_de::FromObject for CreditAmountWithCurrency {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -3390,6 +3485,7 @@ impl crate::struct_de::FromObject for CreditAmountWithCurrency {
 }
 
 impl std::fmt::Debug for CreditAmountWithCurrency {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreditAmountWithCurrency")
             .field("amount", &self.amount)
@@ -3403,6 +3499,7 @@ impl std::fmt::Debug for CreditAmountWithCurrency {
 #[cfg(feature = "fixtures")]
 impl CreditAmountWithCurrency {
     /// Starts a [`CreditAmountWithCurrencyBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CreditAmountWithCurrencyBuilder {
         <CreditAmountWithCurrencyBuilder as Default>::default()
     }
@@ -3438,6 +3535,7 @@ impl CreditAmountWithCurrencyBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CreditAmountWithCurrency, crate::validation::ValidationError> {
@@ -3499,6 +3597,7 @@ impl crate::struct_de::FromObject for ConsumerDispute {
         Option<String>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
     }
@@ -3526,6 +3625,7 @@ impl crate::struct_de::FromObject for ConsumerDispute {
         crate::struct_de::keep(&mut slots.4, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             consumer_dispute_id,
@@ -3546,6 +3646,7 @@ impl crate::struct_de::FromObject for ConsumerDispute {
 }
 
 impl std::fmt::Debug for ConsumerDispute {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConsumerDispute")
             .field("consumer_dispute_id", &self.consumer_dispute_id)
@@ -3560,6 +3661,7 @@ impl std::fmt::Debug for ConsumerDispute {
 #[cfg(feature = "fixtures")]
 impl ConsumerDispute {
     /// Starts a [`ConsumerDisputeBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> ConsumerDisputeBuilder {
         <ConsumerDisputeBuilder as Default>::default()
     }
@@ -3577,6 +3679,7 @@ pub struct ConsumerDisputeBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for ConsumerDisputeBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConsumerDisputeBuilder")
             .field("consumer_dispute_id", &self.consumer_dispute_id)
@@ -3618,6 +3721,7 @@ impl ConsumerDisputeBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<ConsumerDispute, crate::validation::ValidationError> {
         let value = ConsumerDispute {
             consumer_dispute_id: crate::validation::required(
@@ -3665,6 +3769,7 @@ impl ConsumerDisputeCategory {
 }
 
 impl std::fmt::Display for ConsumerDisputeCategory {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3717,6 +3822,7 @@ impl crate::struct_de::FromObject for BaseReportAccountMetadata {
     const NAME: &'static str = "BaseReportAccountMetadata";
     const FIELDS: &'static [&'static str] = &["start_date", "end_date"];
     type Slots = (Option<Option<chrono::NaiveDate>>, Option<Option<chrono::NaiveDate>>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
@@ -3733,6 +3839,7 @@ impl crate::struct_de::FromObject for BaseReportAccountMetadata {
         }
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date) = slots;
         Ok(Self {
@@ -3745,6 +3852,7 @@ impl crate::struct_de::FromObject for BaseReportAccountMetadata {
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountMetadata {
     /// Starts a [`BaseReportAccountMetadataBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportAccountMetadataBuilder {
         <BaseReportAccountMetadataBuilder as Default>::default()
     }
@@ -3773,6 +3881,7 @@ impl BaseReportAccountMetadataBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportAccountMetadata, crate::validation::ValidationError> {
@@ -3819,6 +3928,7 @@ impl AccountType {
 }
 
 impl std::fmt::Display for AccountType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4102,6 +4212,7 @@ impl AccountSubtype {
 }
 
 impl std::fmt::Display for AccountSubtype {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4357,6 +4468,7 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
         Option<crate::Nullable<PersonalFinanceCategory>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (
             None,
@@ -4426,6 +4538,7 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
         crate::struct_de::keep(&mut slots.19, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             account_id,
@@ -4475,6 +4588,7 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
 }
 
 impl std::fmt::Debug for BaseReportTransaction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportTransaction")
             .field("account_id", &self.account_id)
@@ -4504,6 +4618,7 @@ impl std::fmt::Debug for BaseReportTransaction {
 #[cfg(feature = "fixtures")]
 impl BaseReportTransaction {
     /// Starts a [`BaseReportTransactionBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportTransactionBuilder {
         <BaseReportTransactionBuilder as Default>::default()
     }
@@ -4536,6 +4651,7 @@ pub struct BaseReportTransactionBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for BaseReportTransactionBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportTransactionBuilder")
             .field("account_id", &self.account_id)
@@ -4708,6 +4824,7 @@ impl BaseReportTransactionBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportTransaction, crate::validation::ValidationError> {
@@ -4779,6 +4896,7 @@ impl crate::struct_de::FromObject for CreditCategory {
         Option<String>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -4804,6 +4922,7 @@ impl crate::struct_de::FromObject for CreditCategory {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (primary, detailed, extra) = slots;
         Ok(Self {
@@ -4815,6 +4934,7 @@ impl crate::struct_de::FromObject for CreditCategory {
 }
 
 impl std::fmt::Debug for CreditCategory {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreditCategory")
             .field("primary", &self.primary)
@@ -4827,6 +4947,7 @@ impl std::fmt::Debug for CreditCategory {
 #[cfg(feature = "fixtures")]
 impl CreditCategory {
     /// Starts a [`CreditCategoryBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CreditCategoryBuilder {
         <CreditCategoryBuilder as Default>::default()
     }
@@ -4855,6 +4976,7 @@ impl CreditCategoryBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<CreditCategory, crate::validation::ValidationError> {
         let value = CreditCategory {
             primary: crate::validation::required(self.primary, "primary")?,
@@ -4922,6 +5044,7 @@ impl crate::struct_de::FromObject for Location {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, Default::default())
     }
@@ -4953,6 +5076,7 @@ impl crate::struct_de::FromObject for Location {
         crate::struct_de::keep(&mut slots.8, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             address,
@@ -4980,6 +5104,7 @@ impl crate::struct_de::FromObject for Location {
 }
 
 impl std::fmt::Debug for Location {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Location")
             .field("address", &crate::redact::Redacted)
@@ -4998,6 +5123,7 @@ impl std::fmt::Debug for Location {
 #[cfg(feature = "fixtures")]
 impl Location {
     /// Starts a [`LocationBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> LocationBuilder {
         <LocationBuilder as Default>::default()
     }
@@ -5019,6 +5145,7 @@ pub struct LocationBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for LocationBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LocationBuilder")
             .field("address", &crate::redact::Redacted)
@@ -5084,6 +5211,7 @@ impl LocationBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<Location, crate::validation::ValidationError> {
         let value = Location {
             address: crate::validation::required(self.address, "address")?,
@@ -5132,6 +5260,7 @@ impl BaseReportTransactionType {
 }
 
 impl std::fmt::Display for BaseReportTransactionType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5208,6 +5337,7 @@ impl crate::struct_de::FromObject for PersonalFinanceCategory {
         Option<Option<PersonalFinanceCategoryVersion>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
     }
@@ -5235,6 +5365,7 @@ impl crate::struct_de::FromObject for PersonalFinanceCategory {
         crate::struct_de::keep(&mut slots.4, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (primary, detailed, confidence_level, version, extra) = slots;
         Ok(Self {
@@ -5248,6 +5379,7 @@ impl crate::struct_de::FromObject for PersonalFinanceCategory {
 }
 
 impl std::fmt::Debug for PersonalFinanceCategory {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PersonalFinanceCategory")
             .field("primary", &self.primary)
@@ -5262,6 +5394,7 @@ impl std::fmt::Debug for PersonalFinanceCategory {
 #[cfg(feature = "fixtures")]
 impl PersonalFinanceCategory {
     /// Starts a [`PersonalFinanceCategoryBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> PersonalFinanceCategoryBuilder {
         <PersonalFinanceCategoryBuilder as Default>::default()
     }
@@ -5309,6 +5442,7 @@ impl PersonalFinanceCategoryBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<PersonalFinanceCategory, crate::validation::ValidationError> {
@@ -5346,6 +5480,7 @@ impl PersonalFinanceCategoryVersion {
 }
 
 impl std::fmt::Display for PersonalFinanceCategoryVersion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5415,6 +5550,7 @@ impl crate::struct_de::FromObject for Owner {
         Option<Vec<Address>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
     }
@@ -5442,6 +5578,7 @@ impl crate::struct_de::FromObject for Owner {
         crate::struct_de::keep(&mut slots.4, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (names, phone_numbers, emails, addresses, extra) = slots;
         Ok(Self {
@@ -5455,6 +5592,7 @@ impl crate::struct_de::FromObject for Owner {
 }
 
 impl std::fmt::Debug for Owner {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Owner")
             .field("names", &crate::redact::Redacted)
@@ -5469,6 +5607,7 @@ impl std::fmt::Debug for Owner {
 #[cfg(feature = "fixtures")]
 impl Owner {
     /// Starts a [`OwnerBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> OwnerBuilder {
         <OwnerBuilder as Default>::default()
     }
@@ -5486,6 +5625,7 @@ pub struct OwnerBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for OwnerBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OwnerBuilder")
             .field("names", &crate::redact::Redacted)
@@ -5523,6 +5663,7 @@ impl OwnerBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<Owner, crate::validation::ValidationError> {
         let value = Owner {
             names: crate::validation::required(self.names, "names")?,
@@ -5572,6 +5713,7 @@ impl crate::struct_de::FromObject for PhoneNumber {
         Option<PhoneNumberType>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -5598,6 +5740,7 @@ impl crate::struct_de::FromObject for PhoneNumber {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (data, primary, type_, extra) = slots;
         Ok(Self {
@@ -5610,6 +5753,7 @@ impl crate::struct_de::FromObject for PhoneNumber {
 }
 
 impl std::fmt::Debug for PhoneNumber {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PhoneNumber")
             .field("data", &crate::redact::Redacted)
@@ -5623,6 +5767,7 @@ impl std::fmt::Debug for PhoneNumber {
 #[cfg(feature = "fixtures")]
 impl PhoneNumber {
     /// Starts a [`PhoneNumberBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> PhoneNumberBuilder {
         <PhoneNumberBuilder as Default>::default()
     }
@@ -5639,6 +5784,7 @@ pub struct PhoneNumberBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for PhoneNumberBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PhoneNumberBuilder")
             .field("data", &crate::redact::Redacted)
@@ -5669,6 +5815,7 @@ impl PhoneNumberBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<PhoneNumber, crate::validation::ValidationError> {
         let value = PhoneNumber {
             data: crate::validation::required(self.data, "data")?,
@@ -5714,6 +5861,7 @@ impl crate::struct_de::FromObject for Email {
         Option<EmailType>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -5740,6 +5888,7 @@ impl crate::struct_de::FromObject for Email {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (data, primary, type_, extra) = slots;
         Ok(Self {
@@ -5752,6 +5901,7 @@ impl crate::struct_de::FromObject for Email {
 }
 
 impl std::fmt::Debug for Email {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Email")
             .field("data", &crate::redact::Redacted)
@@ -5765,6 +5915,7 @@ impl std::fmt::Debug for Email {
 #[cfg(feature = "fixtures")]
 impl Email {
     /// Starts a [`EmailBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> EmailBuilder {
         <EmailBuilder as Default>::default()
     }
@@ -5781,6 +5932,7 @@ pub struct EmailBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for EmailBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmailBuilder")
             .field("data", &crate::redact::Redacted)
@@ -5811,6 +5963,7 @@ impl EmailBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<Email, crate::validation::ValidationError> {
         let value = Email {
             data: crate::validation::required(self.data, "data")?,
@@ -5853,6 +6006,7 @@ impl crate::struct_de::FromObject for Address {
         Option<Option<bool>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -5878,6 +6032,7 @@ impl crate::struct_de::FromObject for Address {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (data, primary, extra) = slots;
         Ok(Self {
@@ -5889,6 +6044,7 @@ impl crate::struct_de::FromObject for Address {
 }
 
 impl std::fmt::Debug for Address {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Address")
             .field("data", &crate::redact::Redacted)
@@ -5901,6 +6057,7 @@ impl std::fmt::Debug for Address {
 #[cfg(feature = "fixtures")]
 impl Address {
     /// Starts a [`AddressBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> AddressBuilder {
         <AddressBuilder as Default>::default()
     }
@@ -5916,6 +6073,7 @@ pub struct AddressBuilder {
 
 #[cfg(feature = "fixtures")]
 impl std::fmt::Debug for AddressBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AddressBuilder")
             .field("data", &crate::redact::Redacted)
@@ -5939,6 +6097,7 @@ impl AddressBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<Address, crate::validation::ValidationError> {
         let value = Address {
             data: crate::validation::required(self.data, "data")?,
@@ -5994,6 +6153,7 @@ impl crate::struct_de::FromObject for AddressData {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
     }
@@ -6022,6 +6182,7 @@ impl crate::struct_de::FromObject for AddressData {
         crate::struct_de::keep(&mut slots.5, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (city, region, street, postal_code, country, extra) = slots;
         Ok(Self {
@@ -6036,6 +6197,7 @@ impl crate::struct_de::FromObject for AddressData {
 }
 
 impl std::fmt::Debug for AddressData {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AddressData")
             .field("city", &self.city)
@@ -6051,6 +6213,7 @@ impl std::fmt::Debug for AddressData {
 #[cfg(feature = "fixtures")]
 impl AddressData {
     /// Starts a [`AddressDataBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> AddressDataBuilder {
         <AddressDataBuilder as Default>::default()
     }
@@ -6100,6 +6263,7 @@ impl AddressDataBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<AddressData, crate::validation::ValidationError> {
         let value = AddressData {
             city: crate::validation::required(self.city, "city")?,
@@ -6142,6 +6306,7 @@ impl OwnershipType {
 }
 
 impl std::fmt::Display for OwnershipType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6219,6 +6384,7 @@ impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
     }
@@ -6252,6 +6418,7 @@ impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
         crate::struct_de::keep(&mut slots.4, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (date, current, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -6265,6 +6432,7 @@ impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
 }
 
 impl std::fmt::Debug for BaseReportHistoricalBalance {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportHistoricalBalance")
             .field("date", &self.date)
@@ -6279,6 +6447,7 @@ impl std::fmt::Debug for BaseReportHistoricalBalance {
 #[cfg(feature = "fixtures")]
 impl BaseReportHistoricalBalance {
     /// Starts a [`BaseReportHistoricalBalanceBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportHistoricalBalanceBuilder {
         <BaseReportHistoricalBalanceBuilder as Default>::default()
     }
@@ -6321,6 +6490,7 @@ impl BaseReportHistoricalBalanceBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportHistoricalBalance, crate::validation::ValidationError> {
@@ -6423,6 +6593,7 @@ impl crate::struct_de::FromObject for BaseReportAccountInsights {
         Option<Option<i64>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, None, Default::default())
     }
@@ -6474,6 +6645,7 @@ impl crate::struct_de::FromObject for BaseReportAccountInsights {
         crate::struct_de::keep(&mut slots.10, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             oldest_transaction_date,
@@ -6509,6 +6681,7 @@ impl crate::struct_de::FromObject for BaseReportAccountInsights {
 }
 
 impl std::fmt::Debug for BaseReportAccountInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAccountInsights")
             .field("oldest_transaction_date", &self.oldest_transaction_date)
@@ -6538,6 +6711,7 @@ impl std::fmt::Debug for BaseReportAccountInsights {
 #[cfg(feature = "fixtures")]
 impl BaseReportAccountInsights {
     /// Starts a [`BaseReportAccountInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportAccountInsightsBuilder {
         <BaseReportAccountInsightsBuilder as Default>::default()
     }
@@ -6647,6 +6821,7 @@ impl BaseReportAccountInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportAccountInsights, crate::validation::ValidationError> {
@@ -6706,6 +6881,7 @@ impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
         Option<crate::Nullable<i64>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -6732,6 +6908,7 @@ impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date, days, extra) = slots;
         Ok(Self {
@@ -6744,6 +6921,7 @@ impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
 }
 
 impl std::fmt::Debug for BaseReportLongestGapInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportLongestGapInsights")
             .field("start_date", &self.start_date)
@@ -6757,6 +6935,7 @@ impl std::fmt::Debug for BaseReportLongestGapInsights {
 #[cfg(feature = "fixtures")]
 impl BaseReportLongestGapInsights {
     /// Starts a [`BaseReportLongestGapInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportLongestGapInsightsBuilder {
         <BaseReportLongestGapInsightsBuilder as Default>::default()
     }
@@ -6794,6 +6973,7 @@ impl BaseReportLongestGapInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportLongestGapInsights, crate::validation::ValidationError> {
@@ -6840,6 +7020,7 @@ impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
         Option<i64>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -6866,6 +7047,7 @@ impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date, count, extra) = slots;
         Ok(Self {
@@ -6878,6 +7060,7 @@ impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
 }
 
 impl std::fmt::Debug for BaseReportNumberFlowInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportNumberFlowInsights")
             .field("start_date", &self.start_date)
@@ -6891,6 +7074,7 @@ impl std::fmt::Debug for BaseReportNumberFlowInsights {
 #[cfg(feature = "fixtures")]
 impl BaseReportNumberFlowInsights {
     /// Starts a [`BaseReportNumberFlowInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportNumberFlowInsightsBuilder {
         <BaseReportNumberFlowInsightsBuilder as Default>::default()
     }
@@ -6926,6 +7110,7 @@ impl BaseReportNumberFlowInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportNumberFlowInsights, crate::validation::ValidationError> {
@@ -6972,6 +7157,7 @@ impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
         Option<CreditAmountWithCurrency>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -6998,6 +7184,7 @@ impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date, total_amount, extra) = slots;
         Ok(Self {
@@ -7010,6 +7197,7 @@ impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
 }
 
 impl std::fmt::Debug for BaseReportAverageFlowInsights {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAverageFlowInsights")
             .field("start_date", &self.start_date)
@@ -7023,6 +7211,7 @@ impl std::fmt::Debug for BaseReportAverageFlowInsights {
 #[cfg(feature = "fixtures")]
 impl BaseReportAverageFlowInsights {
     /// Starts a [`BaseReportAverageFlowInsightsBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportAverageFlowInsightsBuilder {
         <BaseReportAverageFlowInsightsBuilder as Default>::default()
     }
@@ -7058,6 +7247,7 @@ impl BaseReportAverageFlowInsightsBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportAverageFlowInsights, crate::validation::ValidationError> {
@@ -7199,6 +7389,7 @@ impl crate::struct_de::FromObject for BaseReportAttributes {
         Option<crate::Nullable<TotalOutflowAmount90d>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (
             None,
@@ -7276,6 +7467,7 @@ impl crate::struct_de::FromObject for BaseReportAttributes {
         crate::struct_de::keep(&mut slots.14, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             is_primary_account,
@@ -7319,6 +7511,7 @@ impl crate::struct_de::FromObject for BaseReportAttributes {
 }
 
 impl std::fmt::Debug for BaseReportAttributes {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BaseReportAttributes")
             .field("is_primary_account", &self.is_primary_account)
@@ -7355,6 +7548,7 @@ impl std::fmt::Debug for BaseReportAttributes {
 #[cfg(feature = "fixtures")]
 impl BaseReportAttributes {
     /// Starts a [`BaseReportAttributesBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> BaseReportAttributesBuilder {
         <BaseReportAttributesBuilder as Default>::default()
     }
@@ -7526,6 +7720,7 @@ impl BaseReportAttributesBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<BaseReportAttributes, crate::validation::ValidationError> {
@@ -7596,6 +7791,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -7628,6 +7824,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -7640,6 +7837,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount {
 }
 
 impl std::fmt::Debug for TotalInflowAmount {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount")
             .field("amount", &self.amount)
@@ -7653,6 +7851,7 @@ impl std::fmt::Debug for TotalInflowAmount {
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount {
     /// Starts a [`TotalInflowAmountBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalInflowAmountBuilder {
         <TotalInflowAmountBuilder as Default>::default()
     }
@@ -7688,6 +7887,7 @@ impl TotalInflowAmountBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<TotalInflowAmount, crate::validation::ValidationError> {
         let value = TotalInflowAmount {
             amount: crate::validation::required(self.amount, "amount")?,
@@ -7748,6 +7948,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount30d {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -7780,6 +7981,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount30d {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -7792,6 +7994,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount30d {
 }
 
 impl std::fmt::Debug for TotalInflowAmount30d {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount30d")
             .field("amount", &self.amount)
@@ -7805,6 +8008,7 @@ impl std::fmt::Debug for TotalInflowAmount30d {
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount30d {
     /// Starts a [`TotalInflowAmount30dBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalInflowAmount30dBuilder {
         <TotalInflowAmount30dBuilder as Default>::default()
     }
@@ -7840,6 +8044,7 @@ impl TotalInflowAmount30dBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalInflowAmount30d, crate::validation::ValidationError> {
@@ -7902,6 +8107,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount60d {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -7934,6 +8140,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount60d {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -7946,6 +8153,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount60d {
 }
 
 impl std::fmt::Debug for TotalInflowAmount60d {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount60d")
             .field("amount", &self.amount)
@@ -7959,6 +8167,7 @@ impl std::fmt::Debug for TotalInflowAmount60d {
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount60d {
     /// Starts a [`TotalInflowAmount60dBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalInflowAmount60dBuilder {
         <TotalInflowAmount60dBuilder as Default>::default()
     }
@@ -7994,6 +8203,7 @@ impl TotalInflowAmount60dBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalInflowAmount60d, crate::validation::ValidationError> {
@@ -8056,6 +8266,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount90d {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -8088,6 +8299,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount90d {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -8100,6 +8312,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount90d {
 }
 
 impl std::fmt::Debug for TotalInflowAmount90d {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalInflowAmount90d")
             .field("amount", &self.amount)
@@ -8113,6 +8326,7 @@ impl std::fmt::Debug for TotalInflowAmount90d {
 #[cfg(feature = "fixtures")]
 impl TotalInflowAmount90d {
     /// Starts a [`TotalInflowAmount90dBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalInflowAmount90dBuilder {
         <TotalInflowAmount90dBuilder as Default>::default()
     }
@@ -8148,6 +8362,7 @@ impl TotalInflowAmount90dBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalInflowAmount90d, crate::validation::ValidationError> {
@@ -8210,6 +8425,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -8242,6 +8458,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -8254,6 +8471,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount {
 }
 
 impl std::fmt::Debug for TotalOutflowAmount {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount")
             .field("amount", &self.amount)
@@ -8267,6 +8485,7 @@ impl std::fmt::Debug for TotalOutflowAmount {
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount {
     /// Starts a [`TotalOutflowAmountBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalOutflowAmountBuilder {
         <TotalOutflowAmountBuilder as Default>::default()
     }
@@ -8302,6 +8521,7 @@ impl TotalOutflowAmountBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalOutflowAmount, crate::validation::ValidationError> {
@@ -8364,6 +8584,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount30d {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -8396,6 +8617,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount30d {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -8408,6 +8630,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount30d {
 }
 
 impl std::fmt::Debug for TotalOutflowAmount30d {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount30d")
             .field("amount", &self.amount)
@@ -8421,6 +8644,7 @@ impl std::fmt::Debug for TotalOutflowAmount30d {
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount30d {
     /// Starts a [`TotalOutflowAmount30dBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalOutflowAmount30dBuilder {
         <TotalOutflowAmount30dBuilder as Default>::default()
     }
@@ -8456,6 +8680,7 @@ impl TotalOutflowAmount30dBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalOutflowAmount30d, crate::validation::ValidationError> {
@@ -8518,6 +8743,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount60d {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -8550,6 +8776,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount60d {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -8562,6 +8789,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount60d {
 }
 
 impl std::fmt::Debug for TotalOutflowAmount60d {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount60d")
             .field("amount", &self.amount)
@@ -8575,6 +8803,7 @@ impl std::fmt::Debug for TotalOutflowAmount60d {
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount60d {
     /// Starts a [`TotalOutflowAmount60dBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalOutflowAmount60dBuilder {
         <TotalOutflowAmount60dBuilder as Default>::default()
     }
@@ -8610,6 +8839,7 @@ impl TotalOutflowAmount60dBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalOutflowAmount60d, crate::validation::ValidationError> {
@@ -8672,6 +8902,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount90d {
         Option<Option<String>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
     }
@@ -8704,6 +8935,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount90d {
         crate::struct_de::keep(&mut slots.3, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
         Ok(Self {
@@ -8716,6 +8948,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount90d {
 }
 
 impl std::fmt::Debug for TotalOutflowAmount90d {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TotalOutflowAmount90d")
             .field("amount", &self.amount)
@@ -8729,6 +8962,7 @@ impl std::fmt::Debug for TotalOutflowAmount90d {
 #[cfg(feature = "fixtures")]
 impl TotalOutflowAmount90d {
     /// Starts a [`TotalOutflowAmount90dBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> TotalOutflowAmount90dBuilder {
         <TotalOutflowAmount90dBuilder as Default>::default()
     }
@@ -8764,6 +8998,7 @@ impl TotalOutflowAmount90dBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TotalOutflowAmount90d, crate::validation::ValidationError> {
@@ -8839,6 +9074,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
         Option<crate::Nullable<Vec<CreditBankIncomeCategory>>>,
         Option<Option<crate::secret::Secret>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
     }
@@ -8860,6 +9096,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
         }
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (
             client_id,
@@ -8883,6 +9120,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsSubscribeRequest {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsSubscribeRequest")
             .field("client_id", &self.client_id)
@@ -8898,6 +9136,7 @@ impl std::fmt::Debug for CraMonitoringInsightsSubscribeRequest {
 
 impl CraMonitoringInsightsSubscribeRequest {
     /// Starts a [`CraMonitoringInsightsSubscribeRequestBuilder`]; `build` checks required fields and constraints.
+    #[inline]
     pub fn builder() -> CraMonitoringInsightsSubscribeRequestBuilder {
         <CraMonitoringInsightsSubscribeRequestBuilder as Default>::default()
     }
@@ -8916,6 +9155,7 @@ pub struct CraMonitoringInsightsSubscribeRequestBuilder {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsSubscribeRequestBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsSubscribeRequestBuilder")
             .field("client_id", &self.client_id)
@@ -8978,6 +9218,7 @@ impl CraMonitoringInsightsSubscribeRequestBuilder {
     }
 
     /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -8999,6 +9240,7 @@ impl CraMonitoringInsightsSubscribeRequestBuilder {
 }
 
 impl crate::validation::Validate for CraMonitoringInsightsSubscribeRequest {
+    #[inline]
     fn validate_at(
         &self,
         path: &crate::validation::FieldPath<'_>,
@@ -9044,6 +9286,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
         Option<String>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -9069,6 +9312,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (request_id, subscription_id, extra) = slots;
         Ok(Self {
@@ -9080,6 +9324,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsSubscribeResponse {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsSubscribeResponse")
             .field("request_id", &self.request_id)
@@ -9092,6 +9337,7 @@ impl std::fmt::Debug for CraMonitoringInsightsSubscribeResponse {
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsSubscribeResponse {
     /// Starts a [`CraMonitoringInsightsSubscribeResponseBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CraMonitoringInsightsSubscribeResponseBuilder {
         <CraMonitoringInsightsSubscribeResponseBuilder as Default>::default()
     }
@@ -9120,6 +9366,7 @@ impl CraMonitoringInsightsSubscribeResponseBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -9170,6 +9417,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
         Option<Option<crate::secret::Secret>>,
         Option<String>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
@@ -9187,6 +9435,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
         }
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (client_id, secret, subscription_id) = slots;
         Ok(Self {
@@ -9198,6 +9447,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeRequest {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsUnsubscribeRequest")
             .field("client_id", &self.client_id)
@@ -9209,6 +9459,7 @@ impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeRequest {
 
 impl CraMonitoringInsightsUnsubscribeRequest {
     /// Starts a [`CraMonitoringInsightsUnsubscribeRequestBuilder`]; `build` checks required fields and constraints.
+    #[inline]
     pub fn builder() -> CraMonitoringInsightsUnsubscribeRequestBuilder {
         <CraMonitoringInsightsUnsubscribeRequestBuilder as Default>::default()
     }
@@ -9223,6 +9474,7 @@ pub struct CraMonitoringInsightsUnsubscribeRequestBuilder {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeRequestBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsUnsubscribeRequestBuilder")
             .field("client_id", &self.client_id)
@@ -9252,6 +9504,7 @@ impl CraMonitoringInsightsUnsubscribeRequestBuilder {
     }
 
     /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -9272,6 +9525,7 @@ impl CraMonitoringInsightsUnsubscribeRequestBuilder {
 }
 
 impl crate::validation::Validate for CraMonitoringInsightsUnsubscribeRequest {
+    #[inline]
     fn validate_at(
         &self,
         _path: &crate::validation::FieldPath<'_>,
@@ -9304,6 +9558,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
     const NAME: &'static str = "CraMonitoringInsightsUnsubscribeResponse";
     const FIELDS: &'static [&'static str] = &["request_id"];
     type Slots = (Option<String>, serde_json::Map<String, serde_json::Value>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, Default::default())
     }
@@ -9328,6 +9583,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
         crate::struct_de::keep(&mut slots.1, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (request_id, extra) = slots;
         Ok(Self {
@@ -9338,6 +9594,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
 }
 
 impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeResponse {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CraMonitoringInsightsUnsubscribeResponse")
             .field("request_id", &self.request_id)
@@ -9349,6 +9606,7 @@ impl std::fmt::Debug for CraMonitoringInsightsUnsubscribeResponse {
 #[cfg(feature = "fixtures")]
 impl CraMonitoringInsightsUnsubscribeResponse {
     /// Starts a [`CraMonitoringInsightsUnsubscribeResponseBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> CraMonitoringInsightsUnsubscribeResponseBuilder {
         <CraMonitoringInsightsUnsubscribeResponseBuilder as Default>::default()
     }
@@ -9370,6 +9628,7 @@ impl CraMonitoringInsightsUnsubscribeResponseBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -9419,6 +9678,7 @@ impl PhoneNumberType {
 }
 
 impl std::fmt::Display for PhoneNumberType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9477,6 +9737,7 @@ impl EmailType {
 }
 
 impl std::fmt::Display for EmailType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

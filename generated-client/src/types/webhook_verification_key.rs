@@ -40,6 +40,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
         Option<Option<crate::secret::Secret>>,
         Option<String>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
@@ -57,6 +58,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
         }
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (client_id, secret, key_id) = slots;
         Ok(Self {
@@ -68,6 +70,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
 }
 
 impl std::fmt::Debug for WebhookVerificationKeyGetRequest {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookVerificationKeyGetRequest")
             .field("client_id", &self.client_id)
@@ -79,6 +82,7 @@ impl std::fmt::Debug for WebhookVerificationKeyGetRequest {
 
 impl WebhookVerificationKeyGetRequest {
     /// Starts a [`WebhookVerificationKeyGetRequestBuilder`]; `build` checks required fields and constraints.
+    #[inline]
     pub fn builder() -> WebhookVerificationKeyGetRequestBuilder {
         <WebhookVerificationKeyGetRequestBuilder as Default>::default()
     }
@@ -93,6 +97,7 @@ pub struct WebhookVerificationKeyGetRequestBuilder {
 }
 
 impl std::fmt::Debug for WebhookVerificationKeyGetRequestBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookVerificationKeyGetRequestBuilder")
             .field("client_id", &self.client_id)
@@ -122,6 +127,7 @@ impl WebhookVerificationKeyGetRequestBuilder {
     }
 
     /// Checks that every required field is set and every value follows the spec's constraints, and returns the value.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<WebhookVerificationKeyGetRequest, crate::validation::ValidationError> {
@@ -136,6 +142,7 @@ impl WebhookVerificationKeyGetRequestBuilder {
 }
 
 impl crate::validation::Validate for WebhookVerificationKeyGetRequest {
+    #[inline]
     fn validate_at(
         &self,
         _path: &crate::validation::FieldPath<'_>,
@@ -174,6 +181,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
         Option<String>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
     }
@@ -199,6 +207,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
         crate::struct_de::keep(&mut slots.2, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (key, request_id, extra) = slots;
         Ok(Self {
@@ -210,6 +219,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
 }
 
 impl std::fmt::Debug for WebhookVerificationKeyGetResponse {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookVerificationKeyGetResponse")
             .field("key", &self.key)
@@ -222,6 +232,7 @@ impl std::fmt::Debug for WebhookVerificationKeyGetResponse {
 #[cfg(feature = "fixtures")]
 impl WebhookVerificationKeyGetResponse {
     /// Starts a [`WebhookVerificationKeyGetResponseBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> WebhookVerificationKeyGetResponseBuilder {
         <WebhookVerificationKeyGetResponseBuilder as Default>::default()
     }
@@ -250,6 +261,7 @@ impl WebhookVerificationKeyGetResponseBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<WebhookVerificationKeyGetResponse, crate::validation::ValidationError> {
@@ -324,6 +336,7 @@ impl crate::struct_de::FromObject for JwkPublicKey {
         Option<Option<i64>>,
         serde_json::Map<String, serde_json::Value>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, Default::default())
     }
@@ -356,6 +369,7 @@ impl crate::struct_de::FromObject for JwkPublicKey {
         crate::struct_de::keep(&mut slots.9, name, map)
     }
 
+    #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (alg, crv, kid, kty, use_, x, y, created_at, expired_at, extra) = slots;
         Ok(Self {
@@ -374,6 +388,7 @@ impl crate::struct_de::FromObject for JwkPublicKey {
 }
 
 impl std::fmt::Debug for JwkPublicKey {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwkPublicKey")
             .field("alg", &self.alg)
@@ -393,6 +408,7 @@ impl std::fmt::Debug for JwkPublicKey {
 #[cfg(feature = "fixtures")]
 impl JwkPublicKey {
     /// Starts a [`JwkPublicKeyBuilder`]; `build` checks that required fields are set.
+    #[inline]
     pub fn builder() -> JwkPublicKeyBuilder {
         <JwkPublicKeyBuilder as Default>::default()
     }
@@ -470,6 +486,7 @@ impl JwkPublicKeyBuilder {
     }
 
     /// Checks that every required field is set and returns the value; like a value received from the server, it is not checked against the spec's other constraints.
+    #[inline]
     pub fn build(self) -> Result<JwkPublicKey, crate::validation::ValidationError> {
         let value = JwkPublicKey {
             alg: crate::validation::required(self.alg, "alg")?,

@@ -54,6 +54,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
         #gate
         impl #name {
             #[doc = #start_doc]
+            #[inline]
             pub fn builder() -> #builder_name {
                 <#builder_name as Default>::default()
             }
@@ -73,6 +74,7 @@ pub fn builder(api: &Api, def: &TypeDef, object: &Struct) -> TokenStream {
             #(#setters)*
 
             #[doc = #build_doc]
+            #[inline]
             pub fn build(self) -> Result<#name, crate::validation::ValidationError> {
                 let value = #name {
                     #(#inits,)*

@@ -37,6 +37,7 @@ pub fn struct_impl(def: &TypeDef, object: &Struct) -> TokenStream {
     };
     quote! {
         impl std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#label)
                     #(#fields)*
@@ -61,6 +62,7 @@ pub fn builder_impl(def: &TypeDef, object: &Struct, builder_name: &str) -> Token
     });
     quote! {
         impl std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#builder_name)
                     #(#fields)*
@@ -91,6 +93,7 @@ pub fn union_impl(def: &TypeDef, union: &Union) -> TokenStream {
     let catch_all_label = &union.catch_all;
     quote! {
         impl std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
                     #(#arms,)*
@@ -107,6 +110,7 @@ pub fn whole_value_redacted(def: &TypeDef) -> TokenStream {
     let label = &def.name;
     quote! {
         impl std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_tuple(#label).field(&crate::redact::Redacted).finish()
             }

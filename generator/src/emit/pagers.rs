@@ -56,6 +56,7 @@ fn pager_methods(api: &Api, index: usize, operation: &Operation, pagination: &Pa
         #(#[doc = #pages_doc])*
         #cfg
         #deprecated
+        #[inline]
         pub fn #pages(&self, #declared) -> crate::pages::Pages<#item> {
             #stream
         }
@@ -63,6 +64,7 @@ fn pager_methods(api: &Api, index: usize, operation: &Operation, pagination: &Pa
         #[doc = #items_doc]
         #cfg
         #deprecated
+        #[inline]
         pub fn #items(&self, #declared) -> crate::pages::Items<#item> {
             self.#pages(#passed).items()
         }

@@ -42,6 +42,8 @@ pub(super) fn struct_deserialize(api: &Api, def: &TypeDef, object: &Struct, gate
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
             type Slots = (#(#slot_types,)*);
 
+            #[inline]
+
             fn slots() -> Self::Slots {
                 (#(#empty,)*)
             }
@@ -170,6 +172,7 @@ fn read_field_fn(reads: &[FieldRead]) -> TokenStream {
 fn finish_fn(reads: &[FieldRead], others: Option<&Others>) -> TokenStream {
     if reads.is_empty() && others.is_none() {
         return quote! {
+            #[inline]
             fn finish(_: Self::Slots) -> Result<Self, &'static str> {
                 Ok(Self {})
             }
@@ -185,6 +188,7 @@ fn finish_fn(reads: &[FieldRead], others: Option<&Others>) -> TokenStream {
     });
     let others = others.map(|others| &others.name);
     quote! {
+        #[inline]
         fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
             let (#(#names,)*) = slots;
             Ok(Self {

@@ -412,6 +412,7 @@ fn enum_item(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -559,6 +560,7 @@ fn literal_enum_item(def: &TypeDef, literal_enum: &StringEnum) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.as_text())
             }

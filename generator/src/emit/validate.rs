@@ -33,6 +33,7 @@ pub fn impl_validate(api: &Api, def: &TypeDef) -> TokenStream {
             None => {
                 return quote! {
                     impl crate::validation::Validate for #name {
+                        #[inline]
                         fn validate_at(&self, _path: &crate::validation::FieldPath<'_>) -> Result<(), crate::validation::ValidationError> {
                             Ok(())
                         }
@@ -43,6 +44,7 @@ pub fn impl_validate(api: &Api, def: &TypeDef) -> TokenStream {
     };
     quote! {
         impl crate::validation::Validate for #name {
+            #[inline]
             fn validate_at(&self, path: &crate::validation::FieldPath<'_>) -> Result<(), crate::validation::ValidationError> {
                 #body
                 Ok(())
