@@ -86,6 +86,12 @@ mod command;
 mod command_webhook;
 
 #[rustfmt::skip]
+mod dates;
+
+#[rustfmt::skip]
+mod decimal_float;
+
+#[rustfmt::skip]
 mod error;
 
 #[rustfmt::skip]

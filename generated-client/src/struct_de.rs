@@ -32,9 +32,12 @@ pub(crate) trait FromObject: Sized {
     /// The slots before any property is read.
     fn slots() -> Self::Slots;
 
-    /// The property name of each field, in the order of the fields (a field's number is its
-    /// place here).
-    const FIELDS: &'static [&'static str];
+    /// The number of the field a property name is, if any (its place in the slots). The
+    /// generated `match` is `#[inline]`: it compiles into the loop that reads keys.
+    fn field(name: &str) -> Option<u16> {
+        let _ = name;
+        None
+    }
 
     /// Reads the value of field `field` into its slot.
     fn read_field<'de, A: MapAccess<'de>>(slots: &mut Self::Slots, field: u16, map: &mut A) -> Result<(), A::Error>;
@@ -126,13 +129,9 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::slots();
-        let mut next = 0;
-        while let Some(key) = map.next_key_seed(KeySeed::<T>(next, PhantomData))? {
+        while let Some(key) = map.next_key_seed(KeySeed::<T>(PhantomData))? {
             match key {
-                Key::Field(field) => {
-                    T::read_field(&mut slots, field, &mut map)?;
-                    next = usize::from(field) + 1;
-                }
+                Key::Field(field) => T::read_field(&mut slots, field, &mut map)?,
                 Key::Other(name) => T::read_other(&mut slots, name, &mut map)?,
                 Key::Skipped => map.next_value::<IgnoredAny>().map(drop)?,
             }
@@ -150,10 +149,8 @@ enum Key {
     Skipped,
 }
 
-/// Reads a property name and tells what it is, without copying it unless it is kept. It holds
-/// the number of the field after the last one read: objects mostly list their properties in the
-/// order of the schema, so that field is the first to compare the name with.
-struct KeySeed<T>(usize, PhantomData<T>);
+/// Reads a property name and tells what it is, without copying it unless it is kept.
+struct KeySeed<T>(PhantomData<T>);
 
 impl<'de, T: FromObject> DeserializeSeed<'de> for KeySeed<T> {
     type Value = Key;
@@ -171,15 +168,8 @@ impl<T: FromObject> Visitor<'_> for KeySeed<T> {
     }
 
     fn visit_str<E: Error>(self, name: &str) -> Result<Key, E> {
-        // From the field after the last one read to the end, then from the start.
-        let (before, after) = T::FIELDS.split_at(self.0.min(T::FIELDS.len()));
-        let field = match after.iter().position(|&field| field == name) {
-            Some(at) => Some(before.len() + at),
-            None => before.iter().position(|&field| field == name),
-        };
-        Ok(match field {
-            // A struct has far fewer than `u16::MAX` fields (the generator numbers them in `u16`).
-            Some(field) => Key::Field(field as u16),
+        Ok(match T::field(name) {
+            Some(field) => Key::Field(field),
             None if T::KEEPS_OTHERS => Key::Other(name.to_owned()),
             None => Key::Skipped,
         })

@@ -95,20 +95,6 @@ impl<'de> serde::Deserialize<'de> for PlaidError {
 
 impl crate::struct_de::FromObject for PlaidError {
     const NAME: &'static str = "PlaidError";
-    const FIELDS: &'static [&'static str] = &[
-        "error_type",
-        "error_code",
-        "error_code_reason",
-        "error_message",
-        "display_message",
-        "request_id",
-        "causes",
-        "status",
-        "documentation_url",
-        "suggested_action",
-        "required_account_subtypes",
-        "provided_account_subtypes",
-    ];
     type Slots = (
         Option<PlaidErrorType>,
         Option<String>,
@@ -141,6 +127,25 @@ impl crate::struct_de::FromObject for PlaidError {
             None,
             Default::default(),
         )
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "error_type" => Some(0),
+            "error_code" => Some(1),
+            "error_code_reason" => Some(2),
+            "error_message" => Some(3),
+            "display_message" => Some(4),
+            "request_id" => Some(5),
+            "causes" => Some(6),
+            "status" => Some(7),
+            "documentation_url" => Some(8),
+            "suggested_action" => Some(9),
+            "required_account_subtypes" => Some(10),
+            "provided_account_subtypes" => Some(11),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -706,13 +711,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesInsightsWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
     const NAME: &'static str = "CashFlowUpdatesInsightsWebhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -724,6 +722,18 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -885,14 +895,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesInsightsV2Webhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
     const NAME: &'static str = "CashFlowUpdatesInsightsV2Webhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "insights",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -905,6 +907,19 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "insights" => Some(4),
+            "environment" => Some(5),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1083,13 +1098,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNsfWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
     const NAME: &'static str = "CashFlowUpdatesNsfWebhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1101,6 +1109,18 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1260,13 +1280,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNewIncomeStreamWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
     const NAME: &'static str = "CashFlowUpdatesNewIncomeStreamWebhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1278,6 +1291,18 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1440,13 +1465,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesExpectedDepositMissedWebhoo
 
 impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhook {
     const NAME: &'static str = "CashFlowUpdatesExpectedDepositMissedWebhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1458,6 +1476,18 @@ impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhoo
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1620,13 +1650,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesLowBalanceWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
     const NAME: &'static str = "CashFlowUpdatesLowBalanceWebhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1638,6 +1661,18 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1797,13 +1832,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesLargeDepositWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
     const NAME: &'static str = "CashFlowUpdatesLargeDepositWebhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1815,6 +1843,18 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1974,13 +2014,6 @@ impl<'de> serde::Deserialize<'de> for CashFlowUpdatesNewLoanPaymentWebhook {
 
 impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
     const NAME: &'static str = "CashFlowUpdatesNewLoanPaymentWebhook";
-    const FIELDS: &'static [&'static str] = &[
-        "webhook_type",
-        "webhook_code",
-        "status",
-        "user_id",
-        "environment",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1992,6 +2025,18 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "webhook_type" => Some(0),
+            "webhook_code" => Some(1),
+            "status" => Some(2),
+            "user_id" => Some(3),
+            "environment" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2166,6 +2211,6 @@ for WithRustDecimalSerdeFloat {
     fn deserialize<'de, D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<rust_decimal::Decimal, D::Error> {
-        rust_decimal::serde::float::deserialize(deserializer)
+        crate::decimal_float::deserialize(deserializer)
     }
 }

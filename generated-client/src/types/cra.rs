@@ -40,13 +40,6 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsGetRequest {
 #[cfg(feature = "serde-all")]
 impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
     const NAME: &'static str = "CraMonitoringInsightsGetRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "client_id",
-        "secret",
-        "user_id",
-        "consumer_report_permissible_purpose",
-        "user_token",
-    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<crate::secret::Secret>>,
@@ -57,6 +50,18 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "user_id" => Some(2),
+            "consumer_report_permissible_purpose" => Some(3),
+            "user_token" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -312,7 +317,6 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsGetResponse {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
     const NAME: &'static str = "CraMonitoringInsightsGetResponse";
-    const FIELDS: &'static [&'static str] = &["request_id", "user_insights_id", "items"];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -322,6 +326,16 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "request_id" => Some(0),
+            "user_insights_id" => Some(1),
+            "items" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -461,15 +475,6 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsItem {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
     const NAME: &'static str = "CraMonitoringInsightsItem";
-    const FIELDS: &'static [&'static str] = &[
-        "date_generated",
-        "item_id",
-        "institution_id",
-        "institution_name",
-        "status",
-        "insights",
-        "accounts",
-    ];
     type Slots = (
         Option<chrono::DateTime<chrono::Utc>>,
         Option<String>,
@@ -485,13 +490,33 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
         (None, None, None, None, None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "date_generated" => Some(0),
+            "item_id" => Some(1),
+            "institution_id" => Some(2),
+            "institution_name" => Some(3),
+            "status" => Some(4),
+            "insights" => Some(5),
+            "accounts" => Some(6),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            0 => crate::struct_de::put(&mut slots.0, map, "date_generated"),
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::DateTimeUtc,
+                    _,
+                    _,
+                >(&mut slots.0, map, "date_generated")
+            }
             1 => crate::struct_de::put(&mut slots.1, map, "item_id"),
             2 => crate::struct_de::put(&mut slots.2, map, "institution_id"),
             3 => crate::struct_de::put(&mut slots.3, map, "institution_name"),
@@ -677,7 +702,6 @@ impl<'de> serde::Deserialize<'de> for MonitoringInsightsItemStatus {
 
 impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
     const NAME: &'static str = "MonitoringInsightsItemStatus";
-    const FIELDS: &'static [&'static str] = &["status_code", "reason"];
     type Slots = (
         Option<MonitoringItemStatusCode>,
         Option<crate::Nullable<String>>,
@@ -686,6 +710,15 @@ impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "status_code" => Some(0),
+            "reason" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -858,7 +891,6 @@ impl<'de> serde::Deserialize<'de> for MonitoringInsights {
 
 impl crate::struct_de::FromObject for MonitoringInsights {
     const NAME: &'static str = "MonitoringInsights";
-    const FIELDS: &'static [&'static str] = &["income", "loans"];
     type Slots = (
         Option<MonitoringIncomeInsights>,
         Option<MonitoringLoanInsights>,
@@ -867,6 +899,15 @@ impl crate::struct_de::FromObject for MonitoringInsights {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "income" => Some(0),
+            "loans" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -987,13 +1028,6 @@ impl<'de> serde::Deserialize<'de> for MonitoringIncomeInsights {
 
 impl crate::struct_de::FromObject for MonitoringIncomeInsights {
     const NAME: &'static str = "MonitoringIncomeInsights";
-    const FIELDS: &'static [&'static str] = &[
-        "total_monthly_income",
-        "income_sources_counts",
-        "forecasted_monthly_income",
-        "historical_annual_income",
-        "income_sources",
-    ];
     type Slots = (
         Option<TotalMonthlyIncomeInsights>,
         Option<IncomeSourcesCounts>,
@@ -1005,6 +1039,18 @@ impl crate::struct_de::FromObject for MonitoringIncomeInsights {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "total_monthly_income" => Some(0),
+            "income_sources_counts" => Some(1),
+            "forecasted_monthly_income" => Some(2),
+            "historical_annual_income" => Some(3),
+            "income_sources" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1205,7 +1251,6 @@ impl<'de> serde::Deserialize<'de> for TotalMonthlyIncomeInsights {
 
 impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
     const NAME: &'static str = "TotalMonthlyIncomeInsights";
-    const FIELDS: &'static [&'static str] = &["baseline_amount", "current_amount"];
     type Slots = (
         Option<crate::Nullable<rust_decimal::Decimal>>,
         Option<rust_decimal::Decimal>,
@@ -1214,6 +1259,15 @@ impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_amount" => Some(0),
+            "current_amount" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1356,7 +1410,6 @@ impl<'de> serde::Deserialize<'de> for IncomeSourcesCounts {
 
 impl crate::struct_de::FromObject for IncomeSourcesCounts {
     const NAME: &'static str = "IncomeSourcesCounts";
-    const FIELDS: &'static [&'static str] = &["baseline_count", "current_count"];
     type Slots = (
         Option<crate::Nullable<f64>>,
         Option<f64>,
@@ -1365,6 +1418,15 @@ impl crate::struct_de::FromObject for IncomeSourcesCounts {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_count" => Some(0),
+            "current_count" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1499,7 +1561,6 @@ impl<'de> serde::Deserialize<'de> for ForecastedMonthlyIncome {
 
 impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
     const NAME: &'static str = "ForecastedMonthlyIncome";
-    const FIELDS: &'static [&'static str] = &["baseline_amount", "current_amount"];
     type Slots = (
         Option<crate::Nullable<rust_decimal::Decimal>>,
         Option<rust_decimal::Decimal>,
@@ -1508,6 +1569,15 @@ impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_amount" => Some(0),
+            "current_amount" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1659,7 +1729,6 @@ impl<'de> serde::Deserialize<'de> for HistoricalAnnualIncome {
 
 impl crate::struct_de::FromObject for HistoricalAnnualIncome {
     const NAME: &'static str = "HistoricalAnnualIncome";
-    const FIELDS: &'static [&'static str] = &["baseline_amount", "current_amount"];
     type Slots = (
         Option<crate::Nullable<rust_decimal::Decimal>>,
         Option<rust_decimal::Decimal>,
@@ -1668,6 +1737,15 @@ impl crate::struct_de::FromObject for HistoricalAnnualIncome {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_amount" => Some(0),
+            "current_amount" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -1809,12 +1887,6 @@ impl<'de> serde::Deserialize<'de> for MonitoringIncomeSource {
 
 impl crate::struct_de::FromObject for MonitoringIncomeSource {
     const NAME: &'static str = "MonitoringIncomeSource";
-    const FIELDS: &'static [&'static str] = &[
-        "income_source_id",
-        "income_description",
-        "income_category",
-        "last_transaction_date",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -1827,6 +1899,17 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
         (None, None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "income_source_id" => Some(0),
+            "income_description" => Some(1),
+            "income_category" => Some(2),
+            "last_transaction_date" => Some(3),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1836,7 +1919,13 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
             0 => crate::struct_de::put(&mut slots.0, map, "income_source_id"),
             1 => crate::struct_de::put(&mut slots.1, map, "income_description"),
             2 => crate::struct_de::put(&mut slots.2, map, "income_category"),
-            3 => crate::struct_de::put(&mut slots.3, map, "last_transaction_date"),
+            3 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.3, map, "last_transaction_date")
+            }
             _ => Ok(()),
         }
     }
@@ -2113,11 +2202,6 @@ impl<'de> serde::Deserialize<'de> for MonitoringLoanInsights {
 
 impl crate::struct_de::FromObject for MonitoringLoanInsights {
     const NAME: &'static str = "MonitoringLoanInsights";
-    const FIELDS: &'static [&'static str] = &[
-        "loan_payments_counts",
-        "loan_disbursements_count",
-        "loan_payment_merchants_counts",
-    ];
     type Slots = (
         Option<LoanPaymentsCounts>,
         Option<f64>,
@@ -2127,6 +2211,16 @@ impl crate::struct_de::FromObject for MonitoringLoanInsights {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "loan_payments_counts" => Some(0),
+            "loan_disbursements_count" => Some(1),
+            "loan_payment_merchants_counts" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2278,7 +2372,6 @@ impl<'de> serde::Deserialize<'de> for LoanPaymentsCounts {
 
 impl crate::struct_de::FromObject for LoanPaymentsCounts {
     const NAME: &'static str = "LoanPaymentsCounts";
-    const FIELDS: &'static [&'static str] = &["baseline_count", "current_count"];
     type Slots = (
         Option<crate::Nullable<f64>>,
         Option<f64>,
@@ -2287,6 +2380,15 @@ impl crate::struct_de::FromObject for LoanPaymentsCounts {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_count" => Some(0),
+            "current_count" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2412,7 +2514,6 @@ impl<'de> serde::Deserialize<'de> for LoanPaymentsMerchantCounts {
 
 impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
     const NAME: &'static str = "LoanPaymentsMerchantCounts";
-    const FIELDS: &'static [&'static str] = &["baseline_count", "current_count"];
     type Slots = (
         Option<crate::Nullable<f64>>,
         Option<f64>,
@@ -2421,6 +2522,15 @@ impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "baseline_count" => Some(0),
+            "current_count" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -2574,24 +2684,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccount {
 
 impl crate::struct_de::FromObject for BaseReportAccount {
     const NAME: &'static str = "BaseReportAccount";
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "balances",
-        "consumer_disputes",
-        "mask",
-        "metadata",
-        "name",
-        "official_name",
-        "type",
-        "subtype",
-        "days_available",
-        "transactions",
-        "owners",
-        "ownership_type",
-        "historical_balances",
-        "account_insights",
-        "attributes",
-    ];
     type Slots = (
         Option<String>,
         Option<BaseReportAccountBalances>,
@@ -2632,6 +2724,29 @@ impl crate::struct_de::FromObject for BaseReportAccount {
             None,
             Default::default(),
         )
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "account_id" => Some(0),
+            "balances" => Some(1),
+            "consumer_disputes" => Some(2),
+            "mask" => Some(3),
+            "metadata" => Some(4),
+            "name" => Some(5),
+            "official_name" => Some(6),
+            "type" => Some(7),
+            "subtype" => Some(8),
+            "days_available" => Some(9),
+            "transactions" => Some(10),
+            "owners" => Some(11),
+            "ownership_type" => Some(12),
+            "historical_balances" => Some(13),
+            "account_insights" => Some(14),
+            "attributes" => Some(15),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3010,17 +3125,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccountBalances {
 
 impl crate::struct_de::FromObject for BaseReportAccountBalances {
     const NAME: &'static str = "BaseReportAccountBalances";
-    const FIELDS: &'static [&'static str] = &[
-        "available",
-        "current",
-        "limit",
-        "iso_currency_code",
-        "unofficial_currency_code",
-        "last_updated_datetime",
-        "average_balance",
-        "average_monthly_balances",
-        "most_recent_thirty_day_average_balance",
-    ];
     type Slots = (
         Option<Option<rust_decimal::Decimal>>,
         Option<Option<rust_decimal::Decimal>>,
@@ -3035,6 +3139,22 @@ impl crate::struct_de::FromObject for BaseReportAccountBalances {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "available" => Some(0),
+            "current" => Some(1),
+            "limit" => Some(2),
+            "iso_currency_code" => Some(3),
+            "unofficial_currency_code" => Some(4),
+            "last_updated_datetime" => Some(5),
+            "average_balance" => Some(6),
+            "average_monthly_balances" => Some(7),
+            "most_recent_thirty_day_average_balance" => Some(8),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3072,7 +3192,13 @@ impl crate::struct_de::FromObject for BaseReportAccountBalances {
             }
             3 => crate::struct_de::put(&mut slots.3, map, "iso_currency_code"),
             4 => crate::struct_de::put(&mut slots.4, map, "unofficial_currency_code"),
-            5 => crate::struct_de::put(&mut slots.5, map, "last_updated_datetime"),
+            5 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<crate::dates::DateTimeUtc>,
+                    _,
+                    _,
+                >(&mut slots.5, map, "last_updated_datetime")
+            }
             6 => {
                 crate::mapped_serde::put_with::<
                     crate::mapped_serde::NullableOf<
@@ -3275,11 +3401,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportAverageMonthlyBalances {
 
 impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
     const NAME: &'static str = "BaseReportAverageMonthlyBalances";
-    const FIELDS: &'static [&'static str] = &[
-        "start_date",
-        "end_date",
-        "average_balance",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -3289,6 +3410,16 @@ impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "average_balance" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3428,11 +3559,6 @@ impl<'de> serde::Deserialize<'de> for CreditAmountWithCurrency {
 
 impl crate::struct_de::FromObject for CreditAmountWithCurrency {
     const NAME: &'static str = "CreditAmountWithCurrency";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -3442,6 +3568,16 @@ impl crate::struct_de::FromObject for CreditAmountWithCurrency {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3584,12 +3720,6 @@ impl<'de> serde::Deserialize<'de> for ConsumerDispute {
 
 impl crate::struct_de::FromObject for ConsumerDispute {
     const NAME: &'static str = "ConsumerDispute";
-    const FIELDS: &'static [&'static str] = &[
-        "consumer_dispute_id",
-        "dispute_field_create_date",
-        "category",
-        "statement",
-    ];
     type Slots = (
         Option<String>,
         Option<chrono::NaiveDate>,
@@ -3602,6 +3732,17 @@ impl crate::struct_de::FromObject for ConsumerDispute {
         (None, None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "consumer_dispute_id" => Some(0),
+            "dispute_field_create_date" => Some(1),
+            "category" => Some(2),
+            "statement" => Some(3),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -3609,7 +3750,13 @@ impl crate::struct_de::FromObject for ConsumerDispute {
     ) -> Result<(), A::Error> {
         match field {
             0 => crate::struct_de::put(&mut slots.0, map, "consumer_dispute_id"),
-            1 => crate::struct_de::put(&mut slots.1, map, "dispute_field_create_date"),
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.1, map, "dispute_field_create_date")
+            }
             2 => crate::struct_de::put(&mut slots.2, map, "category"),
             3 => crate::struct_de::put(&mut slots.3, map, "statement"),
             _ => Ok(()),
@@ -3820,11 +3967,19 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccountMetadata {
 
 impl crate::struct_de::FromObject for BaseReportAccountMetadata {
     const NAME: &'static str = "BaseReportAccountMetadata";
-    const FIELDS: &'static [&'static str] = &["start_date", "end_date"];
     type Slots = (Option<Option<chrono::NaiveDate>>, Option<Option<chrono::NaiveDate>>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, None)
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -3833,8 +3988,20 @@ impl crate::struct_de::FromObject for BaseReportAccountMetadata {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
-            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::OptionOf<crate::dates::Date>,
+                    _,
+                    _,
+                >(&mut slots.0, map, "start_date")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::OptionOf<crate::dates::Date>,
+                    _,
+                    _,
+                >(&mut slots.1, map, "end_date")
+            }
             _ => Ok(()),
         }
     }
@@ -4425,27 +4592,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportTransaction {
 
 impl crate::struct_de::FromObject for BaseReportTransaction {
     const NAME: &'static str = "BaseReportTransaction";
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-        "name",
-        "original_description",
-        "credit_category",
-        "check_number",
-        "date",
-        "date_transacted",
-        "location",
-        "merchant_name",
-        "pending",
-        "account_owner",
-        "transaction_id",
-        "transaction_type",
-        "category",
-        "category_id",
-        "personal_finance_category",
-    ];
     type Slots = (
         Option<String>,
         Option<rust_decimal::Decimal>,
@@ -4494,6 +4640,32 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
         )
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "account_id" => Some(0),
+            "amount" => Some(1),
+            "iso_currency_code" => Some(2),
+            "unofficial_currency_code" => Some(3),
+            "name" => Some(4),
+            "original_description" => Some(5),
+            "credit_category" => Some(6),
+            "check_number" => Some(7),
+            "date" => Some(8),
+            "date_transacted" => Some(9),
+            "location" => Some(10),
+            "merchant_name" => Some(11),
+            "pending" => Some(12),
+            "account_owner" => Some(13),
+            "transaction_id" => Some(14),
+            "transaction_type" => Some(15),
+            "category" => Some(16),
+            "category_id" => Some(17),
+            "personal_finance_category" => Some(18),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -4514,7 +4686,13 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
             5 => crate::struct_de::put(&mut slots.5, map, "original_description"),
             6 => crate::struct_de::put(&mut slots.6, map, "credit_category"),
             7 => crate::struct_de::put(&mut slots.7, map, "check_number"),
-            8 => crate::struct_de::put(&mut slots.8, map, "date"),
+            8 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.8, map, "date")
+            }
             9 => crate::struct_de::put(&mut slots.9, map, "date_transacted"),
             10 => crate::struct_de::put(&mut slots.10, map, "location"),
             11 => crate::struct_de::put(&mut slots.11, map, "merchant_name"),
@@ -4890,7 +5068,6 @@ impl<'de> serde::Deserialize<'de> for CreditCategory {
 
 impl crate::struct_de::FromObject for CreditCategory {
     const NAME: &'static str = "CreditCategory";
-    const FIELDS: &'static [&'static str] = &["primary", "detailed"];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -4899,6 +5076,15 @@ impl crate::struct_de::FromObject for CreditCategory {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "primary" => Some(0),
+            "detailed" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5023,16 +5209,6 @@ impl<'de> serde::Deserialize<'de> for Location {
 
 impl crate::struct_de::FromObject for Location {
     const NAME: &'static str = "Location";
-    const FIELDS: &'static [&'static str] = &[
-        "address",
-        "city",
-        "region",
-        "postal_code",
-        "country",
-        "lat",
-        "lon",
-        "store_number",
-    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<String>>,
@@ -5047,6 +5223,21 @@ impl crate::struct_de::FromObject for Location {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "address" => Some(0),
+            "city" => Some(1),
+            "region" => Some(2),
+            "postal_code" => Some(3),
+            "country" => Some(4),
+            "lat" => Some(5),
+            "lon" => Some(6),
+            "store_number" => Some(7),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5324,12 +5515,6 @@ impl<'de> serde::Deserialize<'de> for PersonalFinanceCategory {
 
 impl crate::struct_de::FromObject for PersonalFinanceCategory {
     const NAME: &'static str = "PersonalFinanceCategory";
-    const FIELDS: &'static [&'static str] = &[
-        "primary",
-        "detailed",
-        "confidence_level",
-        "version",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -5340,6 +5525,17 @@ impl crate::struct_de::FromObject for PersonalFinanceCategory {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "primary" => Some(0),
+            "detailed" => Some(1),
+            "confidence_level" => Some(2),
+            "version" => Some(3),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5537,12 +5733,6 @@ impl<'de> serde::Deserialize<'de> for Owner {
 
 impl crate::struct_de::FromObject for Owner {
     const NAME: &'static str = "Owner";
-    const FIELDS: &'static [&'static str] = &[
-        "names",
-        "phone_numbers",
-        "emails",
-        "addresses",
-    ];
     type Slots = (
         Option<Vec<String>>,
         Option<Vec<PhoneNumber>>,
@@ -5553,6 +5743,17 @@ impl crate::struct_de::FromObject for Owner {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "names" => Some(0),
+            "phone_numbers" => Some(1),
+            "emails" => Some(2),
+            "addresses" => Some(3),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5706,7 +5907,6 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
 
 impl crate::struct_de::FromObject for PhoneNumber {
     const NAME: &'static str = "PhoneNumber";
-    const FIELDS: &'static [&'static str] = &["data", "primary", "type"];
     type Slots = (
         Option<String>,
         Option<bool>,
@@ -5716,6 +5916,16 @@ impl crate::struct_de::FromObject for PhoneNumber {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "data" => Some(0),
+            "primary" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -5854,7 +6064,6 @@ impl<'de> serde::Deserialize<'de> for Email {
 
 impl crate::struct_de::FromObject for Email {
     const NAME: &'static str = "Email";
-    const FIELDS: &'static [&'static str] = &["data", "primary", "type"];
     type Slots = (
         Option<String>,
         Option<bool>,
@@ -5864,6 +6073,16 @@ impl crate::struct_de::FromObject for Email {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "data" => Some(0),
+            "primary" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -6000,7 +6219,6 @@ impl<'de> serde::Deserialize<'de> for Address {
 
 impl crate::struct_de::FromObject for Address {
     const NAME: &'static str = "Address";
-    const FIELDS: &'static [&'static str] = &["data", "primary"];
     type Slots = (
         Option<AddressData>,
         Option<Option<bool>>,
@@ -6009,6 +6227,15 @@ impl crate::struct_de::FromObject for Address {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "data" => Some(0),
+            "primary" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -6138,13 +6365,6 @@ impl<'de> serde::Deserialize<'de> for AddressData {
 
 impl crate::struct_de::FromObject for AddressData {
     const NAME: &'static str = "AddressData";
-    const FIELDS: &'static [&'static str] = &[
-        "city",
-        "region",
-        "street",
-        "postal_code",
-        "country",
-    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<String>>,
@@ -6156,6 +6376,18 @@ impl crate::struct_de::FromObject for AddressData {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "city" => Some(0),
+            "region" => Some(1),
+            "street" => Some(2),
+            "postal_code" => Some(3),
+            "country" => Some(4),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -6371,12 +6603,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportHistoricalBalance {
 
 impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
     const NAME: &'static str = "BaseReportHistoricalBalance";
-    const FIELDS: &'static [&'static str] = &[
-        "date",
-        "current",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<chrono::NaiveDate>,
         Option<rust_decimal::Decimal>,
@@ -6389,13 +6615,30 @@ impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
         (None, None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "date" => Some(0),
+            "current" => Some(1),
+            "iso_currency_code" => Some(2),
+            "unofficial_currency_code" => Some(3),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            0 => crate::struct_de::put(&mut slots.0, map, "date"),
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.0, map, "date")
+            }
             1 => {
                 crate::mapped_serde::put_with::<
                     crate::types::WithRustDecimalSerdeFloat,
@@ -6568,18 +6811,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportAccountInsights {
 
 impl crate::struct_de::FromObject for BaseReportAccountInsights {
     const NAME: &'static str = "BaseReportAccountInsights";
-    const FIELDS: &'static [&'static str] = &[
-        "oldest_transaction_date",
-        "most_recent_transaction_date",
-        "days_available",
-        "average_days_between_transactions",
-        "longest_gaps_between_transactions",
-        "number_of_inflows",
-        "average_inflow_amounts",
-        "number_of_outflows",
-        "average_outflow_amounts",
-        "number_of_days_no_transactions",
-    ];
     type Slots = (
         Option<crate::Nullable<chrono::NaiveDate>>,
         Option<crate::Nullable<chrono::NaiveDate>>,
@@ -6598,14 +6829,43 @@ impl crate::struct_de::FromObject for BaseReportAccountInsights {
         (None, None, None, None, None, None, None, None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "oldest_transaction_date" => Some(0),
+            "most_recent_transaction_date" => Some(1),
+            "days_available" => Some(2),
+            "average_days_between_transactions" => Some(3),
+            "longest_gaps_between_transactions" => Some(4),
+            "number_of_inflows" => Some(5),
+            "average_inflow_amounts" => Some(6),
+            "number_of_outflows" => Some(7),
+            "average_outflow_amounts" => Some(8),
+            "number_of_days_no_transactions" => Some(9),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            0 => crate::struct_de::put(&mut slots.0, map, "oldest_transaction_date"),
-            1 => crate::struct_de::put(&mut slots.1, map, "most_recent_transaction_date"),
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<crate::dates::Date>,
+                    _,
+                    _,
+                >(&mut slots.0, map, "oldest_transaction_date")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::NullableOf<crate::dates::Date>,
+                    _,
+                    _,
+                >(&mut slots.1, map, "most_recent_transaction_date")
+            }
             2 => crate::struct_de::put(&mut slots.2, map, "days_available"),
             3 => {
                 crate::struct_de::put(
@@ -6874,7 +7134,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportLongestGapInsights {
 
 impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
     const NAME: &'static str = "BaseReportLongestGapInsights";
-    const FIELDS: &'static [&'static str] = &["start_date", "end_date", "days"];
     type Slots = (
         Option<Option<chrono::NaiveDate>>,
         Option<Option<chrono::NaiveDate>>,
@@ -6886,14 +7145,36 @@ impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
         (None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "days" => Some(2),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
-            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::OptionOf<crate::dates::Date>,
+                    _,
+                    _,
+                >(&mut slots.0, map, "start_date")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::mapped_serde::OptionOf<crate::dates::Date>,
+                    _,
+                    _,
+                >(&mut slots.1, map, "end_date")
+            }
             2 => crate::struct_de::put(&mut slots.2, map, "days"),
             _ => Ok(()),
         }
@@ -7013,7 +7294,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportNumberFlowInsights {
 
 impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
     const NAME: &'static str = "BaseReportNumberFlowInsights";
-    const FIELDS: &'static [&'static str] = &["start_date", "end_date", "count"];
     type Slots = (
         Option<chrono::NaiveDate>,
         Option<chrono::NaiveDate>,
@@ -7025,14 +7305,36 @@ impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
         (None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "count" => Some(2),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
-            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.0, map, "start_date")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.1, map, "end_date")
+            }
             2 => crate::struct_de::put(&mut slots.2, map, "count"),
             _ => Ok(()),
         }
@@ -7150,7 +7452,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportAverageFlowInsights {
 
 impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
     const NAME: &'static str = "BaseReportAverageFlowInsights";
-    const FIELDS: &'static [&'static str] = &["start_date", "end_date", "total_amount"];
     type Slots = (
         Option<chrono::NaiveDate>,
         Option<chrono::NaiveDate>,
@@ -7162,14 +7463,36 @@ impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
         (None, None, None, Default::default())
     }
 
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "start_date" => Some(0),
+            "end_date" => Some(1),
+            "total_amount" => Some(2),
+            _ => None,
+        }
+    }
+
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
         map: &mut A,
     ) -> Result<(), A::Error> {
         match field {
-            0 => crate::struct_de::put(&mut slots.0, map, "start_date"),
-            1 => crate::struct_de::put(&mut slots.1, map, "end_date"),
+            0 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.0, map, "start_date")
+            }
+            1 => {
+                crate::mapped_serde::put_with::<
+                    crate::dates::Date,
+                    _,
+                    _,
+                >(&mut slots.1, map, "end_date")
+            }
             2 => crate::struct_de::put(&mut slots.2, map, "total_amount"),
             _ => Ok(()),
         }
@@ -7356,22 +7679,6 @@ impl<'de> serde::Deserialize<'de> for BaseReportAttributes {
 
 impl crate::struct_de::FromObject for BaseReportAttributes {
     const NAME: &'static str = "BaseReportAttributes";
-    const FIELDS: &'static [&'static str] = &[
-        "is_primary_account",
-        "primary_account_score",
-        "nsf_overdraft_transactions_count",
-        "nsf_overdraft_transactions_count_30d",
-        "nsf_overdraft_transactions_count_60d",
-        "nsf_overdraft_transactions_count_90d",
-        "total_inflow_amount",
-        "total_inflow_amount_30d",
-        "total_inflow_amount_60d",
-        "total_inflow_amount_90d",
-        "total_outflow_amount",
-        "total_outflow_amount_30d",
-        "total_outflow_amount_60d",
-        "total_outflow_amount_90d",
-    ];
     type Slots = (
         Option<crate::Nullable<bool>>,
         Option<crate::Nullable<f64>>,
@@ -7408,6 +7715,27 @@ impl crate::struct_de::FromObject for BaseReportAttributes {
             None,
             Default::default(),
         )
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "is_primary_account" => Some(0),
+            "primary_account_score" => Some(1),
+            "nsf_overdraft_transactions_count" => Some(2),
+            "nsf_overdraft_transactions_count_30d" => Some(3),
+            "nsf_overdraft_transactions_count_60d" => Some(4),
+            "nsf_overdraft_transactions_count_90d" => Some(5),
+            "total_inflow_amount" => Some(6),
+            "total_inflow_amount_30d" => Some(7),
+            "total_inflow_amount_60d" => Some(8),
+            "total_inflow_amount_90d" => Some(9),
+            "total_outflow_amount" => Some(10),
+            "total_outflow_amount_30d" => Some(11),
+            "total_outflow_amount_60d" => Some(12),
+            "total_outflow_amount_90d" => Some(13),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -7780,11 +8108,6 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount {
 
 impl crate::struct_de::FromObject for TotalInflowAmount {
     const NAME: &'static str = "TotalInflowAmount";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -7794,6 +8117,16 @@ impl crate::struct_de::FromObject for TotalInflowAmount {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -7937,11 +8270,6 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount30d {
 
 impl crate::struct_de::FromObject for TotalInflowAmount30d {
     const NAME: &'static str = "TotalInflowAmount30d";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -7951,6 +8279,16 @@ impl crate::struct_de::FromObject for TotalInflowAmount30d {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8096,11 +8434,6 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount60d {
 
 impl crate::struct_de::FromObject for TotalInflowAmount60d {
     const NAME: &'static str = "TotalInflowAmount60d";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8110,6 +8443,16 @@ impl crate::struct_de::FromObject for TotalInflowAmount60d {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8255,11 +8598,6 @@ impl<'de> serde::Deserialize<'de> for TotalInflowAmount90d {
 
 impl crate::struct_de::FromObject for TotalInflowAmount90d {
     const NAME: &'static str = "TotalInflowAmount90d";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8269,6 +8607,16 @@ impl crate::struct_de::FromObject for TotalInflowAmount90d {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8414,11 +8762,6 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount {
     const NAME: &'static str = "TotalOutflowAmount";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8428,6 +8771,16 @@ impl crate::struct_de::FromObject for TotalOutflowAmount {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8573,11 +8926,6 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount30d {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount30d {
     const NAME: &'static str = "TotalOutflowAmount30d";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8587,6 +8935,16 @@ impl crate::struct_de::FromObject for TotalOutflowAmount30d {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8732,11 +9090,6 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount60d {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount60d {
     const NAME: &'static str = "TotalOutflowAmount60d";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8746,6 +9099,16 @@ impl crate::struct_de::FromObject for TotalOutflowAmount60d {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -8891,11 +9254,6 @@ impl<'de> serde::Deserialize<'de> for TotalOutflowAmount90d {
 
 impl crate::struct_de::FromObject for TotalOutflowAmount90d {
     const NAME: &'static str = "TotalOutflowAmount90d";
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "iso_currency_code",
-        "unofficial_currency_code",
-    ];
     type Slots = (
         Option<rust_decimal::Decimal>,
         Option<Option<String>>,
@@ -8905,6 +9263,16 @@ impl crate::struct_de::FromObject for TotalOutflowAmount90d {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "amount" => Some(0),
+            "iso_currency_code" => Some(1),
+            "unofficial_currency_code" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9056,15 +9424,6 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsSubscribeRequest {
 #[cfg(feature = "serde-all")]
 impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
     const NAME: &'static str = "CraMonitoringInsightsSubscribeRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "client_id",
-        "secret",
-        "user_id",
-        "item_id",
-        "webhook",
-        "income_categories",
-        "user_token",
-    ];
     type Slots = (
         Option<Option<String>>,
         Option<Option<crate::secret::Secret>>,
@@ -9077,6 +9436,20 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "user_id" => Some(2),
+            "item_id" => Some(3),
+            "webhook" => Some(4),
+            "income_categories" => Some(5),
+            "user_token" => Some(6),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9280,7 +9653,6 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsSubscribeResponse {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
     const NAME: &'static str = "CraMonitoringInsightsSubscribeResponse";
-    const FIELDS: &'static [&'static str] = &["request_id", "subscription_id"];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -9289,6 +9661,15 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "request_id" => Some(0),
+            "subscription_id" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9411,7 +9792,6 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsUnsubscribeRequest {
 #[cfg(feature = "serde-all")]
 impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
     const NAME: &'static str = "CraMonitoringInsightsUnsubscribeRequest";
-    const FIELDS: &'static [&'static str] = &["client_id", "secret", "subscription_id"];
     type Slots = (
         Option<Option<String>>,
         Option<Option<crate::secret::Secret>>,
@@ -9420,6 +9800,16 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "subscription_id" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -9556,11 +9946,18 @@ impl<'de> serde::Deserialize<'de> for CraMonitoringInsightsUnsubscribeResponse {
 
 impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
     const NAME: &'static str = "CraMonitoringInsightsUnsubscribeResponse";
-    const FIELDS: &'static [&'static str] = &["request_id"];
     type Slots = (Option<String>, serde_json::Map<String, serde_json::Value>);
     #[inline]
     fn slots() -> Self::Slots {
         (None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "request_id" => Some(0),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

@@ -34,7 +34,6 @@ impl<'de> serde::Deserialize<'de> for WebhookVerificationKeyGetRequest {
 #[cfg(feature = "serde-all")]
 impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
     const NAME: &'static str = "WebhookVerificationKeyGetRequest";
-    const FIELDS: &'static [&'static str] = &["client_id", "secret", "key_id"];
     type Slots = (
         Option<Option<String>>,
         Option<Option<crate::secret::Secret>>,
@@ -43,6 +42,16 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "client_id" => Some(0),
+            "secret" => Some(1),
+            "key_id" => Some(2),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -175,7 +184,6 @@ impl<'de> serde::Deserialize<'de> for WebhookVerificationKeyGetResponse {
 
 impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
     const NAME: &'static str = "WebhookVerificationKeyGetResponse";
-    const FIELDS: &'static [&'static str] = &["key", "request_id"];
     type Slots = (
         Option<JwkPublicKey>,
         Option<String>,
@@ -184,6 +192,15 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "key" => Some(0),
+            "request_id" => Some(1),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -313,17 +330,6 @@ impl<'de> serde::Deserialize<'de> for JwkPublicKey {
 
 impl crate::struct_de::FromObject for JwkPublicKey {
     const NAME: &'static str = "JwkPublicKey";
-    const FIELDS: &'static [&'static str] = &[
-        "alg",
-        "crv",
-        "kid",
-        "kty",
-        "use",
-        "x",
-        "y",
-        "created_at",
-        "expired_at",
-    ];
     type Slots = (
         Option<String>,
         Option<String>,
@@ -339,6 +345,22 @@ impl crate::struct_de::FromObject for JwkPublicKey {
     #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, Default::default())
+    }
+
+    #[inline]
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "alg" => Some(0),
+            "crv" => Some(1),
+            "kid" => Some(2),
+            "kty" => Some(3),
+            "use" => Some(4),
+            "x" => Some(5),
+            "y" => Some(6),
+            "created_at" => Some(7),
+            "expired_at" => Some(8),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(

@@ -23,6 +23,8 @@ pub mod command_pages;
 pub mod command_webhook;
 // Only for streamed responses; compiled with `cli` only, as the file says itself.
 pub mod command_stream;
+pub mod dates;
+pub mod decimal_float;
 pub mod error;
 // Only for streamed responses (`event_stream.rs` and the framers it uses).
 mod event_frames;

@@ -124,6 +124,9 @@ pub struct Features {
     pub basic_auth: bool,
     /// Some mapping of codegen.toml names a `with` module (`src/mapped_serde.rs`).
     pub mapped_serde: bool,
+    /// Some `with` module has the runtime's faster reading of its type
+    /// (`src/decimal_float.rs`).
+    pub decimal_float: bool,
     /// The spec describes events (`src/webhooks.rs`, `src/webhook.rs`).
     pub events: bool,
     /// How deliveries are signed, when codegen.toml says (one of `src/webhook_*.rs`, and
@@ -152,6 +155,10 @@ impl Features {
             bearer: auth::has_bearer(api),
             basic_auth: auth::has_basic(api),
             mapped_serde: !api.serde_markers.is_empty(),
+            decimal_float: api
+                .serde_markers
+                .iter()
+                .any(|marker| marker.types.iter().any(|ty| types::runtime_reader(&marker.module, ty).is_some())),
             events: api.events.is_some(),
             pages: api.operations.iter().any(|operation| operation.pagination.is_some()),
             streams: api.operations.iter().any(|operation| operation.stream.is_some()),

@@ -82,6 +82,10 @@ const NULLABLE: RuntimeFile = runtime_file!("nullable");
 const REDACT: RuntimeFile = runtime_file!("redact");
 /// codegen.toml's `with` modules, carried through `Option`, `Vec`, maps and the like.
 const MAPPED_SERDE: RuntimeFile = runtime_file!("mapped_serde");
+/// The fast reading of dates and date-times in struct fields, which goes through `mapped_serde`.
+const DATES: RuntimeFile = runtime_file!("dates");
+/// `rust_decimal::serde::float`'s reading of a `Decimal`, without printing each `f64`.
+const DECIMAL_FLOAT: RuntimeFile = runtime_file!("decimal_float");
 
 /// Pagers: the streams of pages and items, and their parts, which `pages.rs` declares itself.
 const PAGES: RuntimeFile = runtime_file!("pages");
@@ -118,7 +122,9 @@ pub fn runtime_files(features: &Features) -> Vec<RuntimeFile> {
         (features.params.any() || features.path_parameters, PARAMS),
         (features.patterns, PATTERN),
         (features.bearer, TOKEN),
-        (features.mapped_serde, MAPPED_SERDE),
+        (features.mapped_serde || features.dates, MAPPED_SERDE),
+        (features.dates, DATES),
+        (features.decimal_float, DECIMAL_FLOAT),
         (features.pages, PAGES),
         (features.pages, MOCK_PAGES),
         (features.pages, COMMAND_PAGES),

@@ -82,15 +82,20 @@ pub fn is_secret(field: &Field) -> bool {
 /// The adapter (a type implementing the runtime's `mapped_serde::SerdeWith`) that (de)serializes
 /// a field through codegen.toml's `with` modules, or `None` when its value holds none.
 pub fn field_adapter(api: &Api, field: &Field) -> Option<TokenStream> {
-    let inner = shape_adapter(api, &field.value.shape)?;
+    shape_adapter(api, &field.value.shape).map(|inner| adapter_of_field(field, inner))
+}
+
+/// The adapter for a field whose value goes through `inner`: `inner` carried through the
+/// field's box, `Option` or `Nullable`.
+pub fn adapter_of_field(field: &Field, inner: TokenStream) -> TokenStream {
     let inner = if field.boxed { quote!(crate::mapped_serde::BoxOf<#inner>) } else { inner };
-    Some(if field.tri_state {
+    if field.tri_state {
         quote!(crate::mapped_serde::NullableOf<#inner>)
     } else if field.is_option() {
         quote!(crate::mapped_serde::OptionOf<#inner>)
     } else {
         inner
-    })
+    }
 }
 
 /// The adapter for a value (`Option` when it is nullable), or `None` when it holds no `with`.

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use super::rust_type::{field_adapter, field_type, value_adapter, value_type};
+use super::rust_type::{adapter_of_field, field_adapter, field_type, value_adapter, value_type};
 use super::serde_gates::SerdeGates;
 use crate::model::{Api, Extra, Field, Shape, Struct, TypeDef};
 
@@ -24,7 +24,7 @@ pub(super) fn struct_deserialize(api: &Api, def: &TypeDef, object: &Struct, gate
     let others = Others::of(api, &object.extra);
     let slot_types = reads.iter().map(|read| &read.slot_type).chain(others.as_ref().map(|others| &others.ty));
     let empty = reads.iter().map(|_| quote!(None)).chain(others.as_ref().map(|_| quote!(Default::default())));
-    let wire_names = object.fields.iter().map(|field| &field.wire_name);
+    let field_fn = field_fn(&reads);
     let read_field_fn = read_field_fn(&reads);
     let read_other_fn = others.as_ref().map(|others| others.read_fn(reads.len()));
     let finish_fn = finish_fn(&reads, others.as_ref());
@@ -39,15 +39,14 @@ pub(super) fn struct_deserialize(api: &Api, def: &TypeDef, object: &Struct, gate
         #cfg
         impl crate::struct_de::FromObject for #name {
             const NAME: &'static str = #rust_name;
-            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
             type Slots = (#(#slot_types,)*);
 
             #[inline]
-
             fn slots() -> Self::Slots {
                 (#(#empty,)*)
             }
 
+            #field_fn
             #read_field_fn
             #read_other_fn
             #finish_fn
@@ -74,7 +73,7 @@ impl FieldRead {
         // An optional property of any JSON value keeps a `null` sent as `Some(Value::Null)`:
         // its slot is the field itself.
         let present = !field.required && !field.tri_state && matches!(field.value.shape, Shape::Any);
-        let adapter = field_adapter(api, field);
+        let adapter = field_adapter(api, field).or_else(|| date_adapter(field));
         let (slot_type, value) = if present {
             (ty, None)
         } else if field.tri_state || field.is_option() {
@@ -88,6 +87,17 @@ impl FieldRead {
         };
         FieldRead { name, wire_name, slot_type, put, value }
     }
+}
+
+/// For a field that holds a date or a date-time, the runtime's reading of the usual spellings
+/// (`dates.rs`), which chrono's general parser takes several times as long over.
+fn date_adapter(field: &Field) -> Option<TokenStream> {
+    let inner = match field.value.shape {
+        Shape::Date => quote!(crate::dates::Date),
+        Shape::DateTime => quote!(crate::dates::DateTimeUtc),
+        _ => return None,
+    };
+    Some(adapter_of_field(field, inner))
 }
 
 /// The properties a struct keeps beyond its fields: their map's type and how a value is read.
@@ -133,6 +143,29 @@ impl Others {
             }
         }
     }
+}
+
+/// `field`: a property name to its field's number. It is `#[inline]` so that the caller's copy
+/// of the runtime's key reading compiles the `match` in place: a few length tests and compares
+/// against constants, as serde's derive has.
+fn field_fn(reads: &[FieldRead]) -> Option<TokenStream> {
+    if reads.is_empty() {
+        return None;
+    }
+    let arms = reads.iter().enumerate().map(|(number, read)| {
+        let wire_name = &read.wire_name;
+        let number = field_number(number);
+        quote!(#wire_name => Some(#number))
+    });
+    Some(quote! {
+        #[inline]
+        fn field(name: &str) -> Option<u16> {
+            match name {
+                #(#arms,)*
+                _ => None,
+            }
+        }
+    })
 }
 
 /// `read_field`: a field's value read into its slot.

@@ -2,6 +2,8 @@
 
 mod auth;
 mod controls;
+mod dates;
+mod decimal_float;
 mod errors;
 #[cfg(feature = "mock")]
 mod mock;

@@ -27,11 +27,20 @@ impl FromObject for Lean {
     // Its derived twin's name, so that the messages compare equal.
     const NAME: &'static str = "Derived";
     const KEEPS_OTHERS: bool = true;
-    const FIELDS: &'static [&'static str] = &["id", "count", "note", "any"];
     type Slots = (Option<String>, Option<Option<i64>>, Option<Option<String>>, Option<Value>, Map<String, Value>);
 
     fn slots() -> Self::Slots {
         (None, None, None, None, Map::new())
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        match name {
+            "id" => Some(0),
+            "count" => Some(1),
+            "note" => Some(2),
+            "any" => Some(3),
+            _ => None,
+        }
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
@@ -93,11 +102,14 @@ impl<'de> Deserialize<'de> for Strict {
 
 impl FromObject for Strict {
     const NAME: &'static str = "StrictDerived";
-    const FIELDS: &'static [&'static str] = &["inner"];
     type Slots = (Option<Lean>,);
 
     fn slots() -> Self::Slots {
         (None,)
+    }
+
+    fn field(name: &str) -> Option<u16> {
+        (name == "inner").then_some(0)
     }
 
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
