@@ -1,9 +1,8 @@
 //! How the types are laid out in files: `src/types.rs` for the types every area compiles, and
 //! one file under `src/types/` per set of areas, declared under those areas' `cfg`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -118,30 +117,9 @@ impl AreaModule<'_> {
     }
 }
 
-/// How long a module's name may grow before the features after the first are only counted.
-const MODULE_NAME_LIMIT: usize = 48;
-
-fn area_modules<'a>(sets: impl Iterator<Item = &'a Vec<&'a str>>) -> Vec<AreaModule<'a>> {
-    let mut taken = BTreeSet::new();
-    sets.map(|features| {
-        let snake: Vec<String> = features.iter().map(|feature| feature.to_snake_case()).collect();
-        let mut name = snake.join("_and_");
-        if name.len() > MODULE_NAME_LIMIT {
-            name = format!("{}_and_{}_more", snake[0], snake.len() - 1);
-        }
-        if syn::parse_str::<syn::Ident>(&name).is_err() {
-            name = format!("area_{name}");
-        }
-        let base = name.clone();
-        for number in 2.. {
-            if taken.insert(name.clone()) {
-                break;
-            }
-            name = format!("{base}_{number}");
-        }
-        AreaModule { features, name }
-    })
-    .collect()
+fn area_modules<'a>(sets: impl Iterator<Item = &'a Vec<&'a str>> + Clone) -> Vec<AreaModule<'a>> {
+    let names = super::super::area_files::module_names(sets.clone().map(Vec::as_slice));
+    sets.zip(names).map(|(features, name)| AreaModule { features, name }).collect()
 }
 
 /// The module documentation and attributes of `src/types.rs`, and the modules of the types
