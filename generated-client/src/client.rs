@@ -64,13 +64,181 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
     }
+
+    /// Enrol a user's Item in Cash Flow Updates
+    ///
+    /// Starts ongoing monitoring of one of the user's linked Items and names the URL that Plaid posts `CASH_FLOW_UPDATES` webhooks to. Plaid refreshes the insights a few times a day at most and posts a webhook after each refresh; the receiver then fetches the report with `/cra/monitoring_insights/get`. Keep the returned `subscription_id`: it is what ends the monitoring later.
+    ///
+    /// `POST /cra/monitoring_insights/subscribe`
+    ///
+    /// Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried.
+    ///
+    /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
+    ///
+    /// Compiled with the `cra` feature (on by default, through `full`).
+    #[cfg(feature = "cra")]
+    pub async fn cra_monitoring_insights_subscribe(
+        &self,
+        body: &types::CraMonitoringInsightsSubscribeRequest,
+    ) -> Result<types::CraMonitoringInsightsSubscribeResponse, Error> {
+        self.cra_monitoring_insights_subscribe_with_response(body)
+            .await
+            .map(ApiResponse::into_value)
+    }
+
+    /// Like [`Client::cra_monitoring_insights_subscribe`], returning the response's status, headers, request id and body as received together with the value (see [`ApiResponse`]), for keeping a response exactly as it arrived. The body is not copied.
+    ///
+    /// Compiled with the `cra` feature (on by default, through `full`).
+    #[cfg(feature = "cra")]
+    pub async fn cra_monitoring_insights_subscribe_with_response(
+        &self,
+        body: &types::CraMonitoringInsightsSubscribeRequest,
+    ) -> Result<ApiResponse<types::CraMonitoringInsightsSubscribeResponse>, Error> {
+        crate::validation::Validate::validate(body)?;
+        let request = self
+            .transport
+            .request(reqwest::Method::POST, "/cra/monitoring_insights/subscribe");
+        let request = request.json(body);
+        self.transport
+            .send(
+                &*self.credentials,
+                &CRA_MONITORING_INSIGHTS_SUBSCRIBE,
+                request,
+                response::decode,
+            )
+            .await
+    }
+
+    /// Fetch the Cash Flow Updates report for a user
+    ///
+    /// Returns the most recent Cash Flow Updates insights for a user enrolled in monitoring, usually called after a webhook signals that new insights are ready. The response holds one entry per linked Item, each with a status, income and loan signals, and account level detail. A permissible purpose under the Fair Credit Reporting Act must be supplied with every call.
+    ///
+    /// `POST /cra/monitoring_insights/get`
+    ///
+    /// Idempotent: timeouts and server errors are retried within the client's retry policy.
+    ///
+    /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
+    ///
+    /// Compiled with the `cra` feature (on by default, through `full`).
+    #[cfg(feature = "cra")]
+    pub async fn cra_monitoring_insights_get(
+        &self,
+        body: &types::CraMonitoringInsightsGetRequest,
+    ) -> Result<types::CraMonitoringInsightsGetResponse, Error> {
+        self.cra_monitoring_insights_get_with_response(body)
+            .await
+            .map(ApiResponse::into_value)
+    }
+
+    /// Like [`Client::cra_monitoring_insights_get`], returning the response's status, headers, request id and body as received together with the value (see [`ApiResponse`]), for keeping a response exactly as it arrived. The body is not copied.
+    ///
+    /// Compiled with the `cra` feature (on by default, through `full`).
+    #[cfg(feature = "cra")]
+    pub async fn cra_monitoring_insights_get_with_response(
+        &self,
+        body: &types::CraMonitoringInsightsGetRequest,
+    ) -> Result<ApiResponse<types::CraMonitoringInsightsGetResponse>, Error> {
+        crate::validation::Validate::validate(body)?;
+        let request = self
+            .transport
+            .request(reqwest::Method::POST, "/cra/monitoring_insights/get");
+        let request = request.json(body);
+        self.transport
+            .send(
+                &*self.credentials,
+                &CRA_MONITORING_INSIGHTS_GET,
+                request,
+                response::decode,
+            )
+            .await
+    }
+
+    /// End a Cash Flow Updates subscription
+    ///
+    /// Stops the monitoring that `/cra/monitoring_insights/subscribe` started, so no further `CASH_FLOW_UPDATES` webhooks are sent for it.
+    ///
+    /// `POST /cra/monitoring_insights/unsubscribe`
+    ///
+    /// Not idempotent: only failures the server cannot have acted on (connection errors, `429`) are retried.
+    ///
+    /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
+    ///
+    /// Compiled with the `cra` feature (on by default, through `full`).
+    #[cfg(feature = "cra")]
+    pub async fn cra_monitoring_insights_unsubscribe(
+        &self,
+        body: &types::CraMonitoringInsightsUnsubscribeRequest,
+    ) -> Result<types::CraMonitoringInsightsUnsubscribeResponse, Error> {
+        self.cra_monitoring_insights_unsubscribe_with_response(body)
+            .await
+            .map(ApiResponse::into_value)
+    }
+
+    /// Like [`Client::cra_monitoring_insights_unsubscribe`], returning the response's status, headers, request id and body as received together with the value (see [`ApiResponse`]), for keeping a response exactly as it arrived. The body is not copied.
+    ///
+    /// Compiled with the `cra` feature (on by default, through `full`).
+    #[cfg(feature = "cra")]
+    pub async fn cra_monitoring_insights_unsubscribe_with_response(
+        &self,
+        body: &types::CraMonitoringInsightsUnsubscribeRequest,
+    ) -> Result<ApiResponse<types::CraMonitoringInsightsUnsubscribeResponse>, Error> {
+        let request = self
+            .transport
+            .request(reqwest::Method::POST, "/cra/monitoring_insights/unsubscribe");
+        let request = request.json(body);
+        self.transport
+            .send(
+                &*self.credentials,
+                &CRA_MONITORING_INSIGHTS_UNSUBSCRIBE,
+                request,
+                response::decode,
+            )
+            .await
+    }
+
+    /// Fetch the public key that checks a webhook's signature
+    ///
+    /// Plaid signs each webhook it sends with a JSON Web Token carried in the `Plaid-Verification` header. Pass the `kid` from that token's header as `key_id` to get the matching public key, in JSON Web Key form, and check the token's signature with it. Keys can be cached by `kid`.
+    ///
+    /// `POST /webhook_verification_key/get`
+    ///
+    /// Idempotent: timeouts and server errors are retried within the client's retry policy.
+    ///
+    /// Credentials: [`ClientBuilder::client_id`] and [`ClientBuilder::secret`] and [`ClientBuilder::plaid_version`].
+    ///
+    /// Compiled with the `webhook_verification_key` feature (on by default, through `full`).
+    #[cfg(feature = "webhook_verification_key")]
+    pub async fn webhook_verification_key_get(
+        &self,
+        body: &types::WebhookVerificationKeyGetRequest,
+    ) -> Result<types::WebhookVerificationKeyGetResponse, Error> {
+        self.webhook_verification_key_get_with_response(body)
+            .await
+            .map(ApiResponse::into_value)
+    }
+
+    /// Like [`Client::webhook_verification_key_get`], returning the response's status, headers, request id and body as received together with the value (see [`ApiResponse`]), for keeping a response exactly as it arrived. The body is not copied.
+    ///
+    /// Compiled with the `webhook_verification_key` feature (on by default, through `full`).
+    #[cfg(feature = "webhook_verification_key")]
+    pub async fn webhook_verification_key_get_with_response(
+        &self,
+        body: &types::WebhookVerificationKeyGetRequest,
+    ) -> Result<ApiResponse<types::WebhookVerificationKeyGetResponse>, Error> {
+        let request = self
+            .transport
+            .request(reqwest::Method::POST, "/webhook_verification_key/get");
+        let request = request.json(body);
+        self.transport
+            .send(
+                &*self.credentials,
+                &WEBHOOK_VERIFICATION_KEY_GET,
+                request,
+                response::decode,
+            )
+            .await
+    }
 }
-
-#[cfg(feature = "cra")]
-mod cra;
-
-#[cfg(feature = "webhook_verification_key")]
-mod webhook_verification_key;
 
 /// The credentials the client was given, checked and ready to send, one field per
 /// security scheme. `Debug` shows no secret value.
@@ -130,6 +298,50 @@ impl Authenticate for Credentials {
         Ok(())
     }
 }
+
+#[cfg(feature = "cra")]
+const CRA_MONITORING_INSIGHTS_SUBSCRIBE: OperationInfo = OperationInfo {
+    id: "craMonitoringInsightsSubscribe",
+    method: "POST",
+    path: "/cra/monitoring_insights/subscribe",
+    idempotent: false,
+    decode_error: crate::api_error::decode_error_body,
+    security: &[&[0, 1, 2]],
+    request_id_property: Some("request_id"),
+};
+
+#[cfg(feature = "cra")]
+const CRA_MONITORING_INSIGHTS_GET: OperationInfo = OperationInfo {
+    id: "craMonitoringInsightsGet",
+    method: "POST",
+    path: "/cra/monitoring_insights/get",
+    idempotent: true,
+    decode_error: crate::api_error::decode_error_body,
+    security: &[&[0, 1, 2]],
+    request_id_property: Some("request_id"),
+};
+
+#[cfg(feature = "cra")]
+const CRA_MONITORING_INSIGHTS_UNSUBSCRIBE: OperationInfo = OperationInfo {
+    id: "craMonitoringInsightsUnsubscribe",
+    method: "POST",
+    path: "/cra/monitoring_insights/unsubscribe",
+    idempotent: false,
+    decode_error: crate::api_error::decode_error_body,
+    security: &[&[0, 1, 2]],
+    request_id_property: Some("request_id"),
+};
+
+#[cfg(feature = "webhook_verification_key")]
+const WEBHOOK_VERIFICATION_KEY_GET: OperationInfo = OperationInfo {
+    id: "webhookVerificationKeyGet",
+    method: "POST",
+    path: "/webhook_verification_key/get",
+    idempotent: true,
+    decode_error: crate::api_error::decode_error_body,
+    security: &[&[0, 1, 2]],
+    request_id_property: Some("request_id"),
+};
 
 #[cfg(feature = "cra")]
 impl BodyRequestId for crate::types::CraMonitoringInsightsSubscribeResponse {

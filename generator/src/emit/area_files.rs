@@ -1,7 +1,6 @@
-//! Files per set of areas: the types and the operations that only some area features compile
-//! go in files of their own (`src/types/<areas>.rs`, `src/client/<areas>.rs`), each declared by
-//! a `mod` line under those features' `cfg`, so that rustc does not even read the files of the
-//! areas that are off.
+//! Files per set of areas: the types that only some area features compile go in files of their
+//! own (`src/types/<areas>.rs`), each declared by a `mod` line under those features' `cfg`, so
+//! that rustc does not even read the files of the areas that are off.
 
 use std::collections::BTreeSet;
 
@@ -10,10 +9,10 @@ use heck::ToSnakeCase;
 /// How long a module's name may grow before the features after the first are only counted.
 const MODULE_NAME_LIMIT: usize = 48;
 
-/// Names an area's module cannot have: the module it is declared in (`types`, `client`), the
-/// modules `src/client.rs` imports by name, and the crates and primitive types the generated
-/// code names by path (`serde::Deserialize`, `u64::MAX`), which a module of the same name would
-/// shadow there and, through `use super::*`, in the other areas' files.
+/// Names an area's module cannot have: the module it is declared in (`types`), names
+/// `src/client.rs` imports, and the crates and primitive types the generated code names by path
+/// (`serde::Deserialize`, `u64::MAX`), which a module of the same name would shadow in
+/// `src/types.rs` and, through `use super::*`, in the other areas' files.
 const TAKEN: &str = "client types response std core alloc serde serde_json serde_path_to_error reqwest chrono \
                      rust_decimal tokio tracing secrecy futures_core base64 clap hyper http \
                      bool char str f32 f64 i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize";

@@ -1,18 +1,14 @@
-//! `src/client.rs` (and `src/client/`, one file per set of areas): the `Client`, and one method
-//! per operation.
-
-use std::collections::BTreeMap;
+//! `src/client.rs`: the `Client`, its send loop, and one method per operation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::area_files::module_names;
 use super::auth;
 use super::client_builder::{builder, environment};
 use super::docs::doc_paragraphs;
 use super::rust_type::qualified_value_type as value_type;
 use super::validate::check_root;
-use super::{cfg_any, deprecated_attr, ident, multipart, operation_cfg, pagers, params, streams, type_cfg};
+use super::{deprecated_attr, ident, multipart, operation_cfg, params, streams, type_cfg};
 use crate::model::{
     Api, BodyEncoding, ErrorResponse, ErrorStatus, Operation, OperationNames, RequestBody, ResponseBody, Selection,
     Shape, TypeKind, ValueType, API_ERROR_OTHER,
@@ -22,70 +18,11 @@ use crate::model::{
 /// `Clone`, and `to_owned` of every `Clone` type). Operation methods avoid them.
 pub const CLIENT_METHODS: &[&str] = &["base_url", "builder", "clone", "clone_from", "fmt", "to_owned"];
 
-/// `src/client.rs`, and, when the spec has area features, a file under `src/client/` for each
-/// set of areas whose operations only those areas compile (see `area_files`).
-pub fn client_files(api: &Api) -> Vec<(String, TokenStream)> {
-    let mut by_areas: BTreeMap<Vec<&str>, Vec<usize>> = BTreeMap::new();
-    for index in 0..api.operations.len() {
-        let areas = api.areas.as_ref().map(|areas| areas.of_operation(index)).unwrap_or_default();
-        by_areas.entry(areas).or_default().push(index);
-    }
-    let always = by_areas.remove(&Vec::new()).unwrap_or_default();
-    let names = module_names(by_areas.keys().map(Vec::as_slice));
-    let declarations = by_areas.keys().zip(&names).map(|(features, name)| {
-        let (cfg, name) = (cfg_any(features), ident(name));
-        quote!(#cfg mod #name;)
-    });
-    let declarations: TokenStream = declarations.collect();
-    let mut files = vec![("src/client.rs".to_string(), client_rs(api, &always, declarations))];
-    for ((features, indices), name) in by_areas.iter().zip(&names) {
-        let features: Vec<String> = features.iter().map(|feature| format!("`{feature}`")).collect();
-        let doc = match &features[..] {
-            [feature] => format!(" The operations that only the {feature} feature compiles (methods of [`Client`])."),
-            _ => format!(" The operations that the features {} compile (methods of [`Client`]).", features.join(", ")),
-        };
-        let operations = operations(api, indices);
-        let tokens = quote! {
-            #![doc = #doc]
-
-            use super::*;
-
-            #operations
-        };
-        files.push((format!("src/client/{name}.rs"), tokens));
-    }
-    files
-}
-
-/// The methods, pagers and `OperationInfo`s of the operations at `indices`.
-fn operations(api: &Api, indices: &[usize]) -> TokenStream {
-    let shared_errors = api.api_error_variants.is_empty();
-    let methods = indices.iter().map(|&index| operation_methods(api, index, &api.operations[index]));
-    let pagers = pagers::pager_impl(api, indices);
-    let infos = indices.iter().map(|&index| {
-        let (operation, names) = (&api.operations[index], &api.operation_names[index]);
-        operation_info(api, operation, names, &operation_cfg(api, index), shared_errors)
-    });
-    if indices.is_empty() {
-        return TokenStream::new();
-    }
-    quote! {
-        impl Client {
-            #(#methods)*
-        }
-
-        #pagers
-
-        #(#infos)*
-    }
-}
-
-/// `src/client.rs`: the `Client` and what every operation shares, the operations every area
-/// compiles (`always`: all of them when the spec has no areas), and the modules of the others.
-fn client_rs(api: &Api, always: &[usize], area_modules: TokenStream) -> TokenStream {
+pub fn client_rs(api: &Api) -> TokenStream {
     let environment = environment(api);
     let builder = builder(api);
     let credentials = auth::credentials_struct(api);
+    let methods = api.operations.iter().enumerate().map(|(index, operation)| operation_methods(api, index, operation));
     let shared_errors = api.api_error_variants.is_empty();
     let api_error_import = if shared_errors {
         TokenStream::new()
@@ -101,7 +38,10 @@ fn client_rs(api: &Api, always: &[usize], area_modules: TokenStream) -> TokenStr
     } else {
         TokenStream::new()
     };
-    let operations = operations(api, always);
+    let operation_infos =
+        api.operations.iter().zip(&api.operation_names).enumerate().map(|(index, (operation, names))| {
+            operation_info(api, operation, names, &operation_cfg(api, index), shared_errors)
+        });
     let types_import = super::types_import(api.operations.iter().any(uses_types));
     quote! {
         //! The HTTP client: configuration, credentials, retries, and one method per operation.
@@ -137,13 +77,13 @@ fn client_rs(api: &Api, always: &[usize], area_modules: TokenStream) -> TokenStr
             pub fn base_url(&self) -> &str {
                 self.transport.base_url()
             }
-        }
 
-        #area_modules
+            #(#methods)*
+        }
 
         #credentials
 
-        #operations
+        #(#operation_infos)*
 
         #request_ids
 

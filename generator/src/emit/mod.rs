@@ -66,6 +66,7 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         let others = scope.spawn(|| {
             let rust_files = [
                 ("src/lib.rs", lib_rs::lib_rs(api, &features)),
+                ("src/client.rs", pagers::with_pagers(api, client::client_rs(api))),
                 ("src/api_error.rs", api_error::api_error_rs(api)),
                 ("src/cli.rs", cli::cli_rs(api)),
                 ("src/main.rs", cli::main_rs(api)),
@@ -73,11 +74,11 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
             ];
             let example_tests = examples::spec_examples_rs(api).map(|tokens| ("tests/spec_examples.rs", tokens));
             let webhooks = webhooks::webhooks_rs(api).map(|tokens| ("src/webhooks.rs", tokens));
-            let fixed = rust_files.into_iter().chain(webhooks).chain(example_tests);
-            client::client_files(api)
+            rust_files
                 .into_iter()
-                .chain(fixed.map(|(path, tokens)| (path.to_string(), tokens)))
-                .map(|(path, tokens)| format::format_rust(&path, tokens).map(|text| (path, text)))
+                .chain(webhooks)
+                .chain(example_tests)
+                .map(|(path, tokens)| format::format_rust(path, tokens).map(|text| (path, text)))
                 .collect::<Result<Vec<_>, Error>>()
         });
         let types = types::types_files(api);
@@ -93,7 +94,7 @@ pub fn emit(api: &Api, spec_label: &str) -> Result<GeneratedFiles, Error> {
         files.insert(&path, format!("{rust_preamble}\n{text}"));
     }
     for (path, text) in others? {
-        files.insert(&path, format!("{rust_preamble}\n{text}"));
+        files.insert(path, format!("{rust_preamble}\n{text}"));
     }
     for file in runtime::runtime_files(&features) {
         files.insert(&file.path(), format!("{}\n{}", runtime_preamble(file.module), file.text));

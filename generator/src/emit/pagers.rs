@@ -1,7 +1,6 @@
 //! The pagers of paged operations: for each, `{method}_pages` (a stream of pages, each with what
 //! the response said about the next) and `{method}_items` (the items across pages). They are
-//! one more `impl Client` block in the operation's file (`src/client.rs`, or the file of its
-//! areas under `src/client/`), since a next page's URL is sent
+//! appended to `src/client.rs` as one more `impl Client` block, since a next page's URL is sent
 //! through the client's own transport and credentials. Each page is one call of the operation's
 //! method (or, for a URL, one send with its `OperationInfo`), so validation, retries and the
 //! deadline apply per page; the stream logic is the runtime's (`pages.rs`).
@@ -18,20 +17,20 @@ use crate::model::pagination::{
 };
 use crate::model::{Api, Operation};
 
-/// The pagers of the list operations among those at `indices`, in an `impl Client` block
-/// (nothing when there are none).
-pub fn pager_impl(api: &Api, indices: &[usize]) -> TokenStream {
-    let methods: Vec<TokenStream> = indices
+/// `client` (the tokens of `src/client.rs`) followed by the pagers, if the spec has any.
+pub fn with_pagers(api: &Api, client: TokenStream) -> TokenStream {
+    let methods: Vec<TokenStream> = api
+        .operations
         .iter()
-        .filter_map(|&index| {
-            let operation = &api.operations[index];
-            Some(pager_methods(api, index, operation, operation.pagination.as_ref()?))
-        })
+        .enumerate()
+        .filter_map(|(index, operation)| Some(pager_methods(api, index, operation, operation.pagination.as_ref()?)))
         .collect();
     if methods.is_empty() {
-        return TokenStream::new();
+        return client;
     }
     quote! {
+        #client
+
         /// The pagers of the list operations.
         impl Client {
             #(#methods)*
