@@ -63,6 +63,7 @@ impl<'de, W: SerdeWith<T>, T> Deserialize<'de> for De<W, T> {
 
 /// Like `struct_de::put`, reading a struct field's value through adapter `W`.
 #[allow(dead_code, reason = "the generated types name it for fields that hold values of a `with` module")]
+#[inline]
 pub(crate) fn put_with<'de, W: SerdeWith<T>, T, A: serde::de::MapAccess<'de>>(
     slot: &mut Option<T>,
     map: &mut A,

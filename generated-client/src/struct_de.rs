@@ -60,6 +60,7 @@ pub(crate) fn deserialize<'de, T: FromObject, D: Deserializer<'de>>(deserializer
 }
 
 /// Reads the value of a field into its slot; a second value for the same field is an error.
+#[inline]
 pub(crate) fn put<'de, T: serde::Deserialize<'de>, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
@@ -88,18 +89,20 @@ pub(crate) fn keep<'de, V: serde::Deserialize<'de>, A: MapAccess<'de>>(
 /// error `String`'s `Deserialize` gives ("expected a string").
 pub(crate) fn string_enum<'de, T, D: Deserializer<'de>>(
     deserializer: D,
-    listed: fn(&str) -> Option<T>,
-    other: fn(String) -> T,
+    listed: impl FnOnce(&str) -> Option<T>,
+    other: impl FnOnce(String) -> T,
 ) -> Result<T, D::Error> {
     deserializer.deserialize_str(StringEnum { listed, other })
 }
 
-struct StringEnum<T> {
-    listed: fn(&str) -> Option<T>,
-    other: fn(String) -> T,
+/// The visitor of [`string_enum`], generic over the enum's two functions so that they compile
+/// into it rather than being called through pointers.
+struct StringEnum<L, O> {
+    listed: L,
+    other: O,
 }
 
-impl<T> Visitor<'_> for StringEnum<T> {
+impl<T, L: FnOnce(&str) -> Option<T>, O: FnOnce(String) -> T> Visitor<'_> for StringEnum<L, O> {
     type Value = T;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,13 +110,17 @@ impl<T> Visitor<'_> for StringEnum<T> {
     }
 
     fn visit_str<E: Error>(self, value: &str) -> Result<T, E> {
-        Ok((self.listed)(value).unwrap_or_else(|| (self.other)(value.to_owned())))
+        Ok(match (self.listed)(value) {
+            Some(listed) => listed,
+            None => (self.other)(value.to_owned()),
+        })
     }
 
     fn visit_string<E: Error>(self, value: String) -> Result<T, E> {
-        Ok(match (self.listed)(&value) {
+        let Self { listed, other } = self;
+        Ok(match listed(&value) {
             Some(listed) => listed,
-            None => (self.other)(value),
+            None => other(value),
         })
     }
 }
@@ -129,10 +136,13 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::slots();
-        while let Some(key) = map.next_key_seed(KeySeed::<T>(PhantomData))? {
+        // The name of the last property kept, set by `KeySeed`: outside `Key`, so that the
+        // key's result stays small enough to return in registers.
+        let mut other = String::new();
+        while let Some(key) = map.next_key_seed(KeySeed::<T> { other: &mut other, of: PhantomData })? {
             match key {
                 Key::Field(field) => T::read_field(&mut slots, field, &mut map)?,
-                Key::Other(name) => T::read_other(&mut slots, name, &mut map)?,
+                Key::Other => T::read_other(&mut slots, std::mem::take(&mut other), &mut map)?,
                 Key::Skipped => map.next_value::<IgnoredAny>().map(drop)?,
             }
         }
@@ -143,16 +153,20 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
 /// What a property name is to the struct being read.
 enum Key {
     Field(u16),
-    /// A property the struct keeps, by name.
-    Other(String),
+    /// A property the struct keeps (its name is in `KeySeed::other`).
+    Other,
     /// A property the struct does not keep.
     Skipped,
 }
 
 /// Reads a property name and tells what it is, without copying it unless it is kept.
-struct KeySeed<T>(PhantomData<T>);
+struct KeySeed<'a, T> {
+    /// Where the name of a property the struct keeps goes.
+    other: &'a mut String,
+    of: PhantomData<T>,
+}
 
-impl<'de, T: FromObject> DeserializeSeed<'de> for KeySeed<T> {
+impl<'de, T: FromObject> DeserializeSeed<'de> for KeySeed<'_, T> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -160,7 +174,7 @@ impl<'de, T: FromObject> DeserializeSeed<'de> for KeySeed<T> {
     }
 }
 
-impl<T: FromObject> Visitor<'_> for KeySeed<T> {
+impl<T: FromObject> Visitor<'_> for KeySeed<'_, T> {
     type Value = Key;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -170,7 +184,10 @@ impl<T: FromObject> Visitor<'_> for KeySeed<T> {
     fn visit_str<E: Error>(self, name: &str) -> Result<Key, E> {
         Ok(match T::field(name) {
             Some(field) => Key::Field(field),
-            None if T::KEEPS_OTHERS => Key::Other(name.to_owned()),
+            None if T::KEEPS_OTHERS => {
+                name.clone_into(self.other);
+                Key::Other
+            }
             None => Key::Skipped,
         })
     }

@@ -148,6 +148,7 @@ impl crate::struct_de::FromObject for PlaidError {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -736,6 +737,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -922,6 +924,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1123,6 +1126,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1305,6 +1309,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1490,6 +1495,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhoo
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1675,6 +1681,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1857,6 +1864,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -2039,6 +2047,7 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,

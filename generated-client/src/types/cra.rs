@@ -64,6 +64,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -338,6 +339,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -504,6 +506,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -721,6 +724,7 @@ impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -910,6 +914,7 @@ impl crate::struct_de::FromObject for MonitoringInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1053,6 +1058,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1270,6 +1276,7 @@ impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1429,6 +1436,7 @@ impl crate::struct_de::FromObject for IncomeSourcesCounts {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1580,6 +1588,7 @@ impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1748,6 +1757,7 @@ impl crate::struct_de::FromObject for HistoricalAnnualIncome {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -1910,6 +1920,7 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -2223,6 +2234,7 @@ impl crate::struct_de::FromObject for MonitoringLoanInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -2391,6 +2403,7 @@ impl crate::struct_de::FromObject for LoanPaymentsCounts {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -2533,6 +2546,7 @@ impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -2749,6 +2763,7 @@ impl crate::struct_de::FromObject for BaseReportAccount {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -3157,6 +3172,7 @@ impl crate::struct_de::FromObject for BaseReportAccountBalances {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -3422,6 +3438,7 @@ impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -3580,6 +3597,7 @@ impl crate::struct_de::FromObject for CreditAmountWithCurrency {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -3743,6 +3761,7 @@ impl crate::struct_de::FromObject for ConsumerDispute {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -3982,6 +4001,7 @@ impl crate::struct_de::FromObject for BaseReportAccountMetadata {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -4666,6 +4686,7 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -5087,6 +5108,7 @@ impl crate::struct_de::FromObject for CreditCategory {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -5240,6 +5262,7 @@ impl crate::struct_de::FromObject for Location {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -5538,6 +5561,7 @@ impl crate::struct_de::FromObject for PersonalFinanceCategory {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -5756,6 +5780,7 @@ impl crate::struct_de::FromObject for Owner {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -5928,6 +5953,7 @@ impl crate::struct_de::FromObject for PhoneNumber {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -6085,6 +6111,7 @@ impl crate::struct_de::FromObject for Email {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -6238,6 +6265,7 @@ impl crate::struct_de::FromObject for Address {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -6390,6 +6418,7 @@ impl crate::struct_de::FromObject for AddressData {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -6626,6 +6655,7 @@ impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -6846,6 +6876,7 @@ impl crate::struct_de::FromObject for BaseReportAccountInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -7155,6 +7186,7 @@ impl crate::struct_de::FromObject for BaseReportLongestGapInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -7315,6 +7347,7 @@ impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -7473,6 +7506,7 @@ impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -7738,6 +7772,7 @@ impl crate::struct_de::FromObject for BaseReportAttributes {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -8129,6 +8164,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -8291,6 +8327,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount30d {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -8455,6 +8492,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount60d {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -8619,6 +8657,7 @@ impl crate::struct_de::FromObject for TotalInflowAmount90d {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -8783,6 +8822,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -8947,6 +8987,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount30d {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -9111,6 +9152,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount60d {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -9275,6 +9317,7 @@ impl crate::struct_de::FromObject for TotalOutflowAmount90d {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -9452,6 +9495,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -9672,6 +9716,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -9812,6 +9857,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -9960,6 +10006,7 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,

@@ -54,6 +54,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -203,6 +204,7 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,
@@ -363,6 +365,7 @@ impl crate::struct_de::FromObject for JwkPublicKey {
         }
     }
 
+    #[inline]
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         field: u16,

@@ -168,7 +168,8 @@ fn field_fn(reads: &[FieldRead]) -> Option<TokenStream> {
     })
 }
 
-/// `read_field`: a field's value read into its slot.
+/// `read_field`: a field's value read into its slot. `#[inline]`, so that in an optimised
+/// build it compiles into the struct's key loop, as the derive's field `match` does.
 fn read_field_fn(reads: &[FieldRead]) -> TokenStream {
     if reads.is_empty() {
         return quote! {
@@ -188,6 +189,7 @@ fn read_field_fn(reads: &[FieldRead]) -> TokenStream {
         quote!(#number => #put(&mut slots.#slot, map, #wire_name))
     });
     quote! {
+        #[inline]
         fn read_field<'de, A: serde::de::MapAccess<'de>>(
             slots: &mut Self::Slots,
             field: u16,

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::decimal_float::{deserialize, shortest};
+use crate::decimal_float::{deserialize, round, shortest};
 
 /// What rust_decimal reads from `value`: the `Decimal` of its shortest printed form.
 fn rust_decimal_reads(value: f64) -> Decimal {
@@ -49,10 +49,21 @@ fn any_f64_reads_as_rust_decimal_reads_it_or_goes_to_it() {
     }
     // Written as text, as they arrive: some have more digits than an `f64` holds.
     let edges = "0 1 0.1 0.3 1.15 2.675 1e-9 1.5e-9 1e-10 999999999.9999999 1e15 1125899906842624 \
-                 9007199254740993 0.000123456789 123456789.12345678 2.2250738585072014e-308 1.7976931348623157e308";
+                 9007199254740993 281474976710656 28147497671065.6 11258999068426.25 0.000123456789 123456789.12345678 2.2250738585072014e-308 1.7976931348623157e308";
     for value in edges.split_whitespace().map(|text| text.parse::<f64>().expect("a number")) {
         agrees(value);
         agrees(-value);
+    }
+}
+
+/// The rounding without the C library's `round`, at halves and on random values in its range.
+#[test]
+fn rounding_is_f64_round() {
+    let mut random = fastrand::Rng::with_seed(0x0dd);
+    let halves = (0..2000).map(|whole| f64::from(whole) - 1000.5);
+    let spread = (0..300_000).map(|_| (random.f64() * 2.0 - 1.0) * 2_f64.powi(random.i32(-4..=49)));
+    for value in halves.chain(spread).chain([0.49999999999999994, -0.49999999999999994, 1_125_899_906_842_623.5]) {
+        assert_eq!(round(value) as f64, value.round(), "{value:?}");
     }
 }
 
