@@ -65,7 +65,8 @@ pub fn types_files(api: &Api) -> Result<Vec<(String, String)>, Error> {
         by_areas.entry(item.areas(api)).or_default().push(item);
     }
     let always = by_areas.remove(&Vec::new()).unwrap_or_default();
-    let modules = area_modules(by_areas.keys());
+    let mapped_crates: Vec<String> = api.dependencies.keys().map(|name| name.replace('-', "_")).collect();
+    let modules = area_modules(by_areas.keys(), &mapped_crates);
     let header = types_header(&modules);
     let text = format::format_in_parallel("src/types.rs", header, &always, |item| item.render(api))?;
     let mut files = vec![("src/types.rs".to_string(), text)];
@@ -117,8 +118,8 @@ impl AreaModule<'_> {
     }
 }
 
-fn area_modules<'a>(sets: impl Iterator<Item = &'a Vec<&'a str>> + Clone) -> Vec<AreaModule<'a>> {
-    let names = super::super::area_files::module_names(sets.clone().map(Vec::as_slice));
+fn area_modules<'a>(sets: impl Iterator<Item = &'a Vec<&'a str>> + Clone, crates: &[String]) -> Vec<AreaModule<'a>> {
+    let names = super::super::area_files::module_names(sets.clone().map(Vec::as_slice), crates);
     sets.zip(names).map(|(features, name)| AreaModule { features, name }).collect()
 }
 
