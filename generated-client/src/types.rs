@@ -197,11 +197,14 @@ impl crate::struct_de::FromObject for PlaidError {
             provided_account_subtypes,
             extra,
         ) = slots;
+        let Some(error_type) = error_type else { return Err("error_type") };
+        let Some(error_code) = error_code else { return Err("error_code") };
+        let Some(error_message) = error_message else { return Err("error_message") };
         Ok(Self {
-            error_type: error_type.ok_or("error_type")?,
-            error_code: error_code.ok_or("error_code")?,
+            error_type,
+            error_code,
             error_code_reason: error_code_reason.unwrap_or_default(),
-            error_message: error_message.ok_or("error_message")?,
+            error_message,
             display_message: display_message.unwrap_or_default(),
             request_id: request_id.unwrap_or_default(),
             causes: causes.unwrap_or_default(),
@@ -765,12 +768,17 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsWebhook {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            environment,
             extra,
         })
     }
@@ -961,13 +969,19 @@ impl crate::struct_de::FromObject for CashFlowUpdatesInsightsV2Webhook {
             environment,
             extra,
         ) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(insights) = insights else { return Err("insights") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            insights: insights.ok_or("insights")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            insights,
+            environment,
             extra,
         })
     }
@@ -1154,12 +1168,17 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNsfWebhook {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            environment,
             extra,
         })
     }
@@ -1337,12 +1356,17 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewIncomeStreamWebhook {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            environment,
             extra,
         })
     }
@@ -1523,12 +1547,17 @@ impl crate::struct_de::FromObject for CashFlowUpdatesExpectedDepositMissedWebhoo
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            environment,
             extra,
         })
     }
@@ -1709,12 +1738,17 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLowBalanceWebhook {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            environment,
             extra,
         })
     }
@@ -1892,12 +1926,17 @@ impl crate::struct_de::FromObject for CashFlowUpdatesLargeDepositWebhook {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            environment,
             extra,
         })
     }
@@ -2075,12 +2114,17 @@ impl crate::struct_de::FromObject for CashFlowUpdatesNewLoanPaymentWebhook {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (webhook_type, webhook_code, status, user_id, environment, extra) = slots;
+        let Some(webhook_type) = webhook_type else { return Err("webhook_type") };
+        let Some(webhook_code) = webhook_code else { return Err("webhook_code") };
+        let Some(status) = status else { return Err("status") };
+        let Some(user_id) = user_id else { return Err("user_id") };
+        let Some(environment) = environment else { return Err("environment") };
         Ok(Self {
-            webhook_type: webhook_type.ok_or("webhook_type")?,
-            webhook_code: webhook_code.ok_or("webhook_code")?,
-            status: status.ok_or("status")?,
-            user_id: user_id.ok_or("user_id")?,
-            environment: environment.ok_or("environment")?,
+            webhook_type,
+            webhook_code,
+            status,
+            user_id,
+            environment,
             extra,
         })
     }

@@ -95,12 +95,13 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetRequest {
             consumer_report_permissible_purpose,
             user_token,
         ) = slots;
+        let Some(consumer_report_permissible_purpose) = consumer_report_permissible_purpose
+        else { return Err("consumer_report_permissible_purpose") };
         Ok(Self {
             client_id: client_id.unwrap_or_default(),
             secret: secret.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
-            consumer_report_permissible_purpose: consumer_report_permissible_purpose
-                .ok_or("consumer_report_permissible_purpose")?,
+            consumer_report_permissible_purpose,
             user_token: user_token.unwrap_or_default(),
         })
     }
@@ -365,10 +366,15 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsGetResponse {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (request_id, user_insights_id, items, extra) = slots;
+        let Some(request_id) = request_id else { return Err("request_id") };
+        let Some(user_insights_id) = user_insights_id else {
+            return Err("user_insights_id")
+        };
+        let Some(items) = items else { return Err("items") };
         Ok(Self {
-            request_id: request_id.ok_or("request_id")?,
-            user_insights_id: user_insights_id.ok_or("user_insights_id")?,
-            items: items.ok_or("items")?,
+            request_id,
+            user_insights_id,
+            items,
             extra,
         })
     }
@@ -551,12 +557,19 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsItem {
             accounts,
             extra,
         ) = slots;
+        let Some(date_generated) = date_generated else { return Err("date_generated") };
+        let Some(item_id) = item_id else { return Err("item_id") };
+        let Some(institution_id) = institution_id else { return Err("institution_id") };
+        let Some(institution_name) = institution_name else {
+            return Err("institution_name")
+        };
+        let Some(status) = status else { return Err("status") };
         Ok(Self {
-            date_generated: date_generated.ok_or("date_generated")?,
-            item_id: item_id.ok_or("item_id")?,
-            institution_id: institution_id.ok_or("institution_id")?,
-            institution_name: institution_name.ok_or("institution_name")?,
-            status: status.ok_or("status")?,
+            date_generated,
+            item_id,
+            institution_id,
+            institution_name,
+            status,
             insights: insights.unwrap_or_default(),
             accounts: accounts.unwrap_or_default(),
             extra,
@@ -749,8 +762,9 @@ impl crate::struct_de::FromObject for MonitoringInsightsItemStatus {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (status_code, reason, extra) = slots;
+        let Some(status_code) = status_code else { return Err("status_code") };
         Ok(Self {
-            status_code: status_code.ok_or("status_code")?,
+            status_code,
             reason: reason.unwrap_or_default(),
             extra,
         })
@@ -939,11 +953,9 @@ impl crate::struct_de::FromObject for MonitoringInsights {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (income, loans, extra) = slots;
-        Ok(Self {
-            income: income.ok_or("income")?,
-            loans: loans.ok_or("loans")?,
-            extra,
-        })
+        let Some(income) = income else { return Err("income") };
+        let Some(loans) = loans else { return Err("loans") };
+        Ok(Self { income, loans, extra })
     }
 }
 
@@ -1093,14 +1105,25 @@ impl crate::struct_de::FromObject for MonitoringIncomeInsights {
             income_sources,
             extra,
         ) = slots;
+        let Some(total_monthly_income) = total_monthly_income else {
+            return Err("total_monthly_income")
+        };
+        let Some(income_sources_counts) = income_sources_counts else {
+            return Err("income_sources_counts")
+        };
+        let Some(forecasted_monthly_income) = forecasted_monthly_income else {
+            return Err("forecasted_monthly_income")
+        };
+        let Some(historical_annual_income) = historical_annual_income else {
+            return Err("historical_annual_income")
+        };
+        let Some(income_sources) = income_sources else { return Err("income_sources") };
         Ok(Self {
-            total_monthly_income: total_monthly_income.ok_or("total_monthly_income")?,
-            income_sources_counts: income_sources_counts.ok_or("income_sources_counts")?,
-            forecasted_monthly_income: forecasted_monthly_income
-                .ok_or("forecasted_monthly_income")?,
-            historical_annual_income: historical_annual_income
-                .ok_or("historical_annual_income")?,
-            income_sources: income_sources.ok_or("income_sources")?,
+            total_monthly_income,
+            income_sources_counts,
+            forecasted_monthly_income,
+            historical_annual_income,
+            income_sources,
             extra,
         })
     }
@@ -1315,9 +1338,10 @@ impl crate::struct_de::FromObject for TotalMonthlyIncomeInsights {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_amount, current_amount, extra) = slots;
+        let Some(current_amount) = current_amount else { return Err("current_amount") };
         Ok(Self {
             baseline_amount: baseline_amount.unwrap_or_default(),
-            current_amount: current_amount.ok_or("current_amount")?,
+            current_amount,
             extra,
         })
     }
@@ -1461,9 +1485,10 @@ impl crate::struct_de::FromObject for IncomeSourcesCounts {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_count, current_count, extra) = slots;
+        let Some(current_count) = current_count else { return Err("current_count") };
         Ok(Self {
             baseline_count: baseline_count.unwrap_or_default(),
-            current_count: current_count.ok_or("current_count")?,
+            current_count,
             extra,
         })
     }
@@ -1627,9 +1652,10 @@ impl crate::struct_de::FromObject for ForecastedMonthlyIncome {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_amount, current_amount, extra) = slots;
+        let Some(current_amount) = current_amount else { return Err("current_amount") };
         Ok(Self {
             baseline_amount: baseline_amount.unwrap_or_default(),
-            current_amount: current_amount.ok_or("current_amount")?,
+            current_amount,
             extra,
         })
     }
@@ -1796,9 +1822,10 @@ impl crate::struct_de::FromObject for HistoricalAnnualIncome {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_amount, current_amount, extra) = slots;
+        let Some(current_amount) = current_amount else { return Err("current_amount") };
         Ok(Self {
             baseline_amount: baseline_amount.unwrap_or_default(),
-            current_amount: current_amount.ok_or("current_amount")?,
+            current_amount,
             extra,
         })
     }
@@ -1959,11 +1986,23 @@ impl crate::struct_de::FromObject for MonitoringIncomeSource {
             last_transaction_date,
             extra,
         ) = slots;
+        let Some(income_source_id) = income_source_id else {
+            return Err("income_source_id")
+        };
+        let Some(income_description) = income_description else {
+            return Err("income_description")
+        };
+        let Some(income_category) = income_category else {
+            return Err("income_category")
+        };
+        let Some(last_transaction_date) = last_transaction_date else {
+            return Err("last_transaction_date")
+        };
         Ok(Self {
-            income_source_id: income_source_id.ok_or("income_source_id")?,
-            income_description: income_description.ok_or("income_description")?,
-            income_category: income_category.ok_or("income_category")?,
-            last_transaction_date: last_transaction_date.ok_or("last_transaction_date")?,
+            income_source_id,
+            income_description,
+            income_category,
+            last_transaction_date,
             extra,
         })
     }
@@ -2267,12 +2306,19 @@ impl crate::struct_de::FromObject for MonitoringLoanInsights {
             loan_payment_merchants_counts,
             extra,
         ) = slots;
+        let Some(loan_payments_counts) = loan_payments_counts else {
+            return Err("loan_payments_counts")
+        };
+        let Some(loan_disbursements_count) = loan_disbursements_count else {
+            return Err("loan_disbursements_count")
+        };
+        let Some(loan_payment_merchants_counts) = loan_payment_merchants_counts else {
+            return Err("loan_payment_merchants_counts")
+        };
         Ok(Self {
-            loan_payments_counts: loan_payments_counts.ok_or("loan_payments_counts")?,
-            loan_disbursements_count: loan_disbursements_count
-                .ok_or("loan_disbursements_count")?,
-            loan_payment_merchants_counts: loan_payment_merchants_counts
-                .ok_or("loan_payment_merchants_counts")?,
+            loan_payments_counts,
+            loan_disbursements_count,
+            loan_payment_merchants_counts,
             extra,
         })
     }
@@ -2428,9 +2474,10 @@ impl crate::struct_de::FromObject for LoanPaymentsCounts {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_count, current_count, extra) = slots;
+        let Some(current_count) = current_count else { return Err("current_count") };
         Ok(Self {
             baseline_count: baseline_count.unwrap_or_default(),
-            current_count: current_count.ok_or("current_count")?,
+            current_count,
             extra,
         })
     }
@@ -2571,9 +2618,10 @@ impl crate::struct_de::FromObject for LoanPaymentsMerchantCounts {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (baseline_count, current_count, extra) = slots;
+        let Some(current_count) = current_count else { return Err("current_count") };
         Ok(Self {
             baseline_count: baseline_count.unwrap_or_default(),
-            current_count: current_count.ok_or("current_count")?,
+            current_count,
             extra,
         })
     }
@@ -2820,19 +2868,30 @@ impl crate::struct_de::FromObject for BaseReportAccount {
             attributes,
             extra,
         ) = slots;
+        let Some(account_id) = account_id else { return Err("account_id") };
+        let Some(balances) = balances else { return Err("balances") };
+        let Some(consumer_disputes) = consumer_disputes else {
+            return Err("consumer_disputes")
+        };
+        let Some(metadata) = metadata else { return Err("metadata") };
+        let Some(name) = name else { return Err("name") };
+        let Some(type_) = type_ else { return Err("type") };
+        let Some(days_available) = days_available else { return Err("days_available") };
+        let Some(transactions) = transactions else { return Err("transactions") };
+        let Some(owners) = owners else { return Err("owners") };
         Ok(Self {
-            account_id: account_id.ok_or("account_id")?,
-            balances: balances.ok_or("balances")?,
-            consumer_disputes: consumer_disputes.ok_or("consumer_disputes")?,
+            account_id,
+            balances,
+            consumer_disputes,
             mask: mask.unwrap_or_default(),
-            metadata: metadata.ok_or("metadata")?,
-            name: name.ok_or("name")?,
+            metadata,
+            name,
             official_name: official_name.unwrap_or_default(),
-            type_: type_.ok_or("type")?,
+            type_,
             subtype: subtype.unwrap_or_default(),
-            days_available: days_available.ok_or("days_available")?,
-            transactions: transactions.ok_or("transactions")?,
-            owners: owners.ok_or("owners")?,
+            days_available,
+            transactions,
+            owners,
             ownership_type: ownership_type.unwrap_or_default(),
             historical_balances: historical_balances.unwrap_or_default(),
             account_insights: account_insights.unwrap_or_default(),
@@ -3464,10 +3523,15 @@ impl crate::struct_de::FromObject for BaseReportAverageMonthlyBalances {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date, average_balance, extra) = slots;
+        let Some(start_date) = start_date else { return Err("start_date") };
+        let Some(end_date) = end_date else { return Err("end_date") };
+        let Some(average_balance) = average_balance else {
+            return Err("average_balance")
+        };
         Ok(Self {
-            start_date: start_date.ok_or("start_date")?,
-            end_date: end_date.ok_or("end_date")?,
-            average_balance: average_balance.ok_or("average_balance")?,
+            start_date,
+            end_date,
+            average_balance,
             extra,
         })
     }
@@ -3629,8 +3693,9 @@ impl crate::struct_de::FromObject for CreditAmountWithCurrency {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -3800,12 +3865,19 @@ impl crate::struct_de::FromObject for ConsumerDispute {
             statement,
             extra,
         ) = slots;
+        let Some(consumer_dispute_id) = consumer_dispute_id else {
+            return Err("consumer_dispute_id")
+        };
+        let Some(dispute_field_create_date) = dispute_field_create_date else {
+            return Err("dispute_field_create_date")
+        };
+        let Some(category) = category else { return Err("category") };
+        let Some(statement) = statement else { return Err("statement") };
         Ok(Self {
-            consumer_dispute_id: consumer_dispute_id.ok_or("consumer_dispute_id")?,
-            dispute_field_create_date: dispute_field_create_date
-                .ok_or("dispute_field_create_date")?,
-            category: category.ok_or("category")?,
-            statement: statement.ok_or("statement")?,
+            consumer_dispute_id,
+            dispute_field_create_date,
+            category,
+            statement,
             extra,
         })
     }
@@ -4761,22 +4833,27 @@ impl crate::struct_de::FromObject for BaseReportTransaction {
             personal_finance_category,
             extra,
         ) = slots;
+        let Some(account_id) = account_id else { return Err("account_id") };
+        let Some(amount) = amount else { return Err("amount") };
+        let Some(date) = date else { return Err("date") };
+        let Some(pending) = pending else { return Err("pending") };
+        let Some(transaction_id) = transaction_id else { return Err("transaction_id") };
         Ok(Self {
-            account_id: account_id.ok_or("account_id")?,
-            amount: amount.ok_or("amount")?,
+            account_id,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             name: name.unwrap_or_default(),
             original_description: original_description.unwrap_or_default(),
             credit_category: credit_category.unwrap_or_default(),
             check_number: check_number.unwrap_or_default(),
-            date: date.ok_or("date")?,
+            date,
             date_transacted: date_transacted.unwrap_or_default(),
             location: location.unwrap_or_default(),
             merchant_name: merchant_name.unwrap_or_default(),
-            pending: pending.ok_or("pending")?,
+            pending,
             account_owner: account_owner.unwrap_or_default(),
-            transaction_id: transaction_id.ok_or("transaction_id")?,
+            transaction_id,
             transaction_type: transaction_type.unwrap_or_default(),
             category: category.unwrap_or_default(),
             category_id: category_id.unwrap_or_default(),
@@ -5133,11 +5210,9 @@ impl crate::struct_de::FromObject for CreditCategory {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (primary, detailed, extra) = slots;
-        Ok(Self {
-            primary: primary.ok_or("primary")?,
-            detailed: detailed.ok_or("detailed")?,
-            extra,
-        })
+        let Some(primary) = primary else { return Err("primary") };
+        let Some(detailed) = detailed else { return Err("detailed") };
+        Ok(Self { primary, detailed, extra })
     }
 }
 
@@ -5588,9 +5663,11 @@ impl crate::struct_de::FromObject for PersonalFinanceCategory {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (primary, detailed, confidence_level, version, extra) = slots;
+        let Some(primary) = primary else { return Err("primary") };
+        let Some(detailed) = detailed else { return Err("detailed") };
         Ok(Self {
-            primary: primary.ok_or("primary")?,
-            detailed: detailed.ok_or("detailed")?,
+            primary,
+            detailed,
             confidence_level: confidence_level.unwrap_or_default(),
             version: version.unwrap_or_default(),
             extra,
@@ -5807,11 +5884,15 @@ impl crate::struct_de::FromObject for Owner {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (names, phone_numbers, emails, addresses, extra) = slots;
+        let Some(names) = names else { return Err("names") };
+        let Some(phone_numbers) = phone_numbers else { return Err("phone_numbers") };
+        let Some(emails) = emails else { return Err("emails") };
+        let Some(addresses) = addresses else { return Err("addresses") };
         Ok(Self {
-            names: names.ok_or("names")?,
-            phone_numbers: phone_numbers.ok_or("phone_numbers")?,
-            emails: emails.ok_or("emails")?,
-            addresses: addresses.ok_or("addresses")?,
+            names,
+            phone_numbers,
+            emails,
+            addresses,
             extra,
         })
     }
@@ -5979,10 +6060,13 @@ impl crate::struct_de::FromObject for PhoneNumber {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (data, primary, type_, extra) = slots;
+        let Some(data) = data else { return Err("data") };
+        let Some(primary) = primary else { return Err("primary") };
+        let Some(type_) = type_ else { return Err("type") };
         Ok(Self {
-            data: data.ok_or("data")?,
-            primary: primary.ok_or("primary")?,
-            type_: type_.ok_or("type")?,
+            data,
+            primary,
+            type_,
             extra,
         })
     }
@@ -6137,10 +6221,13 @@ impl crate::struct_de::FromObject for Email {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (data, primary, type_, extra) = slots;
+        let Some(data) = data else { return Err("data") };
+        let Some(primary) = primary else { return Err("primary") };
+        let Some(type_) = type_ else { return Err("type") };
         Ok(Self {
-            data: data.ok_or("data")?,
-            primary: primary.ok_or("primary")?,
-            type_: type_.ok_or("type")?,
+            data,
+            primary,
+            type_,
             extra,
         })
     }
@@ -6290,8 +6377,9 @@ impl crate::struct_de::FromObject for Address {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (data, primary, extra) = slots;
+        let Some(data) = data else { return Err("data") };
         Ok(Self {
-            data: data.ok_or("data")?,
+            data,
             primary: primary.unwrap_or_default(),
             extra,
         })
@@ -6446,10 +6534,11 @@ impl crate::struct_de::FromObject for AddressData {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (city, region, street, postal_code, country, extra) = slots;
+        let Some(street) = street else { return Err("street") };
         Ok(Self {
             city: city.unwrap_or_default(),
             region: region.unwrap_or_default(),
-            street: street.ok_or("street")?,
+            street,
             postal_code: postal_code.unwrap_or_default(),
             country: country.unwrap_or_default(),
             extra,
@@ -6694,9 +6783,11 @@ impl crate::struct_de::FromObject for BaseReportHistoricalBalance {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (date, current, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(date) = date else { return Err("date") };
+        let Some(current) = current else { return Err("current") };
         Ok(Self {
-            date: date.ok_or("date")?,
-            current: current.ok_or("current")?,
+            date,
+            current,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -7385,10 +7476,13 @@ impl crate::struct_de::FromObject for BaseReportNumberFlowInsights {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date, count, extra) = slots;
+        let Some(start_date) = start_date else { return Err("start_date") };
+        let Some(end_date) = end_date else { return Err("end_date") };
+        let Some(count) = count else { return Err("count") };
         Ok(Self {
-            start_date: start_date.ok_or("start_date")?,
-            end_date: end_date.ok_or("end_date")?,
-            count: count.ok_or("count")?,
+            start_date,
+            end_date,
+            count,
             extra,
         })
     }
@@ -7544,10 +7638,13 @@ impl crate::struct_de::FromObject for BaseReportAverageFlowInsights {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (start_date, end_date, total_amount, extra) = slots;
+        let Some(start_date) = start_date else { return Err("start_date") };
+        let Some(end_date) = end_date else { return Err("end_date") };
+        let Some(total_amount) = total_amount else { return Err("total_amount") };
         Ok(Self {
-            start_date: start_date.ok_or("start_date")?,
-            end_date: end_date.ok_or("end_date")?,
-            total_amount: total_amount.ok_or("total_amount")?,
+            start_date,
+            end_date,
+            total_amount,
             extra,
         })
     }
@@ -8196,8 +8293,9 @@ impl crate::struct_de::FromObject for TotalInflowAmount {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -8359,8 +8457,9 @@ impl crate::struct_de::FromObject for TotalInflowAmount30d {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -8524,8 +8623,9 @@ impl crate::struct_de::FromObject for TotalInflowAmount60d {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -8689,8 +8789,9 @@ impl crate::struct_de::FromObject for TotalInflowAmount90d {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -8854,8 +8955,9 @@ impl crate::struct_de::FromObject for TotalOutflowAmount {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -9019,8 +9121,9 @@ impl crate::struct_de::FromObject for TotalOutflowAmount30d {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -9184,8 +9287,9 @@ impl crate::struct_de::FromObject for TotalOutflowAmount60d {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -9349,8 +9453,9 @@ impl crate::struct_de::FromObject for TotalOutflowAmount90d {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (amount, iso_currency_code, unofficial_currency_code, extra) = slots;
+        let Some(amount) = amount else { return Err("amount") };
         Ok(Self {
-            amount: amount.ok_or("amount")?,
+            amount,
             iso_currency_code: iso_currency_code.unwrap_or_default(),
             unofficial_currency_code: unofficial_currency_code.unwrap_or_default(),
             extra,
@@ -9524,12 +9629,13 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeRequest {
             income_categories,
             user_token,
         ) = slots;
+        let Some(webhook) = webhook else { return Err("webhook") };
         Ok(Self {
             client_id: client_id.unwrap_or_default(),
             secret: secret.unwrap_or_default(),
             user_id: user_id.unwrap_or_default(),
             item_id: item_id.unwrap_or_default(),
-            webhook: webhook.ok_or("webhook")?,
+            webhook,
             income_categories: income_categories.unwrap_or_default(),
             user_token: user_token.unwrap_or_default(),
         })
@@ -9741,9 +9847,13 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsSubscribeResponse {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (request_id, subscription_id, extra) = slots;
+        let Some(request_id) = request_id else { return Err("request_id") };
+        let Some(subscription_id) = subscription_id else {
+            return Err("subscription_id")
+        };
         Ok(Self {
-            request_id: request_id.ok_or("request_id")?,
-            subscription_id: subscription_id.ok_or("subscription_id")?,
+            request_id,
+            subscription_id,
             extra,
         })
     }
@@ -9874,10 +9984,13 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeRequest {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (client_id, secret, subscription_id) = slots;
+        let Some(subscription_id) = subscription_id else {
+            return Err("subscription_id")
+        };
         Ok(Self {
             client_id: client_id.unwrap_or_default(),
             secret: secret.unwrap_or_default(),
-            subscription_id: subscription_id.ok_or("subscription_id")?,
+            subscription_id,
         })
     }
 }
@@ -10030,10 +10143,8 @@ impl crate::struct_de::FromObject for CraMonitoringInsightsUnsubscribeResponse {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (request_id, extra) = slots;
-        Ok(Self {
-            request_id: request_id.ok_or("request_id")?,
-            extra,
-        })
+        let Some(request_id) = request_id else { return Err("request_id") };
+        Ok(Self { request_id, extra })
     }
 }
 

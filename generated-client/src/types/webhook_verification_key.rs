@@ -71,10 +71,11 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetRequest {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (client_id, secret, key_id) = slots;
+        let Some(key_id) = key_id else { return Err("key_id") };
         Ok(Self {
             client_id: client_id.unwrap_or_default(),
             secret: secret.unwrap_or_default(),
-            key_id: key_id.ok_or("key_id")?,
+            key_id,
         })
     }
 }
@@ -229,11 +230,9 @@ impl crate::struct_de::FromObject for WebhookVerificationKeyGetResponse {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (key, request_id, extra) = slots;
-        Ok(Self {
-            key: key.ok_or("key")?,
-            request_id: request_id.ok_or("request_id")?,
-            extra,
-        })
+        let Some(key) = key else { return Err("key") };
+        let Some(request_id) = request_id else { return Err("request_id") };
+        Ok(Self { key, request_id, extra })
     }
 }
 
@@ -397,15 +396,23 @@ impl crate::struct_de::FromObject for JwkPublicKey {
     #[inline]
     fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
         let (alg, crv, kid, kty, use_, x, y, created_at, expired_at, extra) = slots;
+        let Some(alg) = alg else { return Err("alg") };
+        let Some(crv) = crv else { return Err("crv") };
+        let Some(kid) = kid else { return Err("kid") };
+        let Some(kty) = kty else { return Err("kty") };
+        let Some(use_) = use_ else { return Err("use") };
+        let Some(x) = x else { return Err("x") };
+        let Some(y) = y else { return Err("y") };
+        let Some(created_at) = created_at else { return Err("created_at") };
         Ok(Self {
-            alg: alg.ok_or("alg")?,
-            crv: crv.ok_or("crv")?,
-            kid: kid.ok_or("kid")?,
-            kty: kty.ok_or("kty")?,
-            use_: use_.ok_or("use")?,
-            x: x.ok_or("x")?,
-            y: y.ok_or("y")?,
-            created_at: created_at.ok_or("created_at")?,
+            alg,
+            crv,
+            kid,
+            kty,
+            use_,
+            x,
+            y,
+            created_at,
             expired_at: expired_at.unwrap_or_default(),
             extra,
         })

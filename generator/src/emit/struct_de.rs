@@ -61,8 +61,18 @@ struct FieldRead {
     slot_type: TokenStream,
     /// The statement reading the value into slot `slot`.
     put: TokenStream,
-    /// The field's value from its slot, named after the field; `None` when it is the slot itself.
-    value: Option<TokenStream>,
+    /// How the field's value comes from its slot, named after the field.
+    value: FromSlot,
+}
+
+/// How `finish` turns a field's slot into its value.
+enum FromSlot {
+    /// The slot is the value.
+    Itself,
+    /// An absent value is the type's default (`None`, `Nullable::Absent`).
+    OrDefault,
+    /// The property is required: an empty slot is a missing field.
+    Required,
 }
 
 impl FieldRead {
@@ -75,11 +85,11 @@ impl FieldRead {
         let present = !field.required && !field.tri_state && matches!(field.value.shape, Shape::Any);
         let adapter = field_adapter(api, field).or_else(|| date_adapter(field));
         let (slot_type, value) = if present {
-            (ty, None)
+            (ty, FromSlot::Itself)
         } else if field.tri_state || field.is_option() {
-            (quote!(Option<#ty>), Some(quote!(#name.unwrap_or_default())))
+            (quote!(Option<#ty>), FromSlot::OrDefault)
         } else {
-            (quote!(Option<#ty>), Some(quote!(#name.ok_or(#wire_name)?)))
+            (quote!(Option<#ty>), FromSlot::Required)
         };
         let put = match adapter {
             Some(adapter) => quote!(crate::mapped_serde::put_with::<#adapter, _, _>),
@@ -214,11 +224,17 @@ fn finish_fn(reads: &[FieldRead], others: Option<&Others>) -> TokenStream {
         };
     }
     let names = reads.iter().map(|read| &read.name).chain(others.map(|others| &others.name));
+    // A `let … else` per required field, in order, so that the first one missing is named:
+    // plain matches, where `ok_or(…)?` would instantiate `ok_or` and `?`'s conversions.
+    let required = reads.iter().filter(|read| matches!(read.value, FromSlot::Required)).map(|read| {
+        let (name, wire_name) = (&read.name, &read.wire_name);
+        quote!(let Some(#name) = #name else { return Err(#wire_name) };)
+    });
     let values = reads.iter().map(|read| {
         let name = &read.name;
-        match &read.value {
-            Some(value) => quote!(#name: #value),
-            None => quote!(#name),
+        match read.value {
+            FromSlot::OrDefault => quote!(#name: #name.unwrap_or_default()),
+            FromSlot::Itself | FromSlot::Required => quote!(#name),
         }
     });
     let others = others.map(|others| &others.name);
@@ -226,6 +242,7 @@ fn finish_fn(reads: &[FieldRead], others: Option<&Others>) -> TokenStream {
         #[inline]
         fn finish(slots: Self::Slots) -> Result<Self, &'static str> {
             let (#(#names,)*) = slots;
+            #(#required)*
             Ok(Self {
                 #(#values,)*
                 #others
